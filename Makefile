@@ -1,0 +1,27 @@
+# The README's two commands: `make run` and `make test`. Each sets up the
+# machine (apt, idempotent), builds with CMake + Ninja, and then runs.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+
+.PHONY: setup configure build run test format clean
+
+setup:
+	@scripts/setup
+
+configure: setup
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@$(BUILD)/cmd/wmo-server/wmo-server
+
+test: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i --style=Google
+
+clean:
+	@rm -rf $(BUILD)

@@ -1,0 +1,76 @@
+#include "libs/rules/dates.h"
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace wmo::rules {
+
+absl::StatusOr<Date> ParseDate(absl::string_view text, absl::string_view field) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", text,
+                     "\" is not a date; write it as YYYY-MM-DD"));
+  };
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad();
+  int y = 0, m = 0, d = 0;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!absl::ascii_isdigit(text[i])) return bad();
+  }
+  if (!absl::SimpleAtoi(text.substr(0, 4), &y) ||
+      !absl::SimpleAtoi(text.substr(5, 2), &m) ||
+      !absl::SimpleAtoi(text.substr(8, 2), &d)) {
+    return bad();
+  }
+  Date date(y, m, d);
+  // CivilDay normalises out-of-range fields; a real date survives unchanged.
+  if (date.year() != y || date.month() != m || date.day() != d) return bad();
+  return date;
+}
+
+std::string FormatDate(Date date) {
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(),
+                         date.day());
+}
+
+Date Today() {
+  static const absl::TimeZone kAmsterdam = [] {
+    absl::TimeZone tz;
+    return absl::LoadTimeZone("Europe/Amsterdam", &tz) ? tz
+                                                       : absl::UTCTimeZone();
+  }();
+  return absl::ToCivilDay(absl::Now(), kAmsterdam);
+}
+
+Date AddMonths(Date date, int months) {
+  const absl::CivilMonth month = absl::CivilMonth(date) + months;
+  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+  return Date(month.year(), month.month(), std::min(date.day(), last.day()));
+}
+
+absl::StatusOr<Period> ParsePeriod(absl::string_view from, absl::string_view to,
+                                   absl::string_view field) {
+  Period period;
+  auto f = ParseDate(from, absl::StrCat(field, ".valid_from"));
+  if (!f.ok()) return f.status();
+  period.from = *f;
+  if (!to.empty()) {
+    auto t = ParseDate(to, absl::StrCat(field, ".valid_to"));
+    if (!t.ok()) return t.status();
+    if (*t < *f) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": valid_to ", to, " lies before valid_from ",
+                       from, "; make the end date on or after the start"));
+    }
+    period.to = *t;
+  }
+  return period;
+}
+
+}  // namespace wmo::rules

@@ -1,0 +1,47 @@
+#ifndef WMO_LIBS_RULES_DATES_H_
+#define WMO_LIBS_RULES_DATES_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+
+namespace wmo::rules {
+
+// A calendar date without time zone; the domain's only notion of a day.
+using Date = absl::CivilDay;
+
+// Parses a strict ISO 8601 calendar date "YYYY-MM-DD" (no normalisation:
+// "2024-02-30" is an error). `field` names the input in the error message.
+absl::StatusOr<Date> ParseDate(absl::string_view text, absl::string_view field);
+
+// Formats as "YYYY-MM-DD".
+std::string FormatDate(Date date);
+
+// Today in the Europe/Amsterdam calendar, which is the one Dutch
+// municipalities work by.
+Date Today();
+
+// Adds whole calendar months, clamping the day to the end of a shorter
+// month (2024-01-31 + 1 month = 2024-02-29).
+Date AddMonths(Date date, int months);
+
+// Inclusive period [from, to]; `to` of Date::max() means open-ended.
+struct Period {
+  Date from;
+  Date to = OpenEnd();
+
+  static constexpr Date OpenEnd() { return Date(9999, 12, 31); }
+  bool Contains(Date d) const { return from <= d && d <= to; }
+  bool Overlaps(const Period& o) const { return from <= o.to && o.from <= to; }
+};
+
+// Parses a period from ISO strings; an empty `to` is open-ended. Fails when
+// either date is malformed or `to` lies before `from`.
+absl::StatusOr<Period> ParsePeriod(absl::string_view from, absl::string_view to,
+                                   absl::string_view field);
+
+}  // namespace wmo::rules
+
+#endif  // WMO_LIBS_RULES_DATES_H_

@@ -1,0 +1,41 @@
+#ifndef WMO_LIBS_SERVER_API_H_
+#define WMO_LIBS_SERVER_API_H_
+
+// Helpers every service's API layer shares: resource names, paging, dates.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "libs/rules/dates.h"
+
+namespace wmo::server {
+
+// Splits `name` by `pattern`, whose `*` segments are the ids returned in
+// order: ParseName("catalogs/a/products/b", "catalogs/*/products/*", "name")
+// → {"a", "b"}. INVALID_ARGUMENT naming `field` and the pattern otherwise.
+absl::StatusOr<std::vector<std::string>> ParseName(absl::string_view name,
+                                                   absl::string_view pattern,
+                                                   absl::string_view field);
+
+// The date in `text`, or today when empty.
+absl::StatusOr<rules::Date> DateOrToday(absl::string_view text,
+                                        absl::string_view field);
+
+// A page of a list: where to start and how many to take.
+struct Page {
+  size_t offset = 0;
+  size_t size = 0;
+};
+
+// Reads page_size (0 → default 50, capped at 500; negative is an error) and
+// an opaque page_token made by NextPageToken.
+absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token);
+
+// The token for the page after `page` when `total` items exist, or "".
+std::string NextPageToken(const Page& page, size_t total);
+
+}  // namespace wmo::server
+
+#endif  // WMO_LIBS_SERVER_API_H_

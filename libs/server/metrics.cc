@@ -1,0 +1,239 @@
+#include "libs/server/metrics.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "prometheus/collectable.h"
+#include "prometheus/counter.h"
+#include "prometheus/exposer.h"
+#include "prometheus/family.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace wmo::server {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+using grpc::experimental::ServerRpcInfo;
+
+const char* TypeName(ServerRpcInfo::Type type) {
+  switch (type) {
+    case ServerRpcInfo::Type::UNARY:
+      return "unary";
+    case ServerRpcInfo::Type::CLIENT_STREAMING:
+      return "client_stream";
+    case ServerRpcInfo::Type::SERVER_STREAMING:
+      return "server_stream";
+    case ServerRpcInfo::Type::BIDI_STREAMING:
+      return "bidi_stream";
+  }
+  return "unknown";
+}
+
+const char* CodeName(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {
+      "OK",        "Canceled",         "Unknown",           "InvalidArgument",
+      "DeadlineExceeded", "NotFound",  "AlreadyExists",     "PermissionDenied",
+      "ResourceExhausted", "FailedPrecondition", "Aborted", "OutOfRange",
+      "Unimplemented", "Internal",     "Unavailable",       "DataLoss",
+      "Unauthenticated"};
+  const int i = static_cast<int>(code);
+  return i >= 0 && i < 17 ? kNames[i] : "Unknown";
+}
+
+struct GrpcFamilies {
+  prometheus::Family<prometheus::Counter>& started;
+  prometheus::Family<prometheus::Counter>& handled;
+  prometheus::Family<prometheus::Histogram>& seconds;
+};
+
+class MetricsInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  MetricsInterceptor(ServerRpcInfo* info, GrpcFamilies& families)
+      : families_(families),
+        type_(TypeName(info->type())),
+        start_(std::chrono::steady_clock::now()) {
+    // info->method() is "/package.Service/Method".
+    std::pair<std::string, std::string> parts =
+        absl::StrSplit(absl::string_view(info->method()).substr(1), '/');
+    service_ = std::move(parts.first);
+    method_ = std::move(parts.second);
+    families_
+        .started.Add({{"grpc_type", type_},
+                      {"grpc_service", service_},
+                      {"grpc_method", method_}})
+        .Increment();
+  }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status status = methods->GetSendStatus();
+      const double seconds = std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - start_)
+                                 .count();
+      families_
+          .handled.Add({{"grpc_type", type_},
+                        {"grpc_service", service_},
+                        {"grpc_method", method_},
+                        {"grpc_code", CodeName(status.error_code())}})
+          .Increment();
+      families_
+          .seconds.Add({{"grpc_type", type_},
+                        {"grpc_service", service_},
+                        {"grpc_method", method_}},
+                       prometheus::Histogram::BucketBoundaries{
+                           0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                           0.1, 0.25, 0.5, 1, 2.5, 5, 10})
+          .Observe(seconds);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  GrpcFamilies& families_;
+  std::string type_, service_, method_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+class MetricsInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit MetricsInterceptorFactory(prometheus::Registry& registry)
+      : families_{prometheus::BuildCounter()
+                      .Name("grpc_server_started_total")
+                      .Help("RPCs started on the server.")
+                      .Register(registry),
+                  prometheus::BuildCounter()
+                      .Name("grpc_server_handled_total")
+                      .Help("RPCs completed on the server, by status code.")
+                      .Register(registry),
+                  prometheus::BuildHistogram()
+                      .Name("grpc_server_handling_seconds")
+                      .Help("Time to handle an RPC on the server.")
+                      .Register(registry)} {}
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      ServerRpcInfo* info) override {
+    return new MetricsInterceptor(info, families_);
+  }
+
+ private:
+  GrpcFamilies families_;
+};
+
+// Reads the process's own figures from /proc at scrape time.
+class ProcessCollector final : public prometheus::Collectable {
+ public:
+  ProcessCollector() {
+    // Field 22 of /proc/self/stat is the start time in clock ticks since
+    // boot; add the boot time from /proc/stat.
+    const auto stat = Split(ReadFile("/proc/self/stat"));
+    double btime = 0;
+    std::istringstream in(ReadFile("/proc/stat"));
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("btime ", 0) == 0) btime = std::stod(line.substr(6));
+    }
+    if (stat.size() > 21) {
+      start_time_ = btime + std::stod(stat[21]) / sysconf(_SC_CLK_TCK);
+    }
+  }
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    const auto stat = Split(ReadFile("/proc/self/stat"));
+    double cpu = 0, rss = 0;
+    if (stat.size() > 23) {
+      cpu = (std::stod(stat[13]) + std::stod(stat[14])) /
+            sysconf(_SC_CLK_TCK);
+      rss = std::stod(stat[23]) * sysconf(_SC_PAGESIZE);
+    }
+    double fds = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      ++fds;
+    }
+    return {
+        Family("process_cpu_seconds_total", "User and system CPU seconds.",
+               prometheus::MetricType::Counter, cpu),
+        Family("process_resident_memory_bytes", "Resident memory in bytes.",
+               prometheus::MetricType::Gauge, rss),
+        Family("process_open_fds", "Open file descriptors.",
+               prometheus::MetricType::Gauge, fds),
+        Family("process_start_time_seconds",
+               "Start time since the Unix epoch in seconds.",
+               prometheus::MetricType::Gauge, start_time_),
+    };
+  }
+
+ private:
+  static std::string ReadFile(const char* path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  // Fields of /proc/self/stat; the command name (field 2) may hold spaces,
+  // so split after its closing parenthesis.
+  static std::vector<std::string> Split(const std::string& stat) {
+    const size_t close = stat.rfind(')');
+    if (close == std::string::npos) return {};
+    std::vector<std::string> fields = {"pid", "comm"};
+    for (absl::string_view f : absl::StrSplit(
+             absl::string_view(stat).substr(close + 1), ' ', absl::SkipEmpty())) {
+      fields.emplace_back(f);
+    }
+    return fields;
+  }
+
+  static prometheus::MetricFamily Family(const char* name, const char* help,
+                                         prometheus::MetricType type,
+                                         double value) {
+    prometheus::MetricFamily family{name, help, type, {}};
+    prometheus::ClientMetric metric;
+    if (type == prometheus::MetricType::Counter) {
+      metric.counter.value = value;
+    } else {
+      metric.gauge.value = value;
+    }
+    family.metric.push_back(std::move(metric));
+    return family;
+  }
+
+  double start_time_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+MakeMetricsInterceptorFactory(prometheus::Registry& registry) {
+  return std::make_unique<MetricsInterceptorFactory>(registry);
+}
+
+absl::StatusOr<std::unique_ptr<prometheus::Exposer>> ServeMetrics(
+    const std::string& host, int port,
+    std::shared_ptr<prometheus::Registry> registry) {
+  std::unique_ptr<prometheus::Exposer> exposer;
+  try {
+    exposer = std::make_unique<prometheus::Exposer>(
+        absl::StrCat(host, ":", port), /*num_threads=*/1);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot serve metrics on ", host, ":", port, ": ", e.what()));
+  }
+  exposer->RegisterCollectable(registry);
+  // The exposer keeps weak pointers; the process figures live as long as the
+  // process.
+  static const auto* const kProcess = new std::shared_ptr<ProcessCollector>(
+      std::make_shared<ProcessCollector>());
+  exposer->RegisterCollectable(*kProcess);
+  return exposer;
+}
+
+}  // namespace wmo::server

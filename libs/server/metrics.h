@@ -1,0 +1,34 @@
+#ifndef WMO_LIBS_SERVER_METRICS_H_
+#define WMO_LIBS_SERVER_METRICS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/support/server_interceptor.h"
+
+namespace prometheus {
+class Exposer;
+class Registry;
+}  // namespace prometheus
+
+namespace wmo::server {
+
+// Counts and times every gRPC call under the names the gRPC ecosystem's
+// dashboards expect (go-grpc-prometheus): grpc_server_started_total,
+// grpc_server_handled_total, grpc_server_handling_seconds, labelled by
+// grpc_type, grpc_service, grpc_method and grpc_code. Labels never carry
+// request data.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+MakeMetricsInterceptorFactory(prometheus::Registry& registry);
+
+// Serves /metrics on host:port (port 0 picks a free one): the metrics of
+// `registry` and process_* figures (CPU seconds, resident memory, open fds,
+// start time) read from /proc at every scrape.
+absl::StatusOr<std::unique_ptr<prometheus::Exposer>> ServeMetrics(
+    const std::string& host, int port,
+    std::shared_ptr<prometheus::Registry> registry);
+
+}  // namespace wmo::server
+
+#endif  // WMO_LIBS_SERVER_METRICS_H_

@@ -1,0 +1,146 @@
+#include "libs/server/options.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace wmo::server {
+namespace {
+
+struct Flag {
+  const char* name;
+  const char* help;
+  std::function<absl::Status(const std::string&, ServerOptions&)> set;
+};
+
+absl::Status SetPort(const std::string& name, const std::string& value,
+                     int& port) {
+  int p = 0;
+  if (!absl::SimpleAtoi(value, &p) || p < 0 || p > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", name, "=", value, ": not a port; give a number 0..65535"));
+  }
+  port = p;
+  return absl::OkStatus();
+}
+
+absl::Status SetServices(const std::string& value, ServerOptions& o) {
+  o.services.clear();
+  if (value == "all") {
+    o.services.insert(KnownServices().begin(), KnownServices().end());
+    return absl::OkStatus();
+  }
+  for (absl::string_view s : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+    const std::string name(absl::StripAsciiWhitespace(s));
+    if (std::find(KnownServices().begin(), KnownServices().end(), name) ==
+        KnownServices().end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--services: unknown service \"", name,
+                       "\"; choose from ", absl::StrJoin(KnownServices(), ","),
+                       " or all"));
+    }
+    o.services.insert(name);
+  }
+  if (o.services.empty()) {
+    return absl::InvalidArgumentError("--services: name at least one service");
+  }
+  return absl::OkStatus();
+}
+
+const std::vector<Flag>& Flags() {
+  static const auto* const kFlags = new std::vector<Flag>{
+      {"services", "comma-separated roles to serve, or all (default all)",
+       [](const std::string& v, ServerOptions& o) {
+         return SetServices(v, o);
+       }},
+      {"host", "address to listen on (default 127.0.0.1)",
+       [](const std::string& v, ServerOptions& o) {
+         if (v.empty()) {
+           return absl::InvalidArgumentError("--host: give an address");
+         }
+         o.host = v;
+         return absl::OkStatus();
+       }},
+      {"grpc_port", "gRPC port (default 50051; 0 picks a free one)",
+       [](const std::string& v, ServerOptions& o) {
+         return SetPort("grpc_port", v, o.grpc_port);
+       }},
+      {"http_port", "REST gateway port (default 8080; 0 picks a free one)",
+       [](const std::string& v, ServerOptions& o) {
+         return SetPort("http_port", v, o.http_port);
+       }},
+      {"metrics_port", "Prometheus metrics port (default 9464; 0 picks a free one)",
+       [](const std::string& v, ServerOptions& o) {
+         return SetPort("metrics_port", v, o.metrics_port);
+       }},
+      {"data_dir", "directory for SQLite files (default ./var)",
+       [](const std::string& v, ServerOptions& o) {
+         o.data_dir = v;
+         return absl::OkStatus();
+       }},
+      {"catalog_dir", "directory of catalog files (default ./catalogs)",
+       [](const std::string& v, ServerOptions& o) {
+         o.catalog_dir = v;
+         return absl::OkStatus();
+       }},
+  };
+  return *kFlags;
+}
+
+}  // namespace
+
+absl::StatusOr<ServerOptions> ParseOptions(
+    const std::vector<std::string>& args,
+    const std::function<const char*(const char*)>& getenv) {
+  ServerOptions options;
+  options.services.insert(KnownServices().begin(), KnownServices().end());
+  for (const Flag& flag : Flags()) {
+    const std::string env = absl::AsciiStrToUpper(absl::StrCat("WMO_", flag.name));
+    if (const char* value = getenv(env.c_str()); value != nullptr) {
+      if (absl::Status s = flag.set(value, options); !s.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(env, ": ", s.message()));
+      }
+    }
+  }
+  for (const std::string& arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      options.help = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0 || arg.find('=') == std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unexpected argument \"", arg, "\"; flags look like --name=value"));
+    }
+    const size_t eq = arg.find('=');
+    const std::string name = arg.substr(2, eq - 2);
+    auto it = std::find_if(Flags().begin(), Flags().end(),
+                           [&](const Flag& f) { return name == f.name; });
+    if (it == Flags().end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown flag --", name, "; see --help for the flags"));
+    }
+    if (absl::Status s = it->set(arg.substr(eq + 1), options); !s.ok()) {
+      return s;
+    }
+  }
+  return options;
+}
+
+std::string OptionsHelp() {
+  std::string out =
+      "usage: wmo-server [--name=value ...]; each flag can also be set by "
+      "the environment variable WMO_<NAME>\n";
+  for (const Flag& flag : Flags()) {
+    absl::StrAppend(&out, "  --", flag.name, "  ", flag.help, "\n");
+  }
+  return out;
+}
+
+}  // namespace wmo::server

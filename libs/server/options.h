@@ -1,0 +1,43 @@
+#ifndef WMO_LIBS_SERVER_OPTIONS_H_
+#define WMO_LIBS_SERVER_OPTIONS_H_
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace wmo::server {
+
+// The roles a process can play; the default is all of them (all-in-one).
+inline const std::vector<std::string>& KnownServices() {
+  static const auto* const kServices = new std::vector<std::string>{"catalog"};
+  return *kServices;
+}
+
+struct ServerOptions {
+  std::set<std::string> services;
+  std::string host = "127.0.0.1";
+  int grpc_port = 50051;
+  // Port 0 picks a free port (tests); the bound ports are logged.
+  int http_port = 8080;
+  int metrics_port = 9464;
+  std::string data_dir = "./var";
+  std::string catalog_dir = "./catalogs";
+  bool help = false;
+};
+
+// Reads options from `args` (without the program name) as --name=value, each
+// also settable by the environment variable WMO_<NAME> (command line wins).
+// Returns INVALID_ARGUMENT with one line naming the flag for anything else.
+absl::StatusOr<ServerOptions> ParseOptions(
+    const std::vector<std::string>& args,
+    const std::function<const char*(const char*)>& getenv);
+
+// One line per flag, for --help.
+std::string OptionsHelp();
+
+}  // namespace wmo::server
+
+#endif  // WMO_LIBS_SERVER_OPTIONS_H_

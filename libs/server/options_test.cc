@@ -1,0 +1,71 @@
+#include "libs/server/options.h"
+
+#include <map>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace wmo::server {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::function<const char*(const char*)> Env(
+    std::map<std::string, std::string> values) {
+  return [values = std::move(values)](const char* name) -> const char* {
+    auto it = values.find(name);
+    return it == values.end() ? nullptr : it->second.c_str();
+  };
+}
+
+TEST(OptionsTest, DefaultsServeEverythingOnLoopback) {
+  auto o = ParseOptions({}, Env({}));
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->host, "127.0.0.1");
+  EXPECT_EQ(o->grpc_port, 50051);
+  EXPECT_EQ(o->http_port, 8080);
+  EXPECT_EQ(o->metrics_port, 9464);
+  EXPECT_EQ(o->services.size(), KnownServices().size());
+}
+
+TEST(OptionsTest, CommandLineWinsOverEnvironment) {
+  auto o = ParseOptions({"--grpc_port=6000"},
+                        Env({{"WMO_GRPC_PORT", "7000"},
+                             {"WMO_DATA_DIR", "/tmp/x"}}));
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->grpc_port, 6000);
+  EXPECT_EQ(o->data_dir, "/tmp/x");
+}
+
+TEST(OptionsTest, UnknownFlagIsNamed) {
+  auto o = ParseOptions({"--grcp_port=1"}, Env({}));
+  EXPECT_THAT(o.status().message(), HasSubstr("unknown flag --grcp_port"));
+}
+
+TEST(OptionsTest, BadPortIsNamed) {
+  auto o = ParseOptions({"--http_port=99999"}, Env({}));
+  EXPECT_THAT(o.status().message(), HasSubstr("--http_port=99999"));
+}
+
+TEST(OptionsTest, BadEnvironmentValueNamesTheVariable) {
+  auto o = ParseOptions({}, Env({{"WMO_METRICS_PORT", "x"}}));
+  EXPECT_THAT(o.status().message(), HasSubstr("WMO_METRICS_PORT"));
+}
+
+TEST(OptionsTest, UnknownServiceIsRefused) {
+  auto o = ParseOptions({"--services=catalog,billing"}, Env({}));
+  EXPECT_THAT(o.status().message(), HasSubstr("unknown service \"billing\""));
+}
+
+TEST(OptionsTest, ServicesSubset) {
+  auto o = ParseOptions({"--services=catalog"}, Env({}));
+  ASSERT_TRUE(o.ok());
+  EXPECT_THAT(o->services, ::testing::ElementsAre("catalog"));
+}
+
+TEST(OptionsTest, PositionalArgumentIsRefused) {
+  EXPECT_FALSE(ParseOptions({"serve"}, Env({})).ok());
+}
+
+}  // namespace
+}  // namespace wmo::server

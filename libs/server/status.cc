@@ -1,0 +1,79 @@
+#include "libs/server/status.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace wmo::server {
+namespace {
+
+constexpr char kViolationsType[] =
+    "type.googleapis.com/wmo.type.v1.RuleViolations";
+
+}  // namespace
+
+wmo::type::v1::RuleViolation Violation(absl::string_view rule_id,
+                                       absl::string_view return_code,
+                                       absl::string_view field,
+                                       absl::string_view message) {
+  wmo::type::v1::RuleViolation v;
+  v.set_rule_id(std::string(rule_id));
+  v.set_return_code(std::string(return_code));
+  v.set_field(std::string(field));
+  v.set_message(std::string(message));
+  return v;
+}
+
+absl::Status ViolationStatus(
+    absl::StatusCode code, absl::string_view summary,
+    const std::vector<wmo::type::v1::RuleViolation>& violations) {
+  std::string message(summary);
+  for (const auto& v : violations) {
+    absl::StrAppend(&message, message.empty() ? "" : "; ", v.rule_id(), " ",
+                    v.field(), ": ", v.message());
+  }
+  absl::Status status(code, message);
+  wmo::type::v1::RuleViolations payload;
+  for (const auto& v : violations) *payload.add_violations() = v;
+  status.SetPayload(kViolationsType, absl::Cord(payload.SerializeAsString()));
+  return status;
+}
+
+std::vector<wmo::type::v1::RuleViolation> Violations(
+    const absl::Status& status) {
+  std::vector<wmo::type::v1::RuleViolation> out;
+  auto payload = status.GetPayload(kViolationsType);
+  wmo::type::v1::RuleViolations parsed;
+  if (payload && parsed.ParseFromString(std::string(*payload))) {
+    out.assign(parsed.violations().begin(), parsed.violations().end());
+  }
+  return out;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  const std::string message(status.message());
+  const auto violations = Violations(status);
+  if (violations.empty()) return grpc::Status(code, message);
+
+  google::rpc::Status rich;
+  rich.set_code(static_cast<int>(code));
+  rich.set_message(message);
+  wmo::type::v1::RuleViolations all;
+  google::rpc::BadRequest bad_request;
+  for (const auto& v : violations) {
+    *all.add_violations() = v;
+    auto* fv = bad_request.add_field_violations();
+    fv->set_field(v.field());
+    fv->set_description(absl::StrCat(
+        v.rule_id(), v.return_code().empty() ? "" : " (retourcode ",
+        v.return_code(), v.return_code().empty() ? "" : ")", ": ",
+        v.message()));
+  }
+  rich.add_details()->PackFrom(all);
+  rich.add_details()->PackFrom(bad_request);
+  return grpc::Status(code, message, rich.SerializeAsString());
+}
+
+}  // namespace wmo::server

@@ -1,0 +1,42 @@
+#ifndef WMO_LIBS_SERVER_STATUS_H_
+#define WMO_LIBS_SERVER_STATUS_H_
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+#include "wmo/type/v1/types.pb.h"
+
+// Declares `lhs` as the value of the StatusOr `expr`, or returns its error
+// status from the enclosing function.
+#define WMO_ASSIGN_OR_RETURN(lhs, expr)           \
+  auto lhs##_or = (expr);                         \
+  if (!lhs##_or.ok()) return lhs##_or.status(); \
+  auto& lhs = *lhs##_or
+
+namespace wmo::server {
+
+// A status carrying every violated rule. The violations travel as a payload
+// so that domain code stays free of gRPC; ToGrpcStatus turns them into
+// google.rpc.Status details (wmo.type.v1.RuleViolations and a
+// google.rpc.BadRequest for generic clients).
+absl::Status ViolationStatus(
+    absl::StatusCode code, absl::string_view summary,
+    const std::vector<wmo::type::v1::RuleViolation>& violations);
+
+// The violations a status carries; empty when it carries none.
+std::vector<wmo::type::v1::RuleViolation> Violations(
+    const absl::Status& status);
+
+// Maps a domain status to a gRPC status with rich error details.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// A violation from its parts.
+wmo::type::v1::RuleViolation Violation(absl::string_view rule_id,
+                                       absl::string_view return_code,
+                                       absl::string_view field,
+                                       absl::string_view message);
+
+}  // namespace wmo::server
+
+#endif  // WMO_LIBS_SERVER_STATUS_H_

@@ -1,0 +1,65 @@
+#include "libs/store/store.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace wmo::store {
+namespace {
+
+const std::string& EmptyString() {
+  static const std::string* const kEmpty = new std::string();
+  return *kEmpty;
+}
+
+}  // namespace
+
+int64_t ResultSet::Int(const Row& row, size_t column) {
+  const Value& v = row.at(column);
+  if (const auto* i = std::get_if<int64_t>(&v)) return *i;
+  return 0;
+}
+
+const std::string& ResultSet::Text(const Row& row, size_t column) {
+  const Value& v = row.at(column);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* b = std::get_if<Blob>(&v)) return b->bytes;
+  return EmptyString();
+}
+
+bool ResultSet::IsNull(const Row& row, size_t column) {
+  return std::holds_alternative<std::monostate>(row.at(column));
+}
+
+absl::Status Migrate(Database& db, absl::string_view service,
+                     absl::Span<const Migration> migrations) {
+  const std::string service_name(service);
+  absl::Status status = db.Transaction([&](Connection& c) -> absl::Status {
+    return c.ExecuteScript(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " service TEXT NOT NULL, version BIGINT NOT NULL,"
+        " PRIMARY KEY (service, version))");
+  });
+  if (!status.ok()) return status;
+  for (const Migration& m : migrations) {
+    status = db.Transaction([&](Connection& c) -> absl::Status {
+      auto done = c.Execute(
+          "SELECT 1 FROM schema_migrations WHERE service = ? AND version = ?",
+          {service_name, int64_t{m.version}});
+      if (!done.ok()) return done.status();
+      if (!done->empty()) return absl::OkStatus();
+      if (absl::Status s = c.ExecuteScript(m.sql); !s.ok()) {
+        return absl::Status(s.code(), absl::StrCat("migration ", service, " v",
+                                                   m.version, ": ",
+                                                   s.message()));
+      }
+      return c
+          .Execute(
+              "INSERT INTO schema_migrations (service, version) VALUES (?, ?)",
+              {service_name, int64_t{m.version}})
+          .status();
+    });
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace wmo::store

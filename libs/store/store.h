@@ -1,0 +1,116 @@
+#ifndef WMO_LIBS_STORE_STORE_H_
+#define WMO_LIBS_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <variant>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace wmo::store {
+
+// Binary data, kept apart from text because PostgreSQL types them apart.
+struct Blob {
+  std::string bytes;
+};
+
+// A bound parameter or a result column.
+using Value = std::variant<std::monostate, int64_t, std::string, Blob>;
+
+// Rows of a statement's result, columns by position.
+class ResultSet {
+ public:
+  using Row = std::vector<Value>;
+
+  size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  const Row& operator[](size_t i) const { return rows_[i]; }
+  std::vector<Row>::const_iterator begin() const { return rows_.begin(); }
+  std::vector<Row>::const_iterator end() const { return rows_.end(); }
+
+  void AddRow(Row row) { rows_.push_back(std::move(row)); }
+
+  // Typed column access: NULL reads as 0 or "".
+  static int64_t Int(const Row& row, size_t column);
+  static const std::string& Text(const Row& row, size_t column);
+  static bool IsNull(const Row& row, size_t column);
+
+ private:
+  std::vector<Row> rows_;
+};
+
+// One session with the database. Statements use `?` placeholders and
+// portable SQL; each distinct statement is prepared once per connection.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  virtual absl::StatusOr<ResultSet> Execute(absl::string_view sql,
+                                            absl::Span<const Value> params) = 0;
+  absl::StatusOr<ResultSet> Execute(absl::string_view sql) {
+    return Execute(sql, {});
+  }
+  absl::StatusOr<ResultSet> Execute(absl::string_view sql,
+                                    std::initializer_list<Value> params) {
+    return Execute(sql, absl::MakeConstSpan(params.begin(), params.size()));
+  }
+
+  // Runs several `;`-separated statements without parameters (migrations).
+  virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
+};
+
+// A database: a pool of connections. Implementations: SQLite, PostgreSQL.
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Runs `fn` in one serializable read-write transaction: commits when it
+  // returns OK, rolls back otherwise. A conflict with a concurrent
+  // transaction reruns `fn` a bounded number of times, so `fn` must not keep
+  // effects outside the database between attempts.
+  virtual absl::Status Transaction(
+      absl::FunctionRef<absl::Status(Connection&)> fn) = 0;
+
+  // Runs one statement on its own (reads, single writes).
+  virtual absl::StatusOr<ResultSet> Execute(
+      absl::string_view sql, absl::Span<const Value> params) = 0;
+  absl::StatusOr<ResultSet> Execute(absl::string_view sql,
+                                    std::initializer_list<Value> params = {}) {
+    return Execute(sql, absl::MakeConstSpan(params.begin(), params.size()));
+  }
+
+  // "sqlite" or "postgres", for logs and metrics.
+  virtual absl::string_view backend() const = 0;
+};
+
+// One step of a service's schema, applied once, in version order.
+struct Migration {
+  int version;
+  absl::string_view sql;
+};
+
+// Applies the migrations of `service` not applied yet, each in its own
+// transaction, recording them in table schema_migrations.
+absl::Status Migrate(Database& db, absl::string_view service,
+                     absl::Span<const Migration> migrations);
+
+struct SqliteOptions {
+  // Connections in the pool; readers run in parallel (WAL), writers queue.
+  int pool_size = 4;
+  // How long a statement waits for a lock before failing.
+  int busy_timeout_ms = 5000;
+};
+
+// Opens (creating if needed) the SQLite database file at `path`.
+absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(
+    const std::string& path, const SqliteOptions& options = {});
+
+}  // namespace wmo::store
+
+#endif  // WMO_LIBS_STORE_STORE_H_

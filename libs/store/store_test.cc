@@ -1,0 +1,121 @@
+#include "libs/store/store.h"
+
+#include <filesystem>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace wmo::store {
+namespace {
+
+constexpr Migration kMigrations[] = {
+    {1, "CREATE TABLE item (id TEXT PRIMARY KEY, n BIGINT NOT NULL,"
+        " payload BYTEA)"},
+    {2, "CREATE TABLE counter (id TEXT PRIMARY KEY, n BIGINT NOT NULL);"
+        "INSERT INTO counter (id, n) VALUES ('c', 0)"},
+};
+
+class StoreTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("store_test_" + std::to_string(::getpid()) + "_" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = OpenSqlite((dir_ / "test.db").string());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    ASSERT_TRUE(Migrate(*db_, "test", kMigrations).ok());
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(StoreTest, RoundTripsEveryValueType) {
+  const std::string bytes("a\0b", 3);
+  ASSERT_TRUE(db_->Execute("INSERT INTO item (id, n, payload) VALUES (?, ?, ?)",
+                           {std::string("x"), int64_t{42}, Blob{bytes}})
+                  .ok());
+  ASSERT_TRUE(db_->Execute("INSERT INTO item (id, n, payload) VALUES (?, ?, ?)",
+                           {std::string("y"), int64_t{-1}, std::monostate{}})
+                  .ok());
+  auto rows = db_->Execute("SELECT id, n, payload FROM item ORDER BY id");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(ResultSet::Text((*rows)[0], 0), "x");
+  EXPECT_EQ(ResultSet::Int((*rows)[0], 1), 42);
+  EXPECT_EQ(ResultSet::Text((*rows)[0], 2), bytes);
+  EXPECT_TRUE(ResultSet::IsNull((*rows)[1], 2));
+}
+
+TEST_F(StoreTest, FailedTransactionChangesNothing) {
+  absl::Status s = db_->Transaction([](Connection& c) -> absl::Status {
+    auto r = c.Execute("INSERT INTO item (id, n) VALUES (?, ?)",
+                       {std::string("x"), int64_t{1}});
+    if (!r.ok()) return r.status();
+    return absl::FailedPreconditionError("refused");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  auto rows = db_->Execute("SELECT COUNT(*) FROM item");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(ResultSet::Int((*rows)[0], 0), 0);
+}
+
+TEST_F(StoreTest, DuplicateKeyIsAlreadyExists) {
+  ASSERT_TRUE(db_->Execute("INSERT INTO item (id, n) VALUES ('x', 1)").ok());
+  auto again = db_->Execute("INSERT INTO item (id, n) VALUES ('x', 2)");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(StoreTest, MigrationsApplyOnce) {
+  ASSERT_TRUE(Migrate(*db_, "test", kMigrations).ok());
+  auto rows = db_->Execute("SELECT COUNT(*) FROM counter");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(ResultSet::Int((*rows)[0], 0), 1);
+}
+
+TEST_F(StoreTest, BrokenMigrationNamesServiceAndVersion) {
+  constexpr Migration kBroken[] = {{3, "CREATE TABLE oops ("}};
+  absl::Status s = Migrate(*db_, "test", kBroken);
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), testing::HasSubstr("test v3"));
+}
+
+TEST_F(StoreTest, ConcurrentTransactionsAreSerializable) {
+  constexpr int kThreads = 8, kIncrements = 25;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kIncrements; ++i) {
+        absl::Status s = db_->Transaction([](Connection& c) -> absl::Status {
+          auto r = c.Execute("SELECT n FROM counter WHERE id = 'c'");
+          if (!r.ok()) return r.status();
+          return c
+              .Execute("UPDATE counter SET n = ? WHERE id = 'c'",
+                       {ResultSet::Int((*r)[0], 0) + 1})
+              .status();
+        });
+        EXPECT_TRUE(s.ok()) << s;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto rows = db_->Execute("SELECT n FROM counter");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(ResultSet::Int((*rows)[0], 0), kThreads * kIncrements);
+}
+
+TEST(SqliteTest, UnusablePathIsUnavailable) {
+  auto db = OpenSqlite("/nonexistent-dir/x/y.db");
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace wmo::store

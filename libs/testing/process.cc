@@ -1,0 +1,61 @@
+#include "libs/testing/process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace wmo::testing {
+
+Process::Process(const std::vector<std::string>& argv) {
+  int fds[2];
+  if (pipe(fds) != 0) return;
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(fds[1], STDERR_FILENO);
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  stderr_fd_ = fds[0];
+}
+
+Process::~Process() {
+  if (pid_ > 0) Stop(SIGKILL);
+  if (stderr_fd_ >= 0) close(stderr_fd_);
+}
+
+bool Process::WaitForOutput(const std::string& text) {
+  char buffer[4096];
+  while (output_.find(text) == std::string::npos) {
+    const ssize_t n = read(stderr_fd_, buffer, sizeof(buffer));
+    if (n <= 0) return false;
+    output_.append(buffer, static_cast<size_t>(n));
+  }
+  return true;
+}
+
+int Process::Wait() {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  // Collect what is left of stderr.
+  WaitForOutput(std::string(1, '\0'));
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int Process::Stop(int signal) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, signal);
+  return Wait();
+}
+
+}  // namespace wmo::testing

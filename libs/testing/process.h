@@ -1,0 +1,37 @@
+#ifndef WMO_LIBS_TESTING_PROCESS_H_
+#define WMO_LIBS_TESTING_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace wmo::testing {
+
+// A child process with its stderr captured, for tests of real binaries.
+class Process {
+ public:
+  // Starts `argv[0]` with the arguments; stdout is discarded.
+  explicit Process(const std::vector<std::string>& argv);
+  ~Process();  // kills the child if it still runs
+
+  // Reads stderr until a line containing `text` appears or the child closes
+  // stderr (exits); returns whether it appeared. Everything read is kept.
+  bool WaitForOutput(const std::string& text);
+  // Sends `signal` and waits for the exit; returns the exit code, or
+  // 128 + signal number when killed by a signal.
+  int Stop(int signal);
+  // Waits for the child to exit by itself.
+  int Wait();
+
+  const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  int stderr_fd_ = -1;
+  std::string output_;
+};
+
+}  // namespace wmo::testing
+
+#endif  // WMO_LIBS_TESTING_PROCESS_H_

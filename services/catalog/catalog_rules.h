@@ -1,0 +1,35 @@
+#ifndef WMO_SERVICES_CATALOG_CATALOG_RULES_H_
+#define WMO_SERVICES_CATALOG_CATALOG_RULES_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "libs/rules/dates.h"
+#include "wmo/catalog/v1/catalog.pb.h"
+
+namespace wmo::catalog {
+
+// True when the contract holds the product itself or a lot holding it.
+bool ContractCovers(const wmo::catalog::v1::Catalog& catalog,
+                    const wmo::catalog::v1::Contract& contract,
+                    const std::string& product_id);
+
+// The tariff of `product` for `basis` on `date`: a tariff for exactly that
+// basis wins over one for every basis. NOT_FOUND saying why otherwise: the
+// basis is not allowed, or no tariff is valid on the date.
+absl::StatusOr<const wmo::catalog::v1::Tariff*> FindTariff(
+    const wmo::catalog::v1::Product& product, const std::string& basis,
+    rules::Date date);
+
+// Whether `agb` is contracted for `product_id` on `date`, and if not, why.
+struct ContractCheck {
+  bool contracted = false;
+  std::string reason;
+};
+ContractCheck CheckContract(const wmo::catalog::v1::Catalog& catalog,
+                            const wmo::catalog::v1::Contract* contract,
+                            const std::string& product_id, rules::Date date);
+
+}  // namespace wmo::catalog
+
+#endif  // WMO_SERVICES_CATALOG_CATALOG_RULES_H_

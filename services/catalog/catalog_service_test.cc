@@ -1,0 +1,102 @@
+#include "services/catalog/catalog_service.h"
+
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "libs/testing/temp_dir.h"
+
+namespace wmo::catalog {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The real service on a real gRPC server on a loopback port.
+class CatalogServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::OpenSqlite(dir_.File("catalog.db"));
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+    ASSERT_TRUE(
+        store::Migrate(*db_, "catalog", CatalogRepository::Migrations()).ok());
+    repository_ = std::make_unique<CatalogRepository>(*db_);
+    registry_ = std::make_unique<CatalogRegistry>(*repository_);
+    api_ = std::make_unique<CatalogApi>(*repository_, *registry_);
+    ASSERT_TRUE(
+        api_->ImportDirectory(testing::SourceDir() + "/catalogs").ok());
+    service_ = std::make_unique<CatalogService>(*api_);
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                             &port);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::CatalogService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(port),
+        grpc::InsecureChannelCredentials()));
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<CatalogRepository> repository_;
+  std::unique_ptr<CatalogRegistry> registry_;
+  std::unique_ptr<CatalogApi> api_;
+  std::unique_ptr<CatalogService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::CatalogService::Stub> stub_;
+};
+
+TEST_F(CatalogServiceTest, GetProductOverTheWire) {
+  grpc::ClientContext context;
+  v1::GetProductRequest request;
+  request.set_name("catalogs/perspectief-2024/products/logeerzorg");
+  v1::Product product;
+  grpc::Status status = stub_->GetProduct(&context, request, &product);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(product.unit(), wmo::type::v1::UNIT_DAY_NIGHT);
+}
+
+TEST_F(CatalogServiceTest, NotFoundCarriesTheReason) {
+  grpc::ClientContext context;
+  v1::GetCatalogRequest request;
+  request.set_name("catalogs/utrecht-2030");
+  v1::Catalog catalog;
+  grpc::Status status = stub_->GetCatalog(&context, request, &catalog);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("utrecht-2030"));
+}
+
+TEST_F(CatalogServiceTest, RefusedImportReturnsEveryViolationAsDetails) {
+  grpc::ClientContext context;
+  v1::ImportCatalogRequest request;
+  request.set_source_name("upload.textproto");
+  request.set_catalog_text(
+      "id: \"x\"\ndisplay_name: \"X\"\nvalid_from: \"2024-01-01\"\n"
+      "municipalities { cbs_code: \"12\" }\n"
+      "products { id: \"p\" display_name: \"P\" category: \"02\" "
+      "code: \"02A01\" kind: PRODUCT_KIND_INDIVIDUAL_SUPPORT unit: UNIT_HOUR "
+      "tariffs { valid_from: \"2024-01-01\" cents: -5 } }\n");
+  v1::ImportCatalogResponse response;
+  grpc::Status status = stub_->ImportCatalog(&context, request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  google::rpc::Status rich;
+  ASSERT_TRUE(rich.ParseFromString(status.error_details()));
+  wmo::type::v1::RuleViolations violations;
+  google::rpc::BadRequest bad_request;
+  ASSERT_EQ(rich.details_size(), 2);
+  ASSERT_TRUE(rich.details(0).UnpackTo(&violations));
+  ASSERT_TRUE(rich.details(1).UnpackTo(&bad_request));
+  ASSERT_EQ(violations.violations_size(), 2);
+  EXPECT_EQ(violations.violations(0).rule_id(), "CAT-MUNICIPALITY");
+  EXPECT_EQ(violations.violations(0).field(),
+            "upload.textproto:4 municipalities[0].cbs_code");
+  EXPECT_EQ(violations.violations(1).rule_id(), "CAT-TARIFF");
+  EXPECT_EQ(bad_request.field_violations_size(), 2);
+}
+
+}  // namespace
+}  // namespace wmo::catalog
