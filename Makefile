@@ -17,8 +17,9 @@ build: configure
 run: build
 	@$(BUILD)/cmd/wmo-server/wmo-server
 
+# Tests run against a throw-away PostgreSQL and Redis started for the run.
 test: build
-	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	@scripts/with-test-services ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i --style=Google

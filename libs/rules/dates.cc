@@ -12,11 +12,11 @@
 
 namespace wmo::rules {
 
-absl::StatusOr<Date> ParseDate(absl::string_view text, absl::string_view field) {
+absl::StatusOr<Date> ParseDate(absl::string_view text,
+                               absl::string_view field) {
   auto bad = [&] {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": \"", text,
-                     "\" is not a date; write it as YYYY-MM-DD"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": \"", text, "\" is not a date; write it as YYYY-MM-DD"));
   };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad();
   int y = 0, m = 0, d = 0;

@@ -2,9 +2,9 @@
 #define WMO_LIBS_RULES_DATES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
 namespace wmo::rules {

@@ -32,8 +32,8 @@ absl::StatusOr<std::vector<std::string>> ParseName(absl::string_view name,
   }
   if (!ok) {
     return absl::InvalidArgumentError(absl::StrCat(
-        field, ": \"", name, "\" is not a resource name of the form ",
-        pattern, "; fill in every * with an id"));
+        field, ": \"", name, "\" is not a resource name of the form ", pattern,
+        "; fill in every * with an id"));
   }
   return ids;
 }
@@ -50,14 +50,15 @@ absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token) {
         "page_size: must not be negative; leave it 0 for the default");
   }
   Page page;
-  page.size = page_size == 0 ? kDefaultPageSize
-                             : std::min(page_size, kMaxPageSize);
+  page.size =
+      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
   if (!page_token.empty()) {
     std::string decoded;
     if (!absl::WebSafeBase64Unescape(page_token, &decoded) ||
         !absl::StartsWith(decoded, kTokenPrefix) ||
-        !absl::SimpleAtoi(absl::string_view(decoded).substr(kTokenPrefix.size()),
-                          &page.offset)) {
+        !absl::SimpleAtoi(
+            absl::string_view(decoded).substr(kTokenPrefix.size()),
+            &page.offset)) {
       return absl::InvalidArgumentError(
           "page_token: not a token from this list; pass next_page_token of "
           "the previous response unchanged");

@@ -38,12 +38,23 @@ const char* TypeName(ServerRpcInfo::Type type) {
 }
 
 const char* CodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {
-      "OK",        "Canceled",         "Unknown",           "InvalidArgument",
-      "DeadlineExceeded", "NotFound",  "AlreadyExists",     "PermissionDenied",
-      "ResourceExhausted", "FailedPrecondition", "Aborted", "OutOfRange",
-      "Unimplemented", "Internal",     "Unavailable",       "DataLoss",
-      "Unauthenticated"};
+  static constexpr const char* kNames[] = {"OK",
+                                           "Canceled",
+                                           "Unknown",
+                                           "InvalidArgument",
+                                           "DeadlineExceeded",
+                                           "NotFound",
+                                           "AlreadyExists",
+                                           "PermissionDenied",
+                                           "ResourceExhausted",
+                                           "FailedPrecondition",
+                                           "Aborted",
+                                           "OutOfRange",
+                                           "Unimplemented",
+                                           "Internal",
+                                           "Unavailable",
+                                           "DataLoss",
+                                           "Unauthenticated"};
   const int i = static_cast<int>(code);
   return i >= 0 && i < 17 ? kNames[i] : "Unknown";
 }
@@ -65,33 +76,34 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
         absl::StrSplit(absl::string_view(info->method()).substr(1), '/');
     service_ = std::move(parts.first);
     method_ = std::move(parts.second);
-    families_
-        .started.Add({{"grpc_type", type_},
-                      {"grpc_service", service_},
-                      {"grpc_method", method_}})
+    families_.started
+        .Add({{"grpc_type", type_},
+              {"grpc_service", service_},
+              {"grpc_method", method_}})
         .Increment();
   }
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
       const double seconds = std::chrono::duration<double>(
                                  std::chrono::steady_clock::now() - start_)
                                  .count();
-      families_
-          .handled.Add({{"grpc_type", type_},
-                        {"grpc_service", service_},
-                        {"grpc_method", method_},
-                        {"grpc_code", CodeName(status.error_code())}})
+      families_.handled
+          .Add({{"grpc_type", type_},
+                {"grpc_service", service_},
+                {"grpc_method", method_},
+                {"grpc_code", CodeName(status.error_code())}})
           .Increment();
-      families_
-          .seconds.Add({{"grpc_type", type_},
-                        {"grpc_service", service_},
-                        {"grpc_method", method_}},
-                       prometheus::Histogram::BucketBoundaries{
-                           0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                           0.1, 0.25, 0.5, 1, 2.5, 5, 10})
+      families_.seconds
+          .Add({{"grpc_type", type_},
+                {"grpc_service", service_},
+                {"grpc_method", method_}},
+               prometheus::Histogram::BucketBoundaries{
+                   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                   0.5, 1, 2.5, 5, 10})
           .Observe(seconds);
     }
     methods->Proceed();
@@ -150,8 +162,7 @@ class ProcessCollector final : public prometheus::Collectable {
     const auto stat = Split(ReadFile("/proc/self/stat"));
     double cpu = 0, rss = 0;
     if (stat.size() > 23) {
-      cpu = (std::stod(stat[13]) + std::stod(stat[14])) /
-            sysconf(_SC_CLK_TCK);
+      cpu = (std::stod(stat[13]) + std::stod(stat[14])) / sysconf(_SC_CLK_TCK);
       rss = std::stod(stat[23]) * sysconf(_SC_PAGESIZE);
     }
     double fds = 0;
@@ -185,8 +196,9 @@ class ProcessCollector final : public prometheus::Collectable {
     const size_t close = stat.rfind(')');
     if (close == std::string::npos) return {};
     std::vector<std::string> fields = {"pid", "comm"};
-    for (absl::string_view f : absl::StrSplit(
-             absl::string_view(stat).substr(close + 1), ' ', absl::SkipEmpty())) {
+    for (absl::string_view f :
+         absl::StrSplit(absl::string_view(stat).substr(close + 1), ' ',
+                        absl::SkipEmpty())) {
       fields.emplace_back(f);
     }
     return fields;
@@ -224,8 +236,8 @@ absl::StatusOr<std::unique_ptr<prometheus::Exposer>> ServeMetrics(
     exposer = std::make_unique<prometheus::Exposer>(
         absl::StrCat(host, ":", port), /*num_threads=*/1);
   } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot serve metrics on ", host, ":", port, ": ", e.what()));
+    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", host,
+                                               ":", port, ": ", e.what()));
   }
   exposer->RegisterCollectable(registry);
   // The exposer keeps weak pointers; the process figures live as long as the

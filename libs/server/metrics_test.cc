@@ -45,8 +45,8 @@ class MetricsTest : public ::testing::Test {
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                              &port);
-    std::vector<std::unique_ptr<
-        grpc::experimental::ServerInterceptorFactoryInterface>>
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
     interceptors.push_back(MakeMetricsInterceptorFactory(*registry_));
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -131,8 +131,8 @@ TEST_F(MetricsTest, EndpointServesRegistryAndProcessMetrics) {
 TEST_F(MetricsTest, PortInUseIsUnavailable) {
   auto first = ServeMetrics("127.0.0.1", 0, registry_);
   ASSERT_TRUE(first.ok());
-  auto second = ServeMetrics(
-      "127.0.0.1", (*first)->GetListeningPorts().front(), registry_);
+  auto second = ServeMetrics("127.0.0.1", (*first)->GetListeningPorts().front(),
+                             registry_);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -14,7 +15,7 @@ namespace wmo::server {
 namespace {
 
 struct Flag {
-  const char* name;
+  std::string name;
   const char* help;
   std::function<absl::Status(const std::string&, ServerOptions&)> set;
 };
@@ -30,6 +31,19 @@ absl::Status SetPort(const std::string& name, const std::string& value,
   return absl::OkStatus();
 }
 
+absl::Status SetDatabaseUrl(const std::string& name, const std::string& value,
+                            std::string& url) {
+  if (!value.empty() && !absl::StartsWith(value, "postgres://") &&
+      !absl::StartsWith(value, "postgresql://")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name,
+                     ": only PostgreSQL URLs (postgres://…) are supported; "
+                     "leave it empty for SQLite"));
+  }
+  url = value;
+  return absl::OkStatus();
+}
+
 absl::Status SetServices(const std::string& value, ServerOptions& o) {
   o.services.clear();
   if (value == "all") {
@@ -40,10 +54,9 @@ absl::Status SetServices(const std::string& value, ServerOptions& o) {
     const std::string name(absl::StripAsciiWhitespace(s));
     if (std::find(KnownServices().begin(), KnownServices().end(), name) ==
         KnownServices().end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--services: unknown service \"", name,
-                       "\"; choose from ", absl::StrJoin(KnownServices(), ","),
-                       " or all"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--services: unknown service \"", name, "\"; choose from ",
+          absl::StrJoin(KnownServices(), ","), " or all"));
     }
     o.services.insert(name);
   }
@@ -53,8 +66,8 @@ absl::Status SetServices(const std::string& value, ServerOptions& o) {
   return absl::OkStatus();
 }
 
-const std::vector<Flag>& Flags() {
-  static const auto* const kFlags = new std::vector<Flag>{
+std::vector<Flag> MakeFlags() {
+  std::vector<Flag> flags{
       {"services", "comma-separated roles to serve, or all (default all)",
        [](const std::string& v, ServerOptions& o) {
          return SetServices(v, o);
@@ -75,7 +88,8 @@ const std::vector<Flag>& Flags() {
        [](const std::string& v, ServerOptions& o) {
          return SetPort("http_port", v, o.http_port);
        }},
-      {"metrics_port", "Prometheus metrics port (default 9464; 0 picks a free one)",
+      {"metrics_port",
+       "Prometheus metrics port (default 9464; 0 picks a free one)",
        [](const std::string& v, ServerOptions& o) {
          return SetPort("metrics_port", v, o.metrics_port);
        }},
@@ -89,7 +103,36 @@ const std::vector<Flag>& Flags() {
          o.catalog_dir = v;
          return absl::OkStatus();
        }},
+      {"database_url",
+       "postgres://user:pass@host:port/db for every service (one schema "
+       "each); default SQLite files under data_dir",
+       [](const std::string& v, ServerOptions& o) {
+         return SetDatabaseUrl("database_url", v, o.database_url);
+       }},
+      {"redis_url",
+       "redis://host:port for the shared cache; default in-process only",
+       [](const std::string& v, ServerOptions& o) {
+         if (!v.empty() && !absl::StartsWith(v, "redis://")) {
+           return absl::InvalidArgumentError(absl::StrCat(
+               "--redis_url=", v, ": write it as redis://host:port"));
+         }
+         o.redis_url = v;
+         return absl::OkStatus();
+       }},
   };
+  for (const std::string& service : KnownServices()) {
+    const std::string name = service + "_database_url";
+    flags.push_back({name, "database_url for this service only",
+                     [service, name](const std::string& v, ServerOptions& o) {
+                       return SetDatabaseUrl(name, v,
+                                             o.service_database_urls[service]);
+                     }});
+  }
+  return flags;
+}
+
+const std::vector<Flag>& Flags() {
+  static const auto* const kFlags = new std::vector<Flag>(MakeFlags());
   return *kFlags;
 }
 
@@ -101,11 +144,11 @@ absl::StatusOr<ServerOptions> ParseOptions(
   ServerOptions options;
   options.services.insert(KnownServices().begin(), KnownServices().end());
   for (const Flag& flag : Flags()) {
-    const std::string env = absl::AsciiStrToUpper(absl::StrCat("WMO_", flag.name));
+    const std::string env =
+        absl::AsciiStrToUpper(absl::StrCat("WMO_", flag.name));
     if (const char* value = getenv(env.c_str()); value != nullptr) {
       if (absl::Status s = flag.set(value, options); !s.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(env, ": ", s.message()));
+        return absl::InvalidArgumentError(absl::StrCat(env, ": ", s.message()));
       }
     }
   }
@@ -123,8 +166,8 @@ absl::StatusOr<ServerOptions> ParseOptions(
     auto it = std::find_if(Flags().begin(), Flags().end(),
                            [&](const Flag& f) { return name == f.name; });
     if (it == Flags().end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown flag --", name, "; see --help for the flags"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag --", name, "; see --help for the flags"));
     }
     if (absl::Status s = it->set(arg.substr(eq + 1), options); !s.ok()) {
       return s;

@@ -2,6 +2,7 @@
 #define WMO_LIBS_SERVER_OPTIONS_H_
 
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,6 +26,19 @@ struct ServerOptions {
   int metrics_port = 9464;
   std::string data_dir = "./var";
   std::string catalog_dir = "./catalogs";
+  // PostgreSQL for every service (one schema each); empty for SQLite files
+  // under data_dir.
+  std::string database_url;
+  // Per service overrides of database_url, by service name.
+  std::map<std::string, std::string> service_database_urls;
+  // Redis for the shared second-level cache; empty for in-process only.
+  std::string redis_url;
+
+  // The database URL of one service ("" for SQLite).
+  const std::string& DatabaseUrl(const std::string& service) const {
+    auto it = service_database_urls.find(service);
+    return it != service_database_urls.end() ? it->second : database_url;
+  }
   bool help = false;
 };
 

@@ -29,9 +29,9 @@ TEST(OptionsTest, DefaultsServeEverythingOnLoopback) {
 }
 
 TEST(OptionsTest, CommandLineWinsOverEnvironment) {
-  auto o = ParseOptions({"--grpc_port=6000"},
-                        Env({{"WMO_GRPC_PORT", "7000"},
-                             {"WMO_DATA_DIR", "/tmp/x"}}));
+  auto o = ParseOptions(
+      {"--grpc_port=6000"},
+      Env({{"WMO_GRPC_PORT", "7000"}, {"WMO_DATA_DIR", "/tmp/x"}}));
   ASSERT_TRUE(o.ok());
   EXPECT_EQ(o->grpc_port, 6000);
   EXPECT_EQ(o->data_dir, "/tmp/x");
@@ -65,6 +65,20 @@ TEST(OptionsTest, ServicesSubset) {
 
 TEST(OptionsTest, PositionalArgumentIsRefused) {
   EXPECT_FALSE(ParseOptions({"serve"}, Env({})).ok());
+}
+
+TEST(OptionsTest, DatabaseUrlForAllWithOverridePerService) {
+  auto o = ParseOptions({"--database_url=postgres://a@h/db",
+                         "--catalog_database_url=postgres://b@h/db"},
+                        Env({}));
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->DatabaseUrl("catalog"), "postgres://b@h/db");
+  EXPECT_EQ(o->DatabaseUrl("other"), "postgres://a@h/db");
+}
+
+TEST(OptionsTest, NonPostgresDatabaseUrlIsRefused) {
+  auto o = ParseOptions({"--database_url=mysql://x"}, Env({}));
+  EXPECT_THAT(o.status().message(), HasSubstr("only PostgreSQL"));
 }
 
 }  // namespace

@@ -9,8 +9,8 @@
 
 // Declares `lhs` as the value of the StatusOr `expr`, or returns its error
 // status from the enclosing function.
-#define WMO_ASSIGN_OR_RETURN(lhs, expr)           \
-  auto lhs##_or = (expr);                         \
+#define WMO_ASSIGN_OR_RETURN(lhs, expr)         \
+  auto lhs##_or = (expr);                       \
   if (!lhs##_or.ok()) return lhs##_or.status(); \
   auto& lhs = *lhs##_or
 

@@ -11,10 +11,10 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(StatusTest, ViolationsSurviveTheRoundTrip) {
-  absl::Status s = ViolationStatus(
-      absl::StatusCode::kFailedPrecondition, "refused",
-      {Violation("S3-09", "", "extent", "at most 42 per year"),
-       Violation("TR361", "9361", "period", "overlaps")});
+  absl::Status s =
+      ViolationStatus(absl::StatusCode::kFailedPrecondition, "refused",
+                      {Violation("S3-09", "", "extent", "at most 42 per year"),
+                       Violation("TR361", "9361", "period", "overlaps")});
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(s.message(), HasSubstr("S3-09 extent: at most 42 per year"));
   auto v = Violations(s);
@@ -23,9 +23,9 @@ TEST(StatusTest, ViolationsSurviveTheRoundTrip) {
 }
 
 TEST(StatusTest, GrpcStatusCarriesRichDetails) {
-  grpc::Status g = ToGrpcStatus(ViolationStatus(
-      absl::StatusCode::kInvalidArgument, "",
-      {Violation("TR361", "9361", "period", "overlaps")}));
+  grpc::Status g = ToGrpcStatus(
+      ViolationStatus(absl::StatusCode::kInvalidArgument, "",
+                      {Violation("TR361", "9361", "period", "overlaps")}));
   EXPECT_EQ(g.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   google::rpc::Status rich;
   ASSERT_TRUE(rich.ParseFromString(g.error_details()));

@@ -17,8 +17,8 @@ namespace {
 
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
   const std::string message =
-      absl::StrCat("sqlite ", what, ": ", db ? sqlite3_errmsg(db) : "",
-                   " (", sqlite3_errstr(rc), ")");
+      absl::StrCat("sqlite ", what, ": ", db ? sqlite3_errmsg(db) : "", " (",
+                   sqlite3_errstr(rc), ")");
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -68,9 +68,9 @@ class SqliteConnection final : public Connection {
         rc = sqlite3_bind_text(s, idx, t->data(), static_cast<int>(t->size()),
                                SQLITE_STATIC);
       } else if (const auto* b = std::get_if<Blob>(&v)) {
-        rc = sqlite3_bind_blob(s, idx, b->bytes.data(),
-                               static_cast<int>(b->bytes.size()),
-                               SQLITE_STATIC);
+        rc =
+            sqlite3_bind_blob(s, idx, b->bytes.data(),
+                              static_cast<int>(b->bytes.size()), SQLITE_STATIC);
       } else {
         rc = sqlite3_bind_null(s, idx);
       }
@@ -129,9 +129,9 @@ class SqliteConnection final : public Connection {
     auto it = statements_.find(sql);
     if (it != statements_.end()) return it->second.get();
     sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v3(db_.get(), sql.data(),
-                                      static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    const int rc =
+        sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_.get(), rc, "prepare");
     return statements_.emplace(std::string(sql), StatementPtr(stmt))
         .first->second.get();

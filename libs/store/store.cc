@@ -32,34 +32,33 @@ bool ResultSet::IsNull(const Row& row, size_t column) {
 absl::Status Migrate(Database& db, absl::string_view service,
                      absl::Span<const Migration> migrations) {
   const std::string service_name(service);
-  absl::Status status = db.Transaction([&](Connection& c) -> absl::Status {
-    return c.ExecuteScript(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " service TEXT NOT NULL, version BIGINT NOT NULL,"
-        " PRIMARY KEY (service, version))");
-  });
-  if (!status.ok()) return status;
-  for (const Migration& m : migrations) {
-    status = db.Transaction([&](Connection& c) -> absl::Status {
+  return db.Transaction([&](Connection& c) -> absl::Status {
+    if (absl::Status s = c.LockForMigration(service); !s.ok()) return s;
+    if (absl::Status s =
+            c.ExecuteScript("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                            " service TEXT NOT NULL, version BIGINT NOT NULL,"
+                            " PRIMARY KEY (service, version))");
+        !s.ok()) {
+      return s;
+    }
+    for (const Migration& m : migrations) {
       auto done = c.Execute(
           "SELECT 1 FROM schema_migrations WHERE service = ? AND version = ?",
           {service_name, int64_t{m.version}});
       if (!done.ok()) return done.status();
-      if (!done->empty()) return absl::OkStatus();
+      if (!done->empty()) continue;
       if (absl::Status s = c.ExecuteScript(m.sql); !s.ok()) {
-        return absl::Status(s.code(), absl::StrCat("migration ", service, " v",
-                                                   m.version, ": ",
-                                                   s.message()));
+        return absl::Status(
+            s.code(), absl::StrCat("migration ", service, " v", m.version, ": ",
+                                   s.message()));
       }
-      return c
-          .Execute(
-              "INSERT INTO schema_migrations (service, version) VALUES (?, ?)",
-              {service_name, int64_t{m.version}})
-          .status();
-    });
-    if (!status.ok()) return status;
-  }
-  return absl::OkStatus();
+      auto recorded = c.Execute(
+          "INSERT INTO schema_migrations (service, version) VALUES (?, ?)",
+          {service_name, int64_t{m.version}});
+      if (!recorded.ok()) return recorded.status();
+    }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace wmo::store

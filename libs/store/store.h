@@ -4,13 +4,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <variant>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace wmo::store {
@@ -63,6 +63,12 @@ class Connection {
 
   // Runs several `;`-separated statements without parameters (migrations).
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
+
+  // Inside a transaction: waits until no other process migrates `service`.
+  // SQLite's write transactions already exclude each other.
+  virtual absl::Status LockForMigration(absl::string_view service) {
+    return absl::OkStatus();
+  }
 };
 
 // A database: a pool of connections. Implementations: SQLite, PostgreSQL.
@@ -78,8 +84,8 @@ class Database {
       absl::FunctionRef<absl::Status(Connection&)> fn) = 0;
 
   // Runs one statement on its own (reads, single writes).
-  virtual absl::StatusOr<ResultSet> Execute(
-      absl::string_view sql, absl::Span<const Value> params) = 0;
+  virtual absl::StatusOr<ResultSet> Execute(absl::string_view sql,
+                                            absl::Span<const Value> params) = 0;
   absl::StatusOr<ResultSet> Execute(absl::string_view sql,
                                     std::initializer_list<Value> params = {}) {
     return Execute(sql, absl::MakeConstSpan(params.begin(), params.size()));
@@ -95,8 +101,9 @@ struct Migration {
   absl::string_view sql;
 };
 
-// Applies the migrations of `service` not applied yet, each in its own
-// transaction, recording them in table schema_migrations.
+// Applies the migrations of `service` not applied yet, in one transaction
+// under the migration lock (two replicas starting at once do not race),
+// recording them in table schema_migrations.
 absl::Status Migrate(Database& db, absl::string_view service,
                      absl::Span<const Migration> migrations);
 
@@ -110,6 +117,25 @@ struct SqliteOptions {
 // Opens (creating if needed) the SQLite database file at `path`.
 absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(
     const std::string& path, const SqliteOptions& options = {});
+
+struct PostgresOptions {
+  // libpq connection string or URI: postgres://user:pass@host:port/db
+  std::string url;
+  // Schema holding the service's tables; created when missing.
+  std::string schema;
+  // Connections opened on demand up to this bound.
+  int pool_size = 8;
+  // Longest wait for a free connection before RESOURCE_EXHAUSTED.
+  int acquire_timeout_ms = 5000;
+  // Statements running longer are cancelled (DEADLINE_EXCEEDED).
+  int statement_timeout_ms = 10000;
+  // Runs of a transaction that keeps meeting serialization failures.
+  int max_attempts = 20;
+};
+
+// Connects to PostgreSQL; UNAVAILABLE with libpq's reason when it cannot.
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(
+    const PostgresOptions& options);
 
 }  // namespace wmo::store
 

@@ -1,44 +1,41 @@
 #include "libs/store/store.h"
 
-#include <filesystem>
+#include <atomic>
 #include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/testing/databases.h"
 
 namespace wmo::store {
 namespace {
 
 constexpr Migration kMigrations[] = {
-    {1, "CREATE TABLE item (id TEXT PRIMARY KEY, n BIGINT NOT NULL,"
-        " payload BYTEA)"},
-    {2, "CREATE TABLE counter (id TEXT PRIMARY KEY, n BIGINT NOT NULL);"
-        "INSERT INTO counter (id, n) VALUES ('c', 0)"},
+    {1,
+     "CREATE TABLE item (id TEXT PRIMARY KEY, n BIGINT NOT NULL,"
+     " payload BYTEA)"},
+    {2,
+     "CREATE TABLE counter (id TEXT PRIMARY KEY, n BIGINT NOT NULL);"
+     "INSERT INTO counter (id, n) VALUES ('c', 0)"},
 };
 
-class StoreTest : public testing::Test {
+// Every test runs on SQLite and on PostgreSQL.
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("store_test_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = OpenSqlite((dir_ / "test.db").string());
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
+    WMO_OPEN_TEST_DATABASE_OR_SKIP(db_, GetParam(), dir_);
     ASSERT_TRUE(Migrate(*db_, "test", kMigrations).ok());
   }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
 
-  std::filesystem::path dir_;
+  testing::TempDir dir_;
   std::unique_ptr<Database> db_;
 };
 
-TEST_F(StoreTest, RoundTripsEveryValueType) {
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
+                         ::testing::ValuesIn(testing::Backends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(StoreTest, RoundTripsEveryValueType) {
   const std::string bytes("a\0b", 3);
   ASSERT_TRUE(db_->Execute("INSERT INTO item (id, n, payload) VALUES (?, ?, ?)",
                            {std::string("x"), int64_t{42}, Blob{bytes}})
@@ -55,7 +52,7 @@ TEST_F(StoreTest, RoundTripsEveryValueType) {
   EXPECT_TRUE(ResultSet::IsNull((*rows)[1], 2));
 }
 
-TEST_F(StoreTest, FailedTransactionChangesNothing) {
+TEST_P(StoreTest, FailedTransactionChangesNothing) {
   absl::Status s = db_->Transaction([](Connection& c) -> absl::Status {
     auto r = c.Execute("INSERT INTO item (id, n) VALUES (?, ?)",
                        {std::string("x"), int64_t{1}});
@@ -68,27 +65,27 @@ TEST_F(StoreTest, FailedTransactionChangesNothing) {
   EXPECT_EQ(ResultSet::Int((*rows)[0], 0), 0);
 }
 
-TEST_F(StoreTest, DuplicateKeyIsAlreadyExists) {
+TEST_P(StoreTest, DuplicateKeyIsAlreadyExists) {
   ASSERT_TRUE(db_->Execute("INSERT INTO item (id, n) VALUES ('x', 1)").ok());
   auto again = db_->Execute("INSERT INTO item (id, n) VALUES ('x', 2)");
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
 }
 
-TEST_F(StoreTest, MigrationsApplyOnce) {
+TEST_P(StoreTest, MigrationsApplyOnce) {
   ASSERT_TRUE(Migrate(*db_, "test", kMigrations).ok());
   auto rows = db_->Execute("SELECT COUNT(*) FROM counter");
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(ResultSet::Int((*rows)[0], 0), 1);
 }
 
-TEST_F(StoreTest, BrokenMigrationNamesServiceAndVersion) {
+TEST_P(StoreTest, BrokenMigrationNamesServiceAndVersion) {
   constexpr Migration kBroken[] = {{3, "CREATE TABLE oops ("}};
   absl::Status s = Migrate(*db_, "test", kBroken);
   EXPECT_FALSE(s.ok());
-  EXPECT_THAT(s.message(), testing::HasSubstr("test v3"));
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("test v3"));
 }
 
-TEST_F(StoreTest, ConcurrentTransactionsAreSerializable) {
+TEST_P(StoreTest, ConcurrentTransactionsAreSerializable) {
   constexpr int kThreads = 8, kIncrements = 25;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -112,9 +109,41 @@ TEST_F(StoreTest, ConcurrentTransactionsAreSerializable) {
   EXPECT_EQ(ResultSet::Int((*rows)[0], 0), kThreads * kIncrements);
 }
 
+TEST_P(StoreTest, MigrationRacesBetweenReplicasApplyOnce) {
+  // Several "replicas" migrating the same fresh service at once.
+  constexpr Migration kFresh[] = {
+      {1, "CREATE TABLE fresh (id TEXT PRIMARY KEY)"},
+      {2, "INSERT INTO fresh (id) VALUES ('only-once')"}};
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      if (!Migrate(*db_, "fresh", kFresh).ok()) ++failures;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  auto rows = db_->Execute("SELECT COUNT(*) FROM fresh");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(ResultSet::Int((*rows)[0], 0), 1);
+}
+
+TEST_P(StoreTest, SyntaxErrorIsInternalNotACrash) {
+  auto r = db_->Execute("SELEKT 1");
+  EXPECT_FALSE(r.ok());
+}
+
 TEST(SqliteTest, UnusablePathIsUnavailable) {
   auto db = OpenSqlite("/nonexistent-dir/x/y.db");
   EXPECT_EQ(db.status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(PostgresTest, UnreachableServerIsUnavailable) {
+  PostgresOptions options;
+  options.url = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2";
+  options.schema = "x";
+  EXPECT_EQ(OpenPostgres(options).status().code(),
+            absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

@@ -47,9 +47,9 @@ std::string ProductId(const std::string& name) {
 }
 
 absl::Status ProductNotFound(const CatalogVersion& v, const std::string& id) {
-  return absl::NotFoundError(absl::StrCat(
-      "catalog ", v.id(), " v", v.version(), " has no product \"", id,
-      "\"; ListProducts shows its products"));
+  return absl::NotFoundError(
+      absl::StrCat("catalog ", v.id(), " v", v.version(), " has no product \"",
+                   id, "\"; ListProducts shows its products"));
 }
 
 }  // namespace
@@ -57,15 +57,16 @@ absl::Status ProductNotFound(const CatalogVersion& v, const std::string& id) {
 absl::Status CatalogApi::ListCatalogs(const v1::ListCatalogsRequest& request,
                                       v1::ListCatalogsResponse* response) {
   WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
-  WMO_ASSIGN_OR_RETURN(page, ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page,
+                       ParsePage(request.page_size(), request.page_token()));
   WMO_ASSIGN_OR_RETURN(versions, registry_.AllEffective(date));
-  for (size_t i = page.offset; i < versions.size() && i < page.offset + page.size;
-       ++i) {
+  for (size_t i = page.offset;
+       i < versions.size() && i < page.offset + page.size; ++i) {
     auto* out = response->add_catalogs();
     if (request.view() == v1::CATALOG_VIEW_FULL) {
-      *out = versions[i]->catalog();
+      *out = versions[i].catalog();
     } else {
-      BasicView(versions[i]->catalog(), out);
+      BasicView(versions[i].catalog(), out);
     }
   }
   response->set_next_page_token(NextPageToken(page, versions.size()));
@@ -75,39 +76,37 @@ absl::Status CatalogApi::ListCatalogs(const v1::ListCatalogsRequest& request,
 absl::Status CatalogApi::GetCatalog(const v1::GetCatalogRequest& request,
                                     v1::Catalog* response) {
   WMO_ASSIGN_OR_RETURN(ids, ParseName(request.name(), "catalogs/*", "name"));
-  std::shared_ptr<const CatalogVersion> version;
-  if (request.version() > 0) {
-    WMO_ASSIGN_OR_RETURN(v, registry_.Version(ids[0], request.version()));
-    version = v;
-  } else {
-    WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
-    WMO_ASSIGN_OR_RETURN(v, registry_.Effective(ids[0], date));
-    version = v;
-  }
+  WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
+  WMO_ASSIGN_OR_RETURN(version,
+                       request.version() > 0
+                           ? registry_.Version(ids[0], request.version())
+                           : registry_.Effective(ids[0], date));
   if (request.view() == v1::CATALOG_VIEW_BASIC) {
-    BasicView(version->catalog(), response);
+    BasicView(version.catalog(), response);
   } else {
-    *response = version->catalog();
+    *response = version.catalog();
   }
   return absl::OkStatus();
 }
 
 absl::Status CatalogApi::ListProducts(const v1::ListProductsRequest& request,
                                       v1::ListProductsResponse* response) {
-  WMO_ASSIGN_OR_RETURN(ids, ParseName(request.parent(), "catalogs/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(ids,
+                       ParseName(request.parent(), "catalogs/*", "parent"));
   WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
-  WMO_ASSIGN_OR_RETURN(page, ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page,
+                       ParsePage(request.page_size(), request.page_token()));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
-  const v1::Catalog& catalog = version->catalog();
+  const v1::Catalog& catalog = version.catalog();
   const v1::Lot* lot = nullptr;
   if (!request.lot().empty()) {
     for (const auto& l : catalog.lots()) {
       if (l.id() == request.lot()) lot = &l;
     }
     if (lot == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "lot: catalog ", catalog.id(), " has no lot \"", request.lot(),
-          "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("lot: catalog ", catalog.id(), " has no lot \"",
+                       request.lot(), "\""));
     }
   }
   std::vector<const v1::Product*> matches;
@@ -131,12 +130,12 @@ absl::Status CatalogApi::ListProducts(const v1::ListProductsRequest& request,
     }
     matches.push_back(&p);
   }
-  for (size_t i = page.offset; i < matches.size() && i < page.offset + page.size;
-       ++i) {
+  for (size_t i = page.offset;
+       i < matches.size() && i < page.offset + page.size; ++i) {
     *response->add_products() = *matches[i];
   }
   response->set_next_page_token(NextPageToken(page, matches.size()));
-  response->set_catalog_version(version->version());
+  response->set_catalog_version(version.version());
   return absl::OkStatus();
 }
 
@@ -146,8 +145,8 @@ absl::Status CatalogApi::GetProduct(const v1::GetProductRequest& request,
       ids, ParseName(request.name(), "catalogs/*/products/*", "name"));
   WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
-  const v1::Product* product = version->FindProduct(ids[1]);
-  if (product == nullptr) return ProductNotFound(*version, ids[1]);
+  const v1::Product* product = version.FindProduct(ids[1]);
+  if (product == nullptr) return ProductNotFound(version, ids[1]);
   *response = *product;
   return absl::OkStatus();
 }
@@ -155,7 +154,8 @@ absl::Status CatalogApi::GetProduct(const v1::GetProductRequest& request,
 absl::Status CatalogApi::BatchGetProducts(
     const v1::BatchGetProductsRequest& request,
     v1::BatchGetProductsResponse* response) {
-  WMO_ASSIGN_OR_RETURN(ids, ParseName(request.parent(), "catalogs/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(ids,
+                       ParseName(request.parent(), "catalogs/*", "parent"));
   if (request.names_size() > 1000) {
     return absl::InvalidArgumentError(
         "names: at most 1000 per call; split the request");
@@ -164,11 +164,11 @@ absl::Status CatalogApi::BatchGetProducts(
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
   for (const std::string& name : request.names()) {
     const std::string id = ProductId(name);
-    const v1::Product* product = version->FindProduct(id);
-    if (product == nullptr) return ProductNotFound(*version, id);
+    const v1::Product* product = version.FindProduct(id);
+    if (product == nullptr) return ProductNotFound(version, id);
     *response->add_products() = *product;
   }
-  response->set_catalog_version(version->version());
+  response->set_catalog_version(version.version());
   return absl::OkStatus();
 }
 
@@ -181,22 +181,24 @@ absl::Status CatalogApi::ResolveTariff(const v1::ResolveTariffRequest& request,
   }
   WMO_ASSIGN_OR_RETURN(date, rules::ParseDate(request.date(), "date"));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
-  const v1::Product* product = version->FindProduct(ids[1]);
-  if (product == nullptr) return ProductNotFound(*version, ids[1]);
+  const v1::Product* product = version.FindProduct(ids[1]);
+  if (product == nullptr) return ProductNotFound(version, ids[1]);
   WMO_ASSIGN_OR_RETURN(tariff, FindTariff(*product, request.basis(), date));
   response->set_cents(tariff->cents());
   *response->mutable_tariff() = *tariff;
-  response->set_catalog_version(version->version());
+  response->set_catalog_version(version.version());
   return absl::OkStatus();
 }
 
 absl::Status CatalogApi::ListContracts(const v1::ListContractsRequest& request,
                                        v1::ListContractsResponse* response) {
-  WMO_ASSIGN_OR_RETURN(ids, ParseName(request.parent(), "catalogs/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(ids,
+                       ParseName(request.parent(), "catalogs/*", "parent"));
   WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
-  WMO_ASSIGN_OR_RETURN(page, ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page,
+                       ParsePage(request.page_size(), request.page_token()));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
-  const v1::Catalog& catalog = version->catalog();
+  const v1::Catalog& catalog = version.catalog();
   std::vector<const v1::Contract*> matches;
   for (const v1::Contract& k : catalog.contracts()) {
     if (request.product().empty() ||
@@ -204,8 +206,8 @@ absl::Status CatalogApi::ListContracts(const v1::ListContractsRequest& request,
       matches.push_back(&k);
     }
   }
-  for (size_t i = page.offset; i < matches.size() && i < page.offset + page.size;
-       ++i) {
+  for (size_t i = page.offset;
+       i < matches.size() && i < page.offset + page.size; ++i) {
     *response->add_contracts() = *matches[i];
   }
   response->set_next_page_token(NextPageToken(page, matches.size()));
@@ -218,11 +220,10 @@ absl::Status CatalogApi::GetContract(const v1::GetContractRequest& request,
       ids, ParseName(request.name(), "catalogs/*/contracts/*", "name"));
   WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
-  const v1::Contract* contract = version->FindContract(ids[1]);
+  const v1::Contract* contract = version.FindContract(ids[1]);
   if (contract == nullptr) {
-    return absl::NotFoundError(absl::StrCat("catalog ", ids[0],
-                                            " has no contract with provider ",
-                                            ids[1]));
+    return absl::NotFoundError(absl::StrCat(
+        "catalog ", ids[0], " has no contract with provider ", ids[1]));
   }
   *response = *contract;
   return absl::OkStatus();
@@ -238,12 +239,12 @@ absl::Status CatalogApi::CheckContract(const v1::CheckContractRequest& request,
   WMO_ASSIGN_OR_RETURN(date, rules::ParseDate(request.date(), "date"));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
   const std::string product_id = ProductId(request.product());
-  if (version->FindProduct(product_id) == nullptr) {
-    return ProductNotFound(*version, product_id);
+  if (version.FindProduct(product_id) == nullptr) {
+    return ProductNotFound(version, product_id);
   }
-  const v1::Contract* contract = version->FindContract(request.provider_agb());
+  const v1::Contract* contract = version.FindContract(request.provider_agb());
   const ContractCheck check =
-      catalog::CheckContract(version->catalog(), contract, product_id, date);
+      catalog::CheckContract(version.catalog(), contract, product_id, date);
   response->set_contracted(check.contracted);
   response->set_reason(check.reason);
   if (check.contracted) response->set_contract(contract->name());
@@ -254,18 +255,19 @@ absl::Status CatalogApi::ImportCatalog(const v1::ImportCatalogRequest& request,
                                        v1::ImportCatalogResponse* response) {
   const std::string source =
       request.source_name().empty() ? "catalog_text" : request.source_name();
-  WMO_ASSIGN_OR_RETURN(catalog, ParseCatalogText(request.catalog_text(), source));
+  WMO_ASSIGN_OR_RETURN(catalog,
+                       ParseCatalogText(request.catalog_text(), source));
   if (request.validate_only()) {
     BasicView(catalog, response->mutable_catalog());
     return absl::OkStatus();
   }
   const std::string id = catalog.id();
   WMO_ASSIGN_OR_RETURN(
-      outcomes, repository_.Import({NewVersion{
-                    std::move(catalog), Sha256Hex(request.catalog_text()),
-                    source}}));
+      outcomes,
+      registry_.Import({NewVersion{
+          std::move(catalog), Sha256Hex(request.catalog_text()), source}}));
   WMO_ASSIGN_OR_RETURN(version, registry_.Version(id, outcomes[0].version));
-  BasicView(version->catalog(), response->mutable_catalog());
+  BasicView(version.catalog(), response->mutable_catalog());
   response->set_created(outcomes[0].created);
   return absl::OkStatus();
 }
@@ -277,8 +279,8 @@ absl::Status CatalogApi::ImportDirectory(const std::string& dir) {
     if (entry.path().extension() == ".textproto") files.push_back(entry.path());
   }
   if (ec) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read catalog directory ", dir, ": ", ec.message()));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot read catalog directory ", dir, ": ", ec.message()));
   }
   std::sort(files.begin(), files.end());
   std::vector<NewVersion> versions;
@@ -309,7 +311,7 @@ absl::Status CatalogApi::ImportDirectory(const std::string& dir) {
         absl::StatusCode::kInvalidArgument,
         absl::StrCat("catalog files in ", dir, " refused"), violations);
   }
-  return repository_.Import(versions).status();
+  return registry_.Import(versions).status();
 }
 
 }  // namespace wmo::catalog

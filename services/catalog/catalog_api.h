@@ -5,7 +5,6 @@
 
 #include "absl/status/status.h"
 #include "services/catalog/catalog_registry.h"
-#include "services/catalog/catalog_repository.h"
 #include "wmo/catalog/v1/catalog_service.pb.h"
 
 namespace wmo::catalog {
@@ -15,8 +14,7 @@ namespace wmo::catalog {
 // other in-process callers can use it directly.
 class CatalogApi {
  public:
-  CatalogApi(CatalogRepository& repository, CatalogRegistry& registry)
-      : repository_(repository), registry_(registry) {}
+  explicit CatalogApi(CatalogRegistry& registry) : registry_(registry) {}
 
   absl::Status ListCatalogs(const v1::ListCatalogsRequest& request,
                             v1::ListCatalogsResponse* response);
@@ -46,7 +44,6 @@ class CatalogApi {
   absl::Status ImportDirectory(const std::string& dir);
 
  private:
-  CatalogRepository& repository_;
   CatalogRegistry& registry_;
 };
 

@@ -4,6 +4,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/server/status.h"
+#include "libs/testing/databases.h"
 #include "libs/testing/temp_dir.h"
 
 namespace wmo::catalog {
@@ -12,17 +13,16 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class CatalogApiTest : public ::testing::Test {
+// Every test runs on SQLite and on PostgreSQL.
+class CatalogApiTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto db = store::OpenSqlite(dir_.File("catalog.db"));
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
+    WMO_OPEN_TEST_DATABASE_OR_SKIP(db_, GetParam(), dir_);
     ASSERT_TRUE(
         store::Migrate(*db_, "catalog", CatalogRepository::Migrations()).ok());
     repository_ = std::make_unique<CatalogRepository>(*db_);
-    registry_ = std::make_unique<CatalogRegistry>(*repository_);
-    api_ = std::make_unique<CatalogApi>(*repository_, *registry_);
+    registry_ = std::make_unique<CatalogRegistry>(*repository_, &cache_);
+    api_ = std::make_unique<CatalogApi>(*registry_);
   }
 
   void ImportShippedCatalogs() {
@@ -43,11 +43,16 @@ class CatalogApiTest : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<CatalogRepository> repository_;
+  cache::Cache cache_{{.service = "catalog"}, nullptr};
   std::unique_ptr<CatalogRegistry> registry_;
   std::unique_ptr<CatalogApi> api_;
 };
 
-TEST_F(CatalogApiTest, ListsTheFiveShippedCatalogs) {
+INSTANTIATE_TEST_SUITE_P(Backends, CatalogApiTest,
+                         ::testing::ValuesIn(testing::Backends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(CatalogApiTest, ListsTheFiveShippedCatalogs) {
   ImportShippedCatalogs();
   v1::ListCatalogsResponse response;
   ASSERT_TRUE(api_->ListCatalogs({}, &response).ok());
@@ -63,13 +68,13 @@ TEST_F(CatalogApiTest, ListsTheFiveShippedCatalogs) {
                                  "catalogs/wmo-regulier-specialistisch"));
 }
 
-TEST_F(CatalogApiTest, ImportingUnchangedFilesAgainStoresNothing) {
+TEST_P(CatalogApiTest, ImportingUnchangedFilesAgainStoresNothing) {
   ImportShippedCatalogs();
   ImportShippedCatalogs();
   EXPECT_EQ(VersionCount(), 5);
 }
 
-TEST_F(CatalogApiTest, OneBadFileRefusesTheWholeDirectory) {
+TEST_P(CatalogApiTest, OneBadFileRefusesTheWholeDirectory) {
   testing::TempDir catalogs;
   catalogs.Write("midden-limburg-2024.textproto", MiddenLimburgText());
   catalogs.Write("broken.textproto", "id: \"broken\"\nproducts { unit: 7 }\n");
@@ -79,7 +84,7 @@ TEST_F(CatalogApiTest, OneBadFileRefusesTheWholeDirectory) {
   EXPECT_EQ(VersionCount(), 0);
 }
 
-TEST_F(CatalogApiTest, FileMustBeNamedAfterItsCatalog) {
+TEST_P(CatalogApiTest, FileMustBeNamedAfterItsCatalog) {
   testing::TempDir catalogs;
   catalogs.Write("other-name.textproto", MiddenLimburgText());
   absl::Status s = api_->ImportDirectory(catalogs.path().string());
@@ -87,7 +92,7 @@ TEST_F(CatalogApiTest, FileMustBeNamedAfterItsCatalog) {
   EXPECT_EQ(VersionCount(), 0);
 }
 
-TEST_F(CatalogApiTest, NewVersionTakesEffectOnItsDate) {
+TEST_P(CatalogApiTest, NewVersionTakesEffectOnItsDate) {
   ImportShippedCatalogs();
   v1::ImportCatalogRequest request;
   request.set_catalog_text(absl::StrReplaceAll(
@@ -112,7 +117,7 @@ TEST_F(CatalogApiTest, NewVersionTakesEffectOnItsDate) {
   EXPECT_THAT(after.display_name(), HasSubstr("2027"));
 }
 
-TEST_F(CatalogApiTest, ImportingTheLatestTextAgainCreatesNothing) {
+TEST_P(CatalogApiTest, ImportingTheLatestTextAgainCreatesNothing) {
   ImportShippedCatalogs();
   v1::ImportCatalogRequest request;
   request.set_catalog_text(MiddenLimburgText());
@@ -122,7 +127,7 @@ TEST_F(CatalogApiTest, ImportingTheLatestTextAgainCreatesNothing) {
   EXPECT_EQ(response.catalog().version(), 1);
 }
 
-TEST_F(CatalogApiTest, ValidateOnlyStoresNothing) {
+TEST_P(CatalogApiTest, ValidateOnlyStoresNothing) {
   v1::ImportCatalogRequest request;
   request.set_catalog_text(MiddenLimburgText());
   request.set_validate_only(true);
@@ -131,7 +136,7 @@ TEST_F(CatalogApiTest, ValidateOnlyStoresNothing) {
   EXPECT_EQ(VersionCount(), 0);
 }
 
-TEST_F(CatalogApiTest, ListProductsFiltersByCategoryAndPages) {
+TEST_P(CatalogApiTest, ListProductsFiltersByCategoryAndPages) {
   ImportShippedCatalogs();
   v1::ListProductsRequest request;
   request.set_parent("catalogs/perspectief-2024");
@@ -147,7 +152,7 @@ TEST_F(CatalogApiTest, ListProductsFiltersByCategoryAndPages) {
   EXPECT_TRUE(second.next_page_token().empty());
 }
 
-TEST_F(CatalogApiTest, ListProductsByLotAndBasis) {
+TEST_P(CatalogApiTest, ListProductsByLotAndBasis) {
   ImportShippedCatalogs();
   v1::ListProductsRequest request;
   request.set_parent("catalogs/midden-limburg-2024");
@@ -161,7 +166,7 @@ TEST_F(CatalogApiTest, ListProductsByLotAndBasis) {
               HasSubstr("no lot \"9\""));
 }
 
-TEST_F(CatalogApiTest, BadPageTokenIsInvalidArgument) {
+TEST_P(CatalogApiTest, BadPageTokenIsInvalidArgument) {
   ImportShippedCatalogs();
   v1::ListProductsRequest request;
   request.set_parent("catalogs/perspectief-2024");
@@ -171,7 +176,7 @@ TEST_F(CatalogApiTest, BadPageTokenIsInvalidArgument) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(CatalogApiTest, GetProductCarriesItsRules) {
+TEST_P(CatalogApiTest, GetProductCarriesItsRules) {
   ImportShippedCatalogs();
   v1::GetProductRequest request;
   request.set_name("catalogs/midden-limburg-2024/products/kdv");
@@ -182,7 +187,7 @@ TEST_F(CatalogApiTest, GetProductCarriesItsRules) {
   EXPECT_EQ(kdv.contiguous_stay().max_days(), 42);
 }
 
-TEST_F(CatalogApiTest, UnknownProductAndMalformedNameAreTold) {
+TEST_P(CatalogApiTest, UnknownProductAndMalformedNameAreTold) {
   ImportShippedCatalogs();
   v1::GetProductRequest request;
   v1::Product product;
@@ -195,7 +200,7 @@ TEST_F(CatalogApiTest, UnknownProductAndMalformedNameAreTold) {
   EXPECT_THAT(s.message(), HasSubstr("catalogs/*/products/*"));
 }
 
-TEST_F(CatalogApiTest, BatchGetKeepsRequestOrder) {
+TEST_P(CatalogApiTest, BatchGetKeepsRequestOrder) {
   ImportShippedCatalogs();
   v1::BatchGetProductsRequest request;
   request.set_parent("catalogs/midden-limburg-2024");
@@ -208,7 +213,7 @@ TEST_F(CatalogApiTest, BatchGetKeepsRequestOrder) {
   EXPECT_EQ(response.products(1).id(), "bgi");
 }
 
-TEST_F(CatalogApiTest, ResolveTariffPerBasis) {
+TEST_P(CatalogApiTest, ResolveTariffPerBasis) {
   ImportShippedCatalogs();
   v1::ResolveTariffRequest request;
   request.set_product("catalogs/midden-limburg-2024/products/bgi");
@@ -223,7 +228,7 @@ TEST_F(CatalogApiTest, ResolveTariffPerBasis) {
             absl::StatusCode::kNotFound);
 }
 
-TEST_F(CatalogApiTest, CheckContractAnswersBothWays) {
+TEST_P(CatalogApiTest, CheckContractAnswersBothWays) {
   ImportShippedCatalogs();
   v1::CheckContractRequest request;
   request.set_catalog("catalogs/midden-limburg-2024");
@@ -240,7 +245,7 @@ TEST_F(CatalogApiTest, CheckContractAnswersBothWays) {
   EXPECT_THAT(no.reason(), HasSubstr("does not hold product bgi"));
 }
 
-TEST_F(CatalogApiTest, ListContractsFiltersByProduct) {
+TEST_P(CatalogApiTest, ListContractsFiltersByProduct) {
   ImportShippedCatalogs();
   v1::ListContractsRequest request;
   request.set_parent("catalogs/midden-limburg-2024");

@@ -2,41 +2,28 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "wmo/catalog/v1/catalog_service.pb.h"
 
 namespace wmo::catalog {
+namespace {
 
-CatalogVersion::CatalogVersion(wmo::catalog::v1::Catalog catalog)
-    : catalog_(std::move(catalog)) {
-  const std::string name = absl::StrCat("catalogs/", catalog_.id());
-  catalog_.set_name(name);
-  for (int i = 0; i < catalog_.products_size(); ++i) {
-    auto* p = catalog_.mutable_products(i);
-    p->set_name(absl::StrCat(name, "/products/", p->id()));
-    products_.emplace(p->id(), i);
-  }
-  for (int i = 0; i < catalog_.contracts_size(); ++i) {
-    auto* k = catalog_.mutable_contracts(i);
-    k->set_name(absl::StrCat(name, "/contracts/", k->provider_agb()));
-    contracts_.emplace(k->provider_agb(), i);
-  }
+// Cache keys carry a format generation so a change of layout never reads
+// old entries.
+constexpr char kVersionsKey[] = "wmo1/catalog/versions";
+// The list of versions may be stale this long on a replica that missed an
+// invalidation (Redis down at that moment).
+constexpr std::chrono::milliseconds kVersionsTtl(5000);
+
+std::string VersionKey(const std::string& id, int64_t version) {
+  return absl::StrCat("wmo1/catalog/", id, "/v", version);
 }
 
-const wmo::catalog::v1::Product* CatalogVersion::FindProduct(
-    const std::string& id) const {
-  auto it = products_.find(id);
-  return it == products_.end() ? nullptr : &catalog_.products(it->second);
-}
-
-const wmo::catalog::v1::Contract* CatalogVersion::FindContract(
-    const std::string& agb) const {
-  auto it = contracts_.find(agb);
-  return it == contracts_.end() ? nullptr : &catalog_.contracts(it->second);
-}
-
-const VersionInfo* CatalogRegistry::Pick(
-    const std::vector<VersionInfo>& versions, rules::Date date) {
+// The picked version among one catalog's versions, or nullptr.
+const VersionInfo* Pick(const std::vector<VersionInfo>& versions,
+                        const std::string& catalog_id, rules::Date date) {
   const VersionInfo* best = nullptr;
   for (const VersionInfo& v : versions) {
+    if (v.catalog_id != catalog_id) continue;
     auto period = rules::ParsePeriod(v.valid_from, v.valid_to, "version");
     if (period.ok() && period->Contains(date) &&
         (best == nullptr || v.version > best->version)) {
@@ -46,61 +33,113 @@ const VersionInfo* CatalogRegistry::Pick(
   return best;
 }
 
-absl::StatusOr<std::shared_ptr<const CatalogVersion>> CatalogRegistry::Version(
-    const std::string& catalog_id, int64_t version) {
-  {
-    std::lock_guard lock(mu_);
-    auto it = decoded_.find({catalog_id, version});
-    if (it != decoded_.end()) return it->second;
+}  // namespace
+
+const v1::Product* CatalogVersion::FindProduct(const std::string& id) const {
+  for (const auto& p : catalog_->products()) {
+    if (p.id() == id) return &p;
   }
-  auto catalog = repository_.Load(catalog_id, version);
-  if (!catalog.ok()) return catalog.status();
-  auto decoded = std::make_shared<const CatalogVersion>(*std::move(catalog));
-  std::lock_guard lock(mu_);
-  return decoded_.emplace(std::make_pair(catalog_id, version), decoded)
-      .first->second;
+  return nullptr;
 }
 
-absl::StatusOr<std::shared_ptr<const CatalogVersion>>
-CatalogRegistry::Effective(const std::string& catalog_id, rules::Date date) {
-  auto versions = repository_.ListVersions(catalog_id);
-  if (!versions.ok()) return versions.status();
-  if (versions->empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("catalog ", catalog_id,
-                     " does not exist; ListCatalogs shows the catalogs"));
+const v1::Contract* CatalogVersion::FindContract(const std::string& agb) const {
+  for (const auto& c : catalog_->contracts()) {
+    if (c.provider_agb() == agb) return &c;
   }
-  const VersionInfo* v = Pick(*versions, date);
-  if (v == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("catalog ", catalog_id, " has no version valid on ",
-                     rules::FormatDate(date)));
-  }
-  return Version(catalog_id, v->version);
+  return nullptr;
 }
 
-absl::StatusOr<std::vector<std::shared_ptr<const CatalogVersion>>>
-CatalogRegistry::AllEffective(rules::Date date) {
+absl::StatusOr<std::vector<VersionInfo>> CatalogRegistry::Versions() {
+  // Cached as a ListCatalogsResponse of catalogs that carry only id,
+  // version and period: the same facts, in a message we already have.
+  if (cache_ != nullptr) {
+    if (auto cached = cache_->Get<v1::ListCatalogsResponse>(kVersionsKey)) {
+      std::vector<VersionInfo> out;
+      out.reserve(cached->catalogs_size());
+      for (const auto& c : cached->catalogs()) {
+        out.push_back({c.id(), c.version(), c.valid_from(), c.valid_to()});
+      }
+      return out;
+    }
+  }
   auto versions = repository_.ListVersions();
+  if (!versions.ok() || cache_ == nullptr) return versions;
+  auto list = std::make_shared<v1::ListCatalogsResponse>();
+  for (const VersionInfo& v : *versions) {
+    auto* c = list->add_catalogs();
+    c->set_id(v.catalog_id);
+    c->set_version(v.version);
+    c->set_valid_from(v.valid_from);
+    c->set_valid_to(v.valid_to);
+  }
+  cache_->Put(kVersionsKey, std::move(list), kVersionsTtl);
+  return versions;
+}
+
+absl::StatusOr<CatalogVersion> CatalogRegistry::Version(
+    const std::string& catalog_id, int64_t version) {
+  const std::string key = VersionKey(catalog_id, version);
+  if (cache_ != nullptr) {
+    if (auto cached = cache_->Get<v1::Catalog>(key)) {
+      return CatalogVersion(std::move(cached));
+    }
+  }
+  auto loaded = repository_.Load(catalog_id, version);
+  if (!loaded.ok()) return loaded.status();
+  auto catalog = std::make_shared<v1::Catalog>(*std::move(loaded));
+  const std::string name = absl::StrCat("catalogs/", catalog->id());
+  catalog->set_name(name);
+  for (auto& p : *catalog->mutable_products()) {
+    p.set_name(absl::StrCat(name, "/products/", p.id()));
+  }
+  for (auto& c : *catalog->mutable_contracts()) {
+    c.set_name(absl::StrCat(name, "/contracts/", c.provider_agb()));
+  }
+  if (cache_ != nullptr) cache_->Put(key, catalog);
+  return CatalogVersion(std::move(catalog));
+}
+
+absl::StatusOr<CatalogVersion> CatalogRegistry::Effective(
+    const std::string& catalog_id, rules::Date date) {
+  auto versions = Versions();
   if (!versions.ok()) return versions.status();
-  std::vector<std::shared_ptr<const CatalogVersion>> out;
-  // Rows come sorted by catalog id; pick per run of one id.
-  for (size_t begin = 0; begin < versions->size();) {
-    size_t end = begin;
-    while (end < versions->size() &&
-           (*versions)[end].catalog_id == (*versions)[begin].catalog_id) {
-      ++end;
+  const VersionInfo* v = Pick(*versions, catalog_id, date);
+  if (v != nullptr) return Version(catalog_id, v->version);
+  for (const VersionInfo& any : *versions) {
+    if (any.catalog_id == catalog_id) {
+      return absl::NotFoundError(absl::StrCat("catalog ", catalog_id,
+                                              " has no version valid on ",
+                                              rules::FormatDate(date)));
     }
-    std::vector<VersionInfo> run(versions->begin() + begin,
-                                 versions->begin() + end);
-    if (const VersionInfo* v = Pick(run, date)) {
-      auto decoded = Version(v->catalog_id, v->version);
-      if (!decoded.ok()) return decoded.status();
-      out.push_back(*std::move(decoded));
+  }
+  return absl::NotFoundError(
+      absl::StrCat("catalog ", catalog_id,
+                   " does not exist; ListCatalogs shows the catalogs"));
+}
+
+absl::StatusOr<std::vector<CatalogVersion>> CatalogRegistry::AllEffective(
+    rules::Date date) {
+  auto versions = Versions();
+  if (!versions.ok()) return versions.status();
+  std::vector<CatalogVersion> out;
+  // Rows come sorted by catalog id; pick once per id.
+  for (size_t i = 0; i < versions->size(); ++i) {
+    const std::string& id = (*versions)[i].catalog_id;
+    if (i > 0 && (*versions)[i - 1].catalog_id == id) continue;
+    if (const VersionInfo* v = Pick(*versions, id, date)) {
+      auto version = Version(id, v->version);
+      if (!version.ok()) return version.status();
+      out.push_back(*std::move(version));
     }
-    begin = end;
   }
   return out;
+}
+
+absl::StatusOr<std::vector<ImportOutcome>> CatalogRegistry::Import(
+    const std::vector<NewVersion>& versions) {
+  auto outcomes = repository_.Import(versions);
+  if (outcomes.ok() && cache_ != nullptr) cache_->Invalidate(kVersionsKey);
+  return outcomes;
 }
 
 }  // namespace wmo::catalog

@@ -1,68 +1,68 @@
 #ifndef WMO_SERVICES_CATALOG_CATALOG_REGISTRY_H_
 #define WMO_SERVICES_CATALOG_CATALOG_REGISTRY_H_
 
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "libs/cache/cache.h"
 #include "libs/rules/dates.h"
 #include "services/catalog/catalog_repository.h"
 #include "wmo/catalog/v1/catalog.pb.h"
 
 namespace wmo::catalog {
 
-// One published catalog version, decoded once and indexed. Immutable.
+// One published catalog version with its output fields (names) set.
+// Immutable; cheap to copy.
 class CatalogVersion {
  public:
-  explicit CatalogVersion(wmo::catalog::v1::Catalog catalog);
+  explicit CatalogVersion(std::shared_ptr<const v1::Catalog> catalog)
+      : catalog_(std::move(catalog)) {}
 
-  const wmo::catalog::v1::Catalog& catalog() const { return catalog_; }
-  const std::string& id() const { return catalog_.id(); }
-  int64_t version() const { return catalog_.version(); }
+  const v1::Catalog& catalog() const { return *catalog_; }
+  const std::string& id() const { return catalog_->id(); }
+  int64_t version() const { return catalog_->version(); }
 
-  // nullptr when absent.
-  const wmo::catalog::v1::Product* FindProduct(const std::string& id) const;
-  const wmo::catalog::v1::Contract* FindContract(const std::string& agb) const;
+  // nullptr when absent. A catalog has tens of products, so a scan is as
+  // fast as an index and needs no state beside the message.
+  const v1::Product* FindProduct(const std::string& id) const;
+  const v1::Contract* FindContract(const std::string& agb) const;
 
  private:
-  wmo::catalog::v1::Catalog catalog_;
-  absl::flat_hash_map<std::string, int> products_;
-  absl::flat_hash_map<std::string, int> contracts_;
+  std::shared_ptr<const v1::Catalog> catalog_;
 };
 
 // Which version of a catalog applies on a date: among the versions whose
-// period holds the date, the latest published. Versions are immutable, so
-// decoded versions are kept for good; which versions exist is read from the
-// store on every call, so an import by any replica is seen at once.
+// period holds the date, the latest published. Reads go through the cache
+// when there is one: versions by (catalog, version) key never go stale; the
+// list of versions is invalidated on import and expires after a few seconds
+// on replicas that missed the invalidation.
 class CatalogRegistry {
  public:
-  explicit CatalogRegistry(CatalogRepository& repository)
-      : repository_(repository) {}
+  // `cache` may be null: then every call reads the store.
+  CatalogRegistry(CatalogRepository& repository, cache::Cache* cache)
+      : repository_(repository), cache_(cache) {}
 
   // NOT_FOUND when the catalog does not exist or has no version on `date`.
-  absl::StatusOr<std::shared_ptr<const CatalogVersion>> Effective(
-      const std::string& catalog_id, rules::Date date);
+  absl::StatusOr<CatalogVersion> Effective(const std::string& catalog_id,
+                                           rules::Date date);
   // A specific version; NOT_FOUND when absent.
-  absl::StatusOr<std::shared_ptr<const CatalogVersion>> Version(
-      const std::string& catalog_id, int64_t version);
+  absl::StatusOr<CatalogVersion> Version(const std::string& catalog_id,
+                                         int64_t version);
   // The version of every catalog that applies on `date`, by catalog id.
-  absl::StatusOr<std::vector<std::shared_ptr<const CatalogVersion>>>
-  AllEffective(rules::Date date);
+  absl::StatusOr<std::vector<CatalogVersion>> AllEffective(rules::Date date);
+
+  // Stores new versions (see CatalogRepository::Import) and tells every
+  // replica that the list of versions changed.
+  absl::StatusOr<std::vector<ImportOutcome>> Import(
+      const std::vector<NewVersion>& versions);
 
  private:
-  // Picks the effective version of one catalog from its versions.
-  static const VersionInfo* Pick(const std::vector<VersionInfo>& versions,
-                                 rules::Date date);
+  absl::StatusOr<std::vector<VersionInfo>> Versions();
 
   CatalogRepository& repository_;
-  std::mutex mu_;
-  std::map<std::pair<std::string, int64_t>,
-           std::shared_ptr<const CatalogVersion>>
-      decoded_;
+  cache::Cache* cache_;
 };
 
 }  // namespace wmo::catalog

@@ -66,13 +66,13 @@ absl::StatusOr<wmo::catalog::v1::Catalog> CatalogRepository::Load(
       {catalog_id, version});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) {
-    return absl::NotFoundError(absl::StrCat("catalog ", catalog_id,
-                                            " has no version ", version));
+    return absl::NotFoundError(
+        absl::StrCat("catalog ", catalog_id, " has no version ", version));
   }
   wmo::catalog::v1::Catalog catalog;
   if (!catalog.ParseFromString(ResultSet::Text((*rows)[0], 0))) {
-    return absl::DataLossError(absl::StrCat("stored catalog ", catalog_id,
-                                            " v", version, " is unreadable"));
+    return absl::DataLossError(absl::StrCat("stored catalog ", catalog_id, " v",
+                                            version, " is unreadable"));
   }
   catalog.set_version(version);
   catalog.set_content_sha256(ResultSet::Text((*rows)[0], 1));
@@ -83,8 +83,8 @@ absl::StatusOr<wmo::catalog::v1::Catalog> CatalogRepository::Load(
 absl::StatusOr<std::vector<ImportOutcome>> CatalogRepository::Import(
     const std::vector<NewVersion>& versions) {
   std::vector<ImportOutcome> outcomes;
-  const std::string now = absl::FormatTime(absl::RFC3339_sec, absl::Now(),
-                                           absl::UTCTimeZone());
+  const std::string now =
+      absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
   absl::Status status = db_.Transaction([&](store::Connection& c) {
     outcomes.clear();
     for (const NewVersion& v : versions) {

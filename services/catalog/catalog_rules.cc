@@ -36,12 +36,12 @@ absl::StatusOr<const Tariff*> FindTariff(const Product& product,
   if (!basis.empty() &&
       std::find(product.allowed_bases().begin(), product.allowed_bases().end(),
                 basis) == product.allowed_bases().end()) {
-    return absl::NotFoundError(absl::StrCat(
-        "product ", product.id(), " does not allow basis \"", basis,
-        "\"; allowed: ",
-        product.allowed_bases().empty()
-            ? std::string("none (leave basis empty)")
-            : absl::StrJoin(product.allowed_bases(), ", ")));
+    return absl::NotFoundError(
+        absl::StrCat("product ", product.id(), " does not allow basis \"",
+                     basis, "\"; allowed: ",
+                     product.allowed_bases().empty()
+                         ? std::string("none (leave basis empty)")
+                         : absl::StrJoin(product.allowed_bases(), ", ")));
   }
   if (basis.empty() && !product.allowed_bases().empty()) {
     return absl::NotFoundError(absl::StrCat(
@@ -56,10 +56,10 @@ absl::StatusOr<const Tariff*> FindTariff(const Product& product,
     if (t.basis().empty()) for_all = &t;
   }
   if (for_all != nullptr) return for_all;
-  return absl::NotFoundError(absl::StrCat(
-      "product ", product.id(), " has no tariff",
-      basis.empty() ? "" : absl::StrCat(" for basis ", basis), " valid on ",
-      rules::FormatDate(date)));
+  return absl::NotFoundError(
+      absl::StrCat("product ", product.id(), " has no tariff",
+                   basis.empty() ? "" : absl::StrCat(" for basis ", basis),
+                   " valid on ", rules::FormatDate(date)));
 }
 
 ContractCheck CheckContract(const Catalog& catalog, const Contract* contract,
@@ -72,8 +72,8 @@ ContractCheck CheckContract(const Catalog& catalog, const Contract* contract,
     return {false, absl::StrCat("the contract of ", contract->provider_agb(),
                                 " does not hold product ", product_id)};
   }
-  auto period = rules::ParsePeriod(contract->valid_from(),
-                                   contract->valid_to(), "contract");
+  auto period = rules::ParsePeriod(contract->valid_from(), contract->valid_to(),
+                                   "contract");
   if (!period.ok() || !period->Contains(date)) {
     return {false,
             absl::StrCat("the contract of ", contract->provider_agb(),

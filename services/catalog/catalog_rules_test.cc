@@ -7,8 +7,8 @@
 namespace wmo::catalog {
 namespace {
 
-using ::testing::HasSubstr;
 using rules::Date;
+using ::testing::HasSubstr;
 
 v1::Catalog Parse(const char* text) {
   v1::Catalog c;
@@ -24,7 +24,12 @@ const v1::Catalog& Catalog() {
       id: "bgi"
       allowed_bases: "1"
       allowed_bases: "2"
-      tariffs { basis: "1" valid_from: "2024-01-01" valid_to: "2024-12-31" cents: 6000 }
+      tariffs {
+        basis: "1"
+        valid_from: "2024-01-01"
+        valid_to: "2024-12-31"
+        cents: 6000
+      }
       tariffs { basis: "1" valid_from: "2025-01-01" cents: 6200 }
       tariffs { basis: "2" valid_from: "2024-01-01" cents: 6500 }
     }
@@ -75,8 +80,8 @@ TEST(CatalogRulesTest, ContractCoversProductsThroughLots) {
 
 TEST(CatalogRulesTest, ContractCheckSaysWhyNot) {
   const auto& c = Catalog();
-  EXPECT_TRUE(CheckContract(c, &c.contracts(0), "bgi", Date(2024, 3, 1))
-                  .contracted);
+  EXPECT_TRUE(
+      CheckContract(c, &c.contracts(0), "bgi", Date(2024, 3, 1)).contracted);
   EXPECT_THAT(CheckContract(c, &c.contracts(0), "bgi", Date(2025, 3, 1)).reason,
               HasSubstr("not on 2025-03-01"));
   EXPECT_THAT(CheckContract(c, &c.contracts(0), "bgg", Date(2024, 3, 1)).reason,

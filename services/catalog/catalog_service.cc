@@ -15,7 +15,8 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
 }  // namespace
 
 grpc::ServerUnaryReactor* CatalogService::ListCatalogs(
-    grpc::CallbackServerContext* context, const v1::ListCatalogsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListCatalogsRequest* request,
     v1::ListCatalogsResponse* response) {
   return Finish(context, api_.ListCatalogs(*request, response));
 }
@@ -27,7 +28,8 @@ grpc::ServerUnaryReactor* CatalogService::GetCatalog(
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListProducts(
-    grpc::CallbackServerContext* context, const v1::ListProductsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListProductsRequest* request,
     v1::ListProductsResponse* response) {
   return Finish(context, api_.ListProducts(*request, response));
 }
@@ -39,19 +41,22 @@ grpc::ServerUnaryReactor* CatalogService::GetProduct(
 }
 
 grpc::ServerUnaryReactor* CatalogService::BatchGetProducts(
-    grpc::CallbackServerContext* context, const v1::BatchGetProductsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::BatchGetProductsRequest* request,
     v1::BatchGetProductsResponse* response) {
   return Finish(context, api_.BatchGetProducts(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::ResolveTariff(
-    grpc::CallbackServerContext* context, const v1::ResolveTariffRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ResolveTariffRequest* request,
     v1::ResolveTariffResponse* response) {
   return Finish(context, api_.ResolveTariff(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListContracts(
-    grpc::CallbackServerContext* context, const v1::ListContractsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListContractsRequest* request,
     v1::ListContractsResponse* response) {
   return Finish(context, api_.ListContracts(*request, response));
 }
@@ -63,13 +68,15 @@ grpc::ServerUnaryReactor* CatalogService::GetContract(
 }
 
 grpc::ServerUnaryReactor* CatalogService::CheckContract(
-    grpc::CallbackServerContext* context, const v1::CheckContractRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::CheckContractRequest* request,
     v1::CheckContractResponse* response) {
   return Finish(context, api_.CheckContract(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::ImportCatalog(
-    grpc::CallbackServerContext* context, const v1::ImportCatalogRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ImportCatalogRequest* request,
     v1::ImportCatalogResponse* response) {
   return Finish(context, api_.ImportCatalog(*request, response));
 }

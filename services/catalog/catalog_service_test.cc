@@ -5,6 +5,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "libs/testing/databases.h"
 #include "libs/testing/temp_dir.h"
 
 namespace wmo::catalog {
@@ -13,19 +14,17 @@ namespace {
 using ::testing::HasSubstr;
 
 // The real service on a real gRPC server on a loopback port.
-class CatalogServiceTest : public ::testing::Test {
+// Every test runs on SQLite and on PostgreSQL.
+class CatalogServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto db = store::OpenSqlite(dir_.File("catalog.db"));
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
+    WMO_OPEN_TEST_DATABASE_OR_SKIP(db_, GetParam(), dir_);
     ASSERT_TRUE(
         store::Migrate(*db_, "catalog", CatalogRepository::Migrations()).ok());
     repository_ = std::make_unique<CatalogRepository>(*db_);
-    registry_ = std::make_unique<CatalogRegistry>(*repository_);
-    api_ = std::make_unique<CatalogApi>(*repository_, *registry_);
-    ASSERT_TRUE(
-        api_->ImportDirectory(testing::SourceDir() + "/catalogs").ok());
+    registry_ = std::make_unique<CatalogRegistry>(*repository_, &cache_);
+    api_ = std::make_unique<CatalogApi>(*registry_);
+    ASSERT_TRUE(api_->ImportDirectory(testing::SourceDir() + "/catalogs").ok());
     service_ = std::make_unique<CatalogService>(*api_);
     grpc::ServerBuilder builder;
     int port = 0;
@@ -34,15 +33,18 @@ class CatalogServiceTest : public ::testing::Test {
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::CatalogService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(port),
-        grpc::InsecureChannelCredentials()));
+    stub_ = v1::CatalogService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                            grpc::InsecureChannelCredentials()));
   }
-  void TearDown() override { server_->Shutdown(); }
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+  }
 
   testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<CatalogRepository> repository_;
+  cache::Cache cache_{{.service = "catalog"}, nullptr};
   std::unique_ptr<CatalogRegistry> registry_;
   std::unique_ptr<CatalogApi> api_;
   std::unique_ptr<CatalogService> service_;
@@ -50,7 +52,11 @@ class CatalogServiceTest : public ::testing::Test {
   std::unique_ptr<v1::CatalogService::Stub> stub_;
 };
 
-TEST_F(CatalogServiceTest, GetProductOverTheWire) {
+INSTANTIATE_TEST_SUITE_P(Backends, CatalogServiceTest,
+                         ::testing::ValuesIn(testing::Backends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(CatalogServiceTest, GetProductOverTheWire) {
   grpc::ClientContext context;
   v1::GetProductRequest request;
   request.set_name("catalogs/perspectief-2024/products/logeerzorg");
@@ -60,7 +66,7 @@ TEST_F(CatalogServiceTest, GetProductOverTheWire) {
   EXPECT_EQ(product.unit(), wmo::type::v1::UNIT_DAY_NIGHT);
 }
 
-TEST_F(CatalogServiceTest, NotFoundCarriesTheReason) {
+TEST_P(CatalogServiceTest, NotFoundCarriesTheReason) {
   grpc::ClientContext context;
   v1::GetCatalogRequest request;
   request.set_name("catalogs/utrecht-2030");
@@ -70,7 +76,7 @@ TEST_F(CatalogServiceTest, NotFoundCarriesTheReason) {
   EXPECT_THAT(status.error_message(), HasSubstr("utrecht-2030"));
 }
 
-TEST_F(CatalogServiceTest, RefusedImportReturnsEveryViolationAsDetails) {
+TEST_P(CatalogServiceTest, RefusedImportReturnsEveryViolationAsDetails) {
   grpc::ClientContext context;
   v1::ImportCatalogRequest request;
   request.set_source_name("upload.textproto");

@@ -101,8 +101,9 @@ void CheckProduct(Checker& c, const Catalog& catalog, const Product& p,
   c.Check(!p.display_name().empty(), "CAT-NAME", f + ".display_name",
           "give the product a display name");
   int category = 0;
-  c.Check(p.category().size() == 2 && absl::SimpleAtoi(p.category(), &category) &&
-              category >= 1 && category <= 18,
+  c.Check(p.category().size() == 2 &&
+              absl::SimpleAtoi(p.category(), &category) && category >= 1 &&
+              category <= 18,
           "CAT-CATEGORY", f + ".category",
           absl::StrCat("\"", p.category(),
                        "\" is not an iWmo product category (WMO020); use two "
@@ -206,10 +207,11 @@ void CheckProduct(Checker& c, const Catalog& catalog, const Product& p,
   }
   if (p.has_transport()) {
     const auto& t = p.transport();
-    c.Check(t.max_distance_km() == 0 || t.min_distance_km() < t.max_distance_km(),
-            "CAT-TRANSPORT", f + ".transport",
-            "the distance band is empty; min_distance_km must be below "
-            "max_distance_km");
+    c.Check(
+        t.max_distance_km() == 0 || t.min_distance_km() < t.max_distance_km(),
+        "CAT-TRANSPORT", f + ".transport",
+        "the distance band is empty; min_distance_km must be below "
+        "max_distance_km");
   }
   for (int i = 0; i < p.delivery_windows().windows_size(); ++i) {
     const auto& w = p.delivery_windows().windows(i);
@@ -222,9 +224,8 @@ void CheckProduct(Checker& c, const Catalog& catalog, const Product& p,
   }
   for (int i = 0; i < p.age_bounds_size(); ++i) {
     const auto& a = p.age_bounds(i);
-    c.Check(a.below_years() == 0 || a.min_years() < a.below_years(),
-            "CAT-AGE", At(f + ".age_bounds", i),
-            "min_years must be below below_years");
+    c.Check(a.below_years() == 0 || a.min_years() < a.below_years(), "CAT-AGE",
+            At(f + ".age_bounds", i), "min_years must be below below_years");
   }
   if (p.has_digital_contact()) {
     const int share = p.digital_contact().max_share_percent();
@@ -242,8 +243,7 @@ void CheckContracts(Checker& c, const Catalog& catalog,
   for (int i = 0; i < catalog.contracts_size(); ++i) {
     const Contract& k = catalog.contracts(i);
     const std::string f = At("contracts", i);
-    c.Check(rules::IsValidAgb(k.provider_agb()), "CAT-AGB",
-            f + ".provider_agb",
+    c.Check(rules::IsValidAgb(k.provider_agb()), "CAT-AGB", f + ".provider_agb",
             absl::StrCat("\"", k.provider_agb(),
                          "\" is not an AGB code; use exactly 8 digits"));
     c.Check(agbs.insert(k.provider_agb()).second, "CAT-DUPLICATE",
@@ -282,7 +282,8 @@ void CheckContracts(Checker& c, const Catalog& catalog,
                            "; add those or remove the others"));
     }
     for (const auto& p : catalog.products()) {
-      if (!p.has_contract_requirement() || !ContractCovers(catalog, k, p.id())) {
+      if (!p.has_contract_requirement() ||
+          !ContractCovers(catalog, k, p.id())) {
         continue;
       }
       for (const auto& attribute : p.contract_requirement().attributes()) {
@@ -311,8 +312,7 @@ std::vector<RuleViolation> ValidateCatalog(const Catalog& catalog) {
   for (int i = 0; i < catalog.municipalities_size(); ++i) {
     const auto& m = catalog.municipalities(i);
     const std::string f = At("municipalities", i) + ".cbs_code";
-    c.Check(rules::IsValidMunicipalityCode(m.cbs_code()), "CAT-MUNICIPALITY",
-            f,
+    c.Check(rules::IsValidMunicipalityCode(m.cbs_code()), "CAT-MUNICIPALITY", f,
             absl::StrCat("\"", m.cbs_code(),
                          "\" is not a CBS municipality code; use 4 digits"));
     c.Check(codes.insert(m.cbs_code()).second, "CAT-DUPLICATE", f,
@@ -345,11 +345,11 @@ std::vector<RuleViolation> ValidateCatalog(const Catalog& catalog) {
     c.Check(lots.insert(lot.id()).second, "CAT-DUPLICATE", f + ".id",
             "lot id used twice");
     for (int j = 0; j < lot.product_ids_size(); ++j) {
-      c.Check(products.count(lot.product_ids(j)) > 0, "CAT-REF",
-              At(f + ".product_ids", j),
-              absl::StrCat("unknown product \"", lot.product_ids(j),
-                           "\" in lot ", lot.id(),
-                           "; name a product id of this catalog"));
+      c.Check(
+          products.count(lot.product_ids(j)) > 0, "CAT-REF",
+          At(f + ".product_ids", j),
+          absl::StrCat("unknown product \"", lot.product_ids(j), "\" in lot ",
+                       lot.id(), "; name a product id of this catalog"));
       in_a_lot.insert(lot.product_ids(j));
     }
   }
@@ -361,18 +361,19 @@ std::vector<RuleViolation> ValidateCatalog(const Catalog& catalog) {
     }
   }
   for (int i = 0; i < catalog.contract_bundles_size(); ++i) {
-    CheckReferences(c, products,
-                    [&] {
-                      ProductSet set;
-                      *set.mutable_product_ids() =
-                          catalog.contract_bundles(i).product_ids();
-                      return set;
-                    }(),
-                    "", At("contract_bundles", i));
+    CheckReferences(
+        c, products,
+        [&] {
+          ProductSet set;
+          *set.mutable_product_ids() =
+              catalog.contract_bundles(i).product_ids();
+          return set;
+        }(),
+        "", At("contract_bundles", i));
   }
   CheckContracts(c, catalog, products, lots);
-  for (const char* output_only : {"name", "version", "content_sha256",
-                                   "import_time"}) {
+  for (const char* output_only :
+       {"name", "version", "content_sha256", "import_time"}) {
     const auto* field = Catalog::descriptor()->FindFieldByName(output_only);
     c.Check(!Catalog::GetReflection()->HasField(catalog, field), "CAT-OUTPUT",
             output_only,
@@ -398,7 +399,8 @@ int LineOf(const google::protobuf::TextFormat::ParseInfoTree& root,
       }
       part = part.substr(0, open);
     }
-    const auto* field = type ? type->FindFieldByName(std::string(part)) : nullptr;
+    const auto* field =
+        type ? type->FindFieldByName(std::string(part)) : nullptr;
     if (field == nullptr || tree == nullptr) break;
     // A path to a whole list points at its first element.
     if (!field->is_repeated()) {
@@ -449,13 +451,13 @@ absl::StatusOr<Catalog> ParseCatalogText(const std::string& text,
   if (violations.empty()) return catalog;
   for (auto& v : violations) {
     const int line = LineOf(tree, v.field());
-    v.set_field(line >= 0 ? absl::StrCat(source_name, ":", line + 1, " ",
-                                         v.field())
-                          : absl::StrCat(source_name, " ", v.field()));
+    v.set_field(line >= 0
+                    ? absl::StrCat(source_name, ":", line + 1, " ", v.field())
+                    : absl::StrCat(source_name, " ", v.field()));
   }
-  return server::ViolationStatus(
-      absl::StatusCode::kInvalidArgument,
-      absl::StrCat(source_name, " is inconsistent"), violations);
+  return server::ViolationStatus(absl::StatusCode::kInvalidArgument,
+                                 absl::StrCat(source_name, " is inconsistent"),
+                                 violations);
 }
 
 }  // namespace wmo::catalog

@@ -20,7 +20,9 @@ using ::testing::Property;
 using wmo::type::v1::RuleViolation;
 
 // A small valid catalog; tests break one thing at a time.
-constexpr char kCatalog[] = R"pb(id: "test-catalog"
+// Not a "pb" raw string: clang-format would re-flow it and the tests
+// below edit it by exact text.
+constexpr char kCatalog[] = R"txt(id: "test-catalog"
 display_name: "Test"
 valid_from: "2024-01-01"
 municipalities { cbs_code: "0988" name: "Weert" }
@@ -65,7 +67,7 @@ contract_bundles {
   source { rule: "S0-05" }
 }
 contracts { provider_agb: "99990001" valid_from: "2024-01-01" product_ids: "a" }
-)pb";
+)txt";
 
 std::vector<RuleViolation> ViolationsOf(const std::string& text) {
   auto parsed = ParseCatalogText(text, "test.textproto");
@@ -103,11 +105,12 @@ TEST(CatalogValidationTest, SyntaxErrorNamesFileLineAndColumn) {
 }
 
 TEST(CatalogValidationTest, UnknownProductInLotNamesItsLine) {
-  const std::string text =
-      absl::StrReplaceAll(kCatalog, {{"product_ids: \"c\" }",
-                                      "product_ids: \"c\" product_ids: \"zz\" }"}});
-  EXPECT_THAT(ViolationsOf(text),
-              Contains(Rule("CAT-REF", "test.textproto:6 lots[0].product_ids[3]")));
+  const std::string text = absl::StrReplaceAll(
+      kCatalog,
+      {{"product_ids: \"c\" }", "product_ids: \"c\" product_ids: \"zz\" }"}});
+  EXPECT_THAT(
+      ViolationsOf(text),
+      Contains(Rule("CAT-REF", "test.textproto:6 lots[0].product_ids[3]")));
 }
 
 TEST(CatalogValidationTest, OverlappingTariffPeriodsAreRefused) {
@@ -122,15 +125,18 @@ TEST(CatalogValidationTest, OverlappingTariffPeriodsAreRefused) {
 
 TEST(CatalogValidationTest, UnitOutsideWj756IsRefused) {
   const std::string text = absl::StrReplaceAll(
-      kCatalog, {{"unit: UNIT_HOUR\n  allowed_bases", "unit: 5\n  allowed_bases"}});
-  EXPECT_THAT(ViolationsOf(text), Contains(Rule("CAT-UNIT", "products[0].unit")));
+      kCatalog,
+      {{"unit: UNIT_HOUR\n  allowed_bases", "unit: 5\n  allowed_bases"}});
+  EXPECT_THAT(ViolationsOf(text),
+              Contains(Rule("CAT-UNIT", "products[0].unit")));
 }
 
 TEST(CatalogValidationTest, UnknownUnitNameIsASyntaxError) {
   const std::string text = absl::StrReplaceAll(
       kCatalog, {{"unit: UNIT_HOUR\n  allowed_bases",
                   "unit: UNIT_FORTNIGHT\n  allowed_bases"}});
-  EXPECT_THAT(ViolationsOf(text), Contains(Rule("CAT-SYNTAX", "test.textproto:")));
+  EXPECT_THAT(ViolationsOf(text),
+              Contains(Rule("CAT-SYNTAX", "test.textproto:")));
 }
 
 TEST(CatalogValidationTest, BadCodesAndDatesAreAllReportedAtOnce) {
@@ -150,8 +156,9 @@ TEST(CatalogValidationTest, BadCodesAndDatesAreAllReportedAtOnce) {
 
 TEST(CatalogValidationTest, TariffForBasisNotAllowedIsRefused) {
   const std::string text = absl::StrReplaceAll(
-      kCatalog, {{"tariffs { valid_from: \"2024-01-01\" cents: 7000",
-                  "tariffs { basis: \"1\" valid_from: \"2024-01-01\" cents: 7000"}});
+      kCatalog,
+      {{"tariffs { valid_from: \"2024-01-01\" cents: 7000",
+        "tariffs { basis: \"1\" valid_from: \"2024-01-01\" cents: 7000"}});
   EXPECT_THAT(ViolationsOf(text),
               Contains(Rule("CAT-TARIFF", "products[1].tariffs[0].basis")));
 }
@@ -185,8 +192,8 @@ TEST(CatalogValidationTest, OutputOnlyFieldsAreRefused) {
 }
 
 TEST(CatalogValidationTest, ProductOutsideEveryLotIsRefused) {
-  const std::string text = absl::StrReplaceAll(
-      kCatalog, {{" product_ids: \"c\" }", " }"}});
+  const std::string text =
+      absl::StrReplaceAll(kCatalog, {{" product_ids: \"c\" }", " }"}});
   EXPECT_THAT(ViolationsOf(text), Contains(Rule("CAT-LOT", "products[2]")));
 }
 

@@ -1,0 +1,180 @@
+#include "cmd/wmo-server/app.h"
+
+#include <filesystem>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "libs/cache/cache.h"
+#include "libs/gateway/gateway.h"
+#include "libs/server/log.h"
+#include "libs/server/metrics.h"
+#include "libs/store/store.h"
+#include "prometheus/exposer.h"
+#include "prometheus/registry.h"
+#include "services/catalog/catalog_api.h"
+#include "services/catalog/catalog_registry.h"
+#include "services/catalog/catalog_repository.h"
+#include "services/catalog/catalog_service.h"
+
+namespace wmo {
+
+struct App::State {
+  std::shared_ptr<prometheus::Registry> registry =
+      std::make_shared<prometheus::Registry>();
+  std::vector<std::unique_ptr<store::Database>> databases;
+  // Catalog service.
+  std::unique_ptr<catalog::CatalogRepository> catalog_repository;
+  std::unique_ptr<cache::Cache> catalog_cache;
+  std::unique_ptr<catalog::CatalogRegistry> catalog_registry;
+  std::unique_ptr<catalog::CatalogApi> catalog_api;
+  std::unique_ptr<catalog::CatalogService> catalog_service;
+
+  std::unique_ptr<grpc::Server> grpc_server;
+  int grpc_port = 0;
+  std::unique_ptr<gateway::Gateway> gateway;
+  std::unique_ptr<prometheus::Exposer> exposer;
+  int metrics_port = 0;
+};
+
+App::App(server::ServerOptions options) : options_(std::move(options)) {}
+
+App::~App() { Shutdown(); }
+
+namespace {
+
+// Opens the store of one service, PostgreSQL (its own schema) when a URL is
+// configured, else its SQLite file under the data directory, and brings its
+// schema up to date.
+absl::StatusOr<std::unique_ptr<store::Database>> OpenServiceStore(
+    const server::ServerOptions& options, const std::string& service,
+    absl::Span<const store::Migration> migrations) {
+  absl::StatusOr<std::unique_ptr<store::Database>> db;
+  if (const std::string& url = options.DatabaseUrl(service); !url.empty()) {
+    store::PostgresOptions pg;
+    pg.url = url;
+    pg.schema = service;
+    db = store::OpenPostgres(pg);
+  } else {
+    db = store::OpenSqlite(
+        (std::filesystem::path(options.data_dir) / (service + ".db")).string());
+  }
+  if (!db.ok()) return db.status();
+  if (absl::Status s = store::Migrate(**db, service, migrations); !s.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot prepare the ", service, " store: ", s.message()));
+  }
+  return db;
+}
+
+// The two-level cache of one service; Redis only with --redis_url.
+absl::StatusOr<std::unique_ptr<cache::Cache>> MakeCache(
+    const server::ServerOptions& options, const std::string& service,
+    prometheus::Registry* registry) {
+  cache::CacheOptions cache_options;
+  cache_options.service = service;
+  if (!options.redis_url.empty()) {
+    auto redis = cache::ParseRedisUrl(options.redis_url);
+    if (!redis.ok()) return redis.status();
+    cache_options.redis = *redis;
+  }
+  return std::make_unique<cache::Cache>(cache_options, registry);
+}
+
+}  // namespace
+
+absl::Status App::Start() {
+  state_ = std::make_unique<State>();
+  State& s = *state_;
+  std::error_code ec;
+  std::filesystem::create_directories(options_.data_dir, ec);
+  if (ec || !std::filesystem::is_directory(options_.data_dir)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data directory ", options_.data_dir,
+        " is not usable: ", ec ? ec.message() : "not a directory"));
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  // Without this, a second server would silently share a port in use.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(absl::StrCat(options_.host, ":", options_.grpc_port),
+                           grpc::InsecureServerCredentials(), &s.grpc_port);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(server::MakeMetricsInterceptorFactory(*s.registry));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  std::vector<std::string> gateway_services;
+  if (options_.services.count("catalog")) {
+    auto db = OpenServiceStore(options_, "catalog",
+                               catalog::CatalogRepository::Migrations());
+    if (!db.ok()) return db.status();
+    s.catalog_repository = std::make_unique<catalog::CatalogRepository>(**db);
+    s.databases.push_back(*std::move(db));
+    auto cache = MakeCache(options_, "catalog", s.registry.get());
+    if (!cache.ok()) return cache.status();
+    s.catalog_cache = *std::move(cache);
+    s.catalog_registry = std::make_unique<catalog::CatalogRegistry>(
+        *s.catalog_repository, s.catalog_cache.get());
+    s.catalog_api = std::make_unique<catalog::CatalogApi>(*s.catalog_registry);
+    if (absl::Status st = s.catalog_api->ImportDirectory(options_.catalog_dir);
+        !st.ok()) {
+      return st;
+    }
+    s.catalog_service =
+        std::make_unique<catalog::CatalogService>(*s.catalog_api);
+    builder.RegisterService(s.catalog_service.get());
+    gateway_services.push_back("wmo.catalog.v1.CatalogService");
+  }
+
+  s.grpc_server = builder.BuildAndStart();
+  if (s.grpc_server == nullptr || s.grpc_port == 0) {
+    s.grpc_server.reset();
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen for gRPC on ", options_.host, ":", options_.grpc_port,
+        " (port in use or address not local?)"));
+  }
+
+  // The gateway calls the services through the same server, so every
+  // interceptor (metrics, later auth) sees gateway traffic too.
+  s.gateway = std::make_unique<gateway::Gateway>(
+      s.grpc_server->InProcessChannel(grpc::ChannelArguments()),
+      gateway_services, s.registry.get());
+  if (absl::Status st = s.gateway->Start(options_.host, options_.http_port);
+      !st.ok()) {
+    return st;
+  }
+  auto exposer =
+      server::ServeMetrics(options_.host, options_.metrics_port, s.registry);
+  if (!exposer.ok()) return exposer.status();
+  s.exposer = *std::move(exposer);
+  s.metrics_port = s.exposer->GetListeningPorts().front();
+  return absl::OkStatus();
+}
+
+void App::Shutdown() {
+  if (state_ == nullptr) return;
+  if (state_->gateway) state_->gateway->Stop();
+  if (state_->grpc_server) {
+    // In-flight calls get this long to finish; then they are cancelled.
+    state_->grpc_server->Shutdown(std::chrono::system_clock::now() +
+                                  std::chrono::seconds(10));
+    state_->grpc_server->Wait();
+  }
+  state_.reset();
+}
+
+int App::grpc_port() const { return state_ ? state_->grpc_port : 0; }
+int App::http_port() const {
+  return state_ && state_->gateway ? state_->gateway->port() : 0;
+}
+int App::metrics_port() const { return state_ ? state_->metrics_port : 0; }
+
+}  // namespace wmo

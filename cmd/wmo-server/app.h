@@ -1,0 +1,39 @@
+#ifndef WMO_CMD_WMO_SERVER_APP_H_
+#define WMO_CMD_WMO_SERVER_APP_H_
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "libs/server/options.h"
+
+namespace wmo {
+
+// The whole server: the chosen services on one gRPC server, the REST gateway
+// in front of them over an in-process channel, and the metrics endpoint.
+// Tests start it in-process on port 0; main() runs it until a signal.
+class App {
+ public:
+  explicit App(server::ServerOptions options);
+  ~App();
+
+  // Opens the stores, imports the catalog files, and starts serving. On
+  // error nothing keeps running and the status says what to fix in one line.
+  absl::Status Start();
+
+  // Stops accepting calls and lets in-flight ones finish (up to a deadline).
+  void Shutdown();
+
+  // Bound ports, valid after Start.
+  int grpc_port() const;
+  int http_port() const;
+  int metrics_port() const;
+
+ private:
+  struct State;
+  server::ServerOptions options_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace wmo
+
+#endif  // WMO_CMD_WMO_SERVER_APP_H_

@@ -1,0 +1,33 @@
+#ifndef WMO_LIBS_GATEWAY_STATUS_MAPPING_H_
+#define WMO_LIBS_GATEWAY_STATUS_MAPPING_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace google::protobuf::util {
+class TypeResolver;
+}  // namespace google::protobuf::util
+
+namespace wmo::gateway {
+
+// The HTTP status for a canonical gRPC status code (google/rpc/code.proto),
+// e.g. 3 (INVALID_ARGUMENT) -> 400, 5 (NOT_FOUND) -> 404; unknown codes 500.
+int HttpStatusForGrpcCode(int grpc_code);
+
+// The JSON error body {"code": ..., "message": "...", "details": [...]}.
+// `status_details` is a serialized google.rpc.Status (what
+// grpc::Status::error_details() carries), possibly empty; its details become
+// JSON objects with "@type", rendered through `resolver` so that every
+// message type the resolver knows shows its fields. A detail the resolver
+// cannot render keeps its "@type" and carries its bytes as base64 "value".
+std::string ErrorBodyJson(int grpc_code, absl::string_view message,
+                          absl::string_view status_details,
+                          google::protobuf::util::TypeResolver* resolver);
+
+// `text` as a JSON string literal, quotes included.
+std::string JsonQuote(absl::string_view text);
+
+}  // namespace wmo::gateway
+
+#endif  // WMO_LIBS_GATEWAY_STATUS_MAPPING_H_

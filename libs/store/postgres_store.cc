@@ -1,0 +1,315 @@
+// PostgreSQL implementation of the store: a bounded pool of libpq
+// connections, each with its own search_path (one schema per service), a
+// statement timeout and statements prepared once per connection.
+// Transactions run SERIALIZABLE and are rerun on serialization failures, so
+// the same check-then-write code is race-free here as on SQLite.
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "libs/store/store.h"
+
+namespace wmo::store {
+namespace {
+
+// Type OIDs of pg_type that we read as integers or bytes.
+constexpr Oid kInt8 = 20, kInt2 = 21, kInt4 = 23, kBytea = 17;
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+struct ConnDeleter {
+  void operator()(PGconn* c) const { PQfinish(c); }
+};
+using ConnPtr = std::unique_ptr<PGconn, ConnDeleter>;
+
+// Rewrites `?` placeholders to $1, $2, … outside quoted strings.
+std::string NumberPlaceholders(absl::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 8);
+  int n = 0;
+  char quote = 0;
+  for (char c : sql) {
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '?') {
+      absl::StrAppend(&out, "$", ++n);
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+absl::Status ErrorOf(PGconn* conn, const PGresult* result,
+                     absl::string_view what) {
+  const char* state =
+      result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state ? state : "";
+  std::string message(result ? PQresultErrorMessage(result)
+                             : PQerrorMessage(conn));
+  absl::StripTrailingAsciiWhitespace(&message);
+  message = absl::StrCat("postgres ", what, ": ", message,
+                         sqlstate.empty() ? "" : " [", sqlstate,
+                         sqlstate.empty() ? "" : "]");
+  if (sqlstate == "40001" || sqlstate == "40P01") {
+    return absl::AbortedError(message);  // serialization failure, deadlock
+  }
+  if (sqlstate == "23505") return absl::AlreadyExistsError(message);
+  if (sqlstate == "57014") return absl::DeadlineExceededError(message);
+  if (PQstatus(conn) != CONNECTION_OK || sqlstate.rfind("08", 0) == 0) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+class PostgresConnection final : public Connection {
+ public:
+  explicit PostgresConnection(ConnPtr conn) : conn_(std::move(conn)) {}
+
+  absl::StatusOr<ResultSet> Execute(absl::string_view sql,
+                                    absl::Span<const Value> params) override {
+    auto name = Prepare(sql);
+    if (!name.ok()) return name.status();
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> values(params.size());
+    std::vector<int> lengths(params.size()), formats(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (const auto* n = std::get_if<int64_t>(&v)) {
+        texts[i] = absl::StrCat(*n);
+        values[i] = texts[i].c_str();
+      } else if (const auto* t = std::get_if<std::string>(&v)) {
+        values[i] = t->c_str();
+        lengths[i] = static_cast<int>(t->size());
+      } else if (const auto* b = std::get_if<Blob>(&v)) {
+        values[i] = b->bytes.data();
+        lengths[i] = static_cast<int>(b->bytes.size());
+        formats[i] = 1;  // binary: bytea without escaping
+      } else {
+        values[i] = nullptr;
+      }
+    }
+    ResultPtr result(PQexecPrepared(
+        conn_.get(), name->c_str(), static_cast<int>(params.size()),
+        values.data(), lengths.data(), formats.data(), /*resultFormat=*/0));
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      return ErrorOf(conn_.get(), result.get(), "execute");
+    }
+    ResultSet out;
+    const int rows = PQntuples(result.get());
+    const int columns = PQnfields(result.get());
+    for (int r = 0; r < rows; ++r) {
+      ResultSet::Row row;
+      row.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        if (PQgetisnull(result.get(), r, c)) {
+          row.emplace_back(std::monostate{});
+          continue;
+        }
+        const char* text = PQgetvalue(result.get(), r, c);
+        const int length = PQgetlength(result.get(), r, c);
+        const Oid type = PQftype(result.get(), c);
+        if (type == kInt8 || type == kInt4 || type == kInt2) {
+          int64_t n = 0;
+          (void)absl::SimpleAtoi(absl::string_view(text, length), &n);
+          row.emplace_back(n);
+        } else if (type == kBytea) {
+          size_t size = 0;
+          unsigned char* bytes = PQunescapeBytea(
+              reinterpret_cast<const unsigned char*>(text), &size);
+          row.emplace_back(
+              Blob{std::string(reinterpret_cast<char*>(bytes), size)});
+          PQfreemem(bytes);
+        } else {
+          row.emplace_back(std::string(text, length));
+        }
+      }
+      out.AddRow(std::move(row));
+    }
+    return out;
+  }
+
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    ResultPtr result(PQexec(conn_.get(), std::string(sql).c_str()));
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      return absl::OkStatus();
+    }
+    return ErrorOf(conn_.get(), result.get(), "exec");
+  }
+
+  absl::Status LockForMigration(absl::string_view service) override {
+    // Held until the transaction ends; replicas starting together queue here.
+    return Execute("SELECT pg_advisory_xact_lock(hashtext(?))",
+                   {std::string(service)})
+        .status();
+  }
+
+  bool healthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+
+ private:
+  absl::StatusOr<std::string> Prepare(absl::string_view sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second;
+    std::string name = absl::StrCat("s", statements_.size() + 1);
+    ResultPtr result(PQprepare(conn_.get(), name.c_str(),
+                               NumberPlaceholders(sql).c_str(), 0, nullptr));
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+      return ErrorOf(conn_.get(), result.get(), "prepare");
+    }
+    statements_.emplace(std::string(sql), name);
+    return name;
+  }
+
+  ConnPtr conn_;
+  std::map<std::string, std::string, std::less<>> statements_;
+};
+
+class PostgresDatabase final : public Database {
+ public:
+  explicit PostgresDatabase(const PostgresOptions& options)
+      : options_(options) {}
+
+  // Opens one connection to check the settings and create the schema.
+  absl::Status Open() {
+    auto conn = Connect();
+    if (!conn.ok()) return conn.status();
+    idle_.push_back(*std::move(conn));
+    total_ = 1;
+    return absl::OkStatus();
+  }
+
+  absl::Status Transaction(
+      absl::FunctionRef<absl::Status(Connection&)> fn) override {
+    absl::Status status;
+    for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+      auto lease = Acquire();
+      if (!lease.ok()) return lease.status();
+      PostgresConnection& c = **lease;
+      status = c.ExecuteScript("BEGIN ISOLATION LEVEL SERIALIZABLE");
+      if (status.ok()) status = fn(c);
+      if (status.ok()) status = c.ExecuteScript("COMMIT");
+      if (!status.ok()) c.ExecuteScript("ROLLBACK").IgnoreError();
+      Release(std::move(*lease));
+      if (status.code() != absl::StatusCode::kAborted) return status;
+    }
+    return status;
+  }
+
+  absl::StatusOr<ResultSet> Execute(absl::string_view sql,
+                                    absl::Span<const Value> params) override {
+    auto lease = Acquire();
+    if (!lease.ok()) return lease.status();
+    auto result = (*lease)->Execute(sql, params);
+    Release(std::move(*lease));
+    return result;
+  }
+
+  absl::string_view backend() const override { return "postgres"; }
+
+ private:
+  absl::StatusOr<std::unique_ptr<PostgresConnection>> Connect() {
+    ConnPtr conn(PQconnectdb(options_.url.c_str()));
+    if (PQstatus(conn.get()) != CONNECTION_OK) {
+      std::string message(PQerrorMessage(conn.get()));
+      absl::StripTrailingAsciiWhitespace(&message);
+      return absl::UnavailableError(
+          absl::StrCat("cannot connect to PostgreSQL: ", message));
+    }
+    // Notices ("already exists, skipping") are not errors; keep stderr quiet.
+    PQsetNoticeProcessor(
+        conn.get(), [](void*, const char*) {}, nullptr);
+    auto c = std::make_unique<PostgresConnection>(std::move(conn));
+    const std::string schema = QuoteIdentifier(options_.schema);
+    absl::Status s = c->ExecuteScript(
+        absl::StrCat("SET statement_timeout = ", options_.statement_timeout_ms,
+                     "; CREATE SCHEMA IF NOT EXISTS ", schema,
+                     "; SET search_path TO ", schema));
+    if (s.code() == absl::StatusCode::kAlreadyExists) {
+      // Two connections creating the schema at once: it exists now.
+      s = c->ExecuteScript(absl::StrCat(
+          "SET statement_timeout = ", options_.statement_timeout_ms,
+          "; SET search_path TO ", schema));
+    }
+    if (!s.ok()) return s;
+    return c;
+  }
+
+  static std::string QuoteIdentifier(const std::string& name) {
+    std::string out = "\"";
+    for (char c : name) {
+      if (c == '"') out.push_back('"');
+      out.push_back(c);
+    }
+    return out + "\"";
+  }
+
+  absl::StatusOr<std::unique_ptr<PostgresConnection>> Acquire() {
+    std::unique_lock lock(mu_);
+    while (idle_.empty()) {
+      if (total_ < options_.pool_size) {
+        ++total_;
+        lock.unlock();
+        auto conn = Connect();
+        if (!conn.ok()) {
+          std::lock_guard relock(mu_);
+          --total_;
+        }
+        return conn;
+      }
+      if (!cv_.wait_for(lock,
+                        std::chrono::milliseconds(options_.acquire_timeout_ms),
+                        [&] { return !idle_.empty(); })) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("no PostgreSQL connection free within ",
+                         options_.acquire_timeout_ms, " ms (pool of ",
+                         options_.pool_size, ")"));
+      }
+    }
+    auto conn = std::move(idle_.back());
+    idle_.pop_back();
+    return conn;
+  }
+
+  void Release(std::unique_ptr<PostgresConnection> conn) {
+    {
+      std::lock_guard lock(mu_);
+      if (conn->healthy()) {
+        idle_.push_back(std::move(conn));
+      } else {
+        --total_;  // dropped; a new one is made on demand
+      }
+    }
+    cv_.notify_one();
+  }
+
+  const PostgresOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<PostgresConnection>> idle_;
+  int total_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(
+    const PostgresOptions& options) {
+  auto db = std::make_unique<PostgresDatabase>(options);
+  if (absl::Status s = db->Open(); !s.ok()) return s;
+  return db;
+}
+
+}  // namespace wmo::store
