@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: setup configure build run test format clean
+.PHONY: setup configure build run test bench format clean
 
 setup:
 	@scripts/setup
@@ -20,6 +20,10 @@ run: build
 # Tests run against a throw-away PostgreSQL and Redis started for the run.
 test: build
 	@scripts/with-test-services ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# Benchmarks print Markdown tables; BENCHMARKS.md records them.
+bench: build
+	@scripts/with-test-services $(BUILD)/bench/catalog_bench
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i --style=Google

@@ -13,6 +13,7 @@
 #include "libs/gateway/gateway.h"
 #include "libs/server/log.h"
 #include "libs/server/metrics.h"
+#include "libs/store/instrumented.h"
 #include "libs/store/store.h"
 #include "prometheus/exposer.h"
 #include "prometheus/registry.h"
@@ -52,7 +53,8 @@ namespace {
 // schema up to date.
 absl::StatusOr<std::unique_ptr<store::Database>> OpenServiceStore(
     const server::ServerOptions& options, const std::string& service,
-    absl::Span<const store::Migration> migrations) {
+    absl::Span<const store::Migration> migrations,
+    prometheus::Registry& registry) {
   absl::StatusOr<std::unique_ptr<store::Database>> db;
   if (const std::string& url = options.DatabaseUrl(service); !url.empty()) {
     store::PostgresOptions pg;
@@ -64,6 +66,7 @@ absl::StatusOr<std::unique_ptr<store::Database>> OpenServiceStore(
         (std::filesystem::path(options.data_dir) / (service + ".db")).string());
   }
   if (!db.ok()) return db.status();
+  db = store::Instrument(*std::move(db), registry, service);
   if (absl::Status s = store::Migrate(**db, service, migrations); !s.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot prepare the ", service, " store: ", s.message()));
@@ -114,7 +117,8 @@ absl::Status App::Start() {
   std::vector<std::string> gateway_services;
   if (options_.services.count("catalog")) {
     auto db = OpenServiceStore(options_, "catalog",
-                               catalog::CatalogRepository::Migrations());
+                               catalog::CatalogRepository::Migrations(),
+                               *s.registry);
     if (!db.ok()) return db.status();
     s.catalog_repository = std::make_unique<catalog::CatalogRepository>(**db);
     s.databases.push_back(*std::move(db));

@@ -142,7 +142,6 @@ absl::StatusOr<ServerOptions> ParseOptions(
     const std::vector<std::string>& args,
     const std::function<const char*(const char*)>& getenv) {
   ServerOptions options;
-  options.services.insert(KnownServices().begin(), KnownServices().end());
   for (const Flag& flag : Flags()) {
     const std::string env =
         absl::AsciiStrToUpper(absl::StrCat("WMO_", flag.name));

@@ -18,7 +18,9 @@ inline const std::vector<std::string>& KnownServices() {
 }
 
 struct ServerOptions {
-  std::set<std::string> services;
+  // Default: all of them.
+  std::set<std::string> services{KnownServices().begin(),
+                                 KnownServices().end()};
   std::string host = "127.0.0.1";
   int grpc_port = 50051;
   // Port 0 picks a free port (tests); the bound ports are logged.

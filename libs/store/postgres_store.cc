@@ -151,13 +151,6 @@ class PostgresConnection final : public Connection {
     return ErrorOf(conn_.get(), result.get(), "exec");
   }
 
-  absl::Status LockForMigration(absl::string_view service) override {
-    // Held until the transaction ends; replicas starting together queue here.
-    return Execute("SELECT pg_advisory_xact_lock(hashtext(?))",
-                   {std::string(service)})
-        .status();
-  }
-
   bool healthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
 
  private:
@@ -206,6 +199,30 @@ class PostgresDatabase final : public Database {
       Release(std::move(*lease));
       if (status.code() != absl::StatusCode::kAborted) return status;
     }
+    return status;
+  }
+
+  absl::Status MigrationTransaction(
+      absl::string_view service,
+      absl::FunctionRef<absl::Status(Connection&)> fn) override {
+    auto lease = Acquire();
+    if (!lease.ok()) return lease.status();
+    PostgresConnection& c = **lease;
+    // A session lock taken before BEGIN: replicas starting together queue
+    // here, and each one's transaction then sees what the others committed.
+    const std::string key(service);
+    absl::Status status =
+        c.Execute("SELECT pg_advisory_lock(hashtext(?))", {key}).status();
+    if (status.ok()) {
+      status = c.ExecuteScript("BEGIN");
+      if (status.ok()) status = fn(c);
+      if (status.ok()) status = c.ExecuteScript("COMMIT");
+      if (!status.ok()) c.ExecuteScript("ROLLBACK").IgnoreError();
+      c.Execute("SELECT pg_advisory_unlock(hashtext(?))", {key})
+          .status()
+          .IgnoreError();
+    }
+    Release(std::move(*lease));
     return status;
   }
 

@@ -32,8 +32,7 @@ bool ResultSet::IsNull(const Row& row, size_t column) {
 absl::Status Migrate(Database& db, absl::string_view service,
                      absl::Span<const Migration> migrations) {
   const std::string service_name(service);
-  return db.Transaction([&](Connection& c) -> absl::Status {
-    if (absl::Status s = c.LockForMigration(service); !s.ok()) return s;
+  return db.MigrationTransaction(service, [&](Connection& c) -> absl::Status {
     if (absl::Status s =
             c.ExecuteScript("CREATE TABLE IF NOT EXISTS schema_migrations ("
                             " service TEXT NOT NULL, version BIGINT NOT NULL,"

@@ -63,12 +63,6 @@ class Connection {
 
   // Runs several `;`-separated statements without parameters (migrations).
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
-
-  // Inside a transaction: waits until no other process migrates `service`.
-  // SQLite's write transactions already exclude each other.
-  virtual absl::Status LockForMigration(absl::string_view service) {
-    return absl::OkStatus();
-  }
 };
 
 // A database: a pool of connections. Implementations: SQLite, PostgreSQL.
@@ -89,6 +83,16 @@ class Database {
   absl::StatusOr<ResultSet> Execute(absl::string_view sql,
                                     std::initializer_list<Value> params = {}) {
     return Execute(sql, absl::MakeConstSpan(params.begin(), params.size()));
+  }
+
+  // Runs `fn` in one transaction that no other process migrating `service`
+  // runs beside: on PostgreSQL under an advisory lock taken before the
+  // transaction starts, so it sees what the previous holder committed; on
+  // SQLite a write transaction already excludes the others.
+  virtual absl::Status MigrationTransaction(
+      absl::string_view service,
+      absl::FunctionRef<absl::Status(Connection&)> fn) {
+    return Transaction(fn);
   }
 
   // "sqlite" or "postgres", for logs and metrics.

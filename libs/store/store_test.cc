@@ -5,7 +5,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/store/instrumented.h"
 #include "libs/testing/databases.h"
+#include "prometheus/registry.h"
 
 namespace wmo::store {
 namespace {
@@ -131,6 +133,20 @@ TEST_P(StoreTest, MigrationRacesBetweenReplicasApplyOnce) {
 TEST_P(StoreTest, SyntaxErrorIsInternalNotACrash) {
   auto r = db_->Execute("SELEKT 1");
   EXPECT_FALSE(r.ok());
+}
+
+TEST_P(StoreTest, InstrumentedStoreCountsStoreErrorsOnly) {
+  prometheus::Registry registry;
+  auto db = Instrument(std::move(db_), registry, "test");
+  EXPECT_FALSE(db->Execute("SELECT * FROM no_such_table").ok());
+  absl::Status refused = db->Transaction([](Connection& c) -> absl::Status {
+    return absl::FailedPreconditionError("a business refusal");
+  });
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  const auto families = registry.Collect();
+  ASSERT_EQ(families.size(), 1u);
+  EXPECT_EQ(families[0].name, "wmo_store_errors_total");
+  EXPECT_EQ(families[0].metric[0].counter.value, 1);
 }
 
 TEST(SqliteTest, UnusablePathIsUnavailable) {

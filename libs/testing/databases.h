@@ -20,6 +20,14 @@ inline std::vector<std::string> Backends() { return {"sqlite", "postgres"}; }
 absl::StatusOr<std::unique_ptr<store::Database>> OpenTestDatabase(
     const std::string& backend, const TempDir& dir);
 
+// The URL of a new, empty PostgreSQL database in the test server, for tests
+// that start whole servers (which pick their own schemas).
+// FAILED_PRECONDITION when the test PostgreSQL is not running.
+absl::StatusOr<std::string> CreateTestPostgresDatabase();
+
+// The test Redis (WMO_TEST_REDIS_URL), or FAILED_PRECONDITION.
+absl::StatusOr<std::string> TestRedisUrl();
+
 // Opens the test database or skips the test saying why.
 #define WMO_OPEN_TEST_DATABASE_OR_SKIP(db, backend, dir)                   \
   do {                                                                     \
