@@ -63,13 +63,15 @@ Result Measure(catalog::CatalogApi& api, int threads, int calls) {
 int Run() {
   auto redis_url = testing::TestRedisUrl();
   if (!redis_url.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(redis_url.status().message()).c_str());
+    std::fprintf(stderr, "%s\n",
+                 std::string(redis_url.status().message()).c_str());
     return 1;
   }
   auto redis = cache::ParseRedisUrl(*redis_url);
   constexpr int kThreads = 2;
-  std::printf("GetProduct via CatalogApi, %d threads, cache levels side by side\n\n",
-              kThreads);
+  std::printf(
+      "GetProduct via CatalogApi, %d threads, cache levels side by side\n\n",
+      kThreads);
   std::printf("| store | cache | calls | ops/s | p50 µs | p99 µs |\n");
   std::printf("|---|---|---:|---:|---:|---:|\n");
   for (const std::string backend : {"sqlite", "postgres"}) {
@@ -95,12 +97,12 @@ int Run() {
     modes.push_back({"in-process", 200000,
                      std::make_unique<cache::Cache>(
                          cache::CacheOptions{.service = "bench"}, nullptr)});
-    modes.push_back({"Redis only", 20000,
-                     std::make_unique<cache::Cache>(
-                         cache::CacheOptions{.service = "bench",
-                                             .max_entries = 0,
-                                             .redis = *redis},
-                         nullptr)});
+    modes.push_back(
+        {"Redis only", 20000,
+         std::make_unique<cache::Cache>(
+             cache::CacheOptions{
+                 .service = "bench", .max_entries = 0, .redis = *redis},
+             nullptr)});
     for (Mode& mode : modes) {
       catalog::CatalogRegistry registry(repository, mode.cache.get());
       catalog::CatalogApi api(registry);

@@ -11,12 +11,16 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "libs/cache/cache.h"
 #include "libs/gateway/gateway.h"
+#include "libs/server/executor.h"
 #include "libs/server/log.h"
 #include "libs/server/metrics.h"
 #include "libs/store/instrumented.h"
 #include "libs/store/store.h"
 #include "prometheus/exposer.h"
 #include "prometheus/registry.h"
+#include "services/assignment/assignment_api.h"
+#include "services/assignment/assignment_repository.h"
+#include "services/assignment/assignment_service.h"
 #include "services/catalog/catalog_api.h"
 #include "services/catalog/catalog_registry.h"
 #include "services/catalog/catalog_repository.h"
@@ -34,6 +38,12 @@ struct App::State {
   std::unique_ptr<catalog::CatalogRegistry> catalog_registry;
   std::unique_ptr<catalog::CatalogApi> catalog_api;
   std::unique_ptr<catalog::CatalogService> catalog_service;
+
+  // Assignment service.
+  std::unique_ptr<assignment::CatalogClient> assignment_catalogs;
+  std::unique_ptr<assignment::AssignmentApi> assignment_api;
+  std::unique_ptr<server::Executor> assignment_executor;
+  std::unique_ptr<assignment::AssignmentService> assignment_service;
 
   std::unique_ptr<grpc::Server> grpc_server;
   int grpc_port = 0;
@@ -116,9 +126,9 @@ absl::Status App::Start() {
 
   std::vector<std::string> gateway_services;
   if (options_.services.count("catalog")) {
-    auto db = OpenServiceStore(options_, "catalog",
-                               catalog::CatalogRepository::Migrations(),
-                               *s.registry);
+    auto db =
+        OpenServiceStore(options_, "catalog",
+                         catalog::CatalogRepository::Migrations(), *s.registry);
     if (!db.ok()) return db.status();
     s.catalog_repository = std::make_unique<catalog::CatalogRepository>(**db);
     s.databases.push_back(*std::move(db));
@@ -138,12 +148,44 @@ absl::Status App::Start() {
     gateway_services.push_back("wmo.catalog.v1.CatalogService");
   }
 
+  if (options_.services.count("assignment")) {
+    if (!options_.services.count("catalog") &&
+        options_.catalog_address.empty()) {
+      return absl::InvalidArgumentError(
+          "the assignment service needs the catalog service: serve both, or "
+          "give --catalog_address");
+    }
+    auto db = OpenServiceStore(options_, "assignment",
+                               assignment::AssignmentRepository::Migrations(),
+                               *s.registry);
+    if (!db.ok()) return db.status();
+    s.assignment_catalogs = std::make_unique<assignment::CatalogClient>();
+    s.assignment_api = std::make_unique<assignment::AssignmentApi>(
+        **db, *s.assignment_catalogs);
+    s.databases.push_back(*std::move(db));
+    s.assignment_executor = std::make_unique<server::Executor>(16);
+    s.assignment_service = std::make_unique<assignment::AssignmentService>(
+        *s.assignment_api, *s.assignment_executor);
+    builder.RegisterService(s.assignment_service.get());
+    gateway_services.push_back("wmo.assignment.v1.AssignmentService");
+  }
+
   s.grpc_server = builder.BuildAndStart();
   if (s.grpc_server == nullptr || s.grpc_port == 0) {
     s.grpc_server.reset();
     return absl::UnavailableError(absl::StrCat(
         "cannot listen for gRPC on ", options_.host, ":", options_.grpc_port,
         " (port in use or address not local?)"));
+  }
+
+  // Services call each other through gRPC: in-process when they share this
+  // server, over the network when split, with the same client code.
+  if (s.assignment_catalogs) {
+    s.assignment_catalogs->SetChannel(
+        options_.services.count("catalog")
+            ? s.grpc_server->InProcessChannel(grpc::ChannelArguments())
+            : grpc::CreateChannel(options_.catalog_address,
+                                  grpc::InsecureChannelCredentials()));
   }
 
   // The gateway calls the services through the same server, so every

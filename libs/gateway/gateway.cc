@@ -55,7 +55,8 @@ constexpr size_t kMaxBodyBytes = 64 << 20;
 // std::regex for "every path", newlines (from %0A) included.
 constexpr char kAnyPath[] = R"([\s\S]*)";
 // HTTP headers passed on as gRPC metadata (lower case, as gRPC wants them).
-constexpr const char* kForwardedHeaders[] = {"x-request-id", "authorization"};
+constexpr const char* kForwardedHeaders[] = {"x-request-id", "authorization",
+                                             "x-actor"};
 
 // gRPC metadata values must be printable ASCII.
 bool IsMetadataValue(absl::string_view value) {

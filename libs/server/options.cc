@@ -109,6 +109,13 @@ std::vector<Flag> MakeFlags() {
        [](const std::string& v, ServerOptions& o) {
          return SetDatabaseUrl("database_url", v, o.database_url);
        }},
+      {"catalog_address",
+       "host:port of the catalog service when this process does not serve "
+       "it",
+       [](const std::string& v, ServerOptions& o) {
+         o.catalog_address = v;
+         return absl::OkStatus();
+       }},
       {"redis_url",
        "redis://host:port for the shared cache; default in-process only",
        [](const std::string& v, ServerOptions& o) {

@@ -13,7 +13,8 @@ namespace wmo::server {
 
 // The roles a process can play; the default is all of them (all-in-one).
 inline const std::vector<std::string>& KnownServices() {
-  static const auto* const kServices = new std::vector<std::string>{"catalog"};
+  static const auto* const kServices =
+      new std::vector<std::string>{"catalog", "assignment"};
   return *kServices;
 }
 
@@ -33,6 +34,9 @@ struct ServerOptions {
   std::string database_url;
   // Per service overrides of database_url, by service name.
   std::map<std::string, std::string> service_database_urls;
+  // Where the catalog service runs when this process does not serve it
+  // (host:port); ignored when it does.
+  std::string catalog_address;
   // Redis for the shared second-level cache; empty for in-process only.
   std::string redis_url;
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
 #include "wmo/type/v1/types.pb.h"
 
@@ -30,6 +31,11 @@ std::vector<wmo::type::v1::RuleViolation> Violations(
 
 // Maps a domain status to a gRPC status with rich error details.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// Finishes a unary callback call with `status` mapped by ToGrpcStatus; the
+// whole body of a thin handler: `return Respond(context, api.Call(...));`.
+grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
+                                  const absl::Status& status);
 
 // A violation from its parts.
 wmo::type::v1::RuleViolation Violation(absl::string_view rule_id,

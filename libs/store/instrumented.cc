@@ -37,6 +37,14 @@ class InstrumentedDatabase final : public Database {
     });
   }
 
+  absl::Status ReadTransaction(
+      absl::FunctionRef<absl::Status(Connection&)> fn) override {
+    return db_->ReadTransaction([&](Connection& c) {
+      CountingConnection counting(c, errors_);
+      return fn(counting);
+    });
+  }
+
   absl::Status MigrationTransaction(
       absl::string_view service,
       absl::FunctionRef<absl::Status(Connection&)> fn) override {

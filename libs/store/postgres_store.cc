@@ -9,7 +9,9 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <thread>
 
+#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -193,12 +195,30 @@ class PostgresDatabase final : public Database {
       if (!lease.ok()) return lease.status();
       PostgresConnection& c = **lease;
       status = c.ExecuteScript("BEGIN ISOLATION LEVEL SERIALIZABLE");
-      if (status.ok()) status = fn(c);
+      if (status.ok()) status = RunGuarded(fn, c);
       if (status.ok()) status = c.ExecuteScript("COMMIT");
       if (!status.ok()) c.ExecuteScript("ROLLBACK").IgnoreError();
       Release(std::move(*lease));
       if (status.code() != absl::StatusCode::kAborted) return status;
+      // Conflicting transactions retried in lockstep would conflict again:
+      // wait a random, growing while.
+      thread_local absl::BitGen bitgen;
+      std::this_thread::sleep_for(std::chrono::microseconds(
+          absl::Uniform<int>(bitgen, 0, 500 * (attempt + 1))));
     }
+    return status;
+  }
+
+  absl::Status ReadTransaction(
+      absl::FunctionRef<absl::Status(Connection&)> fn) override {
+    auto lease = Acquire();
+    if (!lease.ok()) return lease.status();
+    PostgresConnection& c = **lease;
+    absl::Status status =
+        c.ExecuteScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    if (status.ok()) status = RunGuarded(fn, c);
+    c.ExecuteScript("ROLLBACK").IgnoreError();
+    Release(std::move(*lease));
     return status;
   }
 
@@ -215,7 +235,7 @@ class PostgresDatabase final : public Database {
         c.Execute("SELECT pg_advisory_lock(hashtext(?))", {key}).status();
     if (status.ok()) {
       status = c.ExecuteScript("BEGIN");
-      if (status.ok()) status = fn(c);
+      if (status.ok()) status = RunGuarded(fn, c);
       if (status.ok()) status = c.ExecuteScript("COMMIT");
       if (!status.ok()) c.ExecuteScript("ROLLBACK").IgnoreError();
       c.Execute("SELECT pg_advisory_unlock(hashtext(?))", {key})

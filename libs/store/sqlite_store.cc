@@ -180,11 +180,23 @@ class SqliteDatabase final : public Database {
     if (absl::Status s = lease->ExecuteScript("BEGIN IMMEDIATE"); !s.ok()) {
       return s;
     }
-    absl::Status status = fn(*lease);
+    absl::Status status = RunGuarded(fn, *lease);
     if (status.ok()) {
       status = lease->ExecuteScript("COMMIT");
       if (status.ok()) return status;
     }
+    lease->ExecuteScript("ROLLBACK").IgnoreError();
+    return status;
+  }
+
+  absl::Status ReadTransaction(
+      absl::FunctionRef<absl::Status(Connection&)> fn) override {
+    Lease lease(*this);
+    if (absl::Status s = lease->ExecuteScript("BEGIN DEFERRED"); !s.ok()) {
+      return s;
+    }
+    absl::Status status = RunGuarded(fn, *lease);
+    // Nothing to keep: a read-only transaction always ends in a rollback.
     lease->ExecuteScript("ROLLBACK").IgnoreError();
     return status;
   }

@@ -29,6 +29,16 @@ bool ResultSet::IsNull(const Row& row, size_t column) {
   return std::holds_alternative<std::monostate>(row.at(column));
 }
 
+absl::Status RunGuarded(absl::FunctionRef<absl::Status(Connection&)> fn,
+                        Connection& c) {
+  try {
+    return fn(c);
+  } catch (const std::exception& e) {
+    return absl::InternalError(
+        absl::StrCat("transaction aborted by an exception: ", e.what()));
+  }
+}
+
 absl::Status Migrate(Database& db, absl::string_view service,
                      absl::Span<const Migration> migrations) {
   const std::string service_name(service);

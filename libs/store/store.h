@@ -77,6 +77,11 @@ class Database {
   virtual absl::Status Transaction(
       absl::FunctionRef<absl::Status(Connection&)> fn) = 0;
 
+  // Runs `fn` in one read-only transaction: a consistent snapshot that
+  // never waits for writers (SQLite WAL, PostgreSQL REPEATABLE READ).
+  virtual absl::Status ReadTransaction(
+      absl::FunctionRef<absl::Status(Connection&)> fn) = 0;
+
   // Runs one statement on its own (reads, single writes).
   virtual absl::StatusOr<ResultSet> Execute(absl::string_view sql,
                                             absl::Span<const Value> params) = 0;
@@ -98,6 +103,12 @@ class Database {
   // "sqlite" or "postgres", for logs and metrics.
   virtual absl::string_view backend() const = 0;
 };
+
+// Runs a transaction body so that an exception escaping it (a library's
+// fatal check, say) becomes INTERNAL and the transaction is rolled back
+// instead of leaving the connection inside it.
+absl::Status RunGuarded(absl::FunctionRef<absl::Status(Connection&)> fn,
+                        Connection& c);
 
 // One step of a service's schema, applied once, in version order.
 struct Migration {
@@ -134,7 +145,7 @@ struct PostgresOptions {
   // Statements running longer are cancelled (DEADLINE_EXCEEDED).
   int statement_timeout_ms = 10000;
   // Runs of a transaction that keeps meeting serialization failures.
-  int max_attempts = 20;
+  int max_attempts = 60;
 };
 
 // Connects to PostgreSQL; UNAVAILABLE with libpq's reason when it cannot.

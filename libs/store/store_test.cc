@@ -67,6 +67,21 @@ TEST_P(StoreTest, FailedTransactionChangesNothing) {
   EXPECT_EQ(ResultSet::Int((*rows)[0], 0), 0);
 }
 
+TEST_P(StoreTest, ReadTransactionsSeeCommittedDataAndCanRepeat) {
+  ASSERT_TRUE(db_->Execute("INSERT INTO item (id, n) VALUES ('x', 7)").ok());
+  for (int i = 0; i < 3; ++i) {
+    int64_t n = 0;
+    absl::Status s = db_->ReadTransaction([&](Connection& c) -> absl::Status {
+      auto rows = c.Execute("SELECT n FROM item WHERE id = 'x'");
+      if (!rows.ok()) return rows.status();
+      n = ResultSet::Int((*rows)[0], 0);
+      return absl::NotFoundError("a refusal inside a read changes nothing");
+    });
+    EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
+    EXPECT_EQ(n, 7);
+  }
+}
+
 TEST_P(StoreTest, DuplicateKeyIsAlreadyExists) {
   ASSERT_TRUE(db_->Execute("INSERT INTO item (id, n) VALUES ('x', 1)").ok());
   auto again = db_->Execute("INSERT INTO item (id, n) VALUES ('x', 2)");

@@ -16,17 +16,16 @@ absl::StatusOr<std::string> Env(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0') {
     return absl::FailedPreconditionError(absl::StrCat(
-        name, " is not set; run the tests with scripts/with-test-services "
-              "(make test does)"));
+        name,
+        " is not set; run the tests with scripts/with-test-services "
+        "(make test does)"));
   }
   return std::string(value);
 }
 
 }  // namespace
 
-absl::StatusOr<std::string> TestRedisUrl() {
-  return Env("WMO_TEST_REDIS_URL");
-}
+absl::StatusOr<std::string> TestRedisUrl() { return Env("WMO_TEST_REDIS_URL"); }
 
 absl::StatusOr<std::string> CreateTestPostgresDatabase() {
   auto url = Env("WMO_TEST_POSTGRES_URL");

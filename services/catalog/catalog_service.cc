@@ -3,82 +3,72 @@
 #include "libs/server/status.h"
 
 namespace wmo::catalog {
-namespace {
-
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
-                                 const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(server::ToGrpcStatus(status));
-  return reactor;
-}
-
-}  // namespace
 
 grpc::ServerUnaryReactor* CatalogService::ListCatalogs(
     grpc::CallbackServerContext* context,
     const v1::ListCatalogsRequest* request,
     v1::ListCatalogsResponse* response) {
-  return Finish(context, api_.ListCatalogs(*request, response));
+  return server::Respond(context, api_.ListCatalogs(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::GetCatalog(
     grpc::CallbackServerContext* context, const v1::GetCatalogRequest* request,
     v1::Catalog* response) {
-  return Finish(context, api_.GetCatalog(*request, response));
+  return server::Respond(context, api_.GetCatalog(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListProducts(
     grpc::CallbackServerContext* context,
     const v1::ListProductsRequest* request,
     v1::ListProductsResponse* response) {
-  return Finish(context, api_.ListProducts(*request, response));
+  return server::Respond(context, api_.ListProducts(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::GetProduct(
     grpc::CallbackServerContext* context, const v1::GetProductRequest* request,
     v1::Product* response) {
-  return Finish(context, api_.GetProduct(*request, response));
+  return server::Respond(context, api_.GetProduct(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::BatchGetProducts(
     grpc::CallbackServerContext* context,
     const v1::BatchGetProductsRequest* request,
     v1::BatchGetProductsResponse* response) {
-  return Finish(context, api_.BatchGetProducts(*request, response));
+  return server::Respond(context, api_.BatchGetProducts(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::ResolveTariff(
     grpc::CallbackServerContext* context,
     const v1::ResolveTariffRequest* request,
     v1::ResolveTariffResponse* response) {
-  return Finish(context, api_.ResolveTariff(*request, response));
+  return server::Respond(context, api_.ResolveTariff(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListContracts(
     grpc::CallbackServerContext* context,
     const v1::ListContractsRequest* request,
     v1::ListContractsResponse* response) {
-  return Finish(context, api_.ListContracts(*request, response));
+  return server::Respond(context, api_.ListContracts(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::GetContract(
     grpc::CallbackServerContext* context, const v1::GetContractRequest* request,
     v1::Contract* response) {
-  return Finish(context, api_.GetContract(*request, response));
+  return server::Respond(context, api_.GetContract(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::CheckContract(
     grpc::CallbackServerContext* context,
     const v1::CheckContractRequest* request,
     v1::CheckContractResponse* response) {
-  return Finish(context, api_.CheckContract(*request, response));
+  return server::Respond(context, api_.CheckContract(*request, response));
 }
 
 grpc::ServerUnaryReactor* CatalogService::ImportCatalog(
     grpc::CallbackServerContext* context,
     const v1::ImportCatalogRequest* request,
     v1::ImportCatalogResponse* response) {
-  return Finish(context, api_.ImportCatalog(*request, response));
+  return server::Respond(context, api_.ImportCatalog(*request, response));
 }
 
 }  // namespace wmo::catalog

@@ -1,0 +1,728 @@
+#include "services/assignment/assignment_api.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/random/random.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "google/protobuf/text_format.h"
+#include "libs/server/api.h"
+#include "libs/server/status.h"
+#include "services/assignment/assignment_repository.h"
+#include "services/assignment/assignment_rules.h"
+#include "services/catalog/catalog_rules.h"
+
+namespace wmo::assignment {
+namespace {
+
+using Repo = AssignmentRepository;
+using server::ParseName;
+using server::Violation;
+using wmo::type::v1::RuleViolation;
+
+// iWmo code lists the lifecycle methods take.
+const std::set<std::string>& ChangeReasons() {  // WMO002 RedenWijziging
+  static const auto* const kCodes =
+      new std::set<std::string>{"01", "02", "03", "04", "05", "06", "07",
+                                "08", "09", "10", "11", "12", "13", "14"};
+  return *kCodes;
+}
+const std::set<std::string>& EndReasons() {  // WMO588 RedenBeeindiging
+  static const auto* const kCodes = new std::set<std::string>{
+      "02", "19", "20", "21", "22", "23", "31", "36", "37", "38", "39"};
+  return *kCodes;
+}
+const std::set<std::string>& RejectionReasons() {  // WJ759
+  static const auto* const kCodes =
+      new std::set<std::string>{"1", "2", "3", "4", "5", "6", "7", "8", "9"};
+  return *kCodes;
+}
+
+constexpr char kDeletedReason[] = "13";
+
+std::string Now() {
+  return absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+}
+
+std::string AssignmentName(const v1::Assignment& a) {
+  return absl::StrCat("municipalities/", a.municipality(), "/assignments/",
+                      a.number());
+}
+
+std::string Etag(int64_t revision) { return absl::StrCat("r", revision); }
+
+absl::Status Refused(absl::StatusCode code, absl::string_view summary,
+                     std::vector<RuleViolation> violations) {
+  return server::ViolationStatus(code, summary, violations);
+}
+
+absl::Status Refused(absl::string_view rule, absl::string_view return_code,
+                     absl::string_view field, absl::string_view message) {
+  return Refused(absl::StatusCode::kFailedPrecondition, "refused",
+                 {Violation(rule, return_code, field, message)});
+}
+
+// Fields a caller cannot set: the service derives them.
+void ClearOutputFields(v1::Assignment& a) {
+  a.clear_name();
+  a.clear_product_category();
+  a.clear_product_code();
+  a.clear_state();
+  a.clear_end_reason();
+  a.clear_delivery();
+  a.clear_revision();
+  a.clear_create_time();
+  a.clear_update_time();
+  a.clear_etag();
+}
+
+// The fields that differ between two versions, for the audit trail. The
+// bookkeeping fields that change with every version are left out.
+std::vector<v1::FieldChange> Diff(const v1::Assignment& before,
+                                  const v1::Assignment& after) {
+  static const std::set<std::string> kSkip = {"revision", "update_time",
+                                              "etag"};
+  std::vector<v1::FieldChange> changes;
+  const auto* descriptor = v1::Assignment::descriptor();
+  const auto* reflection = v1::Assignment::GetReflection();
+  google::protobuf::TextFormat::Printer printer;
+  printer.SetSingleLineMode(true);
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (kSkip.count(field->name())) continue;
+    std::string old_value, new_value;
+    if (field->is_repeated()) {
+      for (int j = 0; j < reflection->FieldSize(before, field); ++j) {
+        std::string v;
+        printer.PrintFieldValueToString(before, field, j, &v);
+        absl::StrAppend(&old_value, j ? ", " : "", v);
+      }
+      for (int j = 0; j < reflection->FieldSize(after, field); ++j) {
+        std::string v;
+        printer.PrintFieldValueToString(after, field, j, &v);
+        absl::StrAppend(&new_value, j ? ", " : "", v);
+      }
+    } else {
+      printer.PrintFieldValueToString(before, field, -1, &old_value);
+      printer.PrintFieldValueToString(after, field, -1, &new_value);
+    }
+    if (old_value == new_value) continue;
+    v1::FieldChange change;
+    change.set_field(field->name());
+    change.set_old_value(old_value);
+    change.set_new_value(new_value);
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+v1::AuditEntry Audit(const v1::Assignment& before, const v1::Assignment& after,
+                     const std::string& actor, const std::string& action) {
+  v1::AuditEntry entry;
+  entry.set_assignment(after.name());
+  entry.set_revision(after.revision());
+  entry.set_actor(actor.empty() ? "anonymous" : actor);
+  entry.set_time(after.update_time());
+  entry.set_action(action);
+  for (auto& change : Diff(before, after)) {
+    *entry.add_changes() = std::move(change);
+  }
+  return entry;
+}
+
+// The catalog checks' inputs, except the client's other assignments which
+// are read inside the transaction.
+struct CatalogFacts {
+  wmo::catalog::v1::Catalog catalog;
+  catalog::ContractCheck contract;
+};
+
+}  // namespace
+
+namespace {
+
+absl::StatusOr<CatalogFacts> LoadCatalogFacts(CatalogClient& catalogs,
+                                              const v1::Assignment& a) {
+  auto start = rules::ParseDate(a.start_date(), "start_date");
+  if (!start.ok()) return start.status();
+  auto catalog = catalogs.CatalogOn(a.catalog(), *start);
+  if (absl::IsNotFound(catalog.status()) ||
+      absl::IsInvalidArgument(catalog.status())) {
+    return Refused("AS-CATALOG", "", "catalog",
+                   absl::StrCat(catalog.status().message(),
+                                "; name a catalog valid on the start date"));
+  }
+  if (!catalog.ok()) return catalog.status();
+  CatalogFacts facts;
+  facts.catalog = *std::move(catalog);
+  const wmo::catalog::v1::Contract* contract = nullptr;
+  for (const auto& c : facts.catalog.contracts()) {
+    if (c.provider_agb() == a.provider_agb()) contract = &c;
+  }
+  facts.contract =
+      catalog::CheckContract(facts.catalog, contract, a.product(), *start);
+  return facts;
+}
+
+// Runs the catalog checks; the product's iWmo codes and the lot are filled
+// in when they pass.
+absl::Status CheckAndComplete(v1::Assignment& a, const CatalogFacts& facts,
+                              std::vector<v1::Assignment> others) {
+  CatalogContext context{&facts.catalog, facts.contract, std::move(others)};
+  auto violations = CheckAgainstCatalog(a, context);
+  if (!violations.empty()) {
+    return Refused(absl::StatusCode::kFailedPrecondition,
+                   "the assignment breaks catalog rules", violations);
+  }
+  for (const auto& p : facts.catalog.products()) {
+    if (p.id() == a.product()) {
+      a.set_product_category(p.category());
+      a.set_product_code(p.code());
+    }
+  }
+  a.set_lot(EffectiveLot(a, facts.catalog));
+  return absl::OkStatus();
+}
+
+absl::Status CheckFormatOf(const v1::Assignment& a) {
+  auto violations = CheckFormat(a);
+  if (violations.empty()) return absl::OkStatus();
+  return Refused(absl::StatusCode::kInvalidArgument,
+                 "the assignment is malformed", violations);
+}
+
+std::vector<v1::Assignment> Without(std::vector<v1::Assignment> all,
+                                    const std::string& number) {
+  all.erase(std::remove_if(
+                all.begin(), all.end(),
+                [&](const v1::Assignment& a) { return a.number() == number; }),
+            all.end());
+  return all;
+}
+
+}  // namespace
+
+absl::Status AssignmentApi::CreateChecked(
+    v1::Assignment candidate, const std::string& request_id,
+    const std::string& actor,
+    absl::FunctionRef<absl::Status(store::Connection&, const v1::Assignment&)>
+        also,
+    v1::Assignment* response) {
+  ClearOutputFields(candidate);
+  if (absl::Status s = CheckFormatOf(candidate); !s.ok()) return s;
+  if (!candidate.number().empty() &&
+      (candidate.number().size() > 9 ||
+       !std::all_of(candidate.number().begin(), candidate.number().end(),
+                    ::isdigit))) {
+    return Refused(absl::StatusCode::kInvalidArgument, "malformed",
+                   {Violation("AS-NUMBER", "", "number",
+                              "a ToewijzingNummer has 1 to 9 digits; leave it "
+                              "empty to have one assigned")});
+  }
+  WMO_ASSIGN_OR_RETURN(facts, LoadCatalogFacts(catalogs_, candidate));
+  const std::string m = candidate.municipality();
+  return db_.Transaction([&](store::Connection& c) -> absl::Status {
+    if (!request_id.empty()) {
+      WMO_ASSIGN_OR_RETURN(earlier, Repo::FindRequestId(c, m, request_id));
+      if (earlier) {
+        WMO_ASSIGN_OR_RETURN(first, Repo::Get(c, m, *earlier));
+        *response = first;
+        return absl::OkStatus();
+      }
+    }
+    v1::Assignment a = candidate;
+    WMO_ASSIGN_OR_RETURN(others, Repo::ListForClient(c, m, a.client().bsn()));
+    if (absl::Status s = CheckAndComplete(a, facts, std::move(others));
+        !s.ok()) {
+      return s;
+    }
+    if (a.number().empty()) {
+      WMO_ASSIGN_OR_RETURN(number, Repo::NextNumber(c, m));
+      a.set_number(number);
+    }
+    a.set_name(AssignmentName(a));
+    a.set_state(v1::Assignment::ACTIVE);
+    a.set_revision(1);
+    a.set_etag(Etag(1));
+    a.set_create_time(Now());
+    a.set_update_time(a.create_time());
+    if (absl::Status s = Repo::Insert(c, a); !s.ok()) {
+      if (!absl::IsAlreadyExists(s)) return s;
+      return Refused(absl::StatusCode::kAlreadyExists, "number in use",
+                     {Violation("TR332", "9332", "number",
+                                absl::StrCat("assignment number ", a.number(),
+                                             " is in use in municipality ", m,
+                                             "; choose another or leave it "
+                                             "empty"))});
+    }
+    if (absl::Status s = Repo::AddAuditEntry(
+            c, m, a.number(),
+            Audit(v1::Assignment(), a, actor, "CreateAssignment"));
+        !s.ok()) {
+      return s;
+    }
+    if (!request_id.empty()) {
+      if (absl::Status s = Repo::SaveRequestId(c, m, request_id, a.number());
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (absl::Status s = also(c, a); !s.ok()) return s;
+    *response = std::move(a);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AssignmentApi::CreateAssignment(
+    const v1::CreateAssignmentRequest& request, const std::string& actor,
+    v1::Assignment* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.parent(), "municipalities/*", "parent"));
+  v1::Assignment candidate = request.assignment();
+  if (!candidate.municipality().empty() && candidate.municipality() != ids[0]) {
+    return absl::InvalidArgumentError(
+        "assignment.municipality differs from parent; leave it empty");
+  }
+  candidate.set_municipality(ids[0]);
+  return CreateChecked(
+      std::move(candidate), request.request_id(), actor,
+      [](store::Connection&, const v1::Assignment&) {
+        return absl::OkStatus();
+      },
+      response);
+}
+
+absl::Status AssignmentApi::GetAssignment(
+    const v1::GetAssignmentRequest& request, v1::Assignment* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.name(), "municipalities/*/assignments/*", "name"));
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    auto a = request.revision() > 0
+                 ? Repo::GetRevision(c, ids[0], ids[1], request.revision())
+                 : Repo::Get(c, ids[0], ids[1]);
+    if (!a.ok()) return a.status();
+    *response = *std::move(a);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AssignmentApi::BatchGetAssignments(
+    const v1::BatchGetAssignmentsRequest& request,
+    v1::BatchGetAssignmentsResponse* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.parent(), "municipalities/*", "parent"));
+  if (request.names_size() > 1000) {
+    return absl::InvalidArgumentError(
+        "names: at most 1000 per call; split the request");
+  }
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    response->Clear();
+    for (const std::string& name : request.names()) {
+      const std::string number = name.substr(name.rfind('/') + 1);
+      WMO_ASSIGN_OR_RETURN(a, Repo::Get(c, ids[0], number));
+      *response->add_assignments() = std::move(a);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AssignmentApi::ListAssignments(
+    const v1::ListAssignmentsRequest& request,
+    v1::ListAssignmentsResponse* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.parent(), "municipalities/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(
+      page, server::ParsePage(request.page_size(), request.page_token()));
+  if (!request.active_on().empty()) {
+    WMO_ASSIGN_OR_RETURN(d, rules::ParseDate(request.active_on(), "active_on"));
+    (void)d;
+  }
+  Repo::Filter filter{ids[0],
+                      request.client_bsn(),
+                      request.provider_agb(),
+                      request.product(),
+                      static_cast<int>(request.state()),
+                      request.active_on()};
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    // One more than a page tells whether another page follows.
+    WMO_ASSIGN_OR_RETURN(rows,
+                         Repo::List(c, filter, page.offset, page.size + 1));
+    response->Clear();
+    for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
+      *response->add_assignments() = std::move(rows[i]);
+    }
+    response->set_next_page_token(server::NextPageToken(
+        page, rows.size() > page.size ? page.offset + page.size + 1 : 0));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AssignmentApi::Modify(
+    const std::string& name, const std::string& etag, const std::string& actor,
+    const std::string& action,
+    absl::FunctionRef<absl::Status(store::Connection&, v1::Assignment&)> change,
+    v1::Assignment* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(name, "municipalities/*/assignments/*", "name"));
+  return db_.Transaction([&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(before, Repo::Get(c, ids[0], ids[1]));
+    if (!etag.empty() && etag != before.etag()) {
+      return absl::AbortedError(absl::StrCat(
+          "etag: the assignment changed since you read it (now ", before.etag(),
+          ", yours ", etag, "); read it again and retry"));
+    }
+    v1::Assignment after = before;
+    if (absl::Status s = change(c, after); !s.ok()) return s;
+    after.set_revision(before.revision() + 1);
+    after.set_etag(Etag(after.revision()));
+    after.set_update_time(Now());
+    if (absl::Status s = Repo::Update(c, after); !s.ok()) return s;
+    if (absl::Status s = Repo::AddAuditEntry(
+            c, ids[0], ids[1], Audit(before, after, actor, action));
+        !s.ok()) {
+      return s;
+    }
+    *response = std::move(after);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AssignmentApi::UpdateAssignment(
+    const v1::UpdateAssignmentRequest& request, const std::string& actor,
+    v1::Assignment* response) {
+  const v1::Assignment& patch = request.assignment();
+  if (!ChangeReasons().count(patch.change_reason())) {
+    return Refused(absl::StatusCode::kInvalidArgument, "malformed",
+                   {Violation("AS-REASON", "", "assignment.change_reason",
+                              "give the reason of the change as a WMO002 code "
+                              "(RedenWijziging), e.g. 04 extension, 05 "
+                              "shortening")});
+  }
+  if (patch.change_reason() == kDeletedReason) {
+    return absl::InvalidArgumentError(
+        "assignment.change_reason: 13 (deleted) goes through "
+        "DeleteAssignment");
+  }
+  // The catalog and start date never change, so the catalog is read once
+  // before the transaction.
+  WMO_ASSIGN_OR_RETURN(ids,
+                       ParseName(patch.name(), "municipalities/*/assignments/*",
+                                 "assignment.name"));
+  v1::Assignment current;
+  if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
+        auto a = Repo::Get(c, ids[0], ids[1]);
+        if (a.ok()) current = *std::move(a);
+        return a.status();
+      });
+      !s.ok()) {
+    return s;
+  }
+  WMO_ASSIGN_OR_RETURN(facts, LoadCatalogFacts(catalogs_, current));
+  return Modify(
+      patch.name(), request.etag(), actor, "UpdateAssignment",
+      [&](store::Connection& c, v1::Assignment& a) -> absl::Status {
+        if (a.state() != v1::Assignment::ACTIVE) {
+          return Refused("AS-STATE", "", "assignment.name",
+                         "only an active assignment can be changed");
+        }
+        a.set_end_date(patch.end_date());
+        a.clear_extent();
+        if (patch.has_extent()) *a.mutable_extent() = patch.extent();
+        a.set_budget_cents(patch.budget_cents());
+        *a.mutable_results() = patch.results();
+        *a.mutable_approvals() = patch.approvals();
+        *a.mutable_activities() = patch.activities();
+        a.set_change_reason(patch.change_reason());
+        if (absl::Status s = CheckFormatOf(a); !s.ok()) return s;
+        WMO_ASSIGN_OR_RETURN(
+            others, Repo::ListForClient(c, a.municipality(), a.client().bsn()));
+        return CheckAndComplete(a, facts,
+                                Without(std::move(others), a.number()));
+      },
+      response);
+}
+
+absl::Status AssignmentApi::EndAssignment(
+    const v1::EndAssignmentRequest& request, const std::string& actor,
+    v1::Assignment* response) {
+  WMO_ASSIGN_OR_RETURN(end, rules::ParseDate(request.end_date(), "end_date"));
+  if (!EndReasons().count(request.end_reason())) {
+    return Refused(absl::StatusCode::kInvalidArgument, "malformed",
+                   {Violation("AS-REASON", "", "end_reason",
+                              "give a WMO588 code (RedenBeeindiging), e.g. 19 "
+                              "delivered as planned")});
+  }
+  return Modify(
+      request.name(), request.etag(), actor, "EndAssignment",
+      [&](store::Connection&, v1::Assignment& a) -> absl::Status {
+        if (a.state() != v1::Assignment::ACTIVE) {
+          return Refused("AS-STATE", "", "name",
+                         "only an active assignment can be ended");
+        }
+        auto period = rules::ParsePeriod(a.start_date(), a.end_date(), "");
+        if (!period.ok() || !period->Contains(end)) {
+          return Refused("AS-PERIOD", "", "end_date",
+                         absl::StrCat("the end date must lie in the "
+                                      "assignment's period from ",
+                                      a.start_date(),
+                                      "; to extend it use "
+                                      "UpdateAssignment"));
+        }
+        a.set_state(v1::Assignment::ENDED);
+        a.set_end_date(request.end_date());
+        a.set_end_reason(request.end_reason());
+        return absl::OkStatus();
+      },
+      response);
+}
+
+absl::Status AssignmentApi::DeleteAssignment(
+    const v1::DeleteAssignmentRequest& request, const std::string& actor,
+    v1::Assignment* response) {
+  return Modify(
+      request.name(), request.etag(), actor, "DeleteAssignment",
+      [&](store::Connection&, v1::Assignment& a) -> absl::Status {
+        if (a.state() == v1::Assignment::DELETED) {
+          return Refused("AS-STATE", "", "name", "already deleted");
+        }
+        if (!a.delivery().start_date().empty()) {
+          return Refused("AS-DELETE", "", "name",
+                         "delivery has started on this assignment; end it "
+                         "with EndAssignment instead of deleting it");
+        }
+        a.set_state(v1::Assignment::DELETED);
+        a.set_change_reason(kDeletedReason);
+        a.set_end_date(a.start_date());
+        return absl::OkStatus();
+      },
+      response);
+}
+
+absl::Status AssignmentApi::RecordDeliveryStart(
+    const v1::RecordDeliveryStartRequest& request, const std::string& actor,
+    v1::Assignment* response) {
+  WMO_ASSIGN_OR_RETURN(start,
+                       rules::ParseDate(request.start_date(), "start_date"));
+  return Modify(
+      request.name(), "", actor, "RecordDeliveryStart",
+      [&](store::Connection&, v1::Assignment& a) -> absl::Status {
+        auto period = rules::ParsePeriod(a.start_date(), a.end_date(), "");
+        if (a.provider_agb() != request.provider_agb() ||
+            a.state() == v1::Assignment::DELETED || !period.ok() ||
+            !period->Contains(start)) {
+          return Refused("TR019", "9019", "name",
+                         "the start matches no assignment of this provider "
+                         "holding the start date; check number, provider "
+                         "and date");
+        }
+        const auto& d = a.delivery();
+        if (!d.start_date().empty() && d.stop_date().empty()) {
+          return Refused("TR326", "9326", "start_date",
+                         absl::StrCat("delivery started on ", d.start_date(),
+                                      " has not been stopped; send the stop "
+                                      "first"));
+        }
+        if (!d.stop_date().empty() && request.start_date() < d.stop_date()) {
+          return Refused("AS-DELIVERY", "", "start_date",
+                         absl::StrCat("a new start must not lie before the "
+                                      "last stop on ",
+                                      d.stop_date()));
+        }
+        auto* delivery = a.mutable_delivery();
+        delivery->set_start_date(request.start_date());
+        delivery->clear_stop_date();
+        delivery->clear_stop_reason();
+        return absl::OkStatus();
+      },
+      response);
+}
+
+absl::Status AssignmentApi::RecordDeliveryStop(
+    const v1::RecordDeliveryStopRequest& request, const std::string& actor,
+    v1::Assignment* response) {
+  WMO_ASSIGN_OR_RETURN(stop,
+                       rules::ParseDate(request.stop_date(), "stop_date"));
+  if (!EndReasons().count(request.stop_reason())) {
+    return Refused(absl::StatusCode::kInvalidArgument, "malformed",
+                   {Violation("AS-REASON", "", "stop_reason",
+                              "give a WMO588 code; 20 means stopped for a "
+                              "while")});
+  }
+  return Modify(
+      request.name(), "", actor, "RecordDeliveryStop",
+      [&](store::Connection&, v1::Assignment& a) -> absl::Status {
+        const auto& d = a.delivery();
+        auto period = rules::ParsePeriod(a.start_date(), a.end_date(), "");
+        if (a.provider_agb() != request.provider_agb() ||
+            d.start_date().empty() || !d.stop_date().empty() || !period.ok() ||
+            !period->Contains(stop) || request.stop_date() < d.start_date()) {
+          return Refused("TR019", "9019", "name",
+                         "the stop matches no running delivery of this "
+                         "provider on this assignment; check number, "
+                         "provider, date (not before the start)");
+        }
+        a.mutable_delivery()->set_stop_date(request.stop_date());
+        a.mutable_delivery()->set_stop_reason(request.stop_reason());
+        return absl::OkStatus();
+      },
+      response);
+}
+
+absl::Status AssignmentApi::RequestAssignment(
+    const v1::RequestAssignmentRequest& request,
+    v1::AssignmentRequest* response) {
+  WMO_ASSIGN_OR_RETURN(ids,
+                       ParseName(request.parent(), "providers/*", "parent"));
+  v1::AssignmentRequest r = request.request();
+  v1::Assignment& wanted = *r.mutable_requested();
+  ClearOutputFields(wanted);
+  wanted.clear_number();
+  if (wanted.provider_agb().empty()) wanted.set_provider_agb(ids[0]);
+  std::vector<RuleViolation> violations = CheckFormat(wanted);
+  if (wanted.provider_agb() != ids[0]) {
+    violations.push_back(Violation("AS-AGB", "",
+                                   "request.requested.provider_agb",
+                                   "must be the requesting provider"));
+  }
+  if (r.provider_reference().empty()) {
+    violations.push_back(Violation("AS-REFERENCE", "",
+                                   "request.provider_reference",
+                                   "give your own reference for the request"));
+  }
+  if (!violations.empty()) {
+    return Refused(absl::StatusCode::kInvalidArgument,
+                   "the request is malformed", violations);
+  }
+  const std::string id =
+      absl::StrFormat("%016x", absl::Uniform<uint64_t>(absl::BitGen()));
+  r.set_name(absl::StrCat("providers/", ids[0], "/assignmentRequests/", id));
+  r.set_state(v1::AssignmentRequest::OPEN);
+  r.clear_rejection_reason();
+  r.clear_assignment();
+  r.set_create_time(Now());
+  r.set_update_time(r.create_time());
+  const auto open_request = Refused(
+      absl::StatusCode::kAlreadyExists, "request refused",
+      {Violation("TR374", "9374", "request.requested.client",
+                 "a request of yours for this client is still open; wait "
+                 "for its answer")});
+  const auto reference_used =
+      Refused(absl::StatusCode::kAlreadyExists, "request refused",
+              {Violation("TR347", "9347", "request.provider_reference",
+                         "you used this reference before; give a new one")});
+  return db_.Transaction([&](store::Connection& c) -> absl::Status {
+    // Checked first for a precise answer; the unique indexes guarantee both
+    // rules when two requests race.
+    WMO_ASSIGN_OR_RETURN(
+        open, c.Execute("SELECT 1 FROM assignment_requests WHERE"
+                        " provider_agb = ? AND client_bsn = ? AND state = ?",
+                        {ids[0], wanted.client().bsn(),
+                         int64_t{v1::AssignmentRequest::OPEN}}));
+    if (!open.empty()) return open_request;
+    WMO_ASSIGN_OR_RETURN(
+        used, c.Execute("SELECT 1 FROM assignment_requests WHERE"
+                        " provider_agb = ? AND provider_reference = ?",
+                        {ids[0], r.provider_reference()}));
+    if (!used.empty()) return reference_used;
+    absl::Status s = Repo::InsertRequest(c, id, r);
+    if (absl::IsAlreadyExists(s)) {
+      return absl::StrContains(s.message(), "reference") ? reference_used
+                                                         : open_request;
+    }
+    if (!s.ok()) return s;
+    *response = r;
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AssignmentApi::AnswerAssignmentRequest(
+    const v1::AnswerAssignmentRequestRequest& request, const std::string& actor,
+    v1::AssignmentRequest* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.name(), "municipalities/*/assignmentRequests/*",
+                     "name"));
+  v1::AssignmentRequest r;
+  if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
+        auto got = Repo::GetRequest(c, ids[1]);
+        if (got.ok()) r = *std::move(got);
+        return got.status();
+      });
+      !s.ok()) {
+    return s;
+  }
+  if (r.requested().municipality() != ids[0]) {
+    return absl::NotFoundError(
+        absl::StrCat("municipality ", ids[0], " has no request ", ids[1]));
+  }
+  if (!request.grant()) {
+    if (!RejectionReasons().count(request.rejection_reason())) {
+      return Refused(absl::StatusCode::kInvalidArgument, "malformed",
+                     {Violation("AS-REASON", "", "rejection_reason",
+                                "give a WJ759 code (RedenAfwijzingVerzoek) "
+                                "1..9, e.g. 3 no contract")});
+    }
+  }
+  auto finish = [&](store::Connection& c,
+                    const v1::Assignment* granted) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(current, Repo::GetRequest(c, ids[1]));
+    if (current.state() != v1::AssignmentRequest::OPEN) {
+      return Refused("AS-STATE", "", "name",
+                     "the request was answered already");
+    }
+    current.set_state(granted ? v1::AssignmentRequest::GRANTED
+                              : v1::AssignmentRequest::REJECTED);
+    if (granted) current.set_assignment(granted->name());
+    if (!granted) current.set_rejection_reason(request.rejection_reason());
+    current.set_update_time(Now());
+    if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
+      return s;
+    }
+    *response = std::move(current);
+    return absl::OkStatus();
+  };
+  if (!request.grant()) {
+    return db_.Transaction(
+        [&](store::Connection& c) { return finish(c, nullptr); });
+  }
+  v1::Assignment candidate =
+      request.has_assignment() ? request.assignment() : r.requested();
+  candidate.set_municipality(ids[0]);
+  v1::Assignment created;
+  return CreateChecked(
+      std::move(candidate), "", actor,
+      [&](store::Connection& c, const v1::Assignment& a) {
+        return finish(c, &a);
+      },
+      &created);
+}
+
+absl::Status AssignmentApi::ListAuditEntries(
+    const v1::ListAuditEntriesRequest& request,
+    v1::ListAuditEntriesResponse* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids,
+      ParseName(request.parent(), "municipalities/*/assignments/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(
+      page, server::ParsePage(request.page_size(), request.page_token()));
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(a, Repo::Get(c, ids[0], ids[1]));
+    (void)a;
+    WMO_ASSIGN_OR_RETURN(
+        entries,
+        Repo::ListAuditEntries(c, ids[0], ids[1], page.offset, page.size + 1));
+    response->Clear();
+    for (size_t i = 0; i < entries.size() && i < page.size; ++i) {
+      *response->add_entries() = std::move(entries[i]);
+    }
+    response->set_next_page_token(server::NextPageToken(
+        page, entries.size() > page.size ? page.offset + page.size + 1 : 0));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace wmo::assignment

@@ -1,0 +1,400 @@
+// The assignment service over gRPC against the whole app in-process (the
+// real catalog service, real stores), on SQLite and on PostgreSQL: the
+// lifecycle, idempotency, etags, delivery start/stop, provider requests,
+// the audit trail, and the race of many creates against one yearly cap.
+#include <atomic>
+#include <thread>
+
+#include "cmd/wmo-server/app.h"
+#include "gmock/gmock.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "libs/rules/dates.h"
+#include "libs/testing/databases.h"
+#include "libs/testing/temp_dir.h"
+#include "wmo/assignment/v1/assignment_service.grpc.pb.h"
+
+namespace wmo::assignment {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kMunicipality[] = "0988";  // Weert, midden-limburg-2024
+constexpr char kBsn[] = "111222333";
+constexpr char kKdvProvider[] = "99990303";  // contracted for lot 5 (KDV)
+
+std::vector<std::string> RuleIds(const grpc::Status& status) {
+  google::rpc::Status rich;
+  wmo::type::v1::RuleViolations violations;
+  std::vector<std::string> ids;
+  if (rich.ParseFromString(status.error_details())) {
+    for (const auto& d : rich.details()) {
+      if (d.UnpackTo(&violations)) {
+        for (const auto& v : violations.violations()) {
+          ids.push_back(v.rule_id());
+        }
+      }
+    }
+  }
+  return ids;
+}
+
+class AssignmentServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    server::ServerOptions options;
+    options.grpc_port = options.http_port = options.metrics_port = 0;
+    options.data_dir = dir_.File("var");
+    options.catalog_dir = testing::SourceDir() + "/catalogs";
+    if (GetParam() == "postgres") {
+      auto url = testing::CreateTestPostgresDatabase();
+      if (url.status().code() == absl::StatusCode::kFailedPrecondition) {
+        GTEST_SKIP() << url.status().message();
+      }
+      ASSERT_TRUE(url.ok()) << url.status();
+      options.database_url = *url;
+    }
+    app_ = std::make_unique<App>(options);
+    absl::Status s = app_->Start();
+    ASSERT_TRUE(s.ok()) << s;
+    stub_ = v1::AssignmentService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(app_->grpc_port()),
+                            grpc::InsecureChannelCredentials()));
+  }
+
+  // A KDV assignment (midden-limburg-2024, lot 5) of `volume` etmalen in
+  // total over [start, end].
+  static v1::Assignment Kdv(const std::string& start, const std::string& end,
+                            int volume) {
+    v1::Assignment a;
+    a.mutable_client()->set_bsn(kBsn);
+    a.mutable_client()->set_birth_date("1950-03-01");
+    a.set_provider_agb(kKdvProvider);
+    a.set_catalog("midden-limburg-2024");
+    a.set_product("kdv");
+    a.set_basis("1");
+    a.mutable_extent()->set_volume(volume);
+    a.mutable_extent()->set_unit(wmo::type::v1::UNIT_DAY_NIGHT);
+    a.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_TOTAL);
+    a.set_start_date(start);
+    a.set_end_date(end);
+    // midden-limburg-2024 records results per life domain (S3-10).
+    auto* result = a.add_results();
+    result->set_life_domain("Wonen");
+    result->set_activity_type(v1::ACTIVITY_TYPE_HELP);
+    return a;
+  }
+
+  grpc::Status Create(const v1::Assignment& a, v1::Assignment* out,
+                      const std::string& request_id = "") {
+    grpc::ClientContext context;
+    context.AddMetadata("x-actor", "consulent-17");
+    v1::CreateAssignmentRequest request;
+    request.set_parent(std::string("municipalities/") + kMunicipality);
+    *request.mutable_assignment() = a;
+    request.set_request_id(request_id);
+    return stub_->CreateAssignment(&context, request, out);
+  }
+
+  v1::Assignment MustCreate(const v1::Assignment& a) {
+    v1::Assignment out;
+    grpc::Status s = Create(a, &out);
+    EXPECT_TRUE(s.ok()) << s.error_code() << ": " << s.error_message();
+    return out;
+  }
+
+  int CountForClient() {
+    grpc::ClientContext context;
+    v1::ListAssignmentsRequest request;
+    request.set_parent(std::string("municipalities/") + kMunicipality);
+    request.set_client_bsn(kBsn);
+    v1::ListAssignmentsResponse response;
+    EXPECT_TRUE(stub_->ListAssignments(&context, request, &response).ok());
+    return response.assignments_size();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<App> app_;
+  std::unique_ptr<v1::AssignmentService::Stub> stub_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, AssignmentServiceTest,
+                         ::testing::ValuesIn(testing::Backends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(AssignmentServiceTest, CreateFillsCatalogFactsAndCanBeRead) {
+  v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  EXPECT_EQ(a.name(), "municipalities/0988/assignments/1");
+  EXPECT_EQ(a.state(), v1::Assignment::ACTIVE);
+  EXPECT_EQ(a.product_category(), "04");
+  EXPECT_EQ(a.product_code(), "04KDV");
+  EXPECT_EQ(a.lot(), "5");
+  EXPECT_EQ(a.revision(), 1);
+  grpc::ClientContext context;
+  v1::GetAssignmentRequest get;
+  get.set_name(a.name());
+  v1::Assignment read;
+  ASSERT_TRUE(stub_->GetAssignment(&context, get, &read).ok());
+  EXPECT_EQ(read.SerializeAsString(), a.SerializeAsString());
+}
+
+TEST_P(AssignmentServiceTest, RetryWithSameRequestIdReturnsTheFirstResult) {
+  v1::Assignment first, second;
+  ASSERT_TRUE(
+      Create(Kdv("2024-03-01", "2024-06-30", 10), &first, "req-1").ok());
+  ASSERT_TRUE(
+      Create(Kdv("2024-03-01", "2024-06-30", 10), &second, "req-1").ok());
+  EXPECT_EQ(first.name(), second.name());
+  EXPECT_EQ(CountForClient(), 1);
+}
+
+TEST_P(AssignmentServiceTest, RefusalListsEveryViolationAndStoresNothing) {
+  v1::Assignment a = Kdv("2024-03-01", "2024-06-30", 10);
+  a.set_provider_agb("99990302");  // contracted for lots 1-2 only
+  a.mutable_extent()->set_unit(wmo::type::v1::UNIT_HOUR);
+  v1::Assignment out;
+  grpc::Status s = Create(a, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_GE(RuleIds(s).size(), 2u);
+  EXPECT_EQ(CountForClient(), 0);
+}
+
+TEST_P(AssignmentServiceTest, MalformedBsnIsInvalidArgumentWithoutTheBsn) {
+  v1::Assignment a = Kdv("2024-03-01", "2024-06-30", 10);
+  a.mutable_client()->set_bsn("111222334");
+  v1::Assignment out;
+  grpc::Status s = Create(a, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), Not(HasSubstr("111222334")));
+}
+
+TEST_P(AssignmentServiceTest, SecondKdvBreakingTheYearCapIsRefused) {
+  MustCreate(Kdv("2024-02-01", "2024-03-31", 30));
+  v1::Assignment out;
+  grpc::Status s = Create(Kdv("2024-09-01", "2024-10-31", 20), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(RuleIds(s), Contains("S3-09"));
+}
+
+TEST_P(AssignmentServiceTest, UpdateNeedsTheCurrentEtagAndKeepsVersions) {
+  v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  v1::UpdateAssignmentRequest update;
+  *update.mutable_assignment() = a;
+  update.mutable_assignment()->set_end_date("2024-08-31");
+  update.mutable_assignment()->set_change_reason("04");
+  update.set_etag("r0");
+  v1::Assignment updated;
+  {
+    grpc::ClientContext context;
+    EXPECT_EQ(stub_->UpdateAssignment(&context, update, &updated).error_code(),
+              grpc::StatusCode::ABORTED);
+  }
+  update.set_etag(a.etag());
+  {
+    grpc::ClientContext context;
+    grpc::Status s = stub_->UpdateAssignment(&context, update, &updated);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(updated.revision(), 2);
+  EXPECT_EQ(updated.end_date(), "2024-08-31");
+  grpc::ClientContext context;
+  v1::GetAssignmentRequest get;
+  get.set_name(a.name());
+  get.set_revision(1);
+  v1::Assignment old;
+  ASSERT_TRUE(stub_->GetAssignment(&context, get, &old).ok());
+  EXPECT_EQ(old.end_date(), "2024-06-30");
+}
+
+TEST_P(AssignmentServiceTest, AuditTrailRecordsWhoAndWhatChanged) {
+  v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  v1::EndAssignmentRequest end;
+  end.set_name(a.name());
+  end.set_end_date("2024-05-31");
+  end.set_end_reason("23");
+  v1::Assignment ended;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("x-actor", "consulent-42");
+    ASSERT_TRUE(stub_->EndAssignment(&context, end, &ended).ok());
+  }
+  EXPECT_EQ(ended.state(), v1::Assignment::ENDED);
+  grpc::ClientContext context;
+  v1::ListAuditEntriesRequest request;
+  request.set_parent(a.name());
+  v1::ListAuditEntriesResponse audit;
+  ASSERT_TRUE(stub_->ListAuditEntries(&context, request, &audit).ok());
+  ASSERT_EQ(audit.entries_size(), 2);
+  EXPECT_EQ(audit.entries(0).actor(), "consulent-17");
+  EXPECT_EQ(audit.entries(1).actor(), "consulent-42");
+  EXPECT_EQ(audit.entries(1).action(), "EndAssignment");
+  bool end_date_changed = false;
+  for (const auto& c : audit.entries(1).changes()) {
+    if (c.field() == "end_date") {
+      end_date_changed = true;
+      EXPECT_EQ(c.old_value(), "\"2024-06-30\"");
+      EXPECT_EQ(c.new_value(), "\"2024-05-31\"");
+    }
+  }
+  EXPECT_TRUE(end_date_changed);
+}
+
+TEST_P(AssignmentServiceTest, EndOutsideThePeriodIsRefused) {
+  v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  grpc::ClientContext context;
+  v1::EndAssignmentRequest end;
+  end.set_name(a.name());
+  end.set_end_date("2024-07-31");
+  end.set_end_reason("19");
+  v1::Assignment out;
+  EXPECT_EQ(stub_->EndAssignment(&context, end, &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_P(AssignmentServiceTest, DeleteMakesEndEqualStartWithReason13) {
+  v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  grpc::ClientContext context;
+  v1::DeleteAssignmentRequest del;
+  del.set_name(a.name());
+  del.set_etag(a.etag());
+  v1::Assignment deleted;
+  ASSERT_TRUE(stub_->DeleteAssignment(&context, del, &deleted).ok());
+  EXPECT_EQ(deleted.state(), v1::Assignment::DELETED);
+  EXPECT_EQ(deleted.change_reason(), "13");
+  EXPECT_EQ(deleted.end_date(), deleted.start_date());
+  // A deleted assignment no longer counts against the client's caps.
+  MustCreate(Kdv("2024-03-01", "2024-06-30", 42));
+}
+
+TEST_P(AssignmentServiceTest, DeliveryStartStopFollowIwmo305And307) {
+  v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  auto start = [&](const std::string& agb, const std::string& date) {
+    grpc::ClientContext context;
+    v1::RecordDeliveryStartRequest r;
+    r.set_name(a.name());
+    r.set_provider_agb(agb);
+    r.set_start_date(date);
+    v1::Assignment out;
+    return stub_->RecordDeliveryStart(&context, r, &out);
+  };
+  auto stop = [&](const std::string& date, const std::string& reason) {
+    grpc::ClientContext context;
+    v1::RecordDeliveryStopRequest r;
+    r.set_name(a.name());
+    r.set_provider_agb(kKdvProvider);
+    r.set_stop_date(date);
+    r.set_stop_reason(reason);
+    v1::Assignment out;
+    return stub_->RecordDeliveryStop(&context, r, &out);
+  };
+  EXPECT_THAT(RuleIds(start("99990301", "2024-03-04")), Contains("TR019"));
+  ASSERT_TRUE(start(kKdvProvider, "2024-03-04").ok());
+  EXPECT_THAT(RuleIds(start(kKdvProvider, "2024-03-11")), Contains("TR326"));
+  ASSERT_TRUE(stop("2024-03-20", "20").ok());
+  EXPECT_TRUE(start(kKdvProvider, "2024-04-01").ok());
+  // Delivered assignments are ended, not deleted.
+  grpc::ClientContext context;
+  v1::DeleteAssignmentRequest del;
+  del.set_name(a.name());
+  v1::Assignment out;
+  EXPECT_EQ(stub_->DeleteAssignment(&context, del, &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_P(AssignmentServiceTest, ProviderRequestIsGrantedIntoAnAssignment) {
+  v1::RequestAssignmentRequest ask;
+  ask.set_parent(std::string("providers/") + kKdvProvider);
+  ask.mutable_request()->set_provider_reference("ref-1");
+  *ask.mutable_request()->mutable_requested() =
+      Kdv("2024-03-01", "2024-06-30", 10);
+  ask.mutable_request()->mutable_requested()->set_municipality(kMunicipality);
+  v1::AssignmentRequest asked;
+  {
+    grpc::ClientContext context;
+    grpc::Status s = stub_->RequestAssignment(&context, ask, &asked);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(asked.state(), v1::AssignmentRequest::OPEN);
+  {  // TR374: one open request per client per provider.
+    grpc::ClientContext context;
+    ask.mutable_request()->set_provider_reference("ref-2");
+    v1::AssignmentRequest again;
+    EXPECT_THAT(RuleIds(stub_->RequestAssignment(&context, ask, &again)),
+                Contains("TR374"));
+  }
+  v1::AnswerAssignmentRequestRequest answer;
+  answer.set_name(
+      absl::StrCat("municipalities/", kMunicipality, "/assignmentRequests/",
+                   asked.name().substr(asked.name().rfind('/') + 1)));
+  answer.set_grant(true);
+  v1::AssignmentRequest granted;
+  {
+    grpc::ClientContext context;
+    grpc::Status s = stub_->AnswerAssignmentRequest(&context, answer, &granted);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(granted.state(), v1::AssignmentRequest::GRANTED);
+  EXPECT_EQ(granted.assignment(), "municipalities/0988/assignments/1");
+  EXPECT_EQ(CountForClient(), 1);
+}
+
+TEST_P(AssignmentServiceTest, RejectedRequestCarriesTheWj759Reason) {
+  v1::RequestAssignmentRequest ask;
+  ask.set_parent(std::string("providers/") + kKdvProvider);
+  ask.mutable_request()->set_provider_reference("ref-9");
+  *ask.mutable_request()->mutable_requested() =
+      Kdv("2024-03-01", "2024-06-30", 10);
+  ask.mutable_request()->mutable_requested()->set_municipality(kMunicipality);
+  v1::AssignmentRequest asked;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->RequestAssignment(&context, ask, &asked).ok());
+  }
+  v1::AnswerAssignmentRequestRequest answer;
+  answer.set_name(
+      absl::StrCat("municipalities/", kMunicipality, "/assignmentRequests/",
+                   asked.name().substr(asked.name().rfind('/') + 1)));
+  answer.set_grant(false);
+  answer.set_rejection_reason("6");
+  v1::AssignmentRequest rejected;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->AnswerAssignmentRequest(&context, answer, &rejected).ok());
+  EXPECT_EQ(rejected.state(), v1::AssignmentRequest::REJECTED);
+  EXPECT_EQ(rejected.rejection_reason(), "6");
+  EXPECT_EQ(CountForClient(), 0);
+}
+
+// 50 creates at once, one day-night each on 50 different days of 2024: the
+// yearly cap of 42 (S3-09) lets exactly 42 through, whatever the order.
+TEST_P(AssignmentServiceTest, ParallelCreatesNeverBreakTheYearlyCap) {
+  constexpr int kCreates = 50;
+  std::atomic<int> created{0}, refused{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCreates; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string day =
+          rules::FormatDate(rules::Date(2024, 1, 1) + 2 * i);
+      v1::Assignment out;
+      grpc::Status s = Create(Kdv(day, day, 1), &out);
+      if (s.ok()) {
+        ++created;
+      } else if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+        ++refused;
+      } else {
+        ++other;
+        ADD_FAILURE() << s.error_code() << " " << s.error_message();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created, 42);
+  EXPECT_EQ(refused, 8);
+  EXPECT_EQ(other, 0);
+  EXPECT_EQ(CountForClient(), 42);
+}
+
+}  // namespace
+}  // namespace wmo::assignment

@@ -1,0 +1,303 @@
+#include "services/assignment/assignment_repository.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace wmo::assignment {
+namespace {
+
+using store::Blob;
+using store::ResultSet;
+
+constexpr store::Migration kMigrations[] = {
+    {1,
+     // The current version of each assignment; end_date '9999-12-31' for
+     // open-ended so that period look-ups are plain comparisons.
+     "CREATE TABLE assignments ("
+     " municipality TEXT NOT NULL,"
+     " number TEXT NOT NULL,"
+     " client_bsn TEXT NOT NULL,"
+     " provider_agb TEXT NOT NULL,"
+     " product TEXT NOT NULL,"
+     " state BIGINT NOT NULL,"
+     " start_date TEXT NOT NULL,"
+     " end_date TEXT NOT NULL,"
+     " revision BIGINT NOT NULL,"
+     " body BYTEA NOT NULL,"
+     " PRIMARY KEY (municipality, number));"
+     "CREATE INDEX assignments_by_client ON assignments"
+     " (municipality, client_bsn);"
+     "CREATE TABLE assignment_versions ("
+     " municipality TEXT NOT NULL,"
+     " number TEXT NOT NULL,"
+     " revision BIGINT NOT NULL,"
+     " body BYTEA NOT NULL,"
+     " PRIMARY KEY (municipality, number, revision));"
+     "CREATE TABLE audit_entries ("
+     " municipality TEXT NOT NULL,"
+     " number TEXT NOT NULL,"
+     " seq BIGINT NOT NULL,"
+     " body BYTEA NOT NULL,"
+     " PRIMARY KEY (municipality, number, seq));"
+     "CREATE TABLE number_sequences ("
+     " municipality TEXT PRIMARY KEY,"
+     " next_number BIGINT NOT NULL);"
+     "CREATE TABLE request_ids ("
+     " municipality TEXT NOT NULL,"
+     " request_id TEXT NOT NULL,"
+     " number TEXT NOT NULL,"
+     " PRIMARY KEY (municipality, request_id));"
+     "CREATE TABLE assignment_requests ("
+     " id TEXT PRIMARY KEY,"
+     " provider_agb TEXT NOT NULL,"
+     " provider_reference TEXT NOT NULL,"
+     " client_bsn TEXT NOT NULL,"
+     " state BIGINT NOT NULL,"
+     " body BYTEA NOT NULL);"
+     // TR347: the provider's reference is unique per provider.
+     "CREATE UNIQUE INDEX requests_by_reference ON assignment_requests"
+     " (provider_agb, provider_reference);"
+     // TR374: one open request per client per provider (state 1 = OPEN).
+     "CREATE UNIQUE INDEX open_request_per_client ON assignment_requests"
+     " (provider_agb, client_bsn) WHERE state = 1"},
+};
+
+constexpr char kOpenEnd[] = "9999-12-31";
+
+template <typename T>
+absl::StatusOr<T> Parse(const ResultSet::Row& row, size_t column) {
+  T message;
+  if (!message.ParseFromString(ResultSet::Text(row, column))) {
+    return absl::DataLossError("stored record is unreadable");
+  }
+  return message;
+}
+
+template <typename T>
+absl::StatusOr<std::vector<T>> ParseAll(const ResultSet& rows) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    auto parsed = Parse<T>(row, 0);
+    if (!parsed.ok()) return parsed.status();
+    out.push_back(*std::move(parsed));
+  }
+  return out;
+}
+
+std::string EndOrOpen(const v1::Assignment& a) {
+  return a.end_date().empty() ? kOpenEnd : a.end_date();
+}
+
+}  // namespace
+
+absl::Span<const store::Migration> AssignmentRepository::Migrations() {
+  return kMigrations;
+}
+
+absl::StatusOr<v1::Assignment> AssignmentRepository::Get(
+    store::Connection& c, const std::string& municipality,
+    const std::string& number) {
+  auto rows = c.Execute(
+      "SELECT body FROM assignments WHERE municipality = ? AND number = ?",
+      {municipality, number});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) {
+    return absl::NotFoundError(absl::StrCat("municipality ", municipality,
+                                            " has no assignment ", number));
+  }
+  return Parse<v1::Assignment>((*rows)[0], 0);
+}
+
+absl::StatusOr<v1::Assignment> AssignmentRepository::GetRevision(
+    store::Connection& c, const std::string& municipality,
+    const std::string& number, int64_t revision) {
+  auto rows = c.Execute(
+      "SELECT body FROM assignment_versions"
+      " WHERE municipality = ? AND number = ? AND revision = ?",
+      {municipality, number, revision});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("assignment ", number, " has no revision ", revision));
+  }
+  return Parse<v1::Assignment>((*rows)[0], 0);
+}
+
+absl::StatusOr<std::vector<v1::Assignment>> AssignmentRepository::ListForClient(
+    store::Connection& c, const std::string& municipality,
+    const std::string& bsn) {
+  auto rows = c.Execute(
+      "SELECT body FROM assignments WHERE municipality = ? AND client_bsn = ?"
+      " AND state <> ? ORDER BY number",
+      {municipality, bsn, int64_t{v1::Assignment::DELETED}});
+  if (!rows.ok()) return rows.status();
+  return ParseAll<v1::Assignment>(*rows);
+}
+
+absl::StatusOr<std::vector<v1::Assignment>> AssignmentRepository::List(
+    store::Connection& c, const Filter& f, size_t offset, size_t limit) {
+  // Empty filter values match everything: "? = ''" short-circuits.
+  auto rows = c.Execute(
+      "SELECT body FROM assignments WHERE municipality = ?"
+      " AND (? = '' OR client_bsn = ?) AND (? = '' OR provider_agb = ?)"
+      " AND (? = '' OR product = ?) AND (? = 0 OR state = ?)"
+      " AND (? = '' OR (start_date <= ? AND end_date >= ?))"
+      " ORDER BY number LIMIT ? OFFSET ?",
+      {f.municipality, f.client_bsn, f.client_bsn, f.provider_agb,
+       f.provider_agb, f.product, f.product, int64_t{f.state}, int64_t{f.state},
+       f.active_on, f.active_on, f.active_on, static_cast<int64_t>(limit),
+       static_cast<int64_t>(offset)});
+  if (!rows.ok()) return rows.status();
+  return ParseAll<v1::Assignment>(*rows);
+}
+
+absl::StatusOr<std::string> AssignmentRepository::NextNumber(
+    store::Connection& c, const std::string& municipality) {
+  auto rows = c.Execute(
+      "SELECT next_number FROM number_sequences WHERE municipality = ?",
+      {municipality});
+  if (!rows.ok()) return rows.status();
+  int64_t next = 1;
+  absl::StatusOr<ResultSet> written;
+  if (rows->empty()) {
+    written = c.Execute(
+        "INSERT INTO number_sequences (municipality, next_number)"
+        " VALUES (?, 2)",
+        {municipality});
+  } else {
+    next = ResultSet::Int((*rows)[0], 0);
+    written = c.Execute(
+        "UPDATE number_sequences SET next_number = ? WHERE municipality = ?",
+        {next + 1, municipality});
+  }
+  if (!written.ok()) return written.status();
+  return absl::StrCat(next);
+}
+
+absl::Status AssignmentRepository::Insert(store::Connection& c,
+                                          const v1::Assignment& a) {
+  const std::string body = a.SerializeAsString();
+  auto inserted = c.Execute(
+      "INSERT INTO assignments (municipality, number, client_bsn,"
+      " provider_agb, product, state, start_date, end_date, revision, body)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {a.municipality(), a.number(), a.client().bsn(), a.provider_agb(),
+       a.product(), int64_t{a.state()}, a.start_date(), EndOrOpen(a),
+       a.revision(), Blob{body}});
+  if (!inserted.ok()) return inserted.status();
+  return c
+      .Execute(
+          "INSERT INTO assignment_versions (municipality, number, revision,"
+          " body) VALUES (?, ?, ?, ?)",
+          {a.municipality(), a.number(), a.revision(), Blob{body}})
+      .status();
+}
+
+absl::Status AssignmentRepository::Update(store::Connection& c,
+                                          const v1::Assignment& a) {
+  const std::string body = a.SerializeAsString();
+  auto updated = c.Execute(
+      "UPDATE assignments SET state = ?, start_date = ?, end_date = ?,"
+      " revision = ?, body = ? WHERE municipality = ? AND number = ?",
+      {int64_t{a.state()}, a.start_date(), EndOrOpen(a), a.revision(),
+       Blob{body}, a.municipality(), a.number()});
+  if (!updated.ok()) return updated.status();
+  return c
+      .Execute(
+          "INSERT INTO assignment_versions (municipality, number, revision,"
+          " body) VALUES (?, ?, ?, ?)",
+          {a.municipality(), a.number(), a.revision(), Blob{body}})
+      .status();
+}
+
+absl::Status AssignmentRepository::AddAuditEntry(
+    store::Connection& c, const std::string& municipality,
+    const std::string& number, const v1::AuditEntry& entry) {
+  auto count = c.Execute(
+      "SELECT COUNT(*) FROM audit_entries WHERE municipality = ? AND"
+      " number = ?",
+      {municipality, number});
+  if (!count.ok()) return count.status();
+  return c
+      .Execute(
+          "INSERT INTO audit_entries (municipality, number, seq, body)"
+          " VALUES (?, ?, ?, ?)",
+          {municipality, number, ResultSet::Int((*count)[0], 0) + 1,
+           Blob{entry.SerializeAsString()}})
+      .status();
+}
+
+absl::StatusOr<std::vector<v1::AuditEntry>>
+AssignmentRepository::ListAuditEntries(store::Connection& c,
+                                       const std::string& municipality,
+                                       const std::string& number, size_t offset,
+                                       size_t limit) {
+  auto rows = c.Execute(
+      "SELECT body FROM audit_entries WHERE municipality = ? AND number = ?"
+      " ORDER BY seq LIMIT ? OFFSET ?",
+      {municipality, number, static_cast<int64_t>(limit),
+       static_cast<int64_t>(offset)});
+  if (!rows.ok()) return rows.status();
+  return ParseAll<v1::AuditEntry>(*rows);
+}
+
+absl::StatusOr<std::optional<std::string>> AssignmentRepository::FindRequestId(
+    store::Connection& c, const std::string& municipality,
+    const std::string& request_id) {
+  auto rows = c.Execute(
+      "SELECT number FROM request_ids WHERE municipality = ? AND"
+      " request_id = ?",
+      {municipality, request_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::nullopt;
+  return ResultSet::Text((*rows)[0], 0);
+}
+
+absl::Status AssignmentRepository::SaveRequestId(
+    store::Connection& c, const std::string& municipality,
+    const std::string& request_id, const std::string& number) {
+  return c
+      .Execute(
+          "INSERT INTO request_ids (municipality, request_id, number)"
+          " VALUES (?, ?, ?)",
+          {municipality, request_id, number})
+      .status();
+}
+
+absl::Status AssignmentRepository::InsertRequest(
+    store::Connection& c, const std::string& id,
+    const v1::AssignmentRequest& r) {
+  return c
+      .Execute(
+          "INSERT INTO assignment_requests (id, provider_agb,"
+          " provider_reference, client_bsn, state, body)"
+          " VALUES (?, ?, ?, ?, ?, ?)",
+          {id, r.requested().provider_agb(), r.provider_reference(),
+           r.requested().client().bsn(), int64_t{r.state()},
+           Blob{r.SerializeAsString()}})
+      .status();
+}
+
+absl::Status AssignmentRepository::UpdateRequest(
+    store::Connection& c, const std::string& id,
+    const v1::AssignmentRequest& r) {
+  return c
+      .Execute(
+          "UPDATE assignment_requests SET state = ?, body = ? WHERE id = ?",
+          {int64_t{r.state()}, Blob{r.SerializeAsString()}, id})
+      .status();
+}
+
+absl::StatusOr<v1::AssignmentRequest> AssignmentRepository::GetRequest(
+    store::Connection& c, const std::string& id) {
+  auto rows =
+      c.Execute("SELECT body FROM assignment_requests WHERE id = ?", {id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) {
+    return absl::NotFoundError(absl::StrCat("no assignment request ", id));
+  }
+  return Parse<v1::AssignmentRequest>((*rows)[0], 0);
+}
+
+}  // namespace wmo::assignment

@@ -1,0 +1,92 @@
+#ifndef WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_REPOSITORY_H_
+#define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_REPOSITORY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "libs/store/store.h"
+#include "wmo/assignment/v1/assignment.pb.h"
+
+namespace wmo::assignment {
+
+// The assignment service's tables. Each assignment is stored whole as
+// protobuf bytes beside the columns it is looked up by; every version and
+// every audit entry is kept. All functions run on a connection so that the
+// API can put a check and its write in one transaction.
+class AssignmentRepository {
+ public:
+  static absl::Span<const store::Migration> Migrations();
+
+  // NOT_FOUND when absent.
+  static absl::StatusOr<v1::Assignment> Get(store::Connection& c,
+                                            const std::string& municipality,
+                                            const std::string& number);
+  // A former version; NOT_FOUND when absent.
+  static absl::StatusOr<v1::Assignment> GetRevision(
+      store::Connection& c, const std::string& municipality,
+      const std::string& number, int64_t revision);
+  // The client's assignments in the municipality that are not deleted.
+  static absl::StatusOr<std::vector<v1::Assignment>> ListForClient(
+      store::Connection& c, const std::string& municipality,
+      const std::string& bsn);
+
+  struct Filter {
+    std::string municipality;
+    std::string client_bsn;
+    std::string provider_agb;
+    std::string product;
+    int state = 0;
+    // ISO date or "".
+    std::string active_on;
+  };
+  // Matching assignments by number, `limit` from `offset`, and whether more
+  // follow.
+  static absl::StatusOr<std::vector<v1::Assignment>> List(store::Connection& c,
+                                                          const Filter& filter,
+                                                          size_t offset,
+                                                          size_t limit);
+
+  // The next free number of the municipality.
+  static absl::StatusOr<std::string> NextNumber(
+      store::Connection& c, const std::string& municipality);
+
+  // Inserts a new assignment (revision 1); ALREADY_EXISTS when the number
+  // is in use.
+  static absl::Status Insert(store::Connection& c,
+                             const v1::Assignment& assignment);
+  // Stores a new revision of an existing assignment.
+  static absl::Status Update(store::Connection& c,
+                             const v1::Assignment& assignment);
+
+  static absl::Status AddAuditEntry(store::Connection& c,
+                                    const std::string& municipality,
+                                    const std::string& number,
+                                    const v1::AuditEntry& entry);
+  static absl::StatusOr<std::vector<v1::AuditEntry>> ListAuditEntries(
+      store::Connection& c, const std::string& municipality,
+      const std::string& number, size_t offset, size_t limit);
+
+  // The assignment a create with this request id made, if any.
+  static absl::StatusOr<std::optional<std::string>> FindRequestId(
+      store::Connection& c, const std::string& municipality,
+      const std::string& request_id);
+  static absl::Status SaveRequestId(store::Connection& c,
+                                    const std::string& municipality,
+                                    const std::string& request_id,
+                                    const std::string& number);
+
+  // Provider requests (315). Insert: ALREADY_EXISTS names the clash.
+  static absl::Status InsertRequest(store::Connection& c, const std::string& id,
+                                    const v1::AssignmentRequest& request);
+  static absl::Status UpdateRequest(store::Connection& c, const std::string& id,
+                                    const v1::AssignmentRequest& request);
+  static absl::StatusOr<v1::AssignmentRequest> GetRequest(
+      store::Connection& c, const std::string& id);
+};
+
+}  // namespace wmo::assignment
+
+#endif  // WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_REPOSITORY_H_

@@ -1,0 +1,1058 @@
+#include "services/assignment/assignment_rules.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/identifiers.h"
+#include "libs/rules/volume.h"
+#include "libs/server/status.h"
+
+namespace wmo::assignment {
+namespace {
+
+namespace cat = ::wmo::catalog::v1;
+namespace typ = ::wmo::type::v1;
+using ::wmo::rules::Date;
+using ::wmo::rules::Period;
+using ::wmo::server::Violation;
+using ::wmo::type::v1::RuleViolation;
+
+// Rule ids of the service's own checks, where neither the catalog data nor
+// the iWmo standard names one.
+constexpr char kBsnRule[] = "AS-BSN";
+constexpr char kAgbRule[] = "AS-AGB";
+constexpr char kDateRule[] = "AS-DATE";
+constexpr char kExtentRule[] = "AS-EXTENT";
+constexpr char kBudgetRule[] = "AS-BUDGET";
+constexpr char kApprovalRule[] = "AS-APPROVAL";
+constexpr char kCatalogRule[] = "AS-CATALOG";
+constexpr char kProductRule[] = "AS-PRODUCT";
+constexpr char kLotRule[] = "AS-LOT";
+constexpr char kBasisRule[] = "AS-BASIS";
+constexpr char kContractRule[] = "AS-CONTRACT";
+constexpr char kUnitRule[] = "AS-UNIT";
+constexpr char kExpeditedRule[] = "AS-EXPEDITED";
+// Fallbacks for catalog rules whose data carries no source rule id; the
+// catalog validation asks for sources, so these show up only for rules a
+// catalog author left unsourced.
+constexpr char kDurationRule[] = "AS-DURATION";
+constexpr char kCombinationRule[] = "AS-COMBINATION";
+constexpr char kCapRule[] = "AS-CAP";
+constexpr char kAgeRule[] = "AS-AGE";
+constexpr char kResultRule[] = "AS-RESULT";
+
+// iWmo TR378: invalid municipality code, return code S300.
+constexpr char kMunicipalityRule[] = "TR378";
+constexpr char kMunicipalityCode[] = "S300";
+// iWmo TR361: the same product with overlapping periods, return code 9361.
+constexpr char kSameProductRule[] = "TR361";
+constexpr char kSameProductCode[] = "9361";
+
+std::string RuleOr(const typ::Source& source, absl::string_view fallback) {
+  return source.rule().empty() ? std::string(fallback) : source.rule();
+}
+
+bool Holds(const google::protobuf::RepeatedPtrField<std::string>& list,
+           absl::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bool HoldsIgnoringCase(
+    const google::protobuf::RepeatedPtrField<std::string>& list,
+    absl::string_view value) {
+  return std::any_of(list.begin(), list.end(), [&](const std::string& item) {
+    return absl::EqualsIgnoreCase(item, value);
+  });
+}
+
+const cat::Product* FindProduct(const cat::Catalog& catalog,
+                                absl::string_view id) {
+  for (const cat::Product& p : catalog.products()) {
+    if (p.id() == id) return &p;
+  }
+  return nullptr;
+}
+
+const cat::Lot* FindLot(const cat::Catalog& catalog, absl::string_view id) {
+  for (const cat::Lot& lot : catalog.lots()) {
+    if (lot.id() == id) return &lot;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> LotsHolding(const cat::Catalog& catalog,
+                                     absl::string_view product) {
+  std::vector<std::string> ids;
+  for (const cat::Lot& lot : catalog.lots()) {
+    if (Holds(lot.product_ids(), product)) ids.push_back(lot.id());
+  }
+  return ids;
+}
+
+// The lot an assignment is in, when that lot exists and holds its product;
+// lot rules apply only then (a wrong lot is reported as AS-LOT).
+const cat::Lot* ValidLot(const v1::Assignment& a, const cat::Catalog& catalog) {
+  const cat::Lot* lot = FindLot(catalog, EffectiveLot(a, catalog));
+  if (lot == nullptr || !Holds(lot->product_ids(), a.product())) return nullptr;
+  return lot;
+}
+
+std::string ProductLabel(const cat::Catalog& catalog, absl::string_view id) {
+  const cat::Product* p = FindProduct(catalog, id);
+  if (p == nullptr || p->display_name().empty()) {
+    return absl::StrCat("\"", id, "\"");
+  }
+  return absl::StrCat("\"", p->display_name(), "\"");
+}
+
+std::string ProductList(
+    const cat::Catalog& catalog,
+    const google::protobuf::RepeatedPtrField<std::string>& ids) {
+  std::vector<std::string> labels;
+  for (const std::string& id : ids) labels.push_back(ProductLabel(catalog, id));
+  return absl::StrJoin(labels, ", ");
+}
+
+std::string PeriodText(const Period& p) {
+  if (p.to == Period::OpenEnd()) {
+    return absl::StrCat("from ", rules::FormatDate(p.from), ", open-ended");
+  }
+  return absl::StrCat("from ", rules::FormatDate(p.from), " to ",
+                      rules::FormatDate(p.to));
+}
+
+// WJ756 units as people read them in a message.
+std::string UnitText(typ::Unit unit) {
+  switch (unit) {
+    case typ::UNIT_MINUTE:
+      return "minutes";
+    case typ::UNIT_HOUR:
+      return "hours";
+    case typ::UNIT_DAY_NIGHT:
+      return "etmalen";
+    case typ::UNIT_DAY_PART:
+      return "dagdelen";
+    case typ::UNIT_PIECES_OUTPUT:
+    case typ::UNIT_PIECES_EFFORT:
+      return "pieces";
+    case typ::UNIT_EURO:
+      return "euros";
+    default:
+      return "units";
+  }
+}
+
+std::string FrequencyText(typ::Frequency frequency) {
+  switch (frequency) {
+    case typ::FREQUENCY_PER_DAY:
+      return "per day";
+    case typ::FREQUENCY_PER_WEEK:
+      return "per week";
+    case typ::FREQUENCY_PER_MONTH:
+      return "per month";
+    case typ::FREQUENCY_TOTAL:
+      return "in total";
+    default:
+      return "";
+  }
+}
+
+// The iWmo name of an activity type, as catalogs list them (S3-10).
+absl::string_view ActivityTypeName(v1::ActivityType type) {
+  switch (type) {
+    case v1::ACTIVITY_TYPE_SUPERVISE:
+      return "toezien";
+    case v1::ACTIVITY_TYPE_HELP:
+      return "helpen";
+    case v1::ACTIVITY_TYPE_TAKE_OVER:
+      return "overnemen";
+    default:
+      return "";
+  }
+}
+
+int64_t AddSaturating(int64_t a, int64_t b) {
+  if (a > std::numeric_limits<int64_t>::max() - b) {
+    return std::numeric_limits<int64_t>::max();
+  }
+  return a + b;
+}
+
+// Whole years of age on `day`; a birthday on 29 February counts from
+// 1 March in other years.
+int AgeOn(Date birth, Date day) {
+  int age = static_cast<int>(day.year() - birth.year());
+  if (day.month() < birth.month() ||
+      (day.month() == birth.month() && day.day() < birth.day())) {
+    --age;
+  }
+  return age;
+}
+
+// "DISTANCE_BAND" for APPROVAL_KIND_DISTANCE_BAND, as clients write it.
+std::string ApprovalKindText(cat::ApprovalKind kind) {
+  std::string name = cat::ApprovalKind_Name(kind);
+  constexpr absl::string_view kPrefix = "APPROVAL_KIND_";
+  if (absl::StartsWith(name, kPrefix)) name.erase(0, kPrefix.size());
+  return name;
+}
+
+bool HasApproval(const v1::Assignment& a, cat::ApprovalKind kind) {
+  return std::any_of(
+      a.approvals().begin(), a.approvals().end(),
+      [&](const v1::Approval& approval) { return approval.kind() == kind; });
+}
+
+// ---------------------------------------------------------------------------
+// Format checks.
+
+// Parses a date field; reports it when malformed (or missing and required).
+// The value is not echoed: a birth date is personal data.
+std::optional<Date> DateField(absl::string_view text, absl::string_view field,
+                              bool required, std::vector<RuleViolation>& out) {
+  if (text.empty()) {
+    if (required) {
+      out.push_back(Violation(kDateRule, "", field,
+                              absl::StrCat(field,
+                                           " is missing; give it as "
+                                           "YYYY-MM-DD")));
+    }
+    return std::nullopt;
+  }
+  auto date = rules::ParseDate(text, field);
+  if (!date.ok()) {
+    out.push_back(Violation(
+        kDateRule, "", field,
+        absl::StrCat(field,
+                     " is not a calendar date; write it as YYYY-MM-DD, for "
+                     "example 2024-03-01")));
+    return std::nullopt;
+  }
+  return *date;
+}
+
+void CheckExtentFormat(const v1::Assignment& a,
+                       std::vector<RuleViolation>& out) {
+  const bool has_budget = a.budget_cents() != 0;
+  if (a.has_extent() && has_budget) {
+    out.push_back(Violation(kExtentRule, "", "budget_cents",
+                            "an assignment has an extent or a budget, not "
+                            "both; clear one of them"));
+  } else if (!a.has_extent() && !has_budget) {
+    out.push_back(Violation(kExtentRule, "", "extent",
+                            "give an extent (volume, unit, frequency) or a "
+                            "budget in euro cents"));
+  }
+  if (a.budget_cents() < 0) {
+    out.push_back(Violation(kBudgetRule, "", "budget_cents",
+                            "the budget must be a positive amount in euro "
+                            "cents"));
+  }
+  if (has_budget && !a.has_extent() && a.end_date().empty()) {
+    out.push_back(Violation(kBudgetRule, "", "end_date",
+                            "an assignment with a budget needs an end date; "
+                            "give one"));
+  }
+  if (!a.has_extent()) return;
+  const v1::Extent& e = a.extent();
+  if (e.volume() <= 0) {
+    out.push_back(Violation(kExtentRule, "", "extent.volume",
+                            "the volume must be a positive whole number"));
+  }
+  const bool unit_known =
+      typ::Unit_IsValid(e.unit()) && e.unit() != typ::UNIT_UNSPECIFIED;
+  if (!unit_known) {
+    out.push_back(Violation(kExtentRule, "", "extent.unit",
+                            "give the unit as a WJ756 code: 01 minute, "
+                            "04 hour, 14 etmaal, 16 dagdeel, 82 pieces "
+                            "(output), 83 euro or 84 pieces (effort)"));
+  }
+  if (!rules::IsKnownFrequency(e.frequency())) {
+    out.push_back(Violation(kExtentRule, "", "extent.frequency",
+                            "give the frequency as a WMO757 code: 1 per day, "
+                            "2 per week, 4 per month or 6 total"));
+    return;
+  }
+  if (e.frequency() == typ::FREQUENCY_PER_WEEK && a.end_date().empty()) {
+    out.push_back(Violation(kExtentRule, "", "end_date",
+                            "an extent per week needs an end date; give one"));
+  }
+  // WJ756/WMO757: these units are not counted per day.
+  const bool not_daily =
+      e.unit() == typ::UNIT_DAY_NIGHT || e.unit() == typ::UNIT_DAY_PART ||
+      e.unit() == typ::UNIT_EURO || e.unit() == typ::UNIT_PIECES_EFFORT;
+  if (unit_known && not_daily && e.frequency() == typ::FREQUENCY_PER_DAY) {
+    out.push_back(Violation(
+        kExtentRule, "", "extent.frequency",
+        absl::StrCat("an extent in ", UnitText(e.unit()),
+                     " goes only with frequency per week, per month or "
+                     "total; change the frequency")));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Catalog checks.
+
+// Another assignment of the client, as far as the rules need it.
+struct Other {
+  const v1::Assignment* assignment;
+  Period period;
+  // Null when the catalog no longer has its product.
+  const cat::Product* product;
+};
+
+// What every catalog check reads.
+struct Facts {
+  const v1::Assignment& a;
+  const cat::Catalog& catalog;
+  const cat::Product& product;
+  // The assignment's lot when it exists and holds the product.
+  const cat::Lot* lot;
+  Period period;
+  // The client's other assignments of this catalog that are not deleted.
+  std::vector<Other> others;
+};
+
+std::string Describe(const Facts& f, const Other& o) {
+  const std::string& number = o.assignment->number();
+  return absl::StrCat(number.empty() ? std::string("another assignment")
+                                     : absl::StrCat("assignment ", number),
+                      " of ", ProductLabel(f.catalog, o.assignment->product()),
+                      " ", PeriodText(o.period));
+}
+
+void CheckMunicipality(const v1::Assignment& a, const cat::Catalog& catalog,
+                       std::vector<RuleViolation>& out) {
+  for (const cat::Municipality& m : catalog.municipalities()) {
+    if (m.cbs_code() == a.municipality()) return;
+  }
+  out.push_back(Violation(
+      kMunicipalityRule, kMunicipalityCode, "municipality",
+      absl::StrCat("municipality ", a.municipality(), " does not use catalog ",
+                   catalog.id(),
+                   "; correct the municipality code or use the catalog of "
+                   "this municipality")));
+}
+
+void CheckLot(const Facts& f, std::vector<RuleViolation>& out) {
+  const std::vector<std::string> holding =
+      LotsHolding(f.catalog, f.a.product());
+  const std::string product = ProductLabel(f.catalog, f.a.product());
+  if (!f.a.lot().empty()) {
+    if (f.lot != nullptr) return;
+    const cat::Lot* named = FindLot(f.catalog, f.a.lot());
+    out.push_back(Violation(
+        kLotRule, "", "lot",
+        absl::StrCat(named == nullptr
+                         ? absl::StrCat("catalog ", f.catalog.id(),
+                                        " has no lot \"", f.a.lot(), "\"")
+                         : absl::StrCat("lot \"", f.a.lot(),
+                                        "\" does not hold product ", product),
+                     holding.empty()
+                         ? "; leave the lot empty"
+                         : absl::StrCat("; name one of the lots holding it: ",
+                                        absl::StrJoin(holding, ", ")))));
+    return;
+  }
+  if (holding.size() > 1) {
+    out.push_back(
+        Violation(kLotRule, "", "lot",
+                  absl::StrCat("product ", product, " is in lots ",
+                               absl::StrJoin(holding, ", "),
+                               "; name the lot (perceel) of this assignment")));
+  }
+}
+
+void CheckBasis(const Facts& f, std::vector<RuleViolation>& out) {
+  const auto& allowed = f.product.allowed_bases();
+  const std::string product = ProductLabel(f.catalog, f.a.product());
+  if (allowed.empty()) {
+    if (!f.a.basis().empty()) {
+      out.push_back(Violation(
+          kBasisRule, "", "basis",
+          absl::StrCat("product ", product,
+                       " does not depend on a basis (grondslag); leave the "
+                       "basis empty")));
+    }
+    return;
+  }
+  if (f.a.basis().empty()) {
+    out.push_back(
+        Violation(kBasisRule, "", "basis",
+                  absl::StrCat("product ", product,
+                               " needs a basis (grondslag); name one of ",
+                               absl::StrJoin(allowed, ", "))));
+  } else if (!Holds(allowed, f.a.basis())) {
+    out.push_back(Violation(
+        kBasisRule, "", "basis",
+        absl::StrCat("basis \"", f.a.basis(), "\" is not allowed for product ",
+                     product, "; name one of ", absl::StrJoin(allowed, ", "))));
+  }
+}
+
+void CheckContracted(const Facts& f, const catalog::ContractCheck& contract,
+                     std::vector<RuleViolation>& out) {
+  if (contract.contracted) return;
+  out.push_back(Violation(
+      kContractRule, "", "provider_agb",
+      absl::StrCat(contract.reason.empty()
+                       ? absl::StrCat("the provider is not contracted for "
+                                      "product ",
+                                      ProductLabel(f.catalog, f.a.product()),
+                                      " on the start date")
+                       : contract.reason,
+                   "; choose a provider contracted for this product on the "
+                   "start date")));
+}
+
+void CheckUnit(const Facts& f, std::vector<RuleViolation>& out) {
+  if (!f.a.has_extent() || f.a.extent().unit() == f.product.unit()) return;
+  out.push_back(Violation(
+      kUnitRule, "", "extent.unit",
+      absl::StrCat("product ", ProductLabel(f.catalog, f.a.product()),
+                   " is assigned in ", UnitText(f.product.unit()),
+                   " (WJ756 code ", static_cast<int>(f.product.unit()),
+                   "), not in ", UnitText(f.a.extent().unit()),
+                   "; give the extent in ", UnitText(f.product.unit()))));
+}
+
+// DurationBounds in calendar months: an assignment of at most N months ends
+// on AddMonths(start, N) - 1 day at the latest (2024-03-01 + 12 months ends
+// 2025-02-28), and one of at least N months not before that day.
+void CheckDuration(const Facts& f, const cat::DurationBounds& bounds,
+                   absl::string_view whose, std::vector<RuleViolation>& out) {
+  const std::string rule = RuleOr(bounds.source(), kDurationRule);
+  const bool open = f.period.to == Period::OpenEnd();
+  if (bounds.max_months() > 0) {
+    const Date last = rules::AddMonths(f.period.from, bounds.max_months()) - 1;
+    if (open) {
+      out.push_back(
+          Violation(rule, "", "end_date",
+                    absl::StrCat("an assignment of ", whose, " lasts at most ",
+                                 bounds.max_months(),
+                                 " months; give an end date on or before ",
+                                 rules::FormatDate(last))));
+    } else if (f.period.to > last) {
+      out.push_back(Violation(
+          rule, "", "end_date",
+          absl::StrCat("an assignment of ", whose, " lasts at most ",
+                       bounds.max_months(), " months; end it on or before ",
+                       rules::FormatDate(last),
+                       " and assign any further support by a new "
+                       "assignment")));
+    }
+  }
+  if (bounds.min_months() > 0 && !open) {
+    const Date first = rules::AddMonths(f.period.from, bounds.min_months()) - 1;
+    if (f.period.to < first) {
+      out.push_back(Violation(
+          rule, "", "end_date",
+          absl::StrCat("an assignment of ", whose, " lasts at least ",
+                       bounds.min_months(), " months; end it on or after ",
+                       rules::FormatDate(first))));
+    }
+  }
+}
+
+void CheckDurations(const Facts& f, std::vector<RuleViolation>& out) {
+  if (f.product.has_assignment_duration()) {
+    CheckDuration(
+        f, f.product.assignment_duration(),
+        absl::StrCat("product ", ProductLabel(f.catalog, f.a.product())), out);
+  }
+  if (f.lot != nullptr && f.lot->has_assignment_duration()) {
+    CheckDuration(
+        f, f.lot->assignment_duration(),
+        absl::StrCat("lot ", f.lot->id(), " (", f.lot->display_name(), ")"),
+        out);
+  }
+}
+
+// The lots of one exclusivity group, for messages.
+std::vector<std::string> GroupLots(const cat::Catalog& catalog,
+                                   absl::string_view group) {
+  std::vector<std::string> ids;
+  for (const cat::Lot& lot : catalog.lots()) {
+    if (lot.exclusivity_group() == group) ids.push_back(lot.id());
+  }
+  return ids;
+}
+
+// S3-02: lots sharing an exclusivity group exclude each other in time.
+void CheckLotExclusivity(const Facts& f, std::vector<RuleViolation>& out) {
+  if (f.lot == nullptr || f.lot->exclusivity_group().empty()) return;
+  for (const Other& o : f.others) {
+    if (!o.period.Overlaps(f.period)) continue;
+    const cat::Lot* theirs = ValidLot(*o.assignment, f.catalog);
+    if (theirs == nullptr || theirs->id() == f.lot->id() ||
+        theirs->exclusivity_group() != f.lot->exclusivity_group()) {
+      continue;
+    }
+    out.push_back(Violation(
+        RuleOr(f.lot->source(), RuleOr(theirs->source(), kLotRule)), "", "lot",
+        absl::StrCat(
+            "the client is in lot ", theirs->id(), " by ", Describe(f, o),
+            ", and a client is in only one of lots ",
+            absl::StrJoin(GroupLots(f.catalog, f.lot->exclusivity_group()),
+                          ", "),
+            " at a time; assign lot ", theirs->id(),
+            " here too, or let the two periods not overlap")));
+  }
+}
+
+// requires_any_of: the union of the periods of the client's assignments of
+// the listed products must cover the candidate's whole period.
+void CheckRequiresAnyOf(const Facts& f, std::vector<RuleViolation>& out) {
+  const cat::ProductSet& required = f.product.requires_any_of();
+  if (required.product_ids().empty()) return;
+  std::vector<Period> cover;
+  for (const Other& o : f.others) {
+    if (Holds(required.product_ids(), o.assignment->product())) {
+      cover.push_back(o.period);
+    }
+  }
+  std::sort(cover.begin(), cover.end(),
+            [](const Period& x, const Period& y) { return x.from < y.from; });
+  // The first day not yet covered, walking from the start.
+  Date uncovered = f.period.from;
+  for (const Period& p : cover) {
+    if (uncovered > f.period.to || p.from > uncovered) break;
+    if (p.to >= uncovered) uncovered = p.to + 1;
+  }
+  if (uncovered > f.period.to) return;
+  std::string message = absl::StrCat(
+      "product ", ProductLabel(f.catalog, f.a.product()),
+      " goes only together with an assignment of ",
+      ProductList(f.catalog, required.product_ids()),
+      " for its whole period, and the client has none from ",
+      rules::FormatDate(uncovered),
+      "; assign such a product for that time first, or shorten this "
+      "assignment");
+  if (!required.alternative().empty()) {
+    absl::StrAppend(&message, " (the catalog also names \"",
+                    required.alternative(),
+                    "\", which an assignment cannot record)");
+  }
+  out.push_back(Violation(RuleOr(required.source(), kCombinationRule), "",
+                          "product", message));
+}
+
+// excludes, in both directions, one violation per overlapping assignment.
+void CheckExcludes(const Facts& f, std::vector<RuleViolation>& out) {
+  for (const Other& o : f.others) {
+    if (!o.period.Overlaps(f.period)) continue;
+    const bool ours =
+        Holds(f.product.excludes().product_ids(), o.assignment->product());
+    const bool theirs =
+        o.product != nullptr &&
+        Holds(o.product->excludes().product_ids(), f.a.product());
+    if (!ours && !theirs) continue;
+    const typ::Source& source =
+        ours ? f.product.excludes().source() : o.product->excludes().source();
+    out.push_back(Violation(
+        RuleOr(source, kCombinationRule), "", "product",
+        absl::StrCat("product ", ProductLabel(f.catalog, f.a.product()),
+                     " cannot be combined with ", Describe(f, o),
+                     "; let this assignment start after that one ends, or "
+                     "end that one first")));
+  }
+}
+
+// iWmo TR361: the same product twice for one client in overlapping periods.
+void CheckSameProduct(const Facts& f, std::vector<RuleViolation>& out) {
+  for (const Other& o : f.others) {
+    if (o.assignment->product() != f.a.product() ||
+        !o.period.Overlaps(f.period)) {
+      continue;
+    }
+    out.push_back(Violation(
+        kSameProductRule, kSameProductCode, "start_date",
+        absl::StrCat("the client already has ", Describe(f, o),
+                     "; change that assignment instead, or let this one "
+                     "start after it ends")));
+  }
+}
+
+// S0-07: a product bundled into another one the client has at the same time
+// (begeleiding included in kortdurend verblijf) is extra support, which needs
+// the recorded approval the bundling product asks for.
+void CheckBundledExtraSupport(const Facts& f, std::vector<RuleViolation>& out) {
+  if (HasApproval(f.a, cat::APPROVAL_KIND_EXTRA_SUPPORT)) return;
+  for (const Other& o : f.others) {
+    if (o.product == nullptr || !o.period.Overlaps(f.period) ||
+        o.product->billing().bundled().product_id() != f.a.product()) {
+      continue;
+    }
+    for (const cat::ApprovalRequirement& req : o.product->approvals()) {
+      if (req.kind() != cat::APPROVAL_KIND_EXTRA_SUPPORT) continue;
+      out.push_back(Violation(
+          RuleOr(req.source(), RuleOr(o.product->billing().bundled().source(),
+                                      kApprovalRule)),
+          "", "approvals",
+          absl::StrCat(Describe(f, o), " already includes ",
+                       ProductLabel(f.catalog, f.a.product()),
+                       ", so this assignment is extra support during it: "
+                       "record the municipality's EXTRA_SUPPORT approval, or "
+                       "let the two periods not overlap")));
+      return;
+    }
+  }
+}
+
+// Which days a limit counts over, and how to name it in a message.
+struct WindowKind {
+  rules::Period (*of)(Date);
+  absl::string_view per;
+};
+
+rules::Period DayOf(Date day) { return Period{day, day}; }
+
+std::optional<WindowKind> WindowKindOf(cat::LimitWindow window) {
+  switch (window) {
+    case cat::LIMIT_WINDOW_DAY:
+      return WindowKind{&DayOf, "per day"};
+    case cat::LIMIT_WINDOW_WEEK:
+      return WindowKind{&rules::IsoWeekOf, "per week"};
+    case cat::LIMIT_WINDOW_MONTH:
+      return WindowKind{&rules::CalendarMonthOf, "per calendar month"};
+    case cat::LIMIT_WINDOW_CALENDAR_YEAR:
+      return WindowKind{&rules::CalendarYearOf, "per calendar year"};
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string WindowText(cat::LimitWindow window, const Period& w) {
+  switch (window) {
+    case cat::LIMIT_WINDOW_WEEK:
+      return absl::StrCat("in the week from ", rules::FormatDate(w.from));
+    case cat::LIMIT_WINDOW_MONTH:
+      return absl::StrCat("in ", rules::FormatDate(w.from).substr(0, 7));
+    case cat::LIMIT_WINDOW_CALENDAR_YEAR:
+      return absl::StrCat("in ", w.from.year());
+    default:
+      return absl::StrCat("on ", rules::FormatDate(w.from));
+  }
+}
+
+rules::Frequency FrequencyOf(const v1::Extent& e) {
+  return static_cast<rules::Frequency>(e.frequency());
+}
+
+// LIMIT_WINDOW_ASSIGNMENT: the total over the candidate's own period.
+void CheckAssignmentCap(const Facts& f, const cat::QuantityLimit& limit,
+                        std::vector<RuleViolation>& out) {
+  const v1::Extent& e = f.a.extent();
+  const std::string rule = RuleOr(limit.source(), kCapRule);
+  const std::string product = ProductLabel(f.catalog, f.a.product());
+  const std::string unit = UnitText(f.product.unit());
+  const std::optional<int64_t> total =
+      rules::VolumeInPeriod(e.volume(), FrequencyOf(e), f.period);
+  if (!total) {
+    out.push_back(Violation(
+        rule, "", "end_date",
+        absl::StrCat(
+            "product ", product, " allows at most ", limit.max_quantity(), " ",
+            unit, " per assignment, and an open-ended extent ",
+            FrequencyText(e.frequency()), " has no total; give an end date")));
+  } else if (*total > limit.max_quantity()) {
+    out.push_back(Violation(
+        rule, "", "extent.volume",
+        absl::StrCat("the extent gives ", *total, " ", unit,
+                     " over the assignment period, more than the ",
+                     limit.max_quantity(), " allowed per assignment for ",
+                     product, "; lower the volume or shorten the period")));
+  }
+}
+
+// A cap per day, week, month or calendar year counts the candidate together
+// with the client's other assignments of the same product, window by window
+// over the candidate's period; the first window over the cap is reported.
+void CheckWindowCap(const Facts& f, const cat::QuantityLimit& limit,
+                    const WindowKind& kind, std::vector<RuleViolation>& out) {
+  const v1::Extent& e = f.a.extent();
+  std::vector<const Other*> same;
+  for (const Other& o : f.others) {
+    if (o.assignment->product() == f.a.product() &&
+        o.assignment->has_extent() &&
+        o.assignment->extent().unit() == f.product.unit()) {
+      same.push_back(&o);
+    }
+  }
+  // After the last date any of these assignments starts or ends, only
+  // open-ended rates run on and each window repeats an earlier one; five
+  // more years hold every month length and a leap year, and keep an
+  // open-ended period from being walked up to year 9999.
+  Date horizon = f.period.from;
+  for (const Other* o : same) {
+    horizon = std::max(horizon, o->period.from);
+    if (o->period.to != Period::OpenEnd()) {
+      horizon = std::max(horizon, o->period.to);
+    }
+  }
+  horizon = std::min(f.period.to, rules::AddMonths(horizon, 60));
+  for (Period w = kind.of(f.period.from); w.from <= horizon;
+       w = kind.of(w.to + 1)) {
+    const int64_t own =
+        rules::VolumeInWindow(e.volume(), FrequencyOf(e), f.period, w);
+    int64_t theirs = 0;
+    for (const Other* o : same) {
+      const v1::Extent& oe = o->assignment->extent();
+      theirs = AddSaturating(
+          theirs,
+          rules::VolumeInWindow(oe.volume(), FrequencyOf(oe), o->period, w));
+    }
+    if (AddSaturating(own, theirs) <= limit.max_quantity()) continue;
+    const std::string unit = UnitText(f.product.unit());
+    std::string message =
+        absl::StrCat(WindowText(limit.window(), w), " this assignment gives ",
+                     own, " ", unit);
+    if (theirs > 0) {
+      absl::StrAppend(&message, " and the client's other assignments of ",
+                      "this product give ", theirs);
+    }
+    absl::StrAppend(&message, ", more than the ", limit.max_quantity(),
+                    " allowed ", kind.per, " for ",
+                    ProductLabel(f.catalog, f.a.product()), "; ");
+    if (theirs >= limit.max_quantity()) {
+      absl::StrAppend(&message,
+                      "the other assignments already use all of it there, "
+                      "so move the period out of that window");
+    } else {
+      // A rate gives less to a window when the period is shorter; a total
+      // does not, it only spreads thinner over a longer period.
+      absl::StrAppend(&message, "lower the volume so that at most ",
+                      limit.max_quantity() - theirs, " fall in that window",
+                      e.frequency() == typ::FREQUENCY_TOTAL
+                          ? ""
+                          : ", or shorten the period");
+    }
+    if (limit.waived_for_contiguous_stay() &&
+        f.product.contiguous_stay().max_days() > 0) {
+      absl::StrAppend(&message, " (one contiguous stay of at most ",
+                      f.product.contiguous_stay().max_days(),
+                      " days is exempt)");
+    }
+    out.push_back(Violation(RuleOr(limit.source(), kCapRule), "",
+                            "extent.volume", message));
+    return;
+  }
+}
+
+// Caps the extents decide. Budgets have no volume, and an extent in another
+// unit than the product's is reported as AS-UNIT and not compared.
+void CheckCaps(const Facts& f, std::vector<RuleViolation>& out) {
+  if (!f.a.has_extent() || f.a.extent().unit() != f.product.unit()) return;
+  for (const cat::QuantityLimit& limit : f.product.limits()) {
+    if (limit.max_quantity() <= 0 || limit.advisory()) continue;
+    if (limit.unit() != typ::UNIT_UNSPECIFIED &&
+        limit.unit() != f.product.unit()) {
+      continue;
+    }
+    if (limit.window() == cat::LIMIT_WINDOW_ASSIGNMENT) {
+      CheckAssignmentCap(f, limit, out);
+      continue;
+    }
+    // One stay that keeps to the product's longest contiguous stay is
+    // exempt (S3-09: 3 per week, or one stay of at most 6 weeks).
+    const int max_stay = f.product.contiguous_stay().max_days();
+    if (limit.waived_for_contiguous_stay() && max_stay > 0 &&
+        f.period.to != Period::OpenEnd() &&
+        rules::DaysIn(f.period) <= max_stay) {
+      continue;
+    }
+    if (std::optional<WindowKind> kind = WindowKindOf(limit.window())) {
+      CheckWindowCap(f, limit, *kind, out);
+    }
+  }
+}
+
+void CheckAge(const Facts& f, std::vector<RuleViolation>& out) {
+  std::optional<Date> birth;
+  if (!f.a.client().birth_date().empty()) {
+    auto parsed = rules::ParseDate(f.a.client().birth_date(), "birth_date");
+    if (parsed.ok()) birth = *parsed;
+  }
+  const std::string product = ProductLabel(f.catalog, f.a.product());
+  for (const cat::AgeBound& bound : f.product.age_bounds()) {
+    if (!bound.activity().empty() &&
+        !HoldsIgnoringCase(f.a.activities(), bound.activity())) {
+      continue;
+    }
+    const std::string rule = RuleOr(bound.source(), kAgeRule);
+    const std::string what =
+        bound.activity().empty()
+            ? absl::StrCat("product ", product)
+            : absl::StrCat("\"", bound.activity(), "\" within ", product);
+    if (!birth) {
+      out.push_back(
+          Violation(rule, "", "client.birth_date",
+                    absl::StrCat(what,
+                                 " has an age bound; give the client's birth "
+                                 "date")));
+      continue;
+    }
+    const int age = AgeOn(*birth, f.period.from);
+    if (bound.min_years() > 0 && age < bound.min_years()) {
+      out.push_back(Violation(
+          rule, "", bound.activity().empty() ? "start_date" : "activities",
+          absl::StrCat(what, " is for clients aged ", bound.min_years(),
+                       " or older, and the client is ", age,
+                       " on the start date; ",
+                       bound.activity().empty()
+                           ? "start it on or after the birthday"
+                           : "remove the activity or start it on or after "
+                             "the birthday")));
+    }
+    if (bound.below_years() > 0 && age >= bound.below_years()) {
+      out.push_back(Violation(
+          rule, "", bound.activity().empty() ? "product" : "activities",
+          absl::StrCat(what, " is for clients younger than ",
+                       bound.below_years(), ", and the client is ", age,
+                       " on the start date; ",
+                       bound.activity().empty() ? "choose another product"
+                                                : "remove the activity")));
+    }
+  }
+}
+
+void CheckResults(const Facts& f, std::vector<RuleViolation>& out) {
+  if (f.catalog.has_result_recording()) {
+    const cat::ResultRecording& rec = f.catalog.result_recording();
+    const std::string rule = RuleOr(rec.source(), kResultRule);
+    if (f.a.results().empty()) {
+      out.push_back(Violation(
+          rule, "", "results",
+          absl::StrCat("assignments of catalog ", f.catalog.id(),
+                       " record their results; add at least one result with "
+                       "its life domain (levensgebied) and activity type")));
+    }
+    for (int i = 0; i < f.a.results_size(); ++i) {
+      const v1::Result& r = f.a.results(i);
+      if (!HoldsIgnoringCase(rec.life_domains(), r.life_domain())) {
+        out.push_back(Violation(
+            rule, "", absl::StrCat("results[", i, "].life_domain"),
+            absl::StrCat(
+                "\"", r.life_domain(), "\" is not a life domain of catalog ",
+                f.catalog.id(),
+                "; name one of: ", absl::StrJoin(rec.life_domains(), ", "))));
+      }
+      const absl::string_view type = ActivityTypeName(r.activity_type());
+      if (type.empty() || (!rec.activity_types().empty() &&
+                           !HoldsIgnoringCase(rec.activity_types(), type))) {
+        out.push_back(Violation(
+            rule, "", absl::StrCat("results[", i, "].activity_type"),
+            absl::StrCat("give the activity type of the result: one of ",
+                         absl::StrJoin(rec.activity_types(), ", "))));
+      }
+    }
+  }
+  if (!f.product.has_result_limits()) return;
+  const cat::ResultLimits& limits = f.product.result_limits();
+  const std::string rule = RuleOr(limits.source(), kResultRule);
+  const std::string product = ProductLabel(f.catalog, f.a.product());
+  if (limits.max_results() > 0 && f.a.results_size() > limits.max_results()) {
+    out.push_back(Violation(
+        rule, "", "results",
+        absl::StrCat("an assignment of ", product, " has at most ",
+                     limits.max_results(), " results, not ", f.a.results_size(),
+                     "; keep the most important ones")));
+  }
+  if (limits.within_months() > 0) {
+    const Date last =
+        rules::AddMonths(f.period.from, limits.within_months()) - 1;
+    if (f.period.to > last) {
+      out.push_back(
+          Violation(rule, "", "end_date",
+                    absl::StrCat("the results of ", product,
+                                 " are reached within ", limits.within_months(),
+                                 " months; end the assignment on or before ",
+                                 rules::FormatDate(last))));
+    }
+  }
+}
+
+void CheckApprovals(const Facts& f, std::vector<RuleViolation>& out) {
+  const std::string product = ProductLabel(f.catalog, f.a.product());
+  const cat::ApprovalRequirement* expedited = nullptr;
+  for (const cat::ApprovalRequirement& req : f.product.approvals()) {
+    if (req.kind() == cat::APPROVAL_KIND_EXPEDITED_START) expedited = &req;
+    if (req.always() && !HasApproval(f.a, req.kind())) {
+      out.push_back(Violation(
+          RuleOr(req.source(), kApprovalRule), "", "approvals",
+          absl::StrCat(
+              "every assignment of ", product, " needs a recorded ",
+              ApprovalKindText(req.kind()), " approval",
+              req.situation().empty()
+                  ? std::string()
+                  : absl::StrCat(" (", absl::StripSuffix(req.situation(), "."),
+                                 ")"),
+              "; record who approved it, when, and the decision's "
+              "reference")));
+    }
+  }
+  if (!f.a.expedited_start()) return;
+  if (expedited == nullptr) {
+    out.push_back(Violation(
+        kExpeditedRule, "", "expedited_start",
+        absl::StrCat("product ", product,
+                     " cannot start expedited (versnelde inzet); clear "
+                     "expedited_start")));
+  } else if (!expedited->always() &&
+             !HasApproval(f.a, cat::APPROVAL_KIND_EXPEDITED_START)) {
+    // An `always` requirement was reported above already.
+    out.push_back(Violation(
+        RuleOr(expedited->source(), kApprovalRule), "", "approvals",
+        absl::StrCat("an expedited start of ", product,
+                     " needs the municipality's written approval; record "
+                     "the EXPEDITED_START approval, or clear "
+                     "expedited_start")));
+  }
+}
+
+}  // namespace
+
+std::vector<RuleViolation> CheckFormat(const v1::Assignment& a) {
+  std::vector<RuleViolation> out;
+  if (!rules::IsValidMunicipalityCode(a.municipality())) {
+    out.push_back(Violation(kMunicipalityRule, kMunicipalityCode,
+                            "municipality",
+                            "the municipality must be a 4-digit CBS "
+                            "gemeentecode, for example 0988; correct it"));
+  }
+  // The BSN is personal data: messages say what is wrong, never the value.
+  if (a.client().bsn().empty()) {
+    out.push_back(
+        Violation(kBsnRule, "", "client.bsn", "give the client's BSN"));
+  } else if (!rules::IsValidBsn(a.client().bsn())) {
+    out.push_back(Violation(kBsnRule, "", "client.bsn",
+                            "the client's BSN is not 9 digits passing the "
+                            "11-proef; check it against the BRP"));
+  }
+  if (!rules::IsValidAgb(a.provider_agb())) {
+    out.push_back(Violation(kAgbRule, "", "provider_agb",
+                            "the provider's AGB code must be 8 digits; "
+                            "correct it"));
+  }
+  if (a.catalog().empty()) {
+    out.push_back(Violation(kCatalogRule, "", "catalog",
+                            "name the catalog, for example "
+                            "midden-limburg-2024"));
+  }
+  if (a.product().empty()) {
+    out.push_back(Violation(kProductRule, "", "product",
+                            "name the product by its id in the catalog"));
+  }
+  const std::optional<Date> start =
+      DateField(a.start_date(), "start_date", /*required=*/true, out);
+  const std::optional<Date> end =
+      DateField(a.end_date(), "end_date", /*required=*/false, out);
+  if (start && end && *end < *start) {
+    out.push_back(Violation(kDateRule, "", "end_date",
+                            "end_date lies before start_date; make it on or "
+                            "after the start"));
+  }
+  const std::optional<Date> birth = DateField(
+      a.client().birth_date(), "client.birth_date", /*required=*/false, out);
+  if (start && birth && *birth > *start) {
+    out.push_back(Violation(kDateRule, "", "client.birth_date",
+                            "the client's birth date lies after the start "
+                            "date; correct it"));
+  }
+  CheckExtentFormat(a, out);
+  for (int i = 0; i < a.approvals_size(); ++i) {
+    const v1::Approval& approval = a.approvals(i);
+    if (!cat::ApprovalKind_IsValid(approval.kind()) ||
+        approval.kind() == cat::APPROVAL_KIND_UNSPECIFIED) {
+      out.push_back(Violation(
+          kApprovalRule, "", absl::StrCat("approvals[", i, "].kind"),
+          "give the kind of the approval: EXPEDITED_START, DISTANCE_BAND or "
+          "EXTRA_SUPPORT"));
+    }
+    DateField(approval.date(), absl::StrCat("approvals[", i, "].date"),
+              /*required=*/false, out);
+  }
+  return out;
+}
+
+std::string EffectiveLot(const v1::Assignment& assignment,
+                         const cat::Catalog& catalog) {
+  if (!assignment.lot().empty()) return assignment.lot();
+  const std::vector<std::string> holding =
+      LotsHolding(catalog, assignment.product());
+  return holding.size() == 1 ? holding.front() : std::string();
+}
+
+std::vector<RuleViolation> CheckAgainstCatalog(const v1::Assignment& assignment,
+                                               const CatalogContext& context) {
+  std::vector<RuleViolation> out;
+  if (context.catalog == nullptr) {
+    out.push_back(Violation(kCatalogRule, "", "catalog",
+                            "no catalog is valid on the start date; name a "
+                            "catalog valid then"));
+    return out;
+  }
+  const cat::Catalog& catalog = *context.catalog;
+  auto period = rules::ParsePeriod(assignment.start_date(),
+                                   assignment.end_date(), "assignment");
+  if (!period.ok()) {
+    // CheckFormat reports this; without a period no rule can be applied.
+    out.push_back(Violation(kDateRule, "", "start_date",
+                            "the period is not valid; give start_date and "
+                            "end_date as YYYY-MM-DD, the end not before the "
+                            "start"));
+    return out;
+  }
+  CheckMunicipality(assignment, catalog, out);
+  const cat::Product* product = FindProduct(catalog, assignment.product());
+  if (product == nullptr) {
+    out.push_back(
+        Violation(kProductRule, "", "product",
+                  absl::StrCat("catalog ", catalog.id(), " has no product \"",
+                               assignment.product(),
+                               "\"; name a product id of the catalog")));
+    return out;
+  }
+  Facts f{assignment, catalog, *product, ValidLot(assignment, catalog),
+          *period,    {}};
+  for (const v1::Assignment& other : context.others) {
+    if (other.state() == v1::Assignment::DELETED ||
+        other.catalog() != catalog.id()) {
+      continue;
+    }
+    auto other_period =
+        rules::ParsePeriod(other.start_date(), other.end_date(), "other");
+    // Stored assignments passed these checks; one that cannot be read
+    // cannot take part in a comparison either.
+    if (!other_period.ok()) continue;
+    f.others.push_back(
+        Other{&other, *other_period, FindProduct(catalog, other.product())});
+  }
+  CheckLot(f, out);
+  CheckBasis(f, out);
+  CheckContracted(f, context.contract, out);
+  CheckUnit(f, out);
+  CheckDurations(f, out);
+  CheckLotExclusivity(f, out);
+  CheckRequiresAnyOf(f, out);
+  CheckExcludes(f, out);
+  CheckSameProduct(f, out);
+  CheckBundledExtraSupport(f, out);
+  CheckCaps(f, out);
+  CheckAge(f, out);
+  CheckResults(f, out);
+  CheckApprovals(f, out);
+  return out;
+}
+
+}  // namespace wmo::assignment

@@ -1,0 +1,59 @@
+#ifndef WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_RULES_H_
+#define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_RULES_H_
+
+#include <string>
+#include <vector>
+
+#include "services/catalog/catalog_rules.h"
+#include "wmo/assignment/v1/assignment.pb.h"
+#include "wmo/catalog/v1/catalog.pb.h"
+#include "wmo/type/v1/types.pb.h"
+
+namespace wmo::assignment {
+
+// The rules an assignment must keep, as pure functions: no store, no RPC.
+// Every function returns all violations it finds, each with its rule id
+// (S0-05 … S4-06 from SEED-RULES.md, TR… from iWmo, AS-… for the service's
+// own format checks), the iWmo return code where retourcodes.tsv has one,
+// the field path in the Assignment message, and what to change.
+
+// Formats that need no catalog: BSN 11-proef, AGB 8 digits, municipality 4
+// digits, ISO dates, end not before start, extent xor budget, an end date
+// with frequency per week and with a budget, the WJ756/WMO757 combinations
+// (units etmaal, dagdeel, euro and stuks-inspanning only with frequency per
+// week, per month or total), positive volume/budget, known codes.
+// A refusal here is INVALID_ARGUMENT.
+std::vector<wmo::type::v1::RuleViolation> CheckFormat(
+    const v1::Assignment& assignment);
+
+// What the catalog checks need besides the assignment itself.
+struct CatalogContext {
+  // The catalog version valid on the assignment's start date.
+  const wmo::catalog::v1::Catalog* catalog = nullptr;
+  // Whether the provider is contracted for the product on the start date.
+  catalog::ContractCheck contract;
+  // The client's other assignments in this municipality that are not
+  // DELETED (any period; the rules pick what overlaps or shares a year).
+  // The assignment being changed is not among them.
+  std::vector<v1::Assignment> others;
+};
+
+// The lot the assignment is in: its `lot`, or when empty the one lot of
+// the catalog that holds the product; "" when that is ambiguous or none.
+std::string EffectiveLot(const v1::Assignment& assignment,
+                         const wmo::catalog::v1::Catalog& catalog);
+
+// Everything that needs the catalog and the client's other assignments:
+// municipality served by the catalog; product exists, lot holds it, basis
+// allowed, provider contracted; unit equals the product's unit; duration
+// bounds of product and lot; lot exclusivity; requires-any-of covering the
+// whole period; excludes; the same product twice overlapping (TR361); caps
+// that the extents already decide (per calendar year, per week, per
+// assignment); age bounds; result rules; recorded approvals. Call only when
+// CheckFormat found nothing. A refusal here is FAILED_PRECONDITION.
+std::vector<wmo::type::v1::RuleViolation> CheckAgainstCatalog(
+    const v1::Assignment& assignment, const CatalogContext& context);
+
+}  // namespace wmo::assignment
+
+#endif  // WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_RULES_H_

@@ -1,0 +1,129 @@
+#include "services/assignment/assignment_service.h"
+
+#include "libs/server/executor.h"
+#include "libs/server/status.h"
+
+namespace wmo::assignment {
+namespace {
+
+// Who is calling, for the audit trail: the gateway or the calling system
+// passes it as "x-actor" metadata.
+std::string Actor(const grpc::CallbackServerContext* context) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("x-actor");
+  return it == metadata.end()
+             ? ""
+             : std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AssignmentService::CreateAssignment(
+    grpc::CallbackServerContext* context,
+    const v1::CreateAssignmentRequest* request, v1::Assignment* response) {
+  return server::RespondLater(
+      context, executor_, [this, request, response, actor = Actor(context)] {
+        return api_.CreateAssignment(*request, actor, response);
+      });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::GetAssignment(
+    grpc::CallbackServerContext* context,
+    const v1::GetAssignmentRequest* request, v1::Assignment* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.GetAssignment(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::BatchGetAssignments(
+    grpc::CallbackServerContext* context,
+    const v1::BatchGetAssignmentsRequest* request,
+    v1::BatchGetAssignmentsResponse* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.BatchGetAssignments(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::ListAssignments(
+    grpc::CallbackServerContext* context,
+    const v1::ListAssignmentsRequest* request,
+    v1::ListAssignmentsResponse* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.ListAssignments(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::UpdateAssignment(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateAssignmentRequest* request, v1::Assignment* response) {
+  return server::RespondLater(
+      context, executor_, [this, request, response, actor = Actor(context)] {
+        return api_.UpdateAssignment(*request, actor, response);
+      });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::EndAssignment(
+    grpc::CallbackServerContext* context,
+    const v1::EndAssignmentRequest* request, v1::Assignment* response) {
+  return server::RespondLater(
+      context, executor_, [this, request, response, actor = Actor(context)] {
+        return api_.EndAssignment(*request, actor, response);
+      });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::DeleteAssignment(
+    grpc::CallbackServerContext* context,
+    const v1::DeleteAssignmentRequest* request, v1::Assignment* response) {
+  return server::RespondLater(
+      context, executor_, [this, request, response, actor = Actor(context)] {
+        return api_.DeleteAssignment(*request, actor, response);
+      });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::RecordDeliveryStart(
+    grpc::CallbackServerContext* context,
+    const v1::RecordDeliveryStartRequest* request, v1::Assignment* response) {
+  return server::RespondLater(
+      context, executor_, [this, request, response, actor = Actor(context)] {
+        return api_.RecordDeliveryStart(*request, actor, response);
+      });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::RecordDeliveryStop(
+    grpc::CallbackServerContext* context,
+    const v1::RecordDeliveryStopRequest* request, v1::Assignment* response) {
+  return server::RespondLater(
+      context, executor_, [this, request, response, actor = Actor(context)] {
+        return api_.RecordDeliveryStop(*request, actor, response);
+      });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::RequestAssignment(
+    grpc::CallbackServerContext* context,
+    const v1::RequestAssignmentRequest* request,
+    v1::AssignmentRequest* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.RequestAssignment(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::AnswerAssignmentRequest(
+    grpc::CallbackServerContext* context,
+    const v1::AnswerAssignmentRequestRequest* request,
+    v1::AssignmentRequest* response) {
+  return server::RespondLater(
+      context, executor_, [this, request, response, actor = Actor(context)] {
+        return api_.AnswerAssignmentRequest(*request, actor, response);
+      });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::ListAuditEntries(
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditEntriesRequest* request,
+    v1::ListAuditEntriesResponse* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.ListAuditEntries(*request, response);
+  });
+}
+
+}  // namespace wmo::assignment

@@ -1,0 +1,76 @@
+#ifndef WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_SERVICE_H_
+#define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_SERVICE_H_
+
+#include "libs/server/executor.h"
+#include "services/assignment/assignment_api.h"
+#include "wmo/assignment/v1/assignment_service.grpc.pb.h"
+
+namespace wmo::assignment {
+
+// gRPC handlers of wmo.assignment.v1.AssignmentService: each passes the
+// request to AssignmentApi (with the caller's identity from the "x-actor"
+// metadata for the audit trail) and maps its status to the wire.
+class AssignmentService final : public v1::AssignmentService::CallbackService {
+ public:
+  // Handlers run on `executor`: they block on the store and on the catalog
+  // service.
+  AssignmentService(AssignmentApi& api, server::Executor& executor)
+      : api_(api), executor_(executor) {}
+
+  grpc::ServerUnaryReactor* CreateAssignment(
+      grpc::CallbackServerContext* context,
+      const v1::CreateAssignmentRequest* request,
+      v1::Assignment* response) override;
+  grpc::ServerUnaryReactor* GetAssignment(
+      grpc::CallbackServerContext* context,
+      const v1::GetAssignmentRequest* request,
+      v1::Assignment* response) override;
+  grpc::ServerUnaryReactor* BatchGetAssignments(
+      grpc::CallbackServerContext* context,
+      const v1::BatchGetAssignmentsRequest* request,
+      v1::BatchGetAssignmentsResponse* response) override;
+  grpc::ServerUnaryReactor* ListAssignments(
+      grpc::CallbackServerContext* context,
+      const v1::ListAssignmentsRequest* request,
+      v1::ListAssignmentsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateAssignment(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateAssignmentRequest* request,
+      v1::Assignment* response) override;
+  grpc::ServerUnaryReactor* EndAssignment(
+      grpc::CallbackServerContext* context,
+      const v1::EndAssignmentRequest* request,
+      v1::Assignment* response) override;
+  grpc::ServerUnaryReactor* DeleteAssignment(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteAssignmentRequest* request,
+      v1::Assignment* response) override;
+  grpc::ServerUnaryReactor* RecordDeliveryStart(
+      grpc::CallbackServerContext* context,
+      const v1::RecordDeliveryStartRequest* request,
+      v1::Assignment* response) override;
+  grpc::ServerUnaryReactor* RecordDeliveryStop(
+      grpc::CallbackServerContext* context,
+      const v1::RecordDeliveryStopRequest* request,
+      v1::Assignment* response) override;
+  grpc::ServerUnaryReactor* RequestAssignment(
+      grpc::CallbackServerContext* context,
+      const v1::RequestAssignmentRequest* request,
+      v1::AssignmentRequest* response) override;
+  grpc::ServerUnaryReactor* AnswerAssignmentRequest(
+      grpc::CallbackServerContext* context,
+      const v1::AnswerAssignmentRequestRequest* request,
+      v1::AssignmentRequest* response) override;
+  grpc::ServerUnaryReactor* ListAuditEntries(
+      grpc::CallbackServerContext* context,
+      const v1::ListAuditEntriesRequest* request,
+      v1::ListAuditEntriesResponse* response) override;
+
+ private:
+  AssignmentApi& api_;
+  server::Executor& executor_;
+};
+
+}  // namespace wmo::assignment
+
+#endif  // WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_SERVICE_H_
