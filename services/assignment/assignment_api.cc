@@ -408,6 +408,34 @@ absl::Status AssignmentApi::UpdateAssignment(
         "assignment.change_reason: 13 (deleted) goes through "
         "DeleteAssignment");
   }
+  static const std::set<std::string> kChangeable = {
+      "end_date", "extent",    "budget_cents",
+      "results",  "approvals", "activities"};
+  std::vector<std::string> fields(request.update_mask().paths().begin(),
+                                  request.update_mask().paths().end());
+  for (const std::string& field : fields) {
+    if (!kChangeable.count(field)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "update_mask: \"", field,
+          "\" cannot change; changeable are end_date, extent, budget_cents, "
+          "results, approvals, activities"));
+    }
+  }
+  if (fields.empty()) {
+    if (!patch.end_date().empty()) fields.push_back("end_date");
+    if (patch.has_extent()) fields.push_back("extent");
+    if (patch.budget_cents() != 0) fields.push_back("budget_cents");
+    if (patch.results_size() > 0) fields.push_back("results");
+    if (patch.approvals_size() > 0) fields.push_back("approvals");
+    if (patch.activities_size() > 0) fields.push_back("activities");
+  }
+  // A budget replaces an extent and the other way round.
+  if (std::count(fields.begin(), fields.end(), "extent") !=
+      std::count(fields.begin(), fields.end(), "budget_cents")) {
+    fields.push_back(std::count(fields.begin(), fields.end(), "extent")
+                         ? "budget_cents"
+                         : "extent");
+  }
   // The catalog and start date never change, so the catalog is read once
   // before the transaction.
   WMO_ASSIGN_OR_RETURN(ids,
@@ -430,13 +458,19 @@ absl::Status AssignmentApi::UpdateAssignment(
           return Refused("AS-STATE", "", "assignment.name",
                          "only an active assignment can be changed");
         }
-        a.set_end_date(patch.end_date());
-        a.clear_extent();
-        if (patch.has_extent()) *a.mutable_extent() = patch.extent();
-        a.set_budget_cents(patch.budget_cents());
-        *a.mutable_results() = patch.results();
-        *a.mutable_approvals() = patch.approvals();
-        *a.mutable_activities() = patch.activities();
+        for (const std::string& field : fields) {
+          if (field == "end_date") a.set_end_date(patch.end_date());
+          if (field == "extent") {
+            a.clear_extent();
+            if (patch.has_extent()) *a.mutable_extent() = patch.extent();
+          }
+          if (field == "budget_cents") a.set_budget_cents(patch.budget_cents());
+          if (field == "results") *a.mutable_results() = patch.results();
+          if (field == "approvals") *a.mutable_approvals() = patch.approvals();
+          if (field == "activities") {
+            *a.mutable_activities() = patch.activities();
+          }
+        }
         a.set_change_reason(patch.change_reason());
         if (absl::Status s = CheckFormatOf(a); !s.ok()) return s;
         WMO_ASSIGN_OR_RETURN(

@@ -209,6 +209,29 @@ TEST_P(AssignmentServiceTest, UpdateNeedsTheCurrentEtagAndKeepsVersions) {
   EXPECT_EQ(old.end_date(), "2024-06-30");
 }
 
+TEST_P(AssignmentServiceTest, UpdateMaskTakesOnlyTheNamedFields) {
+  v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  v1::UpdateAssignmentRequest update;
+  update.mutable_assignment()->set_name(a.name());
+  update.mutable_assignment()->set_change_reason("05");
+  update.mutable_assignment()->set_end_date("2024-05-31");
+  update.mutable_assignment()->mutable_extent()->set_volume(99);
+  update.mutable_update_mask()->add_paths("end_date");
+  v1::Assignment updated;
+  {
+    grpc::ClientContext context;
+    grpc::Status s = stub_->UpdateAssignment(&context, update, &updated);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(updated.end_date(), "2024-05-31");
+  EXPECT_EQ(updated.extent().volume(), 10) << "extent was not in the mask";
+  update.mutable_update_mask()->add_paths("start_date");
+  grpc::ClientContext context;
+  grpc::Status s = stub_->UpdateAssignment(&context, update, &updated);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("start_date"));
+}
+
 TEST_P(AssignmentServiceTest, AuditTrailRecordsWhoAndWhatChanged) {
   v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
   v1::EndAssignmentRequest end;

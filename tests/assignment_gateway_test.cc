@@ -1,0 +1,121 @@
+// The assignment routes of the REST gateway over real HTTP: a provider
+// portal's view of the whole lifecycle, against the app in-process.
+#include "cmd/wmo-server/app.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/testing/http.h"
+#include "libs/testing/temp_dir.h"
+#include "nlohmann/json.hpp"
+
+namespace wmo {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+constexpr char kKdv[] = R"({
+  "client": {"bsn": "111222333", "birthDate": "1950-03-01"},
+  "providerAgb": "99990303", "catalog": "midden-limburg-2024",
+  "product": "kdv", "basis": "1",
+  "extent": {"volume": 10, "unit": "UNIT_DAY_NIGHT",
+             "frequency": "FREQUENCY_TOTAL"},
+  "startDate": "2024-03-01", "endDate": "2024-06-30",
+  "results": [{"lifeDomain": "Wonen", "activityType": "ACTIVITY_TYPE_HELP"}]
+})";
+
+class AssignmentGatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server::ServerOptions options;
+    options.grpc_port = options.http_port = options.metrics_port = 0;
+    options.data_dir = dir_.File("var");
+    options.catalog_dir = testing::SourceDir() + "/catalogs";
+    app_ = std::make_unique<App>(options);
+    absl::Status s = app_->Start();
+    ASSERT_TRUE(s.ok()) << s;
+  }
+
+  json Call(const std::string& method, const std::string& path,
+            const std::string& body, int expect_status) {
+    auto r = testing::HttpRequest(app_->http_port(), method, path, body);
+    EXPECT_EQ(r.status, expect_status)
+        << method << " " << path << ": " << r.body;
+    return json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<App> app_;
+};
+
+TEST_F(AssignmentGatewayTest, WholeLifecycleOverHttp) {
+  const std::string base = "/v1/municipalities/0988/assignments";
+  json created = Call("POST", base, kKdv, 200);
+  const std::string name = created["name"];
+  ASSERT_EQ(name, "municipalities/0988/assignments/1");
+  const std::string path = "/v1/" + name;
+
+  EXPECT_EQ(Call("GET", path, "", 200)["productCode"], "04KDV");
+  EXPECT_EQ(
+      Call("GET", base + "?clientBsn=111222333", "", 200)["assignments"].size(),
+      1u);
+
+  // A stale etag is a conflict; the current one changes the end date.
+  json patch = {{"endDate", "2024-08-31"}, {"changeReason", "04"}};
+  Call("PATCH", path + "?etag=r0", patch.dump(), 409);
+  json updated = Call("PATCH", path + "?etag=r1", patch.dump(), 200);
+  EXPECT_EQ(updated["revision"], "2");
+
+  Call("POST", path + ":start",
+       R"({"providerAgb": "99990303", "startDate": "2024-03-04"})", 200);
+  json again =
+      Call("POST", path + ":start",
+           R"({"providerAgb": "99990303", "startDate": "2024-03-05"})", 400);
+  EXPECT_THAT(again.dump(), HasSubstr("TR326"));
+  Call("POST", path + ":stop",
+       R"({"providerAgb": "99990303", "stopDate": "2024-04-30",
+           "stopReason": "19"})",
+       200);
+  json ended = Call("POST", path + ":end",
+                    R"({"endDate": "2024-04-30", "endReason": "19"})", 200);
+  EXPECT_EQ(ended["state"], "ENDED");
+
+  json audit = Call("GET", path + "/auditEntries", "", 200);
+  EXPECT_EQ(audit["entries"].size(), 5u);
+}
+
+TEST_F(AssignmentGatewayTest, RefusalIs400WithEveryRule) {
+  json body = json::parse(kKdv);
+  body["extent"]["volume"] = 50;     // over the 42 per year of S3-09
+  body["providerAgb"] = "99990302";  // not contracted for KDV
+  json refused =
+      Call("POST", "/v1/municipalities/0988/assignments", body.dump(), 400);
+  EXPECT_EQ(refused["code"], 9);
+  const std::string details = refused["details"].dump();
+  EXPECT_THAT(details, HasSubstr("S3-09"));
+  EXPECT_THAT(details, HasSubstr("AS-CONTRACT"));
+  EXPECT_THAT(details, ::testing::Not(HasSubstr("111222333")))
+      << "no BSN in error details";
+}
+
+TEST_F(AssignmentGatewayTest, DeleteThenRequestAndAnswer) {
+  json created = Call("POST", "/v1/municipalities/0988/assignments", kKdv, 200);
+  json deleted =
+      Call("DELETE", "/v1/" + created["name"].get<std::string>(), "", 200);
+  EXPECT_EQ(deleted["changeReason"], "13");
+
+  json request = {{"providerReference", "portal-1"},
+                  {"requested", json::parse(kKdv)}};
+  request["requested"]["municipality"] = "0988";
+  json asked = Call("POST", "/v1/providers/99990303/assignmentRequests",
+                    request.dump(), 200);
+  const std::string id = asked["name"].get<std::string>().substr(
+      asked["name"].get<std::string>().rfind('/') + 1);
+  json granted = Call(
+      "POST", "/v1/municipalities/0988/assignmentRequests/" + id + ":answer",
+      R"({"grant": true})", 200);
+  EXPECT_EQ(granted["state"], "GRANTED");
+  EXPECT_EQ(granted["assignment"], "municipalities/0988/assignments/2");
+}
+
+}  // namespace
+}  // namespace wmo
