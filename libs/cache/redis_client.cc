@@ -198,22 +198,29 @@ void RedisClient::SubscriberLoop(
     ContextPtr c = Connect(/*with_io_timeout=*/false);
     void* raw = nullptr;
     if (c != nullptr) {
+      // TCP keepalive notices a dead peer; the fd is published before the
+      // first blocking call so the destructor can always wake this thread.
+      redisEnableKeepAlive(c.get());
+      std::lock_guard lock(subscriber_mu_);
+      if (stopping_) break;
+      subscriber_fd_ = c->fd;
+    }
+    if (c != nullptr) {
       const char* argv[] = {"SUBSCRIBE", channel.c_str()};
       const size_t lengths[] = {9, channel.size()};
       raw = redisCommandArgv(c.get(), 2, argv, lengths);
     }
     if (raw == nullptr) {
+      {
+        std::lock_guard lock(subscriber_mu_);
+        subscriber_fd_ = -1;
+      }
       std::this_thread::sleep_for(backoff);
       backoff = std::min(backoff * 2, options_.max_backoff);
       continue;
     }
     freeReplyObject(raw);
     backoff = options_.min_backoff;
-    {
-      std::lock_guard lock(subscriber_mu_);
-      subscriber_fd_ = c->fd;
-      if (stopping_) break;
-    }
     if (!first && on_resubscribed) on_resubscribed();
     first = false;
     while (!stopping_) {

@@ -12,6 +12,8 @@ namespace {
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 constexpr absl::string_view kTokenPrefix = "offset:";
+// No list is this long; larger offsets come from forged tokens.
+constexpr size_t kMaxOffset = 1'000'000'000;
 
 }  // namespace
 
@@ -58,7 +60,8 @@ absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token) {
         !absl::StartsWith(decoded, kTokenPrefix) ||
         !absl::SimpleAtoi(
             absl::string_view(decoded).substr(kTokenPrefix.size()),
-            &page.offset)) {
+            &page.offset) ||
+        page.offset > kMaxOffset) {
       return absl::InvalidArgumentError(
           "page_token: not a token from this list; pass next_page_token of "
           "the previous response unchanged");

@@ -7,17 +7,18 @@
 namespace wmo::store {
 namespace {
 
-bool IsStoreFailure(absl::StatusCode code) {
-  switch (code) {
+// Failures of the store itself; an ABORTED the body returns (stale etag)
+// is a business answer unless the store marked it as a conflict.
+bool IsStoreFailure(const absl::Status& s) {
+  switch (s.code()) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
     case absl::StatusCode::kInternal:
     case absl::StatusCode::kDataLoss:
     case absl::StatusCode::kResourceExhausted:
-    case absl::StatusCode::kAborted:
       return true;
     default:
-      return false;
+      return IsRetryable(s);
   }
 }
 
@@ -27,67 +28,35 @@ class InstrumentedDatabase final : public Database {
                        prometheus::Counter& errors)
       : db_(std::move(db)), errors_(errors) {}
 
+  // Each call counts once, by its final outcome: a conflict that a rerun
+  // resolved is no error; one that outlived the reruns is.
   absl::Status Transaction(
       absl::FunctionRef<absl::Status(Connection&)> fn) override {
-    // Failures inside `fn` that came from the store are counted by the
-    // connection wrapper; a business refusal is not a store error.
-    return db_->Transaction([&](Connection& c) {
-      CountingConnection counting(c, errors_);
-      return fn(counting);
-    });
+    return Count(db_->Transaction(fn));
   }
-
   absl::Status ReadTransaction(
       absl::FunctionRef<absl::Status(Connection&)> fn) override {
-    return db_->ReadTransaction([&](Connection& c) {
-      CountingConnection counting(c, errors_);
-      return fn(counting);
-    });
+    return Count(db_->ReadTransaction(fn));
   }
-
   absl::Status MigrationTransaction(
       absl::string_view service,
       absl::FunctionRef<absl::Status(Connection&)> fn) override {
-    return db_->MigrationTransaction(service, [&](Connection& c) {
-      CountingConnection counting(c, errors_);
-      return fn(counting);
-    });
+    return Count(db_->MigrationTransaction(service, fn));
   }
-
   absl::StatusOr<ResultSet> Execute(absl::string_view sql,
                                     absl::Span<const Value> params) override {
     auto result = db_->Execute(sql, params);
-    if (!result.ok() && IsStoreFailure(result.status().code())) {
-      errors_.Increment();
-    }
+    Count(result.status());
     return result;
   }
 
   absl::string_view backend() const override { return db_->backend(); }
 
  private:
-  class CountingConnection final : public Connection {
-   public:
-    CountingConnection(Connection& c, prometheus::Counter& errors)
-        : c_(c), errors_(errors) {}
-    absl::StatusOr<ResultSet> Execute(absl::string_view sql,
-                                      absl::Span<const Value> params) override {
-      auto result = c_.Execute(sql, params);
-      if (!result.ok() && IsStoreFailure(result.status().code())) {
-        errors_.Increment();
-      }
-      return result;
-    }
-    absl::Status ExecuteScript(absl::string_view sql) override {
-      absl::Status s = c_.ExecuteScript(sql);
-      if (!s.ok() && IsStoreFailure(s.code())) errors_.Increment();
-      return s;
-    }
-
-   private:
-    Connection& c_;
-    prometheus::Counter& errors_;
-  };
+  absl::Status Count(absl::Status s) {
+    if (!s.ok() && IsStoreFailure(s)) errors_.Increment();
+    return s;
+  }
 
   std::unique_ptr<Database> db_;
   prometheus::Counter& errors_;

@@ -59,14 +59,18 @@ absl::Status ErrorOf(PGconn* conn, const PGresult* result,
   const char* state =
       result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state ? state : "";
-  std::string message(result ? PQresultErrorMessage(result)
-                             : PQerrorMessage(conn));
+  // The primary message only: DETAIL can quote key values (a BSN in a
+  // unique index), which must not travel in errors.
+  const char* primary =
+      result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string message(primary ? primary : PQerrorMessage(conn));
   absl::StripTrailingAsciiWhitespace(&message);
   message = absl::StrCat("postgres ", what, ": ", message,
                          sqlstate.empty() ? "" : " [", sqlstate,
                          sqlstate.empty() ? "" : "]");
   if (sqlstate == "40001" || sqlstate == "40P01") {
-    return absl::AbortedError(message);  // serialization failure, deadlock
+    // Serialization failure or deadlock: the transaction may be rerun.
+    return MarkRetryable(absl::AbortedError(message));
   }
   if (sqlstate == "23505") return absl::AlreadyExistsError(message);
   if (sqlstate == "57014") return absl::DeadlineExceededError(message);
@@ -199,7 +203,7 @@ class PostgresDatabase final : public Database {
       if (status.ok()) status = c.ExecuteScript("COMMIT");
       if (!status.ok()) c.ExecuteScript("ROLLBACK").IgnoreError();
       Release(std::move(*lease));
-      if (status.code() != absl::StatusCode::kAborted) return status;
+      if (!IsRetryable(status)) return status;
       // Conflicting transactions retried in lockstep would conflict again:
       // wait a random, growing while.
       thread_local absl::BitGen bitgen;

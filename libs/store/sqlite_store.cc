@@ -19,12 +19,15 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
   const std::string message =
       absl::StrCat("sqlite ", what, ": ", db ? sqlite3_errmsg(db) : "", " (",
                    sqlite3_errstr(rc), ")");
+  const int extended = db ? sqlite3_extended_errcode(db) : rc;
+  if (extended == SQLITE_CONSTRAINT_UNIQUE ||
+      extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return absl::AlreadyExistsError(message);
+  }
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::AbortedError(message);
-    case SQLITE_CONSTRAINT:
-      return absl::AlreadyExistsError(message);
+      return absl::UnavailableError(message);
     default:
       return absl::InternalError(message);
   }

@@ -29,6 +29,19 @@ bool ResultSet::IsNull(const Row& row, size_t column) {
   return std::holds_alternative<std::monostate>(row.at(column));
 }
 
+namespace {
+constexpr char kRetryable[] = "wmo.store/retryable";
+}  // namespace
+
+absl::Status MarkRetryable(absl::Status status) {
+  status.SetPayload(kRetryable, absl::Cord("1"));
+  return status;
+}
+
+bool IsRetryable(const absl::Status& status) {
+  return status.GetPayload(kRetryable).has_value();
+}
+
 absl::Status RunGuarded(absl::FunctionRef<absl::Status(Connection&)> fn,
                         Connection& c) {
   try {

@@ -104,6 +104,11 @@ class Database {
   virtual absl::string_view backend() const = 0;
 };
 
+// A conflict between concurrent transactions that a rerun may resolve, as
+// opposed to an ABORTED a transaction body returns itself (a stale etag).
+absl::Status MarkRetryable(absl::Status status);
+bool IsRetryable(const absl::Status& status);
+
 // Runs a transaction body so that an exception escaping it (a library's
 // fatal check, say) becomes INTERNAL and the transaction is rolled back
 // instead of leaving the connection inside it.

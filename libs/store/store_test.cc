@@ -82,6 +82,16 @@ TEST_P(StoreTest, ReadTransactionsSeeCommittedDataAndCanRepeat) {
   }
 }
 
+TEST_P(StoreTest, AbortedFromTheBodyIsNotRerun) {
+  int runs = 0;
+  absl::Status s = db_->Transaction([&](Connection&) -> absl::Status {
+    ++runs;
+    return absl::AbortedError("stale etag");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(runs, 1);
+}
+
 TEST_P(StoreTest, DuplicateKeyIsAlreadyExists) {
   ASSERT_TRUE(db_->Execute("INSERT INTO item (id, n) VALUES ('x', 1)").ok());
   auto again = db_->Execute("INSERT INTO item (id, n) VALUES ('x', 2)");

@@ -322,8 +322,20 @@ absl::Status AssignmentApi::BatchGetAssignments(
   }
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
     response->Clear();
-    for (const std::string& name : request.names()) {
-      const std::string number = name.substr(name.rfind('/') + 1);
+    for (int i = 0; i < request.names_size(); ++i) {
+      const std::string& name = request.names(i);
+      std::string number = name;
+      if (name.find('/') != std::string::npos) {
+        WMO_ASSIGN_OR_RETURN(parts,
+                             ParseName(name, "municipalities/*/assignments/*",
+                                       absl::StrCat("names[", i, "]")));
+        if (parts[0] != ids[0]) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("names[", i, "]: belongs to municipality ", parts[0],
+                           ", not to the parent ", ids[0]));
+        }
+        number = parts[1];
+      }
       WMO_ASSIGN_OR_RETURN(a, Repo::Get(c, ids[0], number));
       *response->add_assignments() = std::move(a);
     }
@@ -725,7 +737,10 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
   }
   v1::Assignment candidate =
       request.has_assignment() ? request.assignment() : r.requested();
+  // The municipality may adjust what is granted, not to whom or by whom.
   candidate.set_municipality(ids[0]);
+  *candidate.mutable_client() = r.requested().client();
+  candidate.set_provider_agb(r.requested().provider_agb());
   v1::Assignment created;
   return CreateChecked(
       std::move(candidate), "", actor,

@@ -141,6 +141,18 @@ TEST_P(AssignmentServiceTest, CreateFillsCatalogFactsAndCanBeRead) {
   EXPECT_EQ(read.SerializeAsString(), a.SerializeAsString());
 }
 
+TEST_P(AssignmentServiceTest, ChosenNumbersAreSkippedByTheNumbering) {
+  v1::Assignment chosen = Kdv("2024-01-01", "2024-01-31", 5);
+  chosen.set_number("1");
+  MustCreate(chosen);
+  v1::Assignment next = MustCreate(Kdv("2024-03-01", "2024-03-31", 5));
+  EXPECT_EQ(next.number(), "2");
+  v1::Assignment out;
+  chosen.set_start_date("2024-05-01");
+  chosen.set_end_date("2024-05-31");
+  EXPECT_THAT(RuleIds(Create(chosen, &out)), Contains("TR332"));
+}
+
 TEST_P(AssignmentServiceTest, RetryWithSameRequestIdReturnsTheFirstResult) {
   v1::Assignment first, second;
   ASSERT_TRUE(

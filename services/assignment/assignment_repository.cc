@@ -158,19 +158,26 @@ absl::StatusOr<std::string> AssignmentRepository::NextNumber(
       "SELECT next_number FROM number_sequences WHERE municipality = ?",
       {municipality});
   if (!rows.ok()) return rows.status();
-  int64_t next = 1;
-  absl::StatusOr<ResultSet> written;
-  if (rows->empty()) {
-    written = c.Execute(
-        "INSERT INTO number_sequences (municipality, next_number)"
-        " VALUES (?, 2)",
-        {municipality});
-  } else {
-    next = ResultSet::Int((*rows)[0], 0);
-    written = c.Execute(
-        "UPDATE number_sequences SET next_number = ? WHERE municipality = ?",
-        {next + 1, municipality});
+  const bool first = rows->empty();
+  int64_t next = first ? 1 : ResultSet::Int((*rows)[0], 0);
+  // Numbers chosen by hand (imports) may already hold the next ones.
+  while (true) {
+    auto used = c.Execute(
+        "SELECT 1 FROM assignments WHERE municipality = ? AND number = ?",
+        {municipality, absl::StrCat(next)});
+    if (!used.ok()) return used.status();
+    if (used->empty()) break;
+    ++next;
   }
+  auto written =
+      first ? c.Execute(
+                  "INSERT INTO number_sequences (municipality, next_number)"
+                  " VALUES (?, ?)",
+                  {municipality, next + 1})
+            : c.Execute(
+                  "UPDATE number_sequences SET next_number = ?"
+                  " WHERE municipality = ?",
+                  {next + 1, municipality});
   if (!written.ok()) return written.status();
   return absl::StrCat(next);
 }
