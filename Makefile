@@ -14,7 +14,9 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-run: build
+# Builds only the server, not the tests.
+run: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target wmo-server
 	@$(BUILD)/cmd/wmo-server/wmo-server
 
 # Tests run against a throw-away PostgreSQL and Redis started for the run.
