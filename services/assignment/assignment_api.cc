@@ -142,10 +142,6 @@ struct CatalogFacts {
   catalog::ContractCheck contract;
 };
 
-}  // namespace
-
-namespace {
-
 absl::StatusOr<CatalogFacts> LoadCatalogFacts(CatalogClient& catalogs,
                                               const v1::Assignment& a) {
   auto start = rules::ParseDate(a.start_date(), "start_date");
@@ -351,8 +347,9 @@ absl::Status AssignmentApi::ListAssignments(
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
   if (!request.active_on().empty()) {
-    WMO_ASSIGN_OR_RETURN(d, rules::ParseDate(request.active_on(), "active_on"));
-    (void)d;
+    if (auto d = rules::ParseDate(request.active_on(), "active_on"); !d.ok()) {
+      return d.status();
+    }
   }
   Repo::Filter filter{ids[0],
                       request.client_bsn(),
@@ -759,8 +756,8 @@ absl::Status AssignmentApi::ListAuditEntries(
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(a, Repo::Get(c, ids[0], ids[1]));
-    (void)a;
+    // NOT_FOUND for an unknown assignment rather than an empty trail.
+    if (auto a = Repo::Get(c, ids[0], ids[1]); !a.ok()) return a.status();
     WMO_ASSIGN_OR_RETURN(
         entries,
         Repo::ListAuditEntries(c, ids[0], ids[1], page.offset, page.size + 1));

@@ -93,8 +93,8 @@ bool IsTime(absl::string_view t, int* minutes) {
   return true;
 }
 
-void CheckProduct(Checker& c, const Catalog& catalog, const Product& p,
-                  const std::string& f, const std::set<std::string>& products,
+void CheckProduct(Checker& c, const Product& p, const std::string& f,
+                  const std::set<std::string>& products,
                   const std::set<std::string>& bases) {
   c.Check(IsId(p.id()), "CAT-ID", f + ".id",
           "give the product an id of lowercase letters, digits and '-'");
@@ -233,7 +233,6 @@ void CheckProduct(Checker& c, const Catalog& catalog, const Product& p,
             f + ".digital_contact.max_share_percent",
             "give a percentage 0..100");
   }
-  (void)catalog;
 }
 
 void CheckContracts(Checker& c, const Catalog& catalog,
@@ -334,8 +333,7 @@ std::vector<RuleViolation> ValidateCatalog(const Catalog& catalog) {
   c.Check(!products.empty(), "CAT-PRODUCT", "products",
           "a catalog needs at least one product");
   for (int i = 0; i < catalog.products_size(); ++i) {
-    CheckProduct(c, catalog, catalog.products(i), At("products", i), products,
-                 bases);
+    CheckProduct(c, catalog.products(i), At("products", i), products, bases);
   }
   std::set<std::string> lots, in_a_lot;
   for (int i = 0; i < catalog.lots_size(); ++i) {
