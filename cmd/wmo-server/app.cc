@@ -1,6 +1,7 @@
 #include "cmd/wmo-server/app.h"
 
 #include <filesystem>
+#include <map>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -25,6 +26,10 @@
 #include "services/catalog/catalog_registry.h"
 #include "services/catalog/catalog_repository.h"
 #include "services/catalog/catalog_service.h"
+#include "services/declaration/declaration_api.h"
+#include "services/declaration/declaration_client.h"
+#include "services/declaration/declaration_repository.h"
+#include "services/declaration/declaration_service.h"
 
 namespace wmo {
 
@@ -40,10 +45,18 @@ struct App::State {
   std::unique_ptr<catalog::CatalogService> catalog_service;
 
   // Assignment service.
-  std::unique_ptr<assignment::CatalogClient> assignment_catalogs;
+  std::unique_ptr<catalog::CatalogClient> assignment_catalogs;
+  std::unique_ptr<declaration::DeclarationClient> assignment_declarations;
   std::unique_ptr<assignment::AssignmentApi> assignment_api;
   std::unique_ptr<server::Executor> assignment_executor;
   std::unique_ptr<assignment::AssignmentService> assignment_service;
+
+  // Declaration service.
+  std::unique_ptr<assignment::AssignmentClient> declaration_assignments;
+  std::unique_ptr<catalog::CatalogClient> declaration_catalogs;
+  std::unique_ptr<declaration::DeclarationApi> declaration_api;
+  std::unique_ptr<server::Executor> declaration_executor;
+  std::unique_ptr<declaration::DeclarationService> declaration_service;
 
   std::unique_ptr<grpc::Server> grpc_server;
   int grpc_port = 0;
@@ -148,26 +161,62 @@ absl::Status App::Start() {
     gateway_services.push_back("wmo.catalog.v1.CatalogService");
   }
 
-  if (options_.services.count("assignment")) {
-    if (!options_.services.count("catalog") &&
-        options_.catalog_address.empty()) {
-      return absl::InvalidArgumentError(
-          "the assignment service needs the catalog service: serve both, or "
-          "give --catalog_address");
+  // Which other services each one calls, and the flag naming where they run
+  // when this process does not serve them.
+  const std::map<std::string, std::string> kAddressFlags = {
+      {"catalog", options_.catalog_address},
+      {"assignment", options_.assignment_address},
+      {"declaration", options_.declaration_address}};
+  const std::map<std::string, std::vector<std::string>> kCalls = {
+      {"assignment", {"catalog", "declaration"}},
+      {"declaration", {"assignment", "catalog"}}};
+  for (const auto& [service, callees] : kCalls) {
+    if (!options_.services.count(service)) continue;
+    for (const std::string& callee : callees) {
+      if (!options_.services.count(callee) &&
+          kAddressFlags.at(callee).empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the ", service, " service needs the ", callee,
+            " service: serve both, or give --", callee, "_address"));
+      }
     }
+  }
+
+  if (options_.services.count("assignment")) {
     auto db = OpenServiceStore(options_, "assignment",
                                assignment::AssignmentRepository::Migrations(),
                                *s.registry);
     if (!db.ok()) return db.status();
-    s.assignment_catalogs = std::make_unique<assignment::CatalogClient>();
+    s.assignment_catalogs = std::make_unique<catalog::CatalogClient>();
+    s.assignment_declarations =
+        std::make_unique<declaration::DeclarationClient>();
     s.assignment_api = std::make_unique<assignment::AssignmentApi>(
-        **db, *s.assignment_catalogs);
+        **db, *s.assignment_catalogs, *s.assignment_declarations);
     s.databases.push_back(*std::move(db));
     s.assignment_executor = std::make_unique<server::Executor>(16);
     s.assignment_service = std::make_unique<assignment::AssignmentService>(
         *s.assignment_api, *s.assignment_executor);
     builder.RegisterService(s.assignment_service.get());
     gateway_services.push_back("wmo.assignment.v1.AssignmentService");
+  }
+
+  if (options_.services.count("declaration")) {
+    auto db = OpenServiceStore(options_, "declaration",
+                               declaration::DeclarationRepository::Migrations(),
+                               *s.registry);
+    if (!db.ok()) return db.status();
+    s.declaration_assignments =
+        std::make_unique<assignment::AssignmentClient>();
+    s.declaration_catalogs = std::make_unique<catalog::CatalogClient>();
+    s.declaration_api = std::make_unique<declaration::DeclarationApi>(
+        **db, *s.declaration_assignments, *s.declaration_catalogs,
+        s.registry.get());
+    s.databases.push_back(*std::move(db));
+    s.declaration_executor = std::make_unique<server::Executor>(8);
+    s.declaration_service = std::make_unique<declaration::DeclarationService>(
+        *s.declaration_api, *s.declaration_executor);
+    builder.RegisterService(s.declaration_service.get());
+    gateway_services.push_back("wmo.declaration.v1.DeclarationService");
   }
 
   s.grpc_server = builder.BuildAndStart();
@@ -180,12 +229,19 @@ absl::Status App::Start() {
 
   // Services call each other through gRPC: in-process when they share this
   // server, over the network when split, with the same client code.
-  if (s.assignment_catalogs) {
-    s.assignment_catalogs->SetChannel(
-        options_.services.count("catalog")
-            ? s.grpc_server->InProcessChannel(grpc::ChannelArguments())
-            : grpc::CreateChannel(options_.catalog_address,
-                                  grpc::InsecureChannelCredentials()));
+  auto channel_to = [&](const std::string& service) {
+    return options_.services.count(service)
+               ? s.grpc_server->InProcessChannel(grpc::ChannelArguments())
+               : grpc::CreateChannel(kAddressFlags.at(service),
+                                     grpc::InsecureChannelCredentials());
+  };
+  if (s.assignment_api) {
+    s.assignment_catalogs->SetChannel(channel_to("catalog"));
+    s.assignment_declarations->SetChannel(channel_to("declaration"));
+  }
+  if (s.declaration_api) {
+    s.declaration_assignments->SetChannel(channel_to("assignment"));
+    s.declaration_catalogs->SetChannel(channel_to("catalog"));
   }
 
   // The gateway calls the services through the same server, so every

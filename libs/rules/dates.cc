@@ -73,4 +73,16 @@ absl::StatusOr<Period> ParsePeriod(absl::string_view from, absl::string_view to,
   return period;
 }
 
+absl::StatusOr<Period> ParseMonth(absl::string_view text,
+                                  absl::string_view field) {
+  auto first = text.size() == 7 ? ParseDate(absl::StrCat(text, "-01"), field)
+                                : absl::InvalidArgumentError("");
+  if (!first.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": \"", text, "\" is not a month; write it as YYYY-MM"));
+  }
+  const absl::CivilMonth month(*first);
+  return Period{*first, Date(month + 1) - 1};
+}
+
 }  // namespace wmo::rules

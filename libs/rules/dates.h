@@ -42,6 +42,10 @@ struct Period {
 absl::StatusOr<Period> ParsePeriod(absl::string_view from, absl::string_view to,
                                    absl::string_view field);
 
+// Parses a calendar month "YYYY-MM" into its first to last day.
+absl::StatusOr<Period> ParseMonth(absl::string_view text,
+                                  absl::string_view field);
+
 }  // namespace wmo::rules
 
 #endif  // WMO_LIBS_RULES_DATES_H_

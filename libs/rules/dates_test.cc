@@ -56,4 +56,21 @@ TEST(DatesTest, PeriodsOverlapInclusive) {
 }
 
 }  // namespace
+TEST(DatesTest, MonthRunsFromFirstToLastDay) {
+  auto m = ParseMonth("2024-02", "period");
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->from, Date(2024, 2, 1));
+  EXPECT_EQ(m->to, Date(2024, 2, 29));
+}
+
+TEST(DatesTest, MalformedMonthIsRefusedNamingTheField) {
+  for (const char* text : {"2024-13", "2024-2", "2024-02-01", "", "abcd-ef"}) {
+    auto m = ParseMonth(text, "period");
+    EXPECT_FALSE(m.ok()) << text;
+    EXPECT_THAT(std::string(m.status().message()),
+                ::testing::HasSubstr("period"))
+        << text;
+  }
+}
+
 }  // namespace wmo::rules

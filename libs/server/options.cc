@@ -116,6 +116,20 @@ std::vector<Flag> MakeFlags() {
          o.catalog_address = v;
          return absl::OkStatus();
        }},
+      {"assignment_address",
+       "host:port of the assignment service when this process does not "
+       "serve it",
+       [](const std::string& v, ServerOptions& o) {
+         o.assignment_address = v;
+         return absl::OkStatus();
+       }},
+      {"declaration_address",
+       "host:port of the declaration service when this process does not "
+       "serve it",
+       [](const std::string& v, ServerOptions& o) {
+         o.declaration_address = v;
+         return absl::OkStatus();
+       }},
       {"redis_url",
        "redis://host:port for the shared cache; default in-process only",
        [](const std::string& v, ServerOptions& o) {

@@ -14,7 +14,7 @@ namespace wmo::server {
 // The roles a process can play; the default is all of them (all-in-one).
 inline const std::vector<std::string>& KnownServices() {
   static const auto* const kServices =
-      new std::vector<std::string>{"catalog", "assignment"};
+      new std::vector<std::string>{"catalog", "assignment", "declaration"};
   return *kServices;
 }
 
@@ -37,6 +37,9 @@ struct ServerOptions {
   // Where the catalog service runs when this process does not serve it
   // (host:port); ignored when it does.
   std::string catalog_address;
+  // The same for the assignment and declaration services.
+  std::string assignment_address;
+  std::string declaration_address;
   // Redis for the shared second-level cache; empty for in-process only.
   std::string redis_url;
 

@@ -142,7 +142,7 @@ struct CatalogFacts {
   catalog::ContractCheck contract;
 };
 
-absl::StatusOr<CatalogFacts> LoadCatalogFacts(CatalogClient& catalogs,
+absl::StatusOr<CatalogFacts> LoadCatalogFacts(catalog::CatalogClient& catalogs,
                                               const v1::Assignment& a) {
   auto start = rules::ParseDate(a.start_date(), "start_date");
   if (!start.ok()) return start.status();
@@ -332,8 +332,10 @@ absl::Status AssignmentApi::BatchGetAssignments(
         }
         number = parts[1];
       }
-      WMO_ASSIGN_OR_RETURN(a, Repo::Get(c, ids[0], number));
-      *response->add_assignments() = std::move(a);
+      auto a = Repo::Get(c, ids[0], number);
+      if (absl::IsNotFound(a.status()) && request.allow_missing()) continue;
+      if (!a.ok()) return a.status();
+      *response->add_assignments() = *std::move(a);
     }
     return absl::OkStatus();
   });
@@ -527,6 +529,22 @@ absl::Status AssignmentApi::EndAssignment(
 absl::Status AssignmentApi::DeleteAssignment(
     const v1::DeleteAssignmentRequest& request, const std::string& actor,
     v1::Assignment* response) {
+  // Asked before the transaction, not inside it: a declaration approved in
+  // between was checked against the assignment as it then was, and lines
+  // on it after the delete are refused (TR384).
+  if (auto parsed =
+          ParseName(request.name(), "municipalities/*/assignments/*", "name");
+      !parsed.ok()) {
+    return parsed.status();
+  }
+  WMO_ASSIGN_OR_RETURN(usage, declarations_.Usage(request.name()));
+  if (usage.approved_lines() > 0) {
+    return Refused("TR385", "9385", "name",
+                   absl::StrCat(usage.approved_lines(),
+                                " approved declaration lines bill this "
+                                "assignment; end it with EndAssignment "
+                                "instead, or have the lines credited first"));
+  }
   return Modify(
       request.name(), request.etag(), actor, "DeleteAssignment",
       [&](store::Connection&, v1::Assignment& a) -> absl::Status {

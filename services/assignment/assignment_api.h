@@ -6,7 +6,8 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "libs/store/store.h"
-#include "services/assignment/catalog_client.h"
+#include "services/catalog/catalog_client.h"
+#include "services/declaration/declaration_client.h"
 #include "wmo/assignment/v1/assignment_service.pb.h"
 
 namespace wmo::assignment {
@@ -17,8 +18,9 @@ namespace wmo::assignment {
 // who asks, for the audit trail.
 class AssignmentApi {
  public:
-  AssignmentApi(store::Database& db, CatalogClient& catalogs)
-      : db_(db), catalogs_(catalogs) {}
+  AssignmentApi(store::Database& db, catalog::CatalogClient& catalogs,
+                declaration::DeclarationClient& declarations)
+      : db_(db), catalogs_(catalogs), declarations_(declarations) {}
 
   absl::Status CreateAssignment(const v1::CreateAssignmentRequest& request,
                                 const std::string& actor,
@@ -74,7 +76,8 @@ class AssignmentApi {
       v1::Assignment* response);
 
   store::Database& db_;
-  CatalogClient& catalogs_;
+  catalog::CatalogClient& catalogs_;
+  declaration::DeclarationClient& declarations_;
 };
 
 }  // namespace wmo::assignment

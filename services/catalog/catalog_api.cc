@@ -1,15 +1,13 @@
 #include "services/catalog/catalog_api.h"
 
-#include <openssl/evp.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include "absl/status/status.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/server/api.h"
+#include "libs/server/digest.h"
 #include "libs/server/status.h"
 #include "services/catalog/catalog_rules.h"
 #include "services/catalog/catalog_validation.h"
@@ -30,14 +28,6 @@ void BasicView(const v1::Catalog& full, v1::Catalog* out) {
   out->clear_contract_bundles();
   out->clear_contracts();
   out->clear_result_recording();
-}
-
-std::string Sha256Hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 // The id part of "catalogs/{c}/products/{p}", or a bare id as it is.
@@ -263,9 +253,9 @@ absl::Status CatalogApi::ImportCatalog(const v1::ImportCatalogRequest& request,
   }
   const std::string id = catalog.id();
   WMO_ASSIGN_OR_RETURN(
-      outcomes,
-      registry_.Import({NewVersion{
-          std::move(catalog), Sha256Hex(request.catalog_text()), source}}));
+      outcomes, registry_.Import({NewVersion{
+                    std::move(catalog),
+                    server::Sha256Hex(request.catalog_text()), source}}));
   WMO_ASSIGN_OR_RETURN(version, registry_.Version(id, outcomes[0].version));
   BasicView(version.catalog(), response->mutable_catalog());
   response->set_created(outcomes[0].created);
@@ -304,7 +294,7 @@ absl::Status CatalogApi::ImportDirectory(const std::string& dir) {
                        catalog->id(), ".textproto")));
       continue;
     }
-    versions.push_back({*std::move(catalog), Sha256Hex(text), source});
+    versions.push_back({*std::move(catalog), server::Sha256Hex(text), source});
   }
   if (!violations.empty()) {
     return server::ViolationStatus(

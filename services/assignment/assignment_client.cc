@@ -1,0 +1,32 @@
+#include "services/assignment/assignment_client.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace wmo::assignment {
+
+absl::StatusOr<std::vector<v1::Assignment>> AssignmentClient::BatchGet(
+    const std::string& municipality, const std::vector<std::string>& numbers) {
+  constexpr size_t kBatch = 1000;  // BatchGetAssignments' limit
+  std::vector<v1::Assignment> found;
+  found.reserve(numbers.size());
+  for (size_t from = 0; from < numbers.size(); from += kBatch) {
+    v1::BatchGetAssignmentsRequest request;
+    request.set_parent(absl::StrCat("municipalities/", municipality));
+    request.set_allow_missing(true);
+    const size_t to = std::min(numbers.size(), from + kBatch);
+    for (size_t i = from; i < to; ++i) request.add_names(numbers[i]);
+    v1::BatchGetAssignmentsResponse response;
+    absl::Status status = stub_.Invoke([&](auto& stub, auto& context) {
+      return stub.BatchGetAssignments(&context, request, &response);
+    });
+    if (!status.ok()) return status;
+    for (auto& a : *response.mutable_assignments()) {
+      found.push_back(std::move(a));
+    }
+  }
+  return found;
+}
+
+}  // namespace wmo::assignment

@@ -1,0 +1,32 @@
+#ifndef WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_CLIENT_H_
+#define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_CLIENT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "libs/server/late_stub.h"
+#include "wmo/assignment/v1/assignment_service.grpc.pb.h"
+
+namespace wmo::assignment {
+
+// The assignment service as the other services see it, over gRPC
+// (in-process or over the network).
+class AssignmentClient {
+ public:
+  void SetChannel(std::shared_ptr<grpc::Channel> channel) {
+    stub_.SetChannel(std::move(channel));
+  }
+
+  // The assignments of `municipality` with these numbers, in batches of
+  // 1000; unknown numbers are left out.
+  absl::StatusOr<std::vector<v1::Assignment>> BatchGet(
+      const std::string& municipality, const std::vector<std::string>& numbers);
+
+ private:
+  server::LateStub<v1::AssignmentService> stub_{"assignment"};
+};
+
+}  // namespace wmo::assignment
+
+#endif  // WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_CLIENT_H_

@@ -1,0 +1,370 @@
+#include "services/declaration/declaration_api.h"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "libs/rules/declaration.h"
+#include "libs/server/api.h"
+#include "libs/server/digest.h"
+#include "libs/server/status.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/registry.h"
+#include "services/catalog/catalog_rules.h"
+#include "services/declaration/declaration_facts.h"
+#include "services/declaration/declaration_repository.h"
+
+namespace wmo::declaration {
+namespace {
+
+using Repo = DeclarationRepository;
+using server::ParseName;
+using wmo::assignment::v1::Assignment;
+using wmo::catalog::v1::Catalog;
+using wmo::catalog::v1::Product;
+
+std::string Now() {
+  return absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+}
+
+absl::Status NumberInUse(const v1::Declaration& d) {
+  return server::ViolationStatus(
+      absl::StatusCode::kAlreadyExists, "declaration number in use",
+      {server::Violation("TR333", "9333", "declaration.number",
+                         absl::StrCat("declaration ", d.number(),
+                                      " was submitted before with other "
+                                      "content; give a new number"))});
+}
+
+// The signed amount of a line: credits count negative.
+int64_t Signed(const v1::Line& line) {
+  return line.direction() == v1::Line::CREDIT ? -line.amount_cents()
+                                              : line.amount_cents();
+}
+
+void AddTotals(v1::Declaration& d) {
+  v1::Totals& t = *d.mutable_totals();
+  t.Clear();
+  for (const v1::Line& line : d.lines()) {
+    t.set_submitted_lines(t.submitted_lines() + 1);
+    t.set_submitted_cents(t.submitted_cents() + Signed(line));
+    if (line.verdict().outcome() == v1::Verdict::APPROVED) {
+      t.set_approved_lines(t.approved_lines() + 1);
+      t.set_approved_cents(t.approved_cents() + Signed(line));
+    } else {
+      t.set_rejected_lines(t.rejected_lines() + 1);
+      t.set_rejected_cents(t.rejected_cents() + Signed(line));
+    }
+  }
+}
+
+void ClearOutputFields(v1::Declaration& d) {
+  d.clear_name();
+  d.clear_totals();
+  d.clear_create_time();
+  for (auto& line : *d.mutable_lines()) line.clear_verdict();
+}
+
+// Everything a declaration's checks need from the other services, fetched
+// in batches before the transaction.
+struct Lookups {
+  // By assignment number: what the checks see, the catalog product and the
+  // basis (for the tariff), or why the catalog has no product.
+  std::map<std::string, rules::AssignmentFacts> assignments;
+  std::map<std::string, const Product*> products;
+  std::map<std::string, std::string> bases;
+  std::map<std::string, std::string> product_problems;
+  // Catalog versions and billing rules; map nodes keep pointers stable.
+  std::map<std::pair<std::string, rules::Date>, Catalog> catalogs;
+  std::map<std::tuple<std::string, int64_t, std::string>, rules::ProductBilling>
+      billings;
+};
+
+}  // namespace
+
+DeclarationApi::DeclarationApi(store::Database& db,
+                               assignment::AssignmentClient& assignments,
+                               catalog::CatalogClient& catalogs,
+                               prometheus::Registry* registry)
+    : db_(db), assignments_(assignments), catalogs_(catalogs) {
+  if (registry == nullptr) return;
+  lines_ = &prometheus::BuildCounter()
+                .Name("wmo_declaration_lines_total")
+                .Help("Declaration lines stored, by verdict")
+                .Register(*registry);
+  rejections_ = &prometheus::BuildCounter()
+                     .Name("wmo_declaration_rejections_total")
+                     .Help(
+                         "Rule violations in rejected declaration lines, "
+                         "by rule id")
+                     .Register(*registry);
+}
+
+void DeclarationApi::Count(const v1::Declaration& checked) {
+  if (lines_ == nullptr) return;
+  const v1::Totals& t = checked.totals();
+  lines_->Add({{"outcome", "approved"}}).Increment(t.approved_lines());
+  lines_->Add({{"outcome", "rejected"}}).Increment(t.rejected_lines());
+  std::map<std::string, int> by_rule;
+  for (const v1::Line& line : checked.lines()) {
+    for (const auto& v : line.verdict().violations()) ++by_rule[v.rule_id()];
+  }
+  for (const auto& [rule, n] : by_rule) {
+    rejections_->Add({{"rule", rule}}).Increment(n);
+  }
+}
+
+absl::Status DeclarationApi::SubmitDeclaration(
+    const std::string& parent, const v1::Declaration& declaration,
+    v1::Declaration* response) {
+  return Check(parent, declaration, /*store=*/true, response);
+}
+
+absl::Status DeclarationApi::ValidateDeclaration(
+    const std::string& parent, const v1::Declaration& declaration,
+    v1::Declaration* response) {
+  return Check(parent, declaration, /*store=*/false, response);
+}
+
+absl::Status DeclarationApi::Check(const std::string& parent,
+                                   const v1::Declaration& submitted, bool store,
+                                   v1::Declaration* response) {
+  WMO_ASSIGN_OR_RETURN(ids, ParseName(parent, "providers/*", "parent"));
+  v1::Declaration d = submitted;
+  ClearOutputFields(d);
+  if (d.provider_agb().empty()) d.set_provider_agb(ids[0]);
+  if (d.provider_agb() != ids[0]) {
+    return absl::InvalidArgumentError(
+        "declaration.provider_agb differs from the parent; leave it empty");
+  }
+  WMO_ASSIGN_OR_RETURN(month, CheckHeader(d, kMaxLines));
+  const std::string sha = server::Sha256Hex(SubmittedContent(d));
+  const std::string name =
+      absl::StrCat("providers/", ids[0], "/declarations/", d.number());
+
+  // A resubmission is answered from the store without fetching anything.
+  std::optional<Repo::Stored> earlier;
+  auto find_earlier = [&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], d.number()));
+    earlier = std::move(found);
+    return absl::OkStatus();
+  };
+  if (store) {
+    if (absl::Status s = db_.ReadTransaction(find_earlier); !s.ok()) return s;
+    if (earlier) {
+      if (earlier->content_sha256 != sha) return NumberInUse(d);
+      *response = std::move(earlier->declaration);
+      return absl::OkStatus();
+    }
+  }
+
+  // Lines that parse take part in the checks; the others are refused with
+  // their format violations.
+  std::vector<rules::DeclaredLine> checked;
+  std::vector<int> line_of;  // index in `d` of each checked line
+  std::vector<std::vector<rules::LineViolation>> malformed(d.lines_size());
+  checked.reserve(d.lines_size());
+  line_of.reserve(d.lines_size());
+  for (int i = 0; i < d.lines_size(); ++i) {
+    ParsedLine parsed = ParseLine(d.lines(i));
+    if (!parsed.violations.empty()) {
+      malformed[i] = std::move(parsed.violations);
+      continue;
+    }
+    checked.push_back(std::move(parsed.line));
+    line_of.push_back(i);
+  }
+
+  // Assignments and catalogs, in batches.
+  Lookups look;
+  std::set<std::string> numbers;
+  std::set<std::string> clients_with_detail;
+  for (const auto& line : checked) {
+    numbers.insert(line.assignment_number);
+    if (!line.deliveries.empty()) clients_with_detail.insert(line.client_bsn);
+  }
+  WMO_ASSIGN_OR_RETURN(
+      found, assignments_.BatchGet(
+                 d.municipality(),
+                 std::vector<std::string>(numbers.begin(), numbers.end())));
+  for (const Assignment& a : found) {
+    rules::AssignmentFacts& facts = look.assignments[a.number()] = FactsOf(a);
+    look.bases[a.number()] = a.basis();
+    // The catalog version in force on the first declared day of the
+    // assignment.
+    const rules::Date on = std::max(month.from, facts.period.from);
+    auto key = std::make_pair(a.catalog(), on);
+    auto it = look.catalogs.find(key);
+    if (it == look.catalogs.end()) {
+      auto catalog = catalogs_.CatalogOn(a.catalog(), on);
+      if (absl::IsNotFound(catalog.status())) {
+        look.product_problems[a.number()] =
+            std::string(catalog.status().message());
+        continue;
+      }
+      if (!catalog.ok()) return catalog.status();
+      it = look.catalogs.emplace(key, *std::move(catalog)).first;
+    }
+    const Catalog& catalog = it->second;
+    for (const Product& p : catalog.products()) {
+      if (p.id() != a.product()) continue;
+      auto billing_key =
+          std::make_tuple(catalog.id(), catalog.version(), p.id());
+      auto b = look.billings.find(billing_key);
+      if (b == look.billings.end()) {
+        b = look.billings.emplace(billing_key, BillingOf(catalog.id(), p))
+                .first;
+      }
+      facts.billing = &b->second;
+      look.products[a.number()] = &p;
+    }
+    if (!facts.billing) {
+      look.product_problems[a.number()] =
+          absl::StrCat("catalog ", a.catalog(), " has no product ", a.product(),
+                       " on ", rules::FormatDate(on));
+    }
+  }
+  for (auto& line : checked) {
+    auto product = look.products.find(line.assignment_number);
+    if (product == look.products.end()) {
+      auto problem = look.product_problems.find(line.assignment_number);
+      if (problem != look.product_problems.end()) {
+        line.tariff_problem = problem->second;
+      }
+      continue;
+    }
+    auto tariff = catalog::FindTariff(
+        *product->second, look.bases[line.assignment_number], line.period.from);
+    if (tariff.ok()) {
+      line.catalog_tariff_cents = (*tariff)->cents();
+    } else {
+      line.tariff_problem = std::string(tariff.status().message());
+    }
+  }
+
+  const rules::DeclarationHeader header{ids[0], d.municipality(), month};
+  const std::vector<std::string> detail(clients_with_detail.begin(),
+                                        clients_with_detail.end());
+  auto run = [&](store::Connection& c) -> absl::Status {
+    if (store) {
+      if (absl::Status s = find_earlier(c); !s.ok()) return s;
+      if (earlier) {
+        if (earlier->content_sha256 != sha) return NumberInUse(d);
+        *response = std::move(earlier->declaration);
+        return absl::OkStatus();
+      }
+    }
+    rules::Ledger ledger;
+    if (absl::Status s = Repo::LoadLedger(c, header, checked, detail, ledger);
+        !s.ok()) {
+      return s;
+    }
+    rules::Ledger before;
+    before.assignment_totals = ledger.assignment_totals;
+    before.client_year_quantity = ledger.client_year_quantity;
+    std::vector<rules::LineOutcome> outcomes =
+        rules::CheckDeclaration(header, checked, look.assignments, ledger);
+
+    *response = d;
+    for (int i = 0; i < d.lines_size(); ++i) {
+      v1::Verdict& verdict = *response->mutable_lines(i)->mutable_verdict();
+      verdict.set_outcome(v1::Verdict::REJECTED);
+      for (const auto& v : malformed[i]) *verdict.add_violations() = ToProto(v);
+    }
+    for (size_t k = 0; k < outcomes.size(); ++k) {
+      v1::Verdict& verdict =
+          *response->mutable_lines(line_of[k])->mutable_verdict();
+      verdict.set_outcome(outcomes[k].approved ? v1::Verdict::APPROVED
+                                               : v1::Verdict::REJECTED);
+      for (const auto& v : outcomes[k].violations) {
+        *verdict.add_violations() = ToProto(v);
+      }
+      for (const auto& v : outcomes[k].notices) {
+        *verdict.add_notices() = ToProto(v);
+      }
+    }
+    response->set_name(name);
+    response->set_create_time(Now());
+    AddTotals(*response);
+    if (!store) return absl::OkStatus();
+    return Repo::Save(c, *response, sha, before, ledger);
+  };
+  absl::Status status = store ? db_.Transaction(run) : db_.ReadTransaction(run);
+  if (status.ok() && store && !earlier) Count(*response);
+  return status;
+}
+
+absl::Status DeclarationApi::GetDeclaration(
+    const v1::GetDeclarationRequest& request, v1::Declaration* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.name(), "providers/*/declarations/*", "name"));
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
+    if (!found) {
+      return absl::NotFoundError(
+          absl::StrCat("provider ", ids[0], " has no declaration ", ids[1]));
+    }
+    *response = std::move(found->declaration);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DeclarationApi::ListDeclarations(
+    const v1::ListDeclarationsRequest& request,
+    v1::ListDeclarationsResponse* response) {
+  WMO_ASSIGN_OR_RETURN(ids,
+                       ParseName(request.parent(), "providers/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(
+      page, server::ParsePage(request.page_size(), request.page_token()));
+  if (!request.period().empty()) {
+    if (auto m = rules::ParseMonth(request.period(), "period"); !m.ok()) {
+      return m.status();
+    }
+  }
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(
+        rows, Repo::List(c, ids[0], request.municipality(), request.period(),
+                         page.offset, page.size + 1));
+    response->Clear();
+    for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
+      *response->add_declarations() = std::move(rows[i]);
+    }
+    response->set_next_page_token(server::NextPageToken(
+        page, rows.size() > page.size ? page.offset + page.size + 1 : 0));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DeclarationApi::GetSettlement(
+    const v1::GetSettlementRequest& request, v1::Settlement* response) {
+  WMO_ASSIGN_OR_RETURN(ids,
+                       ParseName(request.parent(), "providers/*", "parent"));
+  if (auto m = rules::ParseMonth(request.period(), "period"); !m.ok()) {
+    return m.status();
+  }
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(settlement, Repo::Settle(c, ids[0], request.period()));
+    *response = std::move(settlement);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DeclarationApi::GetAssignmentUsage(
+    const v1::GetAssignmentUsageRequest& request,
+    v1::AssignmentUsage* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.assignment(), "municipalities/*/assignments/*",
+                     "assignment"));
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(usage, Repo::Usage(c, ids[0], ids[1]));
+    *response = std::move(usage);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace wmo::declaration

@@ -1,0 +1,72 @@
+#ifndef WMO_SERVICES_DECLARATION_DECLARATION_API_H_
+#define WMO_SERVICES_DECLARATION_DECLARATION_API_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "libs/store/store.h"
+#include "services/assignment/assignment_client.h"
+#include "services/catalog/catalog_client.h"
+#include "wmo/declaration/v1/declaration_service.pb.h"
+
+namespace prometheus {
+class Registry;
+class Counter;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace wmo::declaration {
+
+// The declaration service's operations without gRPC. A declaration is
+// checked and stored in one store transaction: its assignments and catalog
+// versions are fetched first in batches, then the running totals are read,
+// every line is checked (libs/rules/declaration.h), and the lines, verdicts
+// and new totals are written, so two declarations competing for the same
+// remaining volume never both get it.
+class DeclarationApi {
+ public:
+  // Most lines one declaration may hold.
+  static constexpr int kMaxLines = 100000;
+
+  // `registry` may be null (no metrics).
+  DeclarationApi(store::Database& db, assignment::AssignmentClient& assignments,
+                 catalog::CatalogClient& catalogs,
+                 prometheus::Registry* registry);
+
+  // Checks and stores `declaration` for the provider `parent`
+  // ("providers/{agb}"); the same number and content again returns the
+  // stored result.
+  absl::Status SubmitDeclaration(const std::string& parent,
+                                 const v1::Declaration& declaration,
+                                 v1::Declaration* response);
+  // The same checks; stores nothing.
+  absl::Status ValidateDeclaration(const std::string& parent,
+                                   const v1::Declaration& declaration,
+                                   v1::Declaration* response);
+  absl::Status GetDeclaration(const v1::GetDeclarationRequest& request,
+                              v1::Declaration* response);
+  absl::Status ListDeclarations(const v1::ListDeclarationsRequest& request,
+                                v1::ListDeclarationsResponse* response);
+  absl::Status GetSettlement(const v1::GetSettlementRequest& request,
+                             v1::Settlement* response);
+  absl::Status GetAssignmentUsage(const v1::GetAssignmentUsageRequest& request,
+                                  v1::AssignmentUsage* response);
+
+ private:
+  absl::Status Check(const std::string& parent,
+                     const v1::Declaration& declaration, bool store,
+                     v1::Declaration* response);
+  void Count(const v1::Declaration& checked);
+
+  store::Database& db_;
+  assignment::AssignmentClient& assignments_;
+  catalog::CatalogClient& catalogs_;
+  // Lines by outcome, and refusals by rule id; null without a registry.
+  prometheus::Family<prometheus::Counter>* lines_ = nullptr;
+  prometheus::Family<prometheus::Counter>* rejections_ = nullptr;
+};
+
+}  // namespace wmo::declaration
+
+#endif  // WMO_SERVICES_DECLARATION_DECLARATION_API_H_

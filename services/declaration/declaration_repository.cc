@@ -1,0 +1,476 @@
+#include "services/declaration/declaration_repository.h"
+
+#include <set>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+
+namespace wmo::declaration {
+namespace {
+
+using store::Blob;
+using store::ResultSet;
+using store::Value;
+
+constexpr store::Migration kMigrations[] = {
+    {1,
+     // A declaration whole, and without lines for lists (`summary`).
+     "CREATE TABLE declarations ("
+     " provider_agb TEXT NOT NULL,"
+     " number TEXT NOT NULL,"
+     " municipality TEXT NOT NULL,"
+     " period TEXT NOT NULL,"
+     " content_sha256 TEXT NOT NULL,"
+     " summary BYTEA NOT NULL,"
+     " body BYTEA NOT NULL,"
+     // TR333: the number is unique per provider.
+     " PRIMARY KEY (provider_agb, number));"
+     "CREATE INDEX declarations_by_period ON declarations"
+     " (provider_agb, period, number);"
+     // Every line received; `period` is the declared month (YYYY-MM).
+     "CREATE TABLE declaration_lines ("
+     " provider_agb TEXT NOT NULL,"
+     " reference TEXT NOT NULL,"
+     " declaration_number TEXT NOT NULL,"
+     " municipality TEXT NOT NULL,"
+     " period TEXT NOT NULL,"
+     " assignment_number TEXT NOT NULL,"
+     " product_category TEXT NOT NULL,"
+     " product_code TEXT NOT NULL,"
+     " start_date TEXT NOT NULL,"
+     " end_date TEXT NOT NULL,"
+     " volume BIGINT NOT NULL,"
+     " amount_cents BIGINT NOT NULL,"
+     " digital_volume BIGINT NOT NULL,"
+     " credit BIGINT NOT NULL,"
+     " approved BIGINT NOT NULL,"
+     " credited BIGINT NOT NULL,"
+     // TR314: the reference is unique per provider, also when two
+     // declarations race.
+     " PRIMARY KEY (provider_agb, reference));"
+     "CREATE INDEX lines_by_assignment ON declaration_lines"
+     " (municipality, assignment_number);"
+     "CREATE INDEX lines_by_period ON declaration_lines"
+     " (provider_agb, period);"
+     // Running totals of approved lines, credits subtracted.
+     "CREATE TABLE assignment_totals ("
+     " municipality TEXT NOT NULL,"
+     " assignment_number TEXT NOT NULL,"
+     " volume BIGINT NOT NULL,"
+     " amount_cents BIGINT NOT NULL,"
+     " digital_volume BIGINT NOT NULL,"
+     " lines BIGINT NOT NULL,"
+     " PRIMARY KEY (municipality, assignment_number));"
+     "CREATE TABLE client_year_totals ("
+     " client_bsn TEXT NOT NULL,"
+     " catalog TEXT NOT NULL,"
+     " product TEXT NOT NULL,"
+     " year BIGINT NOT NULL,"
+     " quantity BIGINT NOT NULL,"
+     " PRIMARY KEY (client_bsn, catalog, product, year));"
+     // Approved deliveries per day, from lines with day detail.
+     "CREATE TABLE deliveries ("
+     " client_bsn TEXT NOT NULL,"
+     " catalog TEXT NOT NULL,"
+     " product TEXT NOT NULL,"
+     " provider_agb TEXT NOT NULL,"
+     " reference TEXT NOT NULL,"
+     " date TEXT NOT NULL,"
+     " start_minute BIGINT NOT NULL,"
+     " end_minute BIGINT NOT NULL,"
+     " quantity BIGINT NOT NULL,"
+     " digital BIGINT NOT NULL,"
+     " no_show BIGINT NOT NULL);"
+     "CREATE INDEX deliveries_by_client ON deliveries (client_bsn, date);"
+     "CREATE INDEX deliveries_by_line ON deliveries (provider_agb, reference)"},
+};
+
+// Keys per statement of a batched look-up. The last key repeats to fill a
+// chunk, so every chunk runs the same prepared statement.
+constexpr size_t kChunk = 256;
+
+const std::string& InList() {
+  static const auto* const kList = [] {
+    auto* list = new std::string("(?");
+    for (size_t i = 1; i < kChunk; ++i) list->append(", ?");
+    list->append(")");
+    return list;
+  }();
+  return *kList;
+}
+
+// Runs "<sql_before> IN (…)" with `leading` parameters and each chunk of
+// the distinct `keys`, passing every result to `each`.
+absl::Status QueryInChunks(
+    store::Connection& c, absl::string_view sql_before,
+    const std::vector<Value>& leading, const std::set<std::string>& keys,
+    absl::FunctionRef<absl::Status(const ResultSet&)> each) {
+  if (keys.empty()) return absl::OkStatus();
+  const std::string sql = absl::StrCat(sql_before, " IN ", InList());
+  std::vector<Value> params = leading;
+  params.resize(leading.size() + kChunk);
+  auto it = keys.begin();
+  while (it != keys.end()) {
+    std::string last;
+    for (size_t i = 0; i < kChunk; ++i) {
+      if (it != keys.end()) last = *it++;
+      params[leading.size() + i] = last;
+    }
+    auto rows = c.Execute(sql, params);
+    if (!rows.ok()) return rows.status();
+    if (absl::Status s = each(*rows); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<rules::Date> DateColumn(const ResultSet::Row& row, size_t col) {
+  return rules::ParseDate(ResultSet::Text(row, col), "stored date");
+}
+
+std::string Month(const rules::Period& month) {
+  return rules::FormatDate(month.from).substr(0, 7);
+}
+
+int64_t DigitalVolume(const v1::Line& line) {
+  int64_t digital = 0;
+  for (const auto& d : line.deliveries()) {
+    if (d.digital()) digital += d.quantity();
+  }
+  return digital;
+}
+
+bool Approved(const v1::Line& line) {
+  return line.verdict().outcome() == v1::Verdict::APPROVED;
+}
+
+template <typename T>
+absl::StatusOr<T> ParseBody(const ResultSet::Row& row, size_t column) {
+  T message;
+  if (!message.ParseFromString(ResultSet::Text(row, column))) {
+    return absl::DataLossError("stored declaration is unreadable");
+  }
+  return message;
+}
+
+}  // namespace
+
+absl::Span<const store::Migration> DeclarationRepository::Migrations() {
+  return kMigrations;
+}
+
+absl::StatusOr<std::optional<DeclarationRepository::Stored>>
+DeclarationRepository::Find(store::Connection& c,
+                            const std::string& provider_agb,
+                            const std::string& number) {
+  auto rows = c.Execute(
+      "SELECT content_sha256, body FROM declarations"
+      " WHERE provider_agb = ? AND number = ?",
+      {provider_agb, number});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::nullopt;
+  auto body = ParseBody<v1::Declaration>((*rows)[0], 1);
+  if (!body.ok()) return body.status();
+  return Stored{ResultSet::Text((*rows)[0], 0), *std::move(body)};
+}
+
+absl::Status DeclarationRepository::LoadLedger(
+    store::Connection& c, const rules::DeclarationHeader& header,
+    const std::vector<rules::DeclaredLine>& lines,
+    const std::vector<std::string>& clients_with_detail,
+    rules::Ledger& ledger) {
+  std::set<std::string> references, assignments, clients;
+  for (const auto& line : lines) {
+    references.insert(line.reference);
+    if (!line.credited_reference.empty()) {
+      references.insert(line.credited_reference);
+    }
+    assignments.insert(line.assignment_number);
+    clients.insert(line.client_bsn);
+  }
+  absl::Status s = QueryInChunks(
+      c,
+      "SELECT reference, assignment_number, start_date, end_date, volume,"
+      " amount_cents, digital_volume, credit, approved, credited"
+      " FROM declaration_lines WHERE provider_agb = ? AND reference",
+      {header.provider_agb}, references, [&](const ResultSet& rows) {
+        for (const auto& row : rows) {
+          auto period = rules::ParsePeriod(ResultSet::Text(row, 2),
+                                           ResultSet::Text(row, 3), "period");
+          rules::StoredLine& line = ledger.lines[ResultSet::Text(row, 0)];
+          line.assignment_number = ResultSet::Text(row, 1);
+          // Lines refused for malformed dates keep them as given.
+          if (period.ok()) line.period = *period;
+          line.volume = ResultSet::Int(row, 4);
+          line.amount_cents = ResultSet::Int(row, 5);
+          line.digital_volume = ResultSet::Int(row, 6);
+          line.credit = ResultSet::Int(row, 7) != 0;
+          line.approved = ResultSet::Int(row, 8) != 0;
+          line.credited = ResultSet::Int(row, 9) != 0;
+        }
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  s = QueryInChunks(
+      c,
+      "SELECT assignment_number, start_date FROM declaration_lines"
+      " WHERE municipality = ? AND period = ? AND credit = 0 AND approved = 1"
+      " AND credited = 0 AND assignment_number",
+      {header.municipality, Month(header.month)}, assignments,
+      [&](const ResultSet& rows) -> absl::Status {
+        for (const auto& row : rows) {
+          auto from = DateColumn(row, 1);
+          if (!from.ok()) return from.status();
+          ledger.open_debits.insert({ResultSet::Text(row, 0), *from});
+        }
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  s = QueryInChunks(
+      c,
+      "SELECT assignment_number, volume, amount_cents, digital_volume, lines"
+      " FROM assignment_totals WHERE municipality = ? AND assignment_number",
+      {header.municipality}, assignments, [&](const ResultSet& rows) {
+        for (const auto& row : rows) {
+          ledger.assignment_totals[ResultSet::Text(row, 0)] = {
+              ResultSet::Int(row, 1), ResultSet::Int(row, 2),
+              ResultSet::Int(row, 3), ResultSet::Int(row, 4)};
+        }
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  s = QueryInChunks(c,
+                    "SELECT client_bsn, catalog, product, year, quantity"
+                    " FROM client_year_totals WHERE year = ? AND client_bsn",
+                    {int64_t{header.month.from.year()}}, clients,
+                    [&](const ResultSet& rows) {
+                      for (const auto& row : rows) {
+                        ledger.client_year_quantity[{
+                            ResultSet::Text(row, 0), ResultSet::Text(row, 1),
+                            ResultSet::Text(row, 2),
+                            static_cast<int>(ResultSet::Int(row, 3))}] =
+                            ResultSet::Int(row, 4);
+                      }
+                      return absl::OkStatus();
+                    });
+  if (!s.ok()) return s;
+  // Weekly caps and stays reach six weeks beyond the month either way.
+  const std::string from = rules::FormatDate(header.month.from - 42);
+  const std::string to = rules::FormatDate(header.month.to + 42);
+  return QueryInChunks(
+      c,
+      "SELECT client_bsn, catalog, product, provider_agb, reference, date,"
+      " start_minute, end_minute, quantity, digital, no_show FROM deliveries"
+      " WHERE date >= ? AND date <= ? AND client_bsn",
+      {from, to},
+      std::set<std::string>(clients_with_detail.begin(),
+                            clients_with_detail.end()),
+      [&](const ResultSet& rows) -> absl::Status {
+        for (const auto& row : rows) {
+          auto date = DateColumn(row, 5);
+          if (!date.ok()) return date.status();
+          rules::DeliveryRecord record;
+          record.client_bsn = ResultSet::Text(row, 0);
+          record.catalog = ResultSet::Text(row, 1);
+          record.product = ResultSet::Text(row, 2);
+          // Only this provider's lines can be credited here; another
+          // provider's reference must not match one of them.
+          if (ResultSet::Text(row, 3) == header.provider_agb) {
+            record.reference = ResultSet::Text(row, 4);
+          }
+          record.delivery.date = *date;
+          record.delivery.start_minute =
+              static_cast<int>(ResultSet::Int(row, 6));
+          record.delivery.end_minute = static_cast<int>(ResultSet::Int(row, 7));
+          record.delivery.quantity = ResultSet::Int(row, 8);
+          record.delivery.digital = ResultSet::Int(row, 9) != 0;
+          record.delivery.no_show = ResultSet::Int(row, 10) != 0;
+          ledger.deliveries.push_back(std::move(record));
+        }
+        return absl::OkStatus();
+      });
+}
+
+absl::Status DeclarationRepository::Save(store::Connection& c,
+                                         const v1::Declaration& declaration,
+                                         const std::string& content_sha256,
+                                         const rules::Ledger& before,
+                                         const rules::Ledger& after) {
+  const std::string& agb = declaration.provider_agb();
+  const std::string& m = declaration.municipality();
+  v1::Declaration summary = declaration;
+  summary.clear_lines();
+  auto inserted = c.Execute(
+      "INSERT INTO declarations (provider_agb, number, municipality, period,"
+      " content_sha256, summary, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {agb, declaration.number(), m, declaration.period(), content_sha256,
+       Blob{summary.SerializeAsString()},
+       Blob{declaration.SerializeAsString()}});
+  if (!inserted.ok()) return inserted.status();
+
+  std::set<std::string> approved_debits;
+  for (const v1::Line& line : declaration.lines()) {
+    if (line.reference().empty()) continue;
+    const bool credit = line.direction() == v1::Line::CREDIT;
+    // A reference stored before keeps its first line (TR314).
+    auto row = c.Execute(
+        "INSERT INTO declaration_lines (provider_agb, reference,"
+        " declaration_number, municipality, period, assignment_number,"
+        " product_category, product_code, start_date, end_date, volume,"
+        " amount_cents, digital_volume, credit, approved, credited)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+        " ON CONFLICT (provider_agb, reference) DO NOTHING",
+        {agb, line.reference(), declaration.number(), m, declaration.period(),
+         line.assignment_number(), line.product_category(), line.product_code(),
+         line.start_date(), line.end_date(), line.volume(), line.amount_cents(),
+         DigitalVolume(line), int64_t{credit}, int64_t{Approved(line)}});
+    if (!row.ok()) return row.status();
+    if (!Approved(line)) continue;
+    if (credit) {
+      auto credited = c.Execute(
+          "UPDATE declaration_lines SET credited = 1"
+          " WHERE provider_agb = ? AND reference = ?",
+          {agb, line.credited_reference()});
+      if (!credited.ok()) return credited.status();
+    } else {
+      approved_debits.insert(line.reference());
+    }
+  }
+
+  for (const auto& [number, total] : after.assignment_totals) {
+    auto it = before.assignment_totals.find(number);
+    if (it != before.assignment_totals.end() && it->second == total) continue;
+    auto row = c.Execute(
+        "INSERT INTO assignment_totals (municipality, assignment_number,"
+        " volume, amount_cents, digital_volume, lines)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (municipality, assignment_number) DO UPDATE SET"
+        " volume = excluded.volume, amount_cents = excluded.amount_cents,"
+        " digital_volume = excluded.digital_volume, lines = excluded.lines",
+        {m, number, total.volume, total.amount_cents, total.digital_volume,
+         total.lines});
+    if (!row.ok()) return row.status();
+  }
+  for (const auto& [key, quantity] : after.client_year_quantity) {
+    auto it = before.client_year_quantity.find(key);
+    if (it != before.client_year_quantity.end() && it->second == quantity) {
+      continue;
+    }
+    const auto& [bsn, catalog, product, year] = key;
+    auto row = c.Execute(
+        "INSERT INTO client_year_totals (client_bsn, catalog, product, year,"
+        " quantity) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (client_bsn, catalog, product, year) DO UPDATE SET"
+        " quantity = excluded.quantity",
+        {bsn, catalog, product, int64_t{year}, quantity});
+    if (!row.ok()) return row.status();
+  }
+  for (const std::string& reference : after.removed_delivery_references) {
+    if (before.removed_delivery_references.count(reference)) continue;
+    auto row = c.Execute(
+        "DELETE FROM deliveries WHERE provider_agb = ? AND reference = ?",
+        {agb, reference});
+    if (!row.ok()) return row.status();
+  }
+  for (const rules::DeliveryRecord& r : after.deliveries) {
+    if (!approved_debits.count(r.reference)) continue;
+    const rules::DayDelivery& d = r.delivery;
+    auto row = c.Execute(
+        "INSERT INTO deliveries (client_bsn, catalog, product, provider_agb,"
+        " reference, date, start_minute, end_minute, quantity, digital,"
+        " no_show) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {r.client_bsn, r.catalog, r.product, agb, r.reference,
+         rules::FormatDate(d.date), int64_t{d.start_minute},
+         int64_t{d.end_minute}, d.quantity, int64_t{d.digital},
+         int64_t{d.no_show}});
+    if (!row.ok()) return row.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Declaration>> DeclarationRepository::List(
+    store::Connection& c, const std::string& provider_agb,
+    const std::string& municipality, const std::string& period, size_t offset,
+    size_t limit) {
+  auto rows = c.Execute(
+      "SELECT summary FROM declarations WHERE provider_agb = ?"
+      " AND (? = '' OR municipality = ?) AND (? = '' OR period = ?)"
+      " ORDER BY period DESC, number LIMIT ? OFFSET ?",
+      {provider_agb, municipality, municipality, period, period,
+       static_cast<int64_t>(limit), static_cast<int64_t>(offset)});
+  if (!rows.ok()) return rows.status();
+  std::vector<v1::Declaration> out;
+  out.reserve(rows->size());
+  for (const auto& row : *rows) {
+    auto summary = ParseBody<v1::Declaration>(row, 0);
+    if (!summary.ok()) return summary.status();
+    out.push_back(*std::move(summary));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Settlement> DeclarationRepository::Settle(
+    store::Connection& c, const std::string& provider_agb,
+    const std::string& period) {
+  auto rows = c.Execute(
+      "SELECT municipality, product_category, product_code, credit,"
+      " COUNT(*), CAST(SUM(amount_cents) AS BIGINT) FROM declaration_lines"
+      " WHERE provider_agb = ? AND period = ? AND approved = 1"
+      " GROUP BY municipality, product_category, product_code, credit"
+      " ORDER BY municipality, product_category, product_code, credit",
+      {provider_agb, period});
+  if (!rows.ok()) return rows.status();
+  v1::Settlement settlement;
+  settlement.set_name(
+      absl::StrCat("providers/", provider_agb, "/settlements/", period));
+  settlement.set_provider_agb(provider_agb);
+  settlement.set_period(period);
+  v1::SettlementRow* current = nullptr;
+  for (const auto& row : *rows) {
+    if (current == nullptr ||
+        current->municipality() != ResultSet::Text(row, 0) ||
+        current->product_category() != ResultSet::Text(row, 1) ||
+        current->product_code() != ResultSet::Text(row, 2)) {
+      current = settlement.add_rows();
+      current->set_municipality(ResultSet::Text(row, 0));
+      current->set_product_category(ResultSet::Text(row, 1));
+      current->set_product_code(ResultSet::Text(row, 2));
+    }
+    const auto lines = static_cast<int32_t>(ResultSet::Int(row, 4));
+    const int64_t cents = ResultSet::Int(row, 5);
+    if (ResultSet::Int(row, 3) != 0) {
+      current->set_credit_lines(lines);
+      current->set_credit_cents(cents);
+    } else {
+      current->set_debit_lines(lines);
+      current->set_debit_cents(cents);
+    }
+    current->set_net_cents(current->debit_cents() - current->credit_cents());
+  }
+  for (const auto& r : settlement.rows()) {
+    settlement.set_net_cents(settlement.net_cents() + r.net_cents());
+  }
+  return settlement;
+}
+
+absl::StatusOr<v1::AssignmentUsage> DeclarationRepository::Usage(
+    store::Connection& c, const std::string& municipality,
+    const std::string& number) {
+  auto rows = c.Execute(
+      "SELECT COUNT(*), CAST(COALESCE(SUM(volume), 0) AS BIGINT),"
+      " CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM declaration_lines"
+      " WHERE municipality = ? AND assignment_number = ? AND credit = 0"
+      " AND approved = 1 AND credited = 0",
+      {municipality, number});
+  if (!rows.ok()) return rows.status();
+  v1::AssignmentUsage usage;
+  usage.set_assignment(
+      absl::StrCat("municipalities/", municipality, "/assignments/", number));
+  usage.set_approved_lines(static_cast<int32_t>(ResultSet::Int((*rows)[0], 0)));
+  usage.set_approved_volume(ResultSet::Int((*rows)[0], 1));
+  usage.set_approved_cents(ResultSet::Int((*rows)[0], 2));
+  return usage;
+}
+
+}  // namespace wmo::declaration

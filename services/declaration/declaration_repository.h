@@ -1,0 +1,75 @@
+#ifndef WMO_SERVICES_DECLARATION_DECLARATION_REPOSITORY_H_
+#define WMO_SERVICES_DECLARATION_DECLARATION_REPOSITORY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "libs/rules/declaration.h"
+#include "libs/store/store.h"
+#include "wmo/declaration/v1/declaration.pb.h"
+#include "wmo/declaration/v1/declaration_service.pb.h"
+
+namespace wmo::declaration {
+
+// The declaration service's tables: each declaration whole (with its
+// verdicts) as protobuf bytes; every line as a row, for references (TR314),
+// credits, settlements and the usage of an assignment; and the running
+// totals the checks need (per assignment, per client and year, deliveries
+// per day). Functions run on a connection so that a declaration's checks
+// and writes share one transaction.
+class DeclarationRepository {
+ public:
+  static absl::Span<const store::Migration> Migrations();
+
+  struct Stored {
+    std::string content_sha256;
+    v1::Declaration declaration;
+  };
+  // The declaration with its lines; nothing when absent.
+  static absl::StatusOr<std::optional<Stored>> Find(
+      store::Connection& c, const std::string& provider_agb,
+      const std::string& number);
+
+  // Loads into `ledger` what the checks of `lines` need, all in batches:
+  // the provider's earlier lines by reference, open debits and totals of
+  // the assignments, the clients' yearly quantities of the declared year,
+  // and the deliveries around the month of the clients in
+  // `clients_with_detail`.
+  static absl::Status LoadLedger(
+      store::Connection& c, const rules::DeclarationHeader& header,
+      const std::vector<rules::DeclaredLine>& lines,
+      const std::vector<std::string>& clients_with_detail,
+      rules::Ledger& ledger);
+
+  // Stores the checked declaration: the declaration, its lines (a reference
+  // already stored is not stored again), the credited debits, and the
+  // ledger entries that differ from `before`.
+  static absl::Status Save(store::Connection& c,
+                           const v1::Declaration& declaration,
+                           const std::string& content_sha256,
+                           const rules::Ledger& before,
+                           const rules::Ledger& after);
+
+  // Declarations without lines, newest period first.
+  static absl::StatusOr<std::vector<v1::Declaration>> List(
+      store::Connection& c, const std::string& provider_agb,
+      const std::string& municipality, const std::string& period, size_t offset,
+      size_t limit);
+
+  // Approved amounts per municipality and product of one month.
+  static absl::StatusOr<v1::Settlement> Settle(store::Connection& c,
+                                               const std::string& provider_agb,
+                                               const std::string& period);
+
+  // Approved, uncredited debit lines of one assignment.
+  static absl::StatusOr<v1::AssignmentUsage> Usage(
+      store::Connection& c, const std::string& municipality,
+      const std::string& number);
+};
+
+}  // namespace wmo::declaration
+
+#endif  // WMO_SERVICES_DECLARATION_DECLARATION_REPOSITORY_H_

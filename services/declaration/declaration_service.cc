@@ -1,0 +1,172 @@
+#include "services/declaration/declaration_service.h"
+
+#include <algorithm>
+
+#include "libs/server/status.h"
+
+namespace wmo::declaration {
+namespace {
+
+using StreamRequest = v1::SubmitDeclarationStreamRequest;
+using StreamResponse = v1::SubmitDeclarationStreamResponse;
+
+// A streamed declaration: collects the parts, submits the whole on the
+// executor once the client closes its side, and streams the verdicts back
+// in parts.
+class SubmitStream
+    : public grpc::ServerBidiReactor<StreamRequest, StreamResponse> {
+ public:
+  SubmitStream(DeclarationApi& api, server::Executor& executor)
+      : api_(api), executor_(executor) {
+    StartRead(&part_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client has sent everything
+      if (!started_) {
+        Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "send the parent and the declaration header in "
+                            "the first message"));
+        return;
+      }
+      executor_.Submit([this] { Submit(); });
+      return;
+    }
+    if (!started_) {
+      started_ = true;
+      parent_ = part_.parent();
+      declaration_ = std::move(*part_.mutable_declaration());
+    } else {
+      auto* lines = part_.mutable_declaration()->mutable_lines();
+      if (declaration_.lines_size() + lines->size() >
+          DeclarationApi::kMaxLines) {
+        Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "declaration.lines: too many lines; split the "
+                            "declaration by period or client"));
+        return;
+      }
+      for (auto& line : *lines) declaration_.add_lines()->Swap(&line);
+    }
+    part_.Clear();
+    StartRead(&part_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+      return;
+    }
+    if (next_ == result_.lines_size() && wrote_last_) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    WriteNext();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  static constexpr int kVerdictsPerPart = 1000;
+
+  void Submit() {
+    absl::Status status =
+        api_.SubmitDeclaration(parent_, declaration_, &result_);
+    declaration_.Clear();
+    if (!status.ok()) {
+      Finish(server::ToGrpcStatus(status));
+      return;
+    }
+    WriteNext();
+  }
+
+  void WriteNext() {
+    out_.Clear();
+    if (next_ == 0) out_.set_name(result_.name());
+    const int end = std::min(result_.lines_size(), next_ + kVerdictsPerPart);
+    for (; next_ < end; ++next_) {
+      v1::Line& line = *result_.mutable_lines(next_);
+      v1::LineVerdict& verdict = *out_.add_verdicts();
+      verdict.set_reference(line.reference());
+      verdict.mutable_verdict()->Swap(line.mutable_verdict());
+    }
+    if (next_ == result_.lines_size()) {
+      *out_.mutable_totals() = result_.totals();
+      wrote_last_ = true;
+      StartWriteLast(&out_, grpc::WriteOptions());
+    } else {
+      StartWrite(&out_);
+    }
+  }
+
+  DeclarationApi& api_;
+  server::Executor& executor_;
+  StreamRequest part_;
+  bool started_ = false;
+  std::string parent_;
+  v1::Declaration declaration_;
+  v1::Declaration result_;
+  StreamResponse out_;
+  int next_ = 0;
+  bool wrote_last_ = false;
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
+    grpc::CallbackServerContext* context,
+    const v1::SubmitDeclarationRequest* request, v1::Declaration* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.SubmitDeclaration(request->parent(), request->declaration(),
+                                  response);
+  });
+}
+
+grpc::ServerBidiReactor<StreamRequest, StreamResponse>*
+DeclarationService::SubmitDeclarationStream(grpc::CallbackServerContext*) {
+  return new SubmitStream(api_, executor_);
+}
+
+grpc::ServerUnaryReactor* DeclarationService::ValidateDeclaration(
+    grpc::CallbackServerContext* context,
+    const v1::ValidateDeclarationRequest* request, v1::Declaration* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.ValidateDeclaration(request->parent(), request->declaration(),
+                                    response);
+  });
+}
+
+grpc::ServerUnaryReactor* DeclarationService::GetDeclaration(
+    grpc::CallbackServerContext* context,
+    const v1::GetDeclarationRequest* request, v1::Declaration* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.GetDeclaration(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* DeclarationService::ListDeclarations(
+    grpc::CallbackServerContext* context,
+    const v1::ListDeclarationsRequest* request,
+    v1::ListDeclarationsResponse* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.ListDeclarations(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* DeclarationService::GetSettlement(
+    grpc::CallbackServerContext* context,
+    const v1::GetSettlementRequest* request, v1::Settlement* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.GetSettlement(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* DeclarationService::GetAssignmentUsage(
+    grpc::CallbackServerContext* context,
+    const v1::GetAssignmentUsageRequest* request,
+    v1::AssignmentUsage* response) {
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.GetAssignmentUsage(*request, response);
+  });
+}
+
+}  // namespace wmo::declaration

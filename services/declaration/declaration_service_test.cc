@@ -1,0 +1,394 @@
+// The declaration service over gRPC against the whole app in-process (real
+// catalog and assignment services, real stores), on SQLite and PostgreSQL:
+// submission and verdicts, idempotent resubmission, credits, settlement,
+// streaming, dry runs, TR385 on delete, and the race of declarations
+// competing for the same remaining volume.
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_format.h"
+#include "cmd/wmo-server/app.h"
+#include "gmock/gmock.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "libs/rules/dates.h"
+#include "libs/testing/databases.h"
+#include "libs/testing/temp_dir.h"
+#include "wmo/assignment/v1/assignment_service.grpc.pb.h"
+#include "wmo/declaration/v1/declaration_service.grpc.pb.h"
+
+namespace wmo::declaration {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using wmo::assignment::v1::Assignment;
+using wmo::assignment::v1::AssignmentService;
+
+constexpr char kMunicipality[] = "0988";  // Weert, midden-limburg-2024
+constexpr char kProvider[] = "99990303";  // contracted for lot 5 (KDV)
+constexpr int64_t kKdvTariff = 16400;     // cents per etmaal
+constexpr char kBsn[] = "111222333";
+
+std::vector<std::string> RuleIds(const v1::Line& line) {
+  std::vector<std::string> ids;
+  for (const auto& v : line.verdict().violations()) ids.push_back(v.rule_id());
+  return ids;
+}
+
+std::vector<std::string> RuleIds(const grpc::Status& status) {
+  google::rpc::Status rich;
+  wmo::type::v1::RuleViolations violations;
+  std::vector<std::string> ids;
+  if (rich.ParseFromString(status.error_details())) {
+    for (const auto& d : rich.details()) {
+      if (d.UnpackTo(&violations)) {
+        for (const auto& v : violations.violations()) {
+          ids.push_back(v.rule_id());
+        }
+      }
+    }
+  }
+  return ids;
+}
+
+class DeclarationServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    server::ServerOptions options;
+    options.grpc_port = options.http_port = options.metrics_port = 0;
+    options.data_dir = dir_.File("var");
+    options.catalog_dir = testing::SourceDir() + "/catalogs";
+    if (GetParam() == "postgres") {
+      auto url = testing::CreateTestPostgresDatabase();
+      if (url.status().code() == absl::StatusCode::kFailedPrecondition) {
+        GTEST_SKIP() << url.status().message();
+      }
+      ASSERT_TRUE(url.ok()) << url.status();
+      options.database_url = *url;
+    }
+    app_ = std::make_unique<App>(options);
+    absl::Status s = app_->Start();
+    ASSERT_TRUE(s.ok()) << s;
+    auto channel =
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(app_->grpc_port()),
+                            grpc::InsecureChannelCredentials());
+    assignments_ = AssignmentService::NewStub(channel);
+    declarations_ = v1::DeclarationService::NewStub(channel);
+  }
+
+  // A KDV assignment of `volume` etmalen in total over [start, end].
+  Assignment CreateKdv(const std::string& start, const std::string& end,
+                       int volume) {
+    Assignment a;
+    a.mutable_client()->set_bsn(kBsn);
+    a.mutable_client()->set_birth_date("1950-03-01");
+    a.set_provider_agb(kProvider);
+    a.set_catalog("midden-limburg-2024");
+    a.set_product("kdv");
+    a.set_basis("1");
+    a.mutable_extent()->set_volume(volume);
+    a.mutable_extent()->set_unit(wmo::type::v1::UNIT_DAY_NIGHT);
+    a.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_TOTAL);
+    a.set_start_date(start);
+    a.set_end_date(end);
+    auto* result = a.add_results();
+    result->set_life_domain("Wonen");
+    result->set_activity_type(wmo::assignment::v1::ACTIVITY_TYPE_HELP);
+    grpc::ClientContext context;
+    wmo::assignment::v1::CreateAssignmentRequest request;
+    request.set_parent(std::string("municipalities/") + kMunicipality);
+    *request.mutable_assignment() = a;
+    Assignment created;
+    grpc::Status s =
+        assignments_->CreateAssignment(&context, request, &created);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return created;
+  }
+
+  // A debit line of `volume` etmalen on `a` over [start, end].
+  static v1::Line KdvLine(const std::string& reference, const Assignment& a,
+                          const std::string& start, const std::string& end,
+                          int64_t volume) {
+    v1::Line line;
+    line.set_reference(reference);
+    line.set_assignment_number(a.number());
+    line.set_client_bsn(kBsn);
+    line.set_product_category(a.product_category());
+    line.set_product_code(a.product_code());
+    line.set_start_date(start);
+    line.set_end_date(end);
+    line.set_volume(volume);
+    line.set_unit(wmo::type::v1::UNIT_DAY_NIGHT);
+    line.set_tariff_cents(kKdvTariff);
+    line.set_amount_cents(volume * kKdvTariff);
+    line.set_direction(v1::Line::DEBIT);
+    return line;
+  }
+
+  // The credit of `debit`.
+  static v1::Line Credit(const std::string& reference, const v1::Line& debit) {
+    v1::Line line = debit;
+    line.set_reference(reference);
+    line.set_direction(v1::Line::CREDIT);
+    line.set_credited_reference(debit.reference());
+    return line;
+  }
+
+  static v1::Declaration Declaration(const std::string& number,
+                                     const std::string& period,
+                                     std::vector<v1::Line> lines) {
+    v1::Declaration d;
+    d.set_number(number);
+    d.set_municipality(kMunicipality);
+    d.set_period(period);
+    for (auto& line : lines) *d.add_lines() = std::move(line);
+    return d;
+  }
+
+  grpc::Status Submit(const v1::Declaration& d, v1::Declaration* out) {
+    grpc::ClientContext context;
+    v1::SubmitDeclarationRequest request;
+    request.set_parent(std::string("providers/") + kProvider);
+    *request.mutable_declaration() = d;
+    return declarations_->SubmitDeclaration(&context, request, out);
+  }
+
+  v1::Declaration MustSubmit(const v1::Declaration& d) {
+    v1::Declaration out;
+    grpc::Status s = Submit(d, &out);
+    EXPECT_TRUE(s.ok()) << s.error_code() << ": " << s.error_message();
+    return out;
+  }
+
+  v1::Settlement Settle(const std::string& period) {
+    grpc::ClientContext context;
+    v1::GetSettlementRequest request;
+    request.set_parent(std::string("providers/") + kProvider);
+    request.set_period(period);
+    v1::Settlement settlement;
+    grpc::Status s =
+        declarations_->GetSettlement(&context, request, &settlement);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return settlement;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<App> app_;
+  std::unique_ptr<AssignmentService::Stub> assignments_;
+  std::unique_ptr<v1::DeclarationService::Stub> declarations_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, DeclarationServiceTest,
+                         ::testing::ValuesIn(testing::Backends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(DeclarationServiceTest, ApprovedLineIsStoredAndSettled) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  v1::Declaration out = MustSubmit(Declaration(
+      "D1", "2024-03", {KdvLine("R1", a, "2024-03-01", "2024-03-31", 5)}));
+  EXPECT_EQ(out.name(), "providers/99990303/declarations/D1");
+  ASSERT_EQ(out.lines_size(), 1);
+  EXPECT_EQ(out.lines(0).verdict().outcome(), v1::Verdict::APPROVED)
+      << out.lines(0).verdict().DebugString();
+  EXPECT_EQ(out.totals().approved_cents(), 5 * kKdvTariff);
+  EXPECT_EQ(out.totals().rejected_lines(), 0);
+
+  grpc::ClientContext context;
+  v1::GetDeclarationRequest get;
+  get.set_name(out.name());
+  v1::Declaration read;
+  ASSERT_TRUE(declarations_->GetDeclaration(&context, get, &read).ok());
+  EXPECT_EQ(read.SerializeAsString(), out.SerializeAsString());
+
+  v1::Settlement settlement = Settle("2024-03");
+  ASSERT_EQ(settlement.rows_size(), 1);
+  EXPECT_EQ(settlement.rows(0).product_code(), "04KDV");
+  EXPECT_EQ(settlement.rows(0).debit_lines(), 1);
+  EXPECT_EQ(settlement.net_cents(), 5 * kKdvTariff);
+  EXPECT_EQ(Settle("2024-04").rows_size(), 0);
+}
+
+TEST_P(DeclarationServiceTest, ResubmissionReturnsTheStoredVerdicts) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  v1::Declaration d = Declaration(
+      "D1", "2024-03", {KdvLine("R1", a, "2024-03-01", "2024-03-31", 5)});
+  v1::Declaration first = MustSubmit(d);
+  v1::Declaration again = MustSubmit(d);
+  EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());
+  // Approved once: the settlement counts it once.
+  EXPECT_EQ(Settle("2024-03").net_cents(), 5 * kKdvTariff);
+}
+
+TEST_P(DeclarationServiceTest, SameNumberWithOtherContentIsTr333) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  MustSubmit(Declaration("D1", "2024-03",
+                         {KdvLine("R1", a, "2024-03-01", "2024-03-31", 5)}));
+  v1::Declaration out;
+  grpc::Status s =
+      Submit(Declaration("D1", "2024-03",
+                         {KdvLine("R2", a, "2024-03-01", "2024-03-31", 4)}),
+             &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(RuleIds(s), ElementsAre("TR333"));
+}
+
+TEST_P(DeclarationServiceTest, MalformedHeaderIsInvalidArgumentNamingFields) {
+  v1::Declaration d = Declaration("D 1", "2024-3", {});
+  d.set_municipality("98");
+  v1::Declaration out;
+  grpc::Status s = Submit(d, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("header"));
+  EXPECT_EQ(RuleIds(s).size(), 3u);
+}
+
+TEST_P(DeclarationServiceTest, CreditAndNewDebitCorrectAnApprovedLine) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  v1::Line debit = KdvLine("R1", a, "2024-03-01", "2024-03-31", 5);
+  MustSubmit(Declaration("D1", "2024-03", {debit}));
+  // A second debit for the same period is refused while the first stands.
+  v1::Declaration twice = MustSubmit(Declaration(
+      "D2", "2024-03", {KdvLine("R2", a, "2024-03-01", "2024-03-31", 4)}));
+  EXPECT_THAT(RuleIds(twice.lines(0)), ElementsAre("TR389"));
+  // Credit and corrected debit together: the credit goes first.
+  v1::Declaration fix = MustSubmit(Declaration(
+      "D3", "2024-03",
+      {KdvLine("R3", a, "2024-03-01", "2024-03-31", 4), Credit("C1", debit)}));
+  EXPECT_EQ(fix.lines(0).verdict().outcome(), v1::Verdict::APPROVED)
+      << fix.lines(0).verdict().DebugString();
+  EXPECT_EQ(fix.lines(1).verdict().outcome(), v1::Verdict::APPROVED)
+      << fix.lines(1).verdict().DebugString();
+  EXPECT_EQ(fix.totals().approved_cents(), -kKdvTariff);
+  // Crediting the same debit again is TR390.
+  v1::Declaration again =
+      MustSubmit(Declaration("D4", "2024-03", {Credit("C2", debit)}));
+  EXPECT_THAT(RuleIds(again.lines(0)), ElementsAre("TR390"));
+
+  v1::Settlement settlement = Settle("2024-03");
+  ASSERT_EQ(settlement.rows_size(), 1);
+  EXPECT_EQ(settlement.rows(0).debit_cents(), 9 * kKdvTariff);
+  EXPECT_EQ(settlement.rows(0).credit_cents(), 5 * kKdvTariff);
+  EXPECT_EQ(settlement.net_cents(), 4 * kKdvTariff);
+}
+
+TEST_P(DeclarationServiceTest, ValidateChecksButStoresNothing) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  v1::Declaration d = Declaration(
+      "D1", "2024-03", {KdvLine("R1", a, "2024-03-01", "2024-03-31", 5)});
+  grpc::ClientContext context;
+  v1::ValidateDeclarationRequest request;
+  request.set_parent(std::string("providers/") + kProvider);
+  *request.mutable_declaration() = d;
+  v1::Declaration checked;
+  ASSERT_TRUE(
+      declarations_->ValidateDeclaration(&context, request, &checked).ok());
+  EXPECT_EQ(checked.lines(0).verdict().outcome(), v1::Verdict::APPROVED);
+  EXPECT_EQ(Settle("2024-03").rows_size(), 0);
+  // The number is still free.
+  EXPECT_EQ(MustSubmit(d).lines(0).verdict().outcome(), v1::Verdict::APPROVED);
+}
+
+TEST_P(DeclarationServiceTest, DeleteIsRefusedWhileApprovedLinesExist) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  v1::Line debit = KdvLine("R1", a, "2024-03-01", "2024-03-31", 5);
+  MustSubmit(Declaration("D1", "2024-03", {debit}));
+  auto remove = [&] {
+    grpc::ClientContext context;
+    wmo::assignment::v1::DeleteAssignmentRequest request;
+    request.set_name(a.name());
+    Assignment out;
+    return assignments_->DeleteAssignment(&context, request, &out);
+  };
+  grpc::Status refused = remove();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(RuleIds(refused), ElementsAre("TR385"));
+  MustSubmit(Declaration("D2", "2024-03", {Credit("C1", debit)}));
+  EXPECT_TRUE(remove().ok());
+  // And nothing more may be declared on it (TR384).
+  v1::Declaration late = MustSubmit(Declaration(
+      "D3", "2024-03", {KdvLine("R2", a, "2024-03-01", "2024-03-31", 1)}));
+  EXPECT_THAT(RuleIds(late.lines(0)), ::testing::Contains("TR384"));
+}
+
+TEST_P(DeclarationServiceTest, StreamedDeclarationGetsEveryVerdictInOrder) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  grpc::ClientContext context;
+  auto stream = declarations_->SubmitDeclarationStream(&context);
+  v1::SubmitDeclarationStreamRequest part;
+  part.set_parent(std::string("providers/") + kProvider);
+  *part.mutable_declaration() = Declaration("D1", "2024-03", {});
+  ASSERT_TRUE(stream->Write(part));
+  // 2,500 lines in parts of 500: the first approved, the rest repeat its
+  // period (TR389).
+  constexpr int kLines = 2500;
+  for (int i = 0; i < kLines; i += 500) {
+    v1::SubmitDeclarationStreamRequest lines;
+    for (int k = i; k < i + 500; ++k) {
+      *lines.mutable_declaration()->add_lines() =
+          KdvLine("R" + std::to_string(k), a, "2024-03-01", "2024-03-31", 1);
+    }
+    ASSERT_TRUE(stream->Write(lines));
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  v1::SubmitDeclarationStreamResponse response;
+  std::vector<std::string> references;
+  std::string name;
+  v1::Totals totals;
+  while (stream->Read(&response)) {
+    if (!response.name().empty()) name = response.name();
+    for (const auto& v : response.verdicts())
+      references.push_back(v.reference());
+    if (response.has_totals()) totals = response.totals();
+  }
+  grpc::Status s = stream->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(name, "providers/99990303/declarations/D1");
+  ASSERT_EQ(references.size(), static_cast<size_t>(kLines));
+  EXPECT_EQ(references[0], "R0");
+  EXPECT_EQ(references[kLines - 1], "R" + std::to_string(kLines - 1));
+  EXPECT_EQ(totals.approved_lines(), 1);
+  EXPECT_EQ(totals.rejected_lines(), kLines - 1);
+}
+
+TEST_P(DeclarationServiceTest, CompetingDeclarationsNeverExceedTheTotal) {
+  // 10 etmalen for the year; eight declarations of 3 each, for different
+  // months, race: exactly three fit (TR322 refuses the rest).
+  Assignment a = CreateKdv("2024-01-01", "2024-12-31", 10);
+  constexpr int kRacers = 8;
+  std::atomic<int> approved{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRacers; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string month = absl::StrFormat("2024-%02d", i + 1);
+      const std::string last =
+          rules::FormatDate(rules::ParseMonth(month, "period")->to);
+      v1::Declaration out;
+      grpc::Status s = Submit(Declaration("D" + std::to_string(i), month,
+                                          {KdvLine("R" + std::to_string(i), a,
+                                                   month + "-01", last, 3)}),
+                              &out);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      if (out.lines(0).verdict().outcome() == v1::Verdict::APPROVED) {
+        ++approved;
+      } else {
+        EXPECT_THAT(RuleIds(out.lines(0)), ElementsAre("TR322"));
+        ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(approved.load(), 3);
+  EXPECT_EQ(refused.load(), kRacers - 3);
+  grpc::ClientContext context;
+  v1::GetAssignmentUsageRequest request;
+  request.set_assignment(a.name());
+  v1::AssignmentUsage usage;
+  ASSERT_TRUE(
+      declarations_->GetAssignmentUsage(&context, request, &usage).ok());
+  EXPECT_EQ(usage.approved_volume(), 9);
+}
+
+}  // namespace
+}  // namespace wmo::declaration
