@@ -22,6 +22,9 @@
 #include "services/assignment/assignment_api.h"
 #include "services/assignment/assignment_repository.h"
 #include "services/assignment/assignment_service.h"
+#include "services/capacity/capacity_api.h"
+#include "services/capacity/capacity_repository.h"
+#include "services/capacity/capacity_service.h"
 #include "services/catalog/catalog_api.h"
 #include "services/catalog/catalog_registry.h"
 #include "services/catalog/catalog_repository.h"
@@ -57,6 +60,13 @@ struct App::State {
   std::unique_ptr<declaration::DeclarationApi> declaration_api;
   std::unique_ptr<server::Executor> declaration_executor;
   std::unique_ptr<declaration::DeclarationService> declaration_service;
+
+  // Capacity service.
+  std::unique_ptr<assignment::AssignmentClient> capacity_assignments;
+  std::unique_ptr<catalog::CatalogClient> capacity_catalogs;
+  std::unique_ptr<capacity::CapacityApi> capacity_api;
+  std::unique_ptr<server::Executor> capacity_executor;
+  std::unique_ptr<capacity::CapacityService> capacity_service;
 
   std::unique_ptr<grpc::Server> grpc_server;
   int grpc_port = 0;
@@ -169,7 +179,8 @@ absl::Status App::Start() {
       {"declaration", options_.declaration_address}};
   const std::map<std::string, std::vector<std::string>> kCalls = {
       {"assignment", {"catalog", "declaration"}},
-      {"declaration", {"assignment", "catalog"}}};
+      {"declaration", {"assignment", "catalog"}},
+      {"capacity", {"assignment", "catalog"}}};
   for (const auto& [service, callees] : kCalls) {
     if (!options_.services.count(service)) continue;
     for (const std::string& callee : callees) {
@@ -219,6 +230,23 @@ absl::Status App::Start() {
     gateway_services.push_back("wmo.declaration.v1.DeclarationService");
   }
 
+  if (options_.services.count("capacity")) {
+    auto db = OpenServiceStore(options_, "capacity",
+                               capacity::CapacityRepository::Migrations(),
+                               *s.registry);
+    if (!db.ok()) return db.status();
+    s.capacity_assignments = std::make_unique<assignment::AssignmentClient>();
+    s.capacity_catalogs = std::make_unique<catalog::CatalogClient>();
+    s.capacity_api = std::make_unique<capacity::CapacityApi>(
+        **db, *s.capacity_assignments, *s.capacity_catalogs, s.registry.get());
+    s.databases.push_back(*std::move(db));
+    s.capacity_executor = std::make_unique<server::Executor>(16);
+    s.capacity_service = std::make_unique<capacity::CapacityService>(
+        *s.capacity_api, *s.capacity_executor);
+    builder.RegisterService(s.capacity_service.get());
+    gateway_services.push_back("wmo.capacity.v1.CapacityService");
+  }
+
   s.grpc_server = builder.BuildAndStart();
   if (s.grpc_server == nullptr || s.grpc_port == 0) {
     s.grpc_server.reset();
@@ -242,6 +270,10 @@ absl::Status App::Start() {
   if (s.declaration_api) {
     s.declaration_assignments->SetChannel(channel_to("assignment"));
     s.declaration_catalogs->SetChannel(channel_to("catalog"));
+  }
+  if (s.capacity_api) {
+    s.capacity_assignments->SetChannel(channel_to("assignment"));
+    s.capacity_catalogs->SetChannel(channel_to("catalog"));
   }
 
   // The gateway calls the services through the same server, so every

@@ -28,7 +28,7 @@ struct CacheOptions {
   // Entries of the in-process level; 0 turns that level off.
   size_t max_entries = 10000;
   // Redis as the second level shared by replicas; nullopt for none.
-  std::optional<RedisOptions> redis;
+  std::optional<RedisOptions> redis = std::nullopt;
   // How long an entry read from Redis stays in-process: bounds how stale a
   // replica can be when it misses an invalidation.
   std::chrono::milliseconds remote_fill_ttl{5000};

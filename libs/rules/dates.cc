@@ -85,4 +85,17 @@ absl::StatusOr<Period> ParseMonth(absl::string_view text,
   return Period{*first, Date(month + 1) - 1};
 }
 
+int ParseClock(absl::string_view text) {
+  int hours = 0, minutes = 0;
+  if (text.size() != 5 || text[2] != ':' || !absl::ascii_isdigit(text[0]) ||
+      !absl::ascii_isdigit(text[1]) || !absl::ascii_isdigit(text[3]) ||
+      !absl::ascii_isdigit(text[4]) ||
+      !absl::SimpleAtoi(text.substr(0, 2), &hours) ||
+      !absl::SimpleAtoi(text.substr(3, 2), &minutes) || minutes > 59 ||
+      hours > 24 || (hours == 24 && minutes != 0)) {
+    return -1;
+  }
+  return hours * 60 + minutes;
+}
+
 }  // namespace wmo::rules

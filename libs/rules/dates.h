@@ -42,6 +42,10 @@ struct Period {
 absl::StatusOr<Period> ParsePeriod(absl::string_view from, absl::string_view to,
                                    absl::string_view field);
 
+// "HH:MM" as minutes since midnight, "24:00" (the end of the day) as 1440;
+// -1 when malformed.
+int ParseClock(absl::string_view text);
+
 // Parses a calendar month "YYYY-MM" into its first to last day.
 absl::StatusOr<Period> ParseMonth(absl::string_view text,
                                   absl::string_view field);

@@ -55,6 +55,15 @@ TEST(DatesTest, PeriodsOverlapInclusive) {
   EXPECT_TRUE(b.Overlaps(c));
 }
 
+TEST(DatesTest, ClockReadsMinutesSinceMidnight) {
+  EXPECT_EQ(ParseClock("00:00"), 0);
+  EXPECT_EQ(ParseClock("07:30"), 450);
+  EXPECT_EQ(ParseClock("24:00"), 1440);
+  for (const char* bad : {"24:01", "7:30", "07:60", "07-30", "ab:cd", ""}) {
+    EXPECT_EQ(ParseClock(bad), -1) << bad;
+  }
+}
+
 }  // namespace
 TEST(DatesTest, MonthRunsFromFirstToLastDay) {
   auto m = ParseMonth("2024-02", "period");

@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "libs/rules/stays.h"
 
 namespace wmo::rules {
 namespace {
@@ -186,10 +187,13 @@ class ClientDays {
   // The run of consecutive days with a delivery that holds `day`, which must
   // have one. Walks at most `limit` days each way beyond `day`.
   Period RunAround(Date day, int64_t limit) const {
-    Period run{day, day};
-    for (int64_t n = 0; n < limit && Attended(run.from - 1); ++n) --run.from;
-    for (int64_t n = 0; n < limit && Attended(run.to + 1); ++n) ++run.to;
-    return run;
+    return rules::RunAround([this](Date d) { return Attended(d); }, day, limit);
+  }
+
+  // The week's days with a delivery are one stay of at most `max_days`.
+  bool WithinOneStay(const Period& week, int max_days) const {
+    return rules::WithinOneStay([this](Date d) { return Attended(d); }, week,
+                                max_days);
   }
 
  private:
@@ -311,8 +315,6 @@ class DeclarationChecker {
                 const ProductBilling& billing, const QuantityCap& cap,
                 const ClientDays& days, const DayMap& line_days,
                 LineOutcome& out) const;
-  bool WithinShortStay(const ClientDays& days, const Period& week,
-                       int max_days) const;
   const DayMap* FindDays(const std::string& bsn, const std::string& catalog,
                          const std::string& product) const;
   void Approve(const DeclaredLine& line, const AssignmentFacts* a,
@@ -623,25 +625,6 @@ void DeclarationChecker::CheckDetail(const DeclaredLine& line,
   }
 }
 
-bool DeclarationChecker::WithinShortStay(const ClientDays& days,
-                                         const Period& week,
-                                         int max_days) const {
-  if (max_days <= 0) return false;
-  std::optional<Date> first;
-  Date last = week.from;
-  for (Date day = week.from; day <= week.to; ++day) {
-    if (!days.Attended(day)) continue;
-    if (!first) first = day;
-    last = day;
-  }
-  if (!first) return true;
-  for (Date day = *first; day <= last; ++day) {
-    if (!days.Attended(day)) return false;  // two stays in one week
-  }
-  const Period run = days.RunAround(*first, max_days);
-  return run.to >= last && DaysIn(run) <= max_days;
-}
-
 void DeclarationChecker::CheckCap(
     const DeclaredLine& line, const AssignmentFacts& a,
     const ProductBilling& billing, const QuantityCap& cap,
@@ -757,7 +740,7 @@ void DeclarationChecker::CheckCap(
                                                : days.QuantityIn(week);
         if (amount <= max) continue;
         if (cap.waived_for_contiguous_stay &&
-            WithinShortStay(days, week, billing.contiguous_max_days)) {
+            days.WithinOneStay(week, billing.contiguous_max_days)) {
           continue;
         }
         std::optional<absl::int128> before;

@@ -85,4 +85,83 @@ ContractCheck CheckContract(const Catalog& catalog, const Contract* contract,
   return {true, ""};
 }
 
+rules::ProductBilling BillingOf(const std::string& catalog_id,
+                                const v1::Product& product) {
+  rules::ProductBilling b;
+  b.catalog = catalog_id;
+  b.product = product.id();
+  for (const auto& limit : product.limits()) {
+    if (limit.max_quantity() <= 0) continue;  // lower bounds: not billing
+    rules::QuantityCap cap;
+    switch (limit.window()) {
+      case v1::LIMIT_WINDOW_DAY:
+        cap.window = rules::CapWindow::kDay;
+        break;
+      case v1::LIMIT_WINDOW_WEEK:
+        cap.window = rules::CapWindow::kWeek;
+        break;
+      case v1::LIMIT_WINDOW_MONTH:
+        cap.window = rules::CapWindow::kMonth;
+        break;
+      case v1::LIMIT_WINDOW_CALENDAR_YEAR:
+        cap.window = rules::CapWindow::kCalendarYear;
+        break;
+      case v1::LIMIT_WINDOW_ASSIGNMENT:
+        cap.window = rules::CapWindow::kAssignment;
+        break;
+      default:
+        continue;
+    }
+    cap.max_quantity = limit.max_quantity();
+    cap.counts_days = limit.unit() == wmo::type::v1::UNIT_UNSPECIFIED;
+    cap.advisory = limit.advisory();
+    cap.waived_for_contiguous_stay = limit.waived_for_contiguous_stay();
+    cap.rule_id = limit.source().rule();
+    b.caps.push_back(std::move(cap));
+  }
+  if (product.has_contiguous_stay()) {
+    b.contiguous_max_days = product.contiguous_stay().max_days();
+    b.contiguous_rule_id = product.contiguous_stay().source().rule();
+  }
+  const auto& billing = product.billing();
+  if (billing.has_no_show_not_billable()) {
+    b.no_show_rule_id = billing.no_show_not_billable().source().rule();
+  }
+  if (billing.has_once_per_day()) {
+    b.once_per_day_rule_id = billing.once_per_day().source().rule();
+  }
+  if (billing.has_not_concurrent_with()) {
+    b.not_concurrent_with.assign(
+        billing.not_concurrent_with().product_ids().begin(),
+        billing.not_concurrent_with().product_ids().end());
+    b.not_concurrent_rule_id = billing.not_concurrent_with().source().rule();
+  }
+  if (billing.has_only_on_attendance_of()) {
+    b.only_on_attendance_of.assign(
+        billing.only_on_attendance_of().product_ids().begin(),
+        billing.only_on_attendance_of().product_ids().end());
+    b.attendance_rule_id = billing.only_on_attendance_of().source().rule();
+  }
+  if (product.has_digital_contact()) {
+    b.max_digital_percent = product.digital_contact().max_share_percent();
+    b.digital_rule_id = product.digital_contact().source().rule();
+  }
+  if (product.has_delivery_windows()) {
+    for (const auto& w : product.delivery_windows().windows()) {
+      rules::DeliveryWindow window;
+      for (int day : w.weekdays()) window.weekdays.push_back(day);
+      // The catalog import checked the clock formats.
+      window.start_minute = std::max(0, rules::ParseClock(w.start()));
+      window.end_minute = std::max(0, rules::ParseClock(w.end()));
+      b.windows.push_back(std::move(window));
+    }
+    b.windows_rule_id = product.delivery_windows().source().rule();
+  }
+  if (product.group().session_minutes() > 0) {
+    b.session_minutes = product.group().session_minutes();
+    b.session_rule_id = product.group().source().rule();
+  }
+  return b;
+}
+
 }  // namespace wmo::catalog

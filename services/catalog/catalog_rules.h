@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "libs/rules/dates.h"
+#include "libs/rules/declaration.h"
 #include "wmo/catalog/v1/catalog.pb.h"
 
 namespace wmo::catalog {
@@ -29,6 +30,11 @@ struct ContractCheck {
 ContractCheck CheckContract(const wmo::catalog::v1::Catalog& catalog,
                             const wmo::catalog::v1::Contract* contract,
                             const std::string& product_id, rules::Date date);
+
+// The billing rules of a product as the declaration and capacity checks
+// take them (libs/rules), each with the rule id of its source.
+rules::ProductBilling BillingOf(const std::string& catalog_id,
+                                const wmo::catalog::v1::Product& product);
 
 }  // namespace wmo::catalog
 

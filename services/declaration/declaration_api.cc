@@ -217,7 +217,8 @@ absl::Status DeclarationApi::Check(const std::string& parent,
           std::make_tuple(catalog.id(), catalog.version(), p.id());
       auto b = look.billings.find(billing_key);
       if (b == look.billings.end()) {
-        b = look.billings.emplace(billing_key, BillingOf(catalog.id(), p))
+        b = look.billings
+                .emplace(billing_key, catalog::BillingOf(catalog.id(), p))
                 .first;
       }
       facts.billing = &b->second;

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -13,21 +12,7 @@
 namespace wmo::declaration {
 namespace {
 
-using wmo::catalog::v1::LimitWindow;
 using wmo::type::v1::RuleViolation;
-
-// "HH:MM" as minutes since midnight, "24:00" as 1440; -1 when malformed.
-int ParseClock(const std::string& text) {
-  int hours = 0, minutes = 0;
-  if (text.size() != 5 || text[2] != ':' ||
-      !absl::SimpleAtoi(text.substr(0, 2), &hours) ||
-      !absl::SimpleAtoi(text.substr(3, 2), &minutes) || minutes > 59 ||
-      hours > 24 || (hours == 24 && minutes != 0) ||
-      !absl::ascii_isdigit(text[0]) || !absl::ascii_isdigit(text[3])) {
-    return -1;
-  }
-  return hours * 60 + minutes;
-}
 
 rules::LineViolation Format(std::string field, std::string message) {
   return {"DC-FORMAT", "", std::move(field), std::move(message)};
@@ -39,85 +24,6 @@ bool IsKnownUnit(int unit) {
 }
 
 }  // namespace
-
-rules::ProductBilling BillingOf(const std::string& catalog_id,
-                                const wmo::catalog::v1::Product& product) {
-  rules::ProductBilling b;
-  b.catalog = catalog_id;
-  b.product = product.id();
-  for (const auto& limit : product.limits()) {
-    if (limit.max_quantity() <= 0) continue;  // lower bounds: not billing
-    rules::QuantityCap cap;
-    switch (limit.window()) {
-      case LimitWindow::LIMIT_WINDOW_DAY:
-        cap.window = rules::CapWindow::kDay;
-        break;
-      case LimitWindow::LIMIT_WINDOW_WEEK:
-        cap.window = rules::CapWindow::kWeek;
-        break;
-      case LimitWindow::LIMIT_WINDOW_MONTH:
-        cap.window = rules::CapWindow::kMonth;
-        break;
-      case LimitWindow::LIMIT_WINDOW_CALENDAR_YEAR:
-        cap.window = rules::CapWindow::kCalendarYear;
-        break;
-      case LimitWindow::LIMIT_WINDOW_ASSIGNMENT:
-        cap.window = rules::CapWindow::kAssignment;
-        break;
-      default:
-        continue;
-    }
-    cap.max_quantity = limit.max_quantity();
-    cap.counts_days = limit.unit() == wmo::type::v1::UNIT_UNSPECIFIED;
-    cap.advisory = limit.advisory();
-    cap.waived_for_contiguous_stay = limit.waived_for_contiguous_stay();
-    cap.rule_id = limit.source().rule();
-    b.caps.push_back(std::move(cap));
-  }
-  if (product.has_contiguous_stay()) {
-    b.contiguous_max_days = product.contiguous_stay().max_days();
-    b.contiguous_rule_id = product.contiguous_stay().source().rule();
-  }
-  const auto& billing = product.billing();
-  if (billing.has_no_show_not_billable()) {
-    b.no_show_rule_id = billing.no_show_not_billable().source().rule();
-  }
-  if (billing.has_once_per_day()) {
-    b.once_per_day_rule_id = billing.once_per_day().source().rule();
-  }
-  if (billing.has_not_concurrent_with()) {
-    b.not_concurrent_with.assign(
-        billing.not_concurrent_with().product_ids().begin(),
-        billing.not_concurrent_with().product_ids().end());
-    b.not_concurrent_rule_id = billing.not_concurrent_with().source().rule();
-  }
-  if (billing.has_only_on_attendance_of()) {
-    b.only_on_attendance_of.assign(
-        billing.only_on_attendance_of().product_ids().begin(),
-        billing.only_on_attendance_of().product_ids().end());
-    b.attendance_rule_id = billing.only_on_attendance_of().source().rule();
-  }
-  if (product.has_digital_contact()) {
-    b.max_digital_percent = product.digital_contact().max_share_percent();
-    b.digital_rule_id = product.digital_contact().source().rule();
-  }
-  if (product.has_delivery_windows()) {
-    for (const auto& w : product.delivery_windows().windows()) {
-      rules::DeliveryWindow window;
-      for (int day : w.weekdays()) window.weekdays.push_back(day);
-      // The catalog import checked the clock formats.
-      window.start_minute = std::max(0, ParseClock(w.start()));
-      window.end_minute = std::max(0, ParseClock(w.end()));
-      b.windows.push_back(std::move(window));
-    }
-    b.windows_rule_id = product.delivery_windows().source().rule();
-  }
-  if (product.group().session_minutes() > 0) {
-    b.session_minutes = product.group().session_minutes();
-    b.session_rule_id = product.group().source().rule();
-  }
-  return b;
-}
 
 rules::AssignmentFacts FactsOf(const wmo::assignment::v1::Assignment& a) {
   rules::AssignmentFacts f;
@@ -251,8 +157,8 @@ ParsedLine ParseLine(const v1::Line& line) {
       violations.push_back(Format(field + ".end_time",
                                   "give both start and end time, or neither"));
     } else if (!d.start_time().empty()) {
-      day.start_minute = ParseClock(d.start_time());
-      day.end_minute = ParseClock(d.end_time());
+      day.start_minute = rules::ParseClock(d.start_time());
+      day.end_minute = rules::ParseClock(d.end_time());
       if (day.start_minute < 0 || day.end_minute < 0 ||
           day.start_minute == 1440) {
         violations.push_back(

@@ -17,11 +17,6 @@ namespace wmo::declaration {
 // libs/rules/declaration.h, and the format checks that come before the
 // rules. Pure: no store, no RPC.
 
-// The billing rules of a catalog product, with the rule ids of their
-// sources.
-rules::ProductBilling BillingOf(const std::string& catalog_id,
-                                const wmo::catalog::v1::Product& product);
-
 // The assignment as the checks see it; `billing` is left empty.
 rules::AssignmentFacts FactsOf(const wmo::assignment::v1::Assignment& a);
 

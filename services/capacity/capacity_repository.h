@@ -1,0 +1,170 @@
+#ifndef WMO_SERVICES_CAPACITY_CAPACITY_REPOSITORY_H_
+#define WMO_SERVICES_CAPACITY_CAPACITY_REPOSITORY_H_
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "libs/rules/dates.h"
+#include "libs/store/store.h"
+#include "wmo/capacity/v1/capacity.pb.h"
+
+namespace wmo::capacity {
+
+// Where a resource sits: provider and location, and for groups, pools and
+// what hangs under them, their own id.
+struct SiteKey {
+  std::string provider;
+  std::string location;
+  // Group or pool id; "" for the location itself.
+  std::string id;
+};
+
+// The capacity service's tables. Resources are stored whole as protobuf
+// bytes beside the columns they are looked up by. Bookings hold one row per
+// bed and night and one per client and night under unique keys, so a
+// bed-night or a client-night is never booked twice, whatever the checks
+// before the insert saw. Functions run on a connection so that a check and
+// its write share one transaction.
+class CapacityRepository {
+ public:
+  static absl::Span<const store::Migration> Migrations();
+
+  // Kinds of sites, by their collection in resource names.
+  enum class Kind { kLocation, kGroup, kPool };
+
+  // Locations, groups and pools. Insert: ALREADY_EXISTS for an id in use.
+  // Get: NOT_FOUND when absent.
+  static absl::Status InsertLocation(store::Connection& c, const SiteKey& key,
+                                     const v1::Location& location);
+  static absl::Status UpdateLocation(store::Connection& c, const SiteKey& key,
+                                     const v1::Location& location);
+  static absl::StatusOr<v1::Location> GetLocation(store::Connection& c,
+                                                  const SiteKey& key);
+  // A provider's locations by id; or, with an empty provider, every
+  // location of `municipality` ("" for all).
+  static absl::StatusOr<std::vector<v1::Location>> ListLocations(
+      store::Connection& c, const std::string& provider,
+      const std::string& municipality, size_t offset, size_t limit);
+
+  static absl::Status InsertGroup(store::Connection& c, const SiteKey& key,
+                                  const v1::Group& group);
+  static absl::Status UpdateGroup(store::Connection& c, const SiteKey& key,
+                                  const v1::Group& group);
+  static absl::StatusOr<v1::Group> GetGroup(store::Connection& c,
+                                            const SiteKey& key);
+  static absl::StatusOr<std::vector<v1::Group>> ListGroups(
+      store::Connection& c, const SiteKey& location, size_t offset,
+      size_t limit);
+
+  static absl::Status InsertPool(store::Connection& c, const SiteKey& key,
+                                 const v1::BedPool& pool);
+  static absl::Status UpdatePool(store::Connection& c, const SiteKey& key,
+                                 const v1::BedPool& pool);
+  static absl::StatusOr<v1::BedPool> GetPool(store::Connection& c,
+                                             const SiteKey& key);
+  static absl::StatusOr<std::vector<v1::BedPool>> ListPools(
+      store::Connection& c, const SiteKey& location, size_t offset,
+      size_t limit);
+
+  // Deletes a location, group or pool row.
+  static absl::Status DeleteSite(store::Connection& c, Kind kind,
+                                 const SiteKey& key);
+  // How many groups and pools a location has.
+  static absl::StatusOr<int64_t> CountChildren(store::Connection& c,
+                                               const SiteKey& location);
+
+  // Bookings.
+  static absl::Status InsertBooking(store::Connection& c, const SiteKey& pool,
+                                    const std::string& id,
+                                    const std::string& request_id,
+                                    const std::string& assignment,
+                                    const std::string& catalog,
+                                    const std::string& product,
+                                    const v1::Booking& booking);
+  static absl::Status UpdateBooking(store::Connection& c, const SiteKey& pool,
+                                    const std::string& id,
+                                    const v1::Booking& booking);
+  static absl::StatusOr<v1::Booking> GetBooking(store::Connection& c,
+                                                const SiteKey& pool,
+                                                const std::string& id);
+  // The booking an earlier CreateBooking with this request id made.
+  static absl::StatusOr<std::optional<v1::Booking>> FindBookingRequest(
+      store::Connection& c, const SiteKey& pool, const std::string& request_id);
+  static absl::StatusOr<std::vector<v1::Booking>> ListBookings(
+      store::Connection& c, const SiteKey& pool, const std::string& from,
+      const std::string& to, bool show_cancelled, size_t offset, size_t limit);
+  // Bed-nights taken in the pool within `nights`, by bed.
+  static absl::StatusOr<std::map<int, std::set<rules::Date>>> TakenBeds(
+      store::Connection& c, const SiteKey& pool, const rules::Period& nights);
+  // Booked beds per night of the pool within `nights`.
+  static absl::StatusOr<std::map<rules::Date, int>> BookedPerNight(
+      store::Connection& c, const SiteKey& pool, const rules::Period& nights);
+  // The client's booked nights of a catalog product within `window`.
+  static absl::StatusOr<std::set<rules::Date>> ClientNights(
+      store::Connection& c, const std::string& bsn, const std::string& catalog,
+      const std::string& product, const rules::Period& window);
+  // Whether the client has any booking on a night of `nights`.
+  static absl::StatusOr<bool> ClientBusy(store::Connection& c,
+                                         const std::string& bsn,
+                                         const rules::Period& nights);
+  // Nights booked on an assignment ("municipalities/{m}/assignments/{n}").
+  static absl::StatusOr<std::set<rules::Date>> AssignmentNights(
+      store::Connection& c, const std::string& assignment);
+  // Claims the bed-nights and client-nights of a booking; ALREADY_EXISTS
+  // when one is taken.
+  static absl::Status ClaimNights(store::Connection& c, const SiteKey& pool,
+                                  const std::string& id, int bed,
+                                  const std::string& bsn,
+                                  const std::string& assignment,
+                                  const std::string& catalog,
+                                  const std::string& product,
+                                  const rules::Period& nights);
+  static absl::Status ReleaseNights(store::Connection& c, const SiteKey& pool,
+                                    const std::string& id);
+
+  // Enrolments.
+  static absl::Status InsertEnrolment(store::Connection& c,
+                                      const SiteKey& group,
+                                      const std::string& id,
+                                      const v1::Enrolment& enrolment);
+  static absl::Status UpdateEnrolment(store::Connection& c,
+                                      const SiteKey& group,
+                                      const std::string& id,
+                                      const v1::Enrolment& enrolment);
+  static absl::StatusOr<v1::Enrolment> GetEnrolment(store::Connection& c,
+                                                    const SiteKey& group,
+                                                    const std::string& id);
+  // The group's enrolments; with `active_on` only those running that day.
+  static absl::StatusOr<std::vector<v1::Enrolment>> ListEnrolments(
+      store::Connection& c, const SiteKey& group, const std::string& active_on,
+      size_t offset, size_t limit);
+
+  // Waitlists of pools (Kind::kPool) and groups (Kind::kGroup), in the
+  // order entries joined.
+  static absl::Status InsertWaitlistEntry(store::Connection& c, Kind kind,
+                                          const SiteKey& parent,
+                                          const std::string& id,
+                                          const v1::WaitlistEntry& entry);
+  static absl::Status UpdateWaitlistEntry(store::Connection& c, Kind kind,
+                                          const SiteKey& parent,
+                                          const std::string& id,
+                                          const v1::WaitlistEntry& entry);
+  static absl::StatusOr<v1::WaitlistEntry> GetWaitlistEntry(
+      store::Connection& c, Kind kind, const SiteKey& parent,
+      const std::string& id);
+  // Waiting entries first (in order), then the others.
+  static absl::StatusOr<std::vector<v1::WaitlistEntry>> ListWaitlist(
+      store::Connection& c, Kind kind, const SiteKey& parent, size_t offset,
+      size_t limit);
+  // Waiting entries of every pool and group, for the metric.
+  static absl::StatusOr<int64_t> CountWaiting(store::Connection& c);
+};
+
+}  // namespace wmo::capacity
+
+#endif  // WMO_SERVICES_CAPACITY_CAPACITY_REPOSITORY_H_

@@ -1,0 +1,307 @@
+#include "services/capacity/capacity_rules.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "libs/rules/capacity.h"
+#include "libs/rules/declaration.h"
+#include "libs/rules/identifiers.h"
+#include "libs/rules/volume.h"
+#include "libs/server/status.h"
+
+namespace wmo::capacity {
+namespace {
+
+using server::Violation;
+using wmo::catalog::v1::Product;
+using wmo::catalog::v1::ProductKind;
+
+const Product* FindProduct(const wmo::catalog::v1::Catalog& catalog,
+                           const std::string& id) {
+  for (const Product& p : catalog.products()) {
+    if (p.id() == id) return &p;
+  }
+  return nullptr;
+}
+
+// Products of `catalog` named by `ids`, each of one of `kinds`.
+void CheckProducts(const wmo::catalog::v1::Catalog& catalog,
+                   const google::protobuf::RepeatedPtrField<std::string>& ids,
+                   const std::set<int>& kinds, absl::string_view kind_names,
+                   Violations& v) {
+  if (ids.empty()) {
+    v.push_back(
+        Violation("CP-PRODUCT", "", "products",
+                  absl::StrCat("name the ", kind_names, " products of catalog ",
+                               catalog.id(), " served")));
+  }
+  for (int i = 0; i < ids.size(); ++i) {
+    const Product* p = FindProduct(catalog, ids[i]);
+    const std::string field = absl::StrCat("products[", i, "]");
+    if (p == nullptr) {
+      v.push_back(Violation(
+          "CP-PRODUCT", "", field,
+          absl::StrCat("catalog ", catalog.id(), " has no product ", ids[i])));
+    } else if (!kinds.count(p->kind())) {
+      v.push_back(Violation("CP-PRODUCT", "", field,
+                            absl::StrCat("product ", ids[i], " is not a ",
+                                         kind_names, " product")));
+    }
+  }
+}
+
+}  // namespace
+
+Violations CheckLocation(const v1::Location& l) {
+  Violations v;
+  if (l.display_name().empty()) {
+    v.push_back(
+        Violation("CP-FORMAT", "", "display_name", "give the location a name"));
+  }
+  if (!rules::IsValidMunicipalityCode(l.municipality())) {
+    v.push_back(Violation("CP-FORMAT", "", "municipality",
+                          "give the 4-digit CBS code of the municipality"));
+  }
+  if (!rules::Pc4(l.postcode())) {
+    v.push_back(Violation("CP-FORMAT", "", "postcode",
+                          "give a Dutch postcode such as 6001 AB"));
+  }
+  return v;
+}
+
+GroupBounds CatalogBounds(const wmo::catalog::v1::Catalog& catalog,
+                          const v1::Group& group) {
+  GroupBounds b;
+  auto tighten_max = [](int& bound, int value) {
+    if (value > 0 && (bound == 0 || value < bound)) bound = value;
+  };
+  for (const std::string& id : group.products()) {
+    const Product* p = FindProduct(catalog, id);
+    if (p == nullptr || !p->has_group()) continue;
+    const auto& spec = p->group();
+    b.min_size = std::max(b.min_size, spec.min_size());
+    tighten_max(b.max_size, spec.max_size());
+    tighten_max(b.max_clients_per_staff, spec.max_clients_per_staff());
+    if (!spec.source().rule().empty()) b.rule_id = spec.source().rule();
+  }
+  return b;
+}
+
+Violations CheckGroup(const v1::Group& g,
+                      const wmo::catalog::v1::Catalog& catalog) {
+  Violations v;
+  if (g.display_name().empty()) {
+    v.push_back(
+        Violation("CP-FORMAT", "", "display_name", "give the group a name"));
+  }
+  CheckProducts(catalog, g.products(),
+                {wmo::catalog::v1::PRODUCT_KIND_GROUP_SUPPORT,
+                 wmo::catalog::v1::PRODUCT_KIND_DAY_ACTIVITY},
+                "group support or day activity", v);
+  const GroupBounds bounds = CatalogBounds(catalog, g);
+  if (g.min_size() < 0 || g.max_size() < 0 || g.max_clients_per_staff() < 0) {
+    v.push_back(Violation("CP-FORMAT", "", "max_size",
+                          "sizes and ratios are not negative"));
+  }
+  if (bounds.max_size > 0 && g.max_size() > bounds.max_size) {
+    v.push_back(Violation(
+        bounds.rule_id, "", "max_size",
+        absl::StrCat("the catalog allows groups of at most ", bounds.max_size,
+                     "; lower max_size or leave it 0")));
+  }
+  if (bounds.min_size > 0 && g.min_size() > 0 &&
+      g.min_size() < bounds.min_size) {
+    v.push_back(Violation(
+        bounds.rule_id, "", "min_size",
+        absl::StrCat("the catalog wants groups of at least ", bounds.min_size,
+                     "; raise min_size or leave it 0")));
+  }
+  if (bounds.max_clients_per_staff > 0 &&
+      g.max_clients_per_staff() > bounds.max_clients_per_staff) {
+    v.push_back(Violation(
+        bounds.rule_id, "", "max_clients_per_staff",
+        absl::StrCat("the catalog allows at most ",
+                     bounds.max_clients_per_staff,
+                     " clients per staff member; lower it or leave it 0")));
+  }
+  if (g.max_size() > 0 && g.min_size() > g.max_size()) {
+    v.push_back(Violation("CP-FORMAT", "", "min_size",
+                          "min_size must not exceed max_size"));
+  }
+  if (g.sessions().empty()) {
+    v.push_back(Violation("CP-FORMAT", "", "sessions",
+                          "give the weekly sessions of the group"));
+  }
+  std::set<std::pair<int, int>> seen;
+  for (int i = 0; i < g.sessions_size(); ++i) {
+    const v1::Session& s = g.sessions(i);
+    const std::string field = absl::StrCat("sessions[", i, "]");
+    if (s.weekday() < wmo::catalog::v1::WEEKDAY_MONDAY ||
+        s.weekday() > wmo::catalog::v1::WEEKDAY_SUNDAY ||
+        s.day_part() == v1::DAY_PART_UNSPECIFIED) {
+      v.push_back(Violation("CP-FORMAT", "", field,
+                            "give the weekday and the day part"));
+    }
+    if (s.staff() <= 0) {
+      v.push_back(Violation("CP-FORMAT", "", field + ".staff",
+                            "plan at least one staff member"));
+    }
+    if (!seen.insert({s.weekday(), s.day_part()}).second) {
+      v.push_back(
+          Violation("CP-FORMAT", "", field, "each weekday and day part once"));
+    }
+  }
+  return v;
+}
+
+v1::Group WithCatalogBounds(v1::Group g, const GroupBounds& bounds) {
+  if (g.min_size() == 0) g.set_min_size(bounds.min_size);
+  if (g.max_size() == 0) g.set_max_size(bounds.max_size);
+  if (g.max_clients_per_staff() == 0) {
+    g.set_max_clients_per_staff(bounds.max_clients_per_staff);
+  }
+  return g;
+}
+
+int SessionCapacity(const v1::Group& g, const v1::Session& s) {
+  int capacity = -1;
+  if (g.max_size() > 0) capacity = g.max_size();
+  if (g.max_clients_per_staff() > 0) {
+    const int staffed = s.staff() * g.max_clients_per_staff();
+    capacity = capacity < 0 ? staffed : std::min(capacity, staffed);
+  }
+  return capacity;
+}
+
+Violations CheckPool(const v1::BedPool& pool,
+                     const wmo::catalog::v1::Catalog& catalog) {
+  Violations v;
+  if (pool.display_name().empty()) {
+    v.push_back(
+        Violation("CP-FORMAT", "", "display_name", "give the pool a name"));
+  }
+  CheckProducts(catalog, pool.products(),
+                {wmo::catalog::v1::PRODUCT_KIND_SHORT_STAY}, "short-stay", v);
+  if (pool.beds() <= 0 || pool.beds() > 1000) {
+    v.push_back(
+        Violation("CP-FORMAT", "", "beds", "a pool has 1 to 1000 beds"));
+  }
+  return v;
+}
+
+Violations CheckEntitlement(
+    const wmo::assignment::v1::Assignment* a, const std::string& client_bsn,
+    const std::string& provider, const std::string& catalog,
+    const google::protobuf::RepeatedPtrField<std::string>& products,
+    const rules::Period& needed) {
+  auto refuse = [](std::string message) {
+    return Violations{
+        Violation("CP-ASSIGNMENT", "", "assignment", std::move(message))};
+  };
+  if (a == nullptr) {
+    return refuse(
+        "the assignment does not exist; name the client's "
+        "assignment as municipalities/{code}/assignments/{number}");
+  }
+  if (a->state() == wmo::assignment::v1::Assignment::DELETED) {
+    return refuse("the assignment was deleted");
+  }
+  Violations v;
+  if (a->client().bsn() != client_bsn) {
+    v.push_back(Violation("CP-ASSIGNMENT", "", "client_bsn",
+                          "the assignment belongs to another client"));
+  }
+  if (a->provider_agb() != provider) {
+    v.push_back(Violation(
+        "CP-ASSIGNMENT", "", "assignment",
+        absl::StrCat("the assignment is for provider ", a->provider_agb(),
+                     ", not for ", provider, " who runs this location")));
+  }
+  if (a->catalog() != catalog || std::find(products.begin(), products.end(),
+                                           a->product()) == products.end()) {
+    v.push_back(Violation(
+        "CP-ASSIGNMENT", "", "assignment",
+        absl::StrCat("the assignment is for product ", a->product(), " of ",
+                     a->catalog(), ", which this place does not serve")));
+  }
+  auto period = rules::ParsePeriod(a->start_date(), a->end_date(), "");
+  if (!period.ok() || !period->Contains(needed.from) ||
+      !period->Contains(needed.to)) {
+    v.push_back(Violation(
+        "CP-ASSIGNMENT", "", "assignment",
+        absl::StrCat("the assignment runs from ", a->start_date(), " to ",
+                     a->end_date().empty() ? "open end" : a->end_date(),
+                     " and does not cover ", rules::FormatDate(needed.from),
+                     " to ", rules::FormatDate(needed.to),
+                     "; stay within it")));
+  }
+  return v;
+}
+
+std::vector<int> SessionIndices(const v1::Group& group,
+                                const v1::Enrolment& enrolment, Violations& v) {
+  std::vector<int> indices;
+  for (int i = 0; i < enrolment.sessions_size(); ++i) {
+    const v1::SessionSlot& slot = enrolment.sessions(i);
+    int found = -1;
+    for (int k = 0; k < group.sessions_size(); ++k) {
+      if (group.sessions(k).weekday() == slot.weekday() &&
+          group.sessions(k).day_part() == slot.day_part()) {
+        found = k;
+      }
+    }
+    const std::string field = absl::StrCat("sessions[", i, "]");
+    if (found < 0) {
+      v.push_back(Violation("CP-SESSION", "", field,
+                            "the group has no session on this weekday and "
+                            "day part; choose one of its sessions"));
+    } else if (std::find(indices.begin(), indices.end(), found) !=
+               indices.end()) {
+      v.push_back(Violation("CP-SESSION", "", field, "named twice"));
+    } else {
+      indices.push_back(found);
+    }
+  }
+  if (enrolment.sessions().empty()) {
+    v.push_back(Violation("CP-SESSION", "", "sessions",
+                          "choose at least one session of the group"));
+  }
+  return indices;
+}
+
+Violations CheckWeeklyExtent(const wmo::assignment::v1::Assignment& a,
+                             const Product& product, int sessions_per_week) {
+  if (!a.has_extent()) return {};
+  const auto& e = a.extent();
+  int64_t needed = 0;
+  switch (e.unit()) {
+    case wmo::type::v1::UNIT_DAY_PART:
+    case wmo::type::v1::UNIT_PIECES_EFFORT:
+    case wmo::type::v1::UNIT_PIECES_OUTPUT:
+      needed = sessions_per_week;
+      break;
+    case wmo::type::v1::UNIT_HOUR: {
+      const int minutes = product.group().session_minutes() > 0
+                              ? product.group().session_minutes()
+                              : 180;
+      needed = (int64_t{sessions_per_week} * minutes + 59) / 60;
+      break;
+    }
+    default:
+      return {};
+  }
+  // The most one week can hold: a whole ISO week as if the assignment ran
+  // over it.
+  const rules::Period week = rules::IsoWeekOf(rules::Date(2024, 1, 3));
+  const int64_t allowed = rules::DeclarableVolume(
+      e.volume(), static_cast<rules::Frequency>(e.frequency()), e.unit(),
+      a.product_category(), week, week);
+  if (needed <= allowed) return {};
+  return {Violation("CP-EXTENT", "", "sessions",
+                    absl::StrCat(sessions_per_week, " sessions a week need ",
+                                 needed, " units, the assignment allows ",
+                                 allowed, " a week; choose fewer sessions"))};
+}
+
+}  // namespace wmo::capacity

@@ -1,0 +1,83 @@
+#ifndef WMO_SERVICES_CAPACITY_CAPACITY_RULES_H_
+#define WMO_SERVICES_CAPACITY_CAPACITY_RULES_H_
+
+#include <string>
+#include <vector>
+
+#include "libs/rules/dates.h"
+#include "wmo/assignment/v1/assignment.pb.h"
+#include "wmo/capacity/v1/capacity.pb.h"
+#include "wmo/catalog/v1/catalog.pb.h"
+#include "wmo/type/v1/types.pb.h"
+
+namespace wmo::capacity {
+
+// The capacity service's rules over its messages and the catalog, as pure
+// functions: no store, no RPC. Each returns every violation it finds with
+// its rule id (S… from the catalog, CP-… the service's own), the field and
+// what to change. The counting rules (free beds, stays, session peaks) are
+// in libs/rules/capacity.h.
+
+using Violations = std::vector<wmo::type::v1::RuleViolation>;
+
+// A location: display name, 4-digit municipality, a Dutch postcode.
+Violations CheckLocation(const v1::Location& location);
+
+// The size and staffing a group product allows, from its catalog entry:
+// the strictest over the group's products. 0 means no bound.
+struct GroupBounds {
+  int min_size = 0;
+  int max_size = 0;
+  int max_clients_per_staff = 0;
+  // The rule the bounds come from (S0-02, S1-02, …), "CP-SIZE" when the
+  // catalog sets none.
+  std::string rule_id = "CP-SIZE";
+};
+GroupBounds CatalogBounds(const wmo::catalog::v1::Catalog& catalog,
+                          const v1::Group& group);
+
+// A group: products of the catalog delivered in groups; bounds no looser
+// than the catalog's; sessions with a weekday, a day part and staff, each
+// once.
+Violations CheckGroup(const v1::Group& group,
+                      const wmo::catalog::v1::Catalog& catalog);
+
+// The group with the catalog's bounds filled in where it sets none.
+v1::Group WithCatalogBounds(v1::Group group, const GroupBounds& bounds);
+
+// How many clients one session may hold: the maximum size and staff x
+// clients per staff, whichever is smaller; -1 when unbounded.
+int SessionCapacity(const v1::Group& group, const v1::Session& session);
+
+// A bed pool: short-stay products of the catalog, at least one bed.
+Violations CheckPool(const v1::BedPool& pool,
+                     const wmo::catalog::v1::Catalog& catalog);
+
+// Whether the assignment entitles the client to `needed` days of one of
+// `products` of `catalog` at `provider` (CP-ASSIGNMENT): it exists, is not
+// deleted, is the client's, is the provider's, names one of the products
+// and covers every day. `assignment` is nullptr when it does not exist.
+Violations CheckEntitlement(
+    const wmo::assignment::v1::Assignment* assignment,
+    const std::string& client_bsn, const std::string& provider,
+    const std::string& catalog,
+    const google::protobuf::RepeatedPtrField<std::string>& products,
+    const rules::Period& needed);
+
+// The index of each slot among the group's sessions; a slot that is not
+// one of them, or named twice, is a violation (CP-SESSION).
+std::vector<int> SessionIndices(const v1::Group& group,
+                                const v1::Enrolment& enrolment,
+                                Violations& violations);
+
+// Whether the assignment's extent allows the enrolment's sessions per week
+// (CP-EXTENT): day parts or sessions count one each, hours count the
+// product's session length (3 hours when the catalog gives none). Other
+// units are not compared.
+Violations CheckWeeklyExtent(const wmo::assignment::v1::Assignment& assignment,
+                             const wmo::catalog::v1::Product& product,
+                             int sessions_per_week);
+
+}  // namespace wmo::capacity
+
+#endif  // WMO_SERVICES_CAPACITY_CAPACITY_RULES_H_

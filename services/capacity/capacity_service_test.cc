@@ -1,0 +1,377 @@
+// The capacity service over gRPC against the whole app in-process (real
+// catalog and assignment services, real stores), on SQLite and PostgreSQL:
+// locations, pools and groups; bookings that never overbook, also when
+// many race for the last bed-nights; the waitlist; enrolments within group
+// size and staff ratio; availability and occupancy.
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "cmd/wmo-server/app.h"
+#include "gmock/gmock.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "libs/rules/dates.h"
+#include "libs/testing/databases.h"
+#include "libs/testing/temp_dir.h"
+#include "wmo/assignment/v1/assignment_service.grpc.pb.h"
+#include "wmo/capacity/v1/capacity_service.grpc.pb.h"
+
+namespace wmo::capacity {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using wmo::assignment::v1::Assignment;
+using wmo::assignment::v1::AssignmentService;
+
+constexpr char kMunicipality[] = "0988";  // Weert, midden-limburg-2024
+constexpr char kKdvProvider[] = "99990303";
+
+// A BSN passing the 11-proef, distinct for each n.
+std::string Bsn(int n) {
+  for (int k = n * 10;; ++k) {
+    std::string digits = absl::StrFormat("%08d", 10000000 + k % 90000000);
+    int sum = 0;
+    for (int i = 0; i < 8; ++i) sum += (digits[i] - '0') * (9 - i);
+    const int last = sum % 11;
+    if (last < 10) return digits + static_cast<char>('0' + last);
+  }
+}
+
+std::vector<std::string> RuleIds(const grpc::Status& status) {
+  google::rpc::Status rich;
+  wmo::type::v1::RuleViolations violations;
+  std::vector<std::string> ids;
+  if (rich.ParseFromString(status.error_details())) {
+    for (const auto& d : rich.details()) {
+      if (d.UnpackTo(&violations)) {
+        for (const auto& v : violations.violations()) {
+          ids.push_back(v.rule_id());
+        }
+      }
+    }
+  }
+  return ids;
+}
+
+class CapacityServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    server::ServerOptions options;
+    options.grpc_port = options.http_port = options.metrics_port = 0;
+    options.data_dir = dir_.File("var");
+    options.catalog_dir = testing::SourceDir() + "/catalogs";
+    if (GetParam() == "postgres") {
+      auto url = testing::CreateTestPostgresDatabase();
+      if (url.status().code() == absl::StatusCode::kFailedPrecondition) {
+        GTEST_SKIP() << url.status().message();
+      }
+      ASSERT_TRUE(url.ok()) << url.status();
+      options.database_url = *url;
+    }
+    app_ = std::make_unique<App>(options);
+    absl::Status s = app_->Start();
+    ASSERT_TRUE(s.ok()) << s;
+    auto channel =
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(app_->grpc_port()),
+                            grpc::InsecureChannelCredentials());
+    assignments_ = AssignmentService::NewStub(channel);
+    capacity_ = v1::CapacityService::NewStub(channel);
+  }
+
+  // A KDV assignment of client `bsn` over [start, end], `volume` etmalen in
+  // total.
+  Assignment Kdv(const std::string& bsn, const std::string& start,
+                 const std::string& end, int volume) {
+    Assignment a;
+    a.mutable_client()->set_bsn(bsn);
+    a.mutable_client()->set_birth_date("1950-03-01");
+    a.set_provider_agb(kKdvProvider);
+    a.set_catalog("midden-limburg-2024");
+    a.set_product("kdv");
+    a.set_basis("1");
+    a.mutable_extent()->set_volume(volume);
+    a.mutable_extent()->set_unit(wmo::type::v1::UNIT_DAY_NIGHT);
+    a.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_TOTAL);
+    a.set_start_date(start);
+    a.set_end_date(end);
+    auto* result = a.add_results();
+    result->set_life_domain("Wonen");
+    result->set_activity_type(wmo::assignment::v1::ACTIVITY_TYPE_HELP);
+    grpc::ClientContext context;
+    wmo::assignment::v1::CreateAssignmentRequest request;
+    request.set_parent(std::string("municipalities/") + kMunicipality);
+    *request.mutable_assignment() = a;
+    Assignment created;
+    grpc::Status s =
+        assignments_->CreateAssignment(&context, request, &created);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return created;
+  }
+
+  // Location "weert" of the KDV provider with a pool "logeer" of `beds`.
+  std::string Pool(int beds) {
+    {
+      grpc::ClientContext context;
+      v1::CreateLocationRequest request;
+      request.set_parent(std::string("providers/") + kKdvProvider);
+      request.set_location_id("weert");
+      request.mutable_location()->set_display_name("Logeerhuis Weert");
+      request.mutable_location()->set_municipality(kMunicipality);
+      request.mutable_location()->set_postcode("6001 AB");
+      v1::Location location;
+      grpc::Status s = capacity_->CreateLocation(&context, request, &location);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+    }
+    grpc::ClientContext context;
+    v1::CreateBedPoolRequest request;
+    request.set_parent(std::string("providers/") + kKdvProvider +
+                       "/locations/weert");
+    request.set_bed_pool_id("logeer");
+    auto* pool = request.mutable_bed_pool();
+    pool->set_display_name("Logeerkamers");
+    pool->set_catalog("midden-limburg-2024");
+    pool->add_products("kdv");
+    pool->set_beds(beds);
+    pool->set_wheelchair_accessible(true);
+    v1::BedPool created;
+    grpc::Status s = capacity_->CreateBedPool(&context, request, &created);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return created.name();
+  }
+
+  grpc::Status Book(const std::string& pool, const Assignment& a,
+                    const std::string& arrival, const std::string& departure,
+                    v1::Booking* out, const std::string& request_id = "") {
+    grpc::ClientContext context;
+    v1::CreateBookingRequest request;
+    request.set_parent(pool);
+    request.set_request_id(request_id);
+    request.mutable_booking()->set_client_bsn(a.client().bsn());
+    request.mutable_booking()->set_assignment(a.name());
+    request.mutable_booking()->set_arrival_date(arrival);
+    request.mutable_booking()->set_departure_date(departure);
+    return capacity_->CreateBooking(&context, request, out);
+  }
+
+  std::vector<v1::Booking> Bookings(const std::string& pool) {
+    grpc::ClientContext context;
+    v1::ListBookingsRequest request;
+    request.set_parent(pool);
+    request.set_page_size(500);
+    v1::ListBookingsResponse response;
+    EXPECT_TRUE(capacity_->ListBookings(&context, request, &response).ok());
+    return {response.bookings().begin(), response.bookings().end()};
+  }
+
+  // No bed-night and no client-night of the booked bookings twice.
+  void ExpectNoNightTwice(const std::string& pool) {
+    std::set<std::pair<int, std::string>> beds;
+    std::set<std::pair<std::string, std::string>> clients;
+    for (const v1::Booking& b : Bookings(pool)) {
+      auto from = *rules::ParseDate(b.arrival_date(), "");
+      auto to = *rules::ParseDate(b.departure_date(), "");
+      for (auto night = from; night < to; ++night) {
+        const std::string date = rules::FormatDate(night);
+        EXPECT_TRUE(beds.insert({b.bed(), date}).second)
+            << "bed " << b.bed() << " twice on " << date;
+        EXPECT_TRUE(clients.insert({b.client_bsn(), date}).second)
+            << "a client twice on " << date;
+      }
+    }
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<App> app_;
+  std::unique_ptr<AssignmentService::Stub> assignments_;
+  std::unique_ptr<v1::CapacityService::Stub> capacity_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, CapacityServiceTest,
+                         ::testing::ValuesIn(testing::Backends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(CapacityServiceTest, BookingsTakeTheLowestFreeBedUntilThePoolIsFull) {
+  const std::string pool = Pool(2);
+  v1::Booking first, second, third;
+  ASSERT_TRUE(Book(pool, Kdv(Bsn(1), "2024-03-01", "2024-06-30", 20),
+                   "2024-03-04", "2024-03-06", &first)
+                  .ok());
+  EXPECT_EQ(first.bed(), 1);
+  EXPECT_EQ(first.state(), v1::Booking::BOOKED);
+  ASSERT_TRUE(Book(pool, Kdv(Bsn(2), "2024-03-01", "2024-06-30", 20),
+                   "2024-03-05", "2024-03-07", &second)
+                  .ok());
+  EXPECT_EQ(second.bed(), 2);
+  grpc::Status full = Book(pool, Kdv(Bsn(3), "2024-03-01", "2024-06-30", 20),
+                           "2024-03-05", "2024-03-06", &third);
+  EXPECT_EQ(full.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(RuleIds(full), ElementsAre("CP-FULL"));
+  ExpectNoNightTwice(pool);
+}
+
+TEST_P(CapacityServiceTest, RetryWithTheSameRequestIdBooksOnce) {
+  const std::string pool = Pool(2);
+  Assignment a = Kdv(Bsn(1), "2024-03-01", "2024-06-30", 20);
+  v1::Booking first, again;
+  ASSERT_TRUE(Book(pool, a, "2024-03-04", "2024-03-06", &first, "req-1").ok());
+  ASSERT_TRUE(Book(pool, a, "2024-03-04", "2024-03-06", &again, "req-1").ok());
+  EXPECT_EQ(again.name(), first.name());
+  EXPECT_EQ(Bookings(pool).size(), 1u);
+}
+
+TEST_P(CapacityServiceTest, BookingNeedsAnAssignmentCoveringEveryNight) {
+  const std::string pool = Pool(2);
+  Assignment a = Kdv(Bsn(1), "2024-03-01", "2024-03-31", 10);
+  v1::Booking out;
+  grpc::Status s = Book(pool, a, "2024-03-30", "2024-04-02", &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(RuleIds(s), ElementsAre("CP-ASSIGNMENT"));
+}
+
+TEST_P(CapacityServiceTest, WeeklyCapOfThreeIsWaivedForOneStayOnly) {
+  const std::string pool = Pool(2);
+  Assignment a = Kdv(Bsn(1), "2024-03-01", "2024-06-30", 42);
+  v1::Booking out;
+  // Monday to Wednesday, then Friday again in the same week: S3-09.
+  ASSERT_TRUE(Book(pool, a, "2024-03-04", "2024-03-07", &out).ok());
+  grpc::Status s = Book(pool, a, "2024-03-08", "2024-03-09", &out);
+  EXPECT_THAT(RuleIds(s), Contains("S3-09"));
+  // One stay of 14 nights is fine.
+  ASSERT_TRUE(Book(pool, a, "2024-04-01", "2024-04-15", &out).ok());
+}
+
+TEST_P(CapacityServiceTest, CancellationPromotesTheFirstWaitingRequest) {
+  const std::string pool = Pool(1);
+  Assignment a = Kdv(Bsn(1), "2024-03-01", "2024-06-30", 20);
+  Assignment b = Kdv(Bsn(2), "2024-03-01", "2024-06-30", 20);
+  Assignment c = Kdv(Bsn(3), "2024-03-01", "2024-06-30", 20);
+  v1::Booking booked;
+  ASSERT_TRUE(Book(pool, a, "2024-03-04", "2024-03-07", &booked).ok());
+  auto join = [&](const Assignment& x) {
+    grpc::ClientContext context;
+    v1::JoinWaitlistRequest request;
+    request.set_parent(pool);
+    auto* booking = request.mutable_entry()->mutable_booking();
+    booking->set_client_bsn(x.client().bsn());
+    booking->set_assignment(x.name());
+    booking->set_arrival_date("2024-03-05");
+    booking->set_departure_date("2024-03-06");
+    v1::WaitlistEntry entry;
+    grpc::Status s = capacity_->JoinWaitlist(&context, request, &entry);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return entry;
+  };
+  v1::WaitlistEntry first = join(b);
+  v1::WaitlistEntry second = join(c);
+  EXPECT_EQ(first.state(), v1::WaitlistEntry::WAITING);
+  EXPECT_EQ(second.state(), v1::WaitlistEntry::WAITING);
+
+  grpc::ClientContext context;
+  v1::CancelBookingRequest cancel;
+  cancel.set_name(booked.name());
+  v1::Booking cancelled;
+  ASSERT_TRUE(capacity_->CancelBooking(&context, cancel, &cancelled).ok());
+  EXPECT_EQ(cancelled.state(), v1::Booking::CANCELLED);
+
+  grpc::ClientContext list_context;
+  v1::ListWaitlistRequest list;
+  list.set_parent(pool);
+  v1::ListWaitlistResponse entries;
+  ASSERT_TRUE(capacity_->ListWaitlist(&list_context, list, &entries).ok());
+  ASSERT_EQ(entries.entries_size(), 2);
+  // The one still waiting is listed first: the second to join.
+  EXPECT_EQ(entries.entries(0).name(), second.name());
+  EXPECT_EQ(entries.entries(0).state(), v1::WaitlistEntry::WAITING);
+  EXPECT_EQ(entries.entries(1).name(), first.name());
+  EXPECT_EQ(entries.entries(1).state(), v1::WaitlistEntry::FULFILLED);
+  std::vector<v1::Booking> now = Bookings(pool);
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_EQ(now[0].client_bsn(), Bsn(2));
+  EXPECT_EQ(now[0].waitlist_entry(), first.name());
+}
+
+TEST_P(CapacityServiceTest, ThirtyTwoRacersForTheLastThreeBedNights) {
+  // Two beds; one is taken on the nights asked, so three bed-nights are
+  // left: bed 2 on 4, 5 and 6 March. 32 clients each ask for one of those
+  // nights at once: exactly three get one.
+  const std::string pool = Pool(2);
+  v1::Booking taken;
+  ASSERT_TRUE(Book(pool, Kdv(Bsn(100), "2024-03-01", "2024-06-30", 20),
+                   "2024-03-04", "2024-03-07", &taken)
+                  .ok());
+  constexpr int kRacers = 32;
+  std::vector<Assignment> clients;
+  for (int i = 0; i < kRacers; ++i) {
+    clients.push_back(Kdv(Bsn(i + 1), "2024-03-01", "2024-06-30", 20));
+  }
+  std::atomic<int> booked{0}, full{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRacers; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string night = absl::StrCat("2024-03-0", 4 + i % 3);
+      const std::string morning = absl::StrCat("2024-03-0", 5 + i % 3);
+      v1::Booking out;
+      grpc::Status s = Book(pool, clients[i], night, morning, &out);
+      if (s.ok()) {
+        ++booked;
+      } else {
+        EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+            << s.error_message();
+        EXPECT_THAT(RuleIds(s), ElementsAre("CP-FULL"));
+        ++full;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(booked.load(), 3);
+  EXPECT_EQ(full.load(), kRacers - 3);
+  ExpectNoNightTwice(pool);
+}
+
+TEST_P(CapacityServiceTest, AvailabilityAndOccupancyCountFreeBeds) {
+  const std::string pool = Pool(2);
+  v1::Booking booked;
+  ASSERT_TRUE(Book(pool, Kdv(Bsn(1), "2024-03-01", "2024-06-30", 20),
+                   "2024-03-04", "2024-03-06", &booked)
+                  .ok());
+  grpc::ClientContext context;
+  v1::SearchAvailabilityRequest search;
+  search.set_catalog("midden-limburg-2024");
+  search.set_product("kdv");
+  search.set_municipality(kMunicipality);
+  search.set_from_date("2024-03-03");
+  search.set_to_date("2024-03-05");
+  search.set_postcode("6004");
+  v1::SearchAvailabilityResponse found;
+  ASSERT_TRUE(capacity_->SearchAvailability(&context, search, &found).ok());
+  ASSERT_EQ(found.locations_size(), 1);
+  EXPECT_EQ(found.locations(0).distance(), 3);
+  ASSERT_EQ(found.locations(0).pools_size(), 1);
+  std::vector<int> free;
+  for (const auto& n : found.locations(0).pools(0).nights()) {
+    free.push_back(n.free());
+  }
+  EXPECT_THAT(free, ElementsAre(2, 1, 1));
+
+  grpc::ClientContext occupancy_context;
+  v1::GetOccupancyRequest occupancy;
+  occupancy.set_location(std::string("providers/") + kKdvProvider +
+                         "/locations/weert");
+  occupancy.set_from_date("2024-03-04");
+  occupancy.set_to_date("2024-03-06");
+  v1::Occupancy days;
+  ASSERT_TRUE(
+      capacity_->GetOccupancy(&occupancy_context, occupancy, &days).ok());
+  ASSERT_EQ(days.days_size(), 3);
+  EXPECT_EQ(days.days(0).beds_booked(), 1);
+  EXPECT_EQ(days.days(1).beds_free(), 1);
+  EXPECT_EQ(days.days(2).beds_booked(), 0);
+}
+
+}  // namespace
+}  // namespace wmo::capacity
