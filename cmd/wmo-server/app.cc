@@ -23,6 +23,7 @@
 #include "services/assignment/assignment_repository.h"
 #include "services/assignment/assignment_service.h"
 #include "services/capacity/capacity_api.h"
+#include "services/capacity/capacity_metrics.h"
 #include "services/capacity/capacity_repository.h"
 #include "services/capacity/capacity_service.h"
 #include "services/catalog/catalog_api.h"
@@ -67,6 +68,7 @@ struct App::State {
   std::unique_ptr<capacity::CapacityApi> capacity_api;
   std::unique_ptr<server::Executor> capacity_executor;
   std::unique_ptr<capacity::CapacityService> capacity_service;
+  std::shared_ptr<capacity::CapacityMetrics> capacity_metrics;
 
   std::unique_ptr<grpc::Server> grpc_server;
   int grpc_port = 0;
@@ -239,6 +241,7 @@ absl::Status App::Start() {
     s.capacity_catalogs = std::make_unique<catalog::CatalogClient>();
     s.capacity_api = std::make_unique<capacity::CapacityApi>(
         **db, *s.capacity_assignments, *s.capacity_catalogs, s.registry.get());
+    s.capacity_metrics = std::make_shared<capacity::CapacityMetrics>(**db);
     s.databases.push_back(*std::move(db));
     s.capacity_executor = std::make_unique<server::Executor>(16);
     s.capacity_service = std::make_unique<capacity::CapacityService>(
@@ -289,6 +292,7 @@ absl::Status App::Start() {
       server::ServeMetrics(options_.host, options_.metrics_port, s.registry);
   if (!exposer.ok()) return exposer.status();
   s.exposer = *std::move(exposer);
+  if (s.capacity_metrics) s.exposer->RegisterCollectable(s.capacity_metrics);
   s.metrics_port = s.exposer->GetListeningPorts().front();
   return absl::OkStatus();
 }

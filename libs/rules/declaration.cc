@@ -282,6 +282,27 @@ std::string CapWindowName(CapWindow window) {
   return "window";
 }
 
+// Whether a line in `unit` counts towards the product's quantities.
+bool InProductUnit(const ProductBilling& billing, int unit) {
+  return billing.unit == 0 || billing.unit == unit;
+}
+
+// What the ledger keeps of a checked line.
+StoredLine Stored(const DeclaredLine& line, int64_t digital, bool approved) {
+  return StoredLine{.assignment_number = line.assignment_number,
+                    .client_bsn = line.client_bsn,
+                    .product_category = line.product_category,
+                    .product_code = line.product_code,
+                    .unit = line.unit,
+                    .tariff_cents = line.tariff_cents,
+                    .period = line.period,
+                    .volume = line.volume,
+                    .amount_cents = line.amount_cents,
+                    .digital_volume = digital,
+                    .credit = line.credit,
+                    .approved = approved};
+}
+
 // ---------------------------------------------------------------------------
 // The checks, over one declaration.
 
@@ -381,6 +402,30 @@ LineOutcome DeclarationChecker::CheckCredit(const DeclaredLine& line) {
                          " ended on ", FormatDate(debit->period.to),
                          "; copy the end date of the debit line")));
       }
+      auto differs = [&](absl::string_view field, const std::string& mine,
+                         const std::string& theirs) {
+        if (mine == theirs) return;
+        v.push_back(Violation(
+            kTr323, std::string(field),
+            absl::StrCat("the credit has ", field, " ", mine,
+                         " but debit line ", line.credited_reference, " had ",
+                         theirs, "; copy it from the debit line")));
+      };
+      // The client's BSN is compared but never quoted.
+      if (debit->client_bsn != line.client_bsn) {
+        v.push_back(Violation(kTr323, "client_bsn",
+                              absl::StrCat("the credit names another client "
+                                           "than debit line ",
+                                           line.credited_reference,
+                                           "; copy the client of the debit "
+                                           "line")));
+      }
+      differs("product_category", line.product_category,
+              debit->product_category);
+      differs("product_code", line.product_code, debit->product_code);
+      differs("unit", absl::StrCat(line.unit), absl::StrCat(debit->unit));
+      differs("tariff_cents", absl::StrCat(line.tariff_cents),
+              absl::StrCat(debit->tariff_cents));
       if (debit->volume != line.volume) {
         v.push_back(Violation(
             kTr323, "volume",
@@ -409,13 +454,7 @@ LineOutcome DeclarationChecker::CheckCredit(const DeclaredLine& line) {
 
   out.approved = v.empty();
   if (!duplicate) {
-    ledger_.lines.emplace(
-        line.reference, StoredLine{.assignment_number = line.assignment_number,
-                                   .period = line.period,
-                                   .volume = line.volume,
-                                   .amount_cents = line.amount_cents,
-                                   .credit = true,
-                                   .approved = out.approved});
+    ledger_.lines.emplace(line.reference, Stored(line, 0, out.approved));
   }
   if (!out.approved) return out;
 
@@ -427,9 +466,10 @@ LineOutcome DeclarationChecker::CheckCredit(const DeclaredLine& line) {
   total.digital_volume -= debit->digital_volume;
   total.lines -= 1;
   if (const AssignmentFacts* a = FindAssignment(debit->assignment_number);
-      a != nullptr && a->billing != nullptr) {
+      a != nullptr && a->billing != nullptr &&
+      InProductUnit(*a->billing, debit->unit)) {
     ledger_.client_year_quantity[{
-        a->client_bsn, a->billing->catalog, a->billing->product,
+        debit->client_bsn, a->billing->catalog, a->billing->product,
         static_cast<int>(debit->period.from.year())}] -= debit->volume;
   }
   credited_.insert(line.credited_reference);
@@ -629,6 +669,8 @@ void DeclarationChecker::CheckCap(
     const DeclaredLine& line, const AssignmentFacts& a,
     const ProductBilling& billing, const QuantityCap& cap,
     const ClientDays& days, const DayMap& line_days, LineOutcome& out) const {
+  // Quantities in another unit (a budget line in euros) are not capped.
+  if (!cap.counts_days && !InProductUnit(billing, line.unit)) return;
   const int64_t max = cap.max_quantity;
   const std::string what = cap.counts_days ? "days" : "units";
   // `before` is what the client had in the window without this line, when
@@ -827,7 +869,8 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
     }
   }
 
-  if (!billing.once_per_day_rule_id.empty()) {
+  if (!billing.once_per_day_rule_id.empty() &&
+      InProductUnit(billing, line.unit)) {
     for (const auto& [day, total] : line_days) {
       const int64_t amount = days.QuantityIn(Period{day, day});
       if (amount > 1) {
@@ -1071,14 +1114,7 @@ LineOutcome DeclarationChecker::CheckDebit(const DeclaredLine& line) {
 
   out.approved = v.empty();
   if (!duplicate) {
-    ledger_.lines.emplace(
-        line.reference, StoredLine{.assignment_number = line.assignment_number,
-                                   .period = line.period,
-                                   .volume = line.volume,
-                                   .amount_cents = line.amount_cents,
-                                   .digital_volume = digital,
-                                   .credit = false,
-                                   .approved = out.approved});
+    ledger_.lines.emplace(line.reference, Stored(line, digital, out.approved));
   }
   if (out.approved) Approve(line, a, digital);
   return out;
@@ -1097,7 +1133,7 @@ void DeclarationChecker::Approve(const DeclaredLine& line,
   static const std::string kNone;
   const std::string& catalog = billing != nullptr ? billing->catalog : kNone;
   const std::string& product = billing != nullptr ? billing->product : kNone;
-  if (billing != nullptr) {
+  if (billing != nullptr && InProductUnit(*billing, line.unit)) {
     ledger_.client_year_quantity[{line.client_bsn, catalog, product,
                                   static_cast<int>(line.period.from.year())}] +=
         line.volume;

@@ -76,6 +76,10 @@ struct ProductBilling {
   // Catalog id and product id: the key of the client's yearly counts.
   std::string catalog;
   std::string product;
+  // WJ756 unit the product is billed in. Quantity caps and yearly counts
+  // concern lines in this unit only: a budget line in euros is neither
+  // capped nor counted in etmalen. 0 when unknown (every line counts).
+  int unit = 0;
   std::vector<QuantityCap> caps;
   // Longest run of consecutive days with a stay (S3-09); 0 for none.
   int contiguous_max_days = 0;
@@ -171,6 +175,12 @@ struct DeclaredLine {
 // An earlier line of the same provider, by reference.
 struct StoredLine {
   std::string assignment_number;
+  // What a credit must repeat of its debit besides the fields below.
+  std::string client_bsn;
+  std::string product_category;
+  std::string product_code;
+  int unit = 0;
+  int64_t tariff_cents = 0;
   Period period;
   int64_t volume = 0;
   int64_t amount_cents = 0;

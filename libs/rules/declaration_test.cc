@@ -302,7 +302,13 @@ class Scenario {
   // An approved debit of an earlier declaration, with its totals.
   void StoredDebit(const std::string& reference, const std::string& number,
                    const Period& period, int64_t volume) {
+    const AssignmentFacts& a = assignments.at(number);
     ledger.lines[reference] = {.assignment_number = number,
+                               .client_bsn = a.client_bsn,
+                               .product_category = a.product_category,
+                               .product_code = a.product_code,
+                               .unit = a.unit,
+                               .tariff_cents = kTariff,
                                .period = period,
                                .volume = volume,
                                .amount_cents = volume * kTariff,
@@ -1120,6 +1126,43 @@ TEST(DeclarationRulesTest, Tr323NamesEachFieldThatDiffersFromTheDebit) {
   for (const LineViolation& v : out.violations) fields.push_back(v.field);
   EXPECT_THAT(fields, ElementsAre("assignment_number", "start_date", "end_date",
                                   "volume", "amount_cents"));
+}
+
+TEST(DeclarationRulesTest, Tr323RefusesACreditOfAnotherProductOrTariff) {
+  Scenario s;
+  s.Assign("A1");
+  s.StoredDebit("D1", "A1", kJune2026, 10);
+  DeclaredLine& credit = s.Credit("C1", "D1");
+  credit.product_code = "02A02";
+  credit.tariff_cents = kTariff + 1;
+  LineOutcome out = s.CheckOne();
+  std::vector<std::string> fields;
+  for (const LineViolation& v : out.violations) fields.push_back(v.field);
+  EXPECT_THAT(RuleIds(out.violations), ElementsAre("TR323", "TR323"));
+  EXPECT_THAT(fields, ElementsAre("product_code", "tariff_cents"));
+}
+
+TEST(DeclarationRulesTest, BudgetLinesInEurosAreNeitherCappedNorCounted) {
+  // A product capped at 42 etmalen a year, assigned as a budget: a line of
+  // 1,500 euros is not 1,500 etmalen.
+  ProductBilling kdv;
+  kdv.catalog = "midden-limburg-2024";
+  kdv.product = "kdv";
+  kdv.unit = kUnitEtmaal;
+  kdv.caps.push_back({.window = CapWindow::kCalendarYear,
+                      .max_quantity = 42,
+                      .rule_id = "S3-09"});
+  Scenario s;
+  AssignmentFacts& a = s.Assign("A1", kdv);
+  a.unit = kUnitEuro;
+  a.volume = 0;
+  a.budget_cents = 250000;
+  DeclaredLine& line = s.Debit("R1", "A1", 1500);
+  line.tariff_cents = 100;
+  line.amount_cents = 150000;
+  LineOutcome out = s.CheckOne();
+  EXPECT_TRUE(out.approved) << RuleIds(out.violations).size();
+  EXPECT_TRUE(s.ledger.client_year_quantity.empty());
 }
 
 TEST(DeclarationRulesTest, Tr390RejectsCreditOfCreditedDebit) {

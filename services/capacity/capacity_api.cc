@@ -21,7 +21,6 @@
 #include "libs/server/status.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
-#include "prometheus/gauge.h"
 #include "prometheus/registry.h"
 #include "services/capacity/capacity_rules.h"
 #include "services/catalog/catalog_rules.h"
@@ -290,24 +289,10 @@ CapacityApi::CapacityApi(store::Database& db,
                        "CreateBooking calls and waitlist promotions by "
                        "outcome: booked, full, refused")
                    .Register(*registry);
-  waiting_ = &prometheus::BuildGauge()
-                  .Name("wmo_capacity_waitlist_length")
-                  .Help(
-                      "Requests waiting on the waitlists of pools and "
-                      "groups")
-                  .Register(*registry)
-                  .Add({});
 }
 
 void CapacityApi::CountBooking(const std::string& outcome) {
   if (bookings_) bookings_->Add({{"outcome", outcome}}).Increment();
-}
-
-void CapacityApi::UpdateWaitingGauge(store::Connection& c) {
-  if (waiting_ == nullptr) return;
-  if (auto n = Repo::CountWaiting(c); n.ok()) {
-    waiting_->Set(static_cast<double>(*n));
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -1052,7 +1037,6 @@ absl::Status CapacityApi::EndEnrolment(const v1::EndEnrolmentRequest& request,
     if (absl::Status s = Promote(c, Kind::kGroup, group, facts); !s.ok()) {
       return s;
     }
-    UpdateWaitingGauge(c);
     *response = std::move(e);
     return absl::OkStatus();
   });
@@ -1149,7 +1133,6 @@ absl::Status CapacityApi::CancelBooking(const v1::CancelBookingRequest& request,
     if (absl::Status s = Promote(c, Kind::kPool, pool, facts); !s.ok()) {
       return s;
     }
-    UpdateWaitingGauge(c);
     *response = std::move(b);
     return absl::OkStatus();
   });
@@ -1242,7 +1225,6 @@ absl::Status CapacityApi::JoinWaitlist(const v1::JoinWaitlistRequest& request,
         !w.ok()) {
       return w;
     }
-    UpdateWaitingGauge(c);
     *response = std::move(stored);
     return absl::OkStatus();
   });
@@ -1289,7 +1271,6 @@ absl::Status CapacityApi::LeaveWaitlist(const v1::LeaveWaitlistRequest& request,
         !s.ok()) {
       return s;
     }
-    UpdateWaitingGauge(c);
     *response = std::move(entry);
     return absl::OkStatus();
   });

@@ -13,7 +13,6 @@
 namespace prometheus {
 class Registry;
 class Counter;
-class Gauge;
 template <typename T>
 class Family;
 }  // namespace prometheus
@@ -114,13 +113,11 @@ class CapacityApi {
   absl::StatusOr<std::map<std::string, Facts>> WaitingFacts(
       CapacityRepository::Kind kind, const SiteKey& parent);
   void CountBooking(const std::string& outcome);
-  void UpdateWaitingGauge(store::Connection& c);
 
   store::Database& db_;
   assignment::AssignmentClient& assignments_;
   catalog::CatalogClient& catalogs_;
   prometheus::Family<prometheus::Counter>* bookings_ = nullptr;
-  prometheus::Gauge* waiting_ = nullptr;
 };
 
 }  // namespace wmo::capacity

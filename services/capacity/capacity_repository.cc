@@ -555,10 +555,39 @@ absl::StatusOr<std::vector<v1::WaitlistEntry>> CapacityRepository::ListWaitlist(
                  static_cast<int64_t>(limit), static_cast<int64_t>(offset)}));
 }
 
-absl::StatusOr<int64_t> CapacityRepository::CountWaiting(store::Connection& c) {
-  auto rows = c.Execute("SELECT COUNT(*) FROM waitlist WHERE state = 1");
+absl::StatusOr<int64_t> CapacityRepository::CountWaiting(store::Connection& c,
+                                                         Kind kind) {
+  auto rows =
+      c.Execute("SELECT COUNT(*) FROM waitlist WHERE state = 1 AND kind = ?",
+                {KindName(kind)});
   if (!rows.ok()) return rows.status();
   return ResultSet::Int((*rows)[0], 0);
+}
+
+absl::StatusOr<std::map<std::string, CapacityRepository::Beds>>
+CapacityRepository::BedsOn(store::Connection& c, rules::Date night) {
+  std::map<std::string, Beds> beds;
+  auto name = [](const ResultSet::Row& row) {
+    return absl::StrCat("providers/", ResultSet::Text(row, 0), "/locations/",
+                        ResultSet::Text(row, 1));
+  };
+  auto pools = c.Execute(
+      "SELECT provider_agb, location_id, body FROM sites WHERE kind = 'pool'");
+  if (!pools.ok()) return pools.status();
+  for (const auto& row : *pools) {
+    auto pool = ParseBody<v1::BedPool>(row, 2);
+    if (!pool.ok()) return pool.status();
+    beds[name(row)].beds += pool->beds();
+  }
+  auto booked = c.Execute(
+      "SELECT provider_agb, location_id, COUNT(*) FROM bed_nights"
+      " WHERE night = ? GROUP BY provider_agb, location_id",
+      {rules::FormatDate(night)});
+  if (!booked.ok()) return booked.status();
+  for (const auto& row : *booked) {
+    beds[name(row)].booked = ResultSet::Int(row, 2);
+  }
+  return beds;
 }
 
 }  // namespace wmo::capacity

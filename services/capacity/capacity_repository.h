@@ -161,8 +161,17 @@ class CapacityRepository {
   static absl::StatusOr<std::vector<v1::WaitlistEntry>> ListWaitlist(
       store::Connection& c, Kind kind, const SiteKey& parent, size_t offset,
       size_t limit);
-  // Waiting entries of every pool and group, for the metric.
-  static absl::StatusOr<int64_t> CountWaiting(store::Connection& c);
+  // Waiting entries of every pool (Kind::kPool) or group (Kind::kGroup).
+  static absl::StatusOr<int64_t> CountWaiting(store::Connection& c, Kind kind);
+
+  // Beds and beds booked for the night starting on `night`, per location
+  // name ("providers/{agb}/locations/{location}") that has pools.
+  struct Beds {
+    int64_t beds = 0;
+    int64_t booked = 0;
+  };
+  static absl::StatusOr<std::map<std::string, Beds>> BedsOn(
+      store::Connection& c, rules::Date night);
 };
 
 }  // namespace wmo::capacity

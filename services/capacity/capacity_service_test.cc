@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "libs/rules/dates.h"
 #include "libs/testing/databases.h"
+#include "libs/testing/http.h"
 #include "libs/testing/temp_dir.h"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
 #include "wmo/capacity/v1/capacity_service.grpc.pb.h"
@@ -371,6 +372,34 @@ TEST_P(CapacityServiceTest, AvailabilityAndOccupancyCountFreeBeds) {
   EXPECT_EQ(days.days(0).beds_booked(), 1);
   EXPECT_EQ(days.days(1).beds_free(), 1);
   EXPECT_EQ(days.days(2).beds_booked(), 0);
+}
+
+TEST_P(CapacityServiceTest, MetricsShowTonightsOccupancyWithoutClientData) {
+  const std::string pool = Pool(2);
+  const rules::Date today = rules::Today();
+  Assignment a =
+      Kdv(Bsn(1), rules::FormatDate(today), rules::FormatDate(today + 30), 10);
+  v1::Booking booked;
+  ASSERT_TRUE(Book(pool, a, rules::FormatDate(today),
+                   rules::FormatDate(today + 2), &booked)
+                  .ok());
+  auto scrape = testing::HttpGet(app_->metrics_port(), "/metrics");
+  ASSERT_EQ(scrape.status, 200);
+  const std::string location =
+      "{location=\"providers/99990303/locations/weert\"}";
+  EXPECT_THAT(scrape.body,
+              ::testing::HasSubstr("wmo_capacity_beds" + location + " 2"));
+  EXPECT_THAT(scrape.body, ::testing::HasSubstr("wmo_capacity_beds_booked" +
+                                                location + " 1"));
+  EXPECT_THAT(scrape.body, ::testing::HasSubstr("wmo_capacity_occupancy_ratio" +
+                                                location + " 0.5"));
+  EXPECT_THAT(scrape.body,
+              ::testing::HasSubstr(
+                  "wmo_capacity_bookings_total{outcome=\"booked\"} 1"));
+  EXPECT_THAT(
+      scrape.body,
+      ::testing::HasSubstr("wmo_capacity_waitlist_length{kind=\"pool\"} 0"));
+  EXPECT_THAT(scrape.body, ::testing::Not(::testing::HasSubstr(Bsn(1))));
 }
 
 }  // namespace

@@ -90,6 +90,7 @@ rules::ProductBilling BillingOf(const std::string& catalog_id,
   rules::ProductBilling b;
   b.catalog = catalog_id;
   b.product = product.id();
+  b.unit = product.unit();
   for (const auto& limit : product.limits()) {
     if (limit.max_quantity() <= 0) continue;  // lower bounds: not billing
     rules::QuantityCap cap;

@@ -39,6 +39,9 @@ constexpr store::Migration kMigrations[] = {
      " assignment_number TEXT NOT NULL,"
      " product_category TEXT NOT NULL,"
      " product_code TEXT NOT NULL,"
+     " client_bsn TEXT NOT NULL,"
+     " unit BIGINT NOT NULL,"
+     " tariff_cents BIGINT NOT NULL,"
      " start_date TEXT NOT NULL,"
      " end_date TEXT NOT NULL,"
      " volume BIGINT NOT NULL,"
@@ -192,7 +195,8 @@ absl::Status DeclarationRepository::LoadLedger(
   absl::Status s = QueryInChunks(
       c,
       "SELECT reference, assignment_number, start_date, end_date, volume,"
-      " amount_cents, digital_volume, credit, approved, credited"
+      " amount_cents, digital_volume, credit, approved, credited, client_bsn,"
+      " product_category, product_code, unit, tariff_cents"
       " FROM declaration_lines WHERE provider_agb = ? AND reference",
       {header.provider_agb}, references, [&](const ResultSet& rows) {
         for (const auto& row : rows) {
@@ -208,6 +212,11 @@ absl::Status DeclarationRepository::LoadLedger(
           line.credit = ResultSet::Int(row, 7) != 0;
           line.approved = ResultSet::Int(row, 8) != 0;
           line.credited = ResultSet::Int(row, 9) != 0;
+          line.client_bsn = ResultSet::Text(row, 10);
+          line.product_category = ResultSet::Text(row, 11);
+          line.product_code = ResultSet::Text(row, 12);
+          line.unit = static_cast<int>(ResultSet::Int(row, 13));
+          line.tariff_cents = ResultSet::Int(row, 14);
         }
         return absl::OkStatus();
       });
@@ -317,12 +326,14 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
     auto row = c.Execute(
         "INSERT INTO declaration_lines (provider_agb, reference,"
         " declaration_number, municipality, period, assignment_number,"
-        " product_category, product_code, start_date, end_date, volume,"
-        " amount_cents, digital_volume, credit, approved, credited)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+        " product_category, product_code, client_bsn, unit, tariff_cents,"
+        " start_date, end_date, volume, amount_cents, digital_volume, credit,"
+        " approved, credited)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
         " ON CONFLICT (provider_agb, reference) DO NOTHING",
         {agb, line.reference(), declaration.number(), m, declaration.period(),
          line.assignment_number(), line.product_category(), line.product_code(),
+         line.client_bsn(), int64_t{line.unit()}, line.tariff_cents(),
          line.start_date(), line.end_date(), line.volume(), line.amount_cents(),
          DigitalVolume(line), int64_t{credit}, int64_t{Approved(line)}});
     if (!row.ok()) return row.status();
@@ -338,32 +349,46 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
     }
   }
 
+  // Totals change by what this declaration added: a credit may concern a
+  // year or an assignment whose total was not loaded, and adding keeps the
+  // stored rest.
   for (const auto& [number, total] : after.assignment_totals) {
-    auto it = before.assignment_totals.find(number);
-    if (it != before.assignment_totals.end() && it->second == total) continue;
+    rules::AssignmentTotal was;
+    if (auto it = before.assignment_totals.find(number);
+        it != before.assignment_totals.end()) {
+      was = it->second;
+    }
+    if (was == total) continue;
     auto row = c.Execute(
         "INSERT INTO assignment_totals (municipality, assignment_number,"
         " volume, amount_cents, digital_volume, lines)"
         " VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (municipality, assignment_number) DO UPDATE SET"
-        " volume = excluded.volume, amount_cents = excluded.amount_cents,"
-        " digital_volume = excluded.digital_volume, lines = excluded.lines",
-        {m, number, total.volume, total.amount_cents, total.digital_volume,
-         total.lines});
+        " volume = assignment_totals.volume + excluded.volume,"
+        " amount_cents = assignment_totals.amount_cents + "
+        "excluded.amount_cents,"
+        " digital_volume = assignment_totals.digital_volume"
+        " + excluded.digital_volume,"
+        " lines = assignment_totals.lines + excluded.lines",
+        {m, number, total.volume - was.volume,
+         total.amount_cents - was.amount_cents,
+         total.digital_volume - was.digital_volume, total.lines - was.lines});
     if (!row.ok()) return row.status();
   }
   for (const auto& [key, quantity] : after.client_year_quantity) {
-    auto it = before.client_year_quantity.find(key);
-    if (it != before.client_year_quantity.end() && it->second == quantity) {
-      continue;
+    int64_t was = 0;
+    if (auto it = before.client_year_quantity.find(key);
+        it != before.client_year_quantity.end()) {
+      was = it->second;
     }
+    if (was == quantity) continue;
     const auto& [bsn, catalog, product, year] = key;
     auto row = c.Execute(
         "INSERT INTO client_year_totals (client_bsn, catalog, product, year,"
         " quantity) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (client_bsn, catalog, product, year) DO UPDATE SET"
-        " quantity = excluded.quantity",
-        {bsn, catalog, product, int64_t{year}, quantity});
+        " quantity = client_year_totals.quantity + excluded.quantity",
+        {bsn, catalog, product, int64_t{year}, quantity - was});
     if (!row.ok()) return row.status();
   }
   for (const std::string& reference : after.removed_delivery_references) {

@@ -46,7 +46,8 @@ class DeclarationRepository {
 
   // Stores the checked declaration: the declaration, its lines (a reference
   // already stored is not stored again), the credited debits, and the
-  // ledger entries that differ from `before`.
+  // ledger entries that differ from `before`, added as differences (a
+  // credit may concern a total that was not loaded).
   static absl::Status Save(store::Connection& c,
                            const v1::Declaration& declaration,
                            const std::string& content_sha256,
