@@ -1,6 +1,6 @@
 // The assignment routes of the REST gateway over real HTTP: a provider
 // portal's view of the whole lifecycle, against the app in-process.
-#include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/testing/http.h"
@@ -25,15 +25,7 @@ constexpr char kKdv[] = R"({
 
 class AssignmentGatewayTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    server::ServerOptions options;
-    options.grpc_port = options.http_port = options.metrics_port = 0;
-    options.data_dir = dir_.File("var");
-    options.catalog_dir = testing::SourceDir() + "/catalogs";
-    app_ = std::make_unique<App>(options);
-    absl::Status s = app_->Start();
-    ASSERT_TRUE(s.ok()) << s;
-  }
+  void SetUp() override { WMO_START_APP_OR_SKIP(app_, "sqlite", dir_); }
 
   json Call(const std::string& method, const std::string& path,
             const std::string& body, int expect_status) {

@@ -1,7 +1,7 @@
 // The declaration routes of the REST gateway over real HTTP: a provider
 // portal validates and submits a month, reads it back, lists its
 // declarations and the settlement, against the app in-process.
-#include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/testing/http.h"
@@ -26,15 +26,7 @@ constexpr char kKdv[] = R"({
 
 class DeclarationGatewayTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    server::ServerOptions options;
-    options.grpc_port = options.http_port = options.metrics_port = 0;
-    options.data_dir = dir_.File("var");
-    options.catalog_dir = testing::SourceDir() + "/catalogs";
-    app_ = std::make_unique<App>(options);
-    absl::Status s = app_->Start();
-    ASSERT_TRUE(s.ok()) << s;
-  }
+  void SetUp() override { WMO_START_APP_OR_SKIP(app_, "sqlite", dir_); }
 
   json Call(const std::string& method, const std::string& path,
             const std::string& body, int expect_status) {

@@ -325,6 +325,9 @@ class DeclarationChecker {
   LineOutcome CheckDebit(const DeclaredLine& line);
 
  private:
+  // TR314: true (and a violation) when the reference was used before.
+  bool CheckReferenceUnused(const DeclaredLine& line,
+                            std::vector<LineViolation>& out) const;
   void CheckAssignment(const DeclaredLine& line, const AssignmentFacts& a,
                        std::vector<LineViolation>& out) const;
   void CheckDetail(const DeclaredLine& line,
@@ -349,17 +352,21 @@ class DeclarationChecker {
   DeliveryIndex index_;
 };
 
+bool DeclarationChecker::CheckReferenceUnused(
+    const DeclaredLine& line, std::vector<LineViolation>& v) const {
+  if (!ledger_.lines.contains(line.reference)) return false;
+  v.push_back(Violation(
+      kTr314, "reference",
+      absl::StrCat("reference ", line.reference,
+                   " was used before by this provider; give the line a new "
+                   "reference")));
+  return true;
+}
+
 LineOutcome DeclarationChecker::CheckCredit(const DeclaredLine& line) {
   LineOutcome out;
   std::vector<LineViolation>& v = out.violations;
-  const bool duplicate = ledger_.lines.contains(line.reference);
-  if (duplicate) {
-    v.push_back(Violation(
-        kTr314, "reference",
-        absl::StrCat("reference ", line.reference,
-                     " was used before by this provider; give the line a new "
-                     "reference")));
-  }
+  const bool duplicate = CheckReferenceUnused(line, v);
 
   StoredLine* debit = nullptr;
   if (line.credited_reference.empty()) {
@@ -1040,14 +1047,7 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
 LineOutcome DeclarationChecker::CheckDebit(const DeclaredLine& line) {
   LineOutcome out;
   std::vector<LineViolation>& v = out.violations;
-  const bool duplicate = ledger_.lines.contains(line.reference);
-  if (duplicate) {
-    v.push_back(Violation(
-        kTr314, "reference",
-        absl::StrCat("reference ", line.reference,
-                     " was used before by this provider; give the line a new "
-                     "reference")));
-  }
+  const bool duplicate = CheckReferenceUnused(line, v);
 
   const AssignmentFacts* a = FindAssignment(line.assignment_number);
   if (a == nullptr) {

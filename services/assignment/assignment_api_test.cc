@@ -5,9 +5,8 @@
 #include <atomic>
 #include <thread>
 
-#include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
-#include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "libs/rules/dates.h"
@@ -21,48 +20,17 @@ namespace {
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::RuleIds;
 
 constexpr char kMunicipality[] = "0988";  // Weert, midden-limburg-2024
 constexpr char kBsn[] = "111222333";
 constexpr char kKdvProvider[] = "99990303";  // contracted for lot 5 (KDV)
 
-std::vector<std::string> RuleIds(const grpc::Status& status) {
-  google::rpc::Status rich;
-  wmo::type::v1::RuleViolations violations;
-  std::vector<std::string> ids;
-  if (rich.ParseFromString(status.error_details())) {
-    for (const auto& d : rich.details()) {
-      if (d.UnpackTo(&violations)) {
-        for (const auto& v : violations.violations()) {
-          ids.push_back(v.rule_id());
-        }
-      }
-    }
-  }
-  return ids;
-}
-
 class AssignmentServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    server::ServerOptions options;
-    options.grpc_port = options.http_port = options.metrics_port = 0;
-    options.data_dir = dir_.File("var");
-    options.catalog_dir = testing::SourceDir() + "/catalogs";
-    if (GetParam() == "postgres") {
-      auto url = testing::CreateTestPostgresDatabase();
-      if (url.status().code() == absl::StatusCode::kFailedPrecondition) {
-        GTEST_SKIP() << url.status().message();
-      }
-      ASSERT_TRUE(url.ok()) << url.status();
-      options.database_url = *url;
-    }
-    app_ = std::make_unique<App>(options);
-    absl::Status s = app_->Start();
-    ASSERT_TRUE(s.ok()) << s;
-    stub_ = v1::AssignmentService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(app_->grpc_port()),
-                            grpc::InsecureChannelCredentials()));
+    WMO_START_APP_OR_SKIP(app_, GetParam(), dir_);
+    stub_ = v1::AssignmentService::NewStub(testing::ChannelTo(*app_));
   }
 
   // A KDV assignment (midden-limburg-2024, lot 5) of `volume` etmalen in

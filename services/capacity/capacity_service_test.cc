@@ -8,10 +8,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
-#include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "libs/rules/dates.h"
@@ -26,60 +24,19 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
+using testing::RuleIds;
+using testing::TestBsn;
 using wmo::assignment::v1::Assignment;
 using wmo::assignment::v1::AssignmentService;
 
 constexpr char kMunicipality[] = "0988";  // Weert, midden-limburg-2024
 constexpr char kKdvProvider[] = "99990303";
 
-// A BSN passing the 11-proef, distinct for each n.
-std::string Bsn(int n) {
-  for (int k = n * 10;; ++k) {
-    std::string digits = absl::StrFormat("%08d", 10000000 + k % 90000000);
-    int sum = 0;
-    for (int i = 0; i < 8; ++i) sum += (digits[i] - '0') * (9 - i);
-    const int last = sum % 11;
-    if (last < 10) return digits + static_cast<char>('0' + last);
-  }
-}
-
-std::vector<std::string> RuleIds(const grpc::Status& status) {
-  google::rpc::Status rich;
-  wmo::type::v1::RuleViolations violations;
-  std::vector<std::string> ids;
-  if (rich.ParseFromString(status.error_details())) {
-    for (const auto& d : rich.details()) {
-      if (d.UnpackTo(&violations)) {
-        for (const auto& v : violations.violations()) {
-          ids.push_back(v.rule_id());
-        }
-      }
-    }
-  }
-  return ids;
-}
-
 class CapacityServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    server::ServerOptions options;
-    options.grpc_port = options.http_port = options.metrics_port = 0;
-    options.data_dir = dir_.File("var");
-    options.catalog_dir = testing::SourceDir() + "/catalogs";
-    if (GetParam() == "postgres") {
-      auto url = testing::CreateTestPostgresDatabase();
-      if (url.status().code() == absl::StatusCode::kFailedPrecondition) {
-        GTEST_SKIP() << url.status().message();
-      }
-      ASSERT_TRUE(url.ok()) << url.status();
-      options.database_url = *url;
-    }
-    app_ = std::make_unique<App>(options);
-    absl::Status s = app_->Start();
-    ASSERT_TRUE(s.ok()) << s;
-    auto channel =
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(app_->grpc_port()),
-                            grpc::InsecureChannelCredentials());
+    WMO_START_APP_OR_SKIP(app_, GetParam(), dir_);
+    auto channel = testing::ChannelTo(*app_);
     assignments_ = AssignmentService::NewStub(channel);
     capacity_ = v1::CapacityService::NewStub(channel);
   }
@@ -199,17 +156,18 @@ INSTANTIATE_TEST_SUITE_P(Backends, CapacityServiceTest,
 TEST_P(CapacityServiceTest, BookingsTakeTheLowestFreeBedUntilThePoolIsFull) {
   const std::string pool = Pool(2);
   v1::Booking first, second, third;
-  ASSERT_TRUE(Book(pool, Kdv(Bsn(1), "2024-03-01", "2024-06-30", 20),
+  ASSERT_TRUE(Book(pool, Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20),
                    "2024-03-04", "2024-03-06", &first)
                   .ok());
   EXPECT_EQ(first.bed(), 1);
   EXPECT_EQ(first.state(), v1::Booking::BOOKED);
-  ASSERT_TRUE(Book(pool, Kdv(Bsn(2), "2024-03-01", "2024-06-30", 20),
+  ASSERT_TRUE(Book(pool, Kdv(TestBsn(2), "2024-03-01", "2024-06-30", 20),
                    "2024-03-05", "2024-03-07", &second)
                   .ok());
   EXPECT_EQ(second.bed(), 2);
-  grpc::Status full = Book(pool, Kdv(Bsn(3), "2024-03-01", "2024-06-30", 20),
-                           "2024-03-05", "2024-03-06", &third);
+  grpc::Status full =
+      Book(pool, Kdv(TestBsn(3), "2024-03-01", "2024-06-30", 20), "2024-03-05",
+           "2024-03-06", &third);
   EXPECT_EQ(full.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(RuleIds(full), ElementsAre("CP-FULL"));
   ExpectNoNightTwice(pool);
@@ -217,7 +175,7 @@ TEST_P(CapacityServiceTest, BookingsTakeTheLowestFreeBedUntilThePoolIsFull) {
 
 TEST_P(CapacityServiceTest, RetryWithTheSameRequestIdBooksOnce) {
   const std::string pool = Pool(2);
-  Assignment a = Kdv(Bsn(1), "2024-03-01", "2024-06-30", 20);
+  Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20);
   v1::Booking first, again;
   ASSERT_TRUE(Book(pool, a, "2024-03-04", "2024-03-06", &first, "req-1").ok());
   ASSERT_TRUE(Book(pool, a, "2024-03-04", "2024-03-06", &again, "req-1").ok());
@@ -227,7 +185,7 @@ TEST_P(CapacityServiceTest, RetryWithTheSameRequestIdBooksOnce) {
 
 TEST_P(CapacityServiceTest, BookingNeedsAnAssignmentCoveringEveryNight) {
   const std::string pool = Pool(2);
-  Assignment a = Kdv(Bsn(1), "2024-03-01", "2024-03-31", 10);
+  Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-03-31", 10);
   v1::Booking out;
   grpc::Status s = Book(pool, a, "2024-03-30", "2024-04-02", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
@@ -236,7 +194,7 @@ TEST_P(CapacityServiceTest, BookingNeedsAnAssignmentCoveringEveryNight) {
 
 TEST_P(CapacityServiceTest, WeeklyCapOfThreeIsWaivedForOneStayOnly) {
   const std::string pool = Pool(2);
-  Assignment a = Kdv(Bsn(1), "2024-03-01", "2024-06-30", 42);
+  Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 42);
   v1::Booking out;
   // Monday to Wednesday, then Friday again in the same week: S3-09.
   ASSERT_TRUE(Book(pool, a, "2024-03-04", "2024-03-07", &out).ok());
@@ -248,9 +206,9 @@ TEST_P(CapacityServiceTest, WeeklyCapOfThreeIsWaivedForOneStayOnly) {
 
 TEST_P(CapacityServiceTest, CancellationPromotesTheFirstWaitingRequest) {
   const std::string pool = Pool(1);
-  Assignment a = Kdv(Bsn(1), "2024-03-01", "2024-06-30", 20);
-  Assignment b = Kdv(Bsn(2), "2024-03-01", "2024-06-30", 20);
-  Assignment c = Kdv(Bsn(3), "2024-03-01", "2024-06-30", 20);
+  Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20);
+  Assignment b = Kdv(TestBsn(2), "2024-03-01", "2024-06-30", 20);
+  Assignment c = Kdv(TestBsn(3), "2024-03-01", "2024-06-30", 20);
   v1::Booking booked;
   ASSERT_TRUE(Book(pool, a, "2024-03-04", "2024-03-07", &booked).ok());
   auto join = [&](const Assignment& x) {
@@ -292,7 +250,7 @@ TEST_P(CapacityServiceTest, CancellationPromotesTheFirstWaitingRequest) {
   EXPECT_EQ(entries.entries(1).state(), v1::WaitlistEntry::FULFILLED);
   std::vector<v1::Booking> now = Bookings(pool);
   ASSERT_EQ(now.size(), 1u);
-  EXPECT_EQ(now[0].client_bsn(), Bsn(2));
+  EXPECT_EQ(now[0].client_bsn(), TestBsn(2));
   EXPECT_EQ(now[0].waitlist_entry(), first.name());
 }
 
@@ -302,13 +260,13 @@ TEST_P(CapacityServiceTest, ThirtyTwoRacersForTheLastThreeBedNights) {
   // nights at once: exactly three get one.
   const std::string pool = Pool(2);
   v1::Booking taken;
-  ASSERT_TRUE(Book(pool, Kdv(Bsn(100), "2024-03-01", "2024-06-30", 20),
+  ASSERT_TRUE(Book(pool, Kdv(TestBsn(100), "2024-03-01", "2024-06-30", 20),
                    "2024-03-04", "2024-03-07", &taken)
                   .ok());
   constexpr int kRacers = 32;
   std::vector<Assignment> clients;
   for (int i = 0; i < kRacers; ++i) {
-    clients.push_back(Kdv(Bsn(i + 1), "2024-03-01", "2024-06-30", 20));
+    clients.push_back(Kdv(TestBsn(i + 1), "2024-03-01", "2024-06-30", 20));
   }
   std::atomic<int> booked{0}, full{0};
   std::vector<std::thread> threads;
@@ -337,7 +295,7 @@ TEST_P(CapacityServiceTest, ThirtyTwoRacersForTheLastThreeBedNights) {
 TEST_P(CapacityServiceTest, AvailabilityAndOccupancyCountFreeBeds) {
   const std::string pool = Pool(2);
   v1::Booking booked;
-  ASSERT_TRUE(Book(pool, Kdv(Bsn(1), "2024-03-01", "2024-06-30", 20),
+  ASSERT_TRUE(Book(pool, Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20),
                    "2024-03-04", "2024-03-06", &booked)
                   .ok());
   grpc::ClientContext context;
@@ -377,8 +335,8 @@ TEST_P(CapacityServiceTest, AvailabilityAndOccupancyCountFreeBeds) {
 TEST_P(CapacityServiceTest, MetricsShowTonightsOccupancyWithoutClientData) {
   const std::string pool = Pool(2);
   const rules::Date today = rules::Today();
-  Assignment a =
-      Kdv(Bsn(1), rules::FormatDate(today), rules::FormatDate(today + 30), 10);
+  Assignment a = Kdv(TestBsn(1), rules::FormatDate(today),
+                     rules::FormatDate(today + 30), 10);
   v1::Booking booked;
   ASSERT_TRUE(Book(pool, a, rules::FormatDate(today),
                    rules::FormatDate(today + 2), &booked)
@@ -399,7 +357,7 @@ TEST_P(CapacityServiceTest, MetricsShowTonightsOccupancyWithoutClientData) {
   EXPECT_THAT(
       scrape.body,
       ::testing::HasSubstr("wmo_capacity_waitlist_length{kind=\"pool\"} 0"));
-  EXPECT_THAT(scrape.body, ::testing::Not(::testing::HasSubstr(Bsn(1))));
+  EXPECT_THAT(scrape.body, ::testing::Not(::testing::HasSubstr(TestBsn(1))));
 }
 
 }  // namespace

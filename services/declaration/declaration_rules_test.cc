@@ -23,14 +23,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
-#include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "libs/rules/dates.h"
-#include "libs/rules/identifiers.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/temp_dir.h"
 #include "services/catalog/catalog_rules.h"
@@ -48,6 +46,7 @@ using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using testing::RuleIds;
 
 constexpr typ::Unit kMinutes = typ::UNIT_MINUTE;
 constexpr typ::Unit kHours = typ::UNIT_HOUR;
@@ -141,14 +140,7 @@ int64_t CatalogTariff(const asg::Assignment& a, const std::string& date) {
 // A new client for every case: distinct BSNs passing the 11-proef.
 std::string NextBsn() {
   static std::atomic<int> next{0};
-  while (true) {
-    const std::string digits = absl::StrFormat("%08d", 30000000 + 7 * next++);
-    int sum = 0;
-    for (int i = 0; i < 8; ++i) sum += (9 - i) * (digits[i] - '0');
-    if (sum % 11 == 10) continue;  // no check digit fits
-    const std::string bsn = absl::StrCat(digits, sum % 11);
-    if (rules::IsValidBsn(bsn)) return bsn;
-  }
+  return testing::TestBsn(next++);
 }
 
 // An assignment a case creates for its client; every setter returns the
@@ -1084,22 +1076,6 @@ std::vector<std::vector<Case>> AllTables() {
 // ---------------------------------------------------------------------------
 // Running the cases.
 
-std::vector<std::string> RuleIds(const grpc::Status& status) {
-  google::rpc::Status rich;
-  typ::RuleViolations violations;
-  std::vector<std::string> ids;
-  if (rich.ParseFromString(status.error_details())) {
-    for (const auto& d : rich.details()) {
-      if (d.UnpackTo(&violations)) {
-        for (const auto& v : violations.violations()) {
-          ids.push_back(v.rule_id());
-        }
-      }
-    }
-  }
-  return ids;
-}
-
 std::string Describe(const grpc::Status& status) {
   return absl::StrCat(status.error_code(), ": ", status.error_message(), " [",
                       absl::StrJoin(RuleIds(status), ", "), "]");
@@ -1169,24 +1145,8 @@ class DeclarationRulesTest : public ::testing::TestWithParam<std::string> {
     std::unique_ptr<Running>& slot = Apps()[GetParam()];
     if (slot == nullptr) {
       auto running = std::make_unique<Running>();
-      server::ServerOptions options;
-      options.grpc_port = options.http_port = options.metrics_port = 0;
-      options.data_dir = running->dir.File("var");
-      options.catalog_dir = testing::SourceDir() + "/catalogs";
-      if (GetParam() == "postgres") {
-        auto url = testing::CreateTestPostgresDatabase();
-        if (url.status().code() == absl::StatusCode::kFailedPrecondition) {
-          GTEST_SKIP() << url.status().message();
-        }
-        ASSERT_TRUE(url.ok()) << url.status();
-        options.database_url = *url;
-      }
-      running->app = std::make_unique<App>(options);
-      absl::Status s = running->app->Start();
-      ASSERT_TRUE(s.ok()) << s;
-      auto channel = grpc::CreateChannel(
-          "127.0.0.1:" + std::to_string(running->app->grpc_port()),
-          grpc::InsecureChannelCredentials());
+      WMO_START_APP_OR_SKIP(running->app, GetParam(), running->dir);
+      auto channel = testing::ChannelTo(*running->app);
       running->assignments = asg::AssignmentService::NewStub(channel);
       running->declarations = v1::DeclarationService::NewStub(channel);
       slot = std::move(running);

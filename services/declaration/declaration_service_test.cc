@@ -7,9 +7,8 @@
 #include <thread>
 
 #include "absl/strings/str_format.h"
-#include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
-#include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "libs/rules/dates.h"
@@ -23,6 +22,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::RuleIds;
 using wmo::assignment::v1::Assignment;
 using wmo::assignment::v1::AssignmentService;
 
@@ -37,43 +37,11 @@ std::vector<std::string> RuleIds(const v1::Line& line) {
   return ids;
 }
 
-std::vector<std::string> RuleIds(const grpc::Status& status) {
-  google::rpc::Status rich;
-  wmo::type::v1::RuleViolations violations;
-  std::vector<std::string> ids;
-  if (rich.ParseFromString(status.error_details())) {
-    for (const auto& d : rich.details()) {
-      if (d.UnpackTo(&violations)) {
-        for (const auto& v : violations.violations()) {
-          ids.push_back(v.rule_id());
-        }
-      }
-    }
-  }
-  return ids;
-}
-
 class DeclarationServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    server::ServerOptions options;
-    options.grpc_port = options.http_port = options.metrics_port = 0;
-    options.data_dir = dir_.File("var");
-    options.catalog_dir = testing::SourceDir() + "/catalogs";
-    if (GetParam() == "postgres") {
-      auto url = testing::CreateTestPostgresDatabase();
-      if (url.status().code() == absl::StatusCode::kFailedPrecondition) {
-        GTEST_SKIP() << url.status().message();
-      }
-      ASSERT_TRUE(url.ok()) << url.status();
-      options.database_url = *url;
-    }
-    app_ = std::make_unique<App>(options);
-    absl::Status s = app_->Start();
-    ASSERT_TRUE(s.ok()) << s;
-    auto channel =
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(app_->grpc_port()),
-                            grpc::InsecureChannelCredentials());
+    WMO_START_APP_OR_SKIP(app_, GetParam(), dir_);
+    auto channel = testing::ChannelTo(*app_);
     assignments_ = AssignmentService::NewStub(channel);
     declarations_ = v1::DeclarationService::NewStub(channel);
   }

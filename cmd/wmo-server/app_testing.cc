@@ -1,0 +1,60 @@
+#include "cmd/wmo-server/app_testing.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "libs/testing/databases.h"
+#include "wmo/type/v1/types.pb.h"
+
+namespace wmo::testing {
+
+absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
+                                              const TempDir& dir) {
+  server::ServerOptions options;
+  options.grpc_port = options.http_port = options.metrics_port = 0;
+  options.data_dir = dir.File("var");
+  options.catalog_dir = SourceDir() + "/catalogs";
+  if (backend == "postgres") {
+    auto url = CreateTestPostgresDatabase();
+    if (!url.ok()) return url.status();
+    options.database_url = *url;
+  }
+  auto app = std::make_unique<App>(options);
+  if (absl::Status s = app->Start(); !s.ok()) return s;
+  return app;
+}
+
+std::shared_ptr<grpc::Channel> ChannelTo(const App& app) {
+  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", app.grpc_port()),
+                             grpc::InsecureChannelCredentials());
+}
+
+std::vector<std::string> RuleIds(const grpc::Status& status) {
+  google::rpc::Status rich;
+  wmo::type::v1::RuleViolations violations;
+  std::vector<std::string> ids;
+  if (!rich.ParseFromString(status.error_details())) return ids;
+  for (const auto& detail : rich.details()) {
+    if (!detail.UnpackTo(&violations)) continue;
+    for (const auto& v : violations.violations()) ids.push_back(v.rule_id());
+  }
+  return ids;
+}
+
+std::string TestBsn(int n) {
+  // Eight digits 10000002 + 2n, then the ninth that makes the 11-proef
+  // hold (the weighted sum is at least 11, never the excluded 0). When that
+  // would be 10, the eighth digit goes one up (it is even, so no carry):
+  // the weighted sum grows by 2 and the check digit becomes 1.
+  for (int odd = 0; odd < 2; ++odd) {
+    const std::string digits = absl::StrFormat("%08d", 10000002 + 2 * n + odd);
+    int sum = 0;
+    for (int i = 0; i < 8; ++i) sum += (digits[i] - '0') * (9 - i);
+    if (sum % 11 < 10) return digits + static_cast<char>('0' + sum % 11);
+  }
+  return "";  // unreachable
+}
+
+}  // namespace wmo::testing

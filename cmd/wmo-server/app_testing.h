@@ -1,0 +1,48 @@
+#ifndef WMO_CMD_WMO_SERVER_APP_TESTING_H_
+#define WMO_CMD_WMO_SERVER_APP_TESTING_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "cmd/wmo-server/app.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/support/status.h"
+#include "libs/testing/temp_dir.h"
+
+namespace wmo::testing {
+
+// What service tests share: the whole app in-process, and reading its
+// errors.
+
+// Starts every service on free ports with the real catalogs, on SQLite
+// under `dir` ("sqlite") or on a fresh database of the test PostgreSQL
+// ("postgres"). FAILED_PRECONDITION when that PostgreSQL is not running
+// here: the test should skip.
+absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
+                                              const TempDir& dir);
+
+// A channel to the app's gRPC port over loopback.
+std::shared_ptr<grpc::Channel> ChannelTo(const App& app);
+
+// The rule ids of the wmo.type.v1.RuleViolations detail of a status.
+std::vector<std::string> RuleIds(const grpc::Status& status);
+
+// A BSN passing the 11-proef: the same for the same n, distinct for
+// distinct n >= 0.
+std::string TestBsn(int n);
+
+// Starts the app into `app` (a std::unique_ptr<App>) or skips the test.
+#define WMO_START_APP_OR_SKIP(app, backend, dir)                          \
+  do {                                                                    \
+    auto started = ::wmo::testing::StartApp(backend, dir);                \
+    if (started.status().code() == absl::StatusCode::kFailedPrecondition) \
+      GTEST_SKIP() << started.status().message();                         \
+    ASSERT_TRUE(started.ok()) << started.status();                        \
+    app = *std::move(started);                                            \
+  } while (0)
+
+}  // namespace wmo::testing
+
+#endif  // WMO_CMD_WMO_SERVER_APP_TESTING_H_
