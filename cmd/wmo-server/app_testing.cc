@@ -6,7 +6,6 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "libs/testing/databases.h"
-#include "wmo/type/v1/types.pb.h"
 
 namespace wmo::testing {
 
@@ -31,15 +30,23 @@ std::shared_ptr<grpc::Channel> ChannelTo(const App& app) {
                              grpc::InsecureChannelCredentials());
 }
 
-std::vector<std::string> RuleIds(const grpc::Status& status) {
+std::vector<wmo::type::v1::RuleViolation> ViolationsOf(
+    const grpc::Status& status) {
   google::rpc::Status rich;
   wmo::type::v1::RuleViolations violations;
-  std::vector<std::string> ids;
-  if (!rich.ParseFromString(status.error_details())) return ids;
+  std::vector<wmo::type::v1::RuleViolation> out;
+  if (!rich.ParseFromString(status.error_details())) return out;
   for (const auto& detail : rich.details()) {
     if (!detail.UnpackTo(&violations)) continue;
-    for (const auto& v : violations.violations()) ids.push_back(v.rule_id());
+    out.insert(out.end(), violations.violations().begin(),
+               violations.violations().end());
   }
+  return out;
+}
+
+std::vector<std::string> RuleIds(const grpc::Status& status) {
+  std::vector<std::string> ids;
+  for (const auto& v : ViolationsOf(status)) ids.push_back(v.rule_id());
   return ids;
 }
 

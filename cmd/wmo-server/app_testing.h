@@ -10,6 +10,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
 #include "libs/testing/temp_dir.h"
+#include "wmo/type/v1/types.pb.h"
 
 namespace wmo::testing {
 
@@ -26,7 +27,9 @@ absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
 // A channel to the app's gRPC port over loopback.
 std::shared_ptr<grpc::Channel> ChannelTo(const App& app);
 
-// The rule ids of the wmo.type.v1.RuleViolations detail of a status.
+// The wmo.type.v1.RuleViolations detail of a status, and its rule ids.
+std::vector<wmo::type::v1::RuleViolation> ViolationsOf(
+    const grpc::Status& status);
 std::vector<std::string> RuleIds(const grpc::Status& status);
 
 // A BSN passing the 11-proef: the same for the same n, distinct for

@@ -354,7 +354,9 @@ absl::Status CapacityApi::UpdateLocation(
   const auto fields = MaskOrSet(request.update_mask(), request.location());
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(l, Repo::GetLocation(c, key));
-    if (absl::Status s = CheckEtag(request.etag(), l.etag()); !s.ok()) return s;
+    const std::string& etag =
+        request.etag().empty() ? request.location().etag() : request.etag();
+    if (absl::Status s = CheckEtag(etag, l.etag()); !s.ok()) return s;
     if (absl::Status s = ApplyMask(
             fields, {"display_name", "municipality", "postcode", "address"},
             request.location(), l);
@@ -398,9 +400,12 @@ absl::Status CapacityApi::CreateGroup(const v1::CreateGroupRequest& request,
     return Malformed({Violation("CP-CATALOG", "", "catalog",
                                 std::string(catalog.status().message()))});
   }
-  if (Violations v = CheckGroup(g, *catalog); !v.empty()) {
-    return Refused(absl::StatusCode::kFailedPrecondition, "refused", v);
-  }
+  Violations v = CheckGroup(g, *catalog);
+  // Contracts only for products that are right for the place at all.
+  if (v.empty())
+    v = CheckContracted(*catalog, location.provider, g.products(),
+                        rules::Today());
+  if (!v.empty()) return Refusal(v);
   g = WithCatalogBounds(std::move(g), CatalogBounds(*catalog, g));
   if (g.max_size() == 0 && g.max_clients_per_staff() == 0) {
     return Malformed({Violation("CP-SIZE", "", "max_size",
@@ -465,7 +470,9 @@ absl::Status CapacityApi::UpdateGroup(const v1::UpdateGroupRequest& request,
   if (!catalog.ok()) return catalog.status();
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(g, Repo::GetGroup(c, key));
-    if (absl::Status s = CheckEtag(request.etag(), g.etag()); !s.ok()) return s;
+    const std::string& etag =
+        request.etag().empty() ? request.group().etag() : request.etag();
+    if (absl::Status s = CheckEtag(etag, g.etag()); !s.ok()) return s;
     if (absl::Status s = ApplyMask(fields,
                                    {"display_name", "min_size", "max_size",
                                     "max_clients_per_staff", "sessions"},
@@ -474,7 +481,7 @@ absl::Status CapacityApi::UpdateGroup(const v1::UpdateGroupRequest& request,
       return s;
     }
     if (Violations v = CheckGroup(g, *catalog); !v.empty()) {
-      return Refused(absl::StatusCode::kFailedPrecondition, "refused", v);
+      return Refusal(v);
     }
     g = WithCatalogBounds(std::move(g), CatalogBounds(*catalog, g));
     g.set_update_time(Now());
@@ -516,9 +523,12 @@ absl::Status CapacityApi::CreateBedPool(const v1::CreateBedPoolRequest& request,
     return Malformed({Violation("CP-CATALOG", "", "catalog",
                                 std::string(catalog.status().message()))});
   }
-  if (Violations v = CheckPool(p, *catalog); !v.empty()) {
-    return Refused(absl::StatusCode::kFailedPrecondition, "refused", v);
-  }
+  Violations v = CheckPool(p, *catalog);
+  // Contracts only for products that are right for the place at all.
+  if (v.empty())
+    v = CheckContracted(*catalog, location.provider, p.products(),
+                        rules::Today());
+  if (!v.empty()) return Refusal(v);
   const SiteKey key{location.provider, location.location,
                     request.bed_pool_id()};
   p.set_name(PoolName(key));
@@ -578,7 +588,9 @@ absl::Status CapacityApi::UpdateBedPool(const v1::UpdateBedPoolRequest& request,
   if (!catalog.ok()) return catalog.status();
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(p, Repo::GetPool(c, key));
-    if (absl::Status s = CheckEtag(request.etag(), p.etag()); !s.ok()) return s;
+    const std::string& etag =
+        request.etag().empty() ? request.bed_pool().etag() : request.etag();
+    if (absl::Status s = CheckEtag(etag, p.etag()); !s.ok()) return s;
     const int beds_before = p.beds();
     if (absl::Status s =
             ApplyMask(fields, {"display_name", "beds", "wheelchair_accessible"},
@@ -587,7 +599,7 @@ absl::Status CapacityApi::UpdateBedPool(const v1::UpdateBedPoolRequest& request,
       return s;
     }
     if (Violations v = CheckPool(p, *catalog); !v.empty()) {
-      return Refused(absl::StatusCode::kFailedPrecondition, "refused", v);
+      return Refusal(v);
     }
     if (p.beds() < beds_before) {
       // Fewer beds only when the removed ones hold no booking from today.
@@ -754,9 +766,11 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
   if (pool) {
     WMO_ASSIGN_OR_RETURN(p, Repo::GetPool(c, r.parent));
     bed_pool = std::move(p);
-    plan.refusals =
-        CheckEntitlement(a, bsn, r.parent.provider, bed_pool.catalog(),
-                         bed_pool.products(), days);
+    for (auto& v :
+         CheckEntitlement(a, bsn, r.parent.provider, bed_pool.catalog(),
+                          bed_pool.products(), days)) {
+      plan.refusals.push_back(std::move(v));
+    }
     WMO_ASSIGN_OR_RETURN(busy, Repo::ClientBusy(c, bsn, days));
     if (busy) {
       plan.refusals.push_back(
@@ -800,9 +814,40 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
                                     group.products(), days)) {
       plan.refusals.push_back(std::move(v));
     }
+    // The client's enrolments in every group: a session taken twice, and
+    // the sessions the assignment pays for.
+    WMO_ASSIGN_OR_RETURN(mine, Repo::ClientEnrolments(c, bsn));
+    std::vector<SessionDays> on_assignment;
+    auto weekdays_of = [](const v1::Enrolment& x) {
+      std::vector<int> days;
+      for (const auto& slot : x.sessions()) days.push_back(slot.weekday());
+      return days;
+    };
+    for (const v1::Enrolment& other : mine) {
+      auto period =
+          rules::ParsePeriod(other.start_date(), other.end_date(), "");
+      if (!period.ok() || !period->Overlaps(days)) continue;
+      if (other.assignment() == e.assignment()) {
+        on_assignment.push_back({*period, weekdays_of(other)});
+      }
+      bool clash = false;
+      for (const auto& slot : other.sessions()) {
+        for (const auto& wanted : e.sessions()) {
+          clash |= slot.weekday() == wanted.weekday() &&
+                   slot.day_part() == wanted.day_part();
+        }
+      }
+      if (clash) {
+        plan.refusals.push_back(Violation(
+            "CP-CLIENT-SESSION", "", "sessions",
+            absl::StrCat("the client is enrolled at that weekday and day "
+                         "part for part of the period already (",
+                         other.name(), ")")));
+      }
+    }
     if (plan.refusals.empty() && a && product) {
-      for (auto& v : CheckWeeklyExtent(
-               *a, *product, static_cast<int>(plan.sessions.size()))) {
+      on_assignment.push_back({days, weekdays_of(e)});
+      for (auto& v : CheckExtent(*a, *product, on_assignment, days)) {
         plan.refusals.push_back(std::move(v));
       }
     }
@@ -814,19 +859,7 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
           rules::ParsePeriod(other.start_date(), other.end_date(), "");
       if (!period.ok()) continue;
       Violations ignored;
-      rules::EnrolmentSpan span{*period, SessionIndices(group, other, ignored)};
-      if (other.client_bsn() == bsn && period->Overlaps(days)) {
-        for (int s : span.sessions) {
-          if (std::count(plan.sessions.begin(), plan.sessions.end(), s)) {
-            plan.refusals.push_back(Violation(
-                "CP-CLIENT-SESSION", "", "sessions",
-                "the client is enrolled in this session for part of the "
-                "period already"));
-            break;
-          }
-        }
-      }
-      existing.push_back(std::move(span));
+      existing.push_back({*period, SessionIndices(group, other, ignored)});
     }
     const rules::EnrolmentSpan added{days, plan.sessions};
     const std::vector<int> peaks = rules::PeakPerSession(existing, added);
@@ -841,8 +874,14 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
         const bool by_staff =
             group.max_clients_per_staff() > 0 &&
             s.staff() * group.max_clients_per_staff() == capacity;
+        // The catalog's rule when its bound binds; the group's own, stricter
+        // bound is the provider's choice (CP-SIZE).
+        const bool catalog_bound =
+            by_staff
+                ? group.max_clients_per_staff() == bounds.max_clients_per_staff
+                : group.max_size() == bounds.max_size;
         plan.full.push_back(Violation(
-            bounds.rule_id, "", field,
+            catalog_bound ? bounds.rule_id : "CP-SIZE", "", field,
             absl::StrCat("the session would have ", peaks[i],
                          " clients; it holds ", capacity,
                          by_staff

@@ -72,10 +72,12 @@ constexpr store::Migration kMigrations[] = {
      " location_id TEXT NOT NULL,"
      " group_id TEXT NOT NULL,"
      " id TEXT NOT NULL,"
+     " client_bsn TEXT NOT NULL,"
      " start_date TEXT NOT NULL,"
      " end_date TEXT NOT NULL,"
      " body BYTEA NOT NULL,"
      " PRIMARY KEY (provider_agb, location_id, group_id, id));"
+     "CREATE INDEX enrolments_by_client ON enrolments (client_bsn);"
      "CREATE TABLE waitlist ("
      " kind TEXT NOT NULL,"
      " provider_agb TEXT NOT NULL,"
@@ -468,9 +470,10 @@ absl::Status CapacityRepository::InsertEnrolment(store::Connection& c,
                                                  const v1::Enrolment& e) {
   return Done(c.Execute(
       "INSERT INTO enrolments (provider_agb, location_id, group_id, id,"
-      " start_date, end_date, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {group.provider, group.location, group.id, id, e.start_date(),
-       e.end_date(), Blob{e.SerializeAsString()}}));
+      " client_bsn, start_date, end_date, body)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {group.provider, group.location, group.id, id, e.client_bsn(),
+       e.start_date(), e.end_date(), Blob{e.SerializeAsString()}}));
 }
 
 absl::Status CapacityRepository::UpdateEnrolment(store::Connection& c,
@@ -503,6 +506,14 @@ absl::StatusOr<std::vector<v1::Enrolment>> CapacityRepository::ListEnrolments(
       " ORDER BY start_date, id LIMIT ? OFFSET ?",
       {group.provider, group.location, group.id, active_on, active_on,
        active_on, static_cast<int64_t>(limit), static_cast<int64_t>(offset)}));
+}
+
+absl::StatusOr<std::vector<v1::Enrolment>> CapacityRepository::ClientEnrolments(
+    store::Connection& c, const std::string& bsn) {
+  return ParseAll<v1::Enrolment>(
+      c.Execute("SELECT body FROM enrolments WHERE client_bsn = ?"
+                " ORDER BY start_date, id",
+                {bsn}));
 }
 
 absl::Status CapacityRepository::InsertWaitlistEntry(

@@ -144,6 +144,10 @@ class CapacityRepository {
       store::Connection& c, const SiteKey& group, const std::string& active_on,
       size_t offset, size_t limit);
 
+  // The client's enrolments in every group.
+  static absl::StatusOr<std::vector<v1::Enrolment>> ClientEnrolments(
+      store::Connection& c, const std::string& bsn);
+
   // Waitlists of pools (Kind::kPool) and groups (Kind::kGroup), in the
   // order entries joined.
   static absl::Status InsertWaitlistEntry(store::Connection& c, Kind kind,

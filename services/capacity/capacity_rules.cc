@@ -9,6 +9,7 @@
 #include "libs/rules/identifiers.h"
 #include "libs/rules/volume.h"
 #include "libs/server/status.h"
+#include "services/catalog/catalog_rules.h"
 
 namespace wmo::capacity {
 namespace {
@@ -190,6 +191,36 @@ Violations CheckPool(const v1::BedPool& pool,
   return v;
 }
 
+Violations CheckContracted(
+    const wmo::catalog::v1::Catalog& catalog, const std::string& provider,
+    const google::protobuf::RepeatedPtrField<std::string>& products,
+    rules::Date on) {
+  const wmo::catalog::v1::Contract* contract = nullptr;
+  for (const auto& c : catalog.contracts()) {
+    if (c.provider_agb() == provider) contract = &c;
+  }
+  Violations v;
+  for (int i = 0; i < products.size(); ++i) {
+    const catalog::ContractCheck check =
+        catalog::CheckContract(catalog, contract, products[i], on);
+    if (check.contracted) continue;
+    v.push_back(Violation(
+        "CP-CONTRACT", "", absl::StrCat("products[", i, "]"),
+        absl::StrCat(check.reason, "; serve only contracted products")));
+  }
+  return v;
+}
+
+absl::Status Refusal(const Violations& violations) {
+  const bool format_only =
+      std::all_of(violations.begin(), violations.end(),
+                  [](const auto& v) { return v.rule_id() == "CP-FORMAT"; });
+  return server::ViolationStatus(
+      format_only ? absl::StatusCode::kInvalidArgument
+                  : absl::StatusCode::kFailedPrecondition,
+      format_only ? "malformed" : "refused", violations);
+}
+
 Violations CheckEntitlement(
     const wmo::assignment::v1::Assignment* a, const std::string& client_bsn,
     const std::string& provider, const std::string& catalog,
@@ -270,38 +301,68 @@ std::vector<int> SessionIndices(const v1::Group& group,
   return indices;
 }
 
-Violations CheckWeeklyExtent(const wmo::assignment::v1::Assignment& a,
-                             const Product& product, int sessions_per_week) {
+Violations CheckExtent(const wmo::assignment::v1::Assignment& a,
+                       const Product& product,
+                       const std::vector<SessionDays>& enrolled,
+                       const rules::Period& period) {
   if (!a.has_extent()) return {};
   const auto& e = a.extent();
-  int64_t needed = 0;
+  int minutes_per_session = 0;  // 0: a session counts one unit
   switch (e.unit()) {
     case wmo::type::v1::UNIT_DAY_PART:
     case wmo::type::v1::UNIT_PIECES_EFFORT:
     case wmo::type::v1::UNIT_PIECES_OUTPUT:
-      needed = sessions_per_week;
       break;
-    case wmo::type::v1::UNIT_HOUR: {
-      const int minutes = product.group().session_minutes() > 0
-                              ? product.group().session_minutes()
-                              : 180;
-      needed = (int64_t{sessions_per_week} * minutes + 59) / 60;
+    case wmo::type::v1::UNIT_HOUR:
+      minutes_per_session = product.group().session_minutes() > 0
+                                ? product.group().session_minutes()
+                                : 180;
       break;
-    }
     default:
       return {};
   }
-  // The most one week can hold: a whole ISO week as if the assignment ran
-  // over it.
-  const rules::Period week = rules::IsoWeekOf(rules::Date(2024, 1, 3));
-  const int64_t allowed = rules::DeclarableVolume(
-      e.volume(), static_cast<rules::Frequency>(e.frequency()), e.unit(),
-      a.product_category(), week, week);
-  if (needed <= allowed) return {};
-  return {Violation("CP-EXTENT", "", "sessions",
-                    absl::StrCat(sessions_per_week, " sessions a week need ",
-                                 needed, " units, the assignment allows ",
-                                 allowed, " a week; choose fewer sessions"))};
+  auto assigned = rules::ParsePeriod(a.start_date(), a.end_date(), "");
+  if (!assigned.ok()) return {};
+  // Units the enrolled sessions take within `window`.
+  auto needed = [&](const rules::Period& window) {
+    int64_t sessions = 0;
+    for (rules::Date day = window.from; day <= window.to; ++day) {
+      const int weekday = static_cast<int>(absl::GetWeekday(day)) + 1;
+      for (const SessionDays& s : enrolled) {
+        if (!s.period.Contains(day)) continue;
+        sessions += std::count(s.weekdays.begin(), s.weekdays.end(), weekday);
+      }
+    }
+    return minutes_per_session == 0
+               ? sessions
+               : (sessions * minutes_per_session + 59) / 60;
+  };
+  auto allowed = [&](const rules::Period& window) {
+    return rules::DeclarableVolume(
+        e.volume(), static_cast<rules::Frequency>(e.frequency()), e.unit(),
+        a.product_category(), *assigned, window);
+  };
+  std::vector<rules::Period> windows;
+  for (rules::Date day = period.from; day <= period.to;) {
+    const rules::Period month = rules::CalendarMonthOf(day);
+    windows.push_back(
+        {std::max(month.from, period.from), std::min(month.to, period.to)});
+    day = month.to + 1;
+  }
+  if (windows.size() > 1) windows.push_back(period);
+  for (const rules::Period& window : windows) {
+    const int64_t need = needed(window);
+    const int64_t allow = allowed(window);
+    if (need <= allow) continue;
+    return {Violation(
+        "CP-EXTENT", "", "sessions",
+        absl::StrCat("from ", rules::FormatDate(window.from), " to ",
+                     rules::FormatDate(window.to),
+                     " the client's sessions on this assignment take ", need,
+                     " units, the assignment allows ", allow,
+                     "; choose fewer sessions"))};
+  }
+  return {};
 }
 
 }  // namespace wmo::capacity

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "libs/rules/dates.h"
 #include "wmo/assignment/v1/assignment.pb.h"
 #include "wmo/capacity/v1/capacity.pb.h"
@@ -53,6 +54,17 @@ int SessionCapacity(const v1::Group& group, const v1::Session& session);
 Violations CheckPool(const v1::BedPool& pool,
                      const wmo::catalog::v1::Catalog& catalog);
 
+// Whether `provider` is contracted for each of `products` on `on`
+// (CP-CONTRACT): a group or pool serves only what its provider delivers.
+Violations CheckContracted(
+    const wmo::catalog::v1::Catalog& catalog, const std::string& provider,
+    const google::protobuf::RepeatedPtrField<std::string>& products,
+    rules::Date on);
+
+// INVALID_ARGUMENT when every violation is a format (CP-FORMAT), else
+// FAILED_PRECONDITION, carrying them all.
+absl::Status Refusal(const Violations& violations);
+
 // Whether the assignment entitles the client to `needed` days of one of
 // `products` of `catalog` at `provider` (CP-ASSIGNMENT): it exists, is not
 // deleted, is the client's, is the provider's, names one of the products
@@ -70,13 +82,24 @@ std::vector<int> SessionIndices(const v1::Group& group,
                                 const v1::Enrolment& enrolment,
                                 Violations& violations);
 
-// Whether the assignment's extent allows the enrolment's sessions per week
-// (CP-EXTENT): day parts or sessions count one each, hours count the
-// product's session length (3 hours when the catalog gives none). Other
-// units are not compared.
-Violations CheckWeeklyExtent(const wmo::assignment::v1::Assignment& assignment,
-                             const wmo::catalog::v1::Product& product,
-                             int sessions_per_week);
+// A client's weekly sessions between two dates, for the extent check.
+struct SessionDays {
+  rules::Period period;
+  // ISO weekday (Monday 1) of each weekly session.
+  std::vector<int> weekdays;
+};
+
+// Whether the assignment's extent allows every session the client is
+// enrolled in on it (CP-EXTENT): `enrolled` holds the enrolments on the
+// assignment, the new one included. Counted per calendar month touched by
+// `period` (the new enrolment) and over all of it, as a declaration of them
+// would be (TR321, TR322): day parts and sessions count one each, hours
+// count the product's session length (3 hours when the catalog gives none).
+// Other units are not compared.
+Violations CheckExtent(const wmo::assignment::v1::Assignment& assignment,
+                       const wmo::catalog::v1::Product& product,
+                       const std::vector<SessionDays>& enrolled,
+                       const rules::Period& period);
 
 }  // namespace wmo::capacity
 
