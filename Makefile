@@ -26,6 +26,7 @@ test: build
 # Benchmarks print Markdown tables; BENCHMARKS.md records them.
 bench: build
 	@scripts/with-test-services $(BUILD)/bench/catalog_bench
+	@$(BUILD)/bench/declaration_bench
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i --style=Google

@@ -60,6 +60,13 @@ constexpr store::Migration kMigrations[] = {
      // TR374: one open request per client per provider (state 1 = OPEN).
      "CREATE UNIQUE INDEX open_request_per_client ON assignment_requests"
      " (provider_agb, client_bsn) WHERE state = 1"},
+    {2,
+     // A client's assignments in number order straight from the index:
+     // with (municipality, client_bsn) alone SQLite preferred the primary
+     // key to skip the sort and scanned the whole municipality per create.
+     "CREATE INDEX assignments_by_client_number ON assignments"
+     " (municipality, client_bsn, number);"
+     "DROP INDEX assignments_by_client"},
 };
 
 constexpr char kOpenEnd[] = "9999-12-31";

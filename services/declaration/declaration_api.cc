@@ -119,23 +119,21 @@ void DeclarationApi::Count(const v1::Declaration& checked) {
   }
 }
 
-absl::Status DeclarationApi::SubmitDeclaration(
-    const std::string& parent, const v1::Declaration& declaration,
-    v1::Declaration* response) {
-  return Check(parent, declaration, /*store=*/true, response);
+absl::Status DeclarationApi::SubmitDeclaration(const std::string& parent,
+                                               v1::Declaration declaration,
+                                               v1::Declaration* response) {
+  return Check(parent, std::move(declaration), /*store=*/true, response);
 }
 
-absl::Status DeclarationApi::ValidateDeclaration(
-    const std::string& parent, const v1::Declaration& declaration,
-    v1::Declaration* response) {
-  return Check(parent, declaration, /*store=*/false, response);
+absl::Status DeclarationApi::ValidateDeclaration(const std::string& parent,
+                                                 v1::Declaration declaration,
+                                                 v1::Declaration* response) {
+  return Check(parent, std::move(declaration), /*store=*/false, response);
 }
 
-absl::Status DeclarationApi::Check(const std::string& parent,
-                                   const v1::Declaration& submitted, bool store,
-                                   v1::Declaration* response) {
+absl::Status DeclarationApi::Check(const std::string& parent, v1::Declaration d,
+                                   bool store, v1::Declaration* response) {
   WMO_ASSIGN_OR_RETURN(ids, ParseName(parent, "providers/*", "parent"));
-  v1::Declaration d = submitted;
   ClearOutputFields(d);
   if (d.provider_agb().empty()) d.set_provider_agb(ids[0]);
   if (d.provider_agb() != ids[0]) {
@@ -271,15 +269,16 @@ absl::Status DeclarationApi::Check(const std::string& parent,
     std::vector<rules::LineOutcome> outcomes =
         rules::CheckDeclaration(header, checked, look.assignments, ledger);
 
-    *response = d;
+    // The verdicts go into `d` itself (a rerun of the transaction starts
+    // them afresh): a 30,000-line declaration is not copied for them.
     for (int i = 0; i < d.lines_size(); ++i) {
-      v1::Verdict& verdict = *response->mutable_lines(i)->mutable_verdict();
+      v1::Verdict& verdict = *d.mutable_lines(i)->mutable_verdict();
+      verdict.Clear();
       verdict.set_outcome(v1::Verdict::REJECTED);
       for (const auto& v : malformed[i]) *verdict.add_violations() = ToProto(v);
     }
     for (size_t k = 0; k < outcomes.size(); ++k) {
-      v1::Verdict& verdict =
-          *response->mutable_lines(line_of[k])->mutable_verdict();
+      v1::Verdict& verdict = *d.mutable_lines(line_of[k])->mutable_verdict();
       verdict.set_outcome(outcomes[k].approved ? v1::Verdict::APPROVED
                                                : v1::Verdict::REJECTED);
       for (const auto& v : outcomes[k].violations) {
@@ -289,15 +288,17 @@ absl::Status DeclarationApi::Check(const std::string& parent,
         *verdict.add_notices() = ToProto(v);
       }
     }
-    response->set_name(name);
-    response->set_create_time(Now());
-    AddTotals(*response);
+    d.set_name(name);
+    d.set_create_time(Now());
+    AddTotals(d);
     if (!store) return absl::OkStatus();
-    return Repo::Save(c, *response, sha, before, ledger);
+    return Repo::Save(c, d, sha, before, ledger);
   };
   absl::Status status = store ? db_.Transaction(run) : db_.ReadTransaction(run);
-  if (status.ok() && store && !earlier) Count(*response);
-  return status;
+  if (!status.ok() || (store && earlier)) return status;
+  if (store) Count(d);
+  response->Swap(&d);
+  return absl::OkStatus();
 }
 
 absl::Status DeclarationApi::GetDeclaration(

@@ -308,8 +308,16 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
                                          const rules::Ledger& after) {
   const std::string& agb = declaration.provider_agb();
   const std::string& m = declaration.municipality();
-  v1::Declaration summary = declaration;
-  summary.clear_lines();
+  // The header and totals only: copying the lines to drop them would cost
+  // as much as the declaration itself.
+  v1::Declaration summary;
+  summary.set_name(declaration.name());
+  summary.set_provider_agb(agb);
+  summary.set_number(declaration.number());
+  summary.set_municipality(m);
+  summary.set_period(declaration.period());
+  *summary.mutable_totals() = declaration.totals();
+  summary.set_create_time(declaration.create_time());
   auto inserted = c.Execute(
       "INSERT INTO declarations (provider_agb, number, municipality, period,"
       " content_sha256, summary, body) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -51,13 +51,10 @@ class SubmitStream
     StartRead(&part_);
   }
 
+  // Only parts before the last come here: the last goes with Finish.
   void OnWriteDone(bool ok) override {
     if (!ok) {
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
-      return;
-    }
-    if (next_ == result_.lines_size() && wrote_last_) {
-      Finish(grpc::Status::OK);
       return;
     }
     WriteNext();
@@ -70,8 +67,7 @@ class SubmitStream
 
   void Submit() {
     absl::Status status =
-        api_.SubmitDeclaration(parent_, declaration_, &result_);
-    declaration_.Clear();
+        api_.SubmitDeclaration(parent_, std::move(declaration_), &result_);
     if (!status.ok()) {
       Finish(server::ToGrpcStatus(status));
       return;
@@ -91,8 +87,9 @@ class SubmitStream
     }
     if (next_ == result_.lines_size()) {
       *out_.mutable_totals() = result_.totals();
-      wrote_last_ = true;
-      StartWriteLast(&out_, grpc::WriteOptions());
+      // One operation: a last write on its own may wait for Finish, which
+      // would wait for it.
+      StartWriteAndFinish(&out_, grpc::WriteOptions(), grpc::Status::OK);
     } else {
       StartWrite(&out_);
     }
@@ -107,7 +104,6 @@ class SubmitStream
   v1::Declaration result_;
   StreamResponse out_;
   int next_ = 0;
-  bool wrote_last_ = false;
 };
 
 }  // namespace

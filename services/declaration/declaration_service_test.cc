@@ -320,6 +320,29 @@ TEST_P(DeclarationServiceTest, StreamedDeclarationGetsEveryVerdictInOrder) {
   EXPECT_EQ(totals.rejected_lines(), kLines - 1);
 }
 
+TEST_P(DeclarationServiceTest, SmallStreamedDeclarationIsAnsweredInOnePart) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
+  auto stream = declarations_->SubmitDeclarationStream(&context);
+  v1::SubmitDeclarationStreamRequest part;
+  part.set_parent(std::string("providers/") + kProvider);
+  *part.mutable_declaration() = Declaration(
+      "D1", "2024-03", {KdvLine("R1", a, "2024-03-01", "2024-03-31", 5)});
+  ASSERT_TRUE(stream->Write(part));
+  ASSERT_TRUE(stream->WritesDone());
+  std::vector<v1::SubmitDeclarationStreamResponse> parts;
+  v1::SubmitDeclarationStreamResponse response;
+  while (stream->Read(&response)) parts.push_back(response);
+  grpc::Status s = stream->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_code() << ": " << s.error_message();
+  ASSERT_EQ(parts.size(), 1u);
+  ASSERT_EQ(parts[0].verdicts_size(), 1);
+  EXPECT_EQ(parts[0].verdicts(0).verdict().outcome(), v1::Verdict::APPROVED);
+  EXPECT_EQ(parts[0].totals().approved_lines(), 1);
+}
+
 TEST_P(DeclarationServiceTest, CompetingDeclarationsNeverExceedTheTotal) {
   // 10 etmalen for the year; eight declarations of 3 each, for different
   // months, race: exactly three fit (TR322 refuses the rest).

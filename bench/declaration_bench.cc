@@ -1,0 +1,766 @@
+// One month of declarations of a large municipality (10,000 clients x 3
+// lines, iWmo 323) checked and stored on SQLite, side by side in one run:
+// - in-process: DeclarationApi::SubmitDeclaration called directly, on a
+//   store of the bench's own;
+// - streamed: SubmitDeclarationStream over loopback gRPC to a declaration
+//   server (an App serving only the declaration service);
+// - echo: grpc.health.v1.Health/Check served by that same server, over the
+//   same kind of channel.
+// Both declaration paths look their assignments and catalog up over loopback
+// gRPC in one all-in-one App (10,000 clients with bgi, bgg and vervoer each,
+// created through the assignment service before timing), and
+// every run starts each path on an empty declaration store. Also measured:
+// the in-process path on a new thread, a second month (April) on the same
+// store and server, March with day-level detail, and March streamed to the
+// all-in-one App. Prints Markdown tables for BENCHMARKS.md:
+//   make bench   (runs build/bench/declaration_bench; needs no PostgreSQL
+//                 or Redis)
+// WMO_BENCH_CLIENTS and WMO_BENCH_RUNS override the 10,000 clients and the
+// 5 runs per path (for quick tries; keep more than 333 clients: a streamed
+// declaration of at most 1,000 lines gets its verdicts in one part, which
+// the service writes with StartWriteLast before Finish, and that call can
+// hang).
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "cmd/wmo-server/app.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/impl/codegen/client_unary_call.h"
+#include "libs/rules/dates.h"
+#include "libs/store/instrumented.h"
+#include "libs/store/store.h"
+#include "libs/testing/temp_dir.h"
+#include "prometheus/registry.h"
+#include "services/assignment/assignment_client.h"
+#include "services/catalog/catalog_client.h"
+#include "services/declaration/declaration_api.h"
+#include "services/declaration/declaration_repository.h"
+#include "wmo/assignment/v1/assignment_service.grpc.pb.h"
+#include "wmo/declaration/v1/declaration_service.grpc.pb.h"
+
+#ifndef WMO_BUILD_TYPE
+#define WMO_BUILD_TYPE "unknown"
+#endif
+
+namespace wmo {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using assignment::v1::Assignment;
+using assignment::v1::AssignmentService;
+using declaration::v1::Declaration;
+using declaration::v1::DeclarationService;
+using declaration::v1::Line;
+
+constexpr char kMunicipality[] = "0988";  // Weert, midden-limburg-2024
+constexpr char kProvider[] = "99990301";  // contracted for every lot
+constexpr char kCatalog[] = "midden-limburg-2024";
+// The months declared. March 2024 touches five ISO weeks and has five
+// Sundays, April five ISO weeks and four Sundays; every line bills four
+// weeks of care, within what an extent per week allows in either.
+struct Month {
+  const char* period;
+  const char* first_day;
+  const char* last_day;
+};
+constexpr Month kMarch{"2024-03", "2024-03-01", "2024-03-31"};
+constexpr Month kApril{"2024-04", "2024-04-01", "2024-04-30"};
+// Lines per message of the streamed path.
+constexpr int kLinesPerPart = 1000;
+
+// Tariffs of the catalog, in cents, by basis "1" to "5" (the catalog's
+// example tariffs; vervoer has one for every basis).
+constexpr int64_t kBgiTariff[] = {6450, 6450, 6980, 6720, 6610};
+constexpr int64_t kBggTariff[] = {4380, 4380, 5240, 3960, 4710};
+constexpr int64_t kVervoerTariff = 2350;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+int EnvInt(const char* name, int fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && std::atoi(value) > 0 ? std::atoi(value) : fallback;
+}
+
+void Die(const std::string& what, const absl::Status& status) {
+  std::fprintf(stderr, "%s: %s\n", what.c_str(), status.ToString().c_str());
+  std::exit(1);
+}
+
+// The n-th valid BSN (11-proef: weights 9..2 on the first eight digits, -1
+// on the last, sum divisible by 11) from 8-digit prefixes 20000000 upward.
+std::vector<std::string> ValidBsns(int n) {
+  std::vector<std::string> out;
+  for (int prefix = 20000000; static_cast<int>(out.size()) < n; ++prefix) {
+    const std::string digits = std::to_string(prefix);
+    int sum = 0;
+    for (int i = 0; i < 8; ++i) sum += (9 - i) * (digits[i] - '0');
+    const int check = sum % 11;
+    if (check == 10) continue;
+    out.push_back(digits + static_cast<char>('0' + check));
+  }
+  return out;
+}
+
+// One client: three assignments in lot 1 (bgi hours per week, bgg day parts
+// per week, vervoer days per week) and what a month of care gives.
+struct Client {
+  std::string bsn;
+  int basis = 1;                  // "1" to "5"
+  int hours = 0;                  // bgi per week
+  int day_parts = 0;              // bgg per week, also vervoer days per week
+  std::string bgi, bgg, vervoer;  // assignment numbers
+};
+
+std::vector<Client> MakeClients(int n) {
+  std::vector<std::string> bsns = ValidBsns(n);
+  std::vector<Client> clients(n);
+  for (int i = 0; i < n; ++i) {
+    clients[i].bsn = bsns[i];
+    clients[i].basis = 1 + i % 5;
+    clients[i].hours = 2 + i % 4;      // 2 to 5 hours a week
+    clients[i].day_parts = 1 + i % 3;  // 1 to 3 day parts a week
+  }
+  return clients;
+}
+
+Assignment AssignmentOf(const Client& c, const std::string& product,
+                        wmo::type::v1::Unit unit, int volume, bool basis) {
+  Assignment a;
+  a.mutable_client()->set_bsn(c.bsn);
+  a.mutable_client()->set_birth_date("1968-05-17");
+  a.set_provider_agb(kProvider);
+  a.set_catalog(kCatalog);
+  a.set_lot("1");
+  a.set_product(product);
+  if (basis) a.set_basis(std::to_string(c.basis));
+  a.mutable_extent()->set_volume(volume);
+  a.mutable_extent()->set_unit(unit);
+  a.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_PER_WEEK);
+  a.set_start_date("2024-01-01");
+  a.set_end_date("2024-12-31");
+  auto* result = a.add_results();
+  result->set_life_domain("Sociaal functioneren");
+  result->set_activity_type(assignment::v1::ACTIVITY_TYPE_HELP);
+  return a;
+}
+
+// Creates the three assignments of every client through the assignment
+// service, `threads` callers at once; vervoer after bgg (it requires bgg).
+// A call refused with UNAVAILABLE (SQLite's "database is locked" once the
+// busy timeout ran out) is retried with the same request id; returns how
+// many were.
+int CreateAssignments(const std::shared_ptr<grpc::Channel>& channel,
+                      std::vector<Client>& clients, int threads) {
+  auto stub = AssignmentService::NewStub(channel);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::atomic<int> retries{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      auto create = [&](const Assignment& a) -> std::string {
+        assignment::v1::CreateAssignmentRequest request;
+        request.set_parent(absl::StrCat("municipalities/", kMunicipality));
+        request.set_request_id(
+            absl::StrCat("bench-", a.client().bsn(), "-", a.product()));
+        *request.mutable_assignment() = a;
+        Assignment created;
+        for (int attempt = 1;; ++attempt) {
+          grpc::ClientContext context;
+          grpc::Status s = stub->CreateAssignment(&context, request, &created);
+          if (s.ok()) break;
+          if (s.error_code() == grpc::StatusCode::UNAVAILABLE && attempt < 5) {
+            ++retries;
+            continue;
+          }
+          if (!failed.exchange(true)) {
+            std::fprintf(stderr, "CreateAssignment %s: %s\n",
+                         a.product().c_str(), s.error_message().c_str());
+          }
+          break;
+        }
+        return created.number();
+      };
+      for (size_t i = next++; i < clients.size() && !failed; i = next++) {
+        Client& c = clients[i];
+        c.bgi = create(AssignmentOf(c, "bgi", wmo::type::v1::UNIT_HOUR, c.hours,
+                                    /*basis=*/true));
+        c.bgg = create(AssignmentOf(c, "bgg", wmo::type::v1::UNIT_DAY_PART,
+                                    c.day_parts, /*basis=*/true));
+        if (i % 2000 == 1999) {
+          std::fprintf(stderr, "setup: %zu clients after %.1f s\n", i + 1,
+                       SecondsSince(start));
+        }
+        c.vervoer =
+            create(AssignmentOf(c, "vervoer", wmo::type::v1::UNIT_PIECES_OUTPUT,
+                                c.day_parts, /*basis=*/false));
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  if (failed) std::exit(1);
+  return retries;
+}
+
+// A debit line over the whole month.
+Line DebitLine(const Month& month, std::string reference,
+               const std::string& number, const std::string& bsn,
+               const char* category, const char* code, int64_t volume,
+               wmo::type::v1::Unit unit, int64_t tariff) {
+  Line line;
+  line.set_reference(std::move(reference));
+  line.set_assignment_number(number);
+  line.set_client_bsn(bsn);
+  line.set_product_category(category);
+  line.set_product_code(code);
+  line.set_start_date(month.first_day);
+  line.set_end_date(month.last_day);
+  line.set_volume(volume);
+  line.set_unit(unit);
+  line.set_tariff_cents(tariff);
+  line.set_amount_cents(volume * tariff);
+  line.set_direction(Line::DEBIT);
+  return line;
+}
+
+void AddDelivery(Line& line, int day, const char* start, const char* end,
+                 int64_t quantity) {
+  auto* d = line.add_deliveries();
+  d->set_date(absl::StrFormat("2024-03-%02d", day));
+  d->set_start_time(start);
+  d->set_end_time(end);
+  d->set_quantity(quantity);
+}
+
+// The month of all clients, 3 lines each; `tag` makes the references
+// unique per declaration. With `detail` (March only), every line carries its
+// days: bgi on the Tuesdays, bgg on Monday (Thursday, Wednesday) mornings,
+// vervoer on the bgg days, four weeks from 4 March.
+Declaration MonthOf(const std::vector<Client>& clients, const Month& month,
+                    const std::string& number, const std::string& tag,
+                    bool detail = false) {
+  Declaration d;
+  d.set_number(number);
+  d.set_municipality(kMunicipality);
+  d.set_period(month.period);
+  d.mutable_lines()->Reserve(3 * clients.size());
+  int k = 0;
+  auto reference = [&] { return absl::StrFormat("%s%08d", tag, k++); };
+  for (const Client& c : clients) {
+    const int weeks = 4;
+    Line bgi = DebitLine(month, reference(), c.bgi, c.bsn, "02", "02BGI",
+                         weeks * c.hours, wmo::type::v1::UNIT_HOUR,
+                         kBgiTariff[c.basis - 1]);
+    Line bgg = DebitLine(month, reference(), c.bgg, c.bsn, "02", "02BGG",
+                         weeks * c.day_parts, wmo::type::v1::UNIT_DAY_PART,
+                         kBggTariff[c.basis - 1]);
+    Line vervoer = DebitLine(month, reference(), c.vervoer, c.bsn, "08",
+                             "08VVR", weeks * c.day_parts,
+                             wmo::type::v1::UNIT_PIECES_OUTPUT, kVervoerTariff);
+    if (detail) {
+      static const char* const kBgiEnd[] = {"",      "",      "12:00",
+                                            "13:00", "14:00", "15:00"};
+      const int kBggDays[] = {0, 3, 2};  // Monday, Thursday, Wednesday
+      for (int w = 0; w < weeks; ++w) {
+        const int monday = 4 + 7 * w;
+        AddDelivery(bgi, monday + 1, "10:00", kBgiEnd[c.hours], c.hours);
+        for (int p = 0; p < c.day_parts; ++p) {
+          AddDelivery(bgg, monday + kBggDays[p], "09:00", "13:00", 1);
+          AddDelivery(vervoer, monday + kBggDays[p], "08:30", "13:30", 1);
+        }
+      }
+    }
+    *d.add_lines() = std::move(bgi);
+    *d.add_lines() = std::move(bgg);
+    *d.add_lines() = std::move(vervoer);
+  }
+  return d;
+}
+
+struct Outcome {
+  double seconds = 0;
+  // Streamed only: when the client had sent everything (WritesDone), read
+  // the first verdicts, and read the last ones, seconds from the start.
+  double sent = 0, first_verdicts = 0, last_verdicts = 0;
+  int approved = 0;
+  int rejected = 0;
+  // Rejections by rule id, to show what went wrong if anything did.
+  std::map<std::string, int> rules;
+};
+
+std::string RuleSummary(const Outcome& o) {
+  std::string out;
+  for (const auto& [rule, n] : o.rules) {
+    absl::StrAppend(&out, out.empty() ? "" : ", ", rule, " ", n);
+  }
+  return out.empty() ? "-" : out;
+}
+
+void Tally(const declaration::v1::Verdict& verdict, Outcome& o) {
+  if (verdict.outcome() == declaration::v1::Verdict::APPROVED) {
+    ++o.approved;
+  } else {
+    ++o.rejected;
+    for (const auto& v : verdict.violations()) ++o.rules[v.rule_id()];
+  }
+}
+
+// The in-process path: a DeclarationApi of the bench's own on an empty
+// SQLite store (instrumented and with metrics, as the App builds it), its
+// look-ups over `lookups`.
+struct InProcess {
+  InProcess(const std::string& path,
+            const std::shared_ptr<grpc::Channel>& lookups) {
+    auto db = store::OpenSqlite(path);
+    if (!db.ok()) Die("open " + path, db.status());
+    db_ = store::Instrument(*std::move(db), *registry_, "declaration");
+    absl::Status s = store::Migrate(
+        *db_, "declaration", declaration::DeclarationRepository::Migrations());
+    if (!s.ok()) Die("migrate", s);
+    assignments_.SetChannel(lookups);
+    catalogs_.SetChannel(lookups);
+    api_ = std::make_unique<declaration::DeclarationApi>(
+        *db_, assignments_, catalogs_, registry_.get());
+  }
+
+  // SubmitDeclaration, or ValidateDeclaration (checks only) with
+  // `validate`; `out` gets the response when given.
+  Outcome Submit(const Declaration& d, bool validate = false,
+                 Declaration* out = nullptr) {
+    Outcome o;
+    Declaration response;
+    const std::string parent = absl::StrCat("providers/", kProvider);
+    const auto start = Clock::now();
+    absl::Status s = validate ? api_->ValidateDeclaration(parent, d, &response)
+                              : api_->SubmitDeclaration(parent, d, &response);
+    o.seconds = SecondsSince(start);
+    if (!s.ok()) Die("SubmitDeclaration", s);
+    for (const Line& line : response.lines()) Tally(line.verdict(), o);
+    if (out != nullptr) *out = std::move(response);
+    return o;
+  }
+
+  std::shared_ptr<prometheus::Registry> registry_ =
+      std::make_shared<prometheus::Registry>();
+  std::unique_ptr<store::Database> db_;
+  assignment::AssignmentClient assignments_;
+  catalog::CatalogClient catalogs_;
+  std::unique_ptr<declaration::DeclarationApi> api_;
+};
+
+// The streamed path: the header in the first message, then the lines in
+// parts of kLinesPerPart (built before the clock starts), then the verdicts
+// read back to the last.
+Outcome SubmitStreamed(const std::shared_ptr<grpc::Channel>& channel,
+                       const Declaration& d) {
+  std::vector<declaration::v1::SubmitDeclarationStreamRequest> parts(1);
+  parts[0].set_parent(absl::StrCat("providers/", kProvider));
+  Declaration& header = *parts[0].mutable_declaration();
+  header = d;
+  header.clear_lines();
+  for (int i = 0; i < d.lines_size(); i += kLinesPerPart) {
+    auto& part = parts.emplace_back();
+    const int end = std::min(d.lines_size(), i + kLinesPerPart);
+    auto* lines = part.mutable_declaration()->mutable_lines();
+    lines->Reserve(end - i);
+    for (int k = i; k < end; ++k) *lines->Add() = d.lines(k);
+  }
+  auto stub = DeclarationService::NewStub(channel);
+  Outcome o;
+  const auto start = Clock::now();
+  grpc::ClientContext context;
+  // The service writes its last part with StartWriteLast and waits for
+  // OnWriteDone before it calls Finish; gRPC may hold such a write until
+  // Finish, so a call can hang. Fail instead of waiting forever.
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(120));
+  auto stream = stub->SubmitDeclarationStream(&context);
+  for (const auto& part : parts) {
+    if (!stream->Write(part)) break;
+  }
+  stream->WritesDone();
+  o.sent = SecondsSince(start);
+  declaration::v1::SubmitDeclarationStreamResponse response;
+  int verdicts = 0;
+  while (stream->Read(&response)) {
+    if (verdicts == 0) o.first_verdicts = SecondsSince(start);
+    o.last_verdicts = SecondsSince(start);
+    for (const auto& v : response.verdicts()) Tally(v.verdict(), o);
+    verdicts += response.verdicts_size();
+  }
+  grpc::Status s = stream->Finish();
+  o.seconds = SecondsSince(start);
+  if (!s.ok() || verdicts != d.lines_size()) {
+    std::fprintf(stderr,
+                 "SubmitDeclarationStream: %s (%d of %d verdicts read%s)\n",
+                 s.error_message().c_str(), verdicts, d.lines_size(),
+                 s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+                     ? "; see StartWriteLast at the top"
+                     : "");
+    std::exit(1);
+  }
+  return o;
+}
+
+// Health/Check calls per second from `callers` threads, each making `calls`
+// blocking calls (a generated stub's blocking unary call, on raw bytes).
+struct EchoResult {
+  double calls_per_second;
+  double p50_us;
+  double p99_us;
+};
+
+EchoResult Echo(const std::shared_ptr<grpc::Channel>& channel, int callers,
+                int calls) {
+  const grpc::internal::RpcMethod method("/grpc.health.v1.Health/Check",
+                                         grpc::internal::RpcMethod::NORMAL_RPC);
+  std::vector<std::vector<double>> latencies(callers);
+  const auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < callers; ++t) {
+    workers.emplace_back([&, t] {
+      grpc::ByteBuffer request, response;
+      grpc::Slice empty("");
+      request = grpc::ByteBuffer(&empty, 1);
+      latencies[t].reserve(calls);
+      for (int i = 0; i < calls; ++i) {
+        const auto before = Clock::now();
+        grpc::ClientContext context;
+        grpc::Status s = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer,
+                                                           grpc::ByteBuffer>(
+            channel.get(), method, &context, request, &response);
+        if (!s.ok()) {
+          std::fprintf(stderr, "Health/Check: %s\n", s.error_message().c_str());
+          std::exit(1);
+        }
+        latencies[t].push_back(
+            std::chrono::duration<double, std::micro>(Clock::now() - before)
+                .count());
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  const double seconds = SecondsSince(start);
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  return {all.size() / seconds, all[all.size() / 2],
+          all[all.size() * 99 / 100]};
+}
+
+std::unique_ptr<App> StartApp(server::ServerOptions options) {
+  options.grpc_port = options.http_port = options.metrics_port = 0;
+  auto app = std::make_unique<App>(std::move(options));
+  if (absl::Status s = app->Start(); !s.ok()) Die("App::Start", s);
+  return app;
+}
+
+std::shared_ptr<grpc::Channel> LoopbackChannel(int port) {
+  // Each its own TCP connection, as a separate client process would have.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto channel =
+      grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                grpc::InsecureChannelCredentials(), args);
+  channel->WaitForConnected(std::chrono::system_clock::now() +
+                            std::chrono::seconds(10));
+  return channel;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2]
+                      : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+int Run() {
+  const int n_clients = EnvInt("WMO_BENCH_CLIENTS", 10000);
+  const int runs = EnvInt("WMO_BENCH_RUNS", 5);
+  const int lines = 3 * n_clients;
+  std::printf(
+      "declaration_bench: %d clients x 3 lines = %d lines per declaration, "
+      "%d runs per path, build %s, %u cores, %s\n\n",
+      n_clients, lines, runs, WMO_BUILD_TYPE,
+      std::thread::hardware_concurrency(),
+      absl::FormatTime("%Y-%m-%d", absl::Now(), absl::LocalTimeZone()).c_str());
+
+  testing::TempDir dir;
+  // The catalog and assignment services both declaration paths read.
+  server::ServerOptions lookup_options;
+  lookup_options.services = {"catalog", "assignment", "declaration"};
+  lookup_options.data_dir = dir.File("lookups");
+  lookup_options.catalog_dir = testing::SourceDir() + "/catalogs";
+  std::unique_ptr<App> lookups = StartApp(lookup_options);
+  const std::string lookup_address =
+      absl::StrCat("127.0.0.1:", lookups->grpc_port());
+
+  std::vector<Client> clients = MakeClients(n_clients);
+  const int kSetupThreads = EnvInt("WMO_BENCH_SETUP_THREADS", 4);
+  auto start = Clock::now();
+  const int retries = CreateAssignments(LoopbackChannel(lookups->grpc_port()),
+                                        clients, kSetupThreads);
+  const double setup_seconds = SecondsSince(start);
+  std::printf(
+      "Setup: %d assignments (bgi, bgg, vervoer per client) created through "
+      "the assignment service by %d callers in %.1f s (%.0f/s, %d calls "
+      "retried after \"database is locked\")\n\n",
+      3 * n_clients, kSetupThreads, setup_seconds,
+      3 * n_clients / setup_seconds, retries);
+  std::fflush(stdout);
+
+  // A fresh declaration server (its own empty SQLite store) per streamed run,
+  // its look-ups over loopback to `lookups` like the in-process path's.
+  auto declaration_server = [&](const std::string& name) {
+    server::ServerOptions options;
+    options.services = {"declaration"};
+    options.data_dir = dir.File(name);
+    options.catalog_dir = lookup_options.catalog_dir;
+    options.catalog_address = lookup_address;
+    options.assignment_address = lookup_address;
+    return StartApp(options);
+  };
+  const auto lookup_channel = [&] {
+    return LoopbackChannel(lookups->grpc_port());
+  };
+
+  struct Row {
+    std::string path;
+    std::vector<Outcome> outcomes;
+  };
+  // Each run: an empty store per path for March; then April on the same
+  // store (and server), so the second month finds the first's running
+  // totals on both paths. The in-process path once more on a new thread
+  // (like a server's executor thread) on another empty store.
+  enum {
+    kInProcess,
+    kStreamed,
+    kInProcessThread,
+    kInProcessApril,
+    kStreamedApril
+  };
+  std::vector<Row> rows = {
+      {"in-process (DeclarationApi), main thread", {}},
+      {"streamed (SubmitDeclarationStream)", {}},
+      {"in-process, on a new thread", {}},
+      {"in-process, 2nd month (April) on the same store", {}},
+      {"streamed, 2nd month (April) to the same server", {}}};
+  EchoResult echo1{}, echo2{};
+  for (int r = 0; r < runs; ++r) {
+    {
+      InProcess in_process(dir.File(absl::StrCat("ip", r, ".db")),
+                           lookup_channel());
+      rows[kInProcess].outcomes.push_back(in_process.Submit(MonthOf(
+          clients, kMarch, absl::StrCat("IP", r), absl::StrCat("I", r))));
+      rows[kInProcessApril].outcomes.push_back(in_process.Submit(MonthOf(
+          clients, kApril, absl::StrCat("IPA", r), absl::StrCat("IA", r))));
+    }
+    {
+      auto server = declaration_server(absl::StrCat("st", r));
+      auto channel = LoopbackChannel(server->grpc_port());
+      rows[kStreamed].outcomes.push_back(SubmitStreamed(
+          channel, MonthOf(clients, kMarch, absl::StrCat("ST", r),
+                           absl::StrCat("S", r))));
+      rows[kStreamedApril].outcomes.push_back(SubmitStreamed(
+          channel, MonthOf(clients, kApril, absl::StrCat("STA", r),
+                           absl::StrCat("SA", r))));
+      if (r == 0) {
+        Echo(channel, 1, 2000);  // warm-up
+        echo1 = Echo(channel, 1, 20000);
+        echo2 = Echo(channel, 2, 20000);
+      }
+    }
+    {
+      InProcess in_process(dir.File(absl::StrCat("it", r, ".db")),
+                           lookup_channel());
+      const Declaration d =
+          MonthOf(clients, kMarch, absl::StrCat("IT", r), absl::StrCat("T", r));
+      Outcome o;
+      std::thread([&] { o = in_process.Submit(d); }).join();
+      rows[kInProcessThread].outcomes.push_back(std::move(o));
+    }
+    std::fprintf(stderr,
+                 "run %d: in-process %.2f s (thread %.2f s, April %.2f s), "
+                 "streamed %.2f s (April %.2f s)\n",
+                 r + 1, rows[kInProcess].outcomes.back().seconds,
+                 rows[kInProcessThread].outcomes.back().seconds,
+                 rows[kInProcessApril].outcomes.back().seconds,
+                 rows[kStreamed].outcomes.back().seconds,
+                 rows[kStreamedApril].outcomes.back().seconds);
+  }
+
+  // March once more with day-level detail (12 to 28 deliveries per client),
+  // once per path.
+  std::vector<Row> detail_rows = {{"in-process, day detail", {}},
+                                  {"streamed, day detail", {}}};
+  {
+    InProcess in_process(dir.File("ipd.db"), lookup_channel());
+    detail_rows[0].outcomes.push_back(
+        in_process.Submit(MonthOf(clients, kMarch, "IPD", "ID", true)));
+    auto server = declaration_server("std");
+    detail_rows[1].outcomes.push_back(
+        SubmitStreamed(LoopbackChannel(server->grpc_port()),
+                       MonthOf(clients, kMarch, "STD", "SD", true)));
+  }
+  // And once streamed to the all-in-one App, whose declaration service
+  // reaches catalog and assignment through in-process channels.
+  Row all_in_one{"streamed, all-in-one App", {}};
+  all_in_one.outcomes.push_back(
+      SubmitStreamed(LoopbackChannel(lookups->grpc_port()),
+                     MonthOf(clients, kMarch, "AIO", "A")));
+
+  // Where the in-process path's time goes, each part measured apart on a
+  // fresh store: the assignment look-up alone, the catalog look-up alone,
+  // ValidateDeclaration (look-ups and checks, nothing written), and
+  // SubmitDeclaration (the same plus the writes).
+  struct Part {
+    std::string what;
+    double seconds;
+  };
+  std::vector<Part> parts;
+  size_t request_bytes = 0, response_bytes = 0;
+  {
+    const Declaration d = MonthOf(clients, kMarch, "PT", "P");
+    request_bytes = d.ByteSizeLong();
+    std::vector<std::string> numbers;
+    for (const Line& line : d.lines()) {
+      numbers.push_back(line.assignment_number());
+    }
+    assignment::AssignmentClient assignments;
+    assignments.SetChannel(lookup_channel());
+    start = Clock::now();
+    auto found = assignments.BatchGet(kMunicipality, numbers);
+    parts.push_back({absl::StrCat("AssignmentClient::BatchGet of ",
+                                  numbers.size(), " assignments (",
+                                  (numbers.size() + 999) / 1000, " calls)"),
+                     SecondsSince(start)});
+    if (!found.ok()) Die("BatchGet", found.status());
+    if (found->size() != numbers.size()) {
+      std::fprintf(stderr, "BatchGet found %zu of %zu\n", found->size(),
+                   numbers.size());
+      return 1;
+    }
+    catalog::CatalogClient catalogs;
+    catalogs.SetChannel(lookup_channel());
+    start = Clock::now();
+    auto catalog = catalogs.CatalogOn(
+        kCatalog, *rules::ParseDate(kMarch.first_day, "first day"));
+    parts.push_back({"CatalogClient::CatalogOn (1 call)", SecondsSince(start)});
+    if (!catalog.ok()) Die("CatalogOn", catalog.status());
+    InProcess in_process(dir.File("parts.db"), lookup_channel());
+    parts.push_back({"ValidateDeclaration (look-ups + checks, no writes)",
+                     in_process.Submit(d, /*validate=*/true).seconds});
+    Declaration response;
+    parts.push_back({"SubmitDeclaration (look-ups + checks + writes)",
+                     in_process.Submit(d, false, &response).seconds});
+    response_bytes = response.ByteSizeLong();
+  }
+
+  std::printf(
+      "| path | runs | s per %d-line declaration (each run) | "
+      "median s | lines/s (median) | approved | rejected |\n",
+      lines);
+  std::printf("|---|---:|---|---:|---:|---:|---:|\n");
+  std::vector<double> medians;
+  auto print = [&](const Row& row) {
+    std::vector<double> seconds;
+    std::string each;
+    for (const Outcome& o : row.outcomes) {
+      seconds.push_back(o.seconds);
+      absl::StrAppend(&each, each.empty() ? "" : ", ",
+                      absl::StrFormat("%.2f", o.seconds));
+    }
+    const double median = Median(seconds);
+    medians.push_back(median);
+    const Outcome& last = row.outcomes.back();
+    std::printf("| %s | %zu | %s | %.2f | %.0f | %d | %d |\n", row.path.c_str(),
+                row.outcomes.size(), each.c_str(), median, lines / median,
+                last.approved, last.rejected);
+    for (const Outcome& o : row.outcomes) {
+      if (o.rejected > 0) {
+        std::printf("|   rejected by rule | | %s | | | | |\n",
+                    RuleSummary(o).c_str());
+        break;
+      }
+    }
+  };
+  for (const Row& row : rows) print(row);
+  for (const Row& row : detail_rows) print(row);
+  print(all_in_one);
+  std::printf(
+      "\n| streamed run | sent (WritesDone) s | first verdicts s | last "
+      "verdicts s | finished s |\n|---|---:|---:|---:|---:|\n");
+  auto phases = [&](const Row& row) {
+    for (size_t i = 0; i < row.outcomes.size(); ++i) {
+      const Outcome& o = row.outcomes[i];
+      std::printf("| %s #%zu | %.2f | %.2f | %.2f | %.2f |\n", row.path.c_str(),
+                  i + 1, o.sent, o.first_verdicts, o.last_verdicts, o.seconds);
+    }
+  };
+  phases(rows[kStreamed]);
+  phases(rows[kStreamedApril]);
+  phases(detail_rows[1]);
+  phases(all_in_one);
+
+  std::printf(
+      "\n| in-process part (%d lines, request %.1f MB, response %.1f MB) | s "
+      "|\n|---|---:|\n",
+      lines, request_bytes / 1e6, response_bytes / 1e6);
+  for (const Part& part : parts) {
+    std::printf("| %s | %.2f |\n", part.what.c_str(), part.seconds);
+  }
+
+  std::printf(
+      "\n| echo (Health/Check, loopback, same server) | calls/s | "
+      "p50 µs | p99 µs |\n|---|---:|---:|---:|\n");
+  std::printf("| 1 caller, 20000 calls | %.0f | %.1f | %.1f |\n",
+              echo1.calls_per_second, echo1.p50_us, echo1.p99_us);
+  std::printf("| 2 callers, 2 x 20000 calls | %.0f | %.1f | %.1f |\n",
+              echo2.calls_per_second, echo2.p50_us, echo2.p99_us);
+
+  const double in_process = lines / medians[0];
+  const double streamed = lines / medians[1];
+  std::printf("\nRatios (medians):\n");
+  std::printf("- streamed / in-process: %.0f%% (target >= 50%%: %s)\n",
+              100 * streamed / in_process,
+              streamed >= in_process / 2 ? "met" : "NOT met");
+  std::printf(
+      "- streamed / in-process on a new thread: %.0f%%; 2nd month (April), "
+      "streamed / in-process: %.0f%%\n",
+      100 * medians[kInProcessThread] / medians[kStreamed],
+      100 * medians[kInProcessApril] / medians[kStreamedApril]);
+  std::printf(
+      "- lines/s stored on SQLite: in-process %.0f, streamed %.0f (target >= "
+      "20000: %s / %s)\n",
+      in_process, streamed, in_process >= 20000 ? "met" : "NOT met",
+      streamed >= 20000 ? "met" : "NOT met");
+  std::printf(
+      "- %d lines end to end: in-process %.2f s, streamed %.2f s (target < "
+      "10 s: %s / %s)\n",
+      lines, medians[0], medians[1], medians[0] < 10 ? "met" : "NOT met",
+      medians[1] < 10 ? "met" : "NOT met");
+  std::printf(
+      "- one echo call (1 caller) costs as much as %.1f streamed lines; the "
+      "streamed declaration took as long as %.0f echo calls\n",
+      streamed / echo1.calls_per_second, medians[1] * echo1.calls_per_second);
+  return 0;
+}
+
+}  // namespace
+}  // namespace wmo
+
+int main() { return wmo::Run(); }
