@@ -83,4 +83,43 @@ absl::Status Migrate(Database& db, absl::string_view service,
   });
 }
 
+namespace {
+
+// Keys per statement of QueryInChunks.
+constexpr size_t kChunk = 256;
+
+const std::string& InList() {
+  static const auto* const kList = [] {
+    auto* list = new std::string("(?");
+    for (size_t i = 1; i < kChunk; ++i) list->append(", ?");
+    list->append(")");
+    return list;
+  }();
+  return *kList;
+}
+
+}  // namespace
+
+absl::Status QueryInChunks(
+    Connection& c, absl::string_view sql_before,
+    const std::vector<Value>& leading, const std::set<std::string>& keys,
+    absl::FunctionRef<absl::Status(const ResultSet&)> each) {
+  if (keys.empty()) return absl::OkStatus();
+  const std::string sql = absl::StrCat(sql_before, " IN ", InList());
+  std::vector<Value> params = leading;
+  params.resize(leading.size() + kChunk);
+  auto it = keys.begin();
+  while (it != keys.end()) {
+    std::string last;
+    for (size_t i = 0; i < kChunk; ++i) {
+      if (it != keys.end()) last = *it++;
+      params[leading.size() + i] = last;
+    }
+    auto rows = c.Execute(sql, params);
+    if (!rows.ok()) return rows.status();
+    if (absl::Status s = each(*rows); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace wmo::store

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -114,6 +115,16 @@ bool IsRetryable(const absl::Status& status);
 // instead of leaving the connection inside it.
 absl::Status RunGuarded(absl::FunctionRef<absl::Status(Connection&)> fn,
                         Connection& c);
+
+// Runs "<sql_before> IN (?, …)" once per chunk of the distinct `keys`, with
+// `leading` parameters before them, passing each result to `each`: a batch
+// look-up in a few statements rather than one per key. Every chunk has the
+// same number of placeholders (the last key repeats), so the statement is
+// prepared once.
+absl::Status QueryInChunks(
+    Connection& c, absl::string_view sql_before,
+    const std::vector<Value>& leading, const std::set<std::string>& keys,
+    absl::FunctionRef<absl::Status(const ResultSet&)> each);
 
 // One step of a service's schema, applied once, in version order.
 struct Migration {

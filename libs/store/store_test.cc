@@ -1,8 +1,10 @@
 #include "libs/store/store.h"
 
 #include <atomic>
+#include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/store/instrumented.h"
@@ -96,6 +98,36 @@ TEST_P(StoreTest, DuplicateKeyIsAlreadyExists) {
   ASSERT_TRUE(db_->Execute("INSERT INTO item (id, n) VALUES ('x', 1)").ok());
   auto again = db_->Execute("INSERT INTO item (id, n) VALUES ('x', 2)");
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_P(StoreTest, QueryInChunksFindsEveryKeyOnceAcrossChunks) {
+  // 600 rows, 300 keys asked (more than one chunk), 100 of them absent.
+  absl::Status filled = db_->Transaction([](Connection& c) -> absl::Status {
+    for (int i = 0; i < 600; ++i) {
+      auto row = c.Execute("INSERT INTO item (id, n) VALUES (?, ?)",
+                           {absl::StrCat("k", i), int64_t{i}});
+      if (!row.ok()) return row.status();
+    }
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(filled.ok()) << filled;
+  std::set<std::string> keys;
+  for (int i = 400; i < 700; ++i) keys.insert(absl::StrCat("k", i));
+  std::multiset<int64_t> found;
+  absl::Status s = db_->ReadTransaction([&](Connection& c) {
+    return QueryInChunks(c, "SELECT n FROM item WHERE n >= ? AND id",
+                         {int64_t{0}}, keys, [&](const ResultSet& rows) {
+                           for (const auto& row : rows) {
+                             found.insert(ResultSet::Int(row, 0));
+                           }
+                           return absl::OkStatus();
+                         });
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(found.size(), 200u);
+  EXPECT_EQ(std::set<int64_t>(found.begin(), found.end()).size(), 200u);
+  EXPECT_EQ(*found.begin(), 400);
+  EXPECT_EQ(*found.rbegin(), 599);
 }
 
 TEST_P(StoreTest, MigrationsApplyOnce) {

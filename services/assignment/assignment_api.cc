@@ -138,7 +138,7 @@ v1::AuditEntry Audit(const v1::Assignment& before, const v1::Assignment& after,
 // The catalog checks' inputs, except the client's other assignments which
 // are read inside the transaction.
 struct CatalogFacts {
-  wmo::catalog::v1::Catalog catalog;
+  std::shared_ptr<const wmo::catalog::v1::Catalog> catalog;
   catalog::ContractCheck contract;
 };
 
@@ -157,11 +157,11 @@ absl::StatusOr<CatalogFacts> LoadCatalogFacts(catalog::CatalogClient& catalogs,
   CatalogFacts facts;
   facts.catalog = *std::move(catalog);
   const wmo::catalog::v1::Contract* contract = nullptr;
-  for (const auto& c : facts.catalog.contracts()) {
+  for (const auto& c : facts.catalog->contracts()) {
     if (c.provider_agb() == a.provider_agb()) contract = &c;
   }
   facts.contract =
-      catalog::CheckContract(facts.catalog, contract, a.product(), *start);
+      catalog::CheckContract(*facts.catalog, contract, a.product(), *start);
   return facts;
 }
 
@@ -169,19 +169,20 @@ absl::StatusOr<CatalogFacts> LoadCatalogFacts(catalog::CatalogClient& catalogs,
 // in when they pass.
 absl::Status CheckAndComplete(v1::Assignment& a, const CatalogFacts& facts,
                               std::vector<v1::Assignment> others) {
-  CatalogContext context{&facts.catalog, facts.contract, std::move(others)};
+  CatalogContext context{facts.catalog.get(), facts.contract,
+                         std::move(others)};
   auto violations = CheckAgainstCatalog(a, context);
   if (!violations.empty()) {
     return Refused(absl::StatusCode::kFailedPrecondition,
                    "the assignment breaks catalog rules", violations);
   }
-  for (const auto& p : facts.catalog.products()) {
+  for (const auto& p : facts.catalog->products()) {
     if (p.id() == a.product()) {
       a.set_product_category(p.category());
       a.set_product_code(p.code());
     }
   }
-  a.set_lot(EffectiveLot(a, facts.catalog));
+  a.set_lot(EffectiveLot(a, *facts.catalog));
   return absl::OkStatus();
 }
 
@@ -316,26 +317,36 @@ absl::Status AssignmentApi::BatchGetAssignments(
     return absl::InvalidArgumentError(
         "names: at most 1000 per call; split the request");
   }
+  std::vector<std::string> numbers;
+  numbers.reserve(request.names_size());
+  for (int i = 0; i < request.names_size(); ++i) {
+    const std::string& name = request.names(i);
+    if (name.find('/') == std::string::npos) {
+      numbers.push_back(name);
+      continue;
+    }
+    WMO_ASSIGN_OR_RETURN(parts,
+                         ParseName(name, "municipalities/*/assignments/*",
+                                   absl::StrCat("names[", i, "]")));
+    if (parts[0] != ids[0]) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("names[", i, "]: belongs to municipality ", parts[0],
+                       ", not to the parent ", ids[0]));
+    }
+    numbers.push_back(parts[1]);
+  }
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(
+        found, Repo::GetMany(c, ids[0], {numbers.begin(), numbers.end()}));
     response->Clear();
-    for (int i = 0; i < request.names_size(); ++i) {
-      const std::string& name = request.names(i);
-      std::string number = name;
-      if (name.find('/') != std::string::npos) {
-        WMO_ASSIGN_OR_RETURN(parts,
-                             ParseName(name, "municipalities/*/assignments/*",
-                                       absl::StrCat("names[", i, "]")));
-        if (parts[0] != ids[0]) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("names[", i, "]: belongs to municipality ", parts[0],
-                           ", not to the parent ", ids[0]));
-        }
-        number = parts[1];
+    for (const std::string& number : numbers) {
+      auto it = found.find(number);
+      if (it == found.end()) {
+        if (request.allow_missing()) continue;
+        return absl::NotFoundError(absl::StrCat("municipality ", ids[0],
+                                                " has no assignment ", number));
       }
-      auto a = Repo::Get(c, ids[0], number);
-      if (absl::IsNotFound(a.status()) && request.allow_missing()) continue;
-      if (!a.ok()) return a.status();
-      *response->add_assignments() = *std::move(a);
+      *response->add_assignments() = it->second;
     }
     return absl::OkStatus();
   });

@@ -399,5 +399,29 @@ TEST_P(AssignmentServiceTest, ParallelCreatesNeverBreakTheYearlyCap) {
   EXPECT_EQ(CountForClient(), 42);
 }
 
+TEST_P(AssignmentServiceTest, BatchGetKeepsRequestOrderAndNamesTheMissing) {
+  v1::Assignment first = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  v1::Assignment second = MustCreate(Kdv("2024-07-01", "2024-12-31", 10));
+  v1::BatchGetAssignmentsRequest request;
+  request.set_parent(std::string("municipalities/") + kMunicipality);
+  request.add_names(second.name());
+  request.add_names("999");
+  request.add_names(first.number());
+  {
+    grpc::ClientContext context;
+    v1::BatchGetAssignmentsResponse response;
+    grpc::Status s = stub_->BatchGetAssignments(&context, request, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_THAT(s.error_message(), HasSubstr("999"));
+  }
+  request.set_allow_missing(true);
+  grpc::ClientContext context;
+  v1::BatchGetAssignmentsResponse response;
+  ASSERT_TRUE(stub_->BatchGetAssignments(&context, request, &response).ok());
+  ASSERT_EQ(response.assignments_size(), 2);
+  EXPECT_EQ(response.assignments(0).name(), second.name());
+  EXPECT_EQ(response.assignments(1).name(), first.name());
+}
+
 }  // namespace
 }  // namespace wmo::assignment

@@ -131,6 +131,26 @@ absl::StatusOr<v1::Assignment> AssignmentRepository::GetRevision(
   return Parse<v1::Assignment>((*rows)[0], 0);
 }
 
+absl::StatusOr<std::map<std::string, v1::Assignment>>
+AssignmentRepository::GetMany(store::Connection& c,
+                              const std::string& municipality,
+                              const std::set<std::string>& numbers) {
+  std::map<std::string, v1::Assignment> found;
+  absl::Status s = store::QueryInChunks(
+      c, "SELECT body FROM assignments WHERE municipality = ? AND number",
+      {municipality}, numbers, [&](const ResultSet& rows) -> absl::Status {
+        for (const auto& row : rows) {
+          auto a = Parse<v1::Assignment>(row, 0);
+          if (!a.ok()) return a.status();
+          std::string number = a->number();
+          found.emplace(std::move(number), *std::move(a));
+        }
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  return found;
+}
+
 absl::StatusOr<std::vector<v1::Assignment>> AssignmentRepository::ListForClient(
     store::Connection& c, const std::string& municipality,
     const std::string& bsn) {

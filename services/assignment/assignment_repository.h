@@ -1,7 +1,9 @@
 #ifndef WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_REPOSITORY_H_
 #define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_REPOSITORY_H_
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,11 @@ class AssignmentRepository {
   static absl::StatusOr<v1::Assignment> Get(store::Connection& c,
                                             const std::string& municipality,
                                             const std::string& number);
+  // The assignments with these numbers that exist, by number, in a few
+  // statements.
+  static absl::StatusOr<std::map<std::string, v1::Assignment>> GetMany(
+      store::Connection& c, const std::string& municipality,
+      const std::set<std::string>& numbers);
   // A former version; NOT_FOUND when absent.
   static absl::StatusOr<v1::Assignment> GetRevision(
       store::Connection& c, const std::string& municipality,

@@ -214,7 +214,7 @@ struct CapacityApi::Facts {
   // Nothing when the assignment does not exist.
   std::optional<Assignment> assignment;
   // The catalog version on the first day asked; nothing with `problem`.
-  std::optional<Catalog> catalog;
+  std::shared_ptr<const Catalog> catalog;
   std::string problem;
 };
 
@@ -400,13 +400,13 @@ absl::Status CapacityApi::CreateGroup(const v1::CreateGroupRequest& request,
     return Malformed({Violation("CP-CATALOG", "", "catalog",
                                 std::string(catalog.status().message()))});
   }
-  Violations v = CheckGroup(g, *catalog);
+  Violations v = CheckGroup(g, **catalog);
   // Contracts only for products that are right for the place at all.
   if (v.empty())
-    v = CheckContracted(*catalog, location.provider, g.products(),
+    v = CheckContracted(**catalog, location.provider, g.products(),
                         rules::Today());
   if (!v.empty()) return Refusal(v);
-  g = WithCatalogBounds(std::move(g), CatalogBounds(*catalog, g));
+  g = WithCatalogBounds(std::move(g), CatalogBounds(**catalog, g));
   if (g.max_size() == 0 && g.max_clients_per_staff() == 0) {
     return Malformed({Violation("CP-SIZE", "", "max_size",
                                 "the catalog sets no group size for these "
@@ -480,10 +480,10 @@ absl::Status CapacityApi::UpdateGroup(const v1::UpdateGroupRequest& request,
         !s.ok()) {
       return s;
     }
-    if (Violations v = CheckGroup(g, *catalog); !v.empty()) {
+    if (Violations v = CheckGroup(g, **catalog); !v.empty()) {
       return Refusal(v);
     }
-    g = WithCatalogBounds(std::move(g), CatalogBounds(*catalog, g));
+    g = WithCatalogBounds(std::move(g), CatalogBounds(**catalog, g));
     g.set_update_time(Now());
     g.set_etag(NextEtag(g.etag()));
     if (absl::Status s = Repo::UpdateGroup(c, key, g); !s.ok()) return s;
@@ -523,10 +523,10 @@ absl::Status CapacityApi::CreateBedPool(const v1::CreateBedPoolRequest& request,
     return Malformed({Violation("CP-CATALOG", "", "catalog",
                                 std::string(catalog.status().message()))});
   }
-  Violations v = CheckPool(p, *catalog);
+  Violations v = CheckPool(p, **catalog);
   // Contracts only for products that are right for the place at all.
   if (v.empty())
-    v = CheckContracted(*catalog, location.provider, p.products(),
+    v = CheckContracted(**catalog, location.provider, p.products(),
                         rules::Today());
   if (!v.empty()) return Refusal(v);
   const SiteKey key{location.provider, location.location,
@@ -598,7 +598,7 @@ absl::Status CapacityApi::UpdateBedPool(const v1::UpdateBedPoolRequest& request,
         !s.ok()) {
       return s;
     }
-    if (Violations v = CheckPool(p, *catalog); !v.empty()) {
+    if (Violations v = CheckPool(p, **catalog); !v.empty()) {
       return Refusal(v);
     }
     if (p.beds() < beds_before) {

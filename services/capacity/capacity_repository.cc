@@ -49,6 +49,9 @@ constexpr store::Migration kMigrations[] = {
      " night TEXT NOT NULL,"
      " booking_id TEXT NOT NULL,"
      " PRIMARY KEY (provider_agb, location_id, pool_id, bed, night));"
+     // Free beds are looked up by night, whatever the bed.
+     "CREATE INDEX bed_nights_by_night ON bed_nights"
+     " (provider_agb, location_id, pool_id, night);"
      "CREATE INDEX bed_nights_by_booking ON bed_nights"
      " (provider_agb, location_id, pool_id, booking_id);"
      // One row per client and night: no client sleeps in two beds.
@@ -318,8 +321,9 @@ CapacityRepository::FindBookingRequest(store::Connection& c,
                                        const SiteKey& pool,
                                        const std::string& request_id) {
   auto rows = c.Execute(
+      // The request_id <> '' lets SQLite use the partial unique index.
       "SELECT body FROM bookings WHERE provider_agb = ? AND location_id = ?"
-      " AND pool_id = ? AND request_id = ?",
+      " AND pool_id = ? AND request_id = ? AND request_id <> ''",
       {pool.provider, pool.location, pool.id, request_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::nullopt;

@@ -80,7 +80,8 @@ struct Lookups {
   std::map<std::string, std::string> bases;
   std::map<std::string, std::string> product_problems;
   // Catalog versions and billing rules; map nodes keep pointers stable.
-  std::map<std::pair<std::string, rules::Date>, Catalog> catalogs;
+  std::map<std::pair<std::string, rules::Date>, std::shared_ptr<const Catalog>>
+      catalogs;
   std::map<std::tuple<std::string, int64_t, std::string>, rules::ProductBilling>
       billings;
 };
@@ -208,7 +209,7 @@ absl::Status DeclarationApi::Check(const std::string& parent, v1::Declaration d,
       if (!catalog.ok()) return catalog.status();
       it = look.catalogs.emplace(key, *std::move(catalog)).first;
     }
-    const Catalog& catalog = it->second;
+    const Catalog& catalog = *it->second;
     for (const Product& p : catalog.products()) {
       if (p.id() != a.product()) continue;
       auto billing_key =

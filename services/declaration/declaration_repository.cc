@@ -90,44 +90,6 @@ constexpr store::Migration kMigrations[] = {
      "CREATE INDEX deliveries_by_line ON deliveries (provider_agb, reference)"},
 };
 
-// Keys per statement of a batched look-up. The last key repeats to fill a
-// chunk, so every chunk runs the same prepared statement.
-constexpr size_t kChunk = 256;
-
-const std::string& InList() {
-  static const auto* const kList = [] {
-    auto* list = new std::string("(?");
-    for (size_t i = 1; i < kChunk; ++i) list->append(", ?");
-    list->append(")");
-    return list;
-  }();
-  return *kList;
-}
-
-// Runs "<sql_before> IN (…)" with `leading` parameters and each chunk of
-// the distinct `keys`, passing every result to `each`.
-absl::Status QueryInChunks(
-    store::Connection& c, absl::string_view sql_before,
-    const std::vector<Value>& leading, const std::set<std::string>& keys,
-    absl::FunctionRef<absl::Status(const ResultSet&)> each) {
-  if (keys.empty()) return absl::OkStatus();
-  const std::string sql = absl::StrCat(sql_before, " IN ", InList());
-  std::vector<Value> params = leading;
-  params.resize(leading.size() + kChunk);
-  auto it = keys.begin();
-  while (it != keys.end()) {
-    std::string last;
-    for (size_t i = 0; i < kChunk; ++i) {
-      if (it != keys.end()) last = *it++;
-      params[leading.size() + i] = last;
-    }
-    auto rows = c.Execute(sql, params);
-    if (!rows.ok()) return rows.status();
-    if (absl::Status s = each(*rows); !s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<rules::Date> DateColumn(const ResultSet::Row& row, size_t col) {
   return rules::ParseDate(ResultSet::Text(row, col), "stored date");
 }
@@ -192,7 +154,7 @@ absl::Status DeclarationRepository::LoadLedger(
     assignments.insert(line.assignment_number);
     clients.insert(line.client_bsn);
   }
-  absl::Status s = QueryInChunks(
+  absl::Status s = store::QueryInChunks(
       c,
       "SELECT reference, assignment_number, start_date, end_date, volume,"
       " amount_cents, digital_volume, credit, approved, credited, client_bsn,"
@@ -221,7 +183,7 @@ absl::Status DeclarationRepository::LoadLedger(
         return absl::OkStatus();
       });
   if (!s.ok()) return s;
-  s = QueryInChunks(
+  s = store::QueryInChunks(
       c,
       "SELECT assignment_number, start_date FROM declaration_lines"
       " WHERE municipality = ? AND period = ? AND credit = 0 AND approved = 1"
@@ -236,7 +198,7 @@ absl::Status DeclarationRepository::LoadLedger(
         return absl::OkStatus();
       });
   if (!s.ok()) return s;
-  s = QueryInChunks(
+  s = store::QueryInChunks(
       c,
       "SELECT assignment_number, volume, amount_cents, digital_volume, lines"
       " FROM assignment_totals WHERE municipality = ? AND assignment_number",
@@ -249,25 +211,25 @@ absl::Status DeclarationRepository::LoadLedger(
         return absl::OkStatus();
       });
   if (!s.ok()) return s;
-  s = QueryInChunks(c,
-                    "SELECT client_bsn, catalog, product, year, quantity"
-                    " FROM client_year_totals WHERE year = ? AND client_bsn",
-                    {int64_t{header.month.from.year()}}, clients,
-                    [&](const ResultSet& rows) {
-                      for (const auto& row : rows) {
-                        ledger.client_year_quantity[{
-                            ResultSet::Text(row, 0), ResultSet::Text(row, 1),
-                            ResultSet::Text(row, 2),
-                            static_cast<int>(ResultSet::Int(row, 3))}] =
-                            ResultSet::Int(row, 4);
-                      }
-                      return absl::OkStatus();
-                    });
+  s = store::QueryInChunks(
+      c,
+      "SELECT client_bsn, catalog, product, year, quantity"
+      " FROM client_year_totals WHERE year = ? AND client_bsn",
+      {int64_t{header.month.from.year()}}, clients, [&](const ResultSet& rows) {
+        for (const auto& row : rows) {
+          ledger.client_year_quantity[{
+              ResultSet::Text(row, 0), ResultSet::Text(row, 1),
+              ResultSet::Text(row, 2),
+              static_cast<int>(ResultSet::Int(row, 3))}] =
+              ResultSet::Int(row, 4);
+        }
+        return absl::OkStatus();
+      });
   if (!s.ok()) return s;
   // Weekly caps and stays reach six weeks beyond the month either way.
   const std::string from = rules::FormatDate(header.month.from - 42);
   const std::string to = rules::FormatDate(header.month.to + 42);
-  return QueryInChunks(
+  return store::QueryInChunks(
       c,
       "SELECT client_bsn, catalog, product, provider_agb, reference, date,"
       " start_minute, end_minute, quantity, digital, no_show FROM deliveries"
