@@ -27,6 +27,7 @@ test: build
 bench: build
 	@scripts/with-test-services $(BUILD)/bench/catalog_bench
 	@$(BUILD)/bench/declaration_bench
+	@scripts/with-test-services $(BUILD)/bench/capacity_bench
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i --style=Google
