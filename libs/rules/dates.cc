@@ -48,6 +48,11 @@ Date Today() {
   return absl::ToCivilDay(absl::Now(), kAmsterdam);
 }
 
+int IsoWeekday(Date date) {
+  // absl numbers Monday 0 … Sunday 6.
+  return static_cast<int>(absl::GetWeekday(date)) + 1;
+}
+
 Date AddMonths(Date date, int months) {
   const absl::CivilMonth month = absl::CivilMonth(date) + months;
   const absl::CivilDay last = absl::CivilDay(month + 1) - 1;

@@ -23,6 +23,9 @@ std::string FormatDate(Date date);
 // municipalities work by.
 Date Today();
 
+// The ISO weekday of a date: Monday 1 … Sunday 7.
+int IsoWeekday(Date date);
+
 // Adds whole calendar months, clamping the day to the end of a shorter
 // month (2024-01-31 + 1 month = 2024-02-29).
 Date AddMonths(Date date, int months);

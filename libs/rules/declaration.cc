@@ -32,16 +32,6 @@ int64_t Saturate(absl::int128 value) {
   return static_cast<int64_t>(value);
 }
 
-// Days since Monday: Monday 0 … Sunday 6.
-int DaysFromMonday(Date day) {
-  return (static_cast<int>(absl::GetWeekday(day)) -
-          static_cast<int>(absl::Weekday::monday) + 7) %
-         7;
-}
-
-// ISO weekday: Monday 1 … Sunday 7.
-int IsoWeekday(Date day) { return DaysFromMonday(day) + 1; }
-
 std::string FormatIsoWeek(Date day) {
   const IsoWeek week = IsoWeekNumber(day);
   return absl::StrFormat("%04d-W%02d", week.year, week.week);
@@ -1169,7 +1159,7 @@ int CountIsoWeeks(const Period& period) {
 
 int CountSundays(const Period& period) {
   if (period.to < period.from) return 0;
-  const Date first_sunday = period.from + (6 - DaysFromMonday(period.from));
+  const Date first_sunday = period.from + (7 - IsoWeekday(period.from));
   if (first_sunday > period.to) return 0;
   return static_cast<int>((period.to - first_sunday) / 7 + 1);
 }

@@ -63,11 +63,7 @@ std::optional<Period> Intersect(const Period& a, const Period& b) {
 }
 
 Period IsoWeekOf(Date day) {
-  // absl numbers Monday 0 ... Sunday 6 when counted from Monday.
-  const int from_monday = (static_cast<int>(absl::GetWeekday(day)) -
-                           static_cast<int>(absl::Weekday::monday) + 7) %
-                          7;
-  const Date monday = day - from_monday;
+  const Date monday = day - (IsoWeekday(day) - 1);
   return Period{monday, monday + 6};
 }
 

@@ -110,10 +110,10 @@ absl::StatusOr<std::pair<Kind, SiteKey>> WaitlistParent(
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(name, "providers/*/locations/*/*/*", field));
   if (ids[2] != "bedPools" && ids[2] != "groups") {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field,
-                     ": name a bed pool or a group, providers/{agb}/locations/"
-                     "{location}/bedPools/{pool} or …/groups/{group}"));
+    return Malformed({Violation("CP-FORMAT", "", field,
+                                "name a bed pool or a group, providers/{agb}/"
+                                "locations/{location}/bedPools/{pool} or "
+                                "…/groups/{group}")});
   }
   return std::make_pair(ids[2] == "bedPools" ? Kind::kPool : Kind::kGroup,
                         SiteKey{ids[0], ids[1], ids[3]});
@@ -155,9 +155,10 @@ absl::Status ApplyMask(const std::vector<std::string>& fields,
   for (const std::string& name : fields) {
     const auto* field = descriptor->FindFieldByName(name);
     if (field == nullptr || !changeable.count(name)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "update_mask: \"", name, "\" cannot change; changeable are ",
-          absl::StrJoin(changeable, ", ")));
+      return Malformed({Violation(
+          "CP-FORMAT", "", "update_mask",
+          absl::StrCat("\"", name, "\" cannot change; changeable are ",
+                       absl::StrJoin(changeable, ", ")))});
     }
     reflection->ClearField(&target, field);
     if (field->is_repeated()) {
@@ -189,8 +190,9 @@ absl::Status ApplyMask(const std::vector<std::string>& fields,
                               reflection->GetBool(patch, field));
           break;
         default:
-          return absl::InvalidArgumentError(
-              absl::StrCat("update_mask: \"", name, "\" cannot change"));
+          return Malformed(
+              {Violation("CP-FORMAT", "", "update_mask",
+                         absl::StrCat("\"", name, "\" cannot change"))});
       }
     }
   }
@@ -484,12 +486,55 @@ absl::Status CapacityApi::UpdateGroup(const v1::UpdateGroupRequest& request,
       return Refusal(v);
     }
     g = WithCatalogBounds(std::move(g), CatalogBounds(**catalog, g));
+    if (absl::Status s = CheckStillFits(c, key, g); !s.ok()) return s;
     g.set_update_time(Now());
     g.set_etag(NextEtag(g.etag()));
     if (absl::Status s = Repo::UpdateGroup(c, key, g); !s.ok()) return s;
     *response = g;
     return absl::OkStatus();
   });
+}
+
+absl::Status CapacityApi::CheckStillFits(store::Connection& c,
+                                         const SiteKey& key,
+                                         const v1::Group& group) {
+  // Enrolments running from today on must keep their sessions, and each
+  // session must still hold them all.
+  const rules::Date today = rules::Today();
+  WMO_ASSIGN_OR_RETURN(enrolled,
+                       Repo::ListEnrolments(c, key, "", 0, kAllEnrolments));
+  std::vector<rules::EnrolmentSpan> running;
+  rules::Date last = today;
+  for (const v1::Enrolment& e : enrolled) {
+    auto period = rules::ParsePeriod(e.start_date(), e.end_date(), "");
+    if (!period.ok() || period->to < today) continue;
+    Violations missing;
+    std::vector<int> sessions = SessionIndices(group, e, missing);
+    if (!missing.empty()) {
+      return Refused(absl::StatusCode::kFailedPrecondition, "in use",
+                     {Violation("CP-IN-USE", "", "sessions",
+                                absl::StrCat(e.name(),
+                                             " comes to a session the change "
+                                             "removes; end it first"))});
+    }
+    last = std::max(last, period->to);
+    running.push_back({*period, std::move(sessions)});
+  }
+  for (int k = 0; k < group.sessions_size(); ++k) {
+    const int capacity = SessionCapacity(group, group.sessions(k));
+    const int peak =
+        rules::PeakPerSession(running, {{today, last}, {k}})[0] - 1;
+    if (capacity >= 0 && peak > capacity) {
+      return Refused(
+          absl::StatusCode::kFailedPrecondition, "in use",
+          {Violation("CP-IN-USE", "", absl::StrCat("sessions[", k, "]"),
+                     absl::StrCat(peak,
+                                  " clients are enrolled in this "
+                                  "session; it would hold ",
+                                  capacity, ". Keep room for them"))});
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CapacityApi::DeleteGroup(const v1::DeleteGroupRequest& request) {
@@ -506,6 +551,12 @@ absl::Status CapacityApi::DeleteGroup(const v1::DeleteGroupRequest& request) {
                                   "clients are enrolled in the group today or "
                                   "later; end their enrolments first")});
       }
+    }
+    // Its past enrolments and waitlist go with it: a new group of the same
+    // id starts empty.
+    if (absl::Status s = Repo::DeleteEnrolments(c, key); !s.ok()) return s;
+    if (absl::Status s = Repo::DeleteWaitlist(c, Kind::kGroup, key); !s.ok()) {
+      return s;
     }
     return Repo::DeleteSite(c, Kind::kGroup, key);
   });
@@ -636,6 +687,10 @@ absl::Status CapacityApi::DeleteBedPool(
                      {Violation("CP-IN-USE", "", "name",
                                 "beds of the pool are booked from today on; "
                                 "cancel those bookings first")});
+    }
+    // Past bookings stay: their nights count for the clients' yearly caps.
+    if (absl::Status s = Repo::DeleteWaitlist(c, Kind::kPool, key); !s.ok()) {
+      return s;
     }
     return Repo::DeleteSite(c, Kind::kPool, key);
   });
@@ -1055,7 +1110,9 @@ absl::Status CapacityApi::EndEnrolment(const v1::EndEnrolmentRequest& request,
                                       "name"));
   const SiteKey group{ids[0], ids[1], ids[2]};
   WMO_ASSIGN_OR_RETURN(end, rules::ParseDate(request.end_date(), "end_date"));
-  WMO_ASSIGN_OR_RETURN(facts, WaitingFacts(Kind::kGroup, group));
+  // Without the look-ups nobody is promoted, but the enrolment still ends.
+  auto facts = WaitingFacts(Kind::kGroup, group);
+  if (!facts.ok()) facts = std::map<std::string, Facts>();
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(e, Repo::GetEnrolment(c, group, ids[3]));
     auto period = rules::ParsePeriod(e.start_date(), e.end_date(), "");
@@ -1073,7 +1130,7 @@ absl::Status CapacityApi::EndEnrolment(const v1::EndEnrolmentRequest& request,
     if (absl::Status s = Repo::UpdateEnrolment(c, group, ids[3], e); !s.ok()) {
       return s;
     }
-    if (absl::Status s = Promote(c, Kind::kGroup, group, facts); !s.ok()) {
+    if (absl::Status s = Promote(c, Kind::kGroup, group, *facts); !s.ok()) {
       return s;
     }
     *response = std::move(e);
@@ -1153,7 +1210,9 @@ absl::Status CapacityApi::CancelBooking(const v1::CancelBookingRequest& request,
                                       "bookings/*",
                                       "name"));
   const SiteKey pool{ids[0], ids[1], ids[2]};
-  WMO_ASSIGN_OR_RETURN(facts, WaitingFacts(Kind::kPool, pool));
+  // Without the look-ups nobody is promoted, but the booking is cancelled.
+  auto facts = WaitingFacts(Kind::kPool, pool);
+  if (!facts.ok()) facts = std::map<std::string, Facts>();
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(b, Repo::GetBooking(c, pool, ids[3]));
     if (b.state() != v1::Booking::BOOKED) {
@@ -1169,7 +1228,7 @@ absl::Status CapacityApi::CancelBooking(const v1::CancelBookingRequest& request,
     if (absl::Status s = Repo::ReleaseNights(c, pool, ids[3]); !s.ok()) {
       return s;
     }
-    if (absl::Status s = Promote(c, Kind::kPool, pool, facts); !s.ok()) {
+    if (absl::Status s = Promote(c, Kind::kPool, pool, *facts); !s.ok()) {
       return s;
     }
     *response = std::move(b);
@@ -1212,9 +1271,9 @@ absl::Status CapacityApi::JoinWaitlist(const v1::JoinWaitlistRequest& request,
   v1::WaitlistEntry entry = request.entry();
   if ((kind == Kind::kPool) != entry.has_booking() ||
       (kind == Kind::kGroup) != entry.has_enrolment()) {
-    return absl::InvalidArgumentError(
-        "entry: a bed pool's waitlist takes a booking, a group's an "
-        "enrolment");
+    return Malformed({Violation("CP-FORMAT", "", "entry",
+                                "a bed pool's waitlist takes a booking, a "
+                                "group's an enrolment")});
   }
   r.booking = entry.booking();
   r.enrolment = entry.enrolment();
@@ -1290,8 +1349,9 @@ absl::Status CapacityApi::LeaveWaitlist(const v1::LeaveWaitlistRequest& request,
   const std::string& name = request.name();
   const size_t cut = name.rfind("/waitlist/");
   if (cut == std::string::npos) {
-    return absl::InvalidArgumentError(
-        "name: give a waitlist entry, {pool or group}/waitlist/{id}");
+    return Malformed(
+        {Violation("CP-FORMAT", "", "name",
+                   "give a waitlist entry, {pool or group}/waitlist/{id}")});
   }
   WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(name.substr(0, cut), "name"));
   const std::string id = name.substr(cut + 10);
@@ -1361,9 +1421,10 @@ absl::StatusOr<rules::Period> Range(const std::string& from,
   auto period = rules::ParsePeriod(from, to, "from_date");
   if (from.empty() || to.empty() || !period.ok() ||
       rules::DaysIn(*period) > max_days) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("from_date, to_date: give both as ISO dates, at most ",
-                     max_days, " days apart"));
+    return Malformed({Violation(
+        "CP-FORMAT", "", "from_date",
+        absl::StrCat("give from_date and to_date as ISO dates, at most ",
+                     max_days, " days apart"))});
   }
   return *period;
 }
@@ -1374,7 +1435,8 @@ absl::Status CapacityApi::SearchAvailability(
     const v1::SearchAvailabilityRequest& request,
     v1::SearchAvailabilityResponse* response) {
   if (request.catalog().empty()) {
-    return absl::InvalidArgumentError("catalog: name the catalog");
+    return Malformed(
+        {Violation("CP-FORMAT", "", "catalog", "name the catalog")});
   }
   WMO_ASSIGN_OR_RETURN(
       range, Range(request.from_date(), request.to_date(), kMaxSearchDays));
@@ -1382,8 +1444,8 @@ absl::Status CapacityApi::SearchAvailability(
   if (!request.postcode().empty()) {
     origin = rules::Pc4(request.postcode());
     if (!origin) {
-      return absl::InvalidArgumentError(
-          "postcode: give a Dutch postcode such as 6001 AB");
+      return Malformed({Violation("CP-FORMAT", "", "postcode",
+                                  "give a Dutch postcode such as 6001 AB")});
     }
   }
   const int limit =
@@ -1484,7 +1546,7 @@ absl::Status CapacityApi::GetOccupancy(const v1::GetOccupancyRequest& request,
       WMO_ASSIGN_OR_RETURN(
           enrolled, Repo::ListEnrolments(c, group_key, "", 0, kAllEnrolments));
       for (auto& [d, day] : days) {
-        const int weekday = static_cast<int>(absl::GetWeekday(d)) + 1;
+        const int weekday = rules::IsoWeekday(d);
         for (const v1::Session& s : g.sessions()) {
           if (s.weekday() != weekday) continue;
           day.set_places(day.places() + std::max(0, SessionCapacity(g, s)));

@@ -112,6 +112,10 @@ class CapacityApi {
   // transaction that frees capacity.
   absl::StatusOr<std::map<std::string, Facts>> WaitingFacts(
       CapacityRepository::Kind kind, const SiteKey& parent);
+  // FAILED_PRECONDITION (CP-IN-USE) when `group`, as changed, drops a
+  // session that running enrolments use or holds fewer than are enrolled.
+  absl::Status CheckStillFits(store::Connection& c, const SiteKey& key,
+                              const v1::Group& group);
   void CountBooking(const std::string& outcome);
 
   store::Database& db_;

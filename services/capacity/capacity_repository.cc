@@ -512,6 +512,22 @@ absl::StatusOr<std::vector<v1::Enrolment>> CapacityRepository::ListEnrolments(
        active_on, static_cast<int64_t>(limit), static_cast<int64_t>(offset)}));
 }
 
+absl::Status CapacityRepository::DeleteEnrolments(store::Connection& c,
+                                                  const SiteKey& group) {
+  return Done(
+      c.Execute("DELETE FROM enrolments WHERE provider_agb = ?"
+                " AND location_id = ? AND group_id = ?",
+                {group.provider, group.location, group.id}));
+}
+
+absl::Status CapacityRepository::DeleteWaitlist(store::Connection& c, Kind kind,
+                                                const SiteKey& parent) {
+  return Done(
+      c.Execute("DELETE FROM waitlist WHERE kind = ? AND provider_agb = ?"
+                " AND location_id = ? AND parent_id = ?",
+                {KindName(kind), parent.provider, parent.location, parent.id}));
+}
+
 absl::StatusOr<std::vector<v1::Enrolment>> CapacityRepository::ClientEnrolments(
     store::Connection& c, const std::string& bsn) {
   return ParseAll<v1::Enrolment>(

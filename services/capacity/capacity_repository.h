@@ -144,6 +144,13 @@ class CapacityRepository {
       store::Connection& c, const SiteKey& group, const std::string& active_on,
       size_t offset, size_t limit);
 
+  // Deletes every enrolment of a group.
+  static absl::Status DeleteEnrolments(store::Connection& c,
+                                       const SiteKey& group);
+  // Deletes the waitlist of a pool or group.
+  static absl::Status DeleteWaitlist(store::Connection& c, Kind kind,
+                                     const SiteKey& parent);
+
   // The client's enrolments in every group.
   static absl::StatusOr<std::vector<v1::Enrolment>> ClientEnrolments(
       store::Connection& c, const std::string& bsn);

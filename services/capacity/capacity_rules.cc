@@ -327,7 +327,7 @@ Violations CheckExtent(const wmo::assignment::v1::Assignment& a,
   auto needed = [&](const rules::Period& window) {
     int64_t sessions = 0;
     for (rules::Date day = window.from; day <= window.to; ++day) {
-      const int weekday = static_cast<int>(absl::GetWeekday(day)) + 1;
+      const int weekday = rules::IsoWeekday(day);
       for (const SessionDays& s : enrolled) {
         if (!s.period.Contains(day)) continue;
         sessions += std::count(s.weekdays.begin(), s.weekdays.end(), weekday);

@@ -1709,6 +1709,47 @@ TEST_P(CapacityRulesTest, EightRacersForTheLastTwoNightsOfAYearCap) {
   EXPECT_EQ(nights, 42);
 }
 
+TEST_P(CapacityRulesTest, GroupChangesKeepRoomForRunningEnrolments) {
+  // Two clients on Monday morning from today on; the group may not shrink
+  // below them or drop their session, but may shrink to exactly two.
+  const std::string group =
+      Group(BggGroup({Session(kMonAm, 1), Session(kTueAm, 1)}, 3));
+  const std::string today = rules::FormatDate(rules::Today());
+  const std::string later = rules::FormatDate(rules::Today() + 60);
+  const std::vector<std::string> bsns = Clients(2);
+  for (int i = 0; i < 2; ++i) {
+    Assignment a = Create(
+        During(Bgg(i), today, rules::FormatDate(rules::Today() + 90)), bsns[i]);
+    v1::Enrolment out;
+    ASSERT_TRUE(Enrol(group,
+                      EnrolmentOf(bsns[i], a.name(), {kMonAm}, today, later),
+                      &out)
+                    .ok());
+  }
+  auto update = [&](std::function<void(v1::Group&)> change,
+                    std::vector<std::string> mask) {
+    grpc::ClientContext context;
+    v1::UpdateGroupRequest request;
+    request.mutable_group()->set_name(group);
+    change(*request.mutable_group());
+    for (auto& path : mask) request.mutable_update_mask()->add_paths(path);
+    v1::Group updated;
+    return capacity_->UpdateGroup(&context, request, &updated);
+  };
+  grpc::Status smaller =
+      update([](v1::Group& g) { g.set_max_size(1); }, {"max_size"});
+  EXPECT_EQ(smaller.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(RuleIds(smaller), std::set<std::string>{"CP-IN-USE"})
+      << Dump(smaller);
+  grpc::Status dropped =
+      update([](v1::Group& g) { *g.add_sessions() = Session(kTueAm, 1); },
+             {"sessions"});
+  EXPECT_EQ(RuleIds(dropped), std::set<std::string>{"CP-IN-USE"})
+      << Dump(dropped);
+  EXPECT_TRUE(
+      update([](v1::Group& g) { g.set_max_size(2); }, {"max_size"}).ok());
+}
+
 TEST_P(CapacityRulesTest, GroupWaitlistTakesPlacesFreedByEndedEnrolments) {
   // BGG group of at most 2 on Monday morning (CP-SIZE), 2 enrolled all year.
   const std::string group =

@@ -138,8 +138,10 @@ absl::Status DeclarationApi::Check(const std::string& parent, v1::Declaration d,
   ClearOutputFields(d);
   if (d.provider_agb().empty()) d.set_provider_agb(ids[0]);
   if (d.provider_agb() != ids[0]) {
-    return absl::InvalidArgumentError(
-        "declaration.provider_agb differs from the parent; leave it empty");
+    return server::ViolationStatus(
+        absl::StatusCode::kInvalidArgument, "malformed",
+        {server::Violation("DC-HEADER", "", "declaration.provider_agb",
+                           "differs from the parent; leave it empty")});
   }
   WMO_ASSIGN_OR_RETURN(month, CheckHeader(d, kMaxLines));
   const std::string sha = server::Sha256Hex(SubmittedContent(d));
