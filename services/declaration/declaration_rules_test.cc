@@ -29,6 +29,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "libs/rules/dates.h"
+#include "libs/testing/catalogs.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/temp_dir.h"
 #include "services/catalog/catalog_rules.h"
@@ -93,33 +94,13 @@ const std::vector<std::string>& RequiredRules() {
 
 // A catalog with one of its municipalities and the demo contract that holds
 // every product.
-struct Region {
-  const char* catalog;
-  const char* municipality;
-  const char* provider;
-};
-constexpr Region kLichtMiddenZwaar{"wmo-licht-midden-zwaar", "0228",
-                                   "99990101"};
-constexpr Region kRegulierSpecialistisch{"wmo-regulier-specialistisch", "0200",
-                                         "99990201"};
-constexpr Region kToekomst{"toekomst-sociaal-domein-2023", "0222", "99990301"};
-constexpr Region kMiddenLimburg{"midden-limburg-2024", "0988", "99990301"};
-constexpr Region kPerspectief{"perspectief-2024", "0748", "99990401"};
-
-const cat::Catalog& LoadCatalog(const std::string& id) {
-  static auto* catalogs = new std::map<std::string, cat::Catalog>;
-  auto it = catalogs->find(id);
-  if (it == catalogs->end()) {
-    cat::Catalog catalog;
-    const std::string path =
-        absl::StrCat(testing::SourceDir(), "/catalogs/", id, ".textproto");
-    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
-        testing::ReadFile(path), &catalog))
-        << path;
-    it = catalogs->emplace(id, std::move(catalog)).first;
-  }
-  return it->second;
-}
+using testing::kLichtMiddenZwaar;
+using testing::kMiddenLimburg;
+using testing::kPerspectief;
+using testing::kRegulierSpecialistisch;
+using testing::kToekomst;
+using testing::LoadCatalog;
+using testing::Region;
 
 // The catalog tariff of the assignment's product and basis on `date`.
 int64_t CatalogTariff(const asg::Assignment& a, const std::string& date) {
