@@ -104,13 +104,8 @@ int EnvInt(const char* name, int fallback) {
 
 // Each its own TCP connection, as a separate client process would have.
 std::shared_ptr<grpc::Channel> LoopbackChannel(int port) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  auto channel =
-      grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                grpc::InsecureChannelCredentials(), args);
-  if (!channel->WaitForConnected(std::chrono::system_clock::now() +
-                                 std::chrono::seconds(10))) {
+  auto channel = testing::SeparateChannelTo(port);
+  if (channel == nullptr) {
     Die("connect", absl::StrCat("127.0.0.1:", port, " does not answer"));
   }
   return channel;

@@ -36,6 +36,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/codegen/client_unary_call.h"
 #include "libs/rules/dates.h"
@@ -100,21 +101,6 @@ void Die(const std::string& what, const absl::Status& status) {
   std::exit(1);
 }
 
-// The n-th valid BSN (11-proef: weights 9..2 on the first eight digits, -1
-// on the last, sum divisible by 11) from 8-digit prefixes 20000000 upward.
-std::vector<std::string> ValidBsns(int n) {
-  std::vector<std::string> out;
-  for (int prefix = 20000000; static_cast<int>(out.size()) < n; ++prefix) {
-    const std::string digits = std::to_string(prefix);
-    int sum = 0;
-    for (int i = 0; i < 8; ++i) sum += (9 - i) * (digits[i] - '0');
-    const int check = sum % 11;
-    if (check == 10) continue;
-    out.push_back(digits + static_cast<char>('0' + check));
-  }
-  return out;
-}
-
 // One client: three assignments in lot 1 (bgi hours per week, bgg day parts
 // per week, vervoer days per week) and what a month of care gives.
 struct Client {
@@ -126,10 +112,9 @@ struct Client {
 };
 
 std::vector<Client> MakeClients(int n) {
-  std::vector<std::string> bsns = ValidBsns(n);
   std::vector<Client> clients(n);
   for (int i = 0; i < n; ++i) {
-    clients[i].bsn = bsns[i];
+    clients[i].bsn = testing::TestBsn(i);
     clients[i].basis = 1 + i % 5;
     clients[i].hours = 2 + i % 4;      // 2 to 5 hours a week
     clients[i].day_parts = 1 + i % 3;  // 1 to 3 day parts a week
@@ -471,14 +456,11 @@ std::unique_ptr<App> StartApp(server::ServerOptions options) {
 }
 
 std::shared_ptr<grpc::Channel> LoopbackChannel(int port) {
-  // Each its own TCP connection, as a separate client process would have.
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  auto channel =
-      grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                grpc::InsecureChannelCredentials(), args);
-  channel->WaitForConnected(std::chrono::system_clock::now() +
-                            std::chrono::seconds(10));
+  auto channel = testing::SeparateChannelTo(port);
+  if (channel == nullptr) {
+    Die("connect", absl::UnavailableError(
+                       absl::StrCat("127.0.0.1:", port, " does not answer")));
+  }
   return channel;
 }
 

@@ -1,10 +1,13 @@
 #include "cmd/wmo-server/app_testing.h"
 
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "libs/testing/databases.h"
 
 namespace wmo::testing {
@@ -28,6 +31,19 @@ absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
 std::shared_ptr<grpc::Channel> ChannelTo(const App& app) {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", app.grpc_port()),
                              grpc::InsecureChannelCredentials());
+}
+
+std::shared_ptr<grpc::Channel> SeparateChannelTo(int port) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto channel =
+      grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                grpc::InsecureChannelCredentials(), args);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() +
+                                 std::chrono::seconds(10))) {
+    return nullptr;
+  }
+  return channel;
 }
 
 std::vector<wmo::type::v1::RuleViolation> ViolationsOf(

@@ -27,6 +27,11 @@ absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
 // A channel to the app's gRPC port over loopback.
 std::shared_ptr<grpc::Channel> ChannelTo(const App& app);
 
+// A channel to `port` on loopback with a TCP connection of its own, as a
+// separate client process would have (benchmarks), connected or nullptr
+// when nothing answers within 10 s.
+std::shared_ptr<grpc::Channel> SeparateChannelTo(int port);
+
 // The wmo.type.v1.RuleViolations detail of a status, and its rule ids.
 std::vector<wmo::type::v1::RuleViolation> ViolationsOf(
     const grpc::Status& status);
