@@ -288,6 +288,7 @@ absl::Status App::Start() {
       !st.ok()) {
     return st;
   }
+  if (!options_.serve_metrics) return absl::OkStatus();
   auto exposer =
       server::ServeMetrics(options_.host, options_.metrics_port, s.registry);
   if (!exposer.ok()) return exposer.status();

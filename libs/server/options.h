@@ -27,6 +27,9 @@ struct ServerOptions {
   // Port 0 picks a free port (tests); the bound ports are logged.
   int http_port = 8080;
   int metrics_port = 9464;
+  // Whether to serve /metrics at all. Not a flag: tests that do not scrape
+  // turn it off, since the metrics server (civetweb) takes up to 2 s to stop.
+  bool serve_metrics = true;
   std::string data_dir = "./var";
   std::string catalog_dir = "./catalogs";
   // PostgreSQL for every service (one schema each); empty for SQLite files
