@@ -5,11 +5,19 @@
 
 #include "absl/strings/string_view.h"
 
+namespace google::protobuf {
+class Message;
+}  // namespace google::protobuf
+
 namespace wmo::server {
 
 // SHA-256 of `bytes` as 64 lower-case hex digits: tells whether a catalog
 // file or a resubmitted declaration is the same content as before.
 std::string Sha256Hex(absl::string_view bytes);
+
+// Sha256Hex of a create request without its request_id field: what a retry
+// under the same request id must repeat (store::FindCreateRequest).
+std::string RequestDigest(const google::protobuf::Message& request);
 
 }  // namespace wmo::server
 

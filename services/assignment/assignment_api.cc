@@ -5,13 +5,13 @@
 
 #include "absl/random/random.h"
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "google/protobuf/text_format.h"
 #include "libs/server/api.h"
+#include "libs/server/digest.h"
 #include "libs/server/status.h"
 #include "services/assignment/assignment_repository.h"
 #include "services/assignment/assignment_rules.h"
@@ -205,12 +205,15 @@ std::vector<v1::Assignment> Without(std::vector<v1::Assignment> all,
 }  // namespace
 
 absl::Status AssignmentApi::CreateChecked(
-    v1::Assignment candidate, const std::string& request_id,
+    v1::Assignment candidate, const store::CreateRequest& once,
     const std::string& actor,
     absl::FunctionRef<absl::Status(store::Connection&, const v1::Assignment&)>
         also,
     v1::Assignment* response) {
   ClearOutputFields(candidate);
+  if (absl::Status s = store::CheckRequestId(once.request_id); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = CheckFormatOf(candidate); !s.ok()) return s;
   if (!candidate.number().empty() &&
       (candidate.number().size() > 9 ||
@@ -223,15 +226,7 @@ absl::Status AssignmentApi::CreateChecked(
   }
   WMO_ASSIGN_OR_RETURN(facts, LoadCatalogFacts(catalogs_, candidate));
   const std::string m = candidate.municipality();
-  return db_.Transaction([&](store::Connection& c) -> absl::Status {
-    if (!request_id.empty()) {
-      WMO_ASSIGN_OR_RETURN(earlier, Repo::FindRequestId(c, m, request_id));
-      if (earlier) {
-        WMO_ASSIGN_OR_RETURN(first, Repo::Get(c, m, *earlier));
-        *response = first;
-        return absl::OkStatus();
-      }
-    }
+  auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     v1::Assignment a = candidate;
     WMO_ASSIGN_OR_RETURN(others, Repo::ListForClient(c, m, a.client().bsn()));
     if (absl::Status s = CheckAndComplete(a, facts, std::move(others));
@@ -263,15 +258,20 @@ absl::Status AssignmentApi::CreateChecked(
         !s.ok()) {
       return s;
     }
-    if (!request_id.empty()) {
-      if (absl::Status s = Repo::SaveRequestId(c, m, request_id, a.number());
-          !s.ok()) {
-        return s;
-      }
-    }
     if (absl::Status s = also(c, a); !s.ok()) return s;
     *response = std::move(a);
+    return response->name();
+  };
+  auto replay = [&](store::Connection& c,
+                    const std::string& name) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(ids,
+                         ParseName(name, "municipalities/*/assignments/*", ""));
+    WMO_ASSIGN_OR_RETURN(first, Repo::Get(c, ids[0], ids[1]));
+    *response = std::move(first);
     return absl::OkStatus();
+  };
+  return db_.Transaction([&](store::Connection& c) {
+    return store::CreateOnce(c, once, create, replay);
   });
 }
 
@@ -287,7 +287,10 @@ absl::Status AssignmentApi::CreateAssignment(
   }
   candidate.set_municipality(ids[0]);
   return CreateChecked(
-      std::move(candidate), request.request_id(), actor,
+      std::move(candidate),
+      {absl::StrCat(request.parent(), "/assignments"), request.request_id(),
+       server::RequestDigest(request)},
+      actor,
       [](store::Connection&, const v1::Assignment&) {
         return absl::OkStatus();
       },
@@ -687,28 +690,35 @@ absl::Status AssignmentApi::RequestAssignment(
       Refused(absl::StatusCode::kAlreadyExists, "request refused",
               {Violation("TR347", "9347", "request.provider_reference",
                          "you used this reference before; give a new one")});
-  return db_.Transaction([&](store::Connection& c) -> absl::Status {
-    // Checked first for a precise answer; the unique indexes guarantee both
-    // rules when two requests race.
+  auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
+    // Checked first for a precise answer. When two requests race, the unique
+    // indexes refuse the second insert; its transaction then reruns and
+    // these checks see the first.
     WMO_ASSIGN_OR_RETURN(
-        open, c.Execute("SELECT 1 FROM assignment_requests WHERE"
-                        " provider_agb = ? AND client_bsn = ? AND state = ?",
-                        {ids[0], wanted.client().bsn(),
-                         int64_t{v1::AssignmentRequest::OPEN}}));
-    if (!open.empty()) return open_request;
+        open, Repo::HasOpenRequest(c, ids[0], wanted.client().bsn()));
+    if (open) return open_request;
     WMO_ASSIGN_OR_RETURN(
-        used, c.Execute("SELECT 1 FROM assignment_requests WHERE"
-                        " provider_agb = ? AND provider_reference = ?",
-                        {ids[0], r.provider_reference()}));
-    if (!used.empty()) return reference_used;
+        used, Repo::ReferenceUsed(c, ids[0], r.provider_reference()));
+    if (used) return reference_used;
     absl::Status s = Repo::InsertRequest(c, id, r);
-    if (absl::IsAlreadyExists(s)) {
-      return absl::StrContains(s.message(), "reference") ? reference_used
-                                                         : open_request;
-    }
+    if (absl::IsAlreadyExists(s)) return store::MarkRetryable(s);
     if (!s.ok()) return s;
     *response = r;
+    return r.name();
+  };
+  auto replay = [&](store::Connection& c,
+                    const std::string& name) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(
+        first_ids, ParseName(name, "providers/*/assignmentRequests/*", ""));
+    WMO_ASSIGN_OR_RETURN(first, Repo::GetRequest(c, first_ids[1]));
+    *response = std::move(first);
     return absl::OkStatus();
+  };
+  const store::CreateRequest once{
+      absl::StrCat(request.parent(), "/assignmentRequests"),
+      request.request_id(), server::RequestDigest(request)};
+  return db_.Transaction([&](store::Connection& c) {
+    return store::CreateOnce(c, once, create, replay);
   });
 }
 
@@ -769,7 +779,7 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
   candidate.set_provider_agb(r.requested().provider_agb());
   v1::Assignment created;
   return CreateChecked(
-      std::move(candidate), "", actor,
+      std::move(candidate), {}, actor,
       [&](store::Connection& c, const v1::Assignment& a) {
         return finish(c, &a);
       },

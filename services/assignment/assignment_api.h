@@ -5,6 +5,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "libs/store/request_ids.h"
 #include "libs/store/store.h"
 #include "services/catalog/catalog_client.h"
 #include "services/declaration/declaration_client.h"
@@ -57,9 +58,10 @@ class AssignmentApi {
 
  private:
   // Checks `candidate` fully and stores it as a new assignment; `also` runs
-  // in the same transaction after the insert.
+  // in the same transaction after the insert. A retry under `once`'s
+  // request id answers with what the first create made.
   absl::Status CreateChecked(
-      v1::Assignment candidate, const std::string& request_id,
+      v1::Assignment candidate, const store::CreateRequest& once,
       const std::string& actor,
       absl::FunctionRef<absl::Status(store::Connection&, const v1::Assignment&)>
           also,

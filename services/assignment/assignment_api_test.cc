@@ -131,6 +131,16 @@ TEST_P(AssignmentServiceTest, RetryWithSameRequestIdReturnsTheFirstResult) {
   EXPECT_EQ(CountForClient(), 1);
 }
 
+TEST_P(AssignmentServiceTest, SameRequestIdWithAnotherBodyIsAlreadyExists) {
+  v1::Assignment first, other;
+  ASSERT_TRUE(
+      Create(Kdv("2024-03-01", "2024-06-30", 10), &first, "req-1").ok());
+  grpc::Status s = Create(Kdv("2024-03-01", "2024-06-30", 12), &other, "req-1");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(s.error_message(), HasSubstr("request_id req-1"));
+  EXPECT_EQ(CountForClient(), 1);
+}
+
 TEST_P(AssignmentServiceTest, RefusalListsEveryViolationAndStoresNothing) {
   v1::Assignment a = Kdv("2024-03-01", "2024-06-30", 10);
   a.set_provider_agb("99990302");  // contracted for lots 1-2 only
@@ -342,6 +352,69 @@ TEST_P(AssignmentServiceTest, ProviderRequestIsGrantedIntoAnAssignment) {
   EXPECT_EQ(granted.state(), v1::AssignmentRequest::GRANTED);
   EXPECT_EQ(granted.assignment(), "municipalities/0988/assignments/1");
   EXPECT_EQ(CountForClient(), 1);
+}
+
+TEST_P(AssignmentServiceTest,
+       ProviderRequestRetryUnderItsRequestIdIsOneRequest) {
+  v1::RequestAssignmentRequest ask;
+  ask.set_parent(std::string("providers/") + kKdvProvider);
+  ask.set_request_id("ask-1");
+  ask.mutable_request()->set_provider_reference("ref-1");
+  *ask.mutable_request()->mutable_requested() =
+      Kdv("2024-03-01", "2024-06-30", 10);
+  ask.mutable_request()->mutable_requested()->set_municipality(kMunicipality);
+  v1::AssignmentRequest first, again, other;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->RequestAssignment(&context, ask, &first).ok());
+  }
+  {  // Without the id this would be TR347 (reference used) and TR374.
+    grpc::ClientContext context;
+    grpc::Status s = stub_->RequestAssignment(&context, ask, &again);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(again.name(), first.name());
+  }
+  {
+    grpc::ClientContext context;
+    ask.mutable_request()->set_provider_reference("ref-2");
+    grpc::Status s = stub_->RequestAssignment(&context, ask, &other);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+    EXPECT_THAT(s.error_message(), HasSubstr("request_id ask-1"));
+  }
+}
+
+TEST_P(AssignmentServiceTest, RacingProviderRequestsWithOneReferenceGetTr347) {
+  // Eight requests for eight clients under one reference at once: the
+  // unique index lets one in, and each other one is told TR347 by its rerun.
+  constexpr int kRacers = 8;
+  std::vector<grpc::Status> results(kRacers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRacers; ++i) {
+    threads.emplace_back([&, i] {
+      v1::RequestAssignmentRequest ask;
+      ask.set_parent(std::string("providers/") + kKdvProvider);
+      ask.mutable_request()->set_provider_reference("ref-race");
+      v1::Assignment wanted = Kdv("2024-03-01", "2024-06-30", 10);
+      wanted.mutable_client()->set_bsn(testing::TestBsn(100 + i));
+      wanted.set_municipality(kMunicipality);
+      *ask.mutable_request()->mutable_requested() = wanted;
+      grpc::ClientContext context;
+      v1::AssignmentRequest asked;
+      results[i] = stub_->RequestAssignment(&context, ask, &asked);
+    });
+  }
+  for (auto& t : threads) t.join();
+  int granted = 0;
+  for (const grpc::Status& s : results) {
+    if (s.ok()) {
+      ++granted;
+    } else {
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+      EXPECT_THAT(RuleIds(s), ::testing::ElementsAre("TR347"))
+          << s.error_message();
+    }
+  }
+  EXPECT_EQ(granted, 1);
 }
 
 TEST_P(AssignmentServiceTest, RejectedRequestCarriesTheWj759Reason) {

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "libs/store/request_ids.h"
 
 namespace wmo::assignment {
 namespace {
@@ -67,6 +68,15 @@ constexpr store::Migration kMigrations[] = {
      "CREATE INDEX assignments_by_client_number ON assignments"
      " (municipality, client_bsn, number);"
      "DROP INDEX assignments_by_client"},
+    // Request ids in the table every service shares (store::CreateOnce),
+    // which also keeps a digest of the request; ids kept before have none.
+    {3, store::kRequestIdsTable},
+    {4,
+     "INSERT INTO create_requests (scope, request_id, body_sha256, resource)"
+     " SELECT 'municipalities/' || municipality || '/assignments', request_id,"
+     " '', 'municipalities/' || municipality || '/assignments/' || number"
+     " FROM request_ids;"
+     "DROP TABLE request_ids"},
 };
 
 constexpr char kOpenEnd[] = "9999-12-31";
@@ -276,29 +286,6 @@ AssignmentRepository::ListAuditEntries(store::Connection& c,
   return ParseAll<v1::AuditEntry>(*rows);
 }
 
-absl::StatusOr<std::optional<std::string>> AssignmentRepository::FindRequestId(
-    store::Connection& c, const std::string& municipality,
-    const std::string& request_id) {
-  auto rows = c.Execute(
-      "SELECT number FROM request_ids WHERE municipality = ? AND"
-      " request_id = ?",
-      {municipality, request_id});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::nullopt;
-  return ResultSet::Text((*rows)[0], 0);
-}
-
-absl::Status AssignmentRepository::SaveRequestId(
-    store::Connection& c, const std::string& municipality,
-    const std::string& request_id, const std::string& number) {
-  return c
-      .Execute(
-          "INSERT INTO request_ids (municipality, request_id, number)"
-          " VALUES (?, ?, ?)",
-          {municipality, request_id, number})
-      .status();
-}
-
 absl::Status AssignmentRepository::InsertRequest(
     store::Connection& c, const std::string& id,
     const v1::AssignmentRequest& r) {
@@ -332,6 +319,28 @@ absl::StatusOr<v1::AssignmentRequest> AssignmentRepository::GetRequest(
     return absl::NotFoundError(absl::StrCat("no assignment request ", id));
   }
   return Parse<v1::AssignmentRequest>((*rows)[0], 0);
+}
+
+absl::StatusOr<bool> AssignmentRepository::HasOpenRequest(
+    store::Connection& c, const std::string& provider,
+    const std::string& client_bsn) {
+  auto rows = c.Execute(
+      "SELECT 1 FROM assignment_requests WHERE provider_agb = ? AND"
+      " client_bsn = ? AND state = ?",
+      {provider, client_bsn, int64_t{v1::AssignmentRequest::OPEN}});
+  if (!rows.ok()) return rows.status();
+  return !rows->empty();
+}
+
+absl::StatusOr<bool> AssignmentRepository::ReferenceUsed(
+    store::Connection& c, const std::string& provider,
+    const std::string& reference) {
+  auto rows = c.Execute(
+      "SELECT 1 FROM assignment_requests WHERE provider_agb = ? AND"
+      " provider_reference = ?",
+      {provider, reference});
+  if (!rows.ok()) return rows.status();
+  return !rows->empty();
 }
 
 }  // namespace wmo::assignment

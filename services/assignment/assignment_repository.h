@@ -76,22 +76,22 @@ class AssignmentRepository {
       store::Connection& c, const std::string& municipality,
       const std::string& number, size_t offset, size_t limit);
 
-  // The assignment a create with this request id made, if any.
-  static absl::StatusOr<std::optional<std::string>> FindRequestId(
-      store::Connection& c, const std::string& municipality,
-      const std::string& request_id);
-  static absl::Status SaveRequestId(store::Connection& c,
-                                    const std::string& municipality,
-                                    const std::string& request_id,
-                                    const std::string& number);
-
-  // Provider requests (315). Insert: ALREADY_EXISTS names the clash.
+  // Provider requests (315). Insert: ALREADY_EXISTS when a concurrent
+  // request broke TR374 or TR347 first (the unique indexes).
   static absl::Status InsertRequest(store::Connection& c, const std::string& id,
                                     const v1::AssignmentRequest& request);
   static absl::Status UpdateRequest(store::Connection& c, const std::string& id,
                                     const v1::AssignmentRequest& request);
   static absl::StatusOr<v1::AssignmentRequest> GetRequest(
       store::Connection& c, const std::string& id);
+  // TR374: whether the provider has an open request for the client.
+  static absl::StatusOr<bool> HasOpenRequest(store::Connection& c,
+                                             const std::string& provider,
+                                             const std::string& client_bsn);
+  // TR347: whether the provider used the reference before.
+  static absl::StatusOr<bool> ReferenceUsed(store::Connection& c,
+                                            const std::string& provider,
+                                            const std::string& reference);
 };
 
 }  // namespace wmo::assignment

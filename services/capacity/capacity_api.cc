@@ -18,7 +18,9 @@
 #include "libs/rules/identifiers.h"
 #include "libs/rules/volume.h"
 #include "libs/server/api.h"
+#include "libs/server/digest.h"
 #include "libs/server/status.h"
+#include "libs/store/request_ids.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/registry.h"
@@ -73,6 +75,19 @@ absl::Status CheckId(const std::string& id, const std::string& field) {
   if (ok) return absl::OkStatus();
   return Malformed({Violation("CP-FORMAT", "", field,
                               "an id has 1 to 40 of a-z, 0-9 and -")});
+}
+
+// The retry key of a create in `collection` under the request's parent.
+template <typename CreateRequest>
+store::CreateRequest Once(const CreateRequest& request,
+                          absl::string_view collection) {
+  return {absl::StrCat(request.parent(), "/", collection), request.request_id(),
+          server::RequestDigest(request)};
+}
+
+// The id of a child resource: the last segment of its name.
+std::string IdOf(absl::string_view name) {
+  return std::string(name.substr(name.rfind('/') + 1));
 }
 
 absl::StatusOr<SiteKey> LocationKey(const std::string& name,
@@ -226,7 +241,6 @@ struct CapacityApi::Request {
   SiteKey parent;
   v1::Booking booking;
   v1::Enrolment enrolment;
-  std::string request_id;
   // The waitlist entry being fulfilled, if any.
   std::string waitlist_entry;
 };
@@ -314,12 +328,20 @@ absl::Status CapacityApi::CreateLocation(
   l.set_create_time(Now());
   l.set_update_time(l.create_time());
   l.set_etag("r1");
-  return db_.Transaction([&](store::Connection& c) -> absl::Status {
+  auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     absl::Status s = Repo::InsertLocation(c, key, l);
     if (absl::IsAlreadyExists(s)) return IdInUse("location", l.name());
     if (!s.ok()) return s;
     *response = l;
+    return l.name();
+  };
+  auto replay = [&](store::Connection& c, const std::string&) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(first, Repo::GetLocation(c, key));
+    *response = std::move(first);
     return absl::OkStatus();
+  };
+  return db_.Transaction([&](store::Connection& c) {
+    return store::CreateOnce(c, Once(request, "locations"), create, replay);
   });
 }
 
@@ -408,7 +430,7 @@ absl::Status CapacityApi::CreateGroup(const v1::CreateGroupRequest& request,
     v = CheckContracted(**catalog, location.provider, g.products(),
                         rules::Today());
   if (!v.empty()) return Refusal(v);
-  g = WithCatalogBounds(std::move(g), CatalogBounds(**catalog, g));
+  g = WithCatalogBounds(std::move(g), **catalog);
   if (g.max_size() == 0 && g.max_clients_per_staff() == 0) {
     return Malformed({Violation("CP-SIZE", "", "max_size",
                                 "the catalog sets no group size for these "
@@ -419,13 +441,21 @@ absl::Status CapacityApi::CreateGroup(const v1::CreateGroupRequest& request,
   g.set_create_time(Now());
   g.set_update_time(g.create_time());
   g.set_etag("r1");
-  return db_.Transaction([&](store::Connection& c) -> absl::Status {
+  auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     if (auto l = Repo::GetLocation(c, location); !l.ok()) return l.status();
     absl::Status s = Repo::InsertGroup(c, key, g);
     if (absl::IsAlreadyExists(s)) return IdInUse("group", g.name());
     if (!s.ok()) return s;
     *response = g;
+    return g.name();
+  };
+  auto replay = [&](store::Connection& c, const std::string&) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(first, Repo::GetGroup(c, key));
+    *response = std::move(first);
     return absl::OkStatus();
+  };
+  return db_.Transaction([&](store::Connection& c) {
+    return store::CreateOnce(c, Once(request, "groups"), create, replay);
   });
 }
 
@@ -485,7 +515,7 @@ absl::Status CapacityApi::UpdateGroup(const v1::UpdateGroupRequest& request,
     if (Violations v = CheckGroup(g, **catalog); !v.empty()) {
       return Refusal(v);
     }
-    g = WithCatalogBounds(std::move(g), CatalogBounds(**catalog, g));
+    g = WithCatalogBounds(std::move(g), **catalog);
     if (absl::Status s = CheckStillFits(c, key, g); !s.ok()) return s;
     g.set_update_time(Now());
     g.set_etag(NextEtag(g.etag()));
@@ -586,13 +616,21 @@ absl::Status CapacityApi::CreateBedPool(const v1::CreateBedPoolRequest& request,
   p.set_create_time(Now());
   p.set_update_time(p.create_time());
   p.set_etag("r1");
-  return db_.Transaction([&](store::Connection& c) -> absl::Status {
+  auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     if (auto l = Repo::GetLocation(c, location); !l.ok()) return l.status();
     absl::Status s = Repo::InsertPool(c, key, p);
     if (absl::IsAlreadyExists(s)) return IdInUse("bed pool", p.name());
     if (!s.ok()) return s;
     *response = p;
+    return p.name();
+  };
+  auto replay = [&](store::Connection& c, const std::string&) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(first, Repo::GetPool(c, key));
+    *response = std::move(first);
     return absl::OkStatus();
+  };
+  return db_.Transaction([&](store::Connection& c) {
+    return store::CreateOnce(c, Once(request, "bedPools"), create, replay);
   });
 }
 
@@ -975,8 +1013,8 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
     booking.clear_cancel_time();
     booking.set_waitlist_entry(r.waitlist_entry);
     if (absl::Status s =
-            Repo::InsertBooking(c, r.parent, id, r.request_id, b.assignment(),
-                                a->catalog(), a->product(), booking);
+            Repo::InsertBooking(c, r.parent, id, b.assignment(), a->catalog(),
+                                a->product(), booking);
         !s.ok()) {
       return s;
     }
@@ -1096,9 +1134,22 @@ absl::Status CapacityApi::CreateEnrolment(
     return s;
   }
   WMO_ASSIGN_OR_RETURN(facts, FetchFacts(r.enrolment.assignment(), catalog));
-  return db_.Transaction([&](store::Connection& c) {
+  auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     std::string made;
-    return Make(c, r, facts, &made, nullptr, response, nullptr);
+    if (absl::Status s = Make(c, r, facts, &made, nullptr, response, nullptr);
+        !s.ok()) {
+      return s;
+    }
+    return made;
+  };
+  auto replay = [&](store::Connection& c,
+                    const std::string& name) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(first, Repo::GetEnrolment(c, key, IdOf(name)));
+    *response = std::move(first);
+    return absl::OkStatus();
+  };
+  return db_.Transaction([&](store::Connection& c) {
+    return store::CreateOnce(c, Once(request, "enrolments"), create, replay);
   });
 }
 
@@ -1167,7 +1218,6 @@ absl::Status CapacityApi::CreateBooking(const v1::CreateBookingRequest& request,
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "bedPools", "parent"));
   r.parent = key;
   r.booking = request.booking();
-  r.request_id = request.request_id();
   if (auto days = RequestedDays(&r.booking, nullptr); !days.ok()) {
     return days.status();
   }
@@ -1182,19 +1232,23 @@ absl::Status CapacityApi::CreateBooking(const v1::CreateBookingRequest& request,
   }
   WMO_ASSIGN_OR_RETURN(facts, FetchFacts(r.booking.assignment(), catalog));
   bool full = false;
-  absl::Status status =
-      db_.Transaction([&](store::Connection& c) -> absl::Status {
-        if (!r.request_id.empty()) {
-          WMO_ASSIGN_OR_RETURN(earlier,
-                               Repo::FindBookingRequest(c, key, r.request_id));
-          if (earlier) {
-            *response = *std::move(earlier);
-            return absl::OkStatus();
-          }
-        }
-        std::string made;
-        return Make(c, r, facts, &made, response, nullptr, &full);
-      });
+  auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
+    std::string made;
+    if (absl::Status s = Make(c, r, facts, &made, response, nullptr, &full);
+        !s.ok()) {
+      return s;
+    }
+    return made;
+  };
+  auto replay = [&](store::Connection& c,
+                    const std::string& name) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(first, Repo::GetBooking(c, key, IdOf(name)));
+    *response = std::move(first);
+    return absl::OkStatus();
+  };
+  absl::Status status = db_.Transaction([&](store::Connection& c) {
+    return store::CreateOnce(c, Once(request, "bookings"), create, replay);
+  });
   if (status.ok()) {
     CountBooking("booked");
   } else if (absl::IsFailedPrecondition(status)) {
@@ -1305,16 +1359,17 @@ absl::Status CapacityApi::JoinWaitlist(const v1::JoinWaitlistRequest& request,
   r.waitlist_entry = entry.name();
   entry.set_create_time(Now());
   entry.set_update_time(entry.create_time());
-  return db_.Transaction([&](store::Connection& c) -> absl::Status {
+  bool booked = false;
+  auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     v1::WaitlistEntry stored = entry;
     std::string made;
     // Made at once when it fits; waits when only capacity is missing.
     bool full = false;
     absl::Status s = Make(c, r, facts, &made, nullptr, nullptr, &full);
+    booked = s.ok() && kind == Kind::kPool;
     if (s.ok()) {
       stored.set_state(v1::WaitlistEntry::FULFILLED);
       stored.set_fulfilled_by(made);
-      if (kind == Kind::kPool) CountBooking("booked");
     } else {
       if (!full) return s;
       stored.set_state(v1::WaitlistEntry::WAITING);
@@ -1324,8 +1379,22 @@ absl::Status CapacityApi::JoinWaitlist(const v1::JoinWaitlistRequest& request,
       return w;
     }
     *response = std::move(stored);
+    return response->name();
+  };
+  auto replay = [&](store::Connection& c,
+                    const std::string& name) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(first,
+                         Repo::GetWaitlistEntry(c, kind, key, IdOf(name)));
+    *response = std::move(first);
     return absl::OkStatus();
+  };
+  absl::Status status = db_.Transaction([&](store::Connection& c) {
+    booked = false;
+    return store::CreateOnce(c, Once(request, "waitlist"), create, replay);
   });
+  // Counted once the transaction is in, not on each rerun of it.
+  if (status.ok() && booked) CountBooking("booked");
+  return status;
 }
 
 absl::Status CapacityApi::ListWaitlist(const v1::ListWaitlistRequest& request,

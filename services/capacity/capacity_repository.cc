@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "libs/rules/capacity.h"
+#include "libs/store/request_ids.h"
 
 namespace wmo::capacity {
 namespace {
@@ -93,6 +94,19 @@ constexpr store::Migration kMigrations[] = {
      " PRIMARY KEY (kind, provider_agb, location_id, parent_id, id));"
      "CREATE INDEX waitlist_in_order ON waitlist"
      " (kind, provider_agb, location_id, parent_id, state, seq)"},
+    // Request ids of every create in the table every service shares
+    // (store::CreateOnce), which also keeps a digest of the request; the
+    // bookings' own column goes, its ids move over without one.
+    {2, store::kRequestIdsTable},
+    {3,
+     "INSERT INTO create_requests (scope, request_id, body_sha256, resource)"
+     " SELECT 'providers/' || provider_agb || '/locations/' || location_id"
+     " || '/bedPools/' || pool_id || '/bookings', request_id, '',"
+     " 'providers/' || provider_agb || '/locations/' || location_id"
+     " || '/bedPools/' || pool_id || '/bookings/' || id"
+     " FROM bookings WHERE request_id <> '';"
+     "DROP INDEX bookings_by_request;"
+     "ALTER TABLE bookings DROP COLUMN request_id"},
 };
 
 const char* KindName(Kind kind) {
@@ -284,16 +298,15 @@ absl::StatusOr<int64_t> CapacityRepository::CountChildren(
 
 absl::Status CapacityRepository::InsertBooking(
     store::Connection& c, const SiteKey& pool, const std::string& id,
-    const std::string& request_id, const std::string& assignment,
-    const std::string& catalog, const std::string& product,
-    const v1::Booking& b) {
-  return Done(c.Execute(
-      "INSERT INTO bookings (provider_agb, location_id, pool_id, id,"
-      " request_id, assignment, catalog, product, arrival, departure, state,"
-      " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {pool.provider, pool.location, pool.id, id, request_id, assignment,
-       catalog, product, b.arrival_date(), b.departure_date(),
-       int64_t{b.state()}, Blob{b.SerializeAsString()}}));
+    const std::string& assignment, const std::string& catalog,
+    const std::string& product, const v1::Booking& b) {
+  return Done(
+      c.Execute("INSERT INTO bookings (provider_agb, location_id, pool_id, id,"
+                " assignment, catalog, product, arrival, departure, state,"
+                " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                {pool.provider, pool.location, pool.id, id, assignment, catalog,
+                 product, b.arrival_date(), b.departure_date(),
+                 int64_t{b.state()}, Blob{b.SerializeAsString()}}));
 }
 
 absl::Status CapacityRepository::UpdateBooking(store::Connection& c,
@@ -314,22 +327,6 @@ absl::StatusOr<v1::Booking> CapacityRepository::GetBooking(
                 " AND location_id = ? AND pool_id = ? AND id = ?",
                 {pool.provider, pool.location, pool.id, id}),
       "booking");
-}
-
-absl::StatusOr<std::optional<v1::Booking>>
-CapacityRepository::FindBookingRequest(store::Connection& c,
-                                       const SiteKey& pool,
-                                       const std::string& request_id) {
-  auto rows = c.Execute(
-      // The request_id <> '' lets SQLite use the partial unique index.
-      "SELECT body FROM bookings WHERE provider_agb = ? AND location_id = ?"
-      " AND pool_id = ? AND request_id = ? AND request_id <> ''",
-      {pool.provider, pool.location, pool.id, request_id});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::nullopt;
-  auto booking = ParseBody<v1::Booking>((*rows)[0], 0);
-  if (!booking.ok()) return booking.status();
-  return *std::move(booking);
 }
 
 absl::StatusOr<std::vector<v1::Booking>> CapacityRepository::ListBookings(

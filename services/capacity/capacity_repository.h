@@ -81,7 +81,6 @@ class CapacityRepository {
   // Bookings.
   static absl::Status InsertBooking(store::Connection& c, const SiteKey& pool,
                                     const std::string& id,
-                                    const std::string& request_id,
                                     const std::string& assignment,
                                     const std::string& catalog,
                                     const std::string& product,
@@ -92,9 +91,6 @@ class CapacityRepository {
   static absl::StatusOr<v1::Booking> GetBooking(store::Connection& c,
                                                 const SiteKey& pool,
                                                 const std::string& id);
-  // The booking an earlier CreateBooking with this request id made.
-  static absl::StatusOr<std::optional<v1::Booking>> FindBookingRequest(
-      store::Connection& c, const SiteKey& pool, const std::string& request_id);
   static absl::StatusOr<std::vector<v1::Booking>> ListBookings(
       store::Connection& c, const SiteKey& pool, const std::string& from,
       const std::string& to, bool show_cancelled, size_t offset, size_t limit);

@@ -156,7 +156,9 @@ Violations CheckGroup(const v1::Group& g,
   return v;
 }
 
-v1::Group WithCatalogBounds(v1::Group g, const GroupBounds& bounds) {
+v1::Group WithCatalogBounds(v1::Group g,
+                            const wmo::catalog::v1::Catalog& catalog) {
+  const GroupBounds bounds = CatalogBounds(catalog, g);
   if (g.min_size() == 0) g.set_min_size(bounds.min_size);
   if (g.max_size() == 0) g.set_max_size(bounds.max_size);
   if (g.max_clients_per_staff() == 0) {

@@ -43,8 +43,11 @@ GroupBounds CatalogBounds(const wmo::catalog::v1::Catalog& catalog,
 Violations CheckGroup(const v1::Group& group,
                       const wmo::catalog::v1::Catalog& catalog);
 
-// The group with the catalog's bounds filled in where it sets none.
-v1::Group WithCatalogBounds(v1::Group group, const GroupBounds& bounds);
+// The group with the catalog's bounds filled in where it sets none. It takes
+// the catalog, not the bounds, so that no caller can compute the bounds from
+// a group it has already moved into the argument.
+v1::Group WithCatalogBounds(v1::Group group,
+                            const wmo::catalog::v1::Catalog& catalog);
 
 // How many clients one session may hold: the maximum size and staff x
 // clients per staff, whichever is smaller; -1 when unbounded.

@@ -1163,10 +1163,11 @@ class CapacityRulesTest : public ::testing::TestWithParam<std::string> {
   }
 
   grpc::Status Enrol(const std::string& group, const v1::Enrolment& enrolment,
-                     v1::Enrolment* out) {
+                     v1::Enrolment* out, const std::string& request_id = "") {
     grpc::ClientContext context;
     v1::CreateEnrolmentRequest request;
     request.set_parent(group);
+    request.set_request_id(request_id);
     *request.mutable_enrolment() = enrolment;
     return capacity_->CreateEnrolment(&context, request, out);
   }
@@ -1748,6 +1749,28 @@ TEST_P(CapacityRulesTest, GroupChangesKeepRoomForRunningEnrolments) {
       << Dump(dropped);
   EXPECT_TRUE(
       update([](v1::Group& g) { g.set_max_size(2); }, {"max_size"}).ok());
+}
+
+TEST_P(CapacityRulesTest, EnrolmentRetryWithTheSameRequestIdEnrolsOnce) {
+  const std::string group = Group(BggGroup({Session(kMonAm, 1)}, 2));
+  const std::vector<std::string> bsns = Clients(1);
+  const Assignment a = Create(Bgg(0), bsns[0]);
+  ASSERT_FALSE(HasFailure());
+  const v1::Enrolment asked =
+      EnrolmentOf(bsns[0], a.name(), {kMonAm}, "2024-03-04", "2024-12-31");
+  v1::Enrolment first, again, other;
+  ASSERT_TRUE(Enrol(group, asked, &first, "enrol-1").ok());
+  grpc::Status retried = Enrol(group, asked, &again, "enrol-1");
+  ASSERT_TRUE(retried.ok()) << Dump(retried);
+  EXPECT_EQ(again.name(), first.name());
+  EXPECT_EQ(Enrolments(group).size(), 1u);
+  grpc::Status changed = Enrol(
+      group,
+      EnrolmentOf(bsns[0], a.name(), {kMonAm}, "2024-04-01", "2024-12-31"),
+      &other, "enrol-1");
+  EXPECT_EQ(changed.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(changed.error_message(), HasSubstr("request_id enrol-1"));
+  EXPECT_EQ(Enrolments(group).size(), 1u);
 }
 
 TEST_P(CapacityRulesTest, GroupWaitlistTakesPlacesFreedByEndedEnrolments) {

@@ -186,6 +186,55 @@ TEST_P(CapacityServiceTest, RetryWithTheSameRequestIdBooksOnce) {
   EXPECT_EQ(Bookings(pool).size(), 1u);
 }
 
+TEST_P(CapacityServiceTest, SameRequestIdWithOtherNightsIsAlreadyExists) {
+  const std::string pool = Pool(2);
+  Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20);
+  v1::Booking first, other;
+  ASSERT_TRUE(Book(pool, a, "2024-03-04", "2024-03-06", &first, "req-1").ok());
+  grpc::Status s = Book(pool, a, "2024-03-11", "2024-03-13", &other, "req-1");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("request_id req-1"));
+  EXPECT_EQ(Bookings(pool).size(), 1u);
+}
+
+TEST_P(CapacityServiceTest, UnusableRequestIdIsInvalidArgumentAndBooksNothing) {
+  const std::string pool = Pool(2);
+  Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20);
+  v1::Booking out;
+  grpc::Status s =
+      Book(pool, a, "2024-03-04", "2024-03-06", &out, std::string(65, 'x'));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("request_id"));
+  EXPECT_TRUE(Bookings(pool).empty());
+}
+
+TEST_P(CapacityServiceTest, SitesCreatedAgainUnderTheirRequestIdAreReturned) {
+  const std::string pool = Pool(2);
+  auto create = [&](const std::string& request_id, const std::string& name,
+                    v1::Location* out) {
+    grpc::ClientContext context;
+    v1::CreateLocationRequest request;
+    request.set_parent(std::string("providers/") + kKdvProvider);
+    request.set_location_id("roermond");
+    request.set_request_id(request_id);
+    request.mutable_location()->set_display_name(name);
+    request.mutable_location()->set_municipality(kMunicipality);
+    request.mutable_location()->set_postcode("6041 AB");
+    return capacity_->CreateLocation(&context, request, out);
+  };
+  v1::Location first, again, other;
+  ASSERT_TRUE(create("loc-1", "Roermond", &first).ok());
+  grpc::Status retried = create("loc-1", "Roermond", &again);
+  ASSERT_TRUE(retried.ok()) << retried.error_message();
+  EXPECT_EQ(again.name(), first.name());
+  EXPECT_EQ(again.create_time(), first.create_time());
+  // Another body under the same id, and the same id without a request id.
+  EXPECT_EQ(create("loc-1", "Roermond-Oost", &other).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(create("", "Roermond", &other).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+}
+
 TEST_P(CapacityServiceTest, BookingNeedsAnAssignmentCoveringEveryNight) {
   const std::string pool = Pool(2);
   Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-03-31", 10);
@@ -255,6 +304,52 @@ TEST_P(CapacityServiceTest, CancellationPromotesTheFirstWaitingRequest) {
   ASSERT_EQ(now.size(), 1u);
   EXPECT_EQ(now[0].client_bsn(), TestBsn(2));
   EXPECT_EQ(now[0].waitlist_entry(), first.name());
+}
+
+TEST_P(CapacityServiceTest, WaitlistRetryWhileFullJoinsOnceAndIsPromoted) {
+  const std::string pool = Pool(1);
+  Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20);
+  Assignment b = Kdv(TestBsn(2), "2024-03-01", "2024-06-30", 20);
+  v1::Booking booked;
+  ASSERT_TRUE(Book(pool, a, "2024-03-04", "2024-03-07", &booked).ok());
+  auto join = [&](const std::string& departure, v1::WaitlistEntry* entry) {
+    grpc::ClientContext context;
+    v1::JoinWaitlistRequest request;
+    request.set_parent(pool);
+    request.set_request_id("wait-1");
+    auto* booking = request.mutable_entry()->mutable_booking();
+    booking->set_client_bsn(b.client().bsn());
+    booking->set_assignment(b.name());
+    booking->set_arrival_date("2024-03-05");
+    booking->set_departure_date(departure);
+    return capacity_->JoinWaitlist(&context, request, entry);
+  };
+  v1::WaitlistEntry first, again, other;
+  ASSERT_TRUE(join("2024-03-06", &first).ok());
+  ASSERT_TRUE(join("2024-03-06", &again).ok());
+  EXPECT_EQ(again.name(), first.name());
+  EXPECT_EQ(again.state(), v1::WaitlistEntry::WAITING);
+  grpc::Status changed = join("2024-03-07", &other);
+  EXPECT_EQ(changed.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(changed.error_message(),
+              ::testing::HasSubstr("request_id wait-1"));
+
+  grpc::ClientContext context;
+  v1::CancelBookingRequest cancel;
+  cancel.set_name(booked.name());
+  v1::Booking cancelled;
+  ASSERT_TRUE(capacity_->CancelBooking(&context, cancel, &cancelled).ok());
+  grpc::ClientContext list_context;
+  v1::ListWaitlistRequest list;
+  list.set_parent(pool);
+  v1::ListWaitlistResponse entries;
+  ASSERT_TRUE(capacity_->ListWaitlist(&list_context, list, &entries).ok());
+  // One entry, and the released bed went to it.
+  ASSERT_EQ(entries.entries_size(), 1);
+  EXPECT_EQ(entries.entries(0).state(), v1::WaitlistEntry::FULFILLED);
+  std::vector<v1::Booking> now = Bookings(pool);
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_EQ(now[0].client_bsn(), TestBsn(2));
 }
 
 TEST_P(CapacityServiceTest, ThirtyTwoRacersForTheLastThreeBedNights) {
