@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: setup configure build run test bench format clean
+.PHONY: setup configure build run test check tidy bench format clean
 
 setup:
 	@scripts/setup
@@ -19,9 +19,20 @@ run: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target wmo-server
 	@$(BUILD)/cmd/wmo-server/wmo-server
 
-# Tests run against a throw-away PostgreSQL and Redis started for the run.
-test: build
-	@scripts/with-test-services ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+# Tests run against a throw-away PostgreSQL and Redis started for the run;
+# the time each step took is printed at the end.
+test:
+	@BUILD=$(BUILD) JOBS=$(JOBS) scripts/test
+
+# What CI runs after `make test`: the suite under Clang with AddressSanitizer
+# and UndefinedBehaviorSanitizer, the concurrency tests under
+# ThreadSanitizer, and clang-tidy with zero findings (build-asan/,
+# build-tsan/ beside $(BUILD)).
+check: build
+	@BUILD=$(BUILD) JOBS=$(JOBS) scripts/check
+
+tidy: build
+	@scripts/tidy $(BUILD)
 
 # Benchmarks print Markdown tables; BENCHMARKS.md records them.
 bench: build
@@ -33,4 +44,4 @@ format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i --style=Google
 
 clean:
-	@rm -rf $(BUILD)
+	@rm -rf $(BUILD) build-asan build-tsan

@@ -1318,7 +1318,9 @@ absl::Status CapacityApi::ListBookings(const v1::ListBookingsRequest& request,
 absl::Status CapacityApi::JoinWaitlist(const v1::JoinWaitlistRequest& request,
                                        v1::WaitlistEntry* response) {
   WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(request.parent(), "parent"));
-  const auto& [kind, key] = parent;
+  // Named copies, not a structured binding: the lambdas below capture them.
+  const Kind kind = parent.first;
+  const SiteKey key = parent.second;
   Request r;
   r.kind = kind;
   r.parent = key;

@@ -1,0 +1,51 @@
+# Sourced by scripts/test and scripts/check: runs named steps, keeps how long
+# each took and prints the breakdown (and the tests' tally) when the script
+# ends, passed or not.
+step_names=()
+step_seconds=()
+tests_passed=0
+tests_failed=0
+
+step() {
+  local name=$1
+  shift
+  local start=$SECONDS
+  echo "== $name: $*"
+  local rc=0
+  "$@" || rc=$?
+  step_names+=("$name")
+  step_seconds+=($((SECONDS - start)))
+  return $rc
+}
+
+# Runs ctest with the given arguments and adds its tally.
+ctest_step() {
+  local name=$1
+  shift
+  local log
+  log=$(mktemp)
+  local rc=0
+  step "$name" bash -c 'set -o pipefail; "$@" | tee "$0"' "$log" "$@" || rc=$?
+  local summary
+  summary=$(grep -E '[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1 || true)
+  if [[ $summary =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
+    tests_failed=$((tests_failed + BASH_REMATCH[1]))
+    tests_passed=$((tests_passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
+  elif [ $rc -ne 0 ]; then
+    tests_failed=$((tests_failed + 1))
+  fi
+  rm -f "$log"
+  return $rc
+}
+
+print_steps() {
+  echo
+  echo "step          seconds"
+  local i
+  for i in "${!step_names[@]}"; do
+    printf '%-13s %7d\n' "${step_names[$i]}" "${step_seconds[$i]}"
+  done
+  printf '%-13s %7d\n' total "$SECONDS"
+  echo "tests: $tests_passed passed, $tests_failed failed"
+}
+trap print_steps EXIT
