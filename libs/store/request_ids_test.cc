@@ -98,7 +98,7 @@ TEST_P(CreateOnceTest, WithoutAnIdEveryCallCreates) {
 
 TEST_P(CreateOnceTest, UnusableIdIsInvalidArgumentAndCreatesNothing) {
   std::string name;
-  for (const std::string id :
+  for (const std::string& id :
        {std::string(65, 'x'), std::string("a b"), std::string("caf\xc3\xa9")}) {
     absl::Status s = Create({"things", id, "digest-a"}, &name);
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << id;
