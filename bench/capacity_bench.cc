@@ -88,7 +88,9 @@ double MicrosSince(Clock::time_point start) {
 double CpuSeconds() {
   rusage usage;
   getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -154,6 +156,7 @@ std::vector<Client> CreateClients(int port, int n) {
   std::vector<Client> clients(n);
   std::atomic<int> next{0};
   std::vector<std::thread> workers;
+  workers.reserve(kSetupCallers);
   for (int t = 0; t < kSetupCallers; ++t) {
     workers.emplace_back([&] {
       for (int i = next++; i < n; i = next++) {
@@ -250,6 +253,7 @@ struct Load {
 // waits for all of them.
 void RunCallers(const std::function<void(int)>& body) {
   std::vector<std::thread> workers;
+  workers.reserve(kCallers);
   for (int t = 0; t < kCallers; ++t) workers.emplace_back(body, t);
   for (auto& w : workers) w.join();
 }
@@ -266,6 +270,7 @@ Load BookConcurrently(int port, const std::string& pool,
   const rules::Date after_assignments =
       *rules::ParseDate(kAfterAssignments, "night");
   std::vector<std::unique_ptr<CapacityService::Stub>> stubs;
+  stubs.reserve(kCallers);
   for (int t = 0; t < kCallers; ++t) {
     stubs.push_back(CapacityService::NewStub(LoopbackChannel(port)));
   }
@@ -303,7 +308,8 @@ Load BookConcurrently(int port, const std::string& pool,
   const auto start = Clock::now();
   RunCallers([&](int t) {
     std::mt19937 random(t + 1);
-    std::uniform_int_distribution<int> pick_client(0, clients.size() - 1);
+    std::uniform_int_distribution<int> pick_client(
+        0, static_cast<int>(clients.size()) - 1);
     std::uniform_int_distribution<int> pick_nights(1, kMaxStay);
     Load& mine = per_caller[t];
     for (int i = 0; i < calls; ++i) {
@@ -439,6 +445,7 @@ EchoResult Echo(int port, int calls) {
   const grpc::internal::RpcMethod method("/grpc.health.v1.Health/Check",
                                          grpc::internal::RpcMethod::NORMAL_RPC);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
+  channels.reserve(kCallers);
   for (int t = 0; t < kCallers; ++t) channels.push_back(LoopbackChannel(port));
   std::vector<std::vector<double>> latencies(kCallers);
   const double cpu = CpuSeconds();
@@ -461,8 +468,9 @@ EchoResult Echo(int port, int calls) {
   const double cpu_seconds = CpuSeconds() - cpu;
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  return {all.size() / seconds, 1e6 * cpu_seconds / all.size(),
-          Percentile(all, 50), Percentile(all, 99)};
+  const auto made = static_cast<double>(all.size());
+  return {made / seconds, 1e6 * cpu_seconds / made, Percentile(all, 50),
+          Percentile(all, 99)};
 }
 
 // One backend's run, for the tables.
@@ -535,6 +543,7 @@ int Main() {
   std::fflush(stdout);
 
   std::vector<Run> runs;
+  runs.reserve(backends.size());
   for (const std::string& backend : backends) {
     runs.push_back(RunOn(backend, n_clients, calls));
   }
@@ -565,11 +574,11 @@ int Main() {
     std::printf(
         "| %s | %zu | %.2f | %.0f | %d | %.1f | %.2f | %.1f | %d | %d | %d | "
         "%.0f | %.0f |\n",
-        r.backend.c_str(), all.size(), l.seconds, all.size() / l.seconds,
-        booked, booked / l.seconds, l.last_booked,
-        booked > 0 ? booked / l.last_booked : 0.0, l.Count("CP-FULL"),
-        l.CountPrefix("refused: "), l.CountPrefix("error: "),
-        Percentile(all, 50), Percentile(all, 99));
+        r.backend.c_str(), all.size(), l.seconds,
+        static_cast<double>(all.size()) / l.seconds, booked, booked / l.seconds,
+        l.last_booked, booked > 0 ? booked / l.last_booked : 0.0,
+        l.Count("CP-FULL"), l.CountPrefix("refused: "),
+        l.CountPrefix("error: "), Percentile(all, 50), Percentile(all, 99));
   }
 
   std::printf(
@@ -593,9 +602,10 @@ int Main() {
   for (const Run& r : runs) {
     const std::vector<double> all = r.load.All();
     std::printf("| %s | CreateBooking | %zu | %.0f | %.0f | %.0f | %.0f |\n",
-                r.backend.c_str(), all.size(), all.size() / r.load.seconds,
+                r.backend.c_str(), all.size(),
+                static_cast<double>(all.size()) / r.load.seconds,
                 Percentile(all, 50), Percentile(all, 99),
-                1e6 * r.load.cpu_seconds / all.size());
+                1e6 * r.load.cpu_seconds / static_cast<double>(all.size()));
     std::printf("| %s | Health/Check | %d | %.0f | %.0f | %.0f | %.0f |\n",
                 r.backend.c_str(), kCallers * kEchoCalls,
                 r.echo.calls_per_second, r.echo.p50_us, r.echo.p99_us,
@@ -603,7 +613,7 @@ int Main() {
   }
   std::printf("\nRatios:\n");
   for (const Run& r : runs) {
-    const double calls = r.load.All().size();
+    const auto calls = static_cast<double>(r.load.All().size());
     std::printf(
         "- %s: CreateBooking calls/s are %.1f%% of echo calls/s; a "
         "CreateBooking costs the process %.1f× the CPU of an echo call\n",

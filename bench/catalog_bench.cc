@@ -35,6 +35,7 @@ Result Measure(catalog::CatalogApi& api, int threads, int calls) {
   std::vector<std::vector<double>> latencies(threads);
   const auto start = Clock::now();
   std::vector<std::thread> workers;
+  workers.reserve(threads);
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       catalog::v1::GetProductRequest request;
@@ -56,7 +57,7 @@ Result Measure(catalog::CatalogApi& api, int threads, int calls) {
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  return {all.size() / seconds, all[all.size() / 2],
+  return {static_cast<double>(all.size()) / seconds, all[all.size() / 2],
           all[all.size() * 99 / 100]};
 }
 

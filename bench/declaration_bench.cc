@@ -156,6 +156,7 @@ int CreateAssignments(const std::shared_ptr<grpc::Channel>& channel,
   std::atomic<int> retries{0};
   const auto start = Clock::now();
   std::vector<std::thread> workers;
+  workers.reserve(threads);
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
       auto create = [&](const Assignment& a) -> std::string {
@@ -243,11 +244,11 @@ Declaration MonthOf(const std::vector<Client>& clients, const Month& month,
   d.set_number(number);
   d.set_municipality(kMunicipality);
   d.set_period(month.period);
-  d.mutable_lines()->Reserve(3 * clients.size());
+  d.mutable_lines()->Reserve(3 * static_cast<int>(clients.size()));
   int k = 0;
   auto reference = [&] { return absl::StrFormat("%s%08d", tag, k++); };
   for (const Client& c : clients) {
-    const int weeks = 4;
+    const int64_t weeks = 4;
     Line bgi = DebitLine(month, reference(), c.bgi, c.bsn, "02", "02BGI",
                          weeks * c.hours, wmo::type::v1::UNIT_HOUR,
                          kBgiTariff[c.basis - 1]);
@@ -417,6 +418,7 @@ EchoResult Echo(const std::shared_ptr<grpc::Channel>& channel, int callers,
   std::vector<std::vector<double>> latencies(callers);
   const auto start = Clock::now();
   std::vector<std::thread> workers;
+  workers.reserve(callers);
   for (int t = 0; t < callers; ++t) {
     workers.emplace_back([&, t] {
       grpc::ByteBuffer request, response;
@@ -444,7 +446,7 @@ EchoResult Echo(const std::shared_ptr<grpc::Channel>& channel, int callers,
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  return {all.size() / seconds, all[all.size() / 2],
+  return {static_cast<double>(all.size()) / seconds, all[all.size() / 2],
           all[all.size() * 99 / 100]};
 }
 
@@ -701,7 +703,8 @@ int Run() {
   std::printf(
       "\n| in-process part (%d lines, request %.1f MB, response %.1f MB) | s "
       "|\n|---|---:|\n",
-      lines, request_bytes / 1e6, response_bytes / 1e6);
+      lines, static_cast<double>(request_bytes) / 1e6,
+      static_cast<double>(response_bytes) / 1e6);
   for (const Part& part : parts) {
     std::printf("| %s | %.2f |\n", part.what.c_str(), part.seconds);
   }

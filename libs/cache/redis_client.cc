@@ -189,8 +189,9 @@ void RedisClient::Subscribe(const std::string& channel,
 }
 
 void RedisClient::SubscriberLoop(
-    std::string channel, std::function<void(const std::string&)> on_message,
-    std::function<void()> on_resubscribed) {
+    const std::string& channel,
+    const std::function<void(const std::string&)>& on_message,
+    const std::function<void()>& on_resubscribed) {
   auto backoff = options_.min_backoff;
   bool first = true;
   while (!stopping_) {

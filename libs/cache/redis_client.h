@@ -69,9 +69,10 @@ class RedisClient {
   ContextPtr Connect(bool with_io_timeout);
   void MarkDown();
   void MarkUp();
-  void SubscriberLoop(std::string channel,
-                      std::function<void(const std::string&)> on_message,
-                      std::function<void()> on_resubscribed);
+  // Runs on subscriber_; the arguments are the thread's own copies.
+  void SubscriberLoop(const std::string& channel,
+                      const std::function<void(const std::string&)>& on_message,
+                      const std::function<void()>& on_resubscribed);
 
   const RedisOptions options_;
   const std::function<void(bool)> on_state_;

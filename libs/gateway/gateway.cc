@@ -96,7 +96,7 @@ const Message& Prototype(const Descriptor& type) {
 class Gateway::Impl {
  public:
   Impl(std::shared_ptr<grpc::Channel> channel,
-       std::vector<std::string> services, prometheus::Registry* registry)
+       const std::vector<std::string>& services, prometheus::Registry* registry)
       : channel_(std::move(channel)),
         stub_(channel_),
         resolver_(google::protobuf::util::NewTypeResolverForDescriptorPool(
@@ -453,10 +453,9 @@ class Gateway::Impl {
 };
 
 Gateway::Gateway(std::shared_ptr<grpc::Channel> channel,
-                 std::vector<std::string> services,
+                 const std::vector<std::string>& services,
                  prometheus::Registry* registry)
-    : impl_(std::make_unique<Impl>(std::move(channel), std::move(services),
-                                   registry)) {}
+    : impl_(std::make_unique<Impl>(std::move(channel), services, registry)) {}
 
 Gateway::~Gateway() = default;
 

@@ -35,7 +35,8 @@ class Gateway {
   // gateway. A service that is missing or has a rule that cannot be served
   // makes Start fail.
   Gateway(std::shared_ptr<grpc::Channel> channel,
-          std::vector<std::string> services, prometheus::Registry* registry);
+          const std::vector<std::string>& services,
+          prometheus::Registry* registry);
   ~Gateway();  // Stops.
 
   Gateway(const Gateway&) = delete;

@@ -1,6 +1,7 @@
 #include "libs/gateway/http_rule.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -260,8 +261,9 @@ std::optional<std::vector<BoundVariable>> PathTemplate::Match(
       end = parts.size();
       multi_segment = true;
     }
-    std::string raw = absl::StrJoin(parts.begin() + v.first_segment,
-                                    parts.begin() + end, "/");
+    std::string raw =
+        absl::StrJoin(parts.begin() + v.first_segment,
+                      parts.begin() + static_cast<std::ptrdiff_t>(end), "/");
     absl::StatusOr<std::string> value = PercentDecode(raw, multi_segment);
     if (!value.ok()) return std::nullopt;
     bound.push_back({v.field_path, *std::move(value)});

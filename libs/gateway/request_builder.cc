@@ -189,6 +189,7 @@ absl::Status SetScalar(Message* message, const FieldDescriptor* field,
       }
       if (e == nullptr) {
         std::vector<std::string> names;
+        names.reserve(type->value_count());
         for (int i = 0; i < type->value_count(); ++i) {
           names.push_back(type->value(i)->name());
         }

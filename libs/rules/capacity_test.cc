@@ -13,6 +13,7 @@ Date D(int y, int m, int d) { return Date(y, m, d); }
 
 std::vector<std::string> Ids(const std::vector<LineViolation>& v) {
   std::vector<std::string> ids;
+  ids.reserve(v.size());
   for (const auto& x : v) ids.push_back(x.rule_id);
   return ids;
 }

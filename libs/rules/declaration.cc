@@ -672,7 +672,7 @@ void DeclarationChecker::CheckCap(
   const std::string what = cap.counts_days ? "days" : "units";
   // `before` is what the client had in the window without this line, when
   // the cap counts quantities: the line may add at most max - before.
-  auto report = [&](std::string field, std::string situation,
+  auto report = [&](std::string field, const std::string& situation,
                     std::optional<absl::int128> before) {
     std::string message = absl::StrCat(
         situation, " of product ", billing.product, ", more than the ",
@@ -795,7 +795,7 @@ void DeclarationChecker::CheckCap(
                           " outside one contiguous stay of at most ",
                           billing.contiguous_max_days, " days");
         }
-        report(DeliveryField(total.first_index), std::move(situation), before);
+        report(DeliveryField(total.first_index), situation, before);
       }
       return;
     }

@@ -204,6 +204,7 @@ std::vector<DayDelivery> EveryDay(Date from, Date to) {
 
 std::vector<std::string> RuleIds(const std::vector<LineViolation>& list) {
   std::vector<std::string> ids;
+  ids.reserve(list.size());
   for (const LineViolation& v : list) ids.push_back(v.rule_id);
   return ids;
 }
@@ -518,7 +519,7 @@ TEST(DeclarableVolumeTest, FollowsIwmoCounting) {
       {"total over the whole assignment", 100, Frequency::kTotal, kUnitHour,
        "02", kYear2026, kYear2026, 100},
       {"per week over the whole of 2026", 7, Frequency::kPerWeek, kUnitHour,
-       "02", kYear2026, kYear2026, 7 * 53},
+       "02", kYear2026, kYear2026, int64_t{7} * 53},
       {"nothing shared with the assignment",
        3,
        Frequency::kPerWeek,
@@ -1989,7 +1990,8 @@ TEST(DeclarationRulesTest, ChecksThirtyThousandLinesInOneCall) {
   int approved = 0;
   for (const LineOutcome& o : out) approved += o.approved ? 1 : 0;
   EXPECT_EQ(approved, 3 * kClients);
-  EXPECT_EQ(s.ledger.deliveries.size(), stored + kClients * (8 + 8 + 3));
+  EXPECT_EQ(s.ledger.deliveries.size(),
+            stored + size_t{kClients} * (8 + 8 + 3));
 }
 
 }  // namespace

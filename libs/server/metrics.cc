@@ -154,7 +154,8 @@ class ProcessCollector final : public prometheus::Collectable {
       if (line.rfind("btime ", 0) == 0) btime = std::stod(line.substr(6));
     }
     if (stat.size() > 21) {
-      start_time_ = btime + std::stod(stat[21]) / sysconf(_SC_CLK_TCK);
+      start_time_ = btime + std::stod(stat[21]) /
+                                static_cast<double>(sysconf(_SC_CLK_TCK));
     }
   }
 
@@ -162,8 +163,9 @@ class ProcessCollector final : public prometheus::Collectable {
     const auto stat = Split(ReadFile("/proc/self/stat"));
     double cpu = 0, rss = 0;
     if (stat.size() > 23) {
-      cpu = (std::stod(stat[13]) + std::stod(stat[14])) / sysconf(_SC_CLK_TCK);
-      rss = std::stod(stat[23]) * sysconf(_SC_PAGESIZE);
+      cpu = (std::stod(stat[13]) + std::stod(stat[14])) /
+            static_cast<double>(sysconf(_SC_CLK_TCK));
+      rss = std::stod(stat[23]) * static_cast<double>(sysconf(_SC_PAGESIZE));
     }
     double fds = 0;
     std::error_code ec;
@@ -230,7 +232,7 @@ MakeMetricsInterceptorFactory(prometheus::Registry& registry) {
 
 absl::StatusOr<std::unique_ptr<prometheus::Exposer>> ServeMetrics(
     const std::string& host, int port,
-    std::shared_ptr<prometheus::Registry> registry) {
+    const std::shared_ptr<prometheus::Registry>& registry) {
   std::unique_ptr<prometheus::Exposer> exposer;
   try {
     exposer = std::make_unique<prometheus::Exposer>(

@@ -27,7 +27,7 @@ MakeMetricsInterceptorFactory(prometheus::Registry& registry);
 // start time) read from /proc at every scrape.
 absl::StatusOr<std::unique_ptr<prometheus::Exposer>> ServeMetrics(
     const std::string& host, int port,
-    std::shared_ptr<prometheus::Registry> registry);
+    const std::shared_ptr<prometheus::Registry>& registry);
 
 }  // namespace wmo::server
 

@@ -1,5 +1,7 @@
 #include "libs/server/metrics.h"
 
+#include <utility>
+
 #include "gmock/gmock.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -78,7 +80,7 @@ class MetricsTest : public ::testing::Test {
     stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", {}, &in, &out,
                    [&](grpc::Status s) {
                      std::lock_guard lock(mu);
-                     result = s;
+                     result = std::move(s);
                      done = true;
                      cv.notify_one();
                    });

@@ -13,7 +13,8 @@
 #define WMO_ASSIGN_OR_RETURN(lhs, expr)         \
   auto lhs##_or = (expr);                       \
   if (!lhs##_or.ok()) return lhs##_or.status(); \
-  auto& lhs = *lhs##_or
+  auto& lhs = *lhs##_or  // NOLINT(bugprone-macro-parentheses): `lhs` is the
+                         // name being declared, not an expression.
 
 namespace wmo::server {
 

@@ -125,6 +125,7 @@ TEST_P(CreateOnceTest, RacingRetriesCreateOnce) {
   std::vector<std::string> names(kThreads);
   std::vector<absl::Status> results(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       results[t] = Create({"things", "req-race", "digest-a"}, &names[t]);

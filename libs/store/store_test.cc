@@ -147,6 +147,7 @@ TEST_P(StoreTest, BrokenMigrationNamesServiceAndVersion) {
 TEST_P(StoreTest, ConcurrentTransactionsAreSerializable) {
   constexpr int kThreads = 8, kIncrements = 25;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kIncrements; ++i) {
@@ -173,9 +174,11 @@ TEST_P(StoreTest, MigrationRacesBetweenReplicasApplyOnce) {
   constexpr Migration kFresh[] = {
       {1, "CREATE TABLE fresh (id TEXT PRIMARY KEY)"},
       {2, "INSERT INTO fresh (id) VALUES ('only-once')"}};
+  constexpr int kReplicas = 4;
   std::vector<std::thread> threads;
+  threads.reserve(kReplicas);
   std::atomic<int> failures{0};
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < kReplicas; ++i) {
     threads.emplace_back([&] {
       if (!Migrate(*db_, "fresh", kFresh).ok()) ++failures;
     });

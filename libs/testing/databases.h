@@ -36,7 +36,7 @@ absl::StatusOr<std::string> TestRedisUrl();
       GTEST_SKIP() << opened.status().message();                           \
     }                                                                      \
     ASSERT_TRUE(opened.ok()) << opened.status();                           \
-    db = *std::move(opened);                                               \
+    (db) = *std::move(opened);                                             \
   } while (0)
 
 }  // namespace wmo::testing

@@ -57,7 +57,7 @@ std::string AssignmentName(const v1::Assignment& a) {
 std::string Etag(int64_t revision) { return absl::StrCat("r", revision); }
 
 absl::Status Refused(absl::StatusCode code, absl::string_view summary,
-                     std::vector<RuleViolation> violations) {
+                     const std::vector<RuleViolation>& violations) {
   return server::ViolationStatus(code, summary, violations);
 }
 
@@ -469,8 +469,9 @@ absl::Status AssignmentApi::UpdateAssignment(
   v1::Assignment current;
   if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
         auto a = Repo::Get(c, ids[0], ids[1]);
-        if (a.ok()) current = *std::move(a);
-        return a.status();
+        if (!a.ok()) return a.status();
+        current = *std::move(a);
+        return absl::OkStatus();
       });
       !s.ok()) {
     return s;
@@ -731,8 +732,9 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
   v1::AssignmentRequest r;
   if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
         auto got = Repo::GetRequest(c, ids[1]);
-        if (got.ok()) r = *std::move(got);
-        return got.status();
+        if (!got.ok()) return got.status();
+        r = *std::move(got);
+        return absl::OkStatus();
       });
       !s.ok()) {
     return s;

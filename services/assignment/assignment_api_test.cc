@@ -389,6 +389,7 @@ TEST_P(AssignmentServiceTest, RacingProviderRequestsWithOneReferenceGetTr347) {
   constexpr int kRacers = 8;
   std::vector<grpc::Status> results(kRacers);
   std::vector<std::thread> threads;
+  threads.reserve(kRacers);
   for (int i = 0; i < kRacers; ++i) {
     threads.emplace_back([&, i] {
       v1::RequestAssignmentRequest ask;
@@ -449,10 +450,11 @@ TEST_P(AssignmentServiceTest, ParallelCreatesNeverBreakTheYearlyCap) {
   constexpr int kCreates = 50;
   std::atomic<int> created{0}, refused{0}, other{0};
   std::vector<std::thread> threads;
+  threads.reserve(kCreates);
   for (int i = 0; i < kCreates; ++i) {
     threads.emplace_back([&, i] {
       const std::string day =
-          rules::FormatDate(rules::Date(2024, 1, 1) + 2 * i);
+          rules::FormatDate(rules::Date(2024, 1, 1) + int64_t{2} * i);
       v1::Assignment out;
       grpc::Status s = Create(Kdv(day, day, 1), &out);
       if (s.ok()) {

@@ -239,6 +239,7 @@ std::vector<RuleViolation> Check(const v1::Assignment& a,
 
 std::string Dump(const std::vector<RuleViolation>& violations) {
   std::vector<std::string> lines;
+  lines.reserve(violations.size());
   for (const RuleViolation& v : violations) {
     lines.push_back(absl::StrCat(v.rule_id(), " [", v.return_code(), "] ",
                                  v.field(), ": ", v.message()));
@@ -248,6 +249,7 @@ std::string Dump(const std::vector<RuleViolation>& violations) {
 
 std::vector<std::string> RuleIds(const std::vector<RuleViolation>& violations) {
   std::vector<std::string> ids;
+  ids.reserve(violations.size());
   for (const RuleViolation& v : violations) ids.push_back(v.rule_id());
   return ids;
 }

@@ -492,8 +492,9 @@ absl::Status CapacityApi::UpdateGroup(const v1::UpdateGroupRequest& request,
   v1::Group current;
   if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
         auto g = Repo::GetGroup(c, key);
-        if (g.ok()) current = *std::move(g);
-        return g.status();
+        if (!g.ok()) return g.status();
+        current = *std::move(g);
+        return absl::OkStatus();
       });
       !s.ok()) {
     return s;
@@ -667,8 +668,9 @@ absl::Status CapacityApi::UpdateBedPool(const v1::UpdateBedPoolRequest& request,
   v1::BedPool current;
   if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
         auto p = Repo::GetPool(c, key);
-        if (p.ok()) current = *std::move(p);
-        return p.status();
+        if (!p.ok()) return p.status();
+        current = *std::move(p);
+        return absl::OkStatus();
       });
       !s.ok()) {
     return s;

@@ -41,7 +41,9 @@ std::vector<prometheus::MetricFamily> CapacityMetrics::Collect() const {
       Add(beds, "location", location, static_cast<double>(b.beds));
       Add(booked, "location", location, static_cast<double>(b.booked));
       Add(ratio, "location", location,
-          b.beds > 0 ? static_cast<double>(b.booked) / b.beds : 0.0);
+          b.beds > 0
+              ? static_cast<double>(b.booked) / static_cast<double>(b.beds)
+              : 0.0);
     }
     for (auto [kind, label] :
          {std::pair{CapacityRepository::Kind::kPool, "pool"},

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "libs/rules/capacity.h"
 #include "libs/rules/declaration.h"
 #include "libs/rules/identifiers.h"
@@ -228,9 +229,8 @@ Violations CheckEntitlement(
     const std::string& provider, const std::string& catalog,
     const google::protobuf::RepeatedPtrField<std::string>& products,
     const rules::Period& needed) {
-  auto refuse = [](std::string message) {
-    return Violations{
-        Violation("CP-ASSIGNMENT", "", "assignment", std::move(message))};
+  auto refuse = [](absl::string_view message) {
+    return Violations{Violation("CP-ASSIGNMENT", "", "assignment", message)};
   };
   if (a == nullptr) {
     return refuse(

@@ -698,7 +698,7 @@ std::vector<BookingCase> BookingCases() {
 // `min_rule` while the sessions stay below `min_size`.
 void EnrolAll(EnrolmentCase& c, int first, int n,
               const std::function<Entitlement(int)>& entitlement, int group,
-              std::vector<Slot> slots, int min_size = 0,
+              const std::vector<Slot>& slots, int min_size = 0,
               const std::string& min_rule = "") {
   for (int i = 0; i < n; ++i) {
     const int client = first + i;
@@ -1018,6 +1018,7 @@ class CapacityRulesTest : public ::testing::TestWithParam<std::string> {
   // New clients' BSNs.
   std::vector<std::string> Clients(int n) {
     std::vector<std::string> bsns;
+    bsns.reserve(n);
     for (int i = 0; i < n; ++i) bsns.push_back(TestBsn(next_client_++));
     return bsns;
   }
@@ -1586,6 +1587,7 @@ TEST_P(CapacityRulesTest, SixteenRacersForTheLastPlaceOfASession) {
   constexpr int kSeated = 10, kRacers = 16, kTuesday = 4;
   const std::vector<std::string> bsns = Clients(kSeated + kRacers + kTuesday);
   std::vector<Assignment> a;
+  a.reserve(kSeated + kRacers + kTuesday);
   for (int i = 0; i < kSeated + kRacers + kTuesday; ++i) {
     a.push_back(Create(DayCare(0), bsns[i]));
   }
@@ -1600,6 +1602,7 @@ TEST_P(CapacityRulesTest, SixteenRacersForTheLastPlaceOfASession) {
   }
   std::atomic<int> won{0}, lost{0}, tuesday{0};
   std::vector<std::thread> threads;
+  threads.reserve(kRacers + kTuesday);
   for (int r = 0; r < kRacers + kTuesday; ++r) {
     threads.emplace_back([&, r] {
       const int i = kSeated + r;
@@ -1675,9 +1678,10 @@ TEST_P(CapacityRulesTest, EightRacersForTheLastTwoNightsOfAYearCap) {
   constexpr int kRacers = 8;
   std::atomic<int> won{0}, lost{0};
   std::vector<std::thread> threads;
+  threads.reserve(kRacers);
   for (int r = 0; r < kRacers; ++r) {
     threads.emplace_back([&, r] {
-      const rules::Date arrival = rules::Date(2024, 9, 2) + 3 * r;
+      const rules::Date arrival = rules::Date(2024, 9, 2) + int64_t{3} * r;
       v1::Booking out;
       grpc::Status s =
           Book(pools[r % 2], bsns[0], a.name(), rules::FormatDate(arrival),
@@ -1727,8 +1731,8 @@ TEST_P(CapacityRulesTest, GroupChangesKeepRoomForRunningEnrolments) {
                       &out)
                     .ok());
   }
-  auto update = [&](std::function<void(v1::Group&)> change,
-                    std::vector<std::string> mask) {
+  auto update = [&](const std::function<void(v1::Group&)>& change,
+                    const std::vector<std::string>& mask) {
     grpc::ClientContext context;
     v1::UpdateGroupRequest request;
     request.mutable_group()->set_name(group);
@@ -1779,6 +1783,7 @@ TEST_P(CapacityRulesTest, GroupWaitlistTakesPlacesFreedByEndedEnrolments) {
       Group(BggGroup({Session(kMonAm, 1), Session(kTueAm, 1)}, 2));
   const std::vector<std::string> bsns = Clients(6);
   std::vector<Assignment> a;
+  a.reserve(bsns.size());
   for (int i = 0; i < 6; ++i) a.push_back(Create(Bgg(i), bsns[i]));
   ASSERT_FALSE(HasFailure());
   std::vector<v1::Enrolment> seated(2);
@@ -1920,7 +1925,7 @@ TEST_P(CapacityRulesTest, AvailabilityRanksLocationsAndOccupancyCountsAll) {
   const std::string l2 = Location("99990303", kWeert, "6006");
   const std::string l3 = Location("99990303", kWeert, "6003 CD");
   const std::string l4 = Location("99990301", kEcht, "6101 AA");
-  auto pool_at = [&](const std::string& location, PoolAt p) {
+  auto pool_at = [&](const std::string& location, const PoolAt& p) {
     v1::BedPool created;
     grpc::Status s = CreatePool(location, p, &created);
     EXPECT_TRUE(s.ok()) << Dump(s);

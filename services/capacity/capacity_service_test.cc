@@ -363,11 +363,13 @@ TEST_P(CapacityServiceTest, ThirtyTwoRacersForTheLastThreeBedNights) {
                   .ok());
   constexpr int kRacers = 32;
   std::vector<Assignment> clients;
+  clients.reserve(kRacers);
   for (int i = 0; i < kRacers; ++i) {
     clients.push_back(Kdv(TestBsn(i + 1), "2024-03-01", "2024-06-30", 20));
   }
   std::atomic<int> booked{0}, full{0};
   std::vector<std::thread> threads;
+  threads.reserve(kRacers);
   for (int i = 0; i < kRacers; ++i) {
     threads.emplace_back([&, i] {
       const std::string night = absl::StrCat("2024-03-0", 4 + i % 3);

@@ -350,6 +350,7 @@ TEST_P(DeclarationServiceTest, CompetingDeclarationsNeverExceedTheTotal) {
   constexpr int kRacers = 8;
   std::atomic<int> approved{0}, refused{0};
   std::vector<std::thread> threads;
+  threads.reserve(kRacers);
   for (int i = 0; i < kRacers; ++i) {
     threads.emplace_back([&, i] {
       const std::string month = absl::StrFormat("2024-%02d", i + 1);
