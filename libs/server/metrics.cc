@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/descriptor.h"
 #include "prometheus/collectable.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"
@@ -59,6 +60,16 @@ const char* CodeName(grpc::StatusCode code) {
   return i >= 0 && i < 17 ? kNames[i] : "Unknown";
 }
 
+// A method some linked proto declares, or the health service that gRPC
+// itself serves (its messages are not in the descriptor pool): a bounded set.
+bool IsKnownMethod(absl::string_view service, absl::string_view method) {
+  if (service == "grpc.health.v1.Health") {
+    return method == "Check" || method == "Watch";
+  }
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+             absl::StrCat(service, ".", method)) != nullptr;
+}
+
 struct GrpcFamilies {
   prometheus::Family<prometheus::Counter>& started;
   prometheus::Family<prometheus::Counter>& handled;
@@ -74,8 +85,14 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
     // info->method() is "/package.Service/Method".
     std::pair<std::string, std::string> parts =
         absl::StrSplit(absl::string_view(info->method()).substr(1), '/');
-    service_ = std::move(parts.first);
-    method_ = std::move(parts.second);
+    if (IsKnownMethod(parts.first, parts.second)) {
+      service_ = std::move(parts.first);
+      method_ = std::move(parts.second);
+    } else {
+      // Whatever a client names (a typo, a scan) must not become a label
+      // value: each would be a new series, kept for the process's life.
+      service_ = method_ = "unknown";
+    }
     families_.started
         .Add({{"grpc_type", type_},
               {"grpc_service", service_},

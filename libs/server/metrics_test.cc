@@ -1,5 +1,7 @@
 #include "libs/server/metrics.h"
 
+#include <condition_variable>
+#include <mutex>
 #include <utility>
 
 #include "gmock/gmock.h"
@@ -116,6 +118,39 @@ TEST_F(MetricsTest, CountsErrorsByCode) {
   EXPECT_EQ(Value(*registry_, "grpc_server_handled_total",
                   {{"grpc_method", "Check"}, {"grpc_code", "NotFound"}}),
             1);
+}
+
+TEST_F(MetricsTest, UnknownMethodsShareOneSeries) {
+  grpc::GenericStub stub(channel_);
+  for (int i = 0; i < 50; ++i) {
+    grpc::ClientContext context;
+    grpc::Slice slice("");
+    grpc::ByteBuffer in(&slice, 1), out;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    stub.UnaryCall(&context, "/no.such.Service/Method" + std::to_string(i), {},
+                   &in, &out, [&](const grpc::Status&) {
+                     std::lock_guard lock(mu);
+                     done = true;
+                     cv.notify_one();
+                   });
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return done; });
+  }
+  EXPECT_EQ(Value(*registry_, "grpc_server_started_total",
+                  {{"grpc_service", "unknown"}, {"grpc_method", "unknown"}}),
+            50);
+  for (const auto& family : registry_->Collect()) {
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        EXPECT_THAT(label.value, ::testing::Not(HasSubstr("no.such")))
+            << family.name;
+        EXPECT_THAT(label.value, ::testing::Not(HasSubstr("Method1")))
+            << family.name;
+      }
+    }
+  }
 }
 
 TEST_F(MetricsTest, EndpointServesRegistryAndProcessMetrics) {

@@ -129,6 +129,26 @@ class CapacityServiceTest : public ::testing::TestWithParam<std::string> {
     return {response.bookings().begin(), response.bookings().end()};
   }
 
+  v1::Booking Cancel(const std::string& booking) {
+    grpc::ClientContext context;
+    v1::CancelBookingRequest request;
+    request.set_name(booking);
+    v1::Booking cancelled;
+    grpc::Status s = capacity_->CancelBooking(&context, request, &cancelled);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return cancelled;
+  }
+
+  std::vector<v1::WaitlistEntry> Waitlist(const std::string& pool) {
+    grpc::ClientContext context;
+    v1::ListWaitlistRequest request;
+    request.set_parent(pool);
+    v1::ListWaitlistResponse response;
+    grpc::Status s = capacity_->ListWaitlist(&context, request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {response.entries().begin(), response.entries().end()};
+  }
+
   // No bed-night and no client-night of the booked bookings twice.
   void ExpectNoNightTwice(const std::string& pool) {
     std::set<std::pair<int, std::string>> beds;
@@ -282,24 +302,14 @@ TEST_P(CapacityServiceTest, CancellationPromotesTheFirstWaitingRequest) {
   EXPECT_EQ(first.state(), v1::WaitlistEntry::WAITING);
   EXPECT_EQ(second.state(), v1::WaitlistEntry::WAITING);
 
-  grpc::ClientContext context;
-  v1::CancelBookingRequest cancel;
-  cancel.set_name(booked.name());
-  v1::Booking cancelled;
-  ASSERT_TRUE(capacity_->CancelBooking(&context, cancel, &cancelled).ok());
-  EXPECT_EQ(cancelled.state(), v1::Booking::CANCELLED);
-
-  grpc::ClientContext list_context;
-  v1::ListWaitlistRequest list;
-  list.set_parent(pool);
-  v1::ListWaitlistResponse entries;
-  ASSERT_TRUE(capacity_->ListWaitlist(&list_context, list, &entries).ok());
-  ASSERT_EQ(entries.entries_size(), 2);
+  EXPECT_EQ(Cancel(booked.name()).state(), v1::Booking::CANCELLED);
+  const std::vector<v1::WaitlistEntry> entries = Waitlist(pool);
+  ASSERT_EQ(entries.size(), 2u);
   // The one still waiting is listed first: the second to join.
-  EXPECT_EQ(entries.entries(0).name(), second.name());
-  EXPECT_EQ(entries.entries(0).state(), v1::WaitlistEntry::WAITING);
-  EXPECT_EQ(entries.entries(1).name(), first.name());
-  EXPECT_EQ(entries.entries(1).state(), v1::WaitlistEntry::FULFILLED);
+  EXPECT_EQ(entries[0].name(), second.name());
+  EXPECT_EQ(entries[0].state(), v1::WaitlistEntry::WAITING);
+  EXPECT_EQ(entries[1].name(), first.name());
+  EXPECT_EQ(entries[1].state(), v1::WaitlistEntry::FULFILLED);
   std::vector<v1::Booking> now = Bookings(pool);
   ASSERT_EQ(now.size(), 1u);
   EXPECT_EQ(now[0].client_bsn(), TestBsn(2));
@@ -334,19 +344,11 @@ TEST_P(CapacityServiceTest, WaitlistRetryWhileFullJoinsOnceAndIsPromoted) {
   EXPECT_THAT(changed.error_message(),
               ::testing::HasSubstr("request_id wait-1"));
 
-  grpc::ClientContext context;
-  v1::CancelBookingRequest cancel;
-  cancel.set_name(booked.name());
-  v1::Booking cancelled;
-  ASSERT_TRUE(capacity_->CancelBooking(&context, cancel, &cancelled).ok());
-  grpc::ClientContext list_context;
-  v1::ListWaitlistRequest list;
-  list.set_parent(pool);
-  v1::ListWaitlistResponse entries;
-  ASSERT_TRUE(capacity_->ListWaitlist(&list_context, list, &entries).ok());
+  EXPECT_EQ(Cancel(booked.name()).state(), v1::Booking::CANCELLED);
+  const std::vector<v1::WaitlistEntry> entries = Waitlist(pool);
   // One entry, and the released bed went to it.
-  ASSERT_EQ(entries.entries_size(), 1);
-  EXPECT_EQ(entries.entries(0).state(), v1::WaitlistEntry::FULFILLED);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].state(), v1::WaitlistEntry::FULFILLED);
   std::vector<v1::Booking> now = Bookings(pool);
   ASSERT_EQ(now.size(), 1u);
   EXPECT_EQ(now[0].client_bsn(), TestBsn(2));
