@@ -9,16 +9,17 @@ namespace wmo::server {
 namespace {
 
 TEST(ExecutorTest, RunsEveryTaskSubmittedFromManyThreadsBeforeItIsGone) {
-  constexpr int kSubmitters = 4, kTasks = 500;
+  constexpr size_t kSubmitters = 4, kTasks = 500;
   // Written by the tasks on the executor's threads, read here after the
   // executor is gone: its destructor must run every task and join first.
   std::vector<int> done(kSubmitters * kTasks, 0);
   {
     Executor executor(3);
     std::vector<std::thread> submitters;
-    for (int s = 0; s < kSubmitters; ++s) {
+    submitters.reserve(kSubmitters);
+    for (size_t s = 0; s < kSubmitters; ++s) {
       submitters.emplace_back([&, s] {
-        for (int t = 0; t < kTasks; ++t) {
+        for (size_t t = 0; t < kTasks; ++t) {
           executor.Submit([&done, i = s * kTasks + t] { done[i] += 1; });
         }
       });
