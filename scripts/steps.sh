@@ -10,7 +10,7 @@ step() {
   local name=$1
   shift
   local start=$SECONDS
-  echo "== $name: $*"
+  echo "== $name: ${STEP_SHOWN:-$*}"
   local rc=0
   "$@" || rc=$?
   step_names+=("$name")
@@ -25,7 +25,8 @@ ctest_step() {
   local log
   log=$(mktemp)
   local rc=0
-  step "$name" bash -c 'set -o pipefail; "$@" | tee "$0"' "$log" "$@" || rc=$?
+  STEP_SHOWN="$*" step "$name" \
+    bash -c 'set -o pipefail; "$@" | tee "$0"' "$log" "$@" || rc=$?
   local summary
   summary=$(grep -E '[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1 || true)
   if [[ $summary =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
