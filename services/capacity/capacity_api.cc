@@ -1242,15 +1242,20 @@ absl::Status CapacityApi::CreateBooking(const v1::CreateBookingRequest& request,
     }
     return made;
   };
+  bool replayed = false;
   auto replay = [&](store::Connection& c,
                     const std::string& name) -> absl::Status {
+    replayed = true;
     WMO_ASSIGN_OR_RETURN(first, Repo::GetBooking(c, key, IdOf(name)));
     *response = std::move(first);
     return absl::OkStatus();
   };
   absl::Status status = db_.Transaction([&](store::Connection& c) {
+    replayed = false;
     return store::CreateOnce(c, Once(request, "bookings"), create, replay);
   });
+  // A retry answered with the first booking books nothing.
+  if (status.ok() && replayed) return status;
   if (status.ok()) {
     CountBooking("booked");
   } else if (absl::IsFailedPrecondition(status)) {
