@@ -40,7 +40,13 @@ ctest_step() {
 }
 
 print_steps() {
+  local rc=$?
   echo
+  if [ $rc -ne 0 ] && [ $tests_failed -eq 0 ]; then
+    # A step failed before or besides the tests: never end on "0 failed".
+    echo "a step failed (exit $rc); it is counted as one failure"
+    tests_failed=1
+  fi
   echo "step          seconds"
   local i
   for i in "${!step_names[@]}"; do
