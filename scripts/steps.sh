@@ -1,6 +1,12 @@
 # Sourced by scripts/test and scripts/check: runs named steps, keeps how long
 # each took and prints the breakdown (and the tests' tally) when the script
 # ends, passed or not.
+
+# ccache: paths relative to the checkout and no build directory in the hash,
+# so that a fresh clone in another folder (CI) reuses what an earlier clone
+# compiled. (Debug info of such a hit names the earlier clone's folder.)
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=true
+
 step_names=()
 step_seconds=()
 tests_passed=0
