@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/server/status.h"
 
 namespace wmo::server {
 namespace {
@@ -74,6 +75,17 @@ std::string NextPageToken(const Page& page, size_t total) {
   const size_t next = page.offset + page.size;
   if (next >= total) return "";
   return absl::WebSafeBase64Escape(absl::StrCat(kTokenPrefix, next));
+}
+
+absl::Status CheckRequestId(absl::string_view request_id) {
+  bool printable = true;
+  for (char ch : request_id) printable = printable && ch > 0x20 && ch < 0x7F;
+  if (request_id.size() <= 64 && printable) return absl::OkStatus();
+  return ViolationStatus(
+      absl::StatusCode::kInvalidArgument, "malformed request_id",
+      {Violation("REQUEST-ID", "", "request_id",
+                 "give at most 64 printable ASCII characters without spaces, "
+                 "such as a UUID")});
 }
 
 }  // namespace wmo::server

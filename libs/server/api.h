@@ -36,6 +36,11 @@ absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token);
 // The token for the page after `page` when `total` items exist, or "".
 std::string NextPageToken(const Page& page, size_t total);
 
+// A create's request_id (store::CreateOnce): empty, or at most 64 printable
+// ASCII characters without spaces. INVALID_ARGUMENT with rule REQUEST-ID on
+// field request_id otherwise; checked before a create does any work.
+absl::Status CheckRequestId(absl::string_view request_id);
+
 }  // namespace wmo::server
 
 #endif  // WMO_LIBS_SERVER_API_H_

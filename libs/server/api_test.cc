@@ -2,12 +2,28 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/server/status.h"
 
 namespace wmo::server {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+
+TEST(ApiTest, UnusableRequestIdIsInvalidArgumentNamingFieldAndRule) {
+  for (const std::string& id :
+       {std::string(65, 'x'), std::string("a b"), std::string("caf\xc3\xa9")}) {
+    absl::Status s = CheckRequestId(id);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << id;
+    const auto violations = Violations(s);
+    ASSERT_EQ(violations.size(), 1u) << id;
+    EXPECT_EQ(violations[0].rule_id(), "REQUEST-ID");
+    EXPECT_EQ(violations[0].field(), "request_id");
+  }
+  EXPECT_TRUE(CheckRequestId("").ok());
+  EXPECT_TRUE(CheckRequestId(std::string(64, 'x')).ok());
+  EXPECT_TRUE(CheckRequestId("3f2b8c1e-7d4a-4c2b-9e1f-0a5b6c7d8e9f").ok());
+}
 
 TEST(ApiTest, ParseNameReturnsTheIds) {
   auto ids = ParseName("catalogs/a/products/b", "catalogs/*/products/*", "n");

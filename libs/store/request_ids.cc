@@ -50,23 +50,11 @@ absl::Status SaveCreateRequest(Connection& c, absl::string_view scope,
 
 }  // namespace
 
-absl::Status CheckRequestId(absl::string_view request_id) {
-  bool printable = true;
-  for (char ch : request_id) printable = printable && ch > 0x20 && ch < 0x7F;
-  if (request_id.size() > 64 || !printable) {
-    return absl::InvalidArgumentError(
-        "request_id: give at most 64 printable ASCII characters without "
-        "spaces, such as a UUID");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CreateOnce(
     Connection& c, const CreateRequest& request,
     absl::FunctionRef<absl::StatusOr<std::string>(Connection&)> create,
     absl::FunctionRef<absl::Status(Connection&, const std::string&)> replay) {
   if (request.request_id.empty()) return create(c).status();
-  if (absl::Status s = CheckRequestId(request.request_id); !s.ok()) return s;
   auto earlier = FindCreateRequest(c, request.scope, request.request_id,
                                    request.body_sha256);
   if (!earlier.ok()) return earlier.status();

@@ -32,7 +32,8 @@ inline constexpr char kRequestIdsTable[] =
 struct CreateRequest {
   // The collection created in, such as "municipalities/0988/assignments".
   std::string scope;
-  // The caller's id; empty when the caller gave none (no retry safety).
+  // The caller's id, checked by server::CheckRequestId before the create
+  // starts; empty when the caller gave none (no retry safety).
   std::string request_id;
   // server::RequestDigest of the request.
   std::string body_sha256;
@@ -41,17 +42,12 @@ struct CreateRequest {
 // Inside a create's transaction: when an earlier create with the request's
 // id made a resource, `replay` answers with it; otherwise `create` makes the
 // resource, returns its name, and the id is recorded with it. Without an id,
-// only `create` runs. INVALID_ARGUMENT (field request_id) for an id longer
-// than 64 characters or not printable ASCII; ALREADY_EXISTS for an id used
-// with another request.
+// only `create` runs. ALREADY_EXISTS naming the id for an id used with
+// another request.
 absl::Status CreateOnce(
     Connection& c, const CreateRequest& request,
     absl::FunctionRef<absl::StatusOr<std::string>(Connection&)> create,
     absl::FunctionRef<absl::Status(Connection&, const std::string&)> replay);
-
-// Whether `request_id` is a usable id (see CreateOnce); checked before any
-// work is done.
-absl::Status CheckRequestId(absl::string_view request_id);
 
 }  // namespace wmo::store
 

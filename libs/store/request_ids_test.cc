@@ -96,17 +96,6 @@ TEST_P(CreateOnceTest, WithoutAnIdEveryCallCreates) {
   EXPECT_EQ(Made(), 2);
 }
 
-TEST_P(CreateOnceTest, UnusableIdIsInvalidArgumentAndCreatesNothing) {
-  std::string name;
-  for (const std::string& id :
-       {std::string(65, 'x'), std::string("a b"), std::string("caf\xc3\xa9")}) {
-    absl::Status s = Create({"things", id, "digest-a"}, &name);
-    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << id;
-    EXPECT_THAT(s.message(), HasSubstr("request_id"));
-  }
-  EXPECT_EQ(Made(), 0);
-}
-
 TEST_P(CreateOnceTest, IdRecordedWithoutDigestMatchesAnyRequest) {
   // What migrations carry over from before digests were kept.
   ASSERT_TRUE(db_->Execute("INSERT INTO create_requests (scope, request_id,"

@@ -211,7 +211,7 @@ absl::Status AssignmentApi::CreateChecked(
         also,
     v1::Assignment* response) {
   ClearOutputFields(candidate);
-  if (absl::Status s = store::CheckRequestId(once.request_id); !s.ok()) {
+  if (absl::Status s = server::CheckRequestId(once.request_id); !s.ok()) {
     return s;
   }
   if (absl::Status s = CheckFormatOf(candidate); !s.ok()) return s;
@@ -654,6 +654,9 @@ absl::Status AssignmentApi::RequestAssignment(
     v1::AssignmentRequest* response) {
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(request.parent(), "providers/*", "parent"));
+  if (absl::Status s = server::CheckRequestId(request.request_id()); !s.ok()) {
+    return s;
+  }
   v1::AssignmentRequest r = request.request();
   v1::Assignment& wanted = *r.mutable_requested();
   ClearOutputFields(wanted);

@@ -77,12 +77,17 @@ absl::Status CheckId(const std::string& id, const std::string& field) {
                               "an id has 1 to 40 of a-z, 0-9 and -")});
 }
 
-// The retry key of a create in `collection` under the request's parent.
+// The retry key of a create in `collection` under the request's parent;
+// INVALID_ARGUMENT for an unusable request_id. Made before any work.
 template <typename CreateRequest>
-store::CreateRequest Once(const CreateRequest& request,
-                          absl::string_view collection) {
-  return {absl::StrCat(request.parent(), "/", collection), request.request_id(),
-          server::RequestDigest(request)};
+absl::StatusOr<store::CreateRequest> Once(const CreateRequest& request,
+                                          absl::string_view collection) {
+  if (absl::Status s = server::CheckRequestId(request.request_id()); !s.ok()) {
+    return s;
+  }
+  return store::CreateRequest{absl::StrCat(request.parent(), "/", collection),
+                              request.request_id(),
+                              server::RequestDigest(request)};
 }
 
 // The id of a child resource: the last segment of its name.
@@ -316,6 +321,8 @@ void CapacityApi::CountBooking(const std::string& outcome) {
 
 absl::Status CapacityApi::CreateLocation(
     const v1::CreateLocationRequest& request, v1::Location* response) {
+  auto once = Once(request, "locations");
+  if (!once.ok()) return once.status();
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(request.parent(), "providers/*", "parent"));
   if (absl::Status s = CheckId(request.location_id(), "location_id"); !s.ok()) {
@@ -341,7 +348,7 @@ absl::Status CapacityApi::CreateLocation(
     return absl::OkStatus();
   };
   return db_.Transaction([&](store::Connection& c) {
-    return store::CreateOnce(c, Once(request, "locations"), create, replay);
+    return store::CreateOnce(c, *once, create, replay);
   });
 }
 
@@ -414,6 +421,8 @@ absl::Status CapacityApi::DeleteLocation(
 
 absl::Status CapacityApi::CreateGroup(const v1::CreateGroupRequest& request,
                                       v1::Group* response) {
+  auto once = Once(request, "groups");
+  if (!once.ok()) return once.status();
   WMO_ASSIGN_OR_RETURN(location, LocationKey(request.parent(), "parent"));
   if (absl::Status s = CheckId(request.group_id(), "group_id"); !s.ok()) {
     return s;
@@ -455,7 +464,7 @@ absl::Status CapacityApi::CreateGroup(const v1::CreateGroupRequest& request,
     return absl::OkStatus();
   };
   return db_.Transaction([&](store::Connection& c) {
-    return store::CreateOnce(c, Once(request, "groups"), create, replay);
+    return store::CreateOnce(c, *once, create, replay);
   });
 }
 
@@ -595,6 +604,8 @@ absl::Status CapacityApi::DeleteGroup(const v1::DeleteGroupRequest& request) {
 
 absl::Status CapacityApi::CreateBedPool(const v1::CreateBedPoolRequest& request,
                                         v1::BedPool* response) {
+  auto once = Once(request, "bedPools");
+  if (!once.ok()) return once.status();
   WMO_ASSIGN_OR_RETURN(location, LocationKey(request.parent(), "parent"));
   if (absl::Status s = CheckId(request.bed_pool_id(), "bed_pool_id"); !s.ok()) {
     return s;
@@ -631,7 +642,7 @@ absl::Status CapacityApi::CreateBedPool(const v1::CreateBedPoolRequest& request,
     return absl::OkStatus();
   };
   return db_.Transaction([&](store::Connection& c) {
-    return store::CreateOnce(c, Once(request, "bedPools"), create, replay);
+    return store::CreateOnce(c, *once, create, replay);
   });
 }
 
@@ -1118,6 +1129,8 @@ absl::Status CapacityApi::Promote(store::Connection& c, Kind kind,
 
 absl::Status CapacityApi::CreateEnrolment(
     const v1::CreateEnrolmentRequest& request, v1::Enrolment* response) {
+  auto once = Once(request, "enrolments");
+  if (!once.ok()) return once.status();
   Request r;
   r.kind = Kind::kGroup;
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "groups", "parent"));
@@ -1151,7 +1164,7 @@ absl::Status CapacityApi::CreateEnrolment(
     return absl::OkStatus();
   };
   return db_.Transaction([&](store::Connection& c) {
-    return store::CreateOnce(c, Once(request, "enrolments"), create, replay);
+    return store::CreateOnce(c, *once, create, replay);
   });
 }
 
@@ -1215,6 +1228,8 @@ absl::Status CapacityApi::ListEnrolments(
 
 absl::Status CapacityApi::CreateBooking(const v1::CreateBookingRequest& request,
                                         v1::Booking* response) {
+  auto once = Once(request, "bookings");
+  if (!once.ok()) return once.status();
   Request r;
   r.kind = Kind::kPool;
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "bedPools", "parent"));
@@ -1252,7 +1267,7 @@ absl::Status CapacityApi::CreateBooking(const v1::CreateBookingRequest& request,
   };
   absl::Status status = db_.Transaction([&](store::Connection& c) {
     replayed = false;
-    return store::CreateOnce(c, Once(request, "bookings"), create, replay);
+    return store::CreateOnce(c, *once, create, replay);
   });
   // A retry answered with the first booking books nothing.
   if (status.ok() && replayed) return status;
@@ -1324,6 +1339,8 @@ absl::Status CapacityApi::ListBookings(const v1::ListBookingsRequest& request,
 
 absl::Status CapacityApi::JoinWaitlist(const v1::JoinWaitlistRequest& request,
                                        v1::WaitlistEntry* response) {
+  auto once = Once(request, "waitlist");
+  if (!once.ok()) return once.status();
   WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(request.parent(), "parent"));
   // Named copies, not a structured binding: the lambdas below capture them.
   const Kind kind = parent.first;
@@ -1399,7 +1416,7 @@ absl::Status CapacityApi::JoinWaitlist(const v1::JoinWaitlistRequest& request,
   };
   absl::Status status = db_.Transaction([&](store::Connection& c) {
     booked = false;
-    return store::CreateOnce(c, Once(request, "waitlist"), create, replay);
+    return store::CreateOnce(c, *once, create, replay);
   });
   // Counted once the transaction is in, not on each rerun of it.
   if (status.ok() && booked) CountBooking("booked");

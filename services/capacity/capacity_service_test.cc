@@ -225,6 +225,7 @@ TEST_P(CapacityServiceTest, UnusableRequestIdIsInvalidArgumentAndBooksNothing) {
       Book(pool, a, "2024-03-04", "2024-03-06", &out, std::string(65, 'x'));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("request_id"));
+  EXPECT_THAT(RuleIds(s), ElementsAre("REQUEST-ID"));
   EXPECT_TRUE(Bookings(pool).empty());
 }
 
