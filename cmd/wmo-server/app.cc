@@ -12,12 +12,12 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "libs/cache/cache.h"
 #include "libs/gateway/gateway.h"
+#include "libs/http/server.h"
 #include "libs/server/executor.h"
 #include "libs/server/log.h"
 #include "libs/server/metrics.h"
 #include "libs/store/instrumented.h"
 #include "libs/store/store.h"
-#include "prometheus/exposer.h"
 #include "prometheus/registry.h"
 #include "services/assignment/assignment_api.h"
 #include "services/assignment/assignment_repository.h"
@@ -73,7 +73,7 @@ struct App::State {
   std::unique_ptr<grpc::Server> grpc_server;
   int grpc_port = 0;
   std::unique_ptr<gateway::Gateway> gateway;
-  std::unique_ptr<prometheus::Exposer> exposer;
+  std::unique_ptr<http::Server> metrics_server;
   int metrics_port = 0;
 };
 
@@ -143,6 +143,8 @@ absl::Status App::Start() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(absl::StrCat(options_.host, ":", options_.grpc_port),
                            grpc::InsecureServerCredentials(), &s.grpc_port);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
@@ -260,11 +262,15 @@ absl::Status App::Start() {
 
   // Services call each other through gRPC: in-process when they share this
   // server, over the network when split, with the same client code.
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  channel_args.SetMaxSendMessageSize(options_.max_message_bytes);
   auto channel_to = [&](const std::string& service) {
     return options_.services.count(service)
-               ? s.grpc_server->InProcessChannel(grpc::ChannelArguments())
-               : grpc::CreateChannel(kAddressFlags.at(service),
-                                     grpc::InsecureChannelCredentials());
+               ? s.grpc_server->InProcessChannel(channel_args)
+               : grpc::CreateCustomChannel(kAddressFlags.at(service),
+                                           grpc::InsecureChannelCredentials(),
+                                           channel_args);
   };
   if (s.assignment_api) {
     s.assignment_catalogs->SetChannel(channel_to("catalog"));
@@ -281,20 +287,24 @@ absl::Status App::Start() {
 
   // The gateway calls the services through the same server, so every
   // interceptor (metrics, later auth) sees gateway traffic too.
+  gateway::GatewayOptions gateway_options;
+  gateway_options.max_body_bytes = options_.max_message_bytes;
   s.gateway = std::make_unique<gateway::Gateway>(
-      s.grpc_server->InProcessChannel(grpc::ChannelArguments()),
-      gateway_services, s.registry.get());
+      s.grpc_server->InProcessChannel(channel_args), gateway_services,
+      s.registry.get(), std::move(gateway_options));
   if (absl::Status st = s.gateway->Start(options_.host, options_.http_port);
       !st.ok()) {
     return st;
   }
   if (!options_.serve_metrics) return absl::OkStatus();
-  auto exposer =
-      server::ServeMetrics(options_.host, options_.metrics_port, s.registry);
-  if (!exposer.ok()) return exposer.status();
-  s.exposer = *std::move(exposer);
-  if (s.capacity_metrics) s.exposer->RegisterCollectable(s.capacity_metrics);
-  s.metrics_port = s.exposer->GetListeningPorts().front();
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables = {
+      s.registry};
+  if (s.capacity_metrics) collectables.push_back(s.capacity_metrics);
+  auto metrics_server = server::ServeMetrics(
+      options_.host, options_.metrics_port, std::move(collectables));
+  if (!metrics_server.ok()) return metrics_server.status();
+  s.metrics_server = *std::move(metrics_server);
+  s.metrics_port = s.metrics_server->port();
   return absl::OkStatus();
 }
 

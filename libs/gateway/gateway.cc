@@ -1,17 +1,11 @@
 #include "libs/gateway/gateway.h"
 
-// httplib is included here and nowhere else: its header is large and only
-// this file needs the HTTP server.
-#include <httplib.h>
-#include <sys/socket.h>
-
-#include <atomic>
 #include <chrono>
-#include <future>
 #include <mutex>
-#include <thread>
 #include <utility>
 
+#include "absl/random/random.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
@@ -32,6 +26,7 @@
 #include "libs/gateway/request_builder.h"
 #include "libs/gateway/route.h"
 #include "libs/gateway/status_mapping.h"
+#include "libs/http/server.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/histogram.h"
@@ -46,17 +41,15 @@ using google::protobuf::Message;
 
 constexpr char kJson[] = "application/json";
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
-constexpr auto kCallDeadline = std::chrono::seconds(30);
-// Each HTTP worker blocks on one gRPC call at a time.
-constexpr size_t kHttpThreads = 8;
-// Catalog imports carry whole catalogs as text; anything beyond this is not
-// a request this API expects.
-constexpr size_t kMaxBodyBytes = 64 << 20;
-// std::regex for "every path", newlines (from %0A) included.
-constexpr char kAnyPath[] = R"([\s\S]*)";
+constexpr char kRequestIdHeader[] = "x-request-id";
+// Request ids longer than this are not ids.
+constexpr size_t kMaxRequestIdBytes = 128;
 // HTTP headers passed on as gRPC metadata (lower case, as gRPC wants them).
-constexpr const char* kForwardedHeaders[] = {"x-request-id", "authorization",
-                                             "x-actor"};
+constexpr const char* kForwardedHeaders[] = {"authorization", "x-actor"};
+// Methods other than these share one label value, which keeps the metric
+// series bounded whatever clients send.
+constexpr const char* kKnownMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                         "PATCH", "DELETE", "OPTIONS"};
 
 // gRPC metadata values must be printable ASCII.
 bool IsMetadataValue(absl::string_view value) {
@@ -66,24 +59,42 @@ bool IsMetadataValue(absl::string_view value) {
   return true;
 }
 
-// The gRPC code and message for an HTTP error status httplib produced itself.
-std::pair<int, std::string> DescribeHttpError(int status) {
+// The gRPC code for an HTTP error the HTTP server answers itself.
+int GrpcCodeForHttpError(int status) {
   switch (status) {
     case 400:
-      return {google::rpc::INVALID_ARGUMENT, "malformed HTTP request"};
-    case 404:
-      return {google::rpc::NOT_FOUND, "no such resource"};
-    case 405:
-      return {google::rpc::UNIMPLEMENTED, "method not allowed"};
-    case 413:
-      return {google::rpc::RESOURCE_EXHAUSTED, "request body too large"};
-    case 414:
-      return {google::rpc::INVALID_ARGUMENT, "request URI too long"};
     case 431:
-      return {google::rpc::INVALID_ARGUMENT, "request headers too large"};
+      return google::rpc::INVALID_ARGUMENT;
+    case 408:
+      return google::rpc::DEADLINE_EXCEEDED;
+    case 413:
+      return google::rpc::RESOURCE_EXHAUSTED;
+    case 503:
+      return google::rpc::UNAVAILABLE;
     default:
-      return {google::rpc::UNKNOWN, absl::StrCat("HTTP error ", status)};
+      return google::rpc::INTERNAL;
   }
+}
+
+std::string MethodLabel(absl::string_view method) {
+  for (const char* known : kKnownMethods) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
+// 128 random bits in hex: unique enough to find one request in the logs.
+std::string NewRequestId() {
+  static std::mutex mu;
+  static absl::BitGen* gen = new absl::BitGen();
+  uint64_t bits[2];
+  {
+    std::lock_guard lock(mu);
+    bits[0] = (*gen)();
+    bits[1] = (*gen)();
+  }
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bits), sizeof(bits)));
 }
 
 const Message& Prototype(const Descriptor& type) {
@@ -96,8 +107,10 @@ const Message& Prototype(const Descriptor& type) {
 class Gateway::Impl {
  public:
   Impl(std::shared_ptr<grpc::Channel> channel,
-       const std::vector<std::string>& services, prometheus::Registry* registry)
-      : channel_(std::move(channel)),
+       const std::vector<std::string>& services, prometheus::Registry* registry,
+       GatewayOptions options)
+      : options_(std::move(options)),
+        channel_(std::move(channel)),
         stub_(channel_),
         resolver_(google::protobuf::util::NewTypeResolverForDescriptorPool(
             kTypeUrlPrefix,
@@ -145,62 +158,18 @@ class Gateway::Impl {
       return absl::FailedPreconditionError(
           "gateway was already started or stopped");
     }
-    auto server = std::make_unique<httplib::Server>();
-    server->new_task_queue = [] {
-      return new httplib::ThreadPool(kHttpThreads);
+    http::ServerOptions http_options;
+    http_options.max_body_bytes = options_.max_body_bytes;
+    http_options.error = [this](int status, absl::string_view message) {
+      return ErrorResponse(status, GrpcCodeForHttpError(status), message, "");
     };
-    // httplib's default also sets SO_REUSEPORT, which would let a second
-    // process bind a port that is in use; SO_REUSEADDR alone still allows a
-    // quick restart.
-    server->set_socket_options([](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    });
-    server->set_payload_max_length(kMaxBodyBytes);
-    // The body is read before handlers run (a pre-routing handler would see
-    // none), so every method gets a catch-all handler.
-    auto handler = [this](const httplib::Request& req, httplib::Response& res) {
-      Handle(req, res);
-    };
-    server->Get(kAnyPath, handler);
-    server->Post(kAnyPath, handler);
-    server->Put(kAnyPath, handler);
-    server->Patch(kAnyPath, handler);
-    server->Delete(kAnyPath, handler);
-    server->Options(kAnyPath, handler);
-    server->set_error_handler(httplib::Server::HandlerWithResponse(
-        [this](const httplib::Request&, httplib::Response& res) {
-          return FillErrorBody(res);
-        }));
-
-    int bound = -1;
-    if (port == 0) {
-      bound = server->bind_to_any_port(host);
-    } else if (server->bind_to_port(host, port)) {
-      bound = port;
-    }
-    if (bound < 0) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot listen on ", host, ":", port));
-    }
-    listener_exited_ = false;
-    thread_ = std::thread([this, s = server.get()] {
-      s->listen_after_bind();
-      listener_exited_ = true;
-    });
-    // httplib's stop() does nothing until the accept loop runs, so Stop()
-    // could otherwise return while the loop goes on forever. The loop starts
-    // at once; this waits a few scheduler turns at most.
-    while (!server->is_running() && !listener_exited_) {
-      std::this_thread::yield();
-    }
-    if (listener_exited_) {
-      thread_.join();
-      return absl::UnavailableError(
-          absl::StrCat("cannot serve on ", host, ":", bound));
-    }
+    auto server = std::make_unique<http::Server>(
+        std::move(http_options),
+        [this](http::Request request, std::shared_ptr<http::Reply> reply) {
+          Handle(std::move(request), std::move(reply));
+        });
+    if (absl::Status s = server->Start(host, port); !s.ok()) return s;
     server_ = std::move(server);
-    port_ = bound;
     return absl::OkStatus();
   }
 
@@ -208,18 +177,31 @@ class Gateway::Impl {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopped_) return;
     stopped_ = true;
-    if (server_ == nullptr) return;
-    // stop() closes the listening socket; the accept loop then shuts the
-    // thread pool down, which lets running handlers finish first.
-    server_->stop();
-    thread_.join();
+    if (server_ != nullptr) server_->Stop(options_.drain);
   }
 
-  int port() const { return port_; }
+  int port() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return server_ == nullptr ? 0 : server_->port();
+  }
 
   const std::string& openapi() const { return openapi_; }
 
  private:
+  // One REST request on its way through a gRPC call.
+  struct Exchange {
+    std::shared_ptr<http::Reply> reply;
+    std::chrono::steady_clock::time_point started;
+    std::string method;  // Metric label.
+    std::string route;   // Metric label: the template, or a fixed word.
+    std::string request_id;
+    bool head = false;
+    const Route* matched = nullptr;
+    grpc::ClientContext context;
+    grpc::ByteBuffer sent;
+    grpc::ByteBuffer received;
+  };
+
   void RegisterMetrics(prometheus::Registry& registry) {
     // prometheus-cpp reports misuse (such as a name taken by another metric
     // type) by throwing; keep that from escaping the constructor.
@@ -244,128 +226,177 @@ class Gateway::Impl {
     }
   }
 
-  void Handle(const httplib::Request& req, httplib::Response& res) {
-    const auto started = std::chrono::steady_clock::now();
-    const std::string route = Dispatch(req, res);
-    if (requests_ == nullptr) return;
-    const std::chrono::duration<double> elapsed =
-        std::chrono::steady_clock::now() - started;
-    // The route label is the template, never the concrete path, which
-    // carries identifiers (and would make the series unbounded).
-    requests_
-        ->Add({{"method", req.method},
-               {"route", route},
-               {"code", std::to_string(res.status)}})
-        .Increment();
-    durations_
-        ->Add({{"method", req.method}, {"route", route}},
-              prometheus::Histogram::BucketBoundaries{
-                  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-                  2.5, 5, 10, 30})
-        .Observe(elapsed.count());
+  void Handle(http::Request request, std::shared_ptr<http::Reply> reply) {
+    auto exchange = std::make_shared<Exchange>();
+    exchange->reply = std::move(reply);
+    exchange->started = std::chrono::steady_clock::now();
+    exchange->method = MethodLabel(request.method);
+    exchange->head = request.method == "HEAD";
+    const std::string* id = request.Header(kRequestIdHeader);
+    exchange->request_id = id == nullptr ? NewRequestId() : *id;
+    if (id != nullptr &&
+        (!IsMetadataValue(*id) || id->size() > kMaxRequestIdBytes)) {
+      exchange->request_id = NewRequestId();
+      exchange->route = "invalid";
+      return Finish(*exchange,
+                    ErrorResponse(400, google::rpc::INVALID_ARGUMENT,
+                                  absl::StrCat("header x-request-id must be "
+                                               "printable ASCII of at most ",
+                                               kMaxRequestIdBytes, " bytes"),
+                                  ""));
+    }
+    Dispatch(std::move(exchange), request);
   }
 
-  // Answers the request; returns the route label for the metrics.
-  std::string Dispatch(const httplib::Request& req, httplib::Response& res) {
-    // httplib's req.path is already decoded, which would turn "%2F" in an
-    // identifier into a segment break; templates match the raw target.
-    const absl::string_view target = req.target;
+  // Answers, or starts the call that will.
+  void Dispatch(std::shared_ptr<Exchange> exchange,
+                const http::Request& request) {
+    // Templates match the raw target, so that "%2F" in an identifier stays
+    // inside its segment.
+    const absl::string_view target = request.target;
     const size_t query_start = target.find('?');
     const absl::string_view path = target.substr(0, query_start);
     const absl::string_view query = query_start == target.npos
                                         ? absl::string_view()
                                         : target.substr(query_start + 1);
-    // HEAD is GET without the body; httplib drops the body itself.
-    const std::string method = req.method == "HEAD" ? "GET" : req.method;
+    // HEAD is GET without the body; the HTTP server drops the body.
+    const std::string method = exchange->head ? "GET" : request.method;
+    Exchange& e = *exchange;
 
     if (method == "GET" && path == "/healthz") {
-      res.status = 200;
-      res.set_content(R"({"status":"SERVING"})", kJson);
-      return "/healthz";
+      e.route = "/healthz";
+      return Finish(e, JsonResponse(200, R"({"status":"SERVING"})"));
+    }
+    if (method == "GET" && path == "/readyz") {
+      e.route = "/readyz";
+      const absl::Status ready =
+          options_.readiness ? options_.readiness() : absl::OkStatus();
+      if (ready.ok()) {
+        return Finish(e, JsonResponse(200, R"({"status":"SERVING"})"));
+      }
+      return Finish(
+          e, ErrorResponse(503, google::rpc::UNAVAILABLE, ready.message(), ""));
     }
     if (method == "GET" && path == "/openapi.json") {
-      res.status = 200;
-      res.set_content(openapi_, kJson);
-      return "/openapi.json";
+      e.route = "/openapi.json";
+      return Finish(e, JsonResponse(200, openapi_));
     }
 
     RouteMatch match = router_->Find(method, path);
     if (match.path_match == nullptr) {
-      WriteError(res, 404, google::rpc::NOT_FOUND,
-                 absl::StrCat("no route for ", method, " ", path), "");
-      return "unmatched";
+      e.route = "unmatched";
+      return Finish(
+          e,
+          ErrorResponse(404, google::rpc::NOT_FOUND,
+                        absl::StrCat("no route for ", method, " ", path), ""));
     }
     if (match.route == nullptr) {
-      res.set_header("Allow", absl::StrJoin(match.allowed_methods, ", "));
-      WriteError(res, 405, google::rpc::UNIMPLEMENTED,
-                 absl::StrCat("method ", method, " is not allowed here; use ",
-                              absl::StrJoin(match.allowed_methods, ", ")),
-                 "");
-      return match.path_match->path.text();
+      e.route = match.path_match->path.text();
+      http::Response response = ErrorResponse(
+          405, google::rpc::UNIMPLEMENTED,
+          absl::StrCat("method ", method, " is not allowed here; use ",
+                       absl::StrJoin(match.allowed_methods, ", ")),
+          "");
+      response.headers.emplace_back("Allow",
+                                    absl::StrJoin(match.allowed_methods, ", "));
+      return Finish(e, std::move(response));
     }
-    Call(*match.route, match.variables, query, req, res);
-    return match.route->path.text();
+    e.route = match.route->path.text();
+    e.matched = match.route;
+    if (absl::Status s = Call(exchange, match.variables, query, request);
+        !s.ok()) {
+      Finish(e, StatusResponse(s));
+    }
   }
 
-  void Call(const Route& route, const std::vector<BoundVariable>& variables,
-            absl::string_view query, const httplib::Request& req,
-            httplib::Response& res) {
+  // Starts the gRPC call; its callback answers. An error: nothing started.
+  absl::Status Call(const std::shared_ptr<Exchange>& exchange,
+                    const std::vector<BoundVariable>& variables,
+                    absl::string_view query, const http::Request& request) {
+    Exchange& e = *exchange;
+    const Route& route = *e.matched;
     absl::StatusOr<std::vector<QueryParameter>> parameters =
         ParseQueryString(query);
-    if (!parameters.ok()) return WriteStatus(res, parameters.status());
-    std::unique_ptr<Message> request(
+    if (!parameters.ok()) return parameters.status();
+    std::unique_ptr<Message> message(
         Prototype(*route.method->input_type()).New());
-    if (absl::Status s = BuildRequest(route.body, req.body, variables,
-                                      *parameters, request.get());
+    if (absl::Status s = BuildRequest(route.body, request.body, variables,
+                                      *parameters, message.get());
         !s.ok()) {
-      return WriteStatus(res, s);
+      return s;
     }
-
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
     for (const char* header : kForwardedHeaders) {
-      if (!req.has_header(header)) continue;
-      std::string value = req.get_header_value(header);
-      if (!IsMetadataValue(value)) {
-        return WriteStatus(res,
-                           absl::InvalidArgumentError(absl::StrCat(
-                               "header ", header, " must be printable ASCII")));
+      const std::string* value = request.Header(header);
+      if (value == nullptr) continue;
+      if (!IsMetadataValue(*value)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("header ", header, " must be printable ASCII"));
       }
-      context.AddMetadata(header, value);
+      e.context.AddMetadata(header, *value);
     }
-    if (req.has_header("x-request-id")) {
-      res.set_header("x-request-id", req.get_header_value("x-request-id"));
-    }
+    e.context.AddMetadata(kRequestIdHeader, e.request_id);
+    e.context.set_deadline(std::chrono::system_clock::now() +
+                           absl::ToChronoNanoseconds(options_.call_deadline));
+    grpc::Slice slice(message->SerializeAsString());
+    e.sent = grpc::ByteBuffer(&slice, 1);
+    // A stop past its drain deadline cancels the call; the callback then
+    // answers (to a closed connection) and lets the stop finish.
+    e.reply->OnCancel([weak = std::weak_ptr<Exchange>(exchange)] {
+      if (auto live = weak.lock()) live->context.TryCancel();
+    });
+    stub_.UnaryCall(&e.context,
+                    absl::StrCat("/", route.method->service()->full_name(), "/",
+                                 route.method->name()),
+                    grpc::StubOptions(), &e.sent, &e.received,
+                    [this, exchange](grpc::Status status) {
+                      OnCallDone(*exchange, status);
+                    });
+    return absl::OkStatus();
+  }
 
-    grpc::Slice slice(request->SerializeAsString());
-    grpc::ByteBuffer sent(&slice, 1);
-    grpc::ByteBuffer received;
-    std::promise<grpc::Status> done;
-    std::future<grpc::Status> result = done.get_future();
-    stub_.UnaryCall(
-        &context,
-        absl::StrCat("/", route.method->service()->full_name(), "/",
-                     route.method->name()),
-        grpc::StubOptions(), &sent, &received,
-        [&done](grpc::Status status) { done.set_value(std::move(status)); });
-    const grpc::Status status = result.get();
+  void OnCallDone(Exchange& e, const grpc::Status& status) {
     if (!status.ok()) {
       const int code = static_cast<int>(status.error_code());
-      return WriteError(res, HttpStatusForGrpcCode(code), code,
-                        status.error_message(), status.error_details());
+      return Finish(
+          e, ErrorResponse(HttpStatusForGrpcCode(code), code,
+                           status.error_message(), status.error_details()));
     }
-
     std::vector<grpc::Slice> slices;
     std::string bytes;
-    if (received.Dump(&slices).ok()) {
+    if (e.received.Dump(&slices).ok()) {
       for (const grpc::Slice& s : slices) {
         bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
       }
     }
-    absl::StatusOr<std::string> json = Render(route, bytes);
-    if (!json.ok()) return WriteStatus(res, json.status());
-    res.status = 200;
-    res.set_content(*std::move(json), kJson);
+    absl::StatusOr<std::string> json = Render(*e.matched, bytes);
+    if (!json.ok()) return Finish(e, StatusResponse(json.status()));
+    Finish(e, JsonResponse(200, *std::move(json)));
+  }
+
+  // Counts the answer and sends it with the request id (counted first, so
+  // that a client that has its answer finds it in the metrics).
+  void Finish(Exchange& e, http::Response response) {
+    response.headers.emplace_back(kRequestIdHeader, e.request_id);
+    if (requests_ != nullptr) Count(e, response.status);
+    e.reply->Send(std::move(response));
+  }
+
+  void Count(const Exchange& e, int status) {
+    const std::chrono::duration<double> elapsed =
+        std::chrono::steady_clock::now() - e.started;
+    // The route label is the template, never the concrete path, which
+    // carries identifiers (and would make the series unbounded).
+    requests_
+        ->Add({{"method", e.method},
+               {"route", e.route},
+               {"code", std::to_string(status)}})
+        .Increment();
+    durations_
+        ->Add({{"method", e.method}, {"route", e.route}},
+              prometheus::Histogram::BucketBoundaries{
+                  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+                  2.5, 5, 10, 30})
+        .Observe(elapsed.count());
   }
 
   absl::StatusOr<std::string> Render(const Route& route,
@@ -414,27 +445,27 @@ class Gateway::Impl {
     return json;
   }
 
-  void WriteStatus(httplib::Response& res, const absl::Status& status) {
+  static http::Response JsonResponse(int status, std::string body) {
+    http::Response response;
+    response.status = status;
+    response.body = std::move(body);
+    return response;
+  }
+
+  http::Response StatusResponse(const absl::Status& status) const {
     const int code = static_cast<int>(status.code());
-    WriteError(res, HttpStatusForGrpcCode(code), code, status.message(), "");
+    return ErrorResponse(HttpStatusForGrpcCode(code), code, status.message(),
+                         "");
   }
 
-  void WriteError(httplib::Response& res, int http_status, int grpc_code,
-                  absl::string_view message, absl::string_view details) {
-    res.status = http_status;
-    res.set_content(ErrorBodyJson(grpc_code, message, details, resolver_.get()),
-                    kJson);
+  http::Response ErrorResponse(int http_status, int grpc_code,
+                               absl::string_view message,
+                               absl::string_view details) const {
+    return JsonResponse(http_status, ErrorBodyJson(grpc_code, message, details,
+                                                   resolver_.get()));
   }
 
-  // For the errors httplib answers itself (a malformed request, a method
-  // without a handler, a body over the limit): the same JSON shape.
-  httplib::Server::HandlerResponse FillErrorBody(httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    const auto [code, message] = DescribeHttpError(res.status);
-    WriteError(res, res.status, code, message, "");
-    return httplib::Server::HandlerResponse::Handled;
-  }
-
+  const GatewayOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   grpc::GenericStub stub_;
   std::unique_ptr<google::protobuf::util::TypeResolver> resolver_;
@@ -444,18 +475,16 @@ class Gateway::Impl {
   prometheus::Family<prometheus::Counter>* requests_ = nullptr;
   prometheus::Family<prometheus::Histogram>* durations_ = nullptr;
 
-  std::mutex mu_;  // Serializes Start and Stop.
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  std::atomic<bool> listener_exited_{false};
-  std::atomic<int> port_{0};
+  mutable std::mutex mu_;  // Serializes Start and Stop.
+  std::unique_ptr<http::Server> server_;
   bool stopped_ = false;
 };
 
 Gateway::Gateway(std::shared_ptr<grpc::Channel> channel,
                  const std::vector<std::string>& services,
-                 prometheus::Registry* registry)
-    : impl_(std::make_unique<Impl>(std::move(channel), services, registry)) {}
+                 prometheus::Registry* registry, GatewayOptions options)
+    : impl_(std::make_unique<Impl>(std::move(channel), services, registry,
+                                   std::move(options))) {}
 
 Gateway::~Gateway() = default;
 

@@ -1,11 +1,13 @@
 #ifndef WMO_LIBS_GATEWAY_GATEWAY_H_
 #define WMO_LIBS_GATEWAY_GATEWAY_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace grpc {
 class Channel;
@@ -17,14 +19,31 @@ class Registry;
 
 namespace wmo::gateway {
 
+struct GatewayOptions {
+  // Bodies above this get 413 without being read. Set it to what the
+  // services accept (their largest message), so that no body the gateway
+  // takes is then refused for its size.
+  size_t max_body_bytes = 4 << 20;
+  // Every call gets this deadline.
+  absl::Duration call_deadline = absl::Seconds(30);
+  // How long Stop waits for requests in flight.
+  absl::Duration drain = absl::Seconds(10);
+  // GET /readyz: 200 while it returns OK, else 503 with its message.
+  // Unset: always ready.
+  std::function<absl::Status()> readiness;
+};
+
 // Serves HTTP/JSON in front of gRPC services by their google.api.http
 // annotations (transcoding as Envoy's grpc_json_transcoder and grpc-gateway
 // do): a request's path, query and JSON body become the request message, the
 // response message becomes proto3 JSON with lowerCamelCase names, and a gRPC
 // error becomes its HTTP status with a JSON google.rpc.Status body.
 //
-// Besides the routes: GET /openapi.json (OpenApiJson()) and GET /healthz.
-// The x-request-id and authorization headers travel on as gRPC metadata.
+// Besides the routes: GET /openapi.json (OpenApiJson()), GET /healthz (the
+// process answers; touches nothing else) and GET /readyz (options.readiness).
+// The authorization and x-actor headers travel on as gRPC metadata, and so
+// does x-request-id, made up when the client sent none; every answer
+// carries it.
 class Gateway {
  public:
   // Routes every method of `services` (full names such as
@@ -36,7 +55,7 @@ class Gateway {
   // makes Start fail.
   Gateway(std::shared_ptr<grpc::Channel> channel,
           const std::vector<std::string>& services,
-          prometheus::Registry* registry);
+          prometheus::Registry* registry, GatewayOptions options = {});
   ~Gateway();  // Stops.
 
   Gateway(const Gateway&) = delete;
@@ -51,8 +70,9 @@ class Gateway {
   // The bound port; 0 before Start.
   int port() const;
 
-  // Stops accepting connections and returns once in-flight requests are
-  // answered. Idempotent; the gateway cannot be started again.
+  // Stops accepting connections and closes idle ones; requests in flight get
+  // options.drain to be answered, then their calls are cancelled. Idempotent;
+  // the gateway cannot be started again.
   void Stop();
 
   // The OpenAPI 3.0 document of the routes.

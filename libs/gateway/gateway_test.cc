@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <atomic>
+#include <chrono>
 #include <future>
 #include <map>
 #include <memory>
@@ -196,7 +198,7 @@ std::shared_ptr<grpc::Channel> UnusedChannel() {
 // on free ports of 127.0.0.1; an HTTP client for the gateway.
 class Harness {
  public:
-  explicit Harness(bool with_metrics = true) {
+  explicit Harness(bool with_metrics = true, GatewayOptions options = {}) {
     grpc::ServerBuilder builder;
     int grpc_port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -207,7 +209,7 @@ class Harness {
                                    grpc::InsecureChannelCredentials());
     gateway_ = std::make_unique<Gateway>(
         channel_, std::vector<std::string>{"wmo.gatewaytest.v1.WidgetService"},
-        with_metrics ? &registry_ : nullptr);
+        with_metrics ? &registry_ : nullptr, std::move(options));
     status_ = gateway_->Start("127.0.0.1", 0);
     EXPECT_TRUE(status_.ok()) << status_;
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
@@ -489,6 +491,79 @@ TEST(GatewayTest, EchoesTheRequestIdHeader) {
   EXPECT_EQ(res->get_header_value("x-request-id"), "req-7");
 }
 
+TEST(GatewayTest, MakesUpARequestIdWhenNoneIsSent) {
+  Harness h;
+  auto res = h.client().Get("/v1/caller");
+  ASSERT_EQ(Status(res), 200);
+  const std::string id = res->get_header_value("x-request-id");
+  EXPECT_THAT(id, ::testing::MatchesRegex("[0-9a-f]{32}"));
+  EXPECT_EQ(Body(res)["requestId"], id) << "the service saw another id";
+  EXPECT_NE(h.client().Get("/v1/caller")->get_header_value("x-request-id"), id);
+  // Errors carry it too.
+  auto missing = h.client().Get("/v1/nowhere");
+  ASSERT_EQ(Status(missing), 404);
+  EXPECT_THAT(missing->get_header_value("x-request-id"),
+              ::testing::MatchesRegex("[0-9a-f]{32}"));
+}
+
+TEST(GatewayTest, RefusesARequestIdThatIsNoId) {
+  Harness h;
+  auto res = h.client().Get(
+      "/v1/caller", httplib::Headers{{"x-request-id", std::string(200, 'a')}});
+  ASSERT_EQ(Status(res), 400);
+  EXPECT_THAT(Body(res)["message"].get<std::string>(),
+              HasSubstr("x-request-id"));
+}
+
+TEST(GatewayTest, RefusesABodyOverTheLimitWith413NamingTheLimit) {
+  GatewayOptions options;
+  options.max_body_bytes = 1000;
+  Harness h(true, options);
+  auto res = h.client().Post("/v1/widgets:import", std::string(2000, ' '),
+                             "application/json");
+  ASSERT_EQ(Status(res), 413);
+  EXPECT_EQ(Body(res)["code"], 8);  // RESOURCE_EXHAUSTED
+  EXPECT_THAT(Body(res)["message"].get<std::string>(), HasSubstr("1000"));
+}
+
+TEST(GatewayTest, ReadyzFollowsTheReadinessCheck) {
+  auto ready = std::make_shared<std::atomic<bool>>(false);
+  GatewayOptions options;
+  options.readiness = [ready] {
+    return *ready ? absl::OkStatus()
+                  : absl::UnavailableError("the widget store is unusable");
+  };
+  Harness h(true, options);
+  auto res = h.client().Get("/readyz");
+  ASSERT_EQ(Status(res), 503);
+  EXPECT_THAT(Body(res)["message"].get<std::string>(), HasSubstr("widget"));
+  EXPECT_EQ(Status(h.client().Get("/healthz")), 200);
+  *ready = true;
+  EXPECT_EQ(Status(h.client().Get("/readyz")), 200);
+}
+
+TEST(GatewayTest, UnknownHttpMethodsShareOneMetricLabel) {
+  Harness h;
+  for (const char* method : {"BREW", "WHEN", "FOO"}) {
+    httplib::Request req;
+    req.method = method;
+    req.path = "/v1/caller";
+    h.client().send(req);
+  }
+  double other = 0;
+  for (const prometheus::MetricFamily& f : h.registry().Collect()) {
+    if (f.name != "http_server_requests_total") continue;
+    for (const prometheus::ClientMetric& m : f.metric) {
+      for (const auto& l : m.label) {
+        if (l.name != "method") continue;
+        EXPECT_THAT(l.value, ::testing::AnyOf("GET", "other")) << l.value;
+        if (l.value == "other") other += m.counter.value;
+      }
+    }
+  }
+  EXPECT_EQ(other, 3);
+}
+
 TEST(GatewayTest, ServesOpenApiWithTheRoutes) {
   Harness h;
   auto res = h.client().Get("/openapi.json");
@@ -630,6 +705,22 @@ TEST(GatewayTest, StopLetsInFlightRequestsFinish) {
   stopper.join();
   ASSERT_EQ(Status(res), 200);
   EXPECT_EQ(Body(res)["name"], "released");
+}
+
+TEST(GatewayTest, StopCancelsACallStillRunningAtTheDrainDeadline) {
+  GatewayOptions options;
+  options.drain = absl::Milliseconds(200);
+  Harness h(true, options);
+  std::future<void> arrived = h.service().SlowCallArrived();
+  std::future<httplib::Result> response = std::async(std::launch::async, [&] {
+    return h.client().Get("/v1/shelves/s1/widgets/slow");
+  });
+  arrived.wait();
+  const auto start = std::chrono::steady_clock::now();
+  h.gateway().Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_NE(Status(response.get()), 200);
+  h.service().ReleaseSlowCall();
 }
 
 }  // namespace

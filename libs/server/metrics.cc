@@ -11,12 +11,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
+#include "libs/http/server.h"
 #include "prometheus/collectable.h"
 #include "prometheus/counter.h"
-#include "prometheus/exposer.h"
 #include "prometheus/family.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
 
 namespace wmo::server {
 namespace {
@@ -247,24 +248,40 @@ MakeMetricsInterceptorFactory(prometheus::Registry& registry) {
   return std::make_unique<MetricsInterceptorFactory>(registry);
 }
 
-absl::StatusOr<std::unique_ptr<prometheus::Exposer>> ServeMetrics(
+absl::StatusOr<std::unique_ptr<http::Server>> ServeMetrics(
     const std::string& host, int port,
-    const std::shared_ptr<prometheus::Registry>& registry) {
-  std::unique_ptr<prometheus::Exposer> exposer;
-  try {
-    exposer = std::make_unique<prometheus::Exposer>(
-        absl::StrCat(host, ":", port), /*num_threads=*/1);
-  } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", host,
-                                               ":", port, ": ", e.what()));
+    std::vector<std::shared_ptr<prometheus::Collectable>> collectables) {
+  collectables.push_back(std::make_shared<ProcessCollector>());
+  http::ServerOptions options;
+  // Scrapers send no bodies; a few connections at most.
+  options.max_body_bytes = 0;
+  options.max_connections = 64;
+  options.threads = 1;
+  auto server = std::make_unique<http::Server>(
+      std::move(options),
+      [collectables = std::move(collectables)](
+          http::Request request, std::shared_ptr<http::Reply> reply) {
+        http::Response response;
+        if (request.target != "/metrics" ||
+            (request.method != "GET" && request.method != "HEAD")) {
+          response.status = 404;
+          response.content_type = "text/plain";
+          response.body = "only GET /metrics is served here\n";
+          return reply->Send(std::move(response));
+        }
+        std::vector<prometheus::MetricFamily> families;
+        for (const auto& c : collectables) {
+          for (auto& f : c->Collect()) families.push_back(std::move(f));
+        }
+        response.content_type = "text/plain; version=0.0.4";
+        response.body = prometheus::TextSerializer().Serialize(families);
+        reply->Send(std::move(response));
+      });
+  if (absl::Status s = server->Start(host, port); !s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve metrics: ", s.message()));
   }
-  exposer->RegisterCollectable(registry);
-  // The exposer keeps weak pointers; the process figures live as long as the
-  // process.
-  static const auto* const kProcess = new std::shared_ptr<ProcessCollector>(
-      std::make_shared<ProcessCollector>());
-  exposer->RegisterCollectable(*kProcess);
-  return exposer;
+  return server;
 }
 
 }  // namespace wmo::server

@@ -3,14 +3,19 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/support/server_interceptor.h"
 
 namespace prometheus {
-class Exposer;
+class Collectable;
 class Registry;
 }  // namespace prometheus
+
+namespace wmo::http {
+class Server;
+}  // namespace wmo::http
 
 namespace wmo::server {
 
@@ -22,12 +27,13 @@ namespace wmo::server {
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeMetricsInterceptorFactory(prometheus::Registry& registry);
 
-// Serves /metrics on host:port (port 0 picks a free one): the metrics of
-// `registry` and process_* figures (CPU seconds, resident memory, open fds,
-// start time) read from /proc at every scrape.
-absl::StatusOr<std::unique_ptr<prometheus::Exposer>> ServeMetrics(
+// Serves GET /metrics on host:port (port 0 picks a free one) in the
+// Prometheus text format: what `collectables` hold at each scrape, and
+// process_* figures (CPU seconds, resident memory, open fds, start time)
+// read from /proc.
+absl::StatusOr<std::unique_ptr<http::Server>> ServeMetrics(
     const std::string& host, int port,
-    const std::shared_ptr<prometheus::Registry>& registry);
+    std::vector<std::shared_ptr<prometheus::Collectable>> collectables);
 
 }  // namespace wmo::server
 

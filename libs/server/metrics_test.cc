@@ -10,8 +10,8 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "gtest/gtest.h"
+#include "libs/http/server.h"
 #include "libs/testing/http.h"
-#include "prometheus/exposer.h"
 #include "prometheus/registry.h"
 
 namespace wmo::server {
@@ -155,9 +155,9 @@ TEST_F(MetricsTest, UnknownMethodsShareOneSeries) {
 
 TEST_F(MetricsTest, EndpointServesRegistryAndProcessMetrics) {
   ASSERT_TRUE(CallHealthCheck().ok());
-  auto exposer = ServeMetrics("127.0.0.1", 0, registry_);
-  ASSERT_TRUE(exposer.ok()) << exposer.status();
-  const int port = (*exposer)->GetListeningPorts().front();
+  auto server = ServeMetrics("127.0.0.1", 0, {registry_});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const int port = (*server)->port();
   auto response = testing::HttpGet(port, "/metrics");
   EXPECT_EQ(response.status, 200);
   EXPECT_THAT(response.body, HasSubstr("grpc_server_handled_total{"));
@@ -166,10 +166,9 @@ TEST_F(MetricsTest, EndpointServesRegistryAndProcessMetrics) {
 }
 
 TEST_F(MetricsTest, PortInUseIsUnavailable) {
-  auto first = ServeMetrics("127.0.0.1", 0, registry_);
+  auto first = ServeMetrics("127.0.0.1", 0, {registry_});
   ASSERT_TRUE(first.ok());
-  auto second = ServeMetrics("127.0.0.1", (*first)->GetListeningPorts().front(),
-                             registry_);
+  auto second = ServeMetrics("127.0.0.1", (*first)->port(), {registry_});
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
 }
 

@@ -27,8 +27,12 @@ struct ServerOptions {
   // Port 0 picks a free port (tests); the bound ports are logged.
   int http_port = 8080;
   int metrics_port = 9464;
+  // The largest request or response message any service takes or gives;
+  // also the REST body limit and the in-process channels' bound, so that
+  // every hop agrees on one size. Not a flag.
+  int max_message_bytes = 64 << 20;
   // Whether to serve /metrics at all. Not a flag: tests that do not scrape
-  // turn it off, since the metrics server (civetweb) takes up to 2 s to stop.
+  // turn it off.
   bool serve_metrics = true;
   std::string data_dir = "./var";
   std::string catalog_dir = "./catalogs";
