@@ -46,6 +46,7 @@ struct App::State {
   std::unique_ptr<cache::Cache> catalog_cache;
   std::unique_ptr<catalog::CatalogRegistry> catalog_registry;
   std::unique_ptr<catalog::CatalogApi> catalog_api;
+  std::unique_ptr<server::Executor> catalog_executor;
   std::unique_ptr<catalog::CatalogService> catalog_service;
 
   // Assignment service.
@@ -83,6 +84,19 @@ App::~App() { Shutdown(); }
 
 namespace {
 
+// Calls waiting for an executor thread, per service: past it a call is
+// refused at once (RESOURCE_EXHAUSTED), which clients retry with backoff,
+// rather than queued past its usefulness.
+constexpr size_t kMaxQueuedCalls = 256;
+
+// A store failure at start-up, with its detail: the operator reads it.
+absl::Status ForOperator(const absl::Status& status, absl::string_view what) {
+  const std::string detail = store::ErrorDetail(status);
+  return absl::Status(
+      status.code(),
+      absl::StrCat(what, status.message(), detail.empty() ? "" : ": ", detail));
+}
+
 // Opens the store of one service, PostgreSQL (its own schema) when a URL is
 // configured, else its SQLite file under the data directory, and brings its
 // schema up to date.
@@ -100,11 +114,15 @@ absl::StatusOr<std::unique_ptr<store::Database>> OpenServiceStore(
     db = store::OpenSqlite(
         (std::filesystem::path(options.data_dir) / (service + ".db")).string());
   }
-  if (!db.ok()) return db.status();
+  if (!db.ok()) {
+    return ForOperator(db.status(),
+                       absl::StrCat("cannot open the ", service, " store: "));
+  }
   db = store::Instrument(*std::move(db), registry, service);
   if (absl::Status s = store::Migrate(**db, service, migrations); !s.ok()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("cannot prepare the ", service, " store: ", s.message()));
+        ForOperator(s, absl::StrCat("cannot prepare the ", service, " store: "))
+            .message());
   }
   return db;
 }
@@ -169,8 +187,10 @@ absl::Status App::Start() {
         !st.ok()) {
       return st;
     }
-    s.catalog_service =
-        std::make_unique<catalog::CatalogService>(*s.catalog_api);
+    s.catalog_executor =
+        std::make_unique<server::Executor>("catalog", 8, kMaxQueuedCalls);
+    s.catalog_service = std::make_unique<catalog::CatalogService>(
+        *s.catalog_api, *s.catalog_executor);
     builder.RegisterService(s.catalog_service.get());
     gateway_services.push_back("wmo.catalog.v1.CatalogService");
   }
@@ -208,7 +228,8 @@ absl::Status App::Start() {
     s.assignment_api = std::make_unique<assignment::AssignmentApi>(
         **db, *s.assignment_catalogs, *s.assignment_declarations);
     s.databases.push_back(*std::move(db));
-    s.assignment_executor = std::make_unique<server::Executor>(16);
+    s.assignment_executor =
+        std::make_unique<server::Executor>("assignment", 16, kMaxQueuedCalls);
     s.assignment_service = std::make_unique<assignment::AssignmentService>(
         *s.assignment_api, *s.assignment_executor);
     builder.RegisterService(s.assignment_service.get());
@@ -227,7 +248,8 @@ absl::Status App::Start() {
         **db, *s.declaration_assignments, *s.declaration_catalogs,
         s.registry.get());
     s.databases.push_back(*std::move(db));
-    s.declaration_executor = std::make_unique<server::Executor>(8);
+    s.declaration_executor =
+        std::make_unique<server::Executor>("declaration", 8, kMaxQueuedCalls);
     s.declaration_service = std::make_unique<declaration::DeclarationService>(
         *s.declaration_api, *s.declaration_executor);
     builder.RegisterService(s.declaration_service.get());
@@ -245,7 +267,8 @@ absl::Status App::Start() {
         **db, *s.capacity_assignments, *s.capacity_catalogs, s.registry.get());
     s.capacity_metrics = std::make_shared<capacity::CapacityMetrics>(**db);
     s.databases.push_back(*std::move(db));
-    s.capacity_executor = std::make_unique<server::Executor>(16);
+    s.capacity_executor =
+        std::make_unique<server::Executor>("capacity", 16, kMaxQueuedCalls);
     s.capacity_service = std::make_unique<capacity::CapacityService>(
         *s.capacity_api, *s.capacity_executor);
     builder.RegisterService(s.capacity_service.get());

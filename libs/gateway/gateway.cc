@@ -4,8 +4,6 @@
 #include <mutex>
 #include <utility>
 
-#include "absl/random/random.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
@@ -27,6 +25,7 @@
 #include "libs/gateway/route.h"
 #include "libs/gateway/status_mapping.h"
 #include "libs/http/server.h"
+#include "libs/server/log.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/histogram.h"
@@ -81,20 +80,6 @@ std::string MethodLabel(absl::string_view method) {
     if (method == known) return known;
   }
   return "other";
-}
-
-// 128 random bits in hex: unique enough to find one request in the logs.
-std::string NewRequestId() {
-  static std::mutex mu;
-  static absl::BitGen* gen = new absl::BitGen();
-  uint64_t bits[2];
-  {
-    std::lock_guard lock(mu);
-    bits[0] = (*gen)();
-    bits[1] = (*gen)();
-  }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(bits), sizeof(bits)));
 }
 
 const Message& Prototype(const Descriptor& type) {
@@ -233,10 +218,10 @@ class Gateway::Impl {
     exchange->method = MethodLabel(request.method);
     exchange->head = request.method == "HEAD";
     const std::string* id = request.Header(kRequestIdHeader);
-    exchange->request_id = id == nullptr ? NewRequestId() : *id;
+    exchange->request_id = id == nullptr ? server::NewRequestId() : *id;
     if (id != nullptr &&
         (!IsMetadataValue(*id) || id->size() > kMaxRequestIdBytes)) {
-      exchange->request_id = NewRequestId();
+      exchange->request_id = server::NewRequestId();
       exchange->route = "invalid";
       return Finish(*exchange,
                     ErrorResponse(400, google::rpc::INVALID_ARGUMENT,

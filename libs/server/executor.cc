@@ -1,10 +1,15 @@
 #include "libs/server/executor.h"
 
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "libs/server/call_scope.h"
 #include "libs/server/status.h"
 
 namespace wmo::server {
 
-Executor::Executor(int threads) {
+Executor::Executor(std::string name, int threads, size_t max_queued)
+    : name_(std::move(name)), max_queued_(max_queued) {
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       while (true) {
@@ -31,21 +36,47 @@ Executor::~Executor() {
   for (auto& t : threads_) t.join();
 }
 
-void Executor::Submit(std::function<void()> task) {
+bool Executor::TrySubmit(std::function<void()> task) {
   {
     std::lock_guard lock(mu_);
+    if (tasks_.size() >= max_queued_) return false;
     tasks_.push_back(std::move(task));
   }
   cv_.notify_one();
+  return true;
+}
+
+absl::Status Executor::Full() const {
+  return absl::ResourceExhaustedError(
+      absl::StrCat("the ", name_, " service is busy (", max_queued_,
+                   " calls waiting); retry after a short backoff"));
+}
+
+absl::Status CallerGaveUp(const grpc::CallbackServerContext& context) {
+  if (context.IsCancelled()) {
+    return absl::CancelledError("the caller cancelled the call");
+  }
+  if (context.deadline() <= std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError(
+        "the call's deadline passed before it could run");
+  }
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* RespondLater(grpc::CallbackServerContext* context,
                                        Executor& executor,
                                        std::function<absl::Status()> call) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  executor.Submit([reactor, call = std::move(call)] {
-    reactor->Finish(ToGrpcStatus(call()));
-  });
+  const bool queued =
+      executor.TrySubmit([context, reactor, call = std::move(call)] {
+        if (absl::Status gone = CallerGaveUp(*context); !gone.ok()) {
+          return reactor->Finish(ToGrpcStatus(gone));
+        }
+        CallScope scope(*context);
+        context->AddInitialMetadata("x-request-id", scope.request_id());
+        reactor->Finish(ToGrpcStatus(call()));
+      });
+  if (!queued) reactor->Finish(ToGrpcStatus(executor.Full()));
   return reactor;
 }
 

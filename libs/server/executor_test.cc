@@ -1,8 +1,11 @@
 #include "libs/server/executor.h"
 
+#include <atomic>
+#include <future>
 #include <thread>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace wmo::server {
@@ -14,13 +17,14 @@ TEST(ExecutorTest, RunsEveryTaskSubmittedFromManyThreadsBeforeItIsGone) {
   // executor is gone: its destructor must run every task and join first.
   std::vector<int> done(kSubmitters * kTasks, 0);
   {
-    Executor executor(3);
+    Executor executor("test", 3, kSubmitters * kTasks);
     std::vector<std::thread> submitters;
     submitters.reserve(kSubmitters);
     for (size_t s = 0; s < kSubmitters; ++s) {
       submitters.emplace_back([&, s] {
         for (size_t t = 0; t < kTasks; ++t) {
-          executor.Submit([&done, i = s * kTasks + t] { done[i] += 1; });
+          ASSERT_TRUE(executor.TrySubmit(
+              [&done, i = s * kTasks + t] { done[i] += 1; }));
         }
       });
     }
@@ -29,6 +33,28 @@ TEST(ExecutorTest, RunsEveryTaskSubmittedFromManyThreadsBeforeItIsGone) {
   for (size_t i = 0; i < done.size(); ++i) {
     ASSERT_EQ(done[i], 1) << "task " << i;
   }
+}
+
+TEST(ExecutorTest, RefusesTasksPastItsQueueBoundAndTakesThemAgainAfter) {
+  Executor executor("widget", 1, 2);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> running;
+  ASSERT_TRUE(executor.TrySubmit([&] {
+    running.set_value();
+    released.wait();
+  }));
+  running.get_future().wait();  // The one thread is busy; the queue is empty.
+  std::atomic<int> ran = 0;
+  EXPECT_TRUE(executor.TrySubmit([&] { ++ran; }));
+  EXPECT_TRUE(executor.TrySubmit([&] { ++ran; }));
+  EXPECT_FALSE(executor.TrySubmit([&] { ++ran; }));
+  const absl::Status full = executor.Full();
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(full.message(), ::testing::HasSubstr("widget"));
+  release.set_value();
+  while (ran < 2) std::this_thread::yield();
+  EXPECT_TRUE(executor.TrySubmit([&] { ++ran; }));
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #ifndef WMO_LIBS_SERVER_LATE_STUB_H_
 #define WMO_LIBS_SERVER_LATE_STUB_H_
 
-#include <chrono>
 #include <memory>
 #include <mutex>
 
@@ -10,6 +9,8 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
+#include "libs/server/call_scope.h"
+#include "libs/server/status.h"
 
 namespace wmo::server {
 
@@ -26,7 +27,9 @@ class LateStub {
     stub_ = Service::NewStub(std::move(channel));
   }
 
-  // Runs `call(stub, context)` with a deadline and maps its grpc::Status.
+  // Runs `call(stub, context)` with the context of OutgoingContext (the
+  // current call's deadline and cancellation, a default deadline) and maps
+  // its grpc::Status, details kept.
   template <typename Call>
   absl::Status Invoke(Call&& call) {
     std::shared_ptr<typename Service::Stub> stub;
@@ -38,14 +41,9 @@ class LateStub {
       return absl::UnavailableError(
           absl::StrCat("the ", service_name_, " service is not connected"));
     }
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(30));
-    grpc::Status status = call(*stub, context);
-    if (status.ok()) return absl::OkStatus();
-    return absl::Status(
-        static_cast<absl::StatusCode>(status.error_code()),
-        absl::StrCat(service_name_, " service: ", status.error_message()));
+    std::unique_ptr<grpc::ClientContext> context = OutgoingContext();
+    return FromGrpcStatus(call(*stub, *context),
+                          absl::StrCat(service_name_, " service: "));
   }
 
  private:

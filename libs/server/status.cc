@@ -3,6 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "libs/server/call_scope.h"
+#include "libs/server/log.h"
+#include "libs/store/store.h"
 
 namespace wmo::server {
 namespace {
@@ -50,8 +53,29 @@ std::vector<wmo::type::v1::RuleViolation> Violations(
   return out;
 }
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
+absl::Status ForClient(const absl::Status& status) {
+  const std::string detail = store::ErrorDetail(status);
+  const bool internal = status.code() == absl::StatusCode::kInternal ||
+                        status.code() == absl::StatusCode::kUnknown ||
+                        status.code() == absl::StatusCode::kDataLoss;
+  if (detail.empty() && !internal) return status;
+  std::string id = CallScope::RequestId();
+  if (id.empty()) id = "-";
+  LogWarning(absl::StrCat(
+      "request ", id, ": ", absl::StatusCodeToString(status.code()), ": ",
+      status.message(), detail.empty() ? "" : " | ", detail));
+  if (internal) {
+    return absl::Status(
+        status.code(),
+        absl::StrCat("internal error; the operators find it by request id ",
+                     id));
+  }
+  return absl::Status(status.code(), status.message());
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& domain_status) {
+  if (domain_status.ok()) return grpc::Status::OK;
+  const absl::Status status = ForClient(domain_status);
   const auto code = static_cast<grpc::StatusCode>(status.code());
   const std::string message(status.message());
   const auto violations = Violations(status);
@@ -74,6 +98,26 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   rich.add_details()->PackFrom(all);
   rich.add_details()->PackFrom(bad_request);
   return grpc::Status(code, message, rich.SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status,
+                            absl::string_view prefix) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status out(static_cast<absl::StatusCode>(status.error_code()),
+                   absl::StrCat(prefix, status.error_message()));
+  google::rpc::Status rich;
+  if (status.error_details().empty() ||
+      !rich.ParseFromString(status.error_details())) {
+    return out;
+  }
+  for (const auto& detail : rich.details()) {
+    wmo::type::v1::RuleViolations violations;
+    if (detail.UnpackTo(&violations)) {
+      out.SetPayload(kViolationsType,
+                     absl::Cord(violations.SerializeAsString()));
+    }
+  }
+  return out;
 }
 
 grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,

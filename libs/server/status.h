@@ -30,8 +30,19 @@ absl::Status ViolationStatus(
 std::vector<wmo::type::v1::RuleViolation> Violations(
     const absl::Status& status);
 
-// Maps a domain status to a gRPC status with rich error details.
+// What a client may see of `status`: a store failure's detail and the text
+// of an internal error go to the log, with the current call's request id
+// (CallScope), and the client gets the message without them.
+absl::Status ForClient(const absl::Status& status);
+
+// Maps a domain status (through ForClient) to a gRPC status with rich error
+// details.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The domain status of another service's answer, its message prefixed with
+// `prefix` and its rule violations kept: what ToGrpcStatus made, read back.
+absl::Status FromGrpcStatus(const grpc::Status& status,
+                            absl::string_view prefix);
 
 // Finishes a unary callback call with `status` mapped by ToGrpcStatus; the
 // whole body of a thin handler: `return Respond(context, api.Call(...));`.

@@ -4,7 +4,9 @@
 // Transactions run SERIALIZABLE and are rerun on serialization failures, so
 // the same check-then-write code is race-free here as on SQLite.
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -16,6 +18,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/store/deadline.h"
 #include "libs/store/store.h"
 
 namespace wmo::store {
@@ -60,32 +63,43 @@ absl::Status ErrorOf(PGconn* conn, const PGresult* result,
       result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state ? state : "";
   // The primary message only: DETAIL can quote key values (a BSN in a
-  // unique index), which must not travel in errors.
+  // unique index), which must not reach even the log.
   const char* primary =
       result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-  std::string message(primary ? primary : PQerrorMessage(conn));
-  absl::StripTrailingAsciiWhitespace(&message);
-  message = absl::StrCat("postgres ", what, ": ", message,
-                         sqlstate.empty() ? "" : " [", sqlstate,
-                         sqlstate.empty() ? "" : "]");
+  std::string detail(primary ? primary : PQerrorMessage(conn));
+  absl::StripTrailingAsciiWhitespace(&detail);
+  detail = absl::StrCat("postgres ", what, ": ", detail,
+                        sqlstate.empty() ? "" : " [", sqlstate,
+                        sqlstate.empty() ? "" : "]");
   if (sqlstate == "40001" || sqlstate == "40P01") {
     // Serialization failure or deadlock: the transaction may be rerun.
-    return MarkRetryable(absl::AbortedError(message));
+    return MarkRetryable(StoreError(absl::StatusCode::kAborted,
+                                    "conflict with a concurrent change",
+                                    detail));
   }
-  if (sqlstate == "23505") return absl::AlreadyExistsError(message);
-  if (sqlstate == "57014") return absl::DeadlineExceededError(message);
+  if (sqlstate == "23505") {
+    return StoreError(absl::StatusCode::kAlreadyExists, "the key is taken",
+                      detail);
+  }
+  if (sqlstate == "57014") {
+    return StoreError(absl::StatusCode::kDeadlineExceeded,
+                      "the database took too long", detail);
+  }
   if (PQstatus(conn) != CONNECTION_OK || sqlstate.rfind("08", 0) == 0) {
-    return absl::UnavailableError(message);
+    return StoreError(absl::StatusCode::kUnavailable,
+                      "the database is unavailable; try again later", detail);
   }
-  return absl::InternalError(message);
+  return StoreError(absl::StatusCode::kInternal, "database error", detail);
 }
 
 class PostgresConnection final : public Connection {
  public:
-  explicit PostgresConnection(ConnPtr conn) : conn_(std::move(conn)) {}
+  PostgresConnection(ConnPtr conn, absl::Duration answer_timeout)
+      : conn_(std::move(conn)), answer_timeout_(answer_timeout) {}
 
   absl::StatusOr<ResultSet> Execute(absl::string_view sql,
                                     absl::Span<const Value> params) override {
+    if (abandoned_) return Abandoned();
     auto name = Prepare(sql);
     if (!name.ok()) return name.status();
     std::vector<std::string> texts(params.size());
@@ -107,13 +121,15 @@ class PostgresConnection final : public Connection {
         values[i] = nullptr;
       }
     }
-    ResultPtr result(PQexecPrepared(
-        conn_.get(), name->c_str(), static_cast<int>(params.size()),
-        values.data(), lengths.data(), formats.data(), /*resultFormat=*/0));
-    const ExecStatusType status = PQresultStatus(result.get());
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-      return ErrorOf(conn_.get(), result.get(), "execute");
+    if (!PQsendQueryPrepared(conn_.get(), name->c_str(),
+                             static_cast<int>(params.size()), values.data(),
+                             lengths.data(), formats.data(),
+                             /*resultFormat=*/0)) {
+      return ErrorOf(conn_.get(), nullptr, "execute");
     }
+    auto awaited = Await("execute");
+    if (!awaited.ok()) return awaited.status();
+    ResultPtr result = *std::move(awaited);
     ResultSet out;
     const int rows = PQntuples(result.get());
     const int columns = PQnfields(result.get());
@@ -149,31 +165,95 @@ class PostgresConnection final : public Connection {
   }
 
   absl::Status ExecuteScript(absl::string_view sql) override {
-    ResultPtr result(PQexec(conn_.get(), std::string(sql).c_str()));
-    const ExecStatusType status = PQresultStatus(result.get());
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-      return absl::OkStatus();
+    if (abandoned_) return Abandoned();
+    if (!PQsendQuery(conn_.get(), std::string(sql).c_str())) {
+      return ErrorOf(conn_.get(), nullptr, "exec");
     }
-    return ErrorOf(conn_.get(), result.get(), "exec");
+    return Await("exec").status();
   }
 
-  bool healthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+  // False once the server stopped answering in time or the link broke: the
+  // pool drops the connection (whatever it was doing ends with it).
+  bool healthy() const {
+    return !abandoned_ && PQstatus(conn_.get()) == CONNECTION_OK;
+  }
 
  private:
   absl::StatusOr<std::string> Prepare(absl::string_view sql) {
     auto it = statements_.find(sql);
     if (it != statements_.end()) return it->second;
     std::string name = absl::StrCat("s", statements_.size() + 1);
-    ResultPtr result(PQprepare(conn_.get(), name.c_str(),
-                               NumberPlaceholders(sql).c_str(), 0, nullptr));
-    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-      return ErrorOf(conn_.get(), result.get(), "prepare");
+    if (!PQsendPrepare(conn_.get(), name.c_str(),
+                       NumberPlaceholders(sql).c_str(), 0, nullptr)) {
+      return ErrorOf(conn_.get(), nullptr, "prepare");
+    }
+    if (auto prepared = Await("prepare"); !prepared.ok()) {
+      return prepared.status();
     }
     statements_.emplace(std::string(sql), name);
     return name;
   }
 
+  // Once abandoned, the connection takes nothing more (not even the
+  // ROLLBACK, which would wait again for the same silent server).
+  static absl::Status Abandoned() {
+    return StoreError(absl::StatusCode::kUnavailable,
+                      "the database is unavailable; try again later",
+                      "postgres: connection abandoned after a timeout");
+  }
+
+  // Waits for the results of what was sent, no longer than the statement
+  // bound or the current call's deadline (DeadlineScope): a frozen or
+  // unreachable server then ends the statement on this side. Returns the
+  // first failed result, else the last one.
+  absl::StatusOr<ResultPtr> Await(absl::string_view what) {
+    const absl::Time bound = absl::Now() + answer_timeout_;
+    const absl::Time deadline = std::min(bound, DeadlineScope::Current());
+    ResultPtr last;
+    while (true) {
+      while (PQisBusy(conn_.get())) {
+        const absl::Duration left = deadline - absl::Now();
+        pollfd p{PQsocket(conn_.get()), POLLIN, 0};
+        const int ready =
+            left <= absl::ZeroDuration()
+                ? 0
+                : poll(&p, 1,
+                       static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
+        if (ready == 0) {
+          abandoned_ = true;
+          if (deadline < bound) {
+            return absl::DeadlineExceededError(
+                "the call's deadline passed while the database worked");
+          }
+          return StoreError(
+              absl::StatusCode::kUnavailable,
+              "the database is unavailable; try again later",
+              absl::StrCat("postgres ", what, ": no answer within ",
+                           absl::FormatDuration(answer_timeout_)));
+        }
+        if (!PQconsumeInput(conn_.get())) {
+          return ErrorOf(conn_.get(), nullptr, what);
+        }
+      }
+      ResultPtr result(PQgetResult(conn_.get()));
+      if (result == nullptr) break;
+      const ExecStatusType status = PQresultStatus(result.get());
+      if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        absl::Status error = ErrorOf(conn_.get(), result.get(), what);
+        // Drain the rest so the connection can take the next statement.
+        while (ResultPtr(PQgetResult(conn_.get())) != nullptr) {
+        }
+        return error;
+      }
+      last = std::move(result);
+    }
+    if (last == nullptr) return ErrorOf(conn_.get(), nullptr, what);
+    return last;
+  }
+
   ConnPtr conn_;
+  absl::Duration answer_timeout_;
+  bool abandoned_ = false;
   std::map<std::string, std::string, std::less<>> statements_;
 };
 
@@ -195,6 +275,7 @@ class PostgresDatabase final : public Database {
       absl::FunctionRef<absl::Status(Connection&)> fn) override {
     absl::Status status;
     for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+      if (attempt > 0 && absl::Now() >= DeadlineScope::Current()) break;
       auto lease = Acquire();
       if (!lease.ok()) return lease.status();
       PostgresConnection& c = **lease;
@@ -210,7 +291,12 @@ class PostgresDatabase final : public Database {
       std::this_thread::sleep_for(std::chrono::microseconds(
           absl::Uniform<int>(bitgen, 0, 500 * (attempt + 1))));
     }
-    return status;
+    if (!IsRetryable(status)) return status;
+    // The database's text names its internals; the caller needs to know
+    // that trying again later is right.
+    return MarkRetryable(absl::AbortedError(
+        "the change kept conflicting with concurrent changes to the same "
+        "data; try again"));
   }
 
   absl::Status ReadTransaction(
@@ -263,17 +349,35 @@ class PostgresDatabase final : public Database {
 
  private:
   absl::StatusOr<std::unique_ptr<PostgresConnection>> Connect() {
-    ConnPtr conn(PQconnectdb(options_.url.c_str()));
+    // Bounds on a server that is gone or frozen: the whole connection
+    // attempt, and TCP keepalives and a user timeout that notice a dead
+    // peer under an open connection. The URL comes last so that settings
+    // it carries win.
+    const std::string connect_timeout = absl::StrCat(std::max<int64_t>(
+        2,
+        absl::ToInt64Seconds(absl::Milliseconds(options_.connect_timeout_ms))));
+    const std::string user_timeout = absl::StrCat(options_.answer_timeout_ms);
+    const char* keys[] = {"connect_timeout",  "keepalives",
+                          "keepalives_idle",  "keepalives_interval",
+                          "keepalives_count", "tcp_user_timeout",
+                          "dbname",           nullptr};
+    const char* values[] = {
+        connect_timeout.c_str(), "1",    "10", "5", "3", user_timeout.c_str(),
+        options_.url.c_str(),    nullptr};
+    ConnPtr conn(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
     if (PQstatus(conn.get()) != CONNECTION_OK) {
       std::string message(PQerrorMessage(conn.get()));
       absl::StripTrailingAsciiWhitespace(&message);
-      return absl::UnavailableError(
+      return StoreError(
+          absl::StatusCode::kUnavailable,
+          "the database is unavailable; try again later",
           absl::StrCat("cannot connect to PostgreSQL: ", message));
     }
     // Notices ("already exists, skipping") are not errors; keep stderr quiet.
     PQsetNoticeProcessor(
         conn.get(), [](void*, const char*) {}, nullptr);
-    auto c = std::make_unique<PostgresConnection>(std::move(conn));
+    auto c = std::make_unique<PostgresConnection>(
+        std::move(conn), absl::Milliseconds(options_.answer_timeout_ms));
     const std::string schema = QuoteIdentifier(options_.schema);
     absl::Status s = c->ExecuteScript(
         absl::StrCat("SET statement_timeout = ", options_.statement_timeout_ms,
@@ -311,10 +415,14 @@ class PostgresDatabase final : public Database {
         }
         return conn;
       }
-      if (!cv_.wait_for(lock,
-                        std::chrono::milliseconds(options_.acquire_timeout_ms),
-                        [&] { return !idle_.empty(); })) {
-        return absl::ResourceExhaustedError(
+      const absl::Time until = std::min(
+          absl::Now() + absl::Milliseconds(options_.acquire_timeout_ms),
+          DeadlineScope::Current());
+      if (!cv_.wait_until(lock, absl::ToChronoTime(until),
+                          [&] { return !idle_.empty(); })) {
+        return StoreError(
+            absl::StatusCode::kResourceExhausted,
+            "the database is busy; try again later",
             absl::StrCat("no PostgreSQL connection free within ",
                          options_.acquire_timeout_ms, " ms (pool of ",
                          options_.pool_size, ")"));

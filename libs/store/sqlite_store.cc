@@ -16,20 +16,22 @@ namespace wmo::store {
 namespace {
 
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
-  const std::string message =
+  const std::string detail =
       absl::StrCat("sqlite ", what, ": ", db ? sqlite3_errmsg(db) : "", " (",
                    sqlite3_errstr(rc), ")");
   const int extended = db ? sqlite3_extended_errcode(db) : rc;
   if (extended == SQLITE_CONSTRAINT_UNIQUE ||
       extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
-    return absl::AlreadyExistsError(message);
+    return StoreError(absl::StatusCode::kAlreadyExists, "the key is taken",
+                      detail);
   }
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::UnavailableError(message);
+      return StoreError(absl::StatusCode::kUnavailable,
+                        "the database is busy; try again later", detail);
     default:
-      return absl::InternalError(message);
+      return StoreError(absl::StatusCode::kInternal, "database error", detail);
   }
 }
 

@@ -31,11 +31,24 @@ bool ResultSet::IsNull(const Row& row, size_t column) {
 
 namespace {
 constexpr char kRetryable[] = "wmo.store/retryable";
+constexpr char kDetail[] = "wmo.store/detail";
 }  // namespace
 
 absl::Status MarkRetryable(absl::Status status) {
   status.SetPayload(kRetryable, absl::Cord("1"));
   return status;
+}
+
+absl::Status StoreError(absl::StatusCode code, absl::string_view message,
+                        absl::string_view detail) {
+  absl::Status status(code, message);
+  status.SetPayload(kDetail, absl::Cord(detail));
+  return status;
+}
+
+std::string ErrorDetail(const absl::Status& status) {
+  auto detail = status.GetPayload(kDetail);
+  return detail ? std::string(*detail) : std::string();
 }
 
 bool IsRetryable(const absl::Status& status) {
@@ -47,8 +60,8 @@ absl::Status RunGuarded(absl::FunctionRef<absl::Status(Connection&)> fn,
   try {
     return fn(c);
   } catch (const std::exception& e) {
-    return absl::InternalError(
-        absl::StrCat("transaction aborted by an exception: ", e.what()));
+    return StoreError(absl::StatusCode::kInternal, "the transaction failed",
+                      absl::StrCat("exception in a transaction: ", e.what()));
   }
 }
 

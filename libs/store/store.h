@@ -105,6 +105,15 @@ class Database {
   virtual absl::string_view backend() const = 0;
 };
 
+// A failure of the database itself: `message` says what a caller may know
+// (the database is unavailable, a key exists); `detail` is the database's
+// own text, which can name hosts, tables and values and so goes to the
+// operator's log only (ErrorDetail), never to a client.
+absl::Status StoreError(absl::StatusCode code, absl::string_view message,
+                        absl::string_view detail);
+// The detail of a StoreError; "" for any other status.
+std::string ErrorDetail(const absl::Status& status);
+
 // A conflict between concurrent transactions that a rerun may resolve, as
 // opposed to an ABORTED a transaction body returns itself (a stale etag).
 absl::Status MarkRetryable(absl::Status status);
@@ -156,10 +165,18 @@ struct PostgresOptions {
   std::string schema;
   // Connections opened on demand up to this bound.
   int pool_size = 8;
-  // Longest wait for a free connection before RESOURCE_EXHAUSTED.
+  // Longest wait for a free connection before RESOURCE_EXHAUSTED (or the
+  // current call's deadline, when earlier).
   int acquire_timeout_ms = 5000;
-  // Statements running longer are cancelled (DEADLINE_EXCEEDED).
-  int statement_timeout_ms = 10000;
+  // The server cancels statements running longer (DEADLINE_EXCEEDED).
+  int statement_timeout_ms = 5000;
+  // This side stops waiting for an answer after this long, or at the
+  // current call's deadline (DeadlineScope) when earlier, and drops the
+  // connection: a frozen server gives UNAVAILABLE in bounded time. Also
+  // the TCP user timeout.
+  int answer_timeout_ms = 5000;
+  // Bound on opening a connection (libpq counts whole seconds, at least 2).
+  int connect_timeout_ms = 2000;
   // Runs of a transaction that keeps meeting serialization failures.
   int max_attempts = 60;
 };

@@ -1,6 +1,6 @@
 #include "services/catalog/catalog_service.h"
 
-#include "libs/server/status.h"
+#include "libs/server/executor.h"
 
 namespace wmo::catalog {
 
@@ -8,67 +8,87 @@ grpc::ServerUnaryReactor* CatalogService::ListCatalogs(
     grpc::CallbackServerContext* context,
     const v1::ListCatalogsRequest* request,
     v1::ListCatalogsResponse* response) {
-  return server::Respond(context, api_.ListCatalogs(*request, response));
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.ListCatalogs(*request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::GetCatalog(
     grpc::CallbackServerContext* context, const v1::GetCatalogRequest* request,
     v1::Catalog* response) {
-  return server::Respond(context, api_.GetCatalog(*request, response));
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.GetCatalog(*request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListProducts(
     grpc::CallbackServerContext* context,
     const v1::ListProductsRequest* request,
     v1::ListProductsResponse* response) {
-  return server::Respond(context, api_.ListProducts(*request, response));
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.ListProducts(*request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::GetProduct(
     grpc::CallbackServerContext* context, const v1::GetProductRequest* request,
     v1::Product* response) {
-  return server::Respond(context, api_.GetProduct(*request, response));
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.GetProduct(*request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::BatchGetProducts(
     grpc::CallbackServerContext* context,
     const v1::BatchGetProductsRequest* request,
     v1::BatchGetProductsResponse* response) {
-  return server::Respond(context, api_.BatchGetProducts(*request, response));
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.BatchGetProducts(*request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::ResolveTariff(
     grpc::CallbackServerContext* context,
     const v1::ResolveTariffRequest* request,
     v1::ResolveTariffResponse* response) {
-  return server::Respond(context, api_.ResolveTariff(*request, response));
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.ResolveTariff(*request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListContracts(
     grpc::CallbackServerContext* context,
     const v1::ListContractsRequest* request,
     v1::ListContractsResponse* response) {
-  return server::Respond(context, api_.ListContracts(*request, response));
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.ListContracts(*request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::GetContract(
     grpc::CallbackServerContext* context, const v1::GetContractRequest* request,
     v1::Contract* response) {
-  return server::Respond(context, api_.GetContract(*request, response));
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.GetContract(*request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::CheckContract(
     grpc::CallbackServerContext* context,
     const v1::CheckContractRequest* request,
     v1::CheckContractResponse* response) {
-  return server::Respond(context, api_.CheckContract(*request, response));
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.CheckContract(*request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogService::ImportCatalog(
     grpc::CallbackServerContext* context,
     const v1::ImportCatalogRequest* request,
     v1::ImportCatalogResponse* response) {
-  return server::Respond(context, api_.ImportCatalog(*request, response));
+  return server::RespondLater(context, executor_, [this, request, response] {
+    return api_.ImportCatalog(*request, response);
+  });
 }
 
 }  // namespace wmo::catalog

@@ -1,16 +1,19 @@
 #ifndef WMO_SERVICES_CATALOG_CATALOG_SERVICE_H_
 #define WMO_SERVICES_CATALOG_CATALOG_SERVICE_H_
 
+#include "libs/server/executor.h"
 #include "services/catalog/catalog_api.h"
 #include "wmo/catalog/v1/catalog_service.grpc.pb.h"
 
 namespace wmo::catalog {
 
 // gRPC handlers of wmo.catalog.v1.CatalogService: each passes the request to
-// CatalogApi and maps its status to the wire.
+// CatalogApi on `executor` (reads may go to Redis or the store, which must
+// not hold a gRPC callback thread) and maps its status to the wire.
 class CatalogService final : public v1::CatalogService::CallbackService {
  public:
-  explicit CatalogService(CatalogApi& api) : api_(api) {}
+  CatalogService(CatalogApi& api, server::Executor& executor)
+      : api_(api), executor_(executor) {}
 
   grpc::ServerUnaryReactor* ListCatalogs(
       grpc::CallbackServerContext* context,
@@ -52,6 +55,7 @@ class CatalogService final : public v1::CatalogService::CallbackService {
 
  private:
   CatalogApi& api_;
+  server::Executor& executor_;
 };
 
 }  // namespace wmo::catalog

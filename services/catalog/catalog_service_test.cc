@@ -25,7 +25,7 @@ class CatalogServiceTest : public ::testing::TestWithParam<std::string> {
     registry_ = std::make_unique<CatalogRegistry>(*repository_, &cache_);
     api_ = std::make_unique<CatalogApi>(*registry_);
     ASSERT_TRUE(api_->ImportDirectory(testing::SourceDir() + "/catalogs").ok());
-    service_ = std::make_unique<CatalogService>(*api_);
+    service_ = std::make_unique<CatalogService>(*api_, executor_);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -47,6 +47,7 @@ class CatalogServiceTest : public ::testing::TestWithParam<std::string> {
   cache::Cache cache_{{.service = "catalog"}, nullptr};
   std::unique_ptr<CatalogRegistry> registry_;
   std::unique_ptr<CatalogApi> api_;
+  server::Executor executor_{"catalog", 2, 64};
   std::unique_ptr<CatalogService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::CatalogService::Stub> stub_;

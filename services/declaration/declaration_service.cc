@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "libs/server/call_scope.h"
+#include "libs/server/executor.h"
 #include "libs/server/status.h"
 
 namespace wmo::declaration {
@@ -16,8 +18,9 @@ using StreamResponse = v1::SubmitDeclarationStreamResponse;
 class SubmitStream
     : public grpc::ServerBidiReactor<StreamRequest, StreamResponse> {
  public:
-  SubmitStream(DeclarationApi& api, server::Executor& executor)
-      : api_(api), executor_(executor) {
+  SubmitStream(const grpc::CallbackServerContext& context, DeclarationApi& api,
+               server::Executor& executor)
+      : context_(context), api_(api), executor_(executor) {
     StartRead(&part_);
   }
 
@@ -29,7 +32,9 @@ class SubmitStream
                             "the first message"));
         return;
       }
-      executor_.Submit([this] { Submit(); });
+      if (!executor_.TrySubmit([this] { Submit(); })) {
+        Finish(server::ToGrpcStatus(executor_.Full()));
+      }
       return;
     }
     if (!started_) {
@@ -66,6 +71,11 @@ class SubmitStream
   static constexpr int kVerdictsPerPart = 1000;
 
   void Submit() {
+    if (absl::Status gone = server::CallerGaveUp(context_); !gone.ok()) {
+      Finish(server::ToGrpcStatus(gone));
+      return;
+    }
+    server::CallScope scope(context_);
     absl::Status status =
         api_.SubmitDeclaration(parent_, std::move(declaration_), &result_);
     if (!status.ok()) {
@@ -95,6 +105,7 @@ class SubmitStream
     }
   }
 
+  const grpc::CallbackServerContext& context_;
   DeclarationApi& api_;
   server::Executor& executor_;
   StreamRequest part_;
@@ -118,8 +129,9 @@ grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
 }
 
 grpc::ServerBidiReactor<StreamRequest, StreamResponse>*
-DeclarationService::SubmitDeclarationStream(grpc::CallbackServerContext*) {
-  return new SubmitStream(api_, executor_);
+DeclarationService::SubmitDeclarationStream(
+    grpc::CallbackServerContext* context) {
+  return new SubmitStream(*context, api_, executor_);
 }
 
 grpc::ServerUnaryReactor* DeclarationService::ValidateDeclaration(

@@ -1,0 +1,64 @@
+#include "libs/server/call_scope.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "libs/server/log.h"
+
+namespace wmo::server {
+namespace {
+
+thread_local const CallScope* current_scope = nullptr;
+
+absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
+  const auto deadline = context.deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) {
+    return absl::InfiniteFuture();
+  }
+  return absl::FromChrono(deadline);
+}
+
+}  // namespace
+
+CallScope::CallScope(const grpc::CallbackServerContext& context)
+    : context_(context),
+      previous_(current_scope),
+      request_id_(RequestIdOf(context)),
+      deadline_(DeadlineOf(context)) {
+  if (request_id_.empty()) request_id_ = NewRequestId();
+  current_scope = this;
+}
+
+CallScope::~CallScope() { current_scope = previous_; }
+
+const grpc::CallbackServerContext* CallScope::Current() {
+  return current_scope == nullptr ? nullptr : &current_scope->context_;
+}
+
+std::string CallScope::RequestId() {
+  return current_scope == nullptr ? "" : current_scope->request_id_;
+}
+
+std::string RequestIdOf(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("x-request-id");
+  if (it == metadata.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+std::unique_ptr<grpc::ClientContext> OutgoingContext() {
+  std::unique_ptr<grpc::ClientContext> context;
+  const grpc::CallbackServerContext* call = CallScope::Current();
+  if (call != nullptr) {
+    context = grpc::ClientContext::FromCallbackServerContext(*call);
+    context->AddMetadata("x-request-id", CallScope::RequestId());
+  } else {
+    context = std::make_unique<grpc::ClientContext>();
+  }
+  // gRPC takes the earlier of this and the propagated deadline.
+  context->set_deadline(std::chrono::system_clock::now() +
+                        absl::ToChronoNanoseconds(kDefaultOutgoingDeadline));
+  return context;
+}
+
+}  // namespace wmo::server

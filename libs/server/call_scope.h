@@ -1,0 +1,55 @@
+#ifndef WMO_LIBS_SERVER_CALL_SCOPE_H_
+#define WMO_LIBS_SERVER_CALL_SCOPE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/server_context.h"
+#include "libs/store/deadline.h"
+
+namespace wmo::server {
+
+// Calls to other services get this deadline when their cause has none (or
+// a later one): no outgoing call waits forever.
+inline constexpr absl::Duration kDefaultOutgoingDeadline = absl::Seconds(10);
+
+// The call a thread works for, set around a handler's body (RespondLater
+// does it). What the handler causes reads it instead of having it passed
+// down every signature: calls to other services inherit its deadline,
+// cancellation and request id (OutgoingContext), store statements its
+// deadline (store::DeadlineScope).
+class CallScope {
+ public:
+  explicit CallScope(const grpc::CallbackServerContext& context);
+  ~CallScope();
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+  // The call of the innermost scope on this thread, or null.
+  static const grpc::CallbackServerContext* Current();
+  // Its request id: the caller's x-request-id, or one made up for a caller
+  // that sent none; "" outside any scope.
+  static std::string RequestId();
+
+  const std::string& request_id() const { return request_id_; }
+
+ private:
+  const grpc::CallbackServerContext& context_;
+  const CallScope* previous_;
+  std::string request_id_;
+  store::DeadlineScope deadline_;
+};
+
+// The x-request-id the call carries; "" when none.
+std::string RequestIdOf(const grpc::ServerContextBase& context);
+
+// A client context for a call to another service: inside a CallScope it
+// propagates the current call's deadline and cancellation and carries its
+// x-request-id; its deadline is at most kDefaultOutgoingDeadline away.
+std::unique_ptr<grpc::ClientContext> OutgoingContext();
+
+}  // namespace wmo::server
+
+#endif  // WMO_LIBS_SERVER_CALL_SCOPE_H_
