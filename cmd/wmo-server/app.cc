@@ -16,6 +16,7 @@
 #include "libs/server/executor.h"
 #include "libs/server/log.h"
 #include "libs/server/metrics.h"
+#include "libs/server/store_health.h"
 #include "libs/store/instrumented.h"
 #include "libs/store/store.h"
 #include "prometheus/registry.h"
@@ -41,6 +42,9 @@ struct App::State {
   std::shared_ptr<prometheus::Registry> registry =
       std::make_shared<prometheus::Registry>();
   std::vector<std::unique_ptr<store::Database>> databases;
+  // Which service each database serves, by full gRPC service name.
+  std::vector<std::pair<std::string, std::string>> database_services;
+  std::unique_ptr<server::StoreHealth> store_health;
   // Catalog service.
   std::unique_ptr<catalog::CatalogRepository> catalog_repository;
   std::unique_ptr<cache::Cache> catalog_cache;
@@ -177,6 +181,7 @@ absl::Status App::Start() {
     if (!db.ok()) return db.status();
     s.catalog_repository = std::make_unique<catalog::CatalogRepository>(**db);
     s.databases.push_back(*std::move(db));
+    s.database_services.push_back({"catalog", "wmo.catalog.v1.CatalogService"});
     auto cache = MakeCache(options_, "catalog", s.registry.get());
     if (!cache.ok()) return cache.status();
     s.catalog_cache = *std::move(cache);
@@ -228,6 +233,7 @@ absl::Status App::Start() {
     s.assignment_api = std::make_unique<assignment::AssignmentApi>(
         **db, *s.assignment_catalogs, *s.assignment_declarations);
     s.databases.push_back(*std::move(db));
+    s.database_services.push_back({"assignment", "wmo.assignment.v1.AssignmentService"});
     s.assignment_executor =
         std::make_unique<server::Executor>("assignment", 16, kMaxQueuedCalls);
     s.assignment_service = std::make_unique<assignment::AssignmentService>(
@@ -248,6 +254,7 @@ absl::Status App::Start() {
         **db, *s.declaration_assignments, *s.declaration_catalogs,
         s.registry.get());
     s.databases.push_back(*std::move(db));
+    s.database_services.push_back({"declaration", "wmo.declaration.v1.DeclarationService"});
     s.declaration_executor =
         std::make_unique<server::Executor>("declaration", 8, kMaxQueuedCalls);
     s.declaration_service = std::make_unique<declaration::DeclarationService>(
@@ -267,6 +274,7 @@ absl::Status App::Start() {
         **db, *s.capacity_assignments, *s.capacity_catalogs, s.registry.get());
     s.capacity_metrics = std::make_shared<capacity::CapacityMetrics>(**db);
     s.databases.push_back(*std::move(db));
+    s.database_services.push_back({"capacity", "wmo.capacity.v1.CapacityService"});
     s.capacity_executor =
         std::make_unique<server::Executor>("capacity", 16, kMaxQueuedCalls);
     s.capacity_service = std::make_unique<capacity::CapacityService>(
@@ -308,10 +316,21 @@ absl::Status App::Start() {
     s.capacity_catalogs->SetChannel(channel_to("catalog"));
   }
 
+  s.store_health = std::make_unique<server::StoreHealth>(
+      s.grpc_server->GetHealthCheckService(), options_.health_check_period);
+  for (size_t i = 0; i < s.databases.size(); ++i) {
+    s.store_health->Watch(s.database_services[i].first,
+                          s.database_services[i].second, *s.databases[i]);
+  }
+  s.store_health->Start();
+
   // The gateway calls the services through the same server, so every
   // interceptor (metrics, later auth) sees gateway traffic too.
   gateway::GatewayOptions gateway_options;
   gateway_options.max_body_bytes = options_.max_message_bytes;
+  gateway_options.readiness = [health = s.store_health.get()] {
+    return health->Readiness();
+  };
   s.gateway = std::make_unique<gateway::Gateway>(
       s.grpc_server->InProcessChannel(channel_args), gateway_services,
       s.registry.get(), std::move(gateway_options));
@@ -333,6 +352,13 @@ absl::Status App::Start() {
 
 void App::Shutdown() {
   if (state_ == nullptr) return;
+  if (state_->store_health) state_->store_health->Stop();
+  if (state_->grpc_server) {
+    // Health checkers see NOT_SERVING at once and send no more traffic.
+    if (auto* health = state_->grpc_server->GetHealthCheckService()) {
+      health->Shutdown();
+    }
+  }
   if (state_->gateway) state_->gateway->Stop();
   if (state_->grpc_server) {
     // In-flight calls get this long to finish; then they are cancelled.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace wmo::server {
 
@@ -31,6 +32,9 @@ struct ServerOptions {
   // also the REST body limit and the in-process channels' bound, so that
   // every hop agrees on one size. Not a flag.
   int max_message_bytes = 64 << 20;
+  // How often each service's store is checked for readiness and health.
+  // Not a flag.
+  absl::Duration health_check_period = absl::Seconds(1);
   // Whether to serve /metrics at all. Not a flag: tests that do not scrape
   // turn it off.
   bool serve_metrics = true;

@@ -1,5 +1,7 @@
 #include "libs/store/store.h"
 
+#include "libs/store/deadline.h"
+
 #include "absl/strings/str_cat.h"
 
 namespace wmo::store {
@@ -63,6 +65,13 @@ absl::Status RunGuarded(absl::FunctionRef<absl::Status(Connection&)> fn,
     return StoreError(absl::StatusCode::kInternal, "the transaction failed",
                       absl::StrCat("exception in a transaction: ", e.what()));
   }
+}
+
+absl::Status CheckUsable(Database& db, absl::Duration within) {
+  DeadlineScope scope(absl::Now() + within);
+  absl::Status s = db.Execute("SELECT 1").status();
+  if (s.code() == absl::StatusCode::kResourceExhausted) return absl::OkStatus();
+  return s;
 }
 
 absl::Status Migrate(Database& db, absl::string_view service,

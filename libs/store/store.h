@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 
 namespace wmo::store {
@@ -134,6 +135,11 @@ absl::Status QueryInChunks(
     Connection& c, absl::string_view sql_before,
     const std::vector<Value>& leading, const std::set<std::string>& keys,
     absl::FunctionRef<absl::Status(const ResultSet&)> each);
+
+// Whether `db` can serve statements now: one trivial statement, given at
+// most `within`. A pool that is merely busy counts as usable.
+absl::Status CheckUsable(Database& db,
+                         absl::Duration within = absl::Seconds(1));
 
 // One step of a service's schema, applied once, in version order.
 struct Migration {

@@ -1,17 +1,25 @@
 #include "libs/testing/process.h"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace wmo::testing {
 
-Process::Process(const std::vector<std::string>& argv) {
+Process::Process(const std::vector<std::string>& argv,
+                 const std::string& user) {
   int fds[2];
   if (pipe(fds) != 0) return;
+  const passwd* account =
+      !user.empty() && getuid() == 0 ? getpwnam(user.c_str()) : nullptr;
   pid_ = fork();
   if (pid_ == 0) {
+    if (account != nullptr &&
+        (setgid(account->pw_gid) != 0 || setuid(account->pw_uid) != 0)) {
+      _exit(126);
+    }
     dup2(fds[1], STDERR_FILENO);
     const int null = open("/dev/null", O_WRONLY);
     dup2(null, STDOUT_FILENO);

@@ -11,8 +11,11 @@ namespace wmo::testing {
 // A child process with its stderr captured, for tests of real binaries.
 class Process {
  public:
-  // Starts `argv[0]` with the arguments; stdout is discarded.
-  explicit Process(const std::vector<std::string>& argv);
+  // Starts `argv[0]` with the arguments; stdout is discarded. When this
+  // process runs as root and `user` is given, the child runs as that user
+  // (PostgreSQL refuses to run as root).
+  explicit Process(const std::vector<std::string>& argv,
+                   const std::string& user = "");
   ~Process();  // kills the child if it still runs
 
   // Reads stderr until a line containing `text` appears or the child closes
@@ -25,6 +28,7 @@ class Process {
   int Wait();
 
   const std::string& output() const { return output_; }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;

@@ -1,0 +1,93 @@
+#include "libs/server/store_health.h"
+
+#include <future>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/server/log.h"
+
+namespace wmo::server {
+
+StoreHealth::StoreHealth(grpc::HealthCheckServiceInterface* health,
+                         absl::Duration period)
+    : health_(health), period_(period) {}
+
+StoreHealth::~StoreHealth() { Stop(); }
+
+void StoreHealth::Watch(std::string name, std::string grpc_service,
+                        store::Database& db) {
+  std::lock_guard lock(mu_);
+  watched_.push_back({std::move(name), std::move(grpc_service), &db});
+}
+
+void StoreHealth::Start() {
+  CheckAll();
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!wake_.wait_for(lock, absl::ToChronoNanoseconds(period_),
+                           [this] { return stopping_; })) {
+      lock.unlock();
+      CheckAll();
+      lock.lock();
+    }
+  });
+}
+
+void StoreHealth::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StoreHealth::CheckAll() {
+  // Checks run without the lock: a frozen store takes a second to fail.
+  std::vector<std::pair<size_t, absl::Status>> results;
+  {
+    std::unique_lock lock(mu_);
+    for (size_t i = 0; i < watched_.size(); ++i) results.push_back({i, {}});
+  }
+  // Side by side: a frozen database fails each check only at its bound.
+  std::vector<std::future<absl::Status>> checks;
+  for (auto& [i, status] : results) {
+    checks.push_back(std::async(std::launch::async, [db = watched_[i].db] {
+      return store::CheckUsable(*db);
+    }));
+  }
+  for (size_t k = 0; k < results.size(); ++k) {
+    results[k].second = checks[k].get();
+  }
+  std::lock_guard lock(mu_);
+  bool all = true;
+  for (auto& [i, status] : results) {
+    Watched& w = watched_[i];
+    const bool usable = status.ok();
+    if (usable != w.usable) {
+      const std::string detail = store::ErrorDetail(status);
+      LogWarning(usable ? absl::StrCat("the ", w.name, " store is usable again")
+                        : absl::StrCat("the ", w.name, " store is unusable: ",
+                                       status.message(),
+                                       detail.empty() ? "" : " | ", detail));
+    }
+    w.usable = usable;
+    all &= usable;
+    if (health_ != nullptr) health_->SetServingStatus(w.grpc_service, usable);
+  }
+  if (health_ != nullptr) health_->SetServingStatus("", all);
+}
+
+absl::Status StoreHealth::Readiness() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> unusable;
+  for (const Watched& w : watched_) {
+    if (!w.usable) unusable.push_back(w.name);
+  }
+  if (unusable.empty()) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat(
+      "not ready: the ", absl::StrJoin(unusable, ", "),
+      unusable.size() == 1 ? " store is" : " stores are", " unusable"));
+}
+
+}  // namespace wmo::server

@@ -1,0 +1,23 @@
+#ifndef WMO_LIBS_TESTING_HEALTH_H_
+#define WMO_LIBS_TESTING_HEALTH_H_
+
+#include <chrono>
+#include <string>
+
+#include "grpcpp/channel.h"
+
+namespace wmo::testing {
+
+// grpc.health.v1.HealthCheckResponse.ServingStatus values.
+enum class Serving { kUnknown = 0, kServing = 1, kNotServing = 2 };
+
+// grpc.health.v1.Health/Check for `service` ("" for the whole server);
+// kUnknown when the call itself fails. The two messages are encoded by hand
+// (a string field 1, an enum field 1): the health proto is not installed.
+Serving HealthOf(grpc::Channel& channel, const std::string& service,
+                 std::chrono::milliseconds deadline =
+                     std::chrono::milliseconds(2000));
+
+}  // namespace wmo::testing
+
+#endif  // WMO_LIBS_TESTING_HEALTH_H_
