@@ -1,5 +1,6 @@
 // Starts the real wmo-server binary: start-up, the endpoints it prints,
 // clean stop on SIGTERM and SIGINT, and one-line refusals of bad set-ups.
+#include <chrono>
 #include <csignal>
 #include <regex>
 
@@ -61,6 +62,28 @@ TEST(ServerBinaryTest, ServesTheFiveCatalogsAndStopsCleanlyOnSigterm) {
               HasSubstr("grpc_server_handled_total{grpc_code=\"OK\","
                         "grpc_method=\"ListCatalogs\""));
   EXPECT_EQ(server.Stop(SIGTERM), 0) << server.output();
+}
+
+TEST(ServerBinaryTest, SigtermEndsWithinTheDrainTimeDespiteASlowClient) {
+  testing::TempDir dir;
+  testing::Process server(Args(dir, {"--drain_seconds=1"}));
+  ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
+  const int http = PortAfter(server.output(), "REST");
+  // A client that sends its headers and then trickles a body it never ends.
+  testing::RawConnection slow(http);
+  ASSERT_TRUE(slow.Send(
+      "POST /v1/catalogs:import HTTP/1.1\r\nHost: t\r\n"
+      "Content-Length: 100000\r\n\r\n{"));
+  // And one kept-alive client, idle.
+  testing::RawConnection idle(http);
+  ASSERT_TRUE(idle.Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_EQ(idle.ReadResponse(2000).status, 200);
+
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.output();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+  EXPECT_TRUE(slow.ClosedWithin(1000));
+  EXPECT_TRUE(idle.ClosedWithin(1000));
 }
 
 TEST(ServerBinaryTest, RestartKeepsTheStoreAndStopsOnSigint) {

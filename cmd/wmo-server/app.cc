@@ -328,6 +328,7 @@ absl::Status App::Start() {
   // interceptor (metrics, later auth) sees gateway traffic too.
   gateway::GatewayOptions gateway_options;
   gateway_options.max_body_bytes = options_.max_message_bytes;
+  gateway_options.drain = options_.drain;
   gateway_options.readiness = [health = s.store_health.get()] {
     return health->Readiness();
   };
@@ -361,9 +362,10 @@ void App::Shutdown() {
   }
   if (state_->gateway) state_->gateway->Stop();
   if (state_->grpc_server) {
-    // In-flight calls get this long to finish; then they are cancelled.
-    state_->grpc_server->Shutdown(std::chrono::system_clock::now() +
-                                  std::chrono::seconds(10));
+    // In-flight calls get the drain time to finish; then they are
+    // cancelled.
+    state_->grpc_server->Shutdown(absl::ToChronoTime(absl::Now() +
+                                                     options_.drain));
     state_->grpc_server->Wait();
   }
   state_.reset();

@@ -130,6 +130,18 @@ std::vector<Flag> MakeFlags() {
          o.declaration_address = v;
          return absl::OkStatus();
        }},
+      {"drain_seconds",
+       "on SIGTERM, how long requests in flight may take before they are "
+       "cancelled (default 10)",
+       [](const std::string& v, ServerOptions& o) {
+         int seconds = 0;
+         if (!absl::SimpleAtoi(v, &seconds) || seconds < 0 || seconds > 600) {
+           return absl::InvalidArgumentError(absl::StrCat(
+               "--drain_seconds=", v, ": give whole seconds from 0 to 600"));
+         }
+         o.drain = absl::Seconds(seconds);
+         return absl::OkStatus();
+       }},
       {"redis_url",
        "redis://host:port for the shared cache; default in-process only",
        [](const std::string& v, ServerOptions& o) {

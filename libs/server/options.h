@@ -32,6 +32,8 @@ struct ServerOptions {
   // also the REST body limit and the in-process channels' bound, so that
   // every hop agrees on one size. Not a flag.
   int max_message_bytes = 64 << 20;
+  // On stop, how long requests in flight get before they are cancelled.
+  absl::Duration drain = absl::Seconds(10);
   // How often each service's store is checked for readiness and health.
   // Not a flag.
   absl::Duration health_check_period = absl::Seconds(1);
