@@ -72,8 +72,7 @@ class FrozenPostgresTest : public ::testing::Test {
   }
 
   // Waits up to `within` for the health of `service` to become `want`.
-  bool HealthBecomes(const std::string& service,
-                     Serving want,
+  bool HealthBecomes(const std::string& service, Serving want,
                      std::chrono::seconds within) {
     const auto until = Clock::now() + within;
     while (Clock::now() < until) {
@@ -103,8 +102,8 @@ TEST_F(FrozenPostgresTest, CallsFailFastHealthSaysSoAndAllRecovers) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << status.error_message();
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(7));
-  EXPECT_THAT(status.error_message(), ::testing::Not(::testing::HasSubstr(
-                                          "127.0.0.1")));
+  EXPECT_THAT(status.error_message(),
+              ::testing::Not(::testing::HasSubstr("127.0.0.1")));
 
   // A call with a shorter deadline ends at it.
   start = Clock::now();
@@ -119,11 +118,10 @@ TEST_F(FrozenPostgresTest, CallsFailFastHealthSaysSoAndAllRecovers) {
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(7));
   EXPECT_THAT(rest.body, ::testing::Not(::testing::HasSubstr("postgres")));
 
-  EXPECT_TRUE(HealthBecomes(kService, Serving::kNotServing,
-                            std::chrono::seconds(10)));
+  EXPECT_TRUE(
+      HealthBecomes(kService, Serving::kNotServing, std::chrono::seconds(10)));
   EXPECT_EQ(Health(""), Serving::kNotServing);
-  testing::HttpResponse ready =
-      testing::HttpGet(app_->http_port(), "/readyz");
+  testing::HttpResponse ready = testing::HttpGet(app_->http_port(), "/readyz");
   EXPECT_EQ(ready.status, 503);
   EXPECT_THAT(ready.body, ::testing::HasSubstr("declaration"));
   start = Clock::now();
@@ -132,8 +130,7 @@ TEST_F(FrozenPostgresTest, CallsFailFastHealthSaysSoAndAllRecovers) {
 
   pg_->Thaw();
 
-  EXPECT_TRUE(
-      HealthBecomes("", Serving::kServing, std::chrono::seconds(15)));
+  EXPECT_TRUE(HealthBecomes("", Serving::kServing, std::chrono::seconds(15)));
   EXPECT_EQ(Health(kService), Serving::kServing);
   EXPECT_EQ(testing::HttpGet(app_->http_port(), "/readyz").status, 200);
   EXPECT_TRUE(List(std::chrono::seconds(10)).ok());

@@ -71,9 +71,9 @@ TEST(ServerBinaryTest, SigtermEndsWithinTheDrainTimeDespiteASlowClient) {
   const int http = PortAfter(server.output(), "REST");
   // A client that sends its headers and then trickles a body it never ends.
   testing::RawConnection slow(http);
-  ASSERT_TRUE(slow.Send(
-      "POST /v1/catalogs:import HTTP/1.1\r\nHost: t\r\n"
-      "Content-Length: 100000\r\n\r\n{"));
+  ASSERT_TRUE(
+      slow.Send("POST /v1/catalogs:import HTTP/1.1\r\nHost: t\r\n"
+                "Content-Length: 100000\r\n\r\n{"));
   // And one kept-alive client, idle.
   testing::RawConnection idle(http);
   ASSERT_TRUE(idle.Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));

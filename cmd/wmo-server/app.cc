@@ -233,7 +233,8 @@ absl::Status App::Start() {
     s.assignment_api = std::make_unique<assignment::AssignmentApi>(
         **db, *s.assignment_catalogs, *s.assignment_declarations);
     s.databases.push_back(*std::move(db));
-    s.database_services.push_back({"assignment", "wmo.assignment.v1.AssignmentService"});
+    s.database_services.push_back(
+        {"assignment", "wmo.assignment.v1.AssignmentService"});
     s.assignment_executor =
         std::make_unique<server::Executor>("assignment", 16, kMaxQueuedCalls);
     s.assignment_service = std::make_unique<assignment::AssignmentService>(
@@ -254,7 +255,8 @@ absl::Status App::Start() {
         **db, *s.declaration_assignments, *s.declaration_catalogs,
         s.registry.get());
     s.databases.push_back(*std::move(db));
-    s.database_services.push_back({"declaration", "wmo.declaration.v1.DeclarationService"});
+    s.database_services.push_back(
+        {"declaration", "wmo.declaration.v1.DeclarationService"});
     s.declaration_executor =
         std::make_unique<server::Executor>("declaration", 8, kMaxQueuedCalls);
     s.declaration_service = std::make_unique<declaration::DeclarationService>(
@@ -274,7 +276,8 @@ absl::Status App::Start() {
         **db, *s.capacity_assignments, *s.capacity_catalogs, s.registry.get());
     s.capacity_metrics = std::make_shared<capacity::CapacityMetrics>(**db);
     s.databases.push_back(*std::move(db));
-    s.database_services.push_back({"capacity", "wmo.capacity.v1.CapacityService"});
+    s.database_services.push_back(
+        {"capacity", "wmo.capacity.v1.CapacityService"});
     s.capacity_executor =
         std::make_unique<server::Executor>("capacity", 16, kMaxQueuedCalls);
     s.capacity_service = std::make_unique<capacity::CapacityService>(
@@ -364,8 +367,8 @@ void App::Shutdown() {
   if (state_->grpc_server) {
     // In-flight calls get the drain time to finish; then they are
     // cancelled.
-    state_->grpc_server->Shutdown(absl::ToChronoTime(absl::Now() +
-                                                     options_.drain));
+    state_->grpc_server->Shutdown(
+        absl::ToChronoTime(absl::Now() + options_.drain));
     state_->grpc_server->Wait();
   }
   state_.reset();

@@ -67,8 +67,8 @@ void StoreHealth::CheckAll() {
     if (usable != w.usable) {
       const std::string detail = store::ErrorDetail(status);
       LogWarning(usable ? absl::StrCat("the ", w.name, " store is usable again")
-                        : absl::StrCat("the ", w.name, " store is unusable: ",
-                                       status.message(),
+                        : absl::StrCat("the ", w.name,
+                                       " store is unusable: ", status.message(),
                                        detail.empty() ? "" : " | ", detail));
     }
     w.usable = usable;

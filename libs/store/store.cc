@@ -1,8 +1,7 @@
 #include "libs/store/store.h"
 
-#include "libs/store/deadline.h"
-
 #include "absl/strings/str_cat.h"
+#include "libs/store/deadline.h"
 
 namespace wmo::store {
 namespace {

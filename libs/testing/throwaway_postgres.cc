@@ -103,8 +103,8 @@ absl::StatusOr<std::unique_ptr<ThrowAwayPostgres>> ThrowAwayPostgres::Start(
                                "full_page_writes=off"},
       user);
   if (!pg->server_->WaitForOutput("ready to accept connections")) {
-    return absl::InternalError(absl::StrCat("PostgreSQL did not start: ",
-                                            pg->server_->output()));
+    return absl::InternalError(
+        absl::StrCat("PostgreSQL did not start: ", pg->server_->output()));
   }
   pg->url_ = absl::StrCat("postgresql://wmo@127.0.0.1:", port, "/postgres");
   return pg;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "libs/rules/bounds.h"
 #include "libs/rules/dates.h"
 #include "libs/rules/identifiers.h"
 #include "libs/rules/volume.h"
@@ -257,6 +258,12 @@ void CheckExtentFormat(const v1::Assignment& a,
     out.push_back(Violation(kBudgetRule, "", "budget_cents",
                             "the budget must be a positive amount in euro "
                             "cents"));
+  } else if (a.budget_cents() > rules::kMaxAmountCents) {
+    out.push_back(
+        Violation("RS005", "", "budget_cents",
+                  absl::StrCat(a.budget_cents(), " cents is more than the ",
+                               rules::kMaxAmountCents,
+                               " the iWmo standard allows for a budget")));
   }
   if (has_budget && !a.has_extent() && a.end_date().empty()) {
     out.push_back(Violation(kBudgetRule, "", "end_date",
@@ -268,6 +275,11 @@ void CheckExtentFormat(const v1::Assignment& a,
   if (e.volume() <= 0) {
     out.push_back(Violation(kExtentRule, "", "extent.volume",
                             "the volume must be a positive whole number"));
+  } else if (e.volume() > rules::kMaxVolume) {
+    out.push_back(Violation(
+        "RS005", "", "extent.volume",
+        absl::StrCat(e.volume(), " is more than the ", rules::kMaxVolume,
+                     " the iWmo standard allows for a volume")));
   }
   const bool unit_known =
       typ::Unit_IsValid(e.unit()) && e.unit() != typ::UNIT_UNSPECIFIED;

@@ -294,6 +294,12 @@ std::vector<Case> FormatCases() {
              Make(base).NoExtent().Budget(250000).End(""), {}, "end_date"),
       Refuse("AS_BUDGET_Negative", "AS-BUDGET",
              Make(base).NoExtent().Budget(-100), {}, "budget_cents"),
+      Accept("RS005_BudgetAtTheBound",
+             Make(base).NoExtent().Budget(99'999'999)),
+      Refuse("RS005_BudgetBeyondTheBound", "RS005",
+             Make(base).NoExtent().Budget(100'000'000), {}, "budget_cents"),
+      Refuse("RS005_VolumeBeyondTheBound", "RS005",
+             Make(base).Volume(100'000'000), {}, "extent.volume"),
       Accept("AS_APPROVAL_KnownKind",
              Make(base).Approved(cat::APPROVAL_KIND_EXTRA_SUPPORT)),
       Refuse("AS_APPROVAL_KindMissing", "AS-APPROVAL",
@@ -755,7 +761,7 @@ TEST(AssignmentRulesCoverageTest, EveryRuleHasAnAcceptedAndARefusedCase) {
         "S2-02",       "S2-03",       "S2-04",        "S2-05",      "S2-07",
         "S3-02",       "S3-03",       "S3-08",        "S3-09",      "S3-10",
         "S4-01",       "S4-02",       "S4-04",        "S4-05",      "S4-06",
-        "TR361",       "TR378"}) {
+        "TR361",       "TR378",       "RS005"}) {
     std::string prefix = rule;
     std::replace(prefix.begin(), prefix.end(), '-', '_');
     prefix += "_";

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "absl/numeric/int128.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "libs/rules/bounds.h"
 #include "libs/rules/identifiers.h"
 #include "libs/server/status.h"
 
@@ -16,6 +18,14 @@ using wmo::type::v1::RuleViolation;
 
 rules::LineViolation Format(std::string field, std::string message) {
   return {"DC-FORMAT", "", std::move(field), std::move(message)};
+}
+
+// RS005: a number above what its iWmo element holds.
+rules::LineViolation TooLarge(std::string field, int64_t value, int64_t max) {
+  return {"RS005", "", std::move(field),
+          absl::StrCat(value, " is more than the ", max,
+                       " the iWmo standard allows here; split the line by "
+                       "period")};
 }
 
 bool IsKnownUnit(int unit) {
@@ -77,6 +87,22 @@ absl::StatusOr<rules::Period> CheckHeader(const v1::Declaration& d,
         "DC-HEADER", "", "declaration.period",
         "give the declared month as YYYY-MM, for example 2024-03"));
   }
+  // RS040: the submitted total, and every subset's (the approved total),
+  // stays within 12 digits when debits and credits each do.
+  absl::int128 debits = 0, credits = 0;
+  for (const v1::Line& line : d.lines()) {
+    (line.direction() == v1::Line::CREDIT ? credits : debits) +=
+        std::max<int64_t>(0, line.amount_cents());
+  }
+  if (debits > rules::kMaxTotalCents || credits > rules::kMaxTotalCents) {
+    violations.push_back(server::Violation(
+        "RS040", "", "declaration.lines",
+        absl::StrCat("the ",
+                     debits > rules::kMaxTotalCents ? "debit" : "credit",
+                     " lines add up to more than ", rules::kMaxTotalCents,
+                     " cents, the most a declaration total may be; split the "
+                     "declaration")));
+  }
   if (d.lines_size() > max_lines) {
     violations.push_back(server::Violation(
         "DC-HEADER", "", "declaration.lines",
@@ -120,6 +146,8 @@ ParsedLine ParseLine(const v1::Line& line) {
   l.volume = line.volume();
   if (l.volume <= 0) {
     violations.push_back(Format("volume", "the delivered volume must be > 0"));
+  } else if (l.volume > rules::kMaxVolume) {
+    violations.push_back(TooLarge("volume", l.volume, rules::kMaxVolume));
   }
   l.unit = line.unit();
   if (!IsKnownUnit(l.unit)) {
@@ -131,6 +159,14 @@ ParsedLine ParseLine(const v1::Line& line) {
     violations.push_back(Format("amount_cents",
                                 "tariff and amount are positive; mark a "
                                 "cancellation with direction CREDIT"));
+  }
+  if (l.tariff_cents > rules::kMaxAmountCents) {
+    violations.push_back(
+        TooLarge("tariff_cents", l.tariff_cents, rules::kMaxAmountCents));
+  }
+  if (l.amount_cents > rules::kMaxAmountCents) {
+    violations.push_back(
+        TooLarge("amount_cents", l.amount_cents, rules::kMaxAmountCents));
   }
   switch (line.direction()) {
     case v1::Line::DEBIT:

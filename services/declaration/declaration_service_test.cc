@@ -212,6 +212,52 @@ TEST_P(DeclarationServiceTest, MalformedHeaderIsInvalidArgumentNamingFields) {
   EXPECT_EQ(RuleIds(s).size(), 3u);
 }
 
+// The rule ids of a line's verdict.
+std::vector<std::string> VerdictRules(const v1::Line& line) {
+  std::vector<std::string> ids;
+  for (const auto& v : line.verdict().violations()) ids.push_back(v.rule_id());
+  return ids;
+}
+
+TEST_P(DeclarationServiceTest,
+       NumbersBeyondTheStandardAreRefusedNamingTheBound) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  v1::Line huge = KdvLine("R1", a, "2024-03-01", "2024-03-31", 1);
+  huge.set_tariff_cents(5'000'000'000'000'000'000);
+  huge.set_amount_cents(5'000'000'000'000'000'000);
+  v1::Line at_bound = KdvLine("R2", a, "2024-03-01", "2024-03-31", 1);
+  at_bound.set_tariff_cents(99'999'999);
+  at_bound.set_amount_cents(99'999'999);
+  v1::Line much = KdvLine("R3", a, "2024-03-01", "2024-03-31", 100'000'000);
+  much.set_tariff_cents(1);
+  much.set_amount_cents(99'999'999);
+  v1::Declaration out;
+  // Above 12 digits in total: the whole declaration is refused (RS040).
+  grpc::Status s = Submit(Declaration("D1", "2024-03", {huge, at_bound}), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(RuleIds(s), ElementsAre("RS040"));
+  EXPECT_THAT(s.error_message(), HasSubstr("999999999999"));
+
+  huge.set_tariff_cents(100'000'000);
+  huge.set_amount_cents(100'000'000);
+  out = MustSubmit(Declaration("D2", "2024-03", {huge, at_bound, much}));
+  ASSERT_EQ(out.lines_size(), 3);
+  EXPECT_THAT(VerdictRules(out.lines(0)),
+              ElementsAre("RS005", "RS005"));  // tariff and amount
+  EXPECT_EQ(out.lines(0).verdict().violations(1).field(), "amount_cents");
+  EXPECT_THAT(out.lines(0).verdict().violations(1).message(),
+              HasSubstr("99999999"));
+  // At the bound the line is checked (and refused for its tariff, not its
+  // size).
+  EXPECT_THAT(VerdictRules(out.lines(1)),
+              ::testing::Not(::testing::Contains("RS005")));
+  EXPECT_THAT(VerdictRules(out.lines(2)), ElementsAre("RS005"));
+  EXPECT_EQ(out.lines(2).verdict().violations(0).field(), "volume");
+  // Nothing was approved, and the settlement still adds up.
+  EXPECT_EQ(out.totals().approved_lines(), 0);
+  EXPECT_EQ(Settle("2024-03").net_cents(), 0);
+}
+
 TEST_P(DeclarationServiceTest, CreditAndNewDebitCorrectAnApprovedLine) {
   Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
   v1::Line debit = KdvLine("R1", a, "2024-03-01", "2024-03-31", 5);
