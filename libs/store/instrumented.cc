@@ -34,6 +34,11 @@ class InstrumentedDatabase final : public Database {
       absl::FunctionRef<absl::Status(Connection&)> fn) override {
     return Count(db_->Transaction(fn));
   }
+  absl::Status SerialTransaction(
+      absl::string_view key,
+      absl::FunctionRef<absl::Status(Connection&)> fn) override {
+    return Count(db_->SerialTransaction(key, fn));
+  }
   absl::Status ReadTransaction(
       absl::FunctionRef<absl::Status(Connection&)> fn) override {
     return Count(db_->ReadTransaction(fn));
@@ -51,6 +56,9 @@ class InstrumentedDatabase final : public Database {
   }
 
   absl::string_view backend() const override { return db_->backend(); }
+  void OnRerun(std::function<void()> on_rerun) override {
+    db_->OnRerun(std::move(on_rerun));
+  }
 
  private:
   absl::Status Count(absl::Status s) {
@@ -71,8 +79,17 @@ std::unique_ptr<Database> Instrument(std::unique_ptr<Database> db,
                      .Name("wmo_store_errors_total")
                      .Help("Store statements that failed in the store.")
                      .Register(registry);
-  auto& counter = family.Add(
-      {{"service", service}, {"backend", std::string(db->backend())}});
+  const prometheus::Labels labels = {{"service", service},
+                                     {"backend", std::string(db->backend())}};
+  auto& counter = family.Add(labels);
+  auto& reruns = prometheus::BuildCounter()
+                     .Name("wmo_store_transaction_reruns_total")
+                     .Help(
+                         "Transactions rerun after a serialization conflict "
+                         "with a concurrent one: contention.")
+                     .Register(registry)
+                     .Add(labels);
+  db->OnRerun([&reruns] { reruns.Increment(); });
   return std::make_unique<InstrumentedDatabase>(std::move(db), counter);
 }
 

@@ -273,30 +273,13 @@ class PostgresDatabase final : public Database {
 
   absl::Status Transaction(
       absl::FunctionRef<absl::Status(Connection&)> fn) override {
-    absl::Status status;
-    for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
-      if (attempt > 0 && absl::Now() >= DeadlineScope::Current()) break;
-      auto lease = Acquire();
-      if (!lease.ok()) return lease.status();
-      PostgresConnection& c = **lease;
-      status = c.ExecuteScript("BEGIN ISOLATION LEVEL SERIALIZABLE");
-      if (status.ok()) status = RunGuarded(fn, c);
-      if (status.ok()) status = c.ExecuteScript("COMMIT");
-      if (!status.ok()) c.ExecuteScript("ROLLBACK").IgnoreError();
-      Release(std::move(*lease));
-      if (!IsRetryable(status)) return status;
-      // Conflicting transactions retried in lockstep would conflict again:
-      // wait a random, growing while.
-      thread_local absl::BitGen bitgen;
-      std::this_thread::sleep_for(std::chrono::microseconds(
-          absl::Uniform<int>(bitgen, 0, 500 * (attempt + 1))));
-    }
-    if (!IsRetryable(status)) return status;
-    // The database's text names its internals; the caller needs to know
-    // that trying again later is right.
-    return MarkRetryable(absl::AbortedError(
-        "the change kept conflicting with concurrent changes to the same "
-        "data; try again"));
+    return Rerun(fn, /*key=*/nullptr);
+  }
+
+  absl::Status SerialTransaction(
+      absl::string_view key,
+      absl::FunctionRef<absl::Status(Connection&)> fn) override {
+    return Rerun(fn, &key);
   }
 
   absl::Status ReadTransaction(
@@ -347,7 +330,79 @@ class PostgresDatabase final : public Database {
 
   absl::string_view backend() const override { return "postgres"; }
 
+  void OnRerun(std::function<void()> on_rerun) override {
+    on_rerun_ = std::move(on_rerun);
+  }
+
  private:
+  // Runs `fn` in a SERIALIZABLE transaction, again while it meets
+  // serialization failures (up to max_attempts, and not past the current
+  // call's deadline). With a `key`, under that key's session advisory
+  // lock, taken before the first BEGIN and held across the reruns.
+  absl::Status Rerun(absl::FunctionRef<absl::Status(Connection&)> fn,
+                     const absl::string_view* key) {
+    absl::Status status;
+    std::unique_ptr<PostgresConnection> locked;
+    if (key != nullptr) {
+      auto lease = Acquire();
+      if (!lease.ok()) return lease.status();
+      locked = *std::move(lease);
+      status = locked
+                   ->Execute("SELECT pg_advisory_lock(hashtext(?))",
+                             {std::string(*key)})
+                   .status();
+      if (!status.ok()) {
+        Release(std::move(locked));
+        return status;
+      }
+    }
+    for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+      if (attempt > 0 && absl::Now() >= DeadlineScope::Current()) break;
+      std::unique_ptr<PostgresConnection> c = std::move(locked);
+      if (c == nullptr) {
+        auto lease = Acquire();
+        if (!lease.ok()) return lease.status();
+        c = *std::move(lease);
+      }
+      status = c->ExecuteScript("BEGIN ISOLATION LEVEL SERIALIZABLE");
+      if (status.ok()) status = RunGuarded(fn, *c);
+      if (status.ok()) status = c->ExecuteScript("COMMIT");
+      if (!status.ok()) c->ExecuteScript("ROLLBACK").IgnoreError();
+      if (key != nullptr && IsRetryable(status) && c->healthy()) {
+        locked = std::move(c);  // Keep the lock for the rerun.
+      } else {
+        if (key != nullptr) {
+          c->Execute("SELECT pg_advisory_unlock(hashtext(?))",
+                     {std::string(*key)})
+              .status()
+              .IgnoreError();
+        }
+        Release(std::move(c));
+      }
+      if (!IsRetryable(status)) return status;
+      if (on_rerun_) on_rerun_();
+      // Conflicting transactions retried in lockstep would conflict again:
+      // wait a random, growing while.
+      thread_local absl::BitGen bitgen;
+      std::this_thread::sleep_for(std::chrono::microseconds(
+          absl::Uniform<int>(bitgen, 0, 500 * (attempt + 1))));
+    }
+    if (locked != nullptr) {
+      locked
+          ->Execute("SELECT pg_advisory_unlock(hashtext(?))",
+                    {std::string(*key)})
+          .status()
+          .IgnoreError();
+      Release(std::move(locked));
+    }
+    if (!IsRetryable(status)) return status;
+    // The database's text names its internals; the caller needs to know
+    // that trying again later is right.
+    return MarkRetryable(absl::AbortedError(
+        "the change kept conflicting with concurrent changes to the same "
+        "data; try again"));
+  }
+
   absl::StatusOr<std::unique_ptr<PostgresConnection>> Connect() {
     // Bounds on a server that is gone or frozen: the whole connection
     // attempt, and TCP keepalives and a user timeout that notice a dead
@@ -446,6 +501,7 @@ class PostgresDatabase final : public Database {
   }
 
   const PostgresOptions options_;
+  std::function<void()> on_rerun_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<PostgresConnection>> idle_;

@@ -2,6 +2,7 @@
 #define WMO_LIBS_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -79,6 +80,17 @@ class Database {
   virtual absl::Status Transaction(
       absl::FunctionRef<absl::Status(Connection&)> fn) = 0;
 
+  // Runs `fn` as Transaction does, but one at a time among the callers that
+  // pass the same `key`, in every process: for writers that would otherwise
+  // conflict with each other and rerun in a storm (declarations of one
+  // provider and month). On PostgreSQL a session advisory lock is taken
+  // before the transaction begins, so that its snapshot holds what the
+  // previous holder committed; SQLite runs one writer at a time anyway.
+  virtual absl::Status SerialTransaction(
+      absl::string_view key, absl::FunctionRef<absl::Status(Connection&)> fn) {
+    return Transaction(fn);
+  }
+
   // Runs `fn` in one read-only transaction: a consistent snapshot that
   // never waits for writers (SQLite WAL, PostgreSQL REPEATABLE READ).
   virtual absl::Status ReadTransaction(
@@ -104,6 +116,10 @@ class Database {
 
   // "sqlite" or "postgres", for logs and metrics.
   virtual absl::string_view backend() const = 0;
+
+  // `on_rerun` runs each time a transaction is rerun after a serialization
+  // conflict (a measure of contention). Call before use.
+  virtual void OnRerun(std::function<void()> on_rerun) {}
 };
 
 // A failure of the database itself: `message` says what a caller may know

@@ -297,7 +297,13 @@ absl::Status DeclarationApi::Check(const std::string& parent, v1::Declaration d,
     if (!store) return absl::OkStatus();
     return Repo::Save(c, d, sha, before, ledger);
   };
-  absl::Status status = store ? db_.Transaction(run) : db_.ReadTransaction(run);
+  // A provider's declarations share assignment totals and caps: submitted
+  // side by side they would keep invalidating each other's checks, so they
+  // take turns (one lock per provider) instead of rerunning in a storm.
+  absl::Status status =
+      store
+          ? db_.SerialTransaction(absl::StrCat("declarations of ", ids[0]), run)
+          : db_.ReadTransaction(run);
   if (!status.ok() || (store && earlier)) return status;
   if (store) Count(d);
   response->Swap(&d);
