@@ -13,6 +13,7 @@
 #include "libs/cache/cache.h"
 #include "libs/gateway/gateway.h"
 #include "libs/http/server.h"
+#include "libs/server/budget.h"
 #include "libs/server/executor.h"
 #include "libs/server/log.h"
 #include "libs/server/metrics.h"
@@ -65,6 +66,7 @@ struct App::State {
   std::unique_ptr<catalog::CatalogClient> declaration_catalogs;
   std::unique_ptr<declaration::DeclarationApi> declaration_api;
   std::unique_ptr<server::Executor> declaration_executor;
+  std::unique_ptr<server::Budget> declaration_lines;
   std::unique_ptr<declaration::DeclarationService> declaration_service;
 
   // Capacity service.
@@ -259,8 +261,10 @@ absl::Status App::Start() {
         {"declaration", "wmo.declaration.v1.DeclarationService"});
     s.declaration_executor =
         std::make_unique<server::Executor>("declaration", 8, kMaxQueuedCalls);
+    s.declaration_lines = std::make_unique<server::Budget>(
+        "declaration lines", options_.max_declaration_lines_in_flight);
     s.declaration_service = std::make_unique<declaration::DeclarationService>(
-        *s.declaration_api, *s.declaration_executor);
+        *s.declaration_api, *s.declaration_executor, *s.declaration_lines);
     builder.RegisterService(s.declaration_service.get());
     gateway_services.push_back("wmo.declaration.v1.DeclarationService");
   }

@@ -10,8 +10,6 @@
 namespace wmo::server {
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 constexpr absl::string_view kTokenPrefix = "offset:";
 // No list is this long; larger offsets come from forged tokens.
 constexpr size_t kMaxOffset = 1'000'000'000;
@@ -47,14 +45,14 @@ absl::StatusOr<rules::Date> DateOrToday(absl::string_view text,
   return rules::ParseDate(text, field);
 }
 
-absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token) {
+absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token,
+                               int default_size, int max_size) {
   if (page_size < 0) {
     return absl::InvalidArgumentError(
         "page_size: must not be negative; leave it 0 for the default");
   }
   Page page;
-  page.size =
-      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
+  page.size = page_size == 0 ? default_size : std::min(page_size, max_size);
   if (!page_token.empty()) {
     std::string decoded;
     if (!absl::WebSafeBase64Unescape(page_token, &decoded) ||

@@ -29,9 +29,10 @@ struct Page {
   size_t size = 0;
 };
 
-// Reads page_size (0 → default 50, capped at 500; negative is an error) and
-// an opaque page_token made by NextPageToken.
-absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token);
+// Reads page_size (0 → `default_size`, capped at `max_size`; negative is an
+// error) and an opaque page_token made by NextPageToken.
+absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token,
+                               int default_size = 50, int max_size = 500);
 
 // The token for the page after `page` when `total` items exist, or "".
 std::string NextPageToken(const Page& page, size_t total);

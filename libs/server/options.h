@@ -1,6 +1,7 @@
 #ifndef WMO_LIBS_SERVER_OPTIONS_H_
 #define WMO_LIBS_SERVER_OPTIONS_H_
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <set>
@@ -32,6 +33,10 @@ struct ServerOptions {
   // also the REST body limit and the in-process channels' bound, so that
   // every hop agrees on one size. Not a flag.
   int max_message_bytes = 64 << 20;
+  // Declaration lines that submits and validations may hold at once, over
+  // all calls and streams (each takes some hundreds of bytes while checked).
+  // Not a flag.
+  int64_t max_declaration_lines_in_flight = 400'000;
   // On stop, how long requests in flight get before they are cancelled.
   absl::Duration drain = absl::Seconds(10);
   // How often each service's store is checked for readiness and health.

@@ -325,6 +325,33 @@ absl::Status DeclarationApi::GetDeclaration(
   });
 }
 
+absl::Status DeclarationApi::ListDeclarationLines(
+    const v1::ListDeclarationLinesRequest& request,
+    v1::ListDeclarationLinesResponse* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.parent(), "providers/*/declarations/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(
+      page, server::ParsePage(request.page_size(), request.page_token(), 1000,
+                              10000));
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
+    if (!found) {
+      return absl::NotFoundError(
+          absl::StrCat("provider ", ids[0], " has no declaration ", ids[1]));
+    }
+    auto& lines = *found->declaration.mutable_lines();
+    const size_t total = lines.size();
+    const size_t end = std::min(total, page.offset + page.size);
+    response->Clear();
+    for (size_t i = std::min(page.offset, total); i < end; ++i) {
+      response->add_lines()->Swap(&lines[static_cast<int>(i)]);
+    }
+    response->set_total_size(static_cast<int32_t>(total));
+    response->set_next_page_token(server::NextPageToken(page, total));
+    return absl::OkStatus();
+  });
+}
+
 absl::Status DeclarationApi::ListDeclarations(
     const v1::ListDeclarationsRequest& request,
     v1::ListDeclarationsResponse* response) {

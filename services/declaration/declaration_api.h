@@ -48,6 +48,9 @@ class DeclarationApi {
                                    v1::Declaration* response);
   absl::Status GetDeclaration(const v1::GetDeclarationRequest& request,
                               v1::Declaration* response);
+  absl::Status ListDeclarationLines(
+      const v1::ListDeclarationLinesRequest& request,
+      v1::ListDeclarationLinesResponse* response);
   absl::Status ListDeclarations(const v1::ListDeclarationsRequest& request,
                                 v1::ListDeclarationsResponse* response);
   absl::Status GetSettlement(const v1::GetSettlementRequest& request,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "libs/server/budget.h"
 #include "libs/server/call_scope.h"
 #include "libs/server/executor.h"
 #include "libs/server/status.h"
@@ -19,8 +20,11 @@ class SubmitStream
     : public grpc::ServerBidiReactor<StreamRequest, StreamResponse> {
  public:
   SubmitStream(const grpc::CallbackServerContext& context, DeclarationApi& api,
-               server::Executor& executor)
-      : context_(context), api_(api), executor_(executor) {
+               server::Executor& executor, server::Budget& lines)
+      : context_(context),
+        api_(api),
+        executor_(executor),
+        lease_(lines.Open()) {
     StartRead(&part_);
   }
 
@@ -35,6 +39,13 @@ class SubmitStream
       if (!executor_.TrySubmit([this] { Submit(); })) {
         Finish(server::ToGrpcStatus(executor_.Full()));
       }
+      return;
+    }
+    // Each part's lines count against the budget as they arrive; the
+    // stream holds them until it is done.
+    if (absl::Status s = lease_.Grow(part_.declaration().lines_size());
+        !s.ok()) {
+      Finish(server::ToGrpcStatus(s));
       return;
     }
     if (!started_) {
@@ -108,6 +119,7 @@ class SubmitStream
   const grpc::CallbackServerContext& context_;
   DeclarationApi& api_;
   server::Executor& executor_;
+  server::Budget::Lease lease_;
   StreamRequest part_;
   bool started_ = false;
   std::string parent_;
@@ -122,24 +134,45 @@ class SubmitStream
 grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
     grpc::CallbackServerContext* context,
     const v1::SubmitDeclarationRequest* request, v1::Declaration* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.SubmitDeclaration(request->parent(), request->declaration(),
-                                  response);
-  });
+  auto lease = std::make_shared<server::Budget::Lease>();
+  if (absl::Status s = lines_.Take(request->declaration().lines_size(), *lease);
+      !s.ok()) {
+    return server::Respond(context, s);
+  }
+  return server::RespondLater(
+      context, executor_, [this, request, response, lease] {
+        return api_.SubmitDeclaration(request->parent(), request->declaration(),
+                                      response);
+      });
 }
 
 grpc::ServerBidiReactor<StreamRequest, StreamResponse>*
 DeclarationService::SubmitDeclarationStream(
     grpc::CallbackServerContext* context) {
-  return new SubmitStream(*context, api_, executor_);
+  return new SubmitStream(*context, api_, executor_, lines_);
 }
 
 grpc::ServerUnaryReactor* DeclarationService::ValidateDeclaration(
     grpc::CallbackServerContext* context,
     const v1::ValidateDeclarationRequest* request, v1::Declaration* response) {
+  auto lease = std::make_shared<server::Budget::Lease>();
+  if (absl::Status s = lines_.Take(request->declaration().lines_size(), *lease);
+      !s.ok()) {
+    return server::Respond(context, s);
+  }
+  return server::RespondLater(
+      context, executor_, [this, request, response, lease] {
+        return api_.ValidateDeclaration(request->parent(),
+                                        request->declaration(), response);
+      });
+}
+
+grpc::ServerUnaryReactor* DeclarationService::ListDeclarationLines(
+    grpc::CallbackServerContext* context,
+    const v1::ListDeclarationLinesRequest* request,
+    v1::ListDeclarationLinesResponse* response) {
   return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ValidateDeclaration(request->parent(), request->declaration(),
-                                    response);
+    return api_.ListDeclarationLines(*request, response);
   });
 }
 

@@ -1,6 +1,7 @@
 #ifndef WMO_SERVICES_DECLARATION_DECLARATION_SERVICE_H_
 #define WMO_SERVICES_DECLARATION_DECLARATION_SERVICE_H_
 
+#include "libs/server/budget.h"
 #include "libs/server/executor.h"
 #include "services/declaration/declaration_api.h"
 #include "wmo/declaration/v1/declaration_service.grpc.pb.h"
@@ -14,8 +15,11 @@ class DeclarationService final
  public:
   // Handlers run on `executor`: they block on the store and on the
   // assignment and catalog services.
-  DeclarationService(DeclarationApi& api, server::Executor& executor)
-      : api_(api), executor_(executor) {}
+  // `lines` bounds the declaration lines that submits and validations hold
+  // at once, streams included: past it a call is RESOURCE_EXHAUSTED.
+  DeclarationService(DeclarationApi& api, server::Executor& executor,
+                     server::Budget& lines)
+      : api_(api), executor_(executor), lines_(lines) {}
 
   grpc::ServerUnaryReactor* SubmitDeclaration(
       grpc::CallbackServerContext* context,
@@ -28,6 +32,10 @@ class DeclarationService final
       grpc::CallbackServerContext* context,
       const v1::ValidateDeclarationRequest* request,
       v1::Declaration* response) override;
+  grpc::ServerUnaryReactor* ListDeclarationLines(
+      grpc::CallbackServerContext* context,
+      const v1::ListDeclarationLinesRequest* request,
+      v1::ListDeclarationLinesResponse* response) override;
   grpc::ServerUnaryReactor* GetDeclaration(
       grpc::CallbackServerContext* context,
       const v1::GetDeclarationRequest* request,
@@ -48,6 +56,7 @@ class DeclarationService final
  private:
   DeclarationApi& api_;
   server::Executor& executor_;
+  server::Budget& lines_;
 };
 
 }  // namespace wmo::declaration

@@ -367,6 +367,107 @@ TEST_P(DeclarationServiceTest, StreamedDeclarationGetsEveryVerdictInOrder) {
   EXPECT_EQ(totals.rejected_lines(), kLines - 1);
 }
 
+TEST_P(DeclarationServiceTest, AHundredThousandLinesAreReadBackInPages) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  constexpr int kLines = 100000, kPart = 5000;
+  {
+    grpc::ClientContext context;
+    auto stream = declarations_->SubmitDeclarationStream(&context);
+    v1::SubmitDeclarationStreamRequest part;
+    part.set_parent(std::string("providers/") + kProvider);
+    *part.mutable_declaration() = Declaration("BIG", "2024-03", {});
+    ASSERT_TRUE(stream->Write(part));
+    for (int i = 0; i < kLines; i += kPart) {
+      v1::SubmitDeclarationStreamRequest lines;
+      for (int k = i; k < i + kPart; ++k) {
+        *lines.mutable_declaration()->add_lines() =
+            KdvLine("R" + std::to_string(k), a, "2024-03-01", "2024-03-31", 1);
+      }
+      ASSERT_TRUE(stream->Write(lines));
+    }
+    ASSERT_TRUE(stream->WritesDone());
+    v1::SubmitDeclarationStreamResponse response;
+    while (stream->Read(&response)) {
+    }
+    grpc::Status s = stream->Finish();
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  // gRPC: pages of 10,000, every line once, in order, with its verdict.
+  int read = 0;
+  std::string token;
+  do {
+    grpc::ClientContext context;
+    v1::ListDeclarationLinesRequest request;
+    request.set_parent("providers/99990303/declarations/BIG");
+    request.set_page_size(10000);
+    request.set_page_token(token);
+    v1::ListDeclarationLinesResponse page;
+    grpc::Status s =
+        declarations_->ListDeclarationLines(&context, request, &page);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(page.total_size(), kLines);
+    for (const v1::Line& line : page.lines()) {
+      ASSERT_EQ(line.reference(), "R" + std::to_string(read));
+      ASSERT_NE(line.verdict().outcome(), v1::Verdict::OUTCOME_UNSPECIFIED);
+      ++read;
+    }
+    token = page.next_page_token();
+  } while (!token.empty());
+  EXPECT_EQ(read, kLines);
+  // REST: the last page.
+  testing::HttpResponse rest = testing::HttpGet(
+      app_->http_port(),
+      "/v1/providers/99990303/declarations/BIG/lines?pageSize=3");
+  EXPECT_EQ(rest.status, 200);
+  EXPECT_THAT(rest.body, HasSubstr("\"reference\":\"R2\""));
+  EXPECT_THAT(rest.body, HasSubstr("\"totalSize\":100000"));
+}
+
+TEST(DeclarationBudgetTest, LinesPastTheBudgetAreResourceExhausted) {
+  testing::TempDir dir;
+  server::ServerOptions options;
+  options.grpc_port = options.http_port = options.metrics_port = 0;
+  options.serve_metrics = false;
+  options.data_dir = dir.File("var");
+  options.catalog_dir = testing::SourceDir() + "/catalogs";
+  options.max_declaration_lines_in_flight = 10;
+  App app(options);
+  ASSERT_TRUE(app.Start().ok());
+  auto stub = v1::DeclarationService::NewStub(testing::ChannelTo(app));
+  auto submit = [&](int lines) {
+    v1::SubmitDeclarationRequest request;
+    request.set_parent("providers/99990303");
+    v1::Declaration& d = *request.mutable_declaration();
+    d.set_number("D1");
+    d.set_municipality("0988");
+    d.set_period("2024-03");
+    for (int i = 0; i < lines; ++i) d.add_lines()->set_reference("R");
+    grpc::ClientContext context;
+    v1::Declaration out;
+    return stub->SubmitDeclaration(&context, request, &out);
+  };
+  grpc::Status over = submit(11);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(over.error_message(), HasSubstr("declaration lines"));
+  // Within it the call is checked (and its malformed lines refused).
+  EXPECT_TRUE(submit(10).ok());
+  // And a stream past it ends the same way.
+  grpc::ClientContext context;
+  auto stream = stub->SubmitDeclarationStream(&context);
+  v1::SubmitDeclarationStreamRequest part;
+  part.set_parent("providers/99990303");
+  for (int i = 0; i < 11; ++i) {
+    part.mutable_declaration()->add_lines()->set_reference("R");
+  }
+  stream->Write(part);
+  stream->WritesDone();
+  v1::SubmitDeclarationStreamResponse response;
+  while (stream->Read(&response)) {
+  }
+  EXPECT_EQ(stream->Finish().error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
 TEST_P(DeclarationServiceTest, SmallStreamedDeclarationIsAnsweredInOnePart) {
   Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
   grpc::ClientContext context;
