@@ -149,9 +149,9 @@ class Gateway::Impl {
       return ErrorResponse(status, GrpcCodeForHttpError(status), message, "");
     };
     auto server = std::make_unique<http::Server>(
-        std::move(http_options),
-        [this](http::Request request, std::shared_ptr<http::Reply> reply) {
-          Handle(std::move(request), std::move(reply));
+        std::move(http_options), [this](const http::Request& request,
+                                        std::shared_ptr<http::Reply> reply) {
+          Handle(request, std::move(reply));
         });
     if (absl::Status s = server->Start(host, port); !s.ok()) return s;
     server_ = std::move(server);
@@ -211,7 +211,8 @@ class Gateway::Impl {
     }
   }
 
-  void Handle(http::Request request, std::shared_ptr<http::Reply> reply) {
+  void Handle(const http::Request& request,
+              std::shared_ptr<http::Reply> reply) {
     auto exchange = std::make_shared<Exchange>();
     exchange->reply = std::move(reply);
     exchange->started = std::chrono::steady_clock::now();
@@ -230,11 +231,11 @@ class Gateway::Impl {
                                                kMaxRequestIdBytes, " bytes"),
                                   ""));
     }
-    Dispatch(std::move(exchange), request);
+    Dispatch(exchange, request);
   }
 
   // Answers, or starts the call that will.
-  void Dispatch(std::shared_ptr<Exchange> exchange,
+  void Dispatch(const std::shared_ptr<Exchange>& exchange,
                 const http::Request& request) {
     // Templates match the raw target, so that "%2F" in an identifier stays
     // inside its segment.
@@ -333,7 +334,7 @@ class Gateway::Impl {
                     absl::StrCat("/", route.method->service()->full_name(), "/",
                                  route.method->name()),
                     grpc::StubOptions(), &e.sent, &e.received,
-                    [this, exchange](grpc::Status status) {
+                    [this, exchange](const grpc::Status& status) {
                       OnCallDone(*exchange, status);
                     });
     return absl::OkStatus();

@@ -82,7 +82,14 @@ class Core {
     }
   }
 
-  ~Core() { Stop(absl::ZeroDuration()); }
+  ~Core() {
+    // Stop throws only for a broken mutex or thread: nothing to recover.
+    try {
+      Stop(absl::ZeroDuration());
+    } catch (...) {
+      std::terminate();
+    }
+  }
 
   absl::Status Start(const std::string& host, int port) {
     std::lock_guard lock(start_mu_);
@@ -261,7 +268,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
         stream_(std::move(socket)),
         timer_(stream_.get_executor()) {}
 
-  ~Connection() { server_.Forget(this); }
+  ~Connection() {
+    try {
+      server_.Forget(this);
+    } catch (...) {  // A broken mutex: nothing to recover.
+      std::terminate();
+    }
+  }
 
   void Begin() {
     beast::error_code ec;
@@ -481,15 +494,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 Exchange::~Exchange() {
-  if (!answered_.exchange(true)) {
-    // The handler dropped its reply without answering.
+  --server_.in_flight_;
+  if (answered_.exchange(true)) return;
+  // The handler dropped its reply without answering.
+  try {
     asio::post(connection_->executor(),
                [c = connection_,
                 r = server_.options_.error(500, "internal error")]() mutable {
                  c->Write(std::move(r));
                });
+  } catch (...) {  // Out of memory: nothing to recover.
+    std::terminate();
   }
-  --server_.in_flight_;
 }
 
 void Exchange::Send(Response response) {
@@ -549,7 +565,7 @@ class Server::Impl : public Core {
 Server::Server(ServerOptions options, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
-Server::~Server() { impl_->Stop(absl::ZeroDuration()); }
+Server::~Server() = default;  // ~Core stops.
 
 absl::Status Server::Start(const std::string& host, int port) {
   return impl_->Start(host, port);

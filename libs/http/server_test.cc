@@ -37,7 +37,7 @@ class ServerTest : public ::testing::Test {
   void StartServer(ServerOptions options = {}) {
     server_ = std::make_unique<Server>(
         std::move(options),
-        [this](Request request, std::shared_ptr<Reply> reply) {
+        [this](const Request& request, const std::shared_ptr<Reply>& reply) {
           if (request.target == "/slow") {
             std::lock_guard lock(mu_);
             reply->OnCancel([this] {

@@ -258,9 +258,9 @@ absl::StatusOr<std::unique_ptr<http::Server>> ServeMetrics(
   options.max_connections = 64;
   options.threads = 1;
   auto server = std::make_unique<http::Server>(
-      std::move(options),
-      [collectables = std::move(collectables)](
-          http::Request request, std::shared_ptr<http::Reply> reply) {
+      std::move(options), [collectables = std::move(collectables)](
+                              const http::Request& request,
+                              const std::shared_ptr<http::Reply>& reply) {
         http::Response response;
         if (request.target != "/metrics" ||
             (request.method != "GET" && request.method != "HEAD")) {

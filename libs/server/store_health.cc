@@ -43,25 +43,22 @@ void StoreHealth::Stop() {
 }
 
 void StoreHealth::CheckAll() {
-  // Checks run without the lock: a frozen store takes a second to fail.
-  std::vector<std::pair<size_t, absl::Status>> results;
-  {
-    std::unique_lock lock(mu_);
-    for (size_t i = 0; i < watched_.size(); ++i) results.push_back({i, {}});
-  }
-  // Side by side: a frozen database fails each check only at its bound.
+  // Watch comes before Start, so the list is fixed by now. The checks run
+  // side by side and without the lock: a frozen database fails each one
+  // only at its bound.
   std::vector<std::future<absl::Status>> checks;
-  for (auto& [i, status] : results) {
-    checks.push_back(std::async(std::launch::async, [db = watched_[i].db] {
-      return store::CheckUsable(*db);
-    }));
+  checks.reserve(watched_.size());
+  for (const Watched& w : watched_) {
+    checks.push_back(std::async(
+        std::launch::async, [db = w.db] { return store::CheckUsable(*db); }));
   }
-  for (size_t k = 0; k < results.size(); ++k) {
-    results[k].second = checks[k].get();
-  }
+  std::vector<absl::Status> results;
+  results.reserve(checks.size());
+  for (auto& check : checks) results.push_back(check.get());
   std::lock_guard lock(mu_);
   bool all = true;
-  for (auto& [i, status] : results) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    const absl::Status& status = results[i];
     Watched& w = watched_[i];
     const bool usable = status.ok();
     if (usable != w.usable) {

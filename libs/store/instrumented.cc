@@ -56,8 +56,8 @@ class InstrumentedDatabase final : public Database {
   }
 
   absl::string_view backend() const override { return db_->backend(); }
-  void OnRerun(std::function<void()> on_rerun) override {
-    db_->OnRerun(std::move(on_rerun));
+  void OnRerun(const std::function<void()>& on_rerun) override {
+    db_->OnRerun(on_rerun);
   }
 
  private:

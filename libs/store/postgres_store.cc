@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
@@ -330,8 +331,8 @@ class PostgresDatabase final : public Database {
 
   absl::string_view backend() const override { return "postgres"; }
 
-  void OnRerun(std::function<void()> on_rerun) override {
-    on_rerun_ = std::move(on_rerun);
+  void OnRerun(const std::function<void()>& on_rerun) override {
+    on_rerun_ = on_rerun;
   }
 
  private:
@@ -358,7 +359,7 @@ class PostgresDatabase final : public Database {
     }
     for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
       if (attempt > 0 && absl::Now() >= DeadlineScope::Current()) break;
-      std::unique_ptr<PostgresConnection> c = std::move(locked);
+      std::unique_ptr<PostgresConnection> c = std::exchange(locked, nullptr);
       if (c == nullptr) {
         auto lease = Acquire();
         if (!lease.ok()) return lease.status();

@@ -119,7 +119,7 @@ class Database {
 
   // `on_rerun` runs each time a transaction is rerun after a serialization
   // conflict (a measure of contention). Call before use.
-  virtual void OnRerun(std::function<void()> on_rerun) {}
+  virtual void OnRerun(const std::function<void()>& on_rerun) {}
 };
 
 // A failure of the database itself: `message` says what a caller may know

@@ -175,6 +175,7 @@ TEST_P(StoreTest, SerialTransactionsOfOneKeyTakeTurnsWithoutReruns) {
   db_->OnRerun([&reruns] { ++reruns; });
   constexpr int kThreads = 8, kIncrements = 10;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kIncrements; ++i) {

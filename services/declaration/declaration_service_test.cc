@@ -498,6 +498,7 @@ TEST_P(DeclarationServiceTest, ConcurrentSubmittersOfOneProviderAllGetAnswers) {
   constexpr int kSubmitters = 8, kEach = 4;
   const Assignment a = CreateKdv("2024-01-01", "2024-12-31", 10);
   std::vector<std::thread> threads;
+  threads.reserve(kSubmitters);
   std::atomic<int> answered{0};
   for (int i = 0; i < kSubmitters; ++i) {
     threads.emplace_back([&, i] {

@@ -1,0 +1,459 @@
+// Load client for the runtime targets of the serving path, run side by side
+// in one process against one all-in-one App (SQLite, free ports), every
+// caller on its own TCP connection:
+//   1. REST GET of a product vs gRPC GetProduct vs the echo RPC
+//      (grpc.health.v1.Health/Check), closed loop, 1 and 8 callers;
+//   2. open loop at 4x the saturating rate of GetProduct, calls with a
+//      deadline: goodput against the closed-loop peak, and how calls fail;
+//   3. REST with 300 idle connections and 8 slow-body clients held open;
+//   4. declaration submits on PostgreSQL by 8 concurrent submitters of one
+//      provider (when WMO_TEST_POSTGRES_URL is set, as under `make bench`).
+// Prints Markdown tables for BENCHMARKS.md. Durations: WMO_BENCH_SECONDS
+// (default 3) per closed-loop row.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/impl/codegen/client_unary_call.h"
+#include "libs/testing/http.h"
+#include "libs/testing/temp_dir.h"
+#include "wmo/assignment/v1/assignment_service.grpc.pb.h"
+#include "wmo/catalog/v1/catalog_service.grpc.pb.h"
+#include "wmo/declaration/v1/declaration_service.grpc.pb.h"
+
+namespace wmo {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kCallers = 8;
+constexpr char kProductPath[] = "/v1/catalogs/midden-limburg-2024/products/kdv";
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "load_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+int EnvInt(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? std::atoi(v) : fallback;
+}
+
+double Micros(Clock::duration d) {
+  return std::chrono::duration<double, std::micro>(d).count();
+}
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1,
+                    static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+struct Row {
+  double per_second = 0;
+  double p50_us = 0;
+  double p99_us = 0;
+  long failed = 0;
+};
+
+// `callers` threads call `call(thread)` back to back for `seconds`; a call
+// returns whether it succeeded.
+Row ClosedLoop(int callers, double seconds,
+               const std::function<bool(int)>& call) {
+  std::vector<std::vector<double>> latencies(callers);
+  std::atomic<long> failed{0};
+  const auto start = Clock::now();
+  const auto until =
+      start + std::chrono::microseconds(static_cast<long>(seconds * 1e6));
+  std::vector<std::thread> threads;
+  threads.reserve(callers);
+  for (int t = 0; t < callers; ++t) {
+    threads.emplace_back([&, t] {
+      while (Clock::now() < until) {
+        const auto before = Clock::now();
+        if (!call(t)) ++failed;
+        latencies[t].push_back(Micros(Clock::now() - before));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double elapsed = Micros(Clock::now() - start) / 1e6;
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  Row row;
+  row.per_second = static_cast<double>(all.size() - failed) / elapsed;
+  row.p50_us = Percentile(all, 0.5);
+  row.p99_us = Percentile(all, 0.99);
+  row.failed = failed;
+  return row;
+}
+
+// One kept-alive REST connection per caller.
+struct RestCallers {
+  explicit RestCallers(int port) {
+    connections.reserve(kCallers);
+    for (int t = 0; t < kCallers; ++t) {
+      connections.push_back(std::make_unique<testing::RawConnection>(port));
+    }
+  }
+  bool Get(int t) {
+    auto& c = *connections[t];
+    if (!c.Send(absl::StrCat("GET ", kProductPath,
+                             " HTTP/1.1\r\nHost: bench\r\n\r\n"))) {
+      return false;
+    }
+    return c.ReadResponse(5000).status == 200;
+  }
+  std::vector<std::unique_ptr<testing::RawConnection>> connections;
+};
+
+// gRPC callers, one channel (TCP connection) each.
+struct GrpcCallers {
+  explicit GrpcCallers(int port) {
+    channels.reserve(kCallers);
+    products.reserve(kCallers);
+    for (int t = 0; t < kCallers; ++t) {
+      channels.push_back(testing::SeparateChannelTo(port));
+      if (channels.back() == nullptr) Die("no gRPC connection");
+      products.push_back(catalog::v1::CatalogService::NewStub(channels.back()));
+    }
+  }
+  bool GetProduct(int t) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(5));
+    catalog::v1::GetProductRequest request;
+    request.set_name("catalogs/midden-limburg-2024/products/kdv");
+    catalog::v1::Product product;
+    return products[t]->GetProduct(&context, request, &product).ok();
+  }
+  bool Echo(int t) {
+    static const grpc::internal::RpcMethod kCheck(
+        "/grpc.health.v1.Health/Check", grpc::internal::RpcMethod::NORMAL_RPC);
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1), response;
+    grpc::ClientContext context;
+    return grpc::internal::BlockingUnaryCall<grpc::ByteBuffer,
+                                             grpc::ByteBuffer>(
+               channels[t].get(), kCheck, &context, request, &response)
+        .ok();
+  }
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  std::vector<std::unique_ptr<catalog::v1::CatalogService::Stub>> products;
+};
+
+struct OpenLoopResult {
+  double offered = 0;
+  double goodput = 0;
+  std::map<std::string, long> outcomes;  // by gRPC code name
+};
+
+// Calls GetProduct at `rate` per second for `seconds` without waiting for
+// answers (asynchronous, deadline `deadline_ms` each), round robin over the
+// channels; goodput counts the calls answered OK.
+OpenLoopResult OpenLoop(GrpcCallers& callers, double rate, double seconds,
+                        int deadline_ms) {
+  struct Call {
+    grpc::ClientContext context;
+    catalog::v1::GetProductRequest request;
+    catalog::v1::Product product;
+  };
+  std::mutex mu;
+  std::map<std::string, long> outcomes;
+  std::atomic<long> pending{0};
+  const long total = static_cast<long>(rate * seconds);
+  const auto start = Clock::now();
+  for (long i = 0; i < total; ++i) {
+    const auto due = start + std::chrono::nanoseconds(static_cast<long>(
+                                 static_cast<double>(i) * 1e9 / rate));
+    while (Clock::now() < due) {
+    }
+    auto* call = new Call;
+    call->context.set_deadline(std::chrono::system_clock::now() +
+                               std::chrono::milliseconds(deadline_ms));
+    call->request.set_name("catalogs/midden-limburg-2024/products/kdv");
+    ++pending;
+    callers.products[i % kCallers]->async()->GetProduct(
+        &call->context, &call->request, &call->product,
+        [&, call](const grpc::Status& s) {
+          static const char* kNames[] = {"OK",
+                                         "CANCELLED",
+                                         "UNKNOWN",
+                                         "INVALID_ARGUMENT",
+                                         "DEADLINE_EXCEEDED",
+                                         "NOT_FOUND",
+                                         "ALREADY_EXISTS",
+                                         "PERMISSION_DENIED",
+                                         "RESOURCE_EXHAUSTED",
+                                         "FAILED_PRECONDITION",
+                                         "ABORTED",
+                                         "OUT_OF_RANGE",
+                                         "UNIMPLEMENTED",
+                                         "INTERNAL",
+                                         "UNAVAILABLE",
+                                         "DATA_LOSS",
+                                         "UNAUTHENTICATED"};
+          {
+            std::lock_guard lock(mu);
+            ++outcomes[kNames[s.error_code()]];
+          }
+          delete call;
+          --pending;
+        });
+  }
+  const double sending = Micros(Clock::now() - start) / 1e6;
+  while (pending > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  OpenLoopResult r;
+  r.offered = static_cast<double>(total) / sending;
+  r.outcomes = outcomes;
+  r.goodput = static_cast<double>(outcomes["OK"]) / sending;
+  return r;
+}
+
+std::string Ratio(double a, double b) {
+  return b > 0 ? absl::StrFormat("%.2f", a / b) : "-";
+}
+
+void PrintRow(const char* what, int callers, const Row& r) {
+  std::printf("| %s | %d | %.0f | %.0f | %.0f | %ld |\n", what, callers,
+              r.per_second, r.p50_us, r.p99_us, r.failed);
+}
+
+// Declaration submits on PostgreSQL: `submitters` threads, each submitting
+// `each` declarations of `lines` lines on assignments of its own clients,
+// all for one provider.
+void DeclarationsOnPostgres(double seconds) {
+  const char* url = std::getenv("WMO_TEST_POSTGRES_URL");
+  if (url == nullptr) {
+    std::printf(
+        "\n(declarations on PostgreSQL skipped: "
+        "WMO_TEST_POSTGRES_URL is not set; run `make bench`)\n");
+    return;
+  }
+  testing::TempDir dir;
+  auto app = testing::StartApp("postgres", dir, /*with_metrics=*/true);
+  if (!app.ok()) Die(std::string(app.status().message()));
+  auto channel = testing::SeparateChannelTo((*app)->grpc_port());
+  auto assignments = assignment::v1::AssignmentService::NewStub(channel);
+  constexpr int kSubmitters = 8, kClientsEach = 10;
+  // Each submitter's clients with a kdv assignment for 2024.
+  std::vector<std::vector<assignment::v1::Assignment>> made(kSubmitters);
+  for (int s = 0; s < kSubmitters; ++s) {
+    made[s].reserve(kClientsEach);
+    for (int c = 0; c < kClientsEach; ++c) {
+      assignment::v1::CreateAssignmentRequest request;
+      request.set_parent("municipalities/0988");
+      assignment::v1::Assignment& a = *request.mutable_assignment();
+      a.mutable_client()->set_bsn(testing::TestBsn(s * kClientsEach + c));
+      a.mutable_client()->set_birth_date("1950-03-01");
+      a.set_provider_agb("99990303");
+      a.set_catalog("midden-limburg-2024");
+      a.set_product("kdv");
+      a.set_basis("1");
+      a.mutable_extent()->set_volume(300);
+      a.mutable_extent()->set_unit(type::v1::UNIT_DAY_NIGHT);
+      a.mutable_extent()->set_frequency(type::v1::FREQUENCY_TOTAL);
+      a.set_start_date("2024-01-01");
+      a.set_end_date("2024-12-31");
+      auto* result = a.add_results();
+      result->set_life_domain("Wonen");
+      result->set_activity_type(assignment::v1::ACTIVITY_TYPE_HELP);
+      grpc::ClientContext context;
+      assignment::v1::Assignment created;
+      grpc::Status st =
+          assignments->CreateAssignment(&context, request, &created);
+      if (!st.ok()) Die("CreateAssignment: " + st.error_message());
+      made[s].push_back(created);
+    }
+  }
+  std::vector<std::unique_ptr<declaration::v1::DeclarationService::Stub>> stubs;
+  stubs.reserve(kSubmitters);
+  for (int s = 0; s < kSubmitters; ++s) {
+    stubs.push_back(declaration::v1::DeclarationService::NewStub(
+        testing::SeparateChannelTo((*app)->grpc_port())));
+  }
+  std::vector<int> next(kSubmitters, 0);
+  std::mutex mu;
+  std::map<std::string, long> errors;
+  Row row = ClosedLoop(kSubmitters, seconds, [&](int s) {
+    // Day k of 2024 for every client of this submitter: one line each.
+    const int k = next[s]++;
+    const std::string day = absl::FormatTime(
+        "%Y-%m-%d",
+        absl::FromCivil(absl::CivilDay(2024, 1, 1) + k, absl::UTCTimeZone()),
+        absl::UTCTimeZone());
+    declaration::v1::SubmitDeclarationRequest request;
+    request.set_parent("providers/99990303");
+    declaration::v1::Declaration& d = *request.mutable_declaration();
+    d.set_number(absl::StrCat("S", s, "K", k));
+    d.set_municipality("0988");
+    d.set_period(day.substr(0, 7));
+    for (const auto& a : made[s]) {
+      declaration::v1::Line& line = *d.add_lines();
+      line.set_reference(absl::StrCat("S", s, "K", k, "C", d.lines_size()));
+      line.set_assignment_number(a.number());
+      line.set_client_bsn(a.client().bsn());
+      line.set_product_category(a.product_category());
+      line.set_product_code(a.product_code());
+      line.set_start_date(day);
+      line.set_end_date(day);
+      line.set_volume(1);
+      line.set_unit(type::v1::UNIT_DAY_NIGHT);
+      line.set_tariff_cents(16400);
+      line.set_amount_cents(16400);
+      line.set_direction(declaration::v1::Line::DEBIT);
+    }
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+    declaration::v1::Declaration out;
+    grpc::Status st = stubs[s]->SubmitDeclaration(&context, request, &out);
+    if (!st.ok()) {
+      std::lock_guard lock(mu);
+      ++errors[st.error_message().substr(0, 60)];
+    }
+    return st.ok();
+  });
+  const std::string metrics =
+      testing::HttpGet((*app)->metrics_port(), "/metrics").body;
+  const std::string series =
+      "wmo_store_transaction_reruns_total{backend=\"postgres\",service="
+      "\"declaration\"} ";
+  const size_t at = metrics.find(series);
+  const std::string reruns =
+      at == std::string::npos
+          ? "?"
+          : metrics.substr(at + series.size(),
+                           metrics.find('\n', at) - at - series.size());
+  std::printf(
+      "\n### Declaration submits on PostgreSQL, %d submitters of one "
+      "provider\n\n"
+      "| submits/s | p50 ms | p99 ms | failed | transaction reruns |\n"
+      "|---:|---:|---:|---:|---:|\n| %.1f | %.1f | %.1f | %ld | %s |\n",
+      kSubmitters, row.per_second, row.p50_us / 1000, row.p99_us / 1000,
+      row.failed, reruns.c_str());
+  for (const auto& [message, n] : errors) {
+    std::printf("- %ld× %s\n", n, message.c_str());
+  }
+}
+
+int Run() {
+  const double seconds = EnvInt("WMO_BENCH_SECONDS", 3);
+  testing::TempDir dir;
+  auto app = testing::StartApp("sqlite", dir);
+  if (!app.ok()) Die(std::string(app.status().message()));
+  const int http = (*app)->http_port(), grpc_port = (*app)->grpc_port();
+  RestCallers rest(http);
+  GrpcCallers grpc_callers(grpc_port);
+  // Warm the caches and connections.
+  for (int t = 0; t < kCallers; ++t) {
+    if (!rest.Get(t) || !grpc_callers.GetProduct(t) || !grpc_callers.Echo(t)) {
+      Die("warm-up call failed");
+    }
+  }
+
+  std::printf("### Serving path, closed loop (%.0f s per row)\n\n", seconds);
+  std::printf(
+      "| call | callers | calls/s | p50 µs | p99 µs | failed |\n"
+      "|---|---:|---:|---:|---:|---:|\n");
+  const Row rest1 = ClosedLoop(1, seconds, [&](int t) { return rest.Get(t); });
+  PrintRow("REST GET product", 1, rest1);
+  const Row grpc1 =
+      ClosedLoop(1, seconds, [&](int t) { return grpc_callers.GetProduct(t); });
+  PrintRow("gRPC GetProduct", 1, grpc1);
+  const Row rest8 =
+      ClosedLoop(kCallers, seconds, [&](int t) { return rest.Get(t); });
+  PrintRow("REST GET product", kCallers, rest8);
+  const Row grpc8 = ClosedLoop(
+      kCallers, seconds, [&](int t) { return grpc_callers.GetProduct(t); });
+  PrintRow("gRPC GetProduct", kCallers, grpc8);
+  const Row echo8 = ClosedLoop(kCallers, seconds,
+                               [&](int t) { return grpc_callers.Echo(t); });
+  PrintRow("gRPC Health/Check (echo)", kCallers, echo8);
+
+  // Idle and slow clients held open while REST callers measure again.
+  std::vector<std::unique_ptr<testing::RawConnection>> idle, slow;
+  idle.reserve(300);
+  slow.reserve(8);
+  for (int i = 0; i < 300; ++i) {
+    idle.push_back(std::make_unique<testing::RawConnection>(http));
+  }
+  for (int i = 0; i < 8; ++i) {
+    slow.push_back(std::make_unique<testing::RawConnection>(http));
+    slow.back()->Send(
+        "POST /v1/catalogs:import HTTP/1.1\r\nHost: bench\r\n"
+        "Content-Length: 100000\r\n\r\n{");
+  }
+  std::atomic<bool> trickling{true};
+  std::thread trickle([&] {
+    while (trickling) {
+      for (auto& c : slow) c->Send(" ");
+      for (int i = 0; i < 20 && trickling; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  });
+  const Row crowded =
+      ClosedLoop(kCallers, seconds, [&](int t) { return rest.Get(t); });
+  trickling = false;
+  trickle.join();
+  PrintRow("REST GET product, 300 idle + 8 slow-body clients open", kCallers,
+           crowded);
+  idle.clear();
+  slow.clear();
+
+  // Overload: the peak of the closed loop, then 4x that rate offered open
+  // loop.
+  const Row peak = ClosedLoop(
+      kCallers, seconds, [&](int t) { return grpc_callers.GetProduct(t); });
+  const OpenLoopResult over =
+      OpenLoop(grpc_callers, 4 * peak.per_second, seconds, 200);
+  std::printf(
+      "\n### Overload: GetProduct offered open loop at 4x the closed-loop "
+      "peak, deadline 200 ms\n\n"
+      "| peak calls/s | offered calls/s | goodput calls/s | goodput/peak | "
+      "outcomes |\n|---:|---:|---:|---:|---|\n| %.0f | %.0f | %.0f | %s | ",
+      peak.per_second, over.offered, over.goodput,
+      Ratio(over.goodput, peak.per_second).c_str());
+  for (const auto& [code, n] : over.outcomes)
+    std::printf("%s %ld; ", code.c_str(), n);
+  std::printf("|\n");
+
+  std::printf(
+      "\n### Ratios (targets)\n\n"
+      "| ratio | measured | target |\n|---|---:|---|\n"
+      "| REST / gRPC GetProduct, %d callers | %s | ≥ 0.50 |\n"
+      "| GetProduct / echo, %d callers | %s | ≥ 0.80 |\n"
+      "| REST p50 on one connection | %.0f µs | < 1000 µs |\n"
+      "| goodput at 4x offered / peak | %s | ≥ 0.90 |\n"
+      "| REST p99 with 300 idle + 8 slow clients | %.0f µs | < 100000 µs |\n",
+      kCallers, Ratio(rest8.per_second, grpc8.per_second).c_str(), kCallers,
+      Ratio(grpc8.per_second, echo8.per_second).c_str(), rest1.p50_us,
+      Ratio(over.goodput, peak.per_second).c_str(), crowded.p99_us);
+  (*app).reset();
+
+  DeclarationsOnPostgres(seconds * 3);
+  return 0;
+}
+
+}  // namespace
+}  // namespace wmo
+
+int main() { return wmo::Run(); }
