@@ -11,6 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/testing/http.h"
 #include "libs/testing/process.h"
 #include "prometheus/registry.h"
 #include "wmo/catalog/v1/catalog.pb.h"
@@ -24,21 +25,6 @@ std::shared_ptr<const Product> MakeProduct(const std::string& id) {
   auto p = std::make_shared<Product>();
   p->set_id(id);
   return p;
-}
-
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  // Port 0: the kernel picks a free port, which getsockname reads back.
-  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0)
-      << "bind: " << std::strerror(errno);
-  socklen_t len = sizeof(addr);
-  EXPECT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0)
-      << "getsockname: " << std::strerror(errno);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // Polls `done` until it holds or ten seconds pass; for effects that travel
@@ -70,7 +56,7 @@ double Counter(prometheus::Registry& registry, const std::string& name,
 // A real redis-server of this test's own, so it can be stopped and started.
 class RedisServer {
  public:
-  RedisServer() : port_(FreePort()) { Start(); }
+  RedisServer() : port_(testing::FreePort()) { Start(); }
   void Start() {
     const char* binary = std::getenv("WMO_TEST_REDIS_SERVER");
     process_ = std::make_unique<testing::Process>(std::vector<std::string>{
@@ -187,7 +173,7 @@ TEST(CacheTest, RedisDownFallsBackThenResumes) {
 
 TEST(CacheTest, UnreachableRedisNeverFailsACall) {
   RedisOptions nowhere;
-  nowhere.port = FreePort();
+  nowhere.port = testing::FreePort();
   prometheus::Registry registry;
   Cache cache({.service = "t", .redis = nowhere}, &registry);
   cache.Put("k", MakeProduct("a"));

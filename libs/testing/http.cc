@@ -12,19 +12,46 @@
 
 namespace wmo::testing {
 
-HttpResponse HttpRequest(int port, const std::string& method,
-                         const std::string& path, const std::string& body) {
-  HttpResponse response;
+namespace {
+
+int ConnectLoopback(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return response;
+  if (fd < 0) return -1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     close(fd);
-    return response;
+    return -1;
   }
+  return fd;
+}
+
+}  // namespace
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(addr);
+  int port = 0;
+  // Port 0: the kernel picks a free port, which getsockname reads back.
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+HttpResponse HttpRequest(int port, const std::string& method,
+                         const std::string& path, const std::string& body) {
+  HttpResponse response;
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return response;
   std::string request = method + " " + path +
                         " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: "
                         "application/json\r\nContent-Length: " +
@@ -53,20 +80,6 @@ HttpResponse HttpRequest(int port, const std::string& method,
 }
 
 namespace {
-
-int ConnectLoopback(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 // Reads what is there within `timeout_ms`: >0 bytes appended, 0 closed by the
 // peer, -1 nothing in time (or an error).

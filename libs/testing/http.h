@@ -5,6 +5,10 @@
 
 namespace wmo::testing {
 
+// A TCP port of 127.0.0.1 that was free a moment ago (the kernel's pick),
+// for servers started as separate processes; 0 when none could be had.
+int FreePort();
+
 struct HttpResponse {
   int status = 0;    // 0 when the request failed
   std::string head;  // Status line and headers, as received.

@@ -131,16 +131,22 @@ class SubmitStream
 
 }  // namespace
 
-grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
-    grpc::CallbackServerContext* context,
-    const v1::SubmitDeclarationRequest* request, v1::Declaration* response) {
+grpc::ServerUnaryReactor* DeclarationService::RespondWithLines(
+    grpc::CallbackServerContext* context, int lines,
+    std::function<absl::Status()> call) {
   auto lease = std::make_shared<server::Budget::Lease>();
-  if (absl::Status s = lines_.Take(request->declaration().lines_size(), *lease);
-      !s.ok()) {
+  if (absl::Status s = lines_.Take(lines, *lease); !s.ok()) {
     return server::Respond(context, s);
   }
   return server::RespondLater(
-      context, executor_, [this, request, response, lease] {
+      context, executor_, [lease, call = std::move(call)] { return call(); });
+}
+
+grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
+    grpc::CallbackServerContext* context,
+    const v1::SubmitDeclarationRequest* request, v1::Declaration* response) {
+  return RespondWithLines(
+      context, request->declaration().lines_size(), [this, request, response] {
         return api_.SubmitDeclaration(request->parent(), request->declaration(),
                                       response);
       });
@@ -155,13 +161,8 @@ DeclarationService::SubmitDeclarationStream(
 grpc::ServerUnaryReactor* DeclarationService::ValidateDeclaration(
     grpc::CallbackServerContext* context,
     const v1::ValidateDeclarationRequest* request, v1::Declaration* response) {
-  auto lease = std::make_shared<server::Budget::Lease>();
-  if (absl::Status s = lines_.Take(request->declaration().lines_size(), *lease);
-      !s.ok()) {
-    return server::Respond(context, s);
-  }
-  return server::RespondLater(
-      context, executor_, [this, request, response, lease] {
+  return RespondWithLines(
+      context, request->declaration().lines_size(), [this, request, response] {
         return api_.ValidateDeclaration(request->parent(),
                                         request->declaration(), response);
       });

@@ -1,6 +1,8 @@
 #ifndef WMO_SERVICES_DECLARATION_DECLARATION_SERVICE_H_
 #define WMO_SERVICES_DECLARATION_DECLARATION_SERVICE_H_
 
+#include <functional>
+
 #include "libs/server/budget.h"
 #include "libs/server/executor.h"
 #include "services/declaration/declaration_api.h"
@@ -54,6 +56,11 @@ class DeclarationService final
       v1::AssignmentUsage* response) override;
 
  private:
+  // RespondLater for a call holding `lines` of the budget until it is done.
+  grpc::ServerUnaryReactor* RespondWithLines(
+      grpc::CallbackServerContext* context, int lines,
+      std::function<absl::Status()> call);
+
   DeclarationApi& api_;
   server::Executor& executor_;
   server::Budget& lines_;
