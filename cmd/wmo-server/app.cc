@@ -94,6 +94,7 @@ namespace {
 // refused at once (RESOURCE_EXHAUSTED), which clients retry with backoff,
 // rather than queued past its usefulness.
 constexpr size_t kMaxQueuedCalls = 256;
+constexpr int kMaxStreamsPerConnection = 16;
 
 // A store failure at start-up, with its detail: the operator reads it.
 absl::Status ForOperator(const absl::Status& status, absl::string_view what) {
@@ -167,6 +168,12 @@ absl::Status App::Start() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(absl::StrCat(options_.host, ":", options_.grpc_port),
                            grpc::InsecureServerCredentials(), &s.grpc_port);
+  // Calls in flight per client connection: past it, a client's further
+  // calls wait on its side (where their deadlines still run) instead of
+  // costing this server work it cannot finish in time. Overload then sheds
+  // at no cost here, and the executors' bounded queues are the second line.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             kMaxStreamsPerConnection);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   std::vector<

@@ -128,6 +128,30 @@ void Cache::ClearLocal() {
   index_.clear();
 }
 
+namespace {
+
+thread_local bool memory_only = false;
+constexpr char kWouldBlock[] = "wmo.cache/would-block";
+
+}  // namespace
+
+MemoryOnlyScope::MemoryOnlyScope() : previous_(memory_only) {
+  memory_only = true;
+}
+MemoryOnlyScope::~MemoryOnlyScope() { memory_only = previous_; }
+bool MemoryOnlyScope::Active() { return memory_only; }
+
+absl::Status WouldBlock() {
+  absl::Status status = absl::UnavailableError(
+      "not in memory; to be read where waiting is allowed");
+  status.SetPayload(kWouldBlock, absl::Cord("1"));
+  return status;
+}
+
+bool IsWouldBlock(const absl::Status& status) {
+  return status.GetPayload(kWouldBlock).has_value();
+}
+
 Cache::AnyPtr Cache::GetAny(const std::string& key, Factory factory) {
   return GetManyAny({key}, factory)[0];
 }
@@ -139,6 +163,8 @@ std::vector<Cache::AnyPtr> Cache::GetManyAny(
   std::vector<size_t> remote_slots;
   for (size_t i = 0; i < keys.size(); ++i) {
     out[i] = LocalGet(keys[i]);
+    // A memory-only miss is counted when the read is redone.
+    if (out[i] == nullptr && memory_only) continue;
     if (out[i] != nullptr) {
       Metrics::Inc(metrics_->l1_hits);
     } else {

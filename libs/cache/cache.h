@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "google/protobuf/message_lite.h"
 #include "libs/cache/redis_client.h"
 
@@ -35,6 +36,28 @@ struct CacheOptions {
   // Redis channel on which replicas announce invalidated keys.
   std::string invalidation_channel = "wmo:cache:invalidate";
 };
+
+// Inside this scope, on this thread, lookups answer from the in-process
+// level only and never wait for Redis; code that would read the store
+// instead returns WouldBlock(). For reads served on gRPC callback threads,
+// which must not wait: what memory cannot answer is redone where waiting is
+// allowed (an executor).
+class MemoryOnlyScope {
+ public:
+  MemoryOnlyScope();
+  ~MemoryOnlyScope();
+  MemoryOnlyScope(const MemoryOnlyScope&) = delete;
+  MemoryOnlyScope& operator=(const MemoryOnlyScope&) = delete;
+
+  static bool Active();
+
+ private:
+  bool previous_;
+};
+
+// What a read inside a MemoryOnlyScope returns when memory cannot answer.
+absl::Status WouldBlock();
+bool IsWouldBlock(const absl::Status& status);
 
 // A two-level cache of protobuf messages: an in-process LRU holding parsed
 // messages (the level that serves repeated reads), then Redis holding their

@@ -62,6 +62,7 @@ absl::StatusOr<std::vector<VersionInfo>> CatalogRegistry::Versions() {
       return out;
     }
   }
+  if (cache::MemoryOnlyScope::Active()) return cache::WouldBlock();
   auto versions = repository_.ListVersions();
   if (!versions.ok() || cache_ == nullptr) return versions;
   auto list = std::make_shared<v1::ListCatalogsResponse>();
@@ -84,6 +85,7 @@ absl::StatusOr<CatalogVersion> CatalogRegistry::Version(
       return CatalogVersion(std::move(cached));
     }
   }
+  if (cache::MemoryOnlyScope::Active()) return cache::WouldBlock();
   auto loaded = repository_.Load(catalog_id, version);
   if (!loaded.ok()) return loaded.status();
   auto catalog = std::make_shared<v1::Catalog>(*std::move(loaded));

@@ -1,14 +1,28 @@
 #include "services/catalog/catalog_service.h"
 
+#include "libs/cache/cache.h"
 #include "libs/server/executor.h"
+#include "libs/server/status.h"
 
 namespace wmo::catalog {
+
+grpc::ServerUnaryReactor* CatalogService::Serve(
+    grpc::CallbackServerContext* context, google::protobuf::Message* response,
+    std::function<absl::Status()> call) {
+  {
+    cache::MemoryOnlyScope memory_only;
+    absl::Status status = call();
+    if (!cache::IsWouldBlock(status)) return server::Respond(context, status);
+  }
+  response->Clear();  // What the first try filled in.
+  return server::RespondLater(context, executor_, std::move(call));
+}
 
 grpc::ServerUnaryReactor* CatalogService::ListCatalogs(
     grpc::CallbackServerContext* context,
     const v1::ListCatalogsRequest* request,
     v1::ListCatalogsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
+  return Serve(context, response, [this, request, response] {
     return api_.ListCatalogs(*request, response);
   });
 }
@@ -16,7 +30,7 @@ grpc::ServerUnaryReactor* CatalogService::ListCatalogs(
 grpc::ServerUnaryReactor* CatalogService::GetCatalog(
     grpc::CallbackServerContext* context, const v1::GetCatalogRequest* request,
     v1::Catalog* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
+  return Serve(context, response, [this, request, response] {
     return api_.GetCatalog(*request, response);
   });
 }
@@ -25,7 +39,7 @@ grpc::ServerUnaryReactor* CatalogService::ListProducts(
     grpc::CallbackServerContext* context,
     const v1::ListProductsRequest* request,
     v1::ListProductsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
+  return Serve(context, response, [this, request, response] {
     return api_.ListProducts(*request, response);
   });
 }
@@ -33,7 +47,7 @@ grpc::ServerUnaryReactor* CatalogService::ListProducts(
 grpc::ServerUnaryReactor* CatalogService::GetProduct(
     grpc::CallbackServerContext* context, const v1::GetProductRequest* request,
     v1::Product* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
+  return Serve(context, response, [this, request, response] {
     return api_.GetProduct(*request, response);
   });
 }
@@ -42,7 +56,7 @@ grpc::ServerUnaryReactor* CatalogService::BatchGetProducts(
     grpc::CallbackServerContext* context,
     const v1::BatchGetProductsRequest* request,
     v1::BatchGetProductsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
+  return Serve(context, response, [this, request, response] {
     return api_.BatchGetProducts(*request, response);
   });
 }
@@ -51,7 +65,7 @@ grpc::ServerUnaryReactor* CatalogService::ResolveTariff(
     grpc::CallbackServerContext* context,
     const v1::ResolveTariffRequest* request,
     v1::ResolveTariffResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
+  return Serve(context, response, [this, request, response] {
     return api_.ResolveTariff(*request, response);
   });
 }
@@ -60,7 +74,7 @@ grpc::ServerUnaryReactor* CatalogService::ListContracts(
     grpc::CallbackServerContext* context,
     const v1::ListContractsRequest* request,
     v1::ListContractsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
+  return Serve(context, response, [this, request, response] {
     return api_.ListContracts(*request, response);
   });
 }
@@ -68,7 +82,7 @@ grpc::ServerUnaryReactor* CatalogService::ListContracts(
 grpc::ServerUnaryReactor* CatalogService::GetContract(
     grpc::CallbackServerContext* context, const v1::GetContractRequest* request,
     v1::Contract* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
+  return Serve(context, response, [this, request, response] {
     return api_.GetContract(*request, response);
   });
 }
@@ -77,7 +91,7 @@ grpc::ServerUnaryReactor* CatalogService::CheckContract(
     grpc::CallbackServerContext* context,
     const v1::CheckContractRequest* request,
     v1::CheckContractResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
+  return Serve(context, response, [this, request, response] {
     return api_.CheckContract(*request, response);
   });
 }

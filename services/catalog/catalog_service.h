@@ -1,6 +1,8 @@
 #ifndef WMO_SERVICES_CATALOG_CATALOG_SERVICE_H_
 #define WMO_SERVICES_CATALOG_CATALOG_SERVICE_H_
 
+#include <functional>
+
 #include "libs/server/executor.h"
 #include "services/catalog/catalog_api.h"
 #include "wmo/catalog/v1/catalog_service.grpc.pb.h"
@@ -8,8 +10,10 @@
 namespace wmo::catalog {
 
 // gRPC handlers of wmo.catalog.v1.CatalogService: each passes the request to
-// CatalogApi on `executor` (reads may go to Redis or the store, which must
-// not hold a gRPC callback thread) and maps its status to the wire.
+// CatalogApi and maps its status to the wire. Reads are answered on the gRPC
+// callback thread when the in-process cache holds what they need (the hot
+// path); when they would wait for Redis or the store they are redone on
+// `executor`, as imports always are: nothing waits on a callback thread.
 class CatalogService final : public v1::CatalogService::CallbackService {
  public:
   CatalogService(CatalogApi& api, server::Executor& executor)
@@ -54,6 +58,12 @@ class CatalogService final : public v1::CatalogService::CallbackService {
       v1::ImportCatalogResponse* response) override;
 
  private:
+  // Runs `call` memory-only here; redoes it on the executor when it would
+  // wait.
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  google::protobuf::Message* response,
+                                  std::function<absl::Status()> call);
+
   CatalogApi& api_;
   server::Executor& executor_;
 };
