@@ -13,16 +13,16 @@
 #include <sched.h>
 
 #include <algorithm>
-#include <csignal>
-#include <regex>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>

@@ -123,6 +123,30 @@ TEST(CacheTest, RedisSharesEntriesBetweenReplicas) {
   EXPECT_EQ(Counter(registry, "wmo_cache_requests_total", "redis", "hit"), 1);
 }
 
+TEST(CacheTest, MemoryOnlyReadsNeverAskRedisAndCountNothingOnAMiss) {
+  RedisServer redis;
+  prometheus::Registry registry;
+  Cache a({.service = "t", .redis = redis.options()}, nullptr);
+  Cache b({.service = "t", .redis = redis.options()}, &registry);
+  a.Put("shared", MakeProduct("s"));  // In Redis, not in b's memory.
+  {
+    MemoryOnlyScope memory_only;
+    EXPECT_TRUE(MemoryOnlyScope::Active());
+    EXPECT_EQ(b.Get<Product>("shared"), nullptr);
+  }
+  EXPECT_FALSE(MemoryOnlyScope::Active());
+  EXPECT_EQ(Counter(registry, "wmo_cache_requests_total", "redis", "hit"), 0);
+  EXPECT_EQ(Counter(registry, "wmo_cache_requests_total", "local", "miss"), 0);
+  // Redone outside the scope, the read goes on to Redis.
+  ASSERT_NE(b.Get<Product>("shared"), nullptr);
+  {
+    MemoryOnlyScope memory_only;
+    EXPECT_NE(b.Get<Product>("shared"), nullptr) << "now in memory";
+  }
+  EXPECT_TRUE(IsWouldBlock(WouldBlock()));
+  EXPECT_FALSE(IsWouldBlock(absl::UnavailableError("redis down")));
+}
+
 TEST(CacheTest, GetManyKeepsKeyOrder) {
   RedisServer redis;
   Cache a({.service = "t", .redis = redis.options()}, nullptr);
