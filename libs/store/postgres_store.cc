@@ -360,6 +360,9 @@ class PostgresDatabase final : public Database {
     for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
       if (attempt > 0 && absl::Now() >= DeadlineScope::Current()) break;
       std::unique_ptr<PostgresConnection> c = std::exchange(locked, nullptr);
+      // The lock went with a broken connection: no rerun without it.
+      if (c == nullptr && key != nullptr && attempt > 0) break;
+      if (attempt > 0 && on_rerun_) on_rerun_();
       if (c == nullptr) {
         auto lease = Acquire();
         if (!lease.ok()) return lease.status();
@@ -381,7 +384,6 @@ class PostgresDatabase final : public Database {
         Release(std::move(c));
       }
       if (!IsRetryable(status)) return status;
-      if (on_rerun_) on_rerun_();
       // Conflicting transactions retried in lockstep would conflict again:
       // wait a random, growing while.
       thread_local absl::BitGen bitgen;
