@@ -65,8 +65,9 @@ struct App::State {
   std::unique_ptr<assignment::AssignmentClient> declaration_assignments;
   std::unique_ptr<catalog::CatalogClient> declaration_catalogs;
   std::unique_ptr<declaration::DeclarationApi> declaration_api;
-  std::unique_ptr<server::Executor> declaration_executor;
+  // Before the executor: its tasks hold leases until it has joined.
   std::unique_ptr<server::Budget> declaration_lines;
+  std::unique_ptr<server::Executor> declaration_executor;
   std::unique_ptr<declaration::DeclarationService> declaration_service;
 
   // Capacity service.
