@@ -1,11 +1,11 @@
 #include "libs/testing/throwaway_postgres.h"
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -35,8 +35,15 @@ std::vector<pid_t> ChildrenOf(pid_t parent) {
   for (const auto& entry : fs::directory_iterator("/proc", ec)) {
     pid_t pid = 0;
     if (!absl::SimpleAtoi(entry.path().filename().string(), &pid)) continue;
-    std::ifstream in(entry.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    // A process may end between the listing and this read: then the read
+    // fails (ESRCH) and the process is skipped.
+    std::string stat(512, '\0');
+    const int fd = open((entry.path() / "stat").c_str(), O_RDONLY);
+    if (fd < 0) continue;
+    const ssize_t n = read(fd, stat.data(), stat.size());
+    close(fd);
+    if (n <= 0) continue;
+    stat.resize(static_cast<size_t>(n));
     // "pid (comm) state ppid ...": comm may hold spaces.
     const size_t close = stat.rfind(')');
     if (close == std::string::npos) continue;
