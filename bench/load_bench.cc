@@ -18,6 +18,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -546,4 +547,11 @@ int Run() {
 }  // namespace
 }  // namespace wmo
 
-int main() { return wmo::Run(); }
+int main() {
+  try {
+    return wmo::Run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "load_bench: %s\n", e.what());
+    return 1;
+  }
+}
