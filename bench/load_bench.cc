@@ -293,7 +293,7 @@ void DeclarationsOnPostgres(double seconds) {
     return;
   }
   testing::TempDir dir;
-  auto app = testing::StartApp("postgres", dir, /*with_metrics=*/true);
+  auto app = testing::StartApp("postgres", dir);
   if (!app.ok()) Die(std::string(app.status().message()));
   auto channel = testing::SeparateChannelTo((*app)->grpc_port());
   auto assignments = assignment::v1::AssignmentService::NewStub(channel);

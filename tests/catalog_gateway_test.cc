@@ -20,7 +20,6 @@ class CatalogGatewayTest : public ::testing::Test {
     dir_ = new testing::TempDir();
     server::ServerOptions options;
     options.grpc_port = options.http_port = options.metrics_port = 0;
-    options.serve_metrics = false;
     options.data_dir = dir_->File("var");
     options.catalog_dir = testing::SourceDir() + "/catalogs";
     options.services = {"catalog"};

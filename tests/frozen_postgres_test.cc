@@ -36,7 +36,6 @@ class FrozenPostgresTest : public ::testing::Test {
     pg_ = *std::move(pg);
     server::ServerOptions options;
     options.grpc_port = options.http_port = options.metrics_port = 0;
-    options.serve_metrics = false;
     options.data_dir = dir_.File("var");
     options.catalog_dir = testing::SourceDir() + "/catalogs";
     options.database_url = pg_->url();

@@ -29,7 +29,6 @@ class ReplicasTest : public ::testing::Test {
     ASSERT_TRUE(database.ok()) << database.status();
     server::ServerOptions options;
     options.grpc_port = options.http_port = options.metrics_port = 0;
-    options.serve_metrics = false;
     options.data_dir = dir_.File("var");
     options.catalog_dir = testing::SourceDir() + "/catalogs";
     options.database_url = *database;

@@ -354,7 +354,6 @@ absl::Status App::Start() {
       !st.ok()) {
     return st;
   }
-  if (!options_.serve_metrics) return absl::OkStatus();
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables = {
       s.registry};
   if (s.capacity_metrics) collectables.push_back(s.capacity_metrics);

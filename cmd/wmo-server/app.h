@@ -23,8 +23,7 @@ class App {
   // Stops accepting calls and lets in-flight ones finish (up to a deadline).
   void Shutdown();
 
-  // Bound ports, valid after Start; metrics_port is 0 when
-  // options.serve_metrics is off.
+  // Bound ports, valid after Start.
   int grpc_port() const;
   int http_port() const;
   int metrics_port() const;

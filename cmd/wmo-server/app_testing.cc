@@ -13,11 +13,9 @@
 namespace wmo::testing {
 
 absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
-                                              const TempDir& dir,
-                                              bool with_metrics) {
+                                              const TempDir& dir) {
   server::ServerOptions options;
   options.grpc_port = options.http_port = options.metrics_port = 0;
-  options.serve_metrics = with_metrics;
   options.data_dir = dir.File("var");
   options.catalog_dir = SourceDir() + "/catalogs";
   if (backend == "postgres") {

@@ -20,11 +20,9 @@ namespace wmo::testing {
 // Starts every service on free ports with the real catalogs, on SQLite
 // under `dir` ("sqlite") or on a fresh database of the test PostgreSQL
 // ("postgres"). FAILED_PRECONDITION when that PostgreSQL is not running
-// here: the test should skip. /metrics is served only `with_metrics` (its
-// server takes seconds to stop).
+// here: the test should skip.
 absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
-                                              const TempDir& dir,
-                                              bool with_metrics = false);
+                                              const TempDir& dir);
 
 // A channel to the app's gRPC port over loopback.
 std::shared_ptr<grpc::Channel> ChannelTo(const App& app);
@@ -43,16 +41,14 @@ std::vector<std::string> RuleIds(const grpc::Status& status);
 // distinct n >= 0.
 std::string TestBsn(int n);
 
-// Starts the app into `app` (a std::unique_ptr<App>) or skips the test;
-// a fourth argument is StartApp's with_metrics.
-#define WMO_START_APP_OR_SKIP(app, backend, dir, ...)                      \
-  do {                                                                     \
-    auto started =                                                         \
-        ::wmo::testing::StartApp(backend, dir __VA_OPT__(, ) __VA_ARGS__); \
-    if (started.status().code() == absl::StatusCode::kFailedPrecondition)  \
-      GTEST_SKIP() << started.status().message();                          \
-    ASSERT_TRUE(started.ok()) << started.status();                         \
-    app = *std::move(started);                                             \
+// Starts the app into `app` (a std::unique_ptr<App>) or skips the test.
+#define WMO_START_APP_OR_SKIP(app, backend, dir)                          \
+  do {                                                                    \
+    auto started = ::wmo::testing::StartApp(backend, dir);                \
+    if (started.status().code() == absl::StatusCode::kFailedPrecondition) \
+      GTEST_SKIP() << started.status().message();                         \
+    ASSERT_TRUE(started.ok()) << started.status();                        \
+    app = *std::move(started);                                            \
   } while (0)
 
 }  // namespace wmo::testing

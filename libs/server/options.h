@@ -42,9 +42,6 @@ struct ServerOptions {
   // How often each service's store is checked for readiness and health.
   // Not a flag.
   absl::Duration health_check_period = absl::Seconds(1);
-  // Whether to serve /metrics at all. Not a flag: tests that do not scrape
-  // turn it off.
-  bool serve_metrics = true;
   std::string data_dir = "./var";
   std::string catalog_dir = "./catalogs";
   // PostgreSQL for every service (one schema each); empty for SQLite files

@@ -35,14 +35,11 @@ constexpr char kKdvProvider[] = "99990303";
 class CapacityServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    WMO_START_APP_OR_SKIP(app_, GetParam(), dir_, ScrapesMetrics());
+    WMO_START_APP_OR_SKIP(app_, GetParam(), dir_);
     auto channel = testing::ChannelTo(*app_);
     assignments_ = AssignmentService::NewStub(channel);
     capacity_ = v1::CapacityService::NewStub(channel);
   }
-
-  // Only the tests that scrape start the metrics server (it is slow to stop).
-  virtual bool ScrapesMetrics() const { return false; }
 
   // A KDV assignment of client `bsn` over [start, end], `volume` etmalen in
   // total.
@@ -435,10 +432,7 @@ TEST_P(CapacityServiceTest, AvailabilityAndOccupancyCountFreeBeds) {
   EXPECT_EQ(days.days(2).beds_booked(), 0);
 }
 
-class CapacityMetricsTest : public CapacityServiceTest {
- protected:
-  bool ScrapesMetrics() const override { return true; }
-};
+class CapacityMetricsTest : public CapacityServiceTest {};
 
 INSTANTIATE_TEST_SUITE_P(Backends, CapacityMetricsTest,
                          ::testing::ValuesIn(testing::Backends()),

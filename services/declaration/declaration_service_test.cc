@@ -41,7 +41,7 @@ std::vector<std::string> RuleIds(const v1::Line& line) {
 class DeclarationServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    WMO_START_APP_OR_SKIP(app_, GetParam(), dir_, /*with_metrics=*/true);
+    WMO_START_APP_OR_SKIP(app_, GetParam(), dir_);
     auto channel = testing::ChannelTo(*app_);
     assignments_ = AssignmentService::NewStub(channel);
     declarations_ = v1::DeclarationService::NewStub(channel);
@@ -427,7 +427,6 @@ TEST(DeclarationBudgetTest, LinesPastTheBudgetAreResourceExhausted) {
   testing::TempDir dir;
   server::ServerOptions options;
   options.grpc_port = options.http_port = options.metrics_port = 0;
-  options.serve_metrics = false;
   options.data_dir = dir.File("var");
   options.catalog_dir = testing::SourceDir() + "/catalogs";
   options.max_declaration_lines_in_flight = 10;
