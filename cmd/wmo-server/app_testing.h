@@ -48,7 +48,7 @@ std::string TestBsn(int n);
     if (started.status().code() == absl::StatusCode::kFailedPrecondition) \
       GTEST_SKIP() << started.status().message();                         \
     ASSERT_TRUE(started.ok()) << started.status();                        \
-    app = *std::move(started);                                            \
+    (app) = *std::move(started);                                          \
   } while (0)
 
 }  // namespace wmo::testing
