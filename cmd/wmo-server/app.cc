@@ -42,9 +42,13 @@ namespace wmo {
 struct App::State {
   std::shared_ptr<prometheus::Registry> registry =
       std::make_shared<prometheus::Registry>();
-  std::vector<std::unique_ptr<store::Database>> databases;
-  // Which service each database serves, by full gRPC service name.
-  std::vector<std::pair<std::string, std::string>> database_services;
+  // Each service's store, with the service's name and full gRPC name.
+  struct ServiceStore {
+    std::string service;
+    std::string grpc_service;
+    std::unique_ptr<store::Database> db;
+  };
+  std::vector<ServiceStore> stores;
   std::unique_ptr<server::StoreHealth> store_health;
   // Catalog service.
   std::unique_ptr<catalog::CatalogRepository> catalog_repository;
@@ -190,8 +194,8 @@ absl::Status App::Start() {
                          catalog::CatalogRepository::Migrations(), *s.registry);
     if (!db.ok()) return db.status();
     s.catalog_repository = std::make_unique<catalog::CatalogRepository>(**db);
-    s.databases.push_back(*std::move(db));
-    s.database_services.push_back({"catalog", "wmo.catalog.v1.CatalogService"});
+    s.stores.push_back(
+        {"catalog", "wmo.catalog.v1.CatalogService", *std::move(db)});
     auto cache = MakeCache(options_, "catalog", s.registry.get());
     if (!cache.ok()) return cache.status();
     s.catalog_cache = *std::move(cache);
@@ -242,9 +246,8 @@ absl::Status App::Start() {
         std::make_unique<declaration::DeclarationClient>();
     s.assignment_api = std::make_unique<assignment::AssignmentApi>(
         **db, *s.assignment_catalogs, *s.assignment_declarations);
-    s.databases.push_back(*std::move(db));
-    s.database_services.push_back(
-        {"assignment", "wmo.assignment.v1.AssignmentService"});
+    s.stores.push_back(
+        {"assignment", "wmo.assignment.v1.AssignmentService", *std::move(db)});
     s.assignment_executor =
         std::make_unique<server::Executor>("assignment", 16, kMaxQueuedCalls);
     s.assignment_service = std::make_unique<assignment::AssignmentService>(
@@ -264,9 +267,8 @@ absl::Status App::Start() {
     s.declaration_api = std::make_unique<declaration::DeclarationApi>(
         **db, *s.declaration_assignments, *s.declaration_catalogs,
         s.registry.get());
-    s.databases.push_back(*std::move(db));
-    s.database_services.push_back(
-        {"declaration", "wmo.declaration.v1.DeclarationService"});
+    s.stores.push_back({"declaration", "wmo.declaration.v1.DeclarationService",
+                        *std::move(db)});
     s.declaration_executor =
         std::make_unique<server::Executor>("declaration", 8, kMaxQueuedCalls);
     s.declaration_lines = std::make_unique<server::Budget>(
@@ -287,9 +289,8 @@ absl::Status App::Start() {
     s.capacity_api = std::make_unique<capacity::CapacityApi>(
         **db, *s.capacity_assignments, *s.capacity_catalogs, s.registry.get());
     s.capacity_metrics = std::make_shared<capacity::CapacityMetrics>(**db);
-    s.databases.push_back(*std::move(db));
-    s.database_services.push_back(
-        {"capacity", "wmo.capacity.v1.CapacityService"});
+    s.stores.push_back(
+        {"capacity", "wmo.capacity.v1.CapacityService", *std::move(db)});
     s.capacity_executor =
         std::make_unique<server::Executor>("capacity", 16, kMaxQueuedCalls);
     s.capacity_service = std::make_unique<capacity::CapacityService>(
@@ -333,9 +334,8 @@ absl::Status App::Start() {
 
   s.store_health = std::make_unique<server::StoreHealth>(
       s.grpc_server->GetHealthCheckService(), options_.health_check_period);
-  for (size_t i = 0; i < s.databases.size(); ++i) {
-    s.store_health->Watch(s.database_services[i].first,
-                          s.database_services[i].second, *s.databases[i]);
+  for (const State::ServiceStore& st : s.stores) {
+    s.store_health->Watch(st.service, st.grpc_service, *st.db);
   }
   s.store_health->Start();
 

@@ -68,8 +68,6 @@ int GrpcCodeForHttpError(int status) {
       return google::rpc::DEADLINE_EXCEEDED;
     case 413:
       return google::rpc::RESOURCE_EXHAUSTED;
-    case 503:
-      return google::rpc::UNAVAILABLE;
     default:
       return google::rpc::INTERNAL;
   }

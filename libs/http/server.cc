@@ -153,7 +153,6 @@ class Core {
   }
 
   int port() const { return port_; }
-  size_t in_flight() const { return in_flight_; }
   size_t open_connections() const {
     std::lock_guard lock(mu_);
     return connections_.size();
@@ -208,7 +207,6 @@ class Core {
   std::vector<std::thread> threads_;
   std::atomic<int> port_{0};
   std::atomic<bool> stopping_{false};
-  std::atomic<size_t> in_flight_{0};
 
   std::mutex start_mu_;  // Serializes Start and Stop.
   bool started_ = false;
@@ -224,9 +222,7 @@ class Core {
 class Exchange : public Reply {
  public:
   Exchange(std::shared_ptr<Connection> connection, Core& server)
-      : connection_(std::move(connection)), server_(server) {
-    ++server_.in_flight_;
-  }
+      : connection_(std::move(connection)), server_(server) {}
   ~Exchange() override;
 
   void Send(Response response) override;
@@ -494,7 +490,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 Exchange::~Exchange() {
-  --server_.in_flight_;
   if (answered_.exchange(true)) return;
   // The handler dropped its reply without answering.
   try {
@@ -574,8 +569,6 @@ absl::Status Server::Start(const std::string& host, int port) {
 int Server::port() const { return impl_->port(); }
 
 void Server::Stop(absl::Duration drain) { impl_->Stop(drain); }
-
-size_t Server::in_flight() const { return impl_->in_flight(); }
 
 size_t Server::open_connections() const { return impl_->open_connections(); }
 

@@ -96,8 +96,7 @@ class Server {
   // answers are cancelled. Returns once no handler holds a Reply. Idempotent.
   void Stop(absl::Duration drain);
 
-  // Requests read and not yet answered; for tests and readiness.
-  size_t in_flight() const;
+  // Connections open now (tests).
   size_t open_connections() const;
 
  private:

@@ -45,7 +45,6 @@ class Budget {
   Lease Open() { return Lease(this); }
 
   int64_t in_use() const;
-  int64_t capacity() const { return capacity_; }
 
  private:
   absl::Status Reserve(int64_t amount);

@@ -259,11 +259,12 @@ void CheckExtentFormat(const v1::Assignment& a,
                             "the budget must be a positive amount in euro "
                             "cents"));
   } else if (a.budget_cents() > rules::kMaxAmountCents) {
-    out.push_back(
-        Violation("RS005", "", "budget_cents",
-                  absl::StrCat(a.budget_cents(), " cents is more than the ",
-                               rules::kMaxAmountCents,
-                               " the iWmo standard allows for a budget")));
+    out.push_back(Violation(
+        "RS005", "", "budget_cents",
+        absl::StrCat(a.budget_cents(), " cents is more than the ",
+                     rules::kMaxAmountCents,
+                     " the iWmo standard allows for a budget; split the "
+                     "assignment into assignments of shorter periods")));
   }
   if (has_budget && !a.has_extent() && a.end_date().empty()) {
     out.push_back(Violation(kBudgetRule, "", "end_date",
@@ -279,7 +280,8 @@ void CheckExtentFormat(const v1::Assignment& a,
     out.push_back(Violation(
         "RS005", "", "extent.volume",
         absl::StrCat(e.volume(), " is more than the ", rules::kMaxVolume,
-                     " the iWmo standard allows for a volume")));
+                     " the iWmo standard allows for a volume; lower it or "
+                     "give it per week or per month instead of in total")));
   }
   const bool unit_known =
       typ::Unit_IsValid(e.unit()) && e.unit() != typ::UNIT_UNSPECIFIED;

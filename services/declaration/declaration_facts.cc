@@ -20,13 +20,17 @@ rules::LineViolation Format(std::string field, std::string message) {
   return {"DC-FORMAT", "", std::move(field), std::move(message)};
 }
 
-// RS005: a number above what its iWmo element holds.
-rules::LineViolation TooLarge(std::string field, int64_t value, int64_t max) {
+// RS005: a number above what its iWmo element holds; `fix` says what to
+// change.
+rules::LineViolation TooLarge(std::string field, int64_t value, int64_t max,
+                              absl::string_view fix) {
   return {"RS005", "", std::move(field),
           absl::StrCat(value, " is more than the ", max,
-                       " the iWmo standard allows here; split the line by "
-                       "period")};
+                       " the iWmo standard allows here; ", fix)};
 }
+
+constexpr absl::string_view kSplitByPeriod =
+    "split the line into lines of shorter product periods";
 
 bool IsKnownUnit(int unit) {
   return wmo::type::v1::Unit_IsValid(unit) &&
@@ -147,7 +151,8 @@ ParsedLine ParseLine(const v1::Line& line) {
   if (l.volume <= 0) {
     violations.push_back(Format("volume", "the delivered volume must be > 0"));
   } else if (l.volume > rules::kMaxVolume) {
-    violations.push_back(TooLarge("volume", l.volume, rules::kMaxVolume));
+    violations.push_back(
+        TooLarge("volume", l.volume, rules::kMaxVolume, kSplitByPeriod));
   }
   l.unit = line.unit();
   if (!IsKnownUnit(l.unit)) {
@@ -161,12 +166,13 @@ ParsedLine ParseLine(const v1::Line& line) {
                                 "cancellation with direction CREDIT"));
   }
   if (l.tariff_cents > rules::kMaxAmountCents) {
-    violations.push_back(
-        TooLarge("tariff_cents", l.tariff_cents, rules::kMaxAmountCents));
+    violations.push_back(TooLarge(
+        "tariff_cents", l.tariff_cents, rules::kMaxAmountCents,
+        "declare the tariff per unit of the assignment, in euro cents"));
   }
   if (l.amount_cents > rules::kMaxAmountCents) {
-    violations.push_back(
-        TooLarge("amount_cents", l.amount_cents, rules::kMaxAmountCents));
+    violations.push_back(TooLarge("amount_cents", l.amount_cents,
+                                  rules::kMaxAmountCents, kSplitByPeriod));
   }
   switch (line.direction()) {
     case v1::Line::DEBIT:
