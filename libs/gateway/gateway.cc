@@ -4,8 +4,10 @@
 #include <mutex>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/arena.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/message.h"
@@ -17,10 +19,12 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/slice.h"
 #include "libs/gateway/openapi.h"
 #include "libs/gateway/proto_docs.h"
+#include "libs/gateway/proto_json.h"
 #include "libs/gateway/request_builder.h"
 #include "libs/gateway/route.h"
 #include "libs/gateway/status_mapping.h"
@@ -124,7 +128,11 @@ class Gateway::Impl {
         init_status_.Update(service_routes.status());
         break;
       }
-      for (Route& r : *service_routes) routes.push_back(std::move(r));
+      for (Route& r : *service_routes) {
+        const Descriptor& output = *r.method->output_type();
+        if (RendersDirectly(output)) rendered_directly_.insert(&output);
+        routes.push_back(std::move(r));
+      }
     }
     router_ = std::make_unique<Router>(std::move(routes));
     openapi_ = BuildOpenApi({"Wmo API", "v1"}, router_->routes(),
@@ -345,14 +353,7 @@ class Gateway::Impl {
           e, ErrorResponse(HttpStatusForGrpcCode(code), code,
                            status.error_message(), status.error_details()));
     }
-    std::vector<grpc::Slice> slices;
-    std::string bytes;
-    if (e.received.Dump(&slices).ok()) {
-      for (const grpc::Slice& s : slices) {
-        bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-      }
-    }
-    absl::StatusOr<std::string> json = Render(*e.matched, bytes);
+    absl::StatusOr<std::string> json = Render(*e.matched, &e.received);
     if (!json.ok()) return Finish(e, StatusResponse(json.status()));
     Finish(e, JsonResponse(200, *std::move(json)));
   }
@@ -383,16 +384,38 @@ class Gateway::Impl {
         .Observe(elapsed.count());
   }
 
+  // The response (or its response_body field) as JSON; `received` is
+  // consumed.
   absl::StatusOr<std::string> Render(const Route& route,
-                                     const std::string& bytes) const {
+                                     grpc::ByteBuffer* received) const {
     const Descriptor& output = *route.method->output_type();
-    if (route.response_body.empty()) return ToJson(output, bytes);
-    std::unique_ptr<Message> message(Prototype(output).New());
-    if (!message->ParseFromString(bytes)) {
+    // Most responses fit the first block, which saves the allocations of
+    // parsing.
+    char block[8192];
+    google::protobuf::ArenaOptions arena_options;
+    arena_options.initial_block = block;
+    arena_options.initial_block_size = sizeof(block);
+    google::protobuf::Arena arena(arena_options);
+    Message* message = Prototype(output).New(&arena);
+    if (!grpc::SerializationTraits<Message>::Deserialize(received, message)
+             .ok()) {
       return absl::InternalError(
           absl::StrCat("response is not a valid ", output.full_name()));
     }
-    const FieldDescriptor* field = output.FindFieldByName(route.response_body);
+    const FieldDescriptor* field =
+        route.response_body.empty()
+            ? nullptr
+            : output.FindFieldByName(route.response_body);
+    if (rendered_directly_.contains(&output)) {
+      std::string json;
+      if (field == nullptr) {
+        AppendJson(*message, &json);
+      } else {
+        AppendJson(*message, *field, &json);
+      }
+      return json;
+    }
+    if (field == nullptr) return ToJson(output, message->SerializeAsString());
     const auto* reflection = message->GetReflection();
     if (!field->is_repeated()) {
       return ToJson(
@@ -455,6 +478,8 @@ class Gateway::Impl {
   std::unique_ptr<google::protobuf::util::TypeResolver> resolver_;
   absl::Status init_status_;
   std::unique_ptr<Router> router_;
+  // Response types proto_json renders; the rest go to protobuf's printer.
+  absl::flat_hash_set<const Descriptor*> rendered_directly_;
   std::string openapi_;
   prometheus::Family<prometheus::Counter>* requests_ = nullptr;
   prometheus::Family<prometheus::Histogram>* durations_ = nullptr;
