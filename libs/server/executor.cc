@@ -8,8 +8,11 @@
 
 namespace wmo::server {
 
-Executor::Executor(std::string name, int threads, size_t max_queued)
-    : name_(std::move(name)), max_queued_(max_queued) {
+Executor::Executor(std::string name, int threads, size_t max_queued,
+                   std::chrono::milliseconds max_queue_delay)
+    : name_(std::move(name)),
+      max_queued_(max_queued),
+      max_queue_delay_(max_queue_delay) {
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       while (true) {
@@ -18,7 +21,7 @@ Executor::Executor(std::string name, int threads, size_t max_queued)
           std::unique_lock lock(mu_);
           cv_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
           if (tasks_.empty()) return;
-          task = std::move(tasks_.front());
+          task = std::move(tasks_.front().task);
           tasks_.pop_front();
         }
         task();
@@ -38,18 +41,24 @@ Executor::~Executor() {
 
 bool Executor::TrySubmit(std::function<void()> task) {
   {
+    const auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(mu_);
     if (tasks_.size() >= max_queued_) return false;
-    tasks_.push_back(std::move(task));
+    if (!tasks_.empty() && now - tasks_.front().since > max_queue_delay_) {
+      return false;
+    }
+    tasks_.push_back({std::move(task), now});
   }
   cv_.notify_one();
   return true;
 }
 
 absl::Status Executor::Full() const {
-  return absl::ResourceExhaustedError(
-      absl::StrCat("the ", name_, " service is busy (", max_queued_,
-                   " calls waiting); retry after a short backoff"));
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "the ", name_,
+      " service is busy (its queue is full or holds calls "
+      "longer than ",
+      max_queue_delay_.count(), " ms); retry after a short backoff"));
 }
 
 absl::Status CallerGaveUp(const grpc::CallbackServerContext& context) {

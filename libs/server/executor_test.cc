@@ -17,7 +17,7 @@ TEST(ExecutorTest, RunsEveryTaskSubmittedFromManyThreadsBeforeItIsGone) {
   // executor is gone: its destructor must run every task and join first.
   std::vector<int> done(kSubmitters * kTasks, 0);
   {
-    Executor executor("test", 3, kSubmitters * kTasks);
+    Executor executor("test", 3, kSubmitters * kTasks, std::chrono::hours(1));
     std::vector<std::thread> submitters;
     submitters.reserve(kSubmitters);
     for (size_t s = 0; s < kSubmitters; ++s) {
@@ -36,7 +36,7 @@ TEST(ExecutorTest, RunsEveryTaskSubmittedFromManyThreadsBeforeItIsGone) {
 }
 
 TEST(ExecutorTest, RefusesTasksPastItsQueueBoundAndTakesThemAgainAfter) {
-  Executor executor("widget", 1, 2);
+  Executor executor("widget", 1, 2, std::chrono::hours(1));
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::promise<void> running;
@@ -55,6 +55,30 @@ TEST(ExecutorTest, RefusesTasksPastItsQueueBoundAndTakesThemAgainAfter) {
   release.set_value();
   while (ran < 2) std::this_thread::yield();
   EXPECT_TRUE(executor.TrySubmit([&] { ++ran; }));
+}
+
+TEST(ExecutorTest, RefusesNewTasksWhileItsOldestHasWaitedTooLong) {
+  constexpr auto kMaxDelay = std::chrono::milliseconds(20);
+  Executor executor("widget", 1, 100, kMaxDelay);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> running;
+  ASSERT_TRUE(executor.TrySubmit([&] {
+    running.set_value();
+    released.wait();
+  }));
+  running.get_future().wait();
+  std::atomic<int> ran = 0;
+  // Far from the length bound, but the queue stops moving.
+  ASSERT_TRUE(executor.TrySubmit([&] { ++ran; }));
+  std::this_thread::sleep_for(kMaxDelay + std::chrono::milliseconds(5));
+  EXPECT_FALSE(executor.TrySubmit([&] { ++ran; }));
+  EXPECT_THAT(executor.Full().message(), ::testing::HasSubstr("20 ms"));
+  // Once the queue drains, new work is taken again.
+  release.set_value();
+  while (ran < 1) std::this_thread::yield();
+  EXPECT_TRUE(executor.TrySubmit([&] { ++ran; }));
+  while (ran < 2) std::this_thread::yield();
 }
 
 }  // namespace

@@ -37,6 +37,10 @@ struct ServerOptions {
   // all calls and streams (each takes some hundreds of bytes while checked).
   // Not a flag.
   int64_t max_declaration_lines_in_flight = 400'000;
+  // How long a service's queue may hold calls before it refuses new ones
+  // (RESOURCE_EXHAUSTED): the bound on waiting that keeps answers in time
+  // under overload. Not a flag.
+  absl::Duration max_queue_delay = absl::Milliseconds(100);
   // On stop, how long requests in flight get before they are cancelled.
   absl::Duration drain = absl::Seconds(10);
   // How often each service's store is checked for readiness and health.

@@ -47,7 +47,7 @@ class CatalogServiceTest : public ::testing::TestWithParam<std::string> {
   cache::Cache cache_{{.service = "catalog"}, nullptr};
   std::unique_ptr<CatalogRegistry> registry_;
   std::unique_ptr<CatalogApi> api_;
-  server::Executor executor_{"catalog", 2, 64};
+  server::Executor executor_{"catalog", 2, 64, std::chrono::seconds(10)};
   std::unique_ptr<CatalogService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::CatalogService::Stub> stub_;

@@ -131,24 +131,19 @@ class SubmitStream
 
 }  // namespace
 
-grpc::ServerUnaryReactor* DeclarationService::RespondWithLines(
-    grpc::CallbackServerContext* context, int lines,
-    std::function<absl::Status()> call) {
-  auto lease = std::make_shared<server::Budget::Lease>();
-  if (absl::Status s = lines_.Take(lines, *lease); !s.ok()) {
-    return server::Respond(context, s);
-  }
-  return server::RespondLater(
-      context, executor_, [lease, call = std::move(call)] { return call(); });
-}
-
 grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
-    grpc::CallbackServerContext* context,
-    const v1::SubmitDeclarationRequest* request, v1::Declaration* response) {
-  return RespondWithLines(
-      context, request->declaration().lines_size(), [this, request, response] {
-        return api_.SubmitDeclaration(request->parent(), request->declaration(),
-                                      response);
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return server::RespondLaterParsed<v1::SubmitDeclarationRequest,
+                                    v1::Declaration>(
+      context, executor_, request, response,
+      [this](const v1::SubmitDeclarationRequest& in, v1::Declaration* out) {
+        server::Budget::Lease lease;
+        if (absl::Status s = lines_.Take(in.declaration().lines_size(), lease);
+            !s.ok()) {
+          return s;
+        }
+        return api_.SubmitDeclaration(in.parent(), in.declaration(), out);
       });
 }
 
@@ -159,12 +154,18 @@ DeclarationService::SubmitDeclarationStream(
 }
 
 grpc::ServerUnaryReactor* DeclarationService::ValidateDeclaration(
-    grpc::CallbackServerContext* context,
-    const v1::ValidateDeclarationRequest* request, v1::Declaration* response) {
-  return RespondWithLines(
-      context, request->declaration().lines_size(), [this, request, response] {
-        return api_.ValidateDeclaration(request->parent(),
-                                        request->declaration(), response);
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return server::RespondLaterParsed<v1::ValidateDeclarationRequest,
+                                    v1::Declaration>(
+      context, executor_, request, response,
+      [this](const v1::ValidateDeclarationRequest& in, v1::Declaration* out) {
+        server::Budget::Lease lease;
+        if (absl::Status s = lines_.Take(in.declaration().lines_size(), lease);
+            !s.ok()) {
+          return s;
+        }
+        return api_.ValidateDeclaration(in.parent(), in.declaration(), out);
       });
 }
 

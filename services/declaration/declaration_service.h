@@ -11,9 +11,13 @@
 namespace wmo::declaration {
 
 // gRPC handlers of wmo.declaration.v1.DeclarationService: each passes the
-// request to DeclarationApi and maps its status to the wire.
+// request to DeclarationApi and maps its status to the wire. Submit and
+// Validate, whose requests can hold many lines, are served raw: parsed only
+// once the executor takes the call (server::RespondLaterParsed).
 class DeclarationService final
-    : public v1::DeclarationService::CallbackService {
+    : public v1::DeclarationService::WithRawCallbackMethod_SubmitDeclaration<
+          v1::DeclarationService::WithRawCallbackMethod_ValidateDeclaration<
+              v1::DeclarationService::CallbackService>> {
  public:
   // Handlers run on `executor`: they block on the store and on the
   // assignment and catalog services.
@@ -23,17 +27,17 @@ class DeclarationService final
                      server::Budget& lines)
       : api_(api), executor_(executor), lines_(lines) {}
 
+  // A v1::SubmitDeclarationRequest in, a v1::Declaration out.
   grpc::ServerUnaryReactor* SubmitDeclaration(
-      grpc::CallbackServerContext* context,
-      const v1::SubmitDeclarationRequest* request,
-      v1::Declaration* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerBidiReactor<v1::SubmitDeclarationStreamRequest,
                           v1::SubmitDeclarationStreamResponse>*
   SubmitDeclarationStream(grpc::CallbackServerContext* context) override;
+  // A v1::ValidateDeclarationRequest in, a v1::Declaration out.
   grpc::ServerUnaryReactor* ValidateDeclaration(
-      grpc::CallbackServerContext* context,
-      const v1::ValidateDeclarationRequest* request,
-      v1::Declaration* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListDeclarationLines(
       grpc::CallbackServerContext* context,
       const v1::ListDeclarationLinesRequest* request,
@@ -56,11 +60,6 @@ class DeclarationService final
       v1::AssignmentUsage* response) override;
 
  private:
-  // RespondLater for a call holding `lines` of the budget until it is done.
-  grpc::ServerUnaryReactor* RespondWithLines(
-      grpc::CallbackServerContext* context, int lines,
-      std::function<absl::Status()> call);
-
   DeclarationApi& api_;
   server::Executor& executor_;
   server::Budget& lines_;

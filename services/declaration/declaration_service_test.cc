@@ -4,11 +4,14 @@
 // streaming, dry runs, TR385 on delete, and the race of declarations
 // competing for the same remaining volume.
 #include <atomic>
+#include <future>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "libs/rules/dates.h"
@@ -303,6 +306,31 @@ TEST_P(DeclarationServiceTest, ValidateChecksButStoresNothing) {
   EXPECT_EQ(Settle("2024-03").rows_size(), 0);
   // The number is still free.
   EXPECT_EQ(MustSubmit(d).lines(0).verdict().outcome(), v1::Verdict::APPROVED);
+}
+
+// Submit and Validate take their requests as bytes and parse them
+// themselves: bytes that are no such message are the caller's error.
+TEST_P(DeclarationServiceTest, BytesThatAreNoRequestAreInvalidArgument) {
+  grpc::GenericStub stub(testing::ChannelTo(*app_));
+  for (const char* method : {"SubmitDeclaration", "ValidateDeclaration"}) {
+    grpc::ClientContext context;
+    // Field 2 (the declaration) says 100 bytes follow; 3 do.
+    grpc::Slice slice(std::string("\x12\x64abc"));
+    grpc::ByteBuffer request(&slice, 1), response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(
+        &context,
+        absl::StrCat("/wmo.declaration.v1.DeclarationService/", method),
+        grpc::StubOptions(), &request, &response,
+        [&done](const grpc::Status& s) { done.set_value(s); });
+    const grpc::Status status = done.get_future().get();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << method;
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("not a valid wmo.declaration.v1."))
+        << method;
+  }
+  EXPECT_EQ(Settle("2024-03").rows_size(), 0);
 }
 
 TEST_P(DeclarationServiceTest, DeleteIsRefusedWhileApprovedLinesExist) {
