@@ -315,7 +315,9 @@ TEST_P(DeclarationServiceTest, BytesThatAreNoRequestAreInvalidArgument) {
   for (const char* method : {"SubmitDeclaration", "ValidateDeclaration"}) {
     grpc::ClientContext context;
     // Field 2 (the declaration) says 100 bytes follow; 3 do.
-    grpc::Slice slice(std::string("\x12\x64abc"));
+    grpc::Slice slice(
+        std::string("\x12\x64"
+                    "abc"));
     grpc::ByteBuffer request(&slice, 1), response;
     std::promise<grpc::Status> done;
     stub.UnaryCall(
