@@ -1,0 +1,95 @@
+#include "libs/auth/key_files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "libs/auth/keys.h"
+
+namespace wmo::auth {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> LoadOrCreateDevKey(const std::string& data_dir) {
+  const std::string path = absl::StrCat(data_dir, "/dev-signing-key.pem");
+  if (access(path.c_str(), F_OK) == 0) return ReadFile(path);
+  absl::StatusOr<std::string> pem = NewEcPrivateKeyPem();
+  if (!pem.ok()) return pem.status();
+  // O_EXCL: of two processes starting at once, one writes and both read it.
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return ReadFile(path);
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create the development signing key ", path, ": ",
+                     std::strerror(errno)));
+  }
+  const ssize_t written = write(fd, pem->data(), pem->size());
+  const bool closed = close(fd) == 0;
+  if (written != static_cast<ssize_t>(pem->size()) || !closed) {
+    unlink(path.c_str());
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write the development signing key ", path));
+  }
+  return pem;
+}
+
+JwksFile::JwksFile(std::string path, TokenVerifier& verifier,
+                   std::function<void(const absl::Status&)> on_error)
+    : path_(std::move(path)),
+      verifier_(verifier),
+      on_error_(std::move(on_error)) {}
+
+JwksFile::~JwksFile() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+}
+
+absl::Status JwksFile::Load() {
+  absl::StatusOr<std::string> content = ReadFile(path_);
+  if (!content.ok()) return content.status();
+  if (*content == content_) return absl::OkStatus();
+  absl::StatusOr<std::vector<VerificationKey>> keys = ParseJwks(*content);
+  if (!keys.ok()) {
+    return absl::Status(
+        keys.status().code(),
+        absl::StrCat("JWKS file ", path_, ": ", keys.status().message()));
+  }
+  verifier_.SetKeys(*std::move(keys));
+  content_ = *std::move(content);
+  return absl::OkStatus();
+}
+
+void JwksFile::Watch(absl::Duration period) {
+  watcher_ = std::thread([this, period] {
+    std::unique_lock lock(mu_);
+    while (!stop_cv_.wait_for(lock, absl::ToChronoNanoseconds(period),
+                              [this] { return stopping_; })) {
+      lock.unlock();
+      if (absl::Status s = Load(); !s.ok() && on_error_) on_error_(s);
+      lock.lock();
+    }
+  });
+}
+
+}  // namespace wmo::auth

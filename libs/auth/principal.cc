@@ -1,0 +1,94 @@
+#include "libs/auth/principal.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "libs/rules/identifiers.h"
+
+namespace wmo::auth {
+namespace {
+
+constexpr size_t kMaxSubjectBytes = 128;
+
+bool IsPrintableAscii(absl::string_view text) {
+  for (char c : text) {
+    if (c < 0x20 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::string_view KindName(PrincipalKind kind) {
+  switch (kind) {
+    case PrincipalKind::kMunicipality:
+      return "municipality";
+    case PrincipalKind::kProvider:
+      return "provider";
+    case PrincipalKind::kOperator:
+      return "operator";
+    case PrincipalKind::kService:
+      return "service";
+  }
+  return "unknown";
+}
+
+std::optional<PrincipalKind> KindFromName(absl::string_view name) {
+  for (PrincipalKind kind :
+       {PrincipalKind::kMunicipality, PrincipalKind::kProvider,
+        PrincipalKind::kOperator, PrincipalKind::kService}) {
+    if (KindName(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<Principal> MakePrincipal(absl::string_view kind,
+                                        absl::string_view tenant,
+                                        absl::string_view subject) {
+  const std::optional<PrincipalKind> k = KindFromName(kind);
+  if (!k.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("principal kind \"", kind,
+                     "\" is none of municipality, provider, operator, "
+                     "service"));
+  }
+  switch (*k) {
+    case PrincipalKind::kMunicipality:
+      if (!rules::IsValidMunicipalityCode(tenant)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("a municipality's tenant must be its four-digit CBS "
+                         "code, not \"",
+                         tenant, "\""));
+      }
+      break;
+    case PrincipalKind::kProvider:
+      if (!rules::IsValidAgb(tenant)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "a provider's tenant must be its eight-digit AGB code, not \"",
+            tenant, "\""));
+      }
+      break;
+    case PrincipalKind::kOperator:
+    case PrincipalKind::kService:
+      if (!tenant.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            *k == PrincipalKind::kOperator ? "an operator" : "a service",
+            " has no tenant; leave it out"));
+      }
+      break;
+  }
+  if (subject.empty() || subject.size() > kMaxSubjectBytes ||
+      !IsPrintableAscii(subject)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the subject must be 1 to ", kMaxSubjectBytes,
+                     " printable ASCII characters"));
+  }
+  return Principal{*k, std::string(tenant), std::string(subject)};
+}
+
+std::string Describe(const Principal& principal) {
+  return absl::StrCat(KindName(principal.kind),
+                      principal.tenant.empty() ? "" : " ", principal.tenant,
+                      " (subject ", principal.subject, ")");
+}
+
+}  // namespace wmo::auth

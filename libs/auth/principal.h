@@ -1,0 +1,50 @@
+#ifndef WMO_LIBS_AUTH_PRINCIPAL_H_
+#define WMO_LIBS_AUTH_PRINCIPAL_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace wmo::auth {
+
+// Who a call acts for.
+enum class PrincipalKind {
+  kMunicipality,  // tenant: the municipality's CBS code ("0988")
+  kProvider,      // tenant: the provider's AGB code ("99990303")
+  kOperator,      // runs the platform: catalogs and contracts, no client data
+  kService,       // another wmo-server role, calling for the original caller
+};
+
+struct Principal {
+  PrincipalKind kind = PrincipalKind::kOperator;
+  // The CBS code of a municipality, the AGB code of a provider; empty for
+  // operators and services.
+  std::string tenant;
+  // The person or system acting (a consultant's id, "case-system"). Never
+  // a BSN: it is what the audit trail names.
+  std::string subject;
+
+  friend bool operator==(const Principal&, const Principal&) = default;
+};
+
+// "municipality", "provider", "operator", "service": the words tokens and
+// flags use.
+absl::string_view KindName(PrincipalKind kind);
+std::optional<PrincipalKind> KindFromName(absl::string_view name);
+
+// A principal from its parts as a token or a flag gives them, checked: the
+// tenant must be a valid CBS code for a municipality and a valid AGB code
+// for a provider, and empty for the others; the subject must be 1 to 128
+// printable ASCII characters. INVALID_ARGUMENT naming the part otherwise.
+absl::StatusOr<Principal> MakePrincipal(absl::string_view kind,
+                                        absl::string_view tenant,
+                                        absl::string_view subject);
+
+// "municipality 0988 (subject alice)", for messages and the audit trail.
+std::string Describe(const Principal& principal);
+
+}  // namespace wmo::auth
+
+#endif  // WMO_LIBS_AUTH_PRINCIPAL_H_
