@@ -17,7 +17,7 @@ build: configure
 # Builds only the server, not the tests.
 run: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target wmo-server
-	@$(BUILD)/cmd/wmo-server/wmo-server
+	@$(BUILD)/cmd/wmo-server/wmo-server --auth=dev
 
 # Tests run against a throw-away PostgreSQL and Redis started for the run;
 # the time each step took is printed at the end.

@@ -104,9 +104,13 @@ int EnvInt(const char* name, int fallback) {
   std::exit(1);
 }
 
+// The authorization every call of the run carries (the app's development
+// key), set once the app runs.
+std::string bearer;
+
 // Each its own TCP connection, as a separate client process would have.
 std::shared_ptr<grpc::Channel> LoopbackChannel(int port) {
-  auto channel = testing::SeparateChannelTo(port);
+  auto channel = testing::SeparateChannelTo(port, bearer);
   if (channel == nullptr) {
     Die("connect", absl::StrCat("127.0.0.1:", port, " does not answer"));
   }
@@ -498,6 +502,7 @@ Run RunOn(const std::string& backend, int n_clients, int calls) {
   if (!app.ok()) Die("StartApp " + backend, app.status().ToString());
   run.start_seconds = SecondsSince(start);
   const int port = (*app)->grpc_port();
+  bearer = testing::BearerFor(**app);
 
   start = Clock::now();
   const std::string pool = CreatePool(port);

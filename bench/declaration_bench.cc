@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <thread>
@@ -452,16 +453,17 @@ EchoResult Echo(const std::shared_ptr<grpc::Channel>& channel, int callers,
 
 std::unique_ptr<App> StartApp(server::ServerOptions options) {
   options.grpc_port = options.http_port = options.metrics_port = 0;
+  options.auth = server::ServerOptions::Auth::kDev;
   auto app = std::make_unique<App>(std::move(options));
   if (absl::Status s = app->Start(); !s.ok()) Die("App::Start", s);
   return app;
 }
 
-std::shared_ptr<grpc::Channel> LoopbackChannel(int port) {
-  auto channel = testing::SeparateChannelTo(port);
+std::shared_ptr<grpc::Channel> LoopbackChannel(const App& app) {
+  auto channel = testing::SeparateChannelTo(app);
   if (channel == nullptr) {
-    Die("connect", absl::UnavailableError(
-                       absl::StrCat("127.0.0.1:", port, " does not answer")));
+    Die("connect", absl::UnavailableError(absl::StrCat(
+                       "127.0.0.1:", app.grpc_port(), " does not answer")));
   }
   return channel;
 }
@@ -496,8 +498,8 @@ int Run() {
   std::vector<Client> clients = MakeClients(n_clients);
   const int kSetupThreads = EnvInt("WMO_BENCH_SETUP_THREADS", 4);
   auto start = Clock::now();
-  const int retries = CreateAssignments(LoopbackChannel(lookups->grpc_port()),
-                                        clients, kSetupThreads);
+  const int retries =
+      CreateAssignments(LoopbackChannel(*lookups), clients, kSetupThreads);
   const double setup_seconds = SecondsSince(start);
   std::printf(
       "Setup: %d assignments (bgi, bgg, vervoer per client) created through "
@@ -516,11 +518,15 @@ int Run() {
     options.catalog_dir = lookup_options.catalog_dir;
     options.catalog_address = lookup_address;
     options.assignment_address = lookup_address;
+    // The look-ups check the tokens this server passes on: one key.
+    std::filesystem::create_directories(options.data_dir);
+    std::filesystem::copy_file(
+        lookup_options.data_dir + "/dev-signing-key.pem",
+        options.data_dir + "/dev-signing-key.pem",
+        std::filesystem::copy_options::overwrite_existing);
     return StartApp(options);
   };
-  const auto lookup_channel = [&] {
-    return LoopbackChannel(lookups->grpc_port());
-  };
+  const auto lookup_channel = [&] { return LoopbackChannel(*lookups); };
 
   struct Row {
     std::string path;
@@ -555,7 +561,7 @@ int Run() {
     }
     {
       auto server = declaration_server(absl::StrCat("st", r));
-      auto channel = LoopbackChannel(server->grpc_port());
+      auto channel = LoopbackChannel(*server);
       rows[kStreamed].outcomes.push_back(SubmitStreamed(
           channel, MonthOf(clients, kMarch, absl::StrCat("ST", r),
                            absl::StrCat("S", r))));
@@ -596,16 +602,14 @@ int Run() {
     detail_rows[0].outcomes.push_back(
         in_process.Submit(MonthOf(clients, kMarch, "IPD", "ID", true)));
     auto server = declaration_server("std");
-    detail_rows[1].outcomes.push_back(
-        SubmitStreamed(LoopbackChannel(server->grpc_port()),
-                       MonthOf(clients, kMarch, "STD", "SD", true)));
+    detail_rows[1].outcomes.push_back(SubmitStreamed(
+        LoopbackChannel(*server), MonthOf(clients, kMarch, "STD", "SD", true)));
   }
   // And once streamed to the all-in-one App, whose declaration service
   // reaches catalog and assignment through in-process channels.
   Row all_in_one{"streamed, all-in-one App", {}};
-  all_in_one.outcomes.push_back(
-      SubmitStreamed(LoopbackChannel(lookups->grpc_port()),
-                     MonthOf(clients, kMarch, "AIO", "A")));
+  all_in_one.outcomes.push_back(SubmitStreamed(
+      LoopbackChannel(*lookups), MonthOf(clients, kMarch, "AIO", "A")));
 
   // Where the in-process path's time goes, each part measured apart on a
   // fresh store: the assignment look-up alone, the catalog look-up alone,

@@ -45,6 +45,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/codegen/client_unary_call.h"
+#include "libs/testing/credentials.h"
 #include "libs/testing/http.h"
 #include "libs/testing/process.h"
 #include "libs/testing/temp_dir.h"
@@ -162,7 +163,7 @@ Row ClosedLoop(int callers, double seconds,
 
 // One kept-alive REST connection per caller.
 struct RestCallers {
-  explicit RestCallers(int port) {
+  RestCallers(int port, std::string bearer) : bearer(std::move(bearer)) {
     connections.reserve(kCallers);
     for (int t = 0; t < kCallers; ++t) {
       connections.push_back(std::make_unique<testing::RawConnection>(port));
@@ -171,21 +172,23 @@ struct RestCallers {
   bool Get(int t) {
     auto& c = *connections[t];
     if (!c.Send(absl::StrCat("GET ", kProductPath,
-                             " HTTP/1.1\r\nHost: bench\r\n\r\n"))) {
+                             " HTTP/1.1\r\nHost: bench\r\nAuthorization: ",
+                             bearer, "\r\n\r\n"))) {
       return false;
     }
     return c.ReadResponse(5000).status == 200;
   }
   std::vector<std::unique_ptr<testing::RawConnection>> connections;
+  const std::string bearer;
 };
 
 // gRPC callers, one channel (TCP connection) each.
 struct GrpcCallers {
-  explicit GrpcCallers(int port) {
+  GrpcCallers(int port, const std::string& bearer) {
     channels.reserve(kCallers);
     products.reserve(kCallers);
     for (int t = 0; t < kCallers; ++t) {
-      channels.push_back(testing::SeparateChannelTo(port));
+      channels.push_back(testing::SeparateChannelTo(port, bearer));
       if (channels.back() == nullptr) Die("no gRPC connection");
       products.push_back(catalog::v1::CatalogService::NewStub(channels.back()));
     }
@@ -361,7 +364,7 @@ void DeclarationsOnPostgres(double seconds) {
   testing::TempDir dir;
   auto app = testing::StartApp("postgres", dir);
   if (!app.ok()) Die(std::string(app.status().message()));
-  auto channel = testing::SeparateChannelTo((*app)->grpc_port());
+  auto channel = testing::SeparateChannelTo(**app);
   auto assignments = assignment::v1::AssignmentService::NewStub(channel);
   constexpr int kSubmitters = 8, kClientsEach = 10;
   // Each submitter's clients with a kdv assignment for 2024.
@@ -398,7 +401,7 @@ void DeclarationsOnPostgres(double seconds) {
   stubs.reserve(kSubmitters);
   for (int s = 0; s < kSubmitters; ++s) {
     stubs.push_back(declaration::v1::DeclarationService::NewStub(
-        testing::SeparateChannelTo((*app)->grpc_port())));
+        testing::SeparateChannelTo(**app)));
   }
   std::vector<int> next(kSubmitters, 0);
   std::mutex mu;
@@ -515,11 +518,15 @@ double OverloadRun(GrpcCallers& callers, double seconds, int lines) {
       refused == 0 ? 0
                    : 1e6 * (over.server_cpu * over.elapsed - answered_cpu) /
                          static_cast<double>(refused);
-  std::printf(
-      "| %d | %.0f | %.0f | %.0f | %.0f | %.0f%% | %.0f%% | %.0f | %s | ",
-      lines, peak.per_second, 1e6 * peak.server_cpu / peak.per_second,
-      over.offered, over.goodput, 100 * over.server_cpu, 100 * over.client_cpu,
-      refused_us, Ratio(over.goodput, peak.per_second).c_str());
+  // Negative when the answered calls cost less than at the peak: no
+  // estimate then.
+  const std::string refusal =
+      refused_us < 0 ? "-" : absl::StrFormat("%.0f", refused_us);
+  std::printf("| %d | %.0f | %.0f | %.0f | %.0f | %.0f%% | %.0f%% | %s | %s | ",
+              lines, peak.per_second, 1e6 * peak.server_cpu / peak.per_second,
+              over.offered, over.goodput, 100 * over.server_cpu,
+              100 * over.client_cpu, refusal.c_str(),
+              Ratio(over.goodput, peak.per_second).c_str());
   for (const auto& [code, n] : over.outcomes) {
     std::printf("%s %ld; ", code.c_str(), n);
   }
@@ -620,6 +627,7 @@ int Run() {
       "--grpc_port=0",
       "--http_port=0",
       "--metrics_port=0",
+      "--auth=dev",
       "--data_dir=" + dir.File("var"),
       "--catalog_dir=" + std::string(WMO_SOURCE_DIR) + "/catalogs"};
   if (pinned) argv.insert(argv.begin(), {"/usr/bin/taskset", "-c", "0"});
@@ -631,8 +639,12 @@ int Run() {
   if (http == 0 || grpc_port == 0) Die("no ports in: " + server.output());
   std::printf("Server: wmo-server (SQLite)%s.\n\n",
               pinned ? " on CPU 0, this client on CPU 1" : "");
-  RestCallers rest(http);
-  GrpcCallers grpc_callers(grpc_port);
+  // Calls as a provider, with the server's development key.
+  const std::string bearer = testing::DevBearer(
+      dir.File("var"),
+      {auth::PrincipalKind::kProvider, "99990303", "load-bench"});
+  RestCallers rest(http, bearer);
+  GrpcCallers grpc_callers(grpc_port, bearer);
   // Warm the caches and connections.
   for (int t = 0; t < kCallers; ++t) {
     if (!rest.Get(t) || !grpc_callers.GetProduct(t) || !grpc_callers.Echo(t)) {

@@ -29,7 +29,9 @@ class AssignmentGatewayTest : public ::testing::Test {
 
   json Call(const std::string& method, const std::string& path,
             const std::string& body, int expect_status) {
-    auto r = testing::HttpRequest(app_->http_port(), method, path, body);
+    auto r =
+        testing::HttpRequest(app_->http_port(), method, path, body,
+                             {{"Authorization", testing::BearerFor(*app_)}});
     EXPECT_EQ(r.status, expect_status)
         << method << " " << path << ": " << r.body;
     return json::parse(r.body, nullptr, /*allow_exceptions=*/false);

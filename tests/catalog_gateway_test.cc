@@ -1,6 +1,7 @@
 // The catalog routes of the REST gateway over real HTTP, against the whole
 // app started in-process on free ports.
 #include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/testing/http.h"
@@ -23,6 +24,7 @@ class CatalogGatewayTest : public ::testing::Test {
     options.data_dir = dir_->File("var");
     options.catalog_dir = testing::SourceDir() + "/catalogs";
     options.services = {"catalog"};
+    options.auth = server::ServerOptions::Auth::kDev;
     app_ = new App(options);
     absl::Status s = app_->Start();
     ASSERT_TRUE(s.ok()) << s;
@@ -33,7 +35,8 @@ class CatalogGatewayTest : public ::testing::Test {
   }
 
   static json Get(const std::string& path, int expect_status = 200) {
-    auto r = testing::HttpGet(app_->http_port(), path);
+    auto r = testing::HttpGet(app_->http_port(), path,
+                              {{"Authorization", testing::BearerFor(*app_)}});
     EXPECT_EQ(r.status, expect_status) << path << ": " << r.body;
     return json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   }

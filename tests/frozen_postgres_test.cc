@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -40,11 +41,10 @@ class FrozenPostgresTest : public ::testing::Test {
     options.catalog_dir = testing::SourceDir() + "/catalogs";
     options.database_url = pg_->url();
     options.health_check_period = absl::Milliseconds(200);
+    options.auth = server::ServerOptions::Auth::kDev;
     app_ = std::make_unique<App>(options);
     ASSERT_TRUE(app_->Start().ok());
-    auto channel =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", app_->grpc_port()),
-                            grpc::InsecureChannelCredentials());
+    auto channel = testing::ChannelTo(*app_);
     declarations_ = declaration::v1::DeclarationService::NewStub(channel);
     channel_ = channel;
   }
@@ -112,7 +112,9 @@ TEST_F(FrozenPostgresTest, CallsFailFastHealthSaysSoAndAllRecovers) {
 
   // REST: 503 in bounded time, no database text.
   start = Clock::now();
-  testing::HttpResponse rest = testing::HttpGet(app_->http_port(), kListPath);
+  testing::HttpResponse rest =
+      testing::HttpGet(app_->http_port(), kListPath,
+                       {{"Authorization", testing::BearerFor(*app_)}});
   EXPECT_EQ(rest.status, 503) << rest.body;
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(7));
   EXPECT_THAT(rest.body, ::testing::Not(::testing::HasSubstr("postgres")));

@@ -22,8 +22,9 @@ namespace wmo {
 namespace {
 
 // The commands of the README's ```sh blocks that talk to the server (curl,
-// npx), each with its continuation lines.
-std::vector<std::string> ReadmeExamples() {
+// npx), each with its continuation lines; the `export` lines before them
+// (the tokens) go into `exports`.
+std::vector<std::string> ReadmeExamples(std::string* exports = nullptr) {
   std::ifstream in(testing::SourceDir() + "/README.md");
   std::vector<std::string> commands;
   bool in_block = false;
@@ -33,6 +34,10 @@ std::vector<std::string> ReadmeExamples() {
       continue;
     }
     if (!in_block) continue;
+    if (absl::StartsWith(line, "export ")) {
+      if (exports != nullptr) absl::StrAppend(exports, line, "\n");
+      continue;
+    }
     if (absl::StartsWith(line, "curl ") || absl::StartsWith(line, "npx ")) {
       commands.push_back(line);
     } else if (!commands.empty() && !absl::StartsWith(line, "make ") &&
@@ -66,7 +71,7 @@ class ReadmeExamplesTest : public ::testing::Test {
   void SetUp() override {
     server_ = std::make_unique<testing::Process>(std::vector<std::string>{
         std::string(WMO_BINARY_DIR) + "/cmd/wmo-server/wmo-server",
-        "--grpc_port=0", "--http_port=0", "--metrics_port=0",
+        "--grpc_port=0", "--http_port=0", "--metrics_port=0", "--auth=dev",
         "--data_dir=" + dir_.File("var"),
         "--catalog_dir=" + testing::SourceDir() + "/catalogs"});
     ASSERT_TRUE(server_->WaitForOutput("metrics")) << server_->output();
@@ -76,12 +81,21 @@ class ReadmeExamplesTest : public ::testing::Test {
     ASSERT_GT(grpc_, 0) << server_->output();
   }
 
-  // The example as it runs against this server's ports.
+  // The example as it runs against this server's ports and keys, after
+  // the README's exports.
   std::string Localized(const std::string& example) const {
     return absl::StrReplaceAll(
-        example, {{"localhost:8080", absl::StrCat("127.0.0.1:", http_)},
-                  {"127.0.0.1:50051", absl::StrCat("127.0.0.1:", grpc_)}});
+        absl::StrCat(exports_, example),
+        {{"localhost:8080", absl::StrCat("127.0.0.1:", http_)},
+         {"127.0.0.1:50051", absl::StrCat("127.0.0.1:", grpc_)},
+         {"build/cmd/wmo-server/wmo-server token",
+          absl::StrCat(WMO_BINARY_DIR,
+                       "/cmd/wmo-server/wmo-server token "
+                       "--data_dir=",
+                       dir_.File("var"))}});
   }
+
+  std::string exports_;
 
   testing::TempDir dir_;
   std::unique_ptr<testing::Process> server_;
@@ -89,7 +103,8 @@ class ReadmeExamplesTest : public ::testing::Test {
 };
 
 TEST_F(ReadmeExamplesTest, EveryCurlExampleAnswersWithSuccessInOrder) {
-  const std::vector<std::string> examples = ReadmeExamples();
+  const std::vector<std::string> examples = ReadmeExamples(&exports_);
+  EXPECT_THAT(exports_, ::testing::HasSubstr("wmo-server token"));
   int curls = 0;
   for (const std::string& example : examples) {
     if (!absl::StartsWith(example, "curl ")) continue;
@@ -119,7 +134,7 @@ TEST_F(ReadmeExamplesTest, GrpcExampleListsTheCatalogs) {
   if (!RunShell("npx --no-install @bufbuild/buf --version").second) {
     GTEST_SKIP() << "buf is not installed (npm install @bufbuild/buf)";
   }
-  for (const std::string& example : ReadmeExamples()) {
+  for (const std::string& example : ReadmeExamples(&exports_)) {
     if (!absl::StartsWith(example, "npx ")) continue;
     auto [out, ok] = RunShell(absl::StrReplaceAll(
         Localized(example),

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cmd/wmo-server/app.h"
+#include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -33,6 +34,7 @@ class ReplicasTest : public ::testing::Test {
     options.catalog_dir = testing::SourceDir() + "/catalogs";
     options.database_url = *database;
     options.redis_url = *redis;
+    options.auth = server::ServerOptions::Auth::kDev;  // One key: one dir.
     for (int i = 0; i < 2; ++i) apps_.push_back(std::make_unique<App>(options));
     // Both at once: the second must wait for the first's migrations and
     // catalog import, not fail or import twice.
@@ -46,9 +48,7 @@ class ReplicasTest : public ::testing::Test {
   }
 
   std::unique_ptr<v1::CatalogService::Stub> Stub(int replica) {
-    return v1::CatalogService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(apps_[replica]->grpc_port()),
-        grpc::InsecureChannelCredentials()));
+    return v1::CatalogService::NewStub(testing::ChannelTo(*apps_[replica]));
   }
 
   int64_t VersionOn(int replica, const std::string& as_of) {

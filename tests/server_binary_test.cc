@@ -1,11 +1,17 @@
 // Starts the real wmo-server binary: start-up, the endpoints it prints,
 // clean stop on SIGTERM and SIGINT, and one-line refusals of bad set-ups.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <regex>
 
 #include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "libs/testing/credentials.h"
+#include "libs/testing/health.h"
 #include "libs/testing/http.h"
 #include "libs/testing/process.h"
 #include "libs/testing/temp_dir.h"
@@ -19,6 +25,7 @@ std::string Binary() {
   return std::string(WMO_BINARY_DIR) + "/cmd/wmo-server/wmo-server";
 }
 
+// Development keys (--auth=dev) unless `extra` says otherwise.
 std::vector<std::string> Args(const testing::TempDir& dir,
                               std::vector<std::string> extra = {}) {
   std::vector<std::string> args = {
@@ -26,6 +33,7 @@ std::vector<std::string> Args(const testing::TempDir& dir,
       "--grpc_port=0",
       "--http_port=0",
       "--metrics_port=0",
+      "--auth=dev",
       "--data_dir=" + dir.File("var"),
       "--catalog_dir=" + testing::SourceDir() + "/catalogs"};
   args.insert(args.end(), extra.begin(), extra.end());
@@ -49,7 +57,11 @@ TEST(ServerBinaryTest, ServesTheFiveCatalogsAndStopsCleanlyOnSigterm) {
   ASSERT_GT(metrics, 0) << server.output();
   EXPECT_GT(PortAfter(server.output(), "gRPC"), 0);
 
-  auto catalogs = testing::HttpGet(http, "/v1/catalogs");
+  auto catalogs = testing::HttpGet(
+      http, "/v1/catalogs",
+      {{"Authorization",
+        testing::DevBearer(dir.File("var"), {auth::PrincipalKind::kOperator, "",
+                                             "server-binary-test"})}});
   EXPECT_EQ(catalogs.status, 200);
   for (const char* id :
        {"midden-limburg-2024", "perspectief-2024",
@@ -134,6 +146,73 @@ TEST(ServerBinaryTest, BrokenCatalogFileStopsStartUpNamingFileAndLine) {
       Args(dir, {"--catalog_dir=" + catalogs.path().string()}));
   EXPECT_EQ(server.Wait(), 1);
   EXPECT_THAT(server.output(), HasSubstr("bad.textproto:3"));
+}
+
+TEST(ServerBinaryTest, DoesNotStartWithoutKeysOutsideDevelopment) {
+  testing::TempDir dir;
+  std::vector<std::string> args = Args(dir);
+  args.erase(std::find(args.begin(), args.end(), "--auth=dev"));
+  testing::Process server(args);
+  EXPECT_EQ(server.Wait(), 1);
+  EXPECT_THAT(server.output(), HasSubstr("no keys for bearer tokens: give "
+                                         "--jwt_keys=FILE (a JWKS)"));
+}
+
+TEST(ServerBinaryTest, DevelopmentKeysServeOnlyOnLoopback) {
+  testing::TempDir dir;
+  testing::Process server(Args(dir, {"--host=0.0.0.0"}));
+  EXPECT_EQ(server.Wait(), 1);
+  EXPECT_THAT(server.output(), HasSubstr("--auth=dev serves only on loopback"));
+}
+
+// `wmo-server token` makes what the API takes; without it only health,
+// readiness and the OpenAPI document answer.
+TEST(ServerBinaryTest, TokenCommandOpensTheApiAndNothingElseDoes) {
+  testing::TempDir dir;
+  testing::Process server(Args(dir));
+  ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
+  const int http = PortAfter(server.output(), "REST");
+  const int grpc = PortAfter(server.output(), "gRPC");
+
+  // The token is on stdout.
+  FILE* out = popen((Binary() + " token --data_dir=" + dir.File("var") +
+                     " --kind=provider --tenant=99990303 --subject=portal "
+                     "--ttl=10m")
+                        .c_str(),
+                    "r");
+  ASSERT_NE(out, nullptr);
+  char line[4096] = {};
+  ASSERT_NE(fgets(line, sizeof(line), out), nullptr);
+  ASSERT_EQ(pclose(out), 0);
+  std::string bearer = std::string("Bearer ") + line;
+  ASSERT_EQ(bearer.back(), '\n');
+  bearer.pop_back();
+  EXPECT_EQ(testing::HttpGet(http, "/v1/catalogs", {{"Authorization", bearer}})
+                .status,
+            200);
+
+  const testing::HttpResponse anonymous =
+      testing::HttpGet(http, "/v1/catalogs");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_THAT(anonymous.head, HasSubstr("WWW-Authenticate: Bearer"));
+  EXPECT_THAT(anonymous.body, HasSubstr("no credentials"));
+  const testing::HttpResponse forged =
+      testing::HttpGet(http, "/v1/catalogs", {{"Authorization", bearer + "x"}});
+  EXPECT_EQ(forged.status, 401);
+  EXPECT_THAT(forged.body, HasSubstr("signature does not verify"));
+
+  for (const char* open : {"/healthz", "/readyz", "/openapi.json"}) {
+    EXPECT_EQ(testing::HttpGet(http, open).status, 200) << open;
+  }
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(grpc),
+                                     grpc::InsecureChannelCredentials());
+  EXPECT_EQ(testing::HealthOf(*channel, ""), testing::Serving::kServing);
+
+  testing::Process bad_kind(
+      {Binary(), "token", "--data_dir=" + dir.File("var"), "--kind=admin"});
+  EXPECT_EQ(bad_kind.Wait(), 2);
+  EXPECT_THAT(bad_kind.output(), HasSubstr("none of municipality, provider"));
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.output();
 }
 
 }  // namespace

@@ -4,15 +4,19 @@
 #include <map>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "libs/auth/key_files.h"
+#include "libs/auth/token_verifier.h"
 #include "libs/cache/cache.h"
 #include "libs/gateway/gateway.h"
 #include "libs/http/server.h"
+#include "libs/server/authenticator.h"
 #include "libs/server/budget.h"
 #include "libs/server/executor.h"
 #include "libs/server/log.h"
@@ -50,6 +54,10 @@ struct App::State {
   };
   std::vector<ServiceStore> stores;
   std::unique_ptr<server::StoreHealth> store_health;
+  // Identity: who calls, for every service.
+  std::shared_ptr<auth::TokenVerifier> token_verifier;
+  std::unique_ptr<auth::JwksFile> jwks_file;
+  std::unique_ptr<server::Authenticator> authenticator;
   // Catalog service.
   std::unique_ptr<catalog::CatalogRepository> catalog_repository;
   std::unique_ptr<cache::Cache> catalog_cache;
@@ -101,6 +109,14 @@ namespace {
 // queued past its usefulness.
 constexpr size_t kMaxQueuedCalls = 256;
 constexpr int kMaxStreamsPerConnection = 256;
+
+// How often the JWKS file is read for changed keys.
+constexpr absl::Duration kJwksFilePeriod = absl::Seconds(2);
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" ||
+         absl::StartsWith(host, "127.");
+}
 
 // A store failure at start-up, with its detail: the operator reads it.
 absl::Status ForOperator(const absl::Status& status, absl::string_view what) {
@@ -156,6 +172,46 @@ absl::StatusOr<std::unique_ptr<cache::Cache>> MakeCache(
 
 }  // namespace
 
+absl::Status App::StartAuthentication(State& s) {
+  if (options_.auth == server::ServerOptions::Auth::kDev) {
+    if (!IsLoopback(options_.host)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--auth=dev serves only on loopback (127.0.0.1, ::1, localhost), "
+          "not on ",
+          options_.host, "; give --jwt_keys and --jwt_issuer to serve others"));
+    }
+    absl::StatusOr<std::string> key =
+        auth::LoadOrCreateDevKey(options_.data_dir);
+    if (!key.ok()) return key.status();
+    absl::StatusOr<std::vector<auth::VerificationKey>> keys =
+        auth::DevVerificationKeys(*key);
+    if (!keys.ok()) return keys.status();
+    s.token_verifier = std::make_shared<auth::TokenVerifier>(
+        auth::VerifierOptions{auth::kDevIssuer, auth::kDevAudience});
+    s.token_verifier->SetKeys(*std::move(keys));
+  } else {
+    if (options_.jwt_keys.empty() || options_.jwt_issuer.empty()) {
+      return absl::FailedPreconditionError(
+          "no keys for bearer tokens: give --jwt_keys=FILE (a JWKS) and "
+          "--jwt_issuer=ISSUER, or --auth=dev for development on this "
+          "machine");
+    }
+    s.token_verifier = std::make_shared<auth::TokenVerifier>(
+        auth::VerifierOptions{options_.jwt_issuer, options_.jwt_audience});
+    s.jwks_file = std::make_unique<auth::JwksFile>(
+        options_.jwt_keys, *s.token_verifier, [](const absl::Status& status) {
+          server::LogWarning(
+              absl::StrCat("keys not reloaded: ", status.message()));
+        });
+    if (absl::Status loaded = s.jwks_file->Load(); !loaded.ok()) {
+      return absl::FailedPreconditionError(loaded.message());
+    }
+    s.jwks_file->Watch(kJwksFilePeriod);
+  }
+  s.authenticator = std::make_unique<server::Authenticator>(s.token_verifier);
+  return absl::OkStatus();
+}
+
 absl::Status App::Start() {
   state_ = std::make_unique<State>();
   State& s = *state_;
@@ -165,6 +221,10 @@ absl::Status App::Start() {
     return absl::FailedPreconditionError(absl::StrCat(
         "data directory ", options_.data_dir,
         " is not usable: ", ec ? ec.message() : "not a directory"));
+  }
+
+  if (absl::Status s_auth = StartAuthentication(s); !s_auth.ok()) {
+    return s_auth;
   }
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -213,7 +273,7 @@ absl::Status App::Start() {
     s.catalog_executor = std::make_unique<server::Executor>(
         "catalog", 8, kMaxQueuedCalls, queue_delay);
     s.catalog_service = std::make_unique<catalog::CatalogService>(
-        *s.catalog_api, *s.catalog_executor);
+        *s.catalog_api, *s.catalog_executor, *s.authenticator);
     builder.RegisterService(s.catalog_service.get());
     gateway_services.push_back("wmo.catalog.v1.CatalogService");
   }
@@ -255,7 +315,7 @@ absl::Status App::Start() {
     s.assignment_executor = std::make_unique<server::Executor>(
         "assignment", 16, kMaxQueuedCalls, queue_delay);
     s.assignment_service = std::make_unique<assignment::AssignmentService>(
-        *s.assignment_api, *s.assignment_executor);
+        *s.assignment_api, *s.assignment_executor, *s.authenticator);
     builder.RegisterService(s.assignment_service.get());
     gateway_services.push_back("wmo.assignment.v1.AssignmentService");
   }
@@ -278,7 +338,8 @@ absl::Status App::Start() {
     s.declaration_lines = std::make_unique<server::Budget>(
         "declaration lines", options_.max_declaration_lines_in_flight);
     s.declaration_service = std::make_unique<declaration::DeclarationService>(
-        *s.declaration_api, *s.declaration_executor, *s.declaration_lines);
+        *s.declaration_api, *s.declaration_executor, *s.authenticator,
+        *s.declaration_lines);
     builder.RegisterService(s.declaration_service.get());
     gateway_services.push_back("wmo.declaration.v1.DeclarationService");
   }
@@ -298,7 +359,7 @@ absl::Status App::Start() {
     s.capacity_executor = std::make_unique<server::Executor>(
         "capacity", 16, kMaxQueuedCalls, queue_delay);
     s.capacity_service = std::make_unique<capacity::CapacityService>(
-        *s.capacity_api, *s.capacity_executor);
+        *s.capacity_api, *s.capacity_executor, *s.authenticator);
     builder.RegisterService(s.capacity_service.get());
     gateway_services.push_back("wmo.capacity.v1.CapacityService");
   }

@@ -23,6 +23,8 @@ class App {
   // Stops accepting calls and lets in-flight ones finish (up to a deadline).
   void Shutdown();
 
+  const server::ServerOptions& options() const { return options_; }
+
   // Bound ports, valid after Start.
   int grpc_port() const;
   int http_port() const;
@@ -30,6 +32,9 @@ class App {
 
  private:
   struct State;
+  // The verifier of bearer tokens options_.auth asks for.
+  absl::Status StartAuthentication(State& s);
+
   server::ServerOptions options_;
   std::unique_ptr<State> state_;
 };

@@ -8,6 +8,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "libs/testing/credentials.h"
 #include "libs/testing/databases.h"
 
 namespace wmo::testing {
@@ -18,6 +19,7 @@ absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
   options.grpc_port = options.http_port = options.metrics_port = 0;
   options.data_dir = dir.File("var");
   options.catalog_dir = SourceDir() + "/catalogs";
+  options.auth = server::ServerOptions::Auth::kDev;
   if (backend == "postgres") {
     auto url = CreateTestPostgresDatabase();
     if (!url.ok()) return url.status();
@@ -28,22 +30,41 @@ absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
   return app;
 }
 
-std::shared_ptr<grpc::Channel> ChannelTo(const App& app) {
+auth::Principal TestCaller() {
+  return {auth::PrincipalKind::kMunicipality, "0988", "test-client"};
+}
+
+std::string BearerFor(const App& app, const auth::Principal& caller) {
+  return DevBearer(app.options().data_dir, caller);
+}
+
+std::shared_ptr<grpc::Channel> ChannelTo(const App& app,
+                                         const auth::Principal& caller) {
+  return ChannelWithBearer(absl::StrCat("127.0.0.1:", app.grpc_port()),
+                           BearerFor(app, caller));
+}
+
+std::shared_ptr<grpc::Channel> AnonymousChannelTo(const App& app) {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", app.grpc_port()),
                              grpc::InsecureChannelCredentials());
 }
 
-std::shared_ptr<grpc::Channel> SeparateChannelTo(int port) {
+std::shared_ptr<grpc::Channel> SeparateChannelTo(int port,
+                                                 const std::string& bearer) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   auto channel =
-      grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                grpc::InsecureChannelCredentials(), args);
+      ChannelWithBearer(absl::StrCat("127.0.0.1:", port), bearer, args);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() +
                                  std::chrono::seconds(10))) {
     return nullptr;
   }
   return channel;
+}
+
+std::shared_ptr<grpc::Channel> SeparateChannelTo(
+    const App& app, const auth::Principal& caller) {
+  return SeparateChannelTo(app.grpc_port(), BearerFor(app, caller));
 }
 
 std::vector<wmo::type::v1::RuleViolation> ViolationsOf(

@@ -9,6 +9,7 @@
 #include "cmd/wmo-server/app.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
+#include "libs/auth/principal.h"
 #include "libs/testing/temp_dir.h"
 #include "wmo/type/v1/types.pb.h"
 
@@ -17,20 +18,40 @@ namespace wmo::testing {
 // What service tests share: the whole app in-process, and reading its
 // errors.
 
-// Starts every service on free ports with the real catalogs, on SQLite
-// under `dir` ("sqlite") or on a fresh database of the test PostgreSQL
-// ("postgres"). FAILED_PRECONDITION when that PostgreSQL is not running
-// here: the test should skip.
+// Starts every service on free ports with the real catalogs and
+// development keys (--auth=dev), on SQLite under `dir` ("sqlite") or on a
+// fresh database of the test PostgreSQL ("postgres"). FAILED_PRECONDITION
+// when that PostgreSQL is not running here: the test should skip.
 absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
                                               const TempDir& dir);
 
-// A channel to the app's gRPC port over loopback.
-std::shared_ptr<grpc::Channel> ChannelTo(const App& app);
+// Who tests call as unless they say otherwise: municipality 0988 (the
+// municipality of most examples), subject "test-client".
+auth::Principal TestCaller();
+
+// "Bearer <token>" for `caller`, signed with the app's development key:
+// the value of an authorization header.
+std::string BearerFor(const App& app,
+                      const auth::Principal& caller = TestCaller());
+
+// A channel to the app's gRPC port over loopback whose calls carry a token
+// for `caller` (unless a call sets its own authorization metadata).
+std::shared_ptr<grpc::Channel> ChannelTo(
+    const App& app, const auth::Principal& caller = TestCaller());
+
+// A channel whose calls carry no credentials.
+std::shared_ptr<grpc::Channel> AnonymousChannelTo(const App& app);
 
 // A channel to `port` on loopback with a TCP connection of its own, as a
-// separate client process would have (benchmarks), connected or nullptr
+// separate client process would have (benchmarks), its calls carrying
+// `bearer` (an authorization value; none when empty); connected, or nullptr
 // when nothing answers within 10 s.
-std::shared_ptr<grpc::Channel> SeparateChannelTo(int port);
+std::shared_ptr<grpc::Channel> SeparateChannelTo(int port,
+                                                 const std::string& bearer);
+
+// The same to the app's gRPC port, as `caller`.
+std::shared_ptr<grpc::Channel> SeparateChannelTo(
+    const App& app, const auth::Principal& caller = TestCaller());
 
 // The wmo.type.v1.RuleViolations detail of a status, and its rule ids.
 std::vector<wmo::type::v1::RuleViolation> ViolationsOf(

@@ -1,19 +1,111 @@
 // wmo-server: runs the chosen services (default all) until SIGINT/SIGTERM,
 // then drains in-flight calls and exits 0. Any start-up problem is one line
-// on stderr and exit code 1.
+// on stderr and exit code 1. `wmo-server token ...` prints a development
+// token instead.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "cmd/wmo-server/app.h"
+#include "libs/auth/key_files.h"
+#include "libs/auth/principal.h"
 #include "libs/server/log.h"
 #include "libs/server/options.h"
 
+namespace {
+
+// `wmo-server token --kind=K [--tenant=CODE] [--subject=NAME] [--ttl=8h]
+// [--data_dir=DIR]`: a development token (--auth=dev) on stdout.
+int PrintDevToken(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> flags = {
+      {"data_dir", std::getenv("WMO_DATA_DIR") != nullptr
+                       ? std::getenv("WMO_DATA_DIR")
+                       : "./var"},
+      {"kind", ""},
+      {"tenant", ""},
+      {"subject", "developer"},
+      {"ttl", "8h"}};
+  for (const std::string& arg : args) {
+    const size_t eq = arg.find('=');
+    const std::string name = arg.rfind("--", 0) == 0 && eq != std::string::npos
+                                 ? arg.substr(2, eq - 2)
+                                 : "";
+    if (flags.count(name) == 0) {
+      std::fprintf(stderr,
+                   "wmo-server token: unexpected \"%s\"; usage: wmo-server "
+                   "token --kind=municipality|provider|operator "
+                   "[--tenant=CODE] [--subject=NAME] [--ttl=8h] "
+                   "[--data_dir=DIR]\n",
+                   arg.c_str());
+      return 2;
+    }
+    flags[name] = arg.substr(eq + 1);
+  }
+  absl::Duration ttl;
+  if (!absl::ParseDuration(flags["ttl"], &ttl) || ttl <= absl::ZeroDuration()) {
+    std::fprintf(stderr,
+                 "wmo-server token: --ttl=%s: give a duration such "
+                 "as 30m or 8h\n",
+                 flags["ttl"].c_str());
+    return 2;
+  }
+  absl::StatusOr<wmo::auth::Principal> principal = wmo::auth::MakePrincipal(
+      flags["kind"], flags["tenant"], flags["subject"]);
+  absl::StatusOr<std::string> token =
+      principal.ok()
+          ? wmo::auth::DevToken(flags["data_dir"], *principal, absl::Now(), ttl)
+          : absl::StatusOr<std::string>(principal.status());
+  if (!token.ok()) {
+    std::fprintf(stderr, "wmo-server token: %s\n",
+                 std::string(token.status().message()).c_str());
+    return 2;
+  }
+  std::printf("%s\n", token->c_str());
+  return 0;
+}
+
+// --auth=dev: tokens to try the API with, valid for 8 hours.
+void PrintDevTokens(const wmo::server::ServerOptions& options, int http_port) {
+  using wmo::auth::PrincipalKind;
+  const struct {
+    const char* label;
+    wmo::auth::Principal principal;
+  } kCallers[] = {{"municipality 0988",
+                   {PrincipalKind::kMunicipality, "0988", "developer"}},
+                  {"provider 99990303",
+                   {PrincipalKind::kProvider, "99990303", "developer"}},
+                  {"operator", {PrincipalKind::kOperator, "", "developer"}}};
+  std::string text =
+      "development tokens (8 h; more with `wmo-server token --kind=...`):";
+  std::string first;
+  for (const auto& caller : kCallers) {
+    absl::StatusOr<std::string> token = wmo::auth::DevToken(
+        options.data_dir, caller.principal, absl::Now(), absl::Hours(8));
+    if (!token.ok()) return;
+    if (first.empty()) first = *token;
+    absl::StrAppend(&text, "\n  ", caller.label, "\n    ", *token);
+  }
+  absl::StrAppend(&text, "\n  try: curl -s -H \"Authorization: Bearer ", first,
+                  "\" http://", options.host, ":", http_port,
+                  "/v1/municipalities/0988/assignments");
+  wmo::server::LogInfo(text);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "token") {
+    return PrintDevToken({args.begin() + 1, args.end()});
+  }
   auto options = wmo::server::ParseOptions(args, std::getenv);
   if (!options.ok()) {
     std::fprintf(stderr, "wmo-server: %s\n",
@@ -50,6 +142,9 @@ int main(int argc, char** argv) {
       "/v1/catalogs  (OpenAPI: /openapi.json)\n  metrics  http://", host, ":",
       app.metrics_port(), "/metrics\n  data     ", options->data_dir,
       "  catalogs ", options->catalog_dir));
+  if (options->auth == wmo::server::ServerOptions::Auth::kDev) {
+    PrintDevTokens(*options, app.http_port());
+  }
 
   int signal = 0;
   sigwait(&signals, &signal);

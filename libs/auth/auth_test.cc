@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -283,6 +285,24 @@ TEST(KeyFilesTest, DevKeyIsMadeOnceAndOnlyItsOwnerReadsIt) {
   ASSERT_EQ(stat(dir.File("dev-signing-key.pem").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
   EXPECT_EQ(*SigningAlgorithm(*made), "ES256");
+}
+
+// Replicas started at once on one directory: one key, never half a key.
+TEST(KeyFilesTest, ProcessesStartingAtOnceGetTheSameWholeKey) {
+  for (int round = 0; round < 20; ++round) {
+    testing::TempDir dir;
+    std::vector<absl::StatusOr<std::string>> keys(4);
+    std::vector<std::thread> starts;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      starts.emplace_back([&, i] { keys[i] = LoadOrCreateDevKey(dir.path()); });
+    }
+    for (auto& t : starts) t.join();
+    for (const auto& key : keys) {
+      ASSERT_TRUE(key.ok()) << key.status();
+      EXPECT_EQ(*key, *keys[0]);
+      EXPECT_TRUE(SigningAlgorithm(*key).ok());
+    }
+  }
 }
 
 }  // namespace

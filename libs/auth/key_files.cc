@@ -1,6 +1,7 @@
 #include "libs/auth/key_files.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/auth/keys.h"
+#include "libs/auth/token_signer.h"
 
 namespace wmo::auth {
 namespace {
@@ -32,22 +34,44 @@ absl::StatusOr<std::string> LoadOrCreateDevKey(const std::string& data_dir) {
   if (access(path.c_str(), F_OK) == 0) return ReadFile(path);
   absl::StatusOr<std::string> pem = NewEcPrivateKeyPem();
   if (!pem.ok()) return pem.status();
-  // O_EXCL: of two processes starting at once, one writes and both read it.
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  // Written whole under another name, then linked into place: a process
+  // starting at the same time never reads half a key, and of two new keys
+  // one wins (link fails when the name exists) and both use it.
+  std::string temp = absl::StrCat(path, ".XXXXXX");
+  const int fd = mkstemp(temp.data());  // Mode 0600.
   if (fd < 0) {
-    if (errno == EEXIST) return ReadFile(path);
     return absl::FailedPreconditionError(
-        absl::StrCat("cannot create the development signing key ", path, ": ",
-                     std::strerror(errno)));
+        absl::StrCat("cannot create the development signing key under ",
+                     data_dir, ": ", std::strerror(errno)));
   }
-  const ssize_t written = write(fd, pem->data(), pem->size());
+  const bool written = write(fd, pem->data(), pem->size()) ==
+                           static_cast<ssize_t>(pem->size()) &&
+                       fsync(fd) == 0;
   const bool closed = close(fd) == 0;
-  if (written != static_cast<ssize_t>(pem->size()) || !closed) {
-    unlink(path.c_str());
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot write the development signing key ", path));
-  }
-  return pem;
+  const bool linked =
+      written && closed && link(temp.c_str(), path.c_str()) == 0;
+  const int link_error = errno;
+  unlink(temp.c_str());
+  if (linked) return pem;
+  if (written && closed && link_error == EEXIST) return ReadFile(path);
+  return absl::FailedPreconditionError(
+      absl::StrCat("cannot write the development signing key ", path));
+}
+
+absl::StatusOr<std::vector<VerificationKey>> DevVerificationKeys(
+    const std::string& private_pem) {
+  absl::StatusOr<std::string> jwk = PublicJwk(private_pem, kDevKeyId);
+  if (!jwk.ok()) return jwk.status();
+  return ParseJwks(absl::StrCat(R"({"keys":[)", *jwk, "]}"));
+}
+
+absl::StatusOr<std::string> DevToken(const std::string& data_dir,
+                                     const Principal& principal, absl::Time now,
+                                     absl::Duration lifetime) {
+  absl::StatusOr<std::string> pem = LoadOrCreateDevKey(data_dir);
+  if (!pem.ok()) return pem.status();
+  return SignToken(*pem, kDevKeyId, principal,
+                   {kDevIssuer, kDevAudience, now, lifetime});
 }
 
 JwksFile::JwksFile(std::string path, TokenVerifier& verifier,

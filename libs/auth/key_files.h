@@ -23,6 +23,17 @@ inline constexpr char kDevKeyId[] = "dev";
 // P-256, readable by its owner only), made on first use. Its PEM.
 absl::StatusOr<std::string> LoadOrCreateDevKey(const std::string& data_dir);
 
+// The public key of a development signing key, as a verifier takes it.
+absl::StatusOr<std::vector<VerificationKey>> DevVerificationKeys(
+    const std::string& private_pem);
+
+// A development token for `principal`, signed with the key under
+// `data_dir` (made when missing), issued at `now` for `lifetime`: what
+// `wmo-server token` prints.
+absl::StatusOr<std::string> DevToken(const std::string& data_dir,
+                                     const Principal& principal, absl::Time now,
+                                     absl::Duration lifetime);
+
 // Keeps a verifier's keys those of a JWKS file, so that keys rotate without
 // a restart: Load reads the file (an error when it cannot be read or holds
 // no usable key), Watch reads it again every `period` on a thread of its

@@ -48,7 +48,7 @@ constexpr char kRequestIdHeader[] = "x-request-id";
 // Request ids longer than this are not ids.
 constexpr size_t kMaxRequestIdBytes = 128;
 // HTTP headers passed on as gRPC metadata (lower case, as gRPC wants them).
-constexpr const char* kForwardedHeaders[] = {"authorization", "x-actor"};
+constexpr const char* kForwardedHeaders[] = {"authorization"};
 // Methods other than these share one label value, which keeps the metric
 // series bounded whatever clients send.
 constexpr const char* kKnownMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
@@ -362,6 +362,10 @@ class Gateway::Impl {
   // that a client that has its answer finds it in the metrics).
   void Finish(Exchange& e, http::Response response) {
     response.headers.emplace_back(kRequestIdHeader, e.request_id);
+    if (response.status == 401) {  // RFC 6750: say which scheme to use.
+      response.headers.emplace_back("WWW-Authenticate",
+                                    R"(Bearer realm="wmo")");
+    }
     if (requests_ != nullptr) Count(e, response.status);
     e.reply->Send(std::move(response));
   }

@@ -41,7 +41,7 @@ struct GatewayOptions {
 //
 // Besides the routes: GET /openapi.json (OpenApiJson()), GET /healthz (the
 // process answers; touches nothing else) and GET /readyz (options.readiness).
-// The authorization and x-actor headers travel on as gRPC metadata, and so
+// The authorization header travels on as gRPC metadata, and so
 // does x-request-id, made up when the client sent none; every answer
 // carries it.
 class Gateway {

@@ -20,8 +20,10 @@ absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
 
 }  // namespace
 
-CallScope::CallScope(const grpc::CallbackServerContext& context)
+CallScope::CallScope(const grpc::CallbackServerContext& context,
+                     auth::Principal caller)
     : context_(context),
+      caller_(std::move(caller)),
       previous_(current_scope),
       request_id_(RequestIdOf(context)),
       deadline_(DeadlineOf(context)) {
@@ -33,6 +35,10 @@ CallScope::~CallScope() { current_scope = previous_; }
 
 const grpc::CallbackServerContext* CallScope::Current() {
   return current_scope == nullptr ? nullptr : &current_scope->context_;
+}
+
+const auth::Principal* CallScope::Caller() {
+  return current_scope == nullptr ? nullptr : &current_scope->caller_;
 }
 
 std::string CallScope::RequestId() {
@@ -52,6 +58,11 @@ std::unique_ptr<grpc::ClientContext> OutgoingContext() {
   if (call != nullptr) {
     context = grpc::ClientContext::FromCallbackServerContext(*call);
     context->AddMetadata("x-request-id", CallScope::RequestId());
+    const auto& metadata = call->client_metadata();
+    if (const auto it = metadata.find("authorization"); it != metadata.end()) {
+      context->AddMetadata("authorization",
+                           std::string(it->second.data(), it->second.size()));
+    }
   } else {
     context = std::make_unique<grpc::ClientContext>();
   }

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/server_context.h"
+#include "libs/auth/principal.h"
 #include "libs/store/deadline.h"
 
 namespace wmo::server {
@@ -22,7 +23,8 @@ inline constexpr absl::Duration kDefaultOutgoingDeadline = absl::Seconds(10);
 // deadline (store::DeadlineScope).
 class CallScope {
  public:
-  explicit CallScope(const grpc::CallbackServerContext& context);
+  // `caller`: who the call acts for (the Authenticator's answer).
+  CallScope(const grpc::CallbackServerContext& context, auth::Principal caller);
   ~CallScope();
   CallScope(const CallScope&) = delete;
   CallScope& operator=(const CallScope&) = delete;
@@ -33,10 +35,14 @@ class CallScope {
   // that sent none; "" outside any scope.
   static std::string RequestId();
 
+  // Who the innermost scope's call acts for; null outside any scope.
+  static const auth::Principal* Caller();
+
   const std::string& request_id() const { return request_id_; }
 
  private:
   const grpc::CallbackServerContext& context_;
+  const auth::Principal caller_;
   const CallScope* previous_;
   std::string request_id_;
   store::DeadlineScope deadline_;
@@ -47,7 +53,8 @@ std::string RequestIdOf(const grpc::ServerContextBase& context);
 
 // A client context for a call to another service: inside a CallScope it
 // propagates the current call's deadline and cancellation and carries its
-// x-request-id; its deadline is at most kDefaultOutgoingDeadline away.
+// x-request-id and credentials (the callee checks and audits the original
+// caller); its deadline is at most kDefaultOutgoingDeadline away.
 std::unique_ptr<grpc::ClientContext> OutgoingContext();
 
 }  // namespace wmo::server

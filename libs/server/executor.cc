@@ -74,14 +74,20 @@ absl::Status CallerGaveUp(const grpc::CallbackServerContext& context) {
 
 grpc::ServerUnaryReactor* RespondLater(grpc::CallbackServerContext* context,
                                        Executor& executor,
+                                       const Authenticator& authenticator,
                                        std::function<absl::Status()> call) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const bool queued =
-      executor.TrySubmit([context, reactor, call = std::move(call)] {
+  absl::StatusOr<auth::Principal> caller = authenticator.Authenticate(*context);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  const bool queued = executor.TrySubmit(
+      [context, reactor, caller = *std::move(caller), call = std::move(call)] {
         if (absl::Status gone = CallerGaveUp(*context); !gone.ok()) {
           return reactor->Finish(ToGrpcStatus(gone));
         }
-        CallScope scope(*context);
+        CallScope scope(*context, caller);
         context->AddInitialMetadata("x-request-id", scope.request_id());
         reactor->Finish(ToGrpcStatus(call()));
       });

@@ -16,6 +16,7 @@
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "libs/server/authenticator.h"
 
 namespace wmo::server {
 
@@ -66,12 +67,14 @@ class Executor {
   std::vector<std::thread> threads_;
 };
 
-// Runs `call` (returning absl::Status) on `executor` inside a CallScope and
-// finishes the unary callback call with its status. The request and
-// response stay valid until then. A full executor, a cancelled call or a
-// deadline already past finish the call without running `call`.
+// Authenticates the call, then runs `call` (returning absl::Status) on
+// `executor` inside a CallScope and finishes the unary callback call with
+// its status. The request and response stay valid until then. No valid
+// credentials, a full executor, a cancelled call or a deadline already past
+// finish the call without running `call`.
 grpc::ServerUnaryReactor* RespondLater(grpc::CallbackServerContext* context,
                                        Executor& executor,
+                                       const Authenticator& authenticator,
                                        std::function<absl::Status()> call);
 
 // RespondLater for a method served raw (the generated
@@ -84,10 +87,11 @@ grpc::ServerUnaryReactor* RespondLater(grpc::CallbackServerContext* context,
 template <typename Request, typename Response>
 grpc::ServerUnaryReactor* RespondLaterParsed(
     grpc::CallbackServerContext* context, Executor& executor,
-    const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+    const Authenticator& authenticator, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response,
     std::function<absl::Status(const Request&, Response*)> call) {
   return RespondLater(
-      context, executor,
+      context, executor, authenticator,
       [request, response, call = std::move(call)]() -> absl::Status {
         google::protobuf::Arena arena;
         auto* in = google::protobuf::Arena::CreateMessage<Request>(&arena);

@@ -152,6 +152,38 @@ std::vector<Flag> MakeFlags() {
          o.redis_url = v;
          return absl::OkStatus();
        }},
+      {"auth",
+       "jwt (default: bearer tokens checked with --jwt_keys) or dev (a "
+       "signing key under data_dir, tokens from `wmo-server token`, "
+       "loopback only)",
+       [](const std::string& v, ServerOptions& o) {
+         if (v == "jwt") {
+           o.auth = ServerOptions::Auth::kJwt;
+         } else if (v == "dev") {
+           o.auth = ServerOptions::Auth::kDev;
+         } else {
+           return absl::InvalidArgumentError(
+               absl::StrCat("--auth=", v, ": choose jwt or dev"));
+         }
+         return absl::OkStatus();
+       }},
+      {"jwt_keys",
+       "JWKS file with the keys (RS256, ES256) that sign bearer tokens; read "
+       "again when it changes",
+       [](const std::string& v, ServerOptions& o) {
+         o.jwt_keys = v;
+         return absl::OkStatus();
+       }},
+      {"jwt_issuer", "the \"iss\" bearer tokens must carry",
+       [](const std::string& v, ServerOptions& o) {
+         o.jwt_issuer = v;
+         return absl::OkStatus();
+       }},
+      {"jwt_audience", "the \"aud\" bearer tokens must carry (default wmo)",
+       [](const std::string& v, ServerOptions& o) {
+         o.jwt_audience = v;
+         return absl::OkStatus();
+       }},
   };
   for (const std::string& service : KnownServices()) {
     const std::string name = service + "_database_url";

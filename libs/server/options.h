@@ -62,6 +62,17 @@ struct ServerOptions {
   // Redis for the shared second-level cache; empty for in-process only.
   std::string redis_url;
 
+  // Identity. kJwt: bearer tokens checked with the keys of jwt_keys (a JWKS
+  // file, read again when it changes), issued by jwt_issuer for
+  // jwt_audience; the server does not start without them. kDev: a signing
+  // key made under data_dir, tokens from `wmo-server token`, and only a
+  // loopback host.
+  enum class Auth { kJwt, kDev };
+  Auth auth = Auth::kJwt;
+  std::string jwt_keys;
+  std::string jwt_issuer;
+  std::string jwt_audience = "wmo";
+
   // The database URL of one service ("" for SQLite).
   const std::string& DatabaseUrl(const std::string& service) const {
     auto it = service_database_urls.find(service);

@@ -37,6 +37,21 @@ TEST(OptionsTest, CommandLineWinsOverEnvironment) {
   EXPECT_EQ(o->data_dir, "/tmp/x");
 }
 
+TEST(OptionsTest, IdentityIsJwtByDefaultAndDevOnlyWhenAsked) {
+  auto o = ParseOptions({}, Env({}));
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->auth, ServerOptions::Auth::kJwt);
+  EXPECT_EQ(o->jwt_audience, "wmo");
+  o = ParseOptions({"--jwt_keys=/etc/wmo/jwks.json", "--jwt_issuer=https://id"},
+                   Env({{"WMO_AUTH", "dev"}}));
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->auth, ServerOptions::Auth::kDev);
+  EXPECT_EQ(o->jwt_keys, "/etc/wmo/jwks.json");
+  EXPECT_EQ(o->jwt_issuer, "https://id");
+  EXPECT_EQ(ParseOptions({"--auth=none"}, Env({})).status().message(),
+            "--auth=none: choose jwt or dev");
+}
+
 TEST(OptionsTest, UnknownFlagIsNamed) {
   auto o = ParseOptions({"--grcp_port=1"}, Env({}));
   EXPECT_THAT(o.status().message(), HasSubstr("unknown flag --grcp_port"));

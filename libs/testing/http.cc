@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "absl/strings/str_cat.h"
+
 namespace wmo::testing {
 
 namespace {
@@ -47,15 +49,21 @@ int FreePort() {
   return port;
 }
 
-HttpResponse HttpRequest(int port, const std::string& method,
-                         const std::string& path, const std::string& body) {
+HttpResponse HttpRequest(
+    int port, const std::string& method, const std::string& path,
+    const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
   HttpResponse response;
   const int fd = ConnectLoopback(port);
   if (fd < 0) return response;
   std::string request = method + " " + path +
                         " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: "
                         "application/json\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n" + body;
+                        std::to_string(body.size()) + "\r\n";
+  for (const auto& [name, value] : headers) {
+    absl::StrAppend(&request, name, ": ", value, "\r\n");
+  }
+  request += "\r\n" + body;
   for (size_t sent = 0; sent < request.size();) {
     const ssize_t n = send(fd, request.data() + sent, request.size() - sent, 0);
     if (n <= 0) break;

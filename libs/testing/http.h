@@ -2,6 +2,8 @@
 #define WMO_LIBS_TESTING_HTTP_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace wmo::testing {
 
@@ -41,11 +43,16 @@ class RawConnection {
 
 // One HTTP/1.0 request to 127.0.0.1:port over a plain socket; enough for
 // tests of our own endpoints without pulling an HTTP client library in.
-HttpResponse HttpRequest(int port, const std::string& method,
-                         const std::string& path, const std::string& body = "");
+// `headers` are sent as given ({"Authorization", "Bearer ..."}).
+HttpResponse HttpRequest(
+    int port, const std::string& method, const std::string& path,
+    const std::string& body = "",
+    const std::vector<std::pair<std::string, std::string>>& headers = {});
 
-inline HttpResponse HttpGet(int port, const std::string& path) {
-  return HttpRequest(port, "GET", path);
+inline HttpResponse HttpGet(
+    int port, const std::string& path,
+    const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  return HttpRequest(port, "GET", path, "", headers);
 }
 
 }  // namespace wmo::testing

@@ -56,10 +56,16 @@ class AssignmentServiceTest : public ::testing::TestWithParam<std::string> {
     return a;
   }
 
+  // "Bearer <token>" for a consultant of kMunicipality.
+  std::string Bearer(const std::string& subject) {
+    return testing::BearerFor(
+        *app_, {auth::PrincipalKind::kMunicipality, kMunicipality, subject});
+  }
+
   grpc::Status Create(const v1::Assignment& a, v1::Assignment* out,
                       const std::string& request_id = "") {
     grpc::ClientContext context;
-    context.AddMetadata("x-actor", "consulent-17");
+    context.AddMetadata("authorization", Bearer("consulent-17"));
     v1::CreateAssignmentRequest request;
     request.set_parent(std::string("municipalities/") + kMunicipality);
     *request.mutable_assignment() = a;
@@ -231,7 +237,9 @@ TEST_P(AssignmentServiceTest, AuditTrailRecordsWhoAndWhatChanged) {
   v1::Assignment ended;
   {
     grpc::ClientContext context;
-    context.AddMetadata("x-actor", "consulent-42");
+    context.AddMetadata("authorization", Bearer("consulent-42"));
+    // No longer trusted: the token says who acts.
+    context.AddMetadata("x-actor", "mallory");
     ASSERT_TRUE(stub_->EndAssignment(&context, end, &ended).ok());
   }
   EXPECT_EQ(ended.state(), v1::Assignment::ENDED);
@@ -241,8 +249,10 @@ TEST_P(AssignmentServiceTest, AuditTrailRecordsWhoAndWhatChanged) {
   v1::ListAuditEntriesResponse audit;
   ASSERT_TRUE(stub_->ListAuditEntries(&context, request, &audit).ok());
   ASSERT_EQ(audit.entries_size(), 2);
-  EXPECT_EQ(audit.entries(0).actor(), "consulent-17");
-  EXPECT_EQ(audit.entries(1).actor(), "consulent-42");
+  EXPECT_EQ(audit.entries(0).actor(),
+            "municipality 0988 (subject consulent-17)");
+  EXPECT_EQ(audit.entries(1).actor(),
+            "municipality 0988 (subject consulent-42)");
   EXPECT_EQ(audit.entries(1).action(), "EndAssignment");
   bool end_date_changed = false;
   for (const auto& c : audit.entries(1).changes()) {

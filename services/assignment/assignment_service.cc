@@ -1,20 +1,15 @@
 #include "services/assignment/assignment_service.h"
 
+#include "libs/server/call_scope.h"
 #include "libs/server/executor.h"
 #include "libs/server/status.h"
 
 namespace wmo::assignment {
 namespace {
 
-// Who is calling, for the audit trail: the gateway or the calling system
-// passes it as "x-actor" metadata.
-std::string Actor(const grpc::CallbackServerContext* context) {
-  const auto& metadata = context->client_metadata();
-  auto it = metadata.find("x-actor");
-  return it == metadata.end()
-             ? ""
-             : std::string(it->second.data(), it->second.size());
-}
+// Who is calling, for the audit trail: the authenticated principal of the
+// call (RespondLater runs the body inside its CallScope).
+std::string Actor() { return auth::Describe(*server::CallScope::Caller()); }
 
 }  // namespace
 
@@ -22,43 +17,46 @@ grpc::ServerUnaryReactor* AssignmentService::CreateAssignment(
     grpc::CallbackServerContext* context,
     const v1::CreateAssignmentRequest* request, v1::Assignment* response) {
   return server::RespondLater(
-      context, executor_, [this, request, response, actor = Actor(context)] {
-        return api_.CreateAssignment(*request, actor, response);
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.CreateAssignment(*request, Actor(), response);
       });
 }
 
 grpc::ServerUnaryReactor* AssignmentService::GetAssignment(
     grpc::CallbackServerContext* context,
     const v1::GetAssignmentRequest* request, v1::Assignment* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.GetAssignment(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.GetAssignment(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* AssignmentService::BatchGetAssignments(
     grpc::CallbackServerContext* context,
     const v1::BatchGetAssignmentsRequest* request,
     v1::BatchGetAssignmentsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.BatchGetAssignments(*request, response);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.BatchGetAssignments(*request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* AssignmentService::ListAssignments(
     grpc::CallbackServerContext* context,
     const v1::ListAssignmentsRequest* request,
     v1::ListAssignmentsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ListAssignments(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.ListAssignments(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* AssignmentService::UpdateAssignment(
     grpc::CallbackServerContext* context,
     const v1::UpdateAssignmentRequest* request, v1::Assignment* response) {
   return server::RespondLater(
-      context, executor_, [this, request, response, actor = Actor(context)] {
-        return api_.UpdateAssignment(*request, actor, response);
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.UpdateAssignment(*request, Actor(), response);
       });
 }
 
@@ -66,8 +64,8 @@ grpc::ServerUnaryReactor* AssignmentService::EndAssignment(
     grpc::CallbackServerContext* context,
     const v1::EndAssignmentRequest* request, v1::Assignment* response) {
   return server::RespondLater(
-      context, executor_, [this, request, response, actor = Actor(context)] {
-        return api_.EndAssignment(*request, actor, response);
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.EndAssignment(*request, Actor(), response);
       });
 }
 
@@ -75,8 +73,8 @@ grpc::ServerUnaryReactor* AssignmentService::DeleteAssignment(
     grpc::CallbackServerContext* context,
     const v1::DeleteAssignmentRequest* request, v1::Assignment* response) {
   return server::RespondLater(
-      context, executor_, [this, request, response, actor = Actor(context)] {
-        return api_.DeleteAssignment(*request, actor, response);
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.DeleteAssignment(*request, Actor(), response);
       });
 }
 
@@ -84,8 +82,8 @@ grpc::ServerUnaryReactor* AssignmentService::RecordDeliveryStart(
     grpc::CallbackServerContext* context,
     const v1::RecordDeliveryStartRequest* request, v1::Assignment* response) {
   return server::RespondLater(
-      context, executor_, [this, request, response, actor = Actor(context)] {
-        return api_.RecordDeliveryStart(*request, actor, response);
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.RecordDeliveryStart(*request, Actor(), response);
       });
 }
 
@@ -93,8 +91,8 @@ grpc::ServerUnaryReactor* AssignmentService::RecordDeliveryStop(
     grpc::CallbackServerContext* context,
     const v1::RecordDeliveryStopRequest* request, v1::Assignment* response) {
   return server::RespondLater(
-      context, executor_, [this, request, response, actor = Actor(context)] {
-        return api_.RecordDeliveryStop(*request, actor, response);
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.RecordDeliveryStop(*request, Actor(), response);
       });
 }
 
@@ -102,9 +100,10 @@ grpc::ServerUnaryReactor* AssignmentService::RequestAssignment(
     grpc::CallbackServerContext* context,
     const v1::RequestAssignmentRequest* request,
     v1::AssignmentRequest* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.RequestAssignment(*request, response);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.RequestAssignment(*request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* AssignmentService::AnswerAssignmentRequest(
@@ -112,8 +111,8 @@ grpc::ServerUnaryReactor* AssignmentService::AnswerAssignmentRequest(
     const v1::AnswerAssignmentRequestRequest* request,
     v1::AssignmentRequest* response) {
   return server::RespondLater(
-      context, executor_, [this, request, response, actor = Actor(context)] {
-        return api_.AnswerAssignmentRequest(*request, actor, response);
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.AnswerAssignmentRequest(*request, Actor(), response);
       });
 }
 
@@ -121,9 +120,10 @@ grpc::ServerUnaryReactor* AssignmentService::ListAuditEntries(
     grpc::CallbackServerContext* context,
     const v1::ListAuditEntriesRequest* request,
     v1::ListAuditEntriesResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ListAuditEntries(*request, response);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListAuditEntries(*request, response);
+      });
 }
 
 }  // namespace wmo::assignment

@@ -1,6 +1,7 @@
 #ifndef WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_SERVICE_H_
 #define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_SERVICE_H_
 
+#include "libs/server/authenticator.h"
 #include "libs/server/executor.h"
 #include "services/assignment/assignment_api.h"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
@@ -14,8 +15,10 @@ class AssignmentService final : public v1::AssignmentService::CallbackService {
  public:
   // Handlers run on `executor`: they block on the store and on the catalog
   // service.
-  AssignmentService(AssignmentApi& api, server::Executor& executor)
-      : api_(api), executor_(executor) {}
+  // Every call is authenticated by `authenticator` first.
+  AssignmentService(AssignmentApi& api, server::Executor& executor,
+                    const server::Authenticator& authenticator)
+      : api_(api), executor_(executor), authenticator_(authenticator) {}
 
   grpc::ServerUnaryReactor* CreateAssignment(
       grpc::CallbackServerContext* context,
@@ -69,6 +72,7 @@ class AssignmentService final : public v1::AssignmentService::CallbackService {
  private:
   AssignmentApi& api_;
   server::Executor& executor_;
+  const server::Authenticator& authenticator_;
 };
 
 }  // namespace wmo::assignment

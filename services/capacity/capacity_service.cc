@@ -7,217 +7,239 @@ namespace wmo::capacity {
 grpc::ServerUnaryReactor* CapacityService::CreateLocation(
     grpc::CallbackServerContext* context,
     const v1::CreateLocationRequest* request, v1::Location* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.CreateLocation(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.CreateLocation(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::GetLocation(
     grpc::CallbackServerContext* context, const v1::GetLocationRequest* request,
     v1::Location* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.GetLocation(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.GetLocation(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListLocations(
     grpc::CallbackServerContext* context,
     const v1::ListLocationsRequest* request,
     v1::ListLocationsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ListLocations(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.ListLocations(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::UpdateLocation(
     grpc::CallbackServerContext* context,
     const v1::UpdateLocationRequest* request, v1::Location* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.UpdateLocation(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.UpdateLocation(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::DeleteLocation(
     grpc::CallbackServerContext* context,
     const v1::DeleteLocationRequest* request,
     google::protobuf::Empty* /*response*/) {
-  return server::RespondLater(context, executor_, [this, request] {
-    return api_.DeleteLocation(*request);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_,
+      [this, request] { return api_.DeleteLocation(*request); });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateGroup(
     grpc::CallbackServerContext* context, const v1::CreateGroupRequest* request,
     v1::Group* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.CreateGroup(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.CreateGroup(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::GetGroup(
     grpc::CallbackServerContext* context, const v1::GetGroupRequest* request,
     v1::Group* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.GetGroup(*request, response);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_,
+      [this, request, response] { return api_.GetGroup(*request, response); });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListGroups(
     grpc::CallbackServerContext* context, const v1::ListGroupsRequest* request,
     v1::ListGroupsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ListGroups(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.ListGroups(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::UpdateGroup(
     grpc::CallbackServerContext* context, const v1::UpdateGroupRequest* request,
     v1::Group* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.UpdateGroup(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.UpdateGroup(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::DeleteGroup(
     grpc::CallbackServerContext* context, const v1::DeleteGroupRequest* request,
     google::protobuf::Empty* /*response*/) {
-  return server::RespondLater(context, executor_, [this, request] {
-    return api_.DeleteGroup(*request);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_,
+      [this, request] { return api_.DeleteGroup(*request); });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateBedPool(
     grpc::CallbackServerContext* context,
     const v1::CreateBedPoolRequest* request, v1::BedPool* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.CreateBedPool(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.CreateBedPool(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::GetBedPool(
     grpc::CallbackServerContext* context, const v1::GetBedPoolRequest* request,
     v1::BedPool* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.GetBedPool(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.GetBedPool(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListBedPools(
     grpc::CallbackServerContext* context,
     const v1::ListBedPoolsRequest* request,
     v1::ListBedPoolsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ListBedPools(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.ListBedPools(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::UpdateBedPool(
     grpc::CallbackServerContext* context,
     const v1::UpdateBedPoolRequest* request, v1::BedPool* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.UpdateBedPool(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.UpdateBedPool(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::DeleteBedPool(
     grpc::CallbackServerContext* context,
     const v1::DeleteBedPoolRequest* request,
     google::protobuf::Empty* /*response*/) {
-  return server::RespondLater(context, executor_, [this, request] {
-    return api_.DeleteBedPool(*request);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_,
+      [this, request] { return api_.DeleteBedPool(*request); });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateEnrolment(
     grpc::CallbackServerContext* context,
     const v1::CreateEnrolmentRequest* request, v1::Enrolment* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.CreateEnrolment(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.CreateEnrolment(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::EndEnrolment(
     grpc::CallbackServerContext* context,
     const v1::EndEnrolmentRequest* request, v1::Enrolment* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.EndEnrolment(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.EndEnrolment(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListEnrolments(
     grpc::CallbackServerContext* context,
     const v1::ListEnrolmentsRequest* request,
     v1::ListEnrolmentsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ListEnrolments(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.ListEnrolments(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateBooking(
     grpc::CallbackServerContext* context,
     const v1::CreateBookingRequest* request, v1::Booking* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.CreateBooking(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.CreateBooking(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CancelBooking(
     grpc::CallbackServerContext* context,
     const v1::CancelBookingRequest* request, v1::Booking* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.CancelBooking(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.CancelBooking(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListBookings(
     grpc::CallbackServerContext* context,
     const v1::ListBookingsRequest* request,
     v1::ListBookingsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ListBookings(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.ListBookings(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::SearchAvailability(
     grpc::CallbackServerContext* context,
     const v1::SearchAvailabilityRequest* request,
     v1::SearchAvailabilityResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.SearchAvailability(*request, response);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.SearchAvailability(*request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::GetOccupancy(
     grpc::CallbackServerContext* context,
     const v1::GetOccupancyRequest* request, v1::Occupancy* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.GetOccupancy(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.GetOccupancy(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::JoinWaitlist(
     grpc::CallbackServerContext* context,
     const v1::JoinWaitlistRequest* request, v1::WaitlistEntry* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.JoinWaitlist(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.JoinWaitlist(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListWaitlist(
     grpc::CallbackServerContext* context,
     const v1::ListWaitlistRequest* request,
     v1::ListWaitlistResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ListWaitlist(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.ListWaitlist(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::LeaveWaitlist(
     grpc::CallbackServerContext* context,
     const v1::LeaveWaitlistRequest* request, v1::WaitlistEntry* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.LeaveWaitlist(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.LeaveWaitlist(*request, response);
+                              });
 }
 
 }  // namespace wmo::capacity

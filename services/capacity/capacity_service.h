@@ -1,6 +1,7 @@
 #ifndef WMO_SERVICES_CAPACITY_CAPACITY_SERVICE_H_
 #define WMO_SERVICES_CAPACITY_CAPACITY_SERVICE_H_
 
+#include "libs/server/authenticator.h"
 #include "libs/server/executor.h"
 #include "services/capacity/capacity_api.h"
 #include "wmo/capacity/v1/capacity_service.grpc.pb.h"
@@ -12,8 +13,10 @@ namespace wmo::capacity {
 // assignment and catalog services) and maps its status to the wire.
 class CapacityService final : public v1::CapacityService::CallbackService {
  public:
-  CapacityService(CapacityApi& api, server::Executor& executor)
-      : api_(api), executor_(executor) {}
+  // Every call is authenticated by `authenticator` first.
+  CapacityService(CapacityApi& api, server::Executor& executor,
+                  const server::Authenticator& authenticator)
+      : api_(api), executor_(executor), authenticator_(authenticator) {}
 
   grpc::ServerUnaryReactor* CreateLocation(
       grpc::CallbackServerContext* context,
@@ -111,6 +114,7 @@ class CapacityService final : public v1::CapacityService::CallbackService {
  private:
   CapacityApi& api_;
   server::Executor& executor_;
+  const server::Authenticator& authenticator_;
 };
 
 }  // namespace wmo::capacity

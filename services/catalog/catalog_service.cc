@@ -9,13 +9,21 @@ namespace wmo::catalog {
 grpc::ServerUnaryReactor* CatalogService::Serve(
     grpc::CallbackServerContext* context, google::protobuf::Message* response,
     std::function<absl::Status()> call) {
+  // Authenticated before the fast path too (a miss authenticates again in
+  // RespondLater: a cached look-up).
+  if (absl::StatusOr<auth::Principal> caller =
+          authenticator_.Authenticate(*context);
+      !caller.ok()) {
+    return server::Respond(context, caller.status());
+  }
   {
     cache::MemoryOnlyScope memory_only;
     absl::Status status = call();
     if (!cache::IsWouldBlock(status)) return server::Respond(context, status);
   }
   response->Clear();  // What the first try filled in.
-  return server::RespondLater(context, executor_, std::move(call));
+  return server::RespondLater(context, executor_, authenticator_,
+                              std::move(call));
 }
 
 grpc::ServerUnaryReactor* CatalogService::ListCatalogs(
@@ -100,9 +108,10 @@ grpc::ServerUnaryReactor* CatalogService::ImportCatalog(
     grpc::CallbackServerContext* context,
     const v1::ImportCatalogRequest* request,
     v1::ImportCatalogResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ImportCatalog(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.ImportCatalog(*request, response);
+                              });
 }
 
 }  // namespace wmo::catalog

@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "libs/server/authenticator.h"
 #include "libs/server/executor.h"
 #include "services/catalog/catalog_api.h"
 #include "wmo/catalog/v1/catalog_service.grpc.pb.h"
@@ -16,8 +17,10 @@ namespace wmo::catalog {
 // `executor`, as imports always are: nothing waits on a callback thread.
 class CatalogService final : public v1::CatalogService::CallbackService {
  public:
-  CatalogService(CatalogApi& api, server::Executor& executor)
-      : api_(api), executor_(executor) {}
+  // Every call is authenticated by `authenticator` first.
+  CatalogService(CatalogApi& api, server::Executor& executor,
+                 const server::Authenticator& authenticator)
+      : api_(api), executor_(executor), authenticator_(authenticator) {}
 
   grpc::ServerUnaryReactor* ListCatalogs(
       grpc::CallbackServerContext* context,
@@ -66,6 +69,7 @@ class CatalogService final : public v1::CatalogService::CallbackService {
 
   CatalogApi& api_;
   server::Executor& executor_;
+  const server::Authenticator& authenticator_;
 };
 
 }  // namespace wmo::catalog

@@ -5,6 +5,10 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "libs/auth/key_files.h"
+#include "libs/auth/token_verifier.h"
+#include "libs/server/authenticator.h"
+#include "libs/testing/credentials.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/temp_dir.h"
 
@@ -25,7 +29,15 @@ class CatalogServiceTest : public ::testing::TestWithParam<std::string> {
     registry_ = std::make_unique<CatalogRegistry>(*repository_, &cache_);
     api_ = std::make_unique<CatalogApi>(*registry_);
     ASSERT_TRUE(api_->ImportDirectory(testing::SourceDir() + "/catalogs").ok());
-    service_ = std::make_unique<CatalogService>(*api_, executor_);
+    // Development keys under the test's directory, as --auth=dev makes.
+    auto verifier = std::make_shared<auth::TokenVerifier>(
+        auth::VerifierOptions{auth::kDevIssuer, auth::kDevAudience});
+    absl::StatusOr<std::string> key = auth::LoadOrCreateDevKey(dir_.path());
+    ASSERT_TRUE(key.ok()) << key.status();
+    verifier->SetKeys(*auth::DevVerificationKeys(*key));
+    authenticator_ = std::make_unique<server::Authenticator>(verifier);
+    service_ =
+        std::make_unique<CatalogService>(*api_, executor_, *authenticator_);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -33,9 +45,11 @@ class CatalogServiceTest : public ::testing::TestWithParam<std::string> {
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::CatalogService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                            grpc::InsecureChannelCredentials()));
+    target_ = "127.0.0.1:" + std::to_string(port);
+    stub_ = v1::CatalogService::NewStub(testing::ChannelWithBearer(
+        target_,
+        testing::DevBearer(dir_.path(), {auth::PrincipalKind::kOperator, "",
+                                         "catalog-test"})));
   }
   void TearDown() override {
     if (server_) server_->Shutdown();
@@ -48,7 +62,9 @@ class CatalogServiceTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<CatalogRegistry> registry_;
   std::unique_ptr<CatalogApi> api_;
   server::Executor executor_{"catalog", 2, 64, std::chrono::seconds(10)};
+  std::unique_ptr<server::Authenticator> authenticator_;
   std::unique_ptr<CatalogService> service_;
+  std::string target_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::CatalogService::Stub> stub_;
 };
@@ -65,6 +81,35 @@ TEST_P(CatalogServiceTest, GetProductOverTheWire) {
   grpc::Status status = stub_->GetProduct(&context, request, &product);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(product.unit(), wmo::type::v1::UNIT_DAY_NIGHT);
+}
+
+// Every call needs a valid token, the fast path of cached reads too.
+TEST_P(CatalogServiceTest, CallsWithoutValidTokenAreUnauthenticated) {
+  for (const std::string& bearer :
+       {std::string(), std::string("Basic b3BlbjpzZXNhbWU="),
+        std::string("Bearer eyJhbGciOiJub25lIn0.e30."),
+        testing::DevBearer(testing::TempDir().path(),  // another key
+                           {auth::PrincipalKind::kOperator, "", "x"})}) {
+    auto stub = v1::CatalogService::NewStub(
+        bearer.empty()
+            ? grpc::CreateChannel(target_, grpc::InsecureChannelCredentials())
+            : testing::ChannelWithBearer(target_, bearer));
+    for (int i = 0; i < 2; ++i) {  // The second read would be a cache hit.
+      grpc::ClientContext context;
+      v1::GetProductRequest request;
+      request.set_name("catalogs/perspectief-2024/products/logeerzorg");
+      v1::Product product;
+      const grpc::Status status = stub->GetProduct(&context, request, &product);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+          << bearer.substr(0, 20);
+      EXPECT_TRUE(product.name().empty());
+    }
+  }
+  grpc::ClientContext context;
+  v1::GetProductRequest request;
+  request.set_name("catalogs/perspectief-2024/products/logeerzorg");
+  v1::Product product;
+  EXPECT_TRUE(stub_->GetProduct(&context, request, &product).ok());
 }
 
 TEST_P(CatalogServiceTest, NotFoundCarriesTheReason) {

@@ -20,11 +20,20 @@ class SubmitStream
     : public grpc::ServerBidiReactor<StreamRequest, StreamResponse> {
  public:
   SubmitStream(const grpc::CallbackServerContext& context, DeclarationApi& api,
-               server::Executor& executor, server::Budget& lines)
+               server::Executor& executor,
+               const server::Authenticator& authenticator,
+               server::Budget& lines)
       : context_(context),
         api_(api),
         executor_(executor),
         lease_(lines.Open()) {
+    absl::StatusOr<auth::Principal> caller =
+        authenticator.Authenticate(context);
+    if (!caller.ok()) {
+      Finish(server::ToGrpcStatus(caller.status()));
+      return;
+    }
+    caller_ = *std::move(caller);
     StartRead(&part_);
   }
 
@@ -86,7 +95,7 @@ class SubmitStream
       Finish(server::ToGrpcStatus(gone));
       return;
     }
-    server::CallScope scope(context_);
+    server::CallScope scope(context_, caller_);
     absl::Status status =
         api_.SubmitDeclaration(parent_, std::move(declaration_), &result_);
     if (!status.ok()) {
@@ -119,6 +128,7 @@ class SubmitStream
   const grpc::CallbackServerContext& context_;
   DeclarationApi& api_;
   server::Executor& executor_;
+  auth::Principal caller_;
   server::Budget::Lease lease_;
   StreamRequest part_;
   bool started_ = false;
@@ -136,7 +146,7 @@ grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
     grpc::ByteBuffer* response) {
   return server::RespondLaterParsed<v1::SubmitDeclarationRequest,
                                     v1::Declaration>(
-      context, executor_, request, response,
+      context, executor_, authenticator_, request, response,
       [this](const v1::SubmitDeclarationRequest& in, v1::Declaration* out) {
         server::Budget::Lease lease;
         if (absl::Status s = lines_.Take(in.declaration().lines_size(), lease);
@@ -150,7 +160,7 @@ grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
 grpc::ServerBidiReactor<StreamRequest, StreamResponse>*
 DeclarationService::SubmitDeclarationStream(
     grpc::CallbackServerContext* context) {
-  return new SubmitStream(*context, api_, executor_, lines_);
+  return new SubmitStream(*context, api_, executor_, authenticator_, lines_);
 }
 
 grpc::ServerUnaryReactor* DeclarationService::ValidateDeclaration(
@@ -158,7 +168,7 @@ grpc::ServerUnaryReactor* DeclarationService::ValidateDeclaration(
     grpc::ByteBuffer* response) {
   return server::RespondLaterParsed<v1::ValidateDeclarationRequest,
                                     v1::Declaration>(
-      context, executor_, request, response,
+      context, executor_, authenticator_, request, response,
       [this](const v1::ValidateDeclarationRequest& in, v1::Declaration* out) {
         server::Budget::Lease lease;
         if (absl::Status s = lines_.Take(in.declaration().lines_size(), lease);
@@ -173,43 +183,48 @@ grpc::ServerUnaryReactor* DeclarationService::ListDeclarationLines(
     grpc::CallbackServerContext* context,
     const v1::ListDeclarationLinesRequest* request,
     v1::ListDeclarationLinesResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ListDeclarationLines(*request, response);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListDeclarationLines(*request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* DeclarationService::GetDeclaration(
     grpc::CallbackServerContext* context,
     const v1::GetDeclarationRequest* request, v1::Declaration* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.GetDeclaration(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.GetDeclaration(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* DeclarationService::ListDeclarations(
     grpc::CallbackServerContext* context,
     const v1::ListDeclarationsRequest* request,
     v1::ListDeclarationsResponse* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.ListDeclarations(*request, response);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListDeclarations(*request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* DeclarationService::GetSettlement(
     grpc::CallbackServerContext* context,
     const v1::GetSettlementRequest* request, v1::Settlement* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.GetSettlement(*request, response);
-  });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.GetSettlement(*request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* DeclarationService::GetAssignmentUsage(
     grpc::CallbackServerContext* context,
     const v1::GetAssignmentUsageRequest* request,
     v1::AssignmentUsage* response) {
-  return server::RespondLater(context, executor_, [this, request, response] {
-    return api_.GetAssignmentUsage(*request, response);
-  });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetAssignmentUsage(*request, response);
+      });
 }
 
 }  // namespace wmo::declaration

@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "libs/server/authenticator.h"
 #include "libs/server/budget.h"
 #include "libs/server/executor.h"
 #include "services/declaration/declaration_api.h"
@@ -23,9 +24,14 @@ class DeclarationService final
   // assignment and catalog services.
   // `lines` bounds the declaration lines that submits and validations hold
   // at once, streams included: past it a call is RESOURCE_EXHAUSTED.
+  // Every call is authenticated by `authenticator` first.
   DeclarationService(DeclarationApi& api, server::Executor& executor,
+                     const server::Authenticator& authenticator,
                      server::Budget& lines)
-      : api_(api), executor_(executor), lines_(lines) {}
+      : api_(api),
+        executor_(executor),
+        authenticator_(authenticator),
+        lines_(lines) {}
 
   // A v1::SubmitDeclarationRequest in, a v1::Declaration out.
   grpc::ServerUnaryReactor* SubmitDeclaration(
@@ -62,6 +68,7 @@ class DeclarationService final
  private:
   DeclarationApi& api_;
   server::Executor& executor_;
+  const server::Authenticator& authenticator_;
   server::Budget& lines_;
 };
 

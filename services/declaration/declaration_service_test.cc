@@ -447,7 +447,8 @@ TEST_P(DeclarationServiceTest, AHundredThousandLinesAreReadBackInPages) {
   // REST: the last page.
   testing::HttpResponse rest = testing::HttpGet(
       app_->http_port(),
-      "/v1/providers/99990303/declarations/BIG/lines?pageSize=3");
+      "/v1/providers/99990303/declarations/BIG/lines?pageSize=3",
+      {{"Authorization", testing::BearerFor(*app_)}});
   EXPECT_EQ(rest.status, 200);
   EXPECT_THAT(rest.body, HasSubstr("\"reference\":\"R2\""));
   EXPECT_THAT(rest.body, HasSubstr("\"totalSize\":100000"));
@@ -460,6 +461,7 @@ TEST(DeclarationBudgetTest, LinesPastTheBudgetAreResourceExhausted) {
   options.data_dir = dir.File("var");
   options.catalog_dir = testing::SourceDir() + "/catalogs";
   options.max_declaration_lines_in_flight = 10;
+  options.auth = server::ServerOptions::Auth::kDev;
   App app(options);
   ASSERT_TRUE(app.Start().ok());
   auto stub = v1::DeclarationService::NewStub(testing::ChannelTo(app));
