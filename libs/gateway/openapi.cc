@@ -387,10 +387,26 @@ Json Operation(const Route& route, const std::string& operation_id,
           : schemas.FieldSchema(*output.FindFieldByName(route.response_body));
   std::string ok_description = schemas.Comment(output);
   if (ok_description.empty()) ok_description = "OK";
+  const Json status_schema =
+      schemas.MessageSchema(*google::rpc::Status::descriptor());
   operation["responses"] = {
       {"200",
        {{"description", ok_description},
         {"content", JsonContent(std::move(response_schema))}}},
+      {"401",
+       {{"description",
+         "No valid bearer token (missing, expired, another issuer or "
+         "audience, an unknown key); the message says which."},
+        {"headers",
+         {{"WWW-Authenticate",
+           {{"description", "Bearer realm=\"wmo\""},
+            {"schema", {{"type", "string"}}}}}}},
+        {"content", JsonContent(status_schema)}}},
+      {"403",
+       {{"description",
+         "The token's principal may not do this (another tenant's "
+         "resource, or not its role); the message names what is missing."},
+        {"content", JsonContent(status_schema)}}},
       {"default",
        {{"description",
          "An error: the HTTP status follows the gRPC code, the body is a "
@@ -435,11 +451,24 @@ std::string BuildOpenApi(const OpenApiInfo& info,
         Operation(route, operation_id, std::move(parts.parameters), schemas);
   }
 
-  Json document = {{"openapi", "3.0.3"},
-                   {"info", {{"title", info.title}, {"version", info.version}}},
-                   {"tags", std::move(tags)},
-                   {"paths", std::move(paths)},
-                   {"components", {{"schemas", schemas.Components()}}}};
+  // Every operation takes a bearer token (the open endpoints, /healthz,
+  // /readyz and this document, are not operations of the API).
+  Json document = {
+      {"openapi", "3.0.3"},
+      {"info", {{"title", info.title}, {"version", info.version}}},
+      {"tags", std::move(tags)},
+      {"security", Json::array({{{"bearer", Json::array()}}})},
+      {"paths", std::move(paths)},
+      {"components",
+       {{"schemas", schemas.Components()},
+        {"securitySchemes",
+         {{"bearer",
+           {{"type", "http"},
+            {"scheme", "bearer"},
+            {"bearerFormat", "JWT"},
+            {"description",
+             "A JWT (RS256 or ES256) naming the principal in "
+             "wmo_principal and wmo_tenant, and the subject in sub."}}}}}}}};
   // Replacing invalid UTF-8 instead of throwing keeps exceptions inside.
   return document.dump(2, ' ', false, Json::error_handler_t::replace);
 }

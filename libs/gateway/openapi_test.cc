@@ -168,6 +168,30 @@ TEST(OpenApiTest, ResponseBodyUsesTheFieldSchema) {
       "#/components/schemas/wmo.gatewaytest.v1.Dimensions");
 }
 
+// Every operation of the document takes the bearer scheme and documents
+// 401 and 403.
+TEST(OpenApiTest, EveryOperationDeclaresTheBearerSchemeAnd401And403) {
+  Json doc = Document();
+  EXPECT_EQ(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+  EXPECT_EQ(doc["components"]["securitySchemes"]["bearer"]["bearerFormat"],
+            "JWT");
+  EXPECT_EQ(doc["security"], Json::parse(R"([{"bearer": []}])"));
+  int operations = 0;
+  for (auto& [path, item] : doc["paths"].items()) {
+    for (auto& [verb, operation] : item.items()) {
+      if (!operation.is_object() || !operation.contains("responses")) continue;
+      ++operations;
+      const Json& responses = operation["responses"];
+      EXPECT_TRUE(responses.contains("401")) << verb << " " << path;
+      EXPECT_TRUE(responses.contains("403")) << verb << " " << path;
+      EXPECT_EQ(
+          responses["401"]["headers"]["WWW-Authenticate"]["schema"]["type"],
+          "string");
+    }
+  }
+  EXPECT_GT(operations, 5);
+}
+
 TEST(OpenApiTest, ErrorResponseIsAStatus) {
   Json doc = Document();
   Json get = doc["paths"][kWidgetPath]["get"];
