@@ -5,11 +5,15 @@
 #include <csignal>
 #include <cstdio>
 #include <regex>
+#include <thread>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "libs/auth/keys.h"
+#include "libs/auth/token_signer.h"
 #include "libs/testing/credentials.h"
 #include "libs/testing/health.h"
 #include "libs/testing/http.h"
@@ -212,6 +216,44 @@ TEST(ServerBinaryTest, TokenCommandOpensTheApiAndNothingElseDoes) {
       {Binary(), "token", "--data_dir=" + dir.File("var"), "--kind=admin"});
   EXPECT_EQ(bad_kind.Wait(), 2);
   EXPECT_THAT(bad_kind.output(), HasSubstr("none of municipality, provider"));
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.output();
+}
+
+// Production keys: a JWKS file, rotated by rewriting it, without a restart.
+TEST(ServerBinaryTest, KeysRotateThroughTheJwksFileWithoutRestart) {
+  testing::TempDir dir;
+  const std::string first = *auth::NewEcPrivateKeyPem();
+  const std::string second = *auth::NewEcPrivateKeyPem();
+  auto jwks = [](const std::string& pem, const std::string& kid) {
+    return R"({"keys":[)" + *auth::PublicJwk(pem, kid) + "]}";
+  };
+  const std::string path = dir.Write("jwks.json", jwks(first, "2026-11"));
+  std::vector<std::string> args =
+      Args(dir, {"--jwt_keys=" + path, "--jwt_issuer=https://id.example.nl"});
+  args.erase(std::find(args.begin(), args.end(), "--auth=dev"));
+  testing::Process server(args);
+  ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
+  const int http = PortAfter(server.output(), "REST");
+  auto status_with = [&](const std::string& pem, const std::string& kid) {
+    const std::string token = *auth::SignToken(
+        pem, kid, {auth::PrincipalKind::kOperator, "", "ops"},
+        {"https://id.example.nl", "wmo", absl::Now(), absl::Minutes(5)});
+    return testing::HttpGet(http, "/v1/catalogs",
+                            {{"Authorization", "Bearer " + token}})
+        .status;
+  };
+  EXPECT_EQ(status_with(first, "2026-11"), 200);
+  EXPECT_EQ(status_with(second, "2026-12"), 401);
+
+  dir.Write("jwks.json", jwks(second, "2026-12"));
+  const auto until =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (status_with(second, "2026-12") != 200 &&
+         std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status_with(second, "2026-12"), 200);
+  EXPECT_EQ(status_with(first, "2026-11"), 401);
   EXPECT_EQ(server.Stop(SIGTERM), 0) << server.output();
 }
 
