@@ -48,6 +48,16 @@ class CatalogGatewayTest : public ::testing::Test {
 testing::TempDir* CatalogGatewayTest::dir_ = nullptr;
 App* CatalogGatewayTest::app_ = nullptr;
 
+// A municipality's token reads catalogs but does not change them.
+TEST_F(CatalogGatewayTest, ImportByAMunicipalityIsForbidden) {
+  auto r = testing::HttpRequest(
+      app_->http_port(), "POST", "/v1/catalogs:import",
+      R"({"sourceName": "x.textproto", "catalogText": "id: \"x\""})",
+      {{"Authorization", testing::BearerFor(*app_)}});
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("only an operator may"));
+}
+
 TEST_F(CatalogGatewayTest, ListsCatalogsInLowerCamelCase) {
   json body = Get("/v1/catalogs");
   ASSERT_EQ(body["catalogs"].size(), 5u);

@@ -89,6 +89,10 @@ TEST_F(ReplicasTest, ImportOnOneReplicaIsSeenByTheOther) {
   v1::ImportCatalogRequest request;
   request.set_catalog_text(text);
   v1::ImportCatalogResponse response;
+  context.AddMetadata(
+      "authorization",
+      testing::BearerFor(
+          *apps_[0], {auth::PrincipalKind::kOperator, "", "replicas-test"}));
   grpc::Status s = Stub(0)->ImportCatalog(&context, request, &response);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(response.catalog().version(), 2);

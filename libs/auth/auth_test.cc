@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "libs/auth/key_files.h"
 #include "libs/auth/keys.h"
+#include "libs/auth/permissions.h"
 #include "libs/auth/principal.h"
 #include "libs/auth/token_signer.h"
 #include "libs/auth/token_verifier.h"
@@ -242,6 +243,21 @@ TEST(PrincipalTest, TenantsAreCheckedCodes) {
               HasSubstr("subject must be 1 to 128"));
   EXPECT_EQ(Describe(Municipality()),
             "municipality 0988 (subject consultant-17)");
+}
+
+TEST(PermissionsTest, OnlyOperatorsDoOperatorsWork) {
+  EXPECT_TRUE(
+      RequireOperator({PrincipalKind::kOperator, "", "ops"}, "import catalogs")
+          .ok());
+  const absl::Status denied =
+      RequireOperator(Municipality(), "import catalogs");
+  EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(denied.message(),
+            "municipality 0988 (subject consultant-17) may not import "
+            "catalogs; only an operator may");
+  EXPECT_FALSE(RequireOperator({PrincipalKind::kService, "", "declaration"},
+                               "import catalogs")
+                   .ok());
 }
 
 TEST(KeyFilesTest, JwksFileChangesRotateTheKeysAndBrokenOnesAreKept) {

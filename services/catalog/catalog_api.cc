@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/auth/permissions.h"
 #include "libs/server/api.h"
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
@@ -241,8 +242,13 @@ absl::Status CatalogApi::CheckContract(const v1::CheckContractRequest& request,
   return absl::OkStatus();
 }
 
-absl::Status CatalogApi::ImportCatalog(const v1::ImportCatalogRequest& request,
+absl::Status CatalogApi::ImportCatalog(const auth::Principal& caller,
+                                       const v1::ImportCatalogRequest& request,
                                        v1::ImportCatalogResponse* response) {
+  if (absl::Status s = auth::RequireOperator(caller, "import catalogs");
+      !s.ok()) {
+    return s;
+  }
   const std::string source =
       request.source_name().empty() ? "catalog_text" : request.source_name();
   WMO_ASSIGN_OR_RETURN(catalog,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "libs/auth/principal.h"
 #include "services/catalog/catalog_registry.h"
 #include "wmo/catalog/v1/catalog_service.pb.h"
 
@@ -34,7 +35,9 @@ class CatalogApi {
                            v1::Contract* response);
   absl::Status CheckContract(const v1::CheckContractRequest& request,
                              v1::CheckContractResponse* response);
-  absl::Status ImportCatalog(const v1::ImportCatalogRequest& request,
+  // Operators only (PERMISSION_DENIED for anyone else, nothing changed).
+  absl::Status ImportCatalog(const auth::Principal& caller,
+                             const v1::ImportCatalogRequest& request,
                              v1::ImportCatalogResponse* response);
 
   // Imports every *.textproto file of `dir` whose content changed since the

@@ -10,6 +10,8 @@
 namespace wmo::catalog {
 namespace {
 
+const auth::Principal kOperator{auth::PrincipalKind::kOperator, "", "ops"};
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -100,7 +102,7 @@ TEST_P(CatalogApiTest, NewVersionTakesEffectOnItsDate) {
       {{"valid_from: \"2024-01-01\"\n", "valid_from: \"2027-01-01\"\n"},
        {"MER 2024\"", "MER 2027\""}}));
   v1::ImportCatalogResponse imported;
-  absl::Status s = api_->ImportCatalog(request, &imported);
+  absl::Status s = api_->ImportCatalog(kOperator, request, &imported);
   ASSERT_TRUE(s.ok()) << s;
   EXPECT_TRUE(imported.created());
   EXPECT_EQ(imported.catalog().version(), 2);
@@ -122,9 +124,30 @@ TEST_P(CatalogApiTest, ImportingTheLatestTextAgainCreatesNothing) {
   v1::ImportCatalogRequest request;
   request.set_catalog_text(MiddenLimburgText());
   v1::ImportCatalogResponse response;
-  ASSERT_TRUE(api_->ImportCatalog(request, &response).ok());
+  ASSERT_TRUE(api_->ImportCatalog(kOperator, request, &response).ok());
   EXPECT_FALSE(response.created());
   EXPECT_EQ(response.catalog().version(), 1);
+}
+
+// Tariffs are money: only an operator changes a catalog, also as a dry run.
+TEST_P(CatalogApiTest, OnlyOperatorsImport) {
+  v1::ImportCatalogRequest request;
+  request.set_catalog_text(MiddenLimburgText());
+  v1::ImportCatalogResponse response;
+  for (const auth::Principal& caller :
+       {auth::Principal{auth::PrincipalKind::kMunicipality, "0988", "a"},
+        auth::Principal{auth::PrincipalKind::kProvider, "99990303", "p"},
+        auth::Principal{auth::PrincipalKind::kService, "", "declaration"}}) {
+    for (bool validate_only : {false, true}) {
+      request.set_validate_only(validate_only);
+      const absl::Status s = api_->ImportCatalog(caller, request, &response);
+      EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied)
+          << auth::Describe(caller);
+      EXPECT_THAT(std::string(s.message()),
+                  HasSubstr("may not import catalogs; only an operator may"));
+    }
+  }
+  EXPECT_EQ(VersionCount(), 0);
 }
 
 TEST_P(CatalogApiTest, ValidateOnlyStoresNothing) {
@@ -132,7 +155,7 @@ TEST_P(CatalogApiTest, ValidateOnlyStoresNothing) {
   request.set_catalog_text(MiddenLimburgText());
   request.set_validate_only(true);
   v1::ImportCatalogResponse response;
-  ASSERT_TRUE(api_->ImportCatalog(request, &response).ok());
+  ASSERT_TRUE(api_->ImportCatalog(kOperator, request, &response).ok());
   EXPECT_EQ(VersionCount(), 0);
 }
 

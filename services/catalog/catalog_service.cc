@@ -1,6 +1,7 @@
 #include "services/catalog/catalog_service.h"
 
 #include "libs/cache/cache.h"
+#include "libs/server/call_scope.h"
 #include "libs/server/executor.h"
 #include "libs/server/status.h"
 
@@ -108,10 +109,11 @@ grpc::ServerUnaryReactor* CatalogService::ImportCatalog(
     grpc::CallbackServerContext* context,
     const v1::ImportCatalogRequest* request,
     v1::ImportCatalogResponse* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.ImportCatalog(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ImportCatalog(*server::CallScope::Caller(), *request,
+                                  response);
+      });
 }
 
 }  // namespace wmo::catalog
