@@ -27,11 +27,13 @@ class AssignmentGatewayTest : public ::testing::Test {
  protected:
   void SetUp() override { WMO_START_APP_OR_SKIP(app_, "sqlite", dir_); }
 
+  // As municipality 0988 unless `caller` says otherwise.
   json Call(const std::string& method, const std::string& path,
-            const std::string& body, int expect_status) {
-    auto r =
-        testing::HttpRequest(app_->http_port(), method, path, body,
-                             {{"Authorization", testing::BearerFor(*app_)}});
+            const std::string& body, int expect_status,
+            const auth::Principal& caller = testing::TestCaller()) {
+    auto r = testing::HttpRequest(
+        app_->http_port(), method, path, body,
+        {{"Authorization", testing::BearerFor(*app_, caller)}});
     EXPECT_EQ(r.status, expect_status)
         << method << " " << path << ": " << r.body;
     return json::parse(r.body, nullptr, /*allow_exceptions=*/false);
@@ -59,16 +61,23 @@ TEST_F(AssignmentGatewayTest, WholeLifecycleOverHttp) {
   json updated = Call("PATCH", path + "?etag=r1", patch.dump(), 200);
   EXPECT_EQ(updated["revision"], "2");
 
-  Call("POST", path + ":start",
-       R"({"providerAgb": "99990303", "startDate": "2024-03-04"})", 200);
-  json again =
+  // The provider records delivery; the municipality may not.
+  const auth::Principal provider = testing::Provider("99990303");
+  json denied =
       Call("POST", path + ":start",
-           R"({"providerAgb": "99990303", "startDate": "2024-03-05"})", 400);
+           R"({"providerAgb": "99990303", "startDate": "2024-03-04"})", 403);
+  EXPECT_THAT(denied.dump(), HasSubstr("only provider 99990303 may"));
+  Call("POST", path + ":start",
+       R"({"providerAgb": "99990303", "startDate": "2024-03-04"})", 200,
+       provider);
+  json again = Call("POST", path + ":start",
+                    R"({"providerAgb": "99990303", "startDate": "2024-03-05"})",
+                    400, provider);
   EXPECT_THAT(again.dump(), HasSubstr("TR326"));
   Call("POST", path + ":stop",
        R"({"providerAgb": "99990303", "stopDate": "2024-04-30",
            "stopReason": "19"})",
-       200);
+       200, provider);
   json ended = Call("POST", path + ":end",
                     R"({"endDate": "2024-04-30", "endReason": "19"})", 200);
   EXPECT_EQ(ended["state"], "ENDED");
@@ -101,7 +110,7 @@ TEST_F(AssignmentGatewayTest, DeleteThenRequestAndAnswer) {
                   {"requested", json::parse(kKdv)}};
   request["requested"]["municipality"] = "0988";
   json asked = Call("POST", "/v1/providers/99990303/assignmentRequests",
-                    request.dump(), 200);
+                    request.dump(), 200, testing::Provider("99990303"));
   const std::string id = asked["name"].get<std::string>().substr(
       asked["name"].get<std::string>().rfind('/') + 1);
   json granted = Call(

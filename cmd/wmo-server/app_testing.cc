@@ -30,8 +30,23 @@ absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
   return app;
 }
 
-auth::Principal TestCaller() {
-  return {auth::PrincipalKind::kMunicipality, "0988", "test-client"};
+auth::Principal Municipality(const std::string& cbs) {
+  return {auth::PrincipalKind::kMunicipality, cbs, "test-client"};
+}
+
+auth::Principal Provider(const std::string& agb) {
+  return {auth::PrincipalKind::kProvider, agb, "test-client"};
+}
+
+auth::Principal Operator() {
+  return {auth::PrincipalKind::kOperator, "", "test-client"};
+}
+
+auth::Principal TestCaller() { return Municipality("0988"); }
+
+void ActAs(grpc::ClientContext& context, const App& app,
+           const auth::Principal& caller) {
+  context.AddMetadata("authorization", BearerFor(app, caller));
 }
 
 std::string BearerFor(const App& app, const auth::Principal& caller) {
@@ -42,6 +57,12 @@ std::shared_ptr<grpc::Channel> ChannelTo(const App& app,
                                          const auth::Principal& caller) {
   return ChannelWithBearer(absl::StrCat("127.0.0.1:", app.grpc_port()),
                            BearerFor(app, caller));
+}
+
+std::shared_ptr<grpc::Channel> ChannelTo(const App& app) {
+  return OwnerChannel(
+      absl::StrCat("127.0.0.1:", app.grpc_port()), TestCaller(),
+      [&app](const auth::Principal& caller) { return BearerFor(app, caller); });
 }
 
 std::shared_ptr<grpc::Channel> AnonymousChannelTo(const App& app) {

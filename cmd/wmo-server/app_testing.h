@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "cmd/wmo-server/app.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 #include "libs/auth/principal.h"
 #include "libs/testing/temp_dir.h"
@@ -29,6 +30,16 @@ absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
 // municipality of most examples), subject "test-client".
 auth::Principal TestCaller();
 
+// Principals tests act as (subject "test-client").
+auth::Principal Municipality(const std::string& cbs);
+auth::Principal Provider(const std::string& agb);
+auth::Principal Operator();
+
+// Makes the call of `context` act as `caller` (its own authorization
+// metadata, which a channel's default does not override).
+void ActAs(grpc::ClientContext& context, const App& app,
+           const auth::Principal& caller);
+
 // "Bearer <token>" for `caller`, signed with the app's development key:
 // the value of an authorization header.
 std::string BearerFor(const App& app,
@@ -36,8 +47,13 @@ std::string BearerFor(const App& app,
 
 // A channel to the app's gRPC port over loopback whose calls carry a token
 // for `caller` (unless a call sets its own authorization metadata).
-std::shared_ptr<grpc::Channel> ChannelTo(
-    const App& app, const auth::Principal& caller = TestCaller());
+std::shared_ptr<grpc::Channel> ChannelTo(const App& app,
+                                         const auth::Principal& caller);
+
+// A channel whose calls act as the owner of what they name, as the real
+// callers would be: a provider for providers/{agb}/..., a municipality for
+// municipalities/{cbs}/..., TestCaller() otherwise (testing::OwnerChannel).
+std::shared_ptr<grpc::Channel> ChannelTo(const App& app);
 
 // A channel whose calls carry no credentials.
 std::shared_ptr<grpc::Channel> AnonymousChannelTo(const App& app);

@@ -260,6 +260,28 @@ TEST(PermissionsTest, OnlyOperatorsDoOperatorsWork) {
                    .ok());
 }
 
+TEST(PermissionsTest, TenantsActOnlyForThemselves) {
+  const Principal weert = Municipality();  // 0988
+  const Principal provider{PrincipalKind::kProvider, "99990303", "portal"};
+  const Principal op{PrincipalKind::kOperator, "", "ops"};
+  EXPECT_TRUE(RequireMunicipality(weert, "0988", "x").ok());
+  EXPECT_EQ(RequireMunicipality(weert, "0363", "end assignment A").message(),
+            "municipality 0988 (subject consultant-17) may not end "
+            "assignment A; only municipality 0363 may");
+  EXPECT_FALSE(RequireMunicipality(provider, "0988", "x").ok());
+  EXPECT_FALSE(RequireMunicipality(op, "0988", "x").ok());
+  EXPECT_TRUE(RequireProvider(provider, "99990303", "x").ok());
+  EXPECT_FALSE(RequireProvider(provider, "99990301", "x").ok());
+  EXPECT_FALSE(RequireProvider(weert, "99990303", "x").ok());
+  EXPECT_TRUE(
+      RequireMunicipalityOrProvider(weert, "0988", "99990303", "x").ok());
+  EXPECT_TRUE(
+      RequireMunicipalityOrProvider(provider, "0988", "99990303", "x").ok());
+  EXPECT_EQ(
+      RequireMunicipalityOrProvider(op, "0988", "99990303", "read A").code(),
+      absl::StatusCode::kPermissionDenied);
+}
+
 TEST(KeyFilesTest, JwksFileChangesRotateTheKeysAndBrokenOnesAreKept) {
   testing::TempDir dir;
   const std::string path = dir.File("jwks.json");

@@ -11,4 +11,36 @@ absl::Status RequireOperator(const Principal& caller,
       Describe(caller), " may not ", action, "; only an operator may"));
 }
 
+absl::Status RequireMunicipality(const Principal& caller, absl::string_view cbs,
+                                 absl::string_view action) {
+  if (caller.kind == PrincipalKind::kMunicipality && caller.tenant == cbs) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat(Describe(caller), " may not ", action,
+                   "; only municipality ", cbs, " may"));
+}
+
+absl::Status RequireProvider(const Principal& caller, absl::string_view agb,
+                             absl::string_view action) {
+  if (caller.kind == PrincipalKind::kProvider && caller.tenant == agb) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      Describe(caller), " may not ", action, "; only provider ", agb, " may"));
+}
+
+absl::Status RequireMunicipalityOrProvider(const Principal& caller,
+                                           absl::string_view cbs,
+                                           absl::string_view agb,
+                                           absl::string_view action) {
+  if ((caller.kind == PrincipalKind::kMunicipality && caller.tenant == cbs) ||
+      (caller.kind == PrincipalKind::kProvider && caller.tenant == agb)) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat(Describe(caller), " may not ", action,
+                   "; only municipality ", cbs, " and provider ", agb, " may"));
+}
+
 }  // namespace wmo::auth

@@ -14,6 +14,21 @@ namespace wmo::auth {
 // Only an operator.
 absl::Status RequireOperator(const Principal& caller, absl::string_view action);
 
+// Only municipality `cbs` (its own resources: municipalities/{cbs}/...).
+absl::Status RequireMunicipality(const Principal& caller, absl::string_view cbs,
+                                 absl::string_view action);
+
+// Only provider `agb` (its own resources: providers/{agb}/...).
+absl::Status RequireProvider(const Principal& caller, absl::string_view agb,
+                             absl::string_view action);
+
+// Client data of municipality `cbs` given to provider `agb` (an
+// assignment): that municipality or that provider.
+absl::Status RequireMunicipalityOrProvider(const Principal& caller,
+                                           absl::string_view cbs,
+                                           absl::string_view agb,
+                                           absl::string_view action);
+
 }  // namespace wmo::auth
 
 #endif  // WMO_LIBS_AUTH_PERMISSIONS_H_

@@ -1043,9 +1043,10 @@ LineOutcome DeclarationChecker::CheckDebit(const DeclaredLine& line) {
   if (a == nullptr) {
     v.push_back(Violation(
         kTr338, "assignment_number",
-        absl::StrCat(
-            "assignment ", line.assignment_number,
-            " is not known; declare on an assignment of this client")));
+        absl::StrCat("assignment ", line.assignment_number,
+                     " is not known or was not given to this provider; "
+                     "declare on an assignment of this client given to "
+                     "you")));
   } else if (a->provider_agb != header_.provider_agb) {
     v.push_back(Violation(
         kTr338, "assignment_number",

@@ -1,6 +1,7 @@
 #ifndef WMO_LIBS_TESTING_CREDENTIALS_H_
 #define WMO_LIBS_TESTING_CREDENTIALS_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,16 @@ std::string DevBearer(const std::string& data_dir,
 std::shared_ptr<grpc::Channel> ChannelWithBearer(
     const std::string& target, const std::string& bearer,
     const grpc::ChannelArguments& args = grpc::ChannelArguments());
+
+// A channel to `target` whose unary calls act as the tenant owning the
+// resource the request names in its "parent" or "name" field (or the
+// "name" of its first message field): "providers/{agb}/..." as that
+// provider, "municipalities/{cbs}/..." as that municipality, anything else
+// (and streams) as `fallback`. `bearer_for` makes the authorization value
+// for a principal. A call that sets its own authorization keeps it.
+std::shared_ptr<grpc::Channel> OwnerChannel(
+    const std::string& target, auth::Principal fallback,
+    std::function<std::string(const auth::Principal&)> bearer_for);
 
 }  // namespace wmo::testing
 

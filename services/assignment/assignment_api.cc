@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "google/protobuf/text_format.h"
+#include "libs/auth/permissions.h"
 #include "libs/server/api.h"
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
@@ -202,6 +203,16 @@ std::vector<v1::Assignment> Without(std::vector<v1::Assignment> all,
   return all;
 }
 
+// Changing assignment `name` (municipalities/{cbs}/assignments/{number}):
+// only its municipality. A malformed name is left to the caller's parsing.
+absl::Status RequireOwner(const auth::Principal& caller,
+                          const std::string& name, absl::string_view verb) {
+  auto ids = ParseName(name, "municipalities/*/assignments/*", "name");
+  if (!ids.ok()) return absl::OkStatus();
+  return auth::RequireMunicipality(caller, (*ids)[0],
+                                   absl::StrCat(verb, " assignment ", name));
+}
+
 }  // namespace
 
 absl::Status AssignmentApi::CreateChecked(
@@ -276,10 +287,17 @@ absl::Status AssignmentApi::CreateChecked(
 }
 
 absl::Status AssignmentApi::CreateAssignment(
-    const v1::CreateAssignmentRequest& request, const std::string& actor,
+    const auth::Principal& caller, const v1::CreateAssignmentRequest& request,
     v1::Assignment* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.parent(), "municipalities/*", "parent"));
+  if (absl::Status s = auth::RequireMunicipality(
+          caller, ids[0],
+          absl::StrCat("create assignments of municipality ", ids[0]));
+      !s.ok()) {
+    return s;
+  }
+  const std::string actor = auth::Describe(caller);
   v1::Assignment candidate = request.assignment();
   if (!candidate.municipality().empty() && candidate.municipality() != ids[0]) {
     return absl::InvalidArgumentError(
@@ -298,7 +316,8 @@ absl::Status AssignmentApi::CreateAssignment(
 }
 
 absl::Status AssignmentApi::GetAssignment(
-    const v1::GetAssignmentRequest& request, v1::Assignment* response) {
+    const auth::Principal& caller, const v1::GetAssignmentRequest& request,
+    v1::Assignment* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.name(), "municipalities/*/assignments/*", "name"));
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
@@ -306,16 +325,32 @@ absl::Status AssignmentApi::GetAssignment(
                  ? Repo::GetRevision(c, ids[0], ids[1], request.revision())
                  : Repo::Get(c, ids[0], ids[1]);
     if (!a.ok()) return a.status();
+    if (absl::Status s = auth::RequireMunicipalityOrProvider(
+            caller, ids[0], a->provider_agb(),
+            absl::StrCat("read assignment ", request.name()));
+        !s.ok()) {
+      return s;
+    }
     *response = *std::move(a);
     return absl::OkStatus();
   });
 }
 
 absl::Status AssignmentApi::BatchGetAssignments(
+    const auth::Principal& caller,
     const v1::BatchGetAssignmentsRequest& request,
     v1::BatchGetAssignmentsResponse* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.parent(), "municipalities/*", "parent"));
+  const bool provider = caller.kind == auth::PrincipalKind::kProvider;
+  if (!provider) {
+    if (absl::Status s = auth::RequireMunicipality(
+            caller, ids[0],
+            absl::StrCat("read assignments of municipality ", ids[0]));
+        !s.ok()) {
+      return s;
+    }
+  }
   if (request.names_size() > 1000) {
     return absl::InvalidArgumentError(
         "names: at most 1000 per call; split the request");
@@ -344,6 +379,10 @@ absl::Status AssignmentApi::BatchGetAssignments(
     response->Clear();
     for (const std::string& number : numbers) {
       auto it = found.find(number);
+      if (it != found.end() && provider &&
+          it->second.provider_agb() != caller.tenant) {
+        it = found.end();  // Another provider's: not this caller's to see.
+      }
       if (it == found.end()) {
         if (request.allow_missing()) continue;
         return absl::NotFoundError(absl::StrCat("municipality ", ids[0],
@@ -356,10 +395,25 @@ absl::Status AssignmentApi::BatchGetAssignments(
 }
 
 absl::Status AssignmentApi::ListAssignments(
-    const v1::ListAssignmentsRequest& request,
+    const auth::Principal& caller, const v1::ListAssignmentsRequest& request,
     v1::ListAssignmentsResponse* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.parent(), "municipalities/*", "parent"));
+  std::string provider_agb = request.provider_agb();
+  if (caller.kind == auth::PrincipalKind::kProvider) {
+    // A provider sees the assignments given to it, and only those.
+    if (!provider_agb.empty() && provider_agb != caller.tenant) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          auth::Describe(caller), " may not list the assignments of provider ",
+          provider_agb, "; leave provider_agb empty or give your own"));
+    }
+    provider_agb = caller.tenant;
+  } else if (absl::Status s = auth::RequireMunicipality(
+                 caller, ids[0],
+                 absl::StrCat("list assignments of municipality ", ids[0]));
+             !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
   if (!request.active_on().empty()) {
@@ -369,7 +423,7 @@ absl::Status AssignmentApi::ListAssignments(
   }
   Repo::Filter filter{ids[0],
                       request.client_bsn(),
-                      request.provider_agb(),
+                      provider_agb,
                       request.product(),
                       static_cast<int>(request.state()),
                       request.active_on()};
@@ -418,9 +472,13 @@ absl::Status AssignmentApi::Modify(
 }
 
 absl::Status AssignmentApi::UpdateAssignment(
-    const v1::UpdateAssignmentRequest& request, const std::string& actor,
+    const auth::Principal& caller, const v1::UpdateAssignmentRequest& request,
     v1::Assignment* response) {
   const v1::Assignment& patch = request.assignment();
+  if (absl::Status s = RequireOwner(caller, patch.name(), "change"); !s.ok()) {
+    return s;
+  }
+  const std::string actor = auth::Describe(caller);
   if (!ChangeReasons().count(patch.change_reason())) {
     return Refused(absl::StatusCode::kInvalidArgument, "malformed",
                    {Violation("AS-REASON", "", "assignment.change_reason",
@@ -508,8 +566,12 @@ absl::Status AssignmentApi::UpdateAssignment(
 }
 
 absl::Status AssignmentApi::EndAssignment(
-    const v1::EndAssignmentRequest& request, const std::string& actor,
+    const auth::Principal& caller, const v1::EndAssignmentRequest& request,
     v1::Assignment* response) {
+  if (absl::Status s = RequireOwner(caller, request.name(), "end"); !s.ok()) {
+    return s;
+  }
+  const std::string actor = auth::Describe(caller);
   WMO_ASSIGN_OR_RETURN(end, rules::ParseDate(request.end_date(), "end_date"));
   if (!EndReasons().count(request.end_reason())) {
     return Refused(absl::StatusCode::kInvalidArgument, "malformed",
@@ -542,8 +604,13 @@ absl::Status AssignmentApi::EndAssignment(
 }
 
 absl::Status AssignmentApi::DeleteAssignment(
-    const v1::DeleteAssignmentRequest& request, const std::string& actor,
+    const auth::Principal& caller, const v1::DeleteAssignmentRequest& request,
     v1::Assignment* response) {
+  if (absl::Status s = RequireOwner(caller, request.name(), "delete");
+      !s.ok()) {
+    return s;
+  }
+  const std::string actor = auth::Describe(caller);
   // Asked before the transaction, not inside it: a declaration approved in
   // between was checked against the assignment as it then was, and lines
   // on it after the delete are refused (TR384).
@@ -580,8 +647,15 @@ absl::Status AssignmentApi::DeleteAssignment(
 }
 
 absl::Status AssignmentApi::RecordDeliveryStart(
-    const v1::RecordDeliveryStartRequest& request, const std::string& actor,
-    v1::Assignment* response) {
+    const auth::Principal& caller,
+    const v1::RecordDeliveryStartRequest& request, v1::Assignment* response) {
+  if (absl::Status s = auth::RequireProvider(
+          caller, request.provider_agb(),
+          absl::StrCat("record delivery as provider ", request.provider_agb()));
+      !s.ok()) {
+    return s;
+  }
+  const std::string actor = auth::Describe(caller);
   WMO_ASSIGN_OR_RETURN(start,
                        rules::ParseDate(request.start_date(), "start_date"));
   return Modify(
@@ -619,8 +693,15 @@ absl::Status AssignmentApi::RecordDeliveryStart(
 }
 
 absl::Status AssignmentApi::RecordDeliveryStop(
-    const v1::RecordDeliveryStopRequest& request, const std::string& actor,
+    const auth::Principal& caller, const v1::RecordDeliveryStopRequest& request,
     v1::Assignment* response) {
+  if (absl::Status s = auth::RequireProvider(
+          caller, request.provider_agb(),
+          absl::StrCat("record delivery as provider ", request.provider_agb()));
+      !s.ok()) {
+    return s;
+  }
+  const std::string actor = auth::Describe(caller);
   WMO_ASSIGN_OR_RETURN(stop,
                        rules::ParseDate(request.stop_date(), "stop_date"));
   if (!EndReasons().count(request.stop_reason())) {
@@ -650,10 +731,16 @@ absl::Status AssignmentApi::RecordDeliveryStop(
 }
 
 absl::Status AssignmentApi::RequestAssignment(
-    const v1::RequestAssignmentRequest& request,
+    const auth::Principal& caller, const v1::RequestAssignmentRequest& request,
     v1::AssignmentRequest* response) {
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(request.parent(), "providers/*", "parent"));
+  if (absl::Status s = auth::RequireProvider(
+          caller, ids[0],
+          absl::StrCat("request assignments as provider ", ids[0]));
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = server::CheckRequestId(request.request_id()); !s.ok()) {
     return s;
   }
@@ -727,11 +814,19 @@ absl::Status AssignmentApi::RequestAssignment(
 }
 
 absl::Status AssignmentApi::AnswerAssignmentRequest(
-    const v1::AnswerAssignmentRequestRequest& request, const std::string& actor,
+    const auth::Principal& caller,
+    const v1::AnswerAssignmentRequestRequest& request,
     v1::AssignmentRequest* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.name(), "municipalities/*/assignmentRequests/*",
                      "name"));
+  if (absl::Status s = auth::RequireMunicipality(
+          caller, ids[0],
+          absl::StrCat("answer requests to municipality ", ids[0]));
+      !s.ok()) {
+    return s;
+  }
+  const std::string actor = auth::Describe(caller);
   v1::AssignmentRequest r;
   if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
         auto got = Repo::GetRequest(c, ids[1]);
@@ -792,11 +887,17 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
 }
 
 absl::Status AssignmentApi::ListAuditEntries(
-    const v1::ListAuditEntriesRequest& request,
+    const auth::Principal& caller, const v1::ListAuditEntriesRequest& request,
     v1::ListAuditEntriesResponse* response) {
   WMO_ASSIGN_OR_RETURN(
       ids,
       ParseName(request.parent(), "municipalities/*/assignments/*", "parent"));
+  if (absl::Status s = auth::RequireMunicipality(
+          caller, ids[0],
+          absl::StrCat("read the audit trail of ", request.parent()));
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {

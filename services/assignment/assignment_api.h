@@ -5,6 +5,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "libs/auth/principal.h"
 #include "libs/store/request_ids.h"
 #include "libs/store/store.h"
 #include "services/catalog/catalog_client.h"
@@ -15,45 +16,57 @@ namespace wmo::assignment {
 
 // The assignment service's operations without gRPC. Each write runs its
 // checks and its writes in one store transaction, so concurrent calls for
-// one client never together break a rule that each alone keeps. `actor` is
-// who asks, for the audit trail.
+// one client never together break a rule that each alone keeps. `caller`
+// is who asks: what it may do is checked here (a municipality its own
+// assignments and requests; a provider reads the assignments given to it,
+// records delivery on them and sends requests; nobody else), and the audit
+// trail names it.
 class AssignmentApi {
  public:
   AssignmentApi(store::Database& db, catalog::CatalogClient& catalogs,
                 declaration::DeclarationClient& declarations)
       : db_(db), catalogs_(catalogs), declarations_(declarations) {}
 
-  absl::Status CreateAssignment(const v1::CreateAssignmentRequest& request,
-                                const std::string& actor,
+  absl::Status CreateAssignment(const auth::Principal& caller,
+                                const v1::CreateAssignmentRequest& request,
                                 v1::Assignment* response);
-  absl::Status GetAssignment(const v1::GetAssignmentRequest& request,
+  absl::Status GetAssignment(const auth::Principal& caller,
+                             const v1::GetAssignmentRequest& request,
                              v1::Assignment* response);
+  // A provider gets only the assignments given to it; the others are
+  // missing (allow_missing) or NOT_FOUND, as if they did not exist.
   absl::Status BatchGetAssignments(
+      const auth::Principal& caller,
       const v1::BatchGetAssignmentsRequest& request,
       v1::BatchGetAssignmentsResponse* response);
-  absl::Status ListAssignments(const v1::ListAssignmentsRequest& request,
+  // A provider lists only the assignments given to it.
+  absl::Status ListAssignments(const auth::Principal& caller,
+                               const v1::ListAssignmentsRequest& request,
                                v1::ListAssignmentsResponse* response);
-  absl::Status UpdateAssignment(const v1::UpdateAssignmentRequest& request,
-                                const std::string& actor,
+  absl::Status UpdateAssignment(const auth::Principal& caller,
+                                const v1::UpdateAssignmentRequest& request,
                                 v1::Assignment* response);
-  absl::Status EndAssignment(const v1::EndAssignmentRequest& request,
-                             const std::string& actor,
+  absl::Status EndAssignment(const auth::Principal& caller,
+                             const v1::EndAssignmentRequest& request,
                              v1::Assignment* response);
-  absl::Status DeleteAssignment(const v1::DeleteAssignmentRequest& request,
-                                const std::string& actor,
+  absl::Status DeleteAssignment(const auth::Principal& caller,
+                                const v1::DeleteAssignmentRequest& request,
                                 v1::Assignment* response);
   absl::Status RecordDeliveryStart(
-      const v1::RecordDeliveryStartRequest& request, const std::string& actor,
-      v1::Assignment* response);
-  absl::Status RecordDeliveryStop(const v1::RecordDeliveryStopRequest& request,
-                                  const std::string& actor,
+      const auth::Principal& caller,
+      const v1::RecordDeliveryStartRequest& request, v1::Assignment* response);
+  absl::Status RecordDeliveryStop(const auth::Principal& caller,
+                                  const v1::RecordDeliveryStopRequest& request,
                                   v1::Assignment* response);
-  absl::Status RequestAssignment(const v1::RequestAssignmentRequest& request,
+  absl::Status RequestAssignment(const auth::Principal& caller,
+                                 const v1::RequestAssignmentRequest& request,
                                  v1::AssignmentRequest* response);
   absl::Status AnswerAssignmentRequest(
+      const auth::Principal& caller,
       const v1::AnswerAssignmentRequestRequest& request,
-      const std::string& actor, v1::AssignmentRequest* response);
-  absl::Status ListAuditEntries(const v1::ListAuditEntriesRequest& request,
+      v1::AssignmentRequest* response);
+  absl::Status ListAuditEntries(const auth::Principal& caller,
+                                const v1::ListAuditEntriesRequest& request,
                                 v1::ListAuditEntriesResponse* response);
 
  private:

@@ -228,6 +228,98 @@ TEST_P(AssignmentServiceTest, UpdateMaskTakesOnlyTheNamedFields) {
   EXPECT_THAT(s.error_message(), HasSubstr("start_date"));
 }
 
+// Who may do what with an assignment: its municipality everything, the
+// provider it was given to reads it and records delivery, nobody else
+// anything; a refusal is PERMISSION_DENIED and changes nothing.
+TEST_P(AssignmentServiceTest,
+       OnlyItsMunicipalityAndItsProviderSeeAnAssignment) {
+  const v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  auto as = [&](const auth::Principal& caller) {
+    return v1::AssignmentService::NewStub(testing::ChannelTo(*app_, caller));
+  };
+  const auth::Principal own_provider = testing::Provider(kKdvProvider);
+  const auth::Principal other_provider = testing::Provider("99990301");
+  const auth::Principal other_municipality = testing::Municipality("0363");
+  const auth::Principal op = testing::Operator();
+
+  auto get = [&](const auth::Principal& caller) {
+    grpc::ClientContext context;
+    v1::GetAssignmentRequest request;
+    request.set_name(a.name());
+    v1::Assignment out;
+    return as(caller)->GetAssignment(&context, request, &out).error_code();
+  };
+  EXPECT_EQ(get(testing::Municipality(kMunicipality)), grpc::StatusCode::OK);
+  EXPECT_EQ(get(own_provider), grpc::StatusCode::OK);
+  for (const auto& stranger : {other_provider, other_municipality, op}) {
+    EXPECT_EQ(get(stranger), grpc::StatusCode::PERMISSION_DENIED)
+        << auth::Describe(stranger);
+  }
+
+  auto list = [&](const auth::Principal& caller, int* count) {
+    grpc::ClientContext context;
+    v1::ListAssignmentsRequest request;
+    request.set_parent(std::string("municipalities/") + kMunicipality);
+    v1::ListAssignmentsResponse out;
+    const grpc::Status s = as(caller)->ListAssignments(&context, request, &out);
+    *count = out.assignments_size();
+    return s.error_code();
+  };
+  int count = 0;
+  EXPECT_EQ(list(own_provider, &count), grpc::StatusCode::OK);
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(list(other_provider, &count), grpc::StatusCode::OK);
+  EXPECT_EQ(count, 0);  // Only what was given to it.
+  EXPECT_EQ(list(other_municipality, &count),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  {  // Another provider's batch look-up finds nothing of it.
+    grpc::ClientContext context;
+    v1::BatchGetAssignmentsRequest request;
+    request.set_parent(std::string("municipalities/") + kMunicipality);
+    request.add_names(a.name());
+    v1::BatchGetAssignmentsResponse out;
+    EXPECT_EQ(as(other_provider)
+                  ->BatchGetAssignments(&context, request, &out)
+                  .error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+
+  for (const auto& caller : {own_provider, other_municipality, op}) {
+    grpc::ClientContext context;
+    v1::EndAssignmentRequest end;
+    end.set_name(a.name());
+    end.set_end_date("2024-05-31");
+    end.set_end_reason("23");
+    v1::Assignment out;
+    const grpc::Status s = as(caller)->EndAssignment(&context, end, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+        << auth::Describe(caller);
+    EXPECT_THAT(s.error_message(), HasSubstr("only municipality 0988 may"));
+  }
+  {  // A municipality creates only its own.
+    grpc::ClientContext context;
+    v1::CreateAssignmentRequest request;
+    request.set_parent(std::string("municipalities/") + kMunicipality);
+    *request.mutable_assignment() = Kdv("2024-03-01", "2024-06-30", 10);
+    v1::Assignment out;
+    EXPECT_EQ(as(other_municipality)
+                  ->CreateAssignment(&context, request, &out)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  EXPECT_EQ(list(testing::Municipality(kMunicipality), &count),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(count, 1);
+  grpc::ClientContext context;
+  v1::GetAssignmentRequest request;
+  request.set_name(a.name());
+  v1::Assignment now;
+  ASSERT_TRUE(stub_->GetAssignment(&context, request, &now).ok());
+  EXPECT_EQ(now.state(), v1::Assignment::ACTIVE);
+  EXPECT_EQ(now.revision(), a.revision());
+}
+
 TEST_P(AssignmentServiceTest, AuditTrailRecordsWhoAndWhatChanged) {
   v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
   v1::EndAssignmentRequest end;
@@ -294,8 +386,10 @@ TEST_P(AssignmentServiceTest, DeleteMakesEndEqualStartWithReason13) {
 
 TEST_P(AssignmentServiceTest, DeliveryStartStopFollowIwmo305And307) {
   v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  // Each provider records delivery as itself.
   auto start = [&](const std::string& agb, const std::string& date) {
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(agb));
     v1::RecordDeliveryStartRequest r;
     r.set_name(a.name());
     r.set_provider_agb(agb);
@@ -305,6 +399,7 @@ TEST_P(AssignmentServiceTest, DeliveryStartStopFollowIwmo305And307) {
   };
   auto stop = [&](const std::string& date, const std::string& reason) {
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(kKdvProvider));
     v1::RecordDeliveryStopRequest r;
     r.set_name(a.name());
     r.set_provider_agb(kKdvProvider);

@@ -7,9 +7,8 @@
 namespace wmo::assignment {
 namespace {
 
-// Who is calling, for the audit trail: the authenticated principal of the
-// call (RespondLater runs the body inside its CallScope).
-std::string Actor() { return auth::Describe(*server::CallScope::Caller()); }
+// Who calls: RespondLater runs each body inside the call's CallScope.
+const auth::Principal& Caller() { return *server::CallScope::Caller(); }
 
 }  // namespace
 
@@ -18,17 +17,17 @@ grpc::ServerUnaryReactor* AssignmentService::CreateAssignment(
     const v1::CreateAssignmentRequest* request, v1::Assignment* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.CreateAssignment(*request, Actor(), response);
+        return api_.CreateAssignment(Caller(), *request, response);
       });
 }
 
 grpc::ServerUnaryReactor* AssignmentService::GetAssignment(
     grpc::CallbackServerContext* context,
     const v1::GetAssignmentRequest* request, v1::Assignment* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.GetAssignment(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetAssignment(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* AssignmentService::BatchGetAssignments(
@@ -37,7 +36,7 @@ grpc::ServerUnaryReactor* AssignmentService::BatchGetAssignments(
     v1::BatchGetAssignmentsResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.BatchGetAssignments(*request, response);
+        return api_.BatchGetAssignments(Caller(), *request, response);
       });
 }
 
@@ -45,10 +44,10 @@ grpc::ServerUnaryReactor* AssignmentService::ListAssignments(
     grpc::CallbackServerContext* context,
     const v1::ListAssignmentsRequest* request,
     v1::ListAssignmentsResponse* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.ListAssignments(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListAssignments(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* AssignmentService::UpdateAssignment(
@@ -56,7 +55,7 @@ grpc::ServerUnaryReactor* AssignmentService::UpdateAssignment(
     const v1::UpdateAssignmentRequest* request, v1::Assignment* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.UpdateAssignment(*request, Actor(), response);
+        return api_.UpdateAssignment(Caller(), *request, response);
       });
 }
 
@@ -65,7 +64,7 @@ grpc::ServerUnaryReactor* AssignmentService::EndAssignment(
     const v1::EndAssignmentRequest* request, v1::Assignment* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.EndAssignment(*request, Actor(), response);
+        return api_.EndAssignment(Caller(), *request, response);
       });
 }
 
@@ -74,7 +73,7 @@ grpc::ServerUnaryReactor* AssignmentService::DeleteAssignment(
     const v1::DeleteAssignmentRequest* request, v1::Assignment* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.DeleteAssignment(*request, Actor(), response);
+        return api_.DeleteAssignment(Caller(), *request, response);
       });
 }
 
@@ -83,7 +82,7 @@ grpc::ServerUnaryReactor* AssignmentService::RecordDeliveryStart(
     const v1::RecordDeliveryStartRequest* request, v1::Assignment* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.RecordDeliveryStart(*request, Actor(), response);
+        return api_.RecordDeliveryStart(Caller(), *request, response);
       });
 }
 
@@ -92,7 +91,7 @@ grpc::ServerUnaryReactor* AssignmentService::RecordDeliveryStop(
     const v1::RecordDeliveryStopRequest* request, v1::Assignment* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.RecordDeliveryStop(*request, Actor(), response);
+        return api_.RecordDeliveryStop(Caller(), *request, response);
       });
 }
 
@@ -102,7 +101,7 @@ grpc::ServerUnaryReactor* AssignmentService::RequestAssignment(
     v1::AssignmentRequest* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.RequestAssignment(*request, response);
+        return api_.RequestAssignment(Caller(), *request, response);
       });
 }
 
@@ -112,7 +111,7 @@ grpc::ServerUnaryReactor* AssignmentService::AnswerAssignmentRequest(
     v1::AssignmentRequest* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.AnswerAssignmentRequest(*request, Actor(), response);
+        return api_.AnswerAssignmentRequest(Caller(), *request, response);
       });
 }
 
@@ -122,7 +121,7 @@ grpc::ServerUnaryReactor* AssignmentService::ListAuditEntries(
     v1::ListAuditEntriesResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.ListAuditEntries(*request, response);
+        return api_.ListAuditEntries(Caller(), *request, response);
       });
 }
 

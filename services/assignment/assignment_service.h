@@ -9,8 +9,8 @@
 namespace wmo::assignment {
 
 // gRPC handlers of wmo.assignment.v1.AssignmentService: each passes the
-// request to AssignmentApi (with the caller's identity from the "x-actor"
-// metadata for the audit trail) and maps its status to the wire.
+// authenticated caller and the request to AssignmentApi (which checks what
+// the caller may do and audits it) and maps its status to the wire.
 class AssignmentService final : public v1::AssignmentService::CallbackService {
  public:
   // Handlers run on `executor`: they block on the store and on the catalog

@@ -233,9 +233,12 @@ Violations CheckEntitlement(
     return Violations{Violation("CP-ASSIGNMENT", "", "assignment", message)};
   };
   if (a == nullptr) {
+    // Also when it was given to another provider: that provider's
+    // assignments are not the caller's to see.
     return refuse(
-        "the assignment does not exist; name the client's "
-        "assignment as municipalities/{code}/assignments/{number}");
+        "the assignment does not exist or was not given to this provider; "
+        "name the client's assignment to you as "
+        "municipalities/{code}/assignments/{number}");
   }
   if (a->state() == wmo::assignment::v1::Assignment::DELETED) {
     return refuse("the assignment was deleted");

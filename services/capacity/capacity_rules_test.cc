@@ -591,7 +591,13 @@ std::vector<BookingCase> BookingCases() {
             .refused = {"CP-ASSIGNMENT"},
             .message = "another client",
             .client = 1},
-           {1, 3, "2024-04-01", "2024-04-03", {"CP-ASSIGNMENT"}, "provider"},
+           // Another provider's assignment: not found for this one.
+           {1,
+            3,
+            "2024-04-01",
+            "2024-04-03",
+            {"CP-ASSIGNMENT"},
+            "was not given to this provider"},
            {1, 0, "2024-04-01", "2024-04-03", {"CP-ASSIGNMENT"}, "not serve"},
            {0, 2, "2024-04-01", "2024-04-03", {"CP-ASSIGNMENT"}, "not serve"},
            {0, 0, "2024-06-29", "2024-07-02", {"CP-ASSIGNMENT"}, "cover"},
@@ -969,7 +975,9 @@ std::vector<EnrolmentCase> EnrolmentCases() {
               e.client = 1;
               return e;
             }(),
-            Dated(Step(0, 2, {kMonAm}, {"CP-ASSIGNMENT"}, {}, "provider"),
+            // Another provider's assignment: not found for this one.
+            Dated(Step(0, 2, {kMonAm}, {"CP-ASSIGNMENT"}, {},
+                       "was not given to this provider"),
                   "2024-07-01", "2024-09-30"),
             Dated(Step(0, 3, {kMonAm}, {"CP-ASSIGNMENT"}, {}, "not serve"),
                   "2024-07-01", "2024-09-30"),
@@ -1046,6 +1054,7 @@ class CapacityRulesTest : public ::testing::TestWithParam<std::string> {
       result->set_activity_type(wmo::assignment::v1::ACTIVITY_TYPE_HELP);
     }
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Municipality(e.municipality));
     wmo::assignment::v1::CreateAssignmentRequest request;
     request.set_parent("municipalities/" + e.municipality);
     *request.mutable_assignment() = a;
@@ -1057,6 +1066,8 @@ class CapacityRulesTest : public ::testing::TestWithParam<std::string> {
                         << Dump(s);
     if (e.deleted && s.ok()) {
       grpc::ClientContext delete_context;
+      testing::ActAs(delete_context, *app_,
+                     testing::Municipality(e.municipality));
       wmo::assignment::v1::DeleteAssignmentRequest del;
       del.set_name(created.name());
       grpc::Status d =

@@ -1145,6 +1145,8 @@ class DeclarationRulesTest : public ::testing::TestWithParam<std::string> {
     asg::Assignment created;
     {
       grpc::ClientContext context;
+      testing::ActAs(context, *running_->app,
+                     testing::Municipality(a.municipality()));
       asg::CreateAssignmentRequest request;
       request.set_parent(absl::StrCat("municipalities/", a.municipality()));
       *request.mutable_assignment() = a;
@@ -1157,6 +1159,8 @@ class DeclarationRulesTest : public ::testing::TestWithParam<std::string> {
     }
     if (g.deleted()) {
       grpc::ClientContext context;
+      testing::ActAs(context, *running_->app,
+                     testing::Municipality(a.municipality()));
       asg::DeleteAssignmentRequest request;
       request.set_name(created.name());
       asg::Assignment deleted;
@@ -1170,6 +1174,8 @@ class DeclarationRulesTest : public ::testing::TestWithParam<std::string> {
     }
     if (!g.ended_on().empty()) {
       grpc::ClientContext context;
+      testing::ActAs(context, *running_->app,
+                     testing::Municipality(a.municipality()));
       asg::EndAssignmentRequest request;
       request.set_name(created.name());
       request.set_end_date(g.ended_on());
