@@ -144,6 +144,34 @@ TEST_F(TokenVerifierTest, RefusesWhatIsWrongSayingWhat) {
           "four-digit CBS code");
 }
 
+// A token without "kid" names the only key there is; an audience list
+// holding this audience is this audience.
+TEST_F(TokenVerifierTest, NoKidWithOneKeyAndAudienceListsAreTaken) {
+  jwt_t* jwt = nullptr;
+  ASSERT_EQ(jwt_new(&jwt), 0);
+  jwt_add_grant(jwt, "iss", kIssuer);
+  jwt_add_grants_json(jwt, R"({"aud": ["portal", "wmo"]})");
+  jwt_add_grant(jwt, "sub", "ops-anna");
+  jwt_add_grant(jwt, kKindClaim, "operator");
+  jwt_add_grant_int(jwt, "exp", absl::ToUnixSeconds(now_) + 600);
+  ASSERT_EQ(jwt_set_alg(jwt, JWT_ALG_ES256,
+                        reinterpret_cast<const unsigned char*>(ec_.data()),
+                        static_cast<int>(ec_.size())),
+            0);
+  char* token = jwt_encode_str(jwt);
+  ASSERT_NE(token, nullptr);
+  const std::string text = token;
+  std::free(token);
+  jwt_free(jwt);
+  // Two keys: which one?
+  EXPECT_THAT(std::string(verifier_.Verify(text).status().message()),
+              HasSubstr("names no key (\"kid\") and there are several"));
+  verifier_.SetKeys(KeysOf({{ec_, "ec-1"}}));
+  absl::StatusOr<Principal> p = verifier_.Verify(text);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "ops-anna");
+}
+
 TEST_F(TokenVerifierTest, RefusesAlgorithmsTheKeyDoesNotTake) {
   // "none", and HS256 keyed with the public key (which anyone has): the
   // classic ways around a verifier that trusts the token's "alg".
@@ -216,7 +244,14 @@ TEST(JwksTest, TakesRsaAndP256SigningKeysAndSaysWhatIsWrongWithOthers) {
     return std::string(ParseJwks(json).status().message());
   };
   EXPECT_THAT(error("[]"), HasSubstr("\"keys\" array"));
-  EXPECT_THAT(error(R"({"keys":[]})"), HasSubstr("no signing key"));
+  EXPECT_THAT(error(R"({"keys":[]})"), HasSubstr("no usable signing key"));
+  // Keys it cannot use beside one it can: the usable one is taken.
+  absl::StatusOr<std::vector<VerificationKey>> mixed =
+      ParseJwks(Jwks({R"({"kty":"oct","kid":"k","k":"c2VjcmV0"})",
+                      R"({"kty":"EC","crv":"P-384","kid":"p384"})", ec_jwk}));
+  ASSERT_TRUE(mixed.ok()) << mixed.status();
+  ASSERT_EQ(mixed->size(), 1u);
+  EXPECT_EQ((*mixed)[0].kid, "a");
   EXPECT_THAT(error(R"({"keys":[{"kty":"oct","kid":"k","k":"c2VjcmV0"}]})"),
               HasSubstr("keys[0] (kid k): \"kty\" is \"oct\""));
   EXPECT_THAT(error(R"({"keys":[{"kty":"EC","crv":"P-384","kid":"k"}]})"),
@@ -241,6 +276,13 @@ TEST(PrincipalTest, TenantsAreCheckedCodes) {
               HasSubstr("none of municipality, provider"));
   EXPECT_THAT(MakePrincipal("operator", "", "").status().message(),
               HasSubstr("subject must be 1 to 128"));
+  EXPECT_THAT(
+      MakePrincipal("municipality", "0988", "111222333").status().message(),
+      HasSubstr("must not be a BSN"));
+  EXPECT_THAT(
+      MakePrincipal("provider", std::string(500, '9'), "a").status().message(),
+      HasSubstr("not (not shown)"));
+  EXPECT_EQ(Principal().kind, PrincipalKind::kUnknown);
   EXPECT_EQ(Describe(Municipality()),
             "municipality 0988 (subject consultant-17)");
 }

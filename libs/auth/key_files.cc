@@ -55,7 +55,8 @@ absl::StatusOr<std::string> LoadOrCreateDevKey(const std::string& data_dir) {
   if (linked) return pem;
   if (written && closed && link_error == EEXIST) return ReadFile(path);
   return absl::FailedPreconditionError(
-      absl::StrCat("cannot write the development signing key ", path));
+      absl::StrCat("cannot write the development signing key ", path, ": ",
+                   std::strerror(link_error)));
 }
 
 absl::StatusOr<std::vector<VerificationKey>> DevVerificationKeys(

@@ -28,8 +28,9 @@ absl::StatusOr<std::vector<VerificationKey>> DevVerificationKeys(
     const std::string& private_pem);
 
 // A development token for `principal`, signed with the key under
-// `data_dir` (made when missing), issued at `now` for `lifetime`: what
-// `wmo-server token` prints.
+// `data_dir`, issued at `now` for `lifetime`: what `wmo-server token`
+// prints. NOT_FOUND when there is no key there yet (a new one would sign
+// tokens the running server does not take).
 absl::StatusOr<std::string> DevToken(const std::string& data_dir,
                                      const Principal& principal, absl::Time now,
                                      absl::Duration lifetime);

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
 
 namespace wmo::auth {
@@ -153,17 +154,20 @@ absl::StatusOr<std::vector<VerificationKey>> ParseJwks(absl::string_view json) {
         "a JWKS must be a JSON object with a \"keys\" array");
   }
   std::vector<VerificationKey> keys;
+  std::vector<std::string> skipped;  // Why each unusable key was left out.
   int index = 0;
   for (const nlohmann::json& jwk : document["keys"]) {
     const std::string where = absl::StrCat("keys[", index++, "]");
     if (!jwk.is_object()) {
-      return absl::InvalidArgumentError(absl::StrCat(where, " is no object"));
+      skipped.push_back(absl::StrCat(where, " is no object"));
+      continue;
     }
     if (jwk.value("use", "sig") != "sig") continue;  // An encryption key.
     const std::string kid = jwk.value("kid", "");
     if (kid.empty()) {
-      return absl::InvalidArgumentError(
+      skipped.push_back(
           absl::StrCat(where, " has no \"kid\"; tokens name their key by it"));
+      continue;
     }
     const std::string kty = jwk.value("kty", "");
     VerificationKey key{kid, kty == "RSA" ? "RS256" : "ES256", ""};
@@ -173,22 +177,25 @@ absl::StatusOr<std::vector<VerificationKey>> ParseJwks(absl::string_view json) {
             ? EcPem(jwk)
             : absl::InvalidArgumentError(absl::StrCat(
                   "\"kty\" is \"", kty, "\"; only RSA and EC keys are taken"));
-    if (!pem.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, " (kid ", kid, "): ", pem.status().message()));
-    }
     const std::string alg = jwk.value("alg", key.alg);
-    if (alg != key.alg) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, " (kid ", kid, "): \"alg\" is ", alg, " but an ",
-                       kty, " key is taken for ", key.alg, " only"));
+    if (pem.ok() && alg != key.alg) {
+      pem = absl::InvalidArgumentError(
+          absl::StrCat("\"alg\" is ", alg, " but an ", kty,
+                       " key is taken for ", key.alg, " only"));
+    }
+    if (!pem.ok()) {
+      skipped.push_back(
+          absl::StrCat(where, " (kid ", kid, "): ", pem.status().message()));
+      continue;
     }
     key.pem = *std::move(pem);
     keys.push_back(std::move(key));
   }
   if (keys.empty()) {
-    return absl::InvalidArgumentError(
-        "the JWKS holds no signing key (RSA or EC P-256)");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the JWKS holds no usable signing key (RSA for RS256, EC P-256 for "
+        "ES256)",
+        skipped.empty() ? "" : ": ", absl::StrJoin(skipped, "; ")));
   }
   return keys;
 }

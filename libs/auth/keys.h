@@ -17,10 +17,11 @@ struct VerificationKey {
 };
 
 // The signing keys of a JWKS document (RFC 7517): RSA keys become RS256
-// and EC P-256 keys ES256. Keys meant for encryption ("use": "enc") are left
-// out; any other key, a key without "kid", one whose "alg" disagrees with
-// its type, or a document without a single usable key is INVALID_ARGUMENT
-// naming the key.
+// and EC P-256 keys ES256. Keys this server cannot use (for encryption,
+// other types or curves, without "kid", an "alg" that disagrees with the
+// type) are left out, as identity providers publish such keys beside the
+// ones that sign; a document without a single usable key is
+// INVALID_ARGUMENT saying why each key was left out.
 absl::StatusOr<std::vector<VerificationKey>> ParseJwks(absl::string_view json);
 
 // A new EC P-256 private key as PKCS#8 PEM.

@@ -16,10 +16,18 @@ bool IsPrintableAscii(absl::string_view text) {
   return true;
 }
 
+// A part of a token for a message: only when short and plain.
+std::string Shown(absl::string_view text) {
+  if (text.size() > 64 || !IsPrintableAscii(text)) return "(not shown)";
+  return absl::StrCat("\"", text, "\"");
+}
+
 }  // namespace
 
 absl::string_view KindName(PrincipalKind kind) {
   switch (kind) {
+    case PrincipalKind::kUnknown:
+      return "unknown";
     case PrincipalKind::kMunicipality:
       return "municipality";
     case PrincipalKind::kProvider:
@@ -47,8 +55,8 @@ absl::StatusOr<Principal> MakePrincipal(absl::string_view kind,
   const std::optional<PrincipalKind> k = KindFromName(kind);
   if (!k.has_value()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("principal kind \"", kind,
-                     "\" is none of municipality, provider, operator, "
+        absl::StrCat("principal kind ", Shown(kind),
+                     " is none of municipality, provider, operator, "
                      "service"));
   }
   switch (*k) {
@@ -56,17 +64,20 @@ absl::StatusOr<Principal> MakePrincipal(absl::string_view kind,
       if (!rules::IsValidMunicipalityCode(tenant)) {
         return absl::InvalidArgumentError(
             absl::StrCat("a municipality's tenant must be its four-digit CBS "
-                         "code, not \"",
-                         tenant, "\""));
+                         "code, not ",
+                         Shown(tenant)));
       }
       break;
     case PrincipalKind::kProvider:
       if (!rules::IsValidAgb(tenant)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "a provider's tenant must be its eight-digit AGB code, not \"",
-            tenant, "\""));
+        return absl::InvalidArgumentError(
+            absl::StrCat("a provider's tenant must be its eight-digit AGB "
+                         "code, not ",
+                         Shown(tenant)));
       }
       break;
+    case PrincipalKind::kUnknown:
+      break;  // KindFromName never names it.
     case PrincipalKind::kOperator:
     case PrincipalKind::kService:
       if (!tenant.empty()) {
@@ -81,6 +92,11 @@ absl::StatusOr<Principal> MakePrincipal(absl::string_view kind,
     return absl::InvalidArgumentError(
         absl::StrCat("the subject must be 1 to ", kMaxSubjectBytes,
                      " printable ASCII characters"));
+  }
+  if (rules::IsValidBsn(subject)) {
+    return absl::InvalidArgumentError(
+        "the subject must not be a BSN: it is written to the audit trail; "
+        "use a pseudonymous id of the person or system");
   }
   return Principal{*k, std::string(tenant), std::string(subject)};
 }

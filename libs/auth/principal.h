@@ -11,14 +11,15 @@ namespace wmo::auth {
 
 // Who a call acts for.
 enum class PrincipalKind {
+  kUnknown,       // no principal (the default): may do nothing
   kMunicipality,  // tenant: the municipality's CBS code ("0988")
   kProvider,      // tenant: the provider's AGB code ("99990303")
   kOperator,      // runs the platform: catalogs and contracts, no client data
-  kService,       // another wmo-server role, calling for the original caller
+  kService,       // another wmo-server role (service-to-service calls)
 };
 
 struct Principal {
-  PrincipalKind kind = PrincipalKind::kOperator;
+  PrincipalKind kind = PrincipalKind::kUnknown;
   // The CBS code of a municipality, the AGB code of a provider; empty for
   // operators and services.
   std::string tenant;
@@ -37,7 +38,8 @@ std::optional<PrincipalKind> KindFromName(absl::string_view name);
 // A principal from its parts as a token or a flag gives them, checked: the
 // tenant must be a valid CBS code for a municipality and a valid AGB code
 // for a provider, and empty for the others; the subject must be 1 to 128
-// printable ASCII characters. INVALID_ARGUMENT naming the part otherwise.
+// printable ASCII characters and not a BSN (it reaches the audit trail).
+// INVALID_ARGUMENT naming the part otherwise.
 absl::StatusOr<Principal> MakePrincipal(absl::string_view kind,
                                         absl::string_view tenant,
                                         absl::string_view subject);

@@ -125,6 +125,17 @@ absl::StatusOr<TokenVerifier::Verified> TokenVerifier::VerifyUncached(
     return Refused("not a JWT (header.claims.signature, base64url)");
   }
   const std::string alg = header["alg"].get<std::string>();
+  // The claims must be a JSON object too, or libjwt's refusal below would
+  // read as a bad signature.
+  const size_t second_dot = token.find('.', dot + 1);
+  std::string claims_json;
+  if (second_dot == std::string::npos ||
+      !absl::WebSafeBase64Unescape(
+          absl::string_view(token).substr(dot + 1, second_dot - dot - 1),
+          &claims_json) ||
+      !nlohmann::json::parse(claims_json, nullptr, false).is_object()) {
+    return Refused("its claims are not a base64url JSON object");
+  }
   const std::string kid_text =
       header.contains("kid") && header["kid"].is_string()
           ? header["kid"].get<std::string>()
@@ -143,7 +154,9 @@ absl::StatusOr<TokenVerifier::Verified> TokenVerifier::VerifyUncached(
     }
     if (!found) {
       return Refused(kid == nullptr
-                         ? std::string("its header names no key (\"kid\")")
+                         ? std::string("its header names no key (\"kid\") "
+                                       "and there are several; the issuer "
+                                       "must put the key's kid in the header")
                          : absl::StrCat("its key ", Quoted(kid),
                                         " is not among the current keys"));
     }

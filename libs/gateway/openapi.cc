@@ -404,8 +404,8 @@ Json Operation(const Route& route, const std::string& operation_id,
         {"content", JsonContent(status_schema)}}},
       {"403",
        {{"description",
-         "The token's principal may not do this (another tenant's "
-         "resource, or not its role); the message names what is missing."},
+         "The token's principal may not do this; the message says who "
+         "may."},
         {"content", JsonContent(status_schema)}}},
       {"default",
        {{"description",

@@ -42,8 +42,9 @@ bool RendersDirectly(const Descriptor& type,
   return true;
 }
 
-// What JSON requires, plus what keeps the text safe to embed in HTML and
-// JavaScript (as protobuf's printer does): <, >, DEL, U+2028 and U+2029.
+// What JSON requires, plus <, >, DEL, U+2028 and U+2029, which keep the
+// text safe to embed in HTML and JavaScript. (protobuf's printer escapes a
+// few more invisible characters; both are valid JSON of the same strings.)
 void AppendString(absl::string_view text, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');

@@ -62,4 +62,11 @@ absl::Status Budget::Lease::Grow(int64_t amount) {
   return absl::OkStatus();
 }
 
+absl::Status Budget::Lease::Resize(int64_t amount) {
+  if (amount >= amount_) return Grow(amount - amount_);
+  if (budget_ != nullptr) budget_->Give(amount_ - amount);
+  amount_ = amount;
+  return absl::OkStatus();
+}
+
 }  // namespace wmo::server

@@ -30,6 +30,9 @@ class Budget {
 
     // Takes `amount` more; on refusal the lease keeps what it had.
     absl::Status Grow(int64_t amount);
+    // Sets the lease to `amount`: takes more (as Grow) or gives back the
+    // excess of an estimate.
+    absl::Status Resize(int64_t amount);
     int64_t amount() const { return amount_; }
 
    private:

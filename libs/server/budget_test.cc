@@ -39,5 +39,17 @@ TEST(BudgetTest, AGrowingLeaseKeepsWhatItHadWhenRefused) {
   EXPECT_EQ(budget.in_use(), 0);
 }
 
+TEST(BudgetTest, ResizeGivesBackAnEstimateAndTakesWhatItMissed) {
+  Budget budget("lines", 10);
+  Budget::Lease lease;
+  ASSERT_TRUE(budget.Take(8, lease).ok());  // An estimate.
+  ASSERT_TRUE(lease.Resize(3).ok());        // The real count.
+  EXPECT_EQ(budget.in_use(), 3);
+  EXPECT_EQ(lease.Resize(11).code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(lease.amount(), 3);
+  ASSERT_TRUE(lease.Resize(10).ok());
+  EXPECT_EQ(budget.in_use(), 10);
+}
+
 }  // namespace
 }  // namespace wmo::server

@@ -12,7 +12,7 @@
 namespace wmo::testing {
 
 // "Bearer <token>" for `caller`: a development token signed with the key
-// under `data_dir` (made when missing), valid for an hour.
+// under `data_dir`, valid for an hour; "" when there is no key there.
 std::string DevBearer(const std::string& data_dir,
                       const auth::Principal& caller);
 

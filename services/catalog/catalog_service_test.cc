@@ -85,11 +85,14 @@ TEST_P(CatalogServiceTest, GetProductOverTheWire) {
 
 // Every call needs a valid token, the fast path of cached reads too.
 TEST_P(CatalogServiceTest, CallsWithoutValidTokenAreUnauthenticated) {
+  testing::TempDir other;
+  ASSERT_TRUE(auth::LoadOrCreateDevKey(other.path()).ok());
+  const std::string other_key_bearer = testing::DevBearer(
+      other.path(), {auth::PrincipalKind::kOperator, "", "x"});
+  ASSERT_FALSE(other_key_bearer.empty());
   for (const std::string& bearer :
        {std::string(), std::string("Basic b3BlbjpzZXNhbWU="),
-        std::string("Bearer eyJhbGciOiJub25lIn0.e30."),
-        testing::DevBearer(testing::TempDir().path(),  // another key
-                           {auth::PrincipalKind::kOperator, "", "x"})}) {
+        std::string("Bearer eyJhbGciOiJub25lIn0.e30."), other_key_bearer}) {
     auto stub = v1::CatalogService::NewStub(
         bearer.empty()
             ? grpc::CreateChannel(target_, grpc::InsecureChannelCredentials())

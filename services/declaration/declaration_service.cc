@@ -13,6 +13,12 @@ namespace {
 using StreamRequest = v1::SubmitDeclarationStreamRequest;
 using StreamResponse = v1::SubmitDeclarationStreamResponse;
 
+// The fewest bytes a declaration line takes on the wire (its required
+// fields: reference, assignment number, BSN, product, two dates, volume,
+// unit, tariff, amount, direction): so a request of n bytes holds at most
+// about n / kMinLineBytes lines.
+constexpr int64_t kMinLineBytes = 48;
+
 // A streamed declaration: collects the parts, submits the whole on the
 // executor once the client closes its side, and streams the verdicts back
 // in parts.
@@ -144,17 +150,32 @@ class SubmitStream
 grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
+  auto lease = std::make_shared<server::Budget::Lease>();
+  if (absl::Status s = ReserveLines(*request, *lease); !s.ok()) {
+    return server::Respond(context, s);
+  }
   return server::RespondLaterParsed<v1::SubmitDeclarationRequest,
                                     v1::Declaration>(
       context, executor_, authenticator_, request, response,
-      [this](const v1::SubmitDeclarationRequest& in, v1::Declaration* out) {
-        server::Budget::Lease lease;
-        if (absl::Status s = lines_.Take(in.declaration().lines_size(), lease);
+      [this, lease](const v1::SubmitDeclarationRequest& in,
+                    v1::Declaration* out) {
+        if (absl::Status s = HoldLines(in.declaration().lines_size(), *lease);
             !s.ok()) {
           return s;
         }
         return api_.SubmitDeclaration(in.parent(), in.declaration(), out);
       });
+}
+
+absl::Status DeclarationService::ReserveLines(const grpc::ByteBuffer& request,
+                                              server::Budget::Lease& lease) {
+  const int64_t bytes = static_cast<int64_t>(request.Length());
+  return lines_.Take(std::max<int64_t>(1, bytes / kMinLineBytes), lease);
+}
+
+absl::Status DeclarationService::HoldLines(int lines,
+                                           server::Budget::Lease& lease) {
+  return lease.Resize(lines);
 }
 
 grpc::ServerBidiReactor<StreamRequest, StreamResponse>*
@@ -166,12 +187,16 @@ DeclarationService::SubmitDeclarationStream(
 grpc::ServerUnaryReactor* DeclarationService::ValidateDeclaration(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
+  auto lease = std::make_shared<server::Budget::Lease>();
+  if (absl::Status s = ReserveLines(*request, *lease); !s.ok()) {
+    return server::Respond(context, s);
+  }
   return server::RespondLaterParsed<v1::ValidateDeclarationRequest,
                                     v1::Declaration>(
       context, executor_, authenticator_, request, response,
-      [this](const v1::ValidateDeclarationRequest& in, v1::Declaration* out) {
-        server::Budget::Lease lease;
-        if (absl::Status s = lines_.Take(in.declaration().lines_size(), lease);
+      [this, lease](const v1::ValidateDeclarationRequest& in,
+                    v1::Declaration* out) {
+        if (absl::Status s = HoldLines(in.declaration().lines_size(), *lease);
             !s.ok()) {
           return s;
         }

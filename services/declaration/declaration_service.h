@@ -66,6 +66,14 @@ class DeclarationService final
       v1::AssignmentUsage* response) override;
 
  private:
+  // Takes the budget for the lines a request of this size can hold, before
+  // it is queued (and parsed): queued requests count too.
+  absl::Status ReserveLines(const grpc::ByteBuffer& request,
+                            server::Budget::Lease& lease);
+  // Sets `lease` to `lines` once they are counted: gives back what the
+  // estimate took too much, takes what it took too little.
+  absl::Status HoldLines(int lines, server::Budget::Lease& lease);
+
   DeclarationApi& api_;
   server::Executor& executor_;
   const server::Authenticator& authenticator_;

@@ -482,6 +482,18 @@ TEST(DeclarationBudgetTest, LinesPastTheBudgetAreResourceExhausted) {
   EXPECT_THAT(over.error_message(), HasSubstr("declaration lines"));
   // Within it the call is checked (and its malformed lines refused).
   EXPECT_TRUE(submit(10).ok());
+  {  // Counted by its size before it is parsed: one line of 2,000 bytes
+     // could be 40 lines.
+    grpc::ClientContext context;
+    v1::SubmitDeclarationRequest request;
+    request.set_parent("providers/99990303");
+    request.mutable_declaration()->add_lines()->set_reference(
+        std::string(2000, 'R'));
+    v1::Declaration out;
+    const grpc::Status big = stub->SubmitDeclaration(&context, request, &out);
+    EXPECT_EQ(big.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_THAT(big.error_message(), HasSubstr("declaration lines"));
+  }
   // And a stream past it ends the same way.
   grpc::ClientContext context;
   auto stream = stub->SubmitDeclarationStream(&context);
