@@ -25,38 +25,6 @@ using google::protobuf::FieldDescriptor;
 using grpc::experimental::ClientInterceptorFactoryInterface;
 using grpc::experimental::InterceptionHookPoints;
 
-class BearerInterceptor : public grpc::experimental::Interceptor {
- public:
-  explicit BearerInterceptor(const std::string& bearer) : bearer_(bearer) {}
-  void Intercept(
-      grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
-      auto* metadata = methods->GetSendInitialMetadata();
-      if (metadata->find("authorization") == metadata->end()) {
-        metadata->emplace("authorization", bearer_);
-      }
-    }
-    methods->Proceed();
-  }
-
- private:
-  const std::string& bearer_;  // The factory's, which outlives its calls.
-};
-
-class BearerInterceptorFactory : public ClientInterceptorFactoryInterface {
- public:
-  explicit BearerInterceptorFactory(std::string bearer)
-      : bearer_(std::move(bearer)) {}
-  grpc::experimental::Interceptor* CreateClientInterceptor(
-      grpc::experimental::ClientRpcInfo* /*info*/) override {
-    return new BearerInterceptor(bearer_);
-  }
-
- private:
-  const std::string bearer_;
-};
-
 // The owner of the resource a request names; `fallback` when none.
 auth::Principal OwnerOf(const google::protobuf::Message* request,
                         const auth::Principal& fallback) {
@@ -111,14 +79,19 @@ std::unique_ptr<google::protobuf::Message> RequestOf(const std::string& method,
   return request;
 }
 
-class OwnerInterceptor : public grpc::experimental::Interceptor {
+// Where a channel's calls get their authorization: a function of the
+// request (read back from its bytes only when `reads_request`; null
+// otherwise, and for streams).
+struct BearerSource {
+  bool reads_request = false;
+  std::function<std::string(const google::protobuf::Message*)> bearer_for;
+};
+
+// Adds "authorization: <bearer>" to every call that has none.
+class AuthorizationInterceptor : public grpc::experimental::Interceptor {
  public:
-  OwnerInterceptor(
-      std::string method, const auth::Principal& fallback,
-      const std::function<std::string(const auth::Principal&)>& bearer_for)
-      : method_(std::move(method)),
-        fallback_(fallback),
-        bearer_for_(bearer_for) {}
+  AuthorizationInterceptor(std::string method, const BearerSource& source)
+      : method_(std::move(method)), source_(source) {}
   void Intercept(
       grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -127,12 +100,12 @@ class OwnerInterceptor : public grpc::experimental::Interceptor {
       if (metadata->find("authorization") == metadata->end()) {
         // Unary calls send their message in the same batch.
         const std::unique_ptr<google::protobuf::Message> request =
-            methods->QueryInterceptionHookPoint(
-                InterceptionHookPoints::PRE_SEND_MESSAGE)
+            source_.reads_request &&
+                    methods->QueryInterceptionHookPoint(
+                        InterceptionHookPoints::PRE_SEND_MESSAGE)
                 ? RequestOf(method_, methods->GetSerializedSendMessage())
                 : nullptr;
-        metadata->emplace("authorization",
-                          bearer_for_(OwnerOf(request.get(), fallback_)));
+        metadata->emplace("authorization", source_.bearer_for(request.get()));
       }
     }
     methods->Proceed();
@@ -140,25 +113,32 @@ class OwnerInterceptor : public grpc::experimental::Interceptor {
 
  private:
   const std::string method_;
-  const auth::Principal& fallback_;
-  const std::function<std::string(const auth::Principal&)>& bearer_for_;
+  const BearerSource& source_;  // The factory's, which outlives its calls.
 };
 
-class OwnerInterceptorFactory : public ClientInterceptorFactoryInterface {
+class AuthorizationInterceptorFactory
+    : public ClientInterceptorFactoryInterface {
  public:
-  OwnerInterceptorFactory(
-      auth::Principal fallback,
-      std::function<std::string(const auth::Principal&)> bearer_for)
-      : fallback_(std::move(fallback)), bearer_for_(std::move(bearer_for)) {}
+  explicit AuthorizationInterceptorFactory(BearerSource source)
+      : source_(std::move(source)) {}
   grpc::experimental::Interceptor* CreateClientInterceptor(
       grpc::experimental::ClientRpcInfo* info) override {
-    return new OwnerInterceptor(info->method(), fallback_, bearer_for_);
+    return new AuthorizationInterceptor(info->method(), source_);
   }
 
  private:
-  const auth::Principal fallback_;
-  const std::function<std::string(const auth::Principal&)> bearer_for_;
+  const BearerSource source_;
 };
+
+std::shared_ptr<grpc::Channel> ChannelFrom(const std::string& target,
+                                           const grpc::ChannelArguments& args,
+                                           BearerSource source) {
+  std::vector<std::unique_ptr<ClientInterceptorFactoryInterface>> factories;
+  factories.push_back(
+      std::make_unique<AuthorizationInterceptorFactory>(std::move(source)));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      target, grpc::InsecureChannelCredentials(), args, std::move(factories));
+}
 
 }  // namespace
 
@@ -176,12 +156,12 @@ std::shared_ptr<grpc::Channel> OwnerChannel(
     if (bearer.empty()) bearer = bearer_for(caller);
     return bearer;
   };
-  std::vector<std::unique_ptr<ClientInterceptorFactoryInterface>> factories;
-  factories.push_back(std::make_unique<OwnerInterceptorFactory>(
-      std::move(fallback), std::move(cached)));
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      target, grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
-      std::move(factories));
+  return ChannelFrom(
+      target, grpc::ChannelArguments(),
+      {true, [fallback = std::move(fallback), cached = std::move(cached)](
+                 const google::protobuf::Message* request) {
+         return cached(OwnerOf(request, fallback));
+       }});
 }
 
 std::string DevBearer(const std::string& data_dir,
@@ -194,12 +174,13 @@ std::string DevBearer(const std::string& data_dir,
 std::shared_ptr<grpc::Channel> ChannelWithBearer(
     const std::string& target, const std::string& bearer,
     const grpc::ChannelArguments& args) {
-  std::vector<std::unique_ptr<ClientInterceptorFactoryInterface>> factories;
-  if (!bearer.empty()) {
-    factories.push_back(std::make_unique<BearerInterceptorFactory>(bearer));
+  if (bearer.empty()) {
+    return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
+                                     args);
   }
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      target, grpc::InsecureChannelCredentials(), args, std::move(factories));
+  return ChannelFrom(
+      target, args,
+      {false, [bearer](const google::protobuf::Message*) { return bearer; }});
 }
 
 }  // namespace wmo::testing
