@@ -13,11 +13,11 @@ namespace {
 using StreamRequest = v1::SubmitDeclarationStreamRequest;
 using StreamResponse = v1::SubmitDeclarationStreamResponse;
 
-// The fewest bytes a declaration line takes on the wire (its required
-// fields: reference, assignment number, BSN, product, two dates, volume,
-// unit, tariff, amount, direction): so a request of n bytes holds at most
-// about n / kMinLineBytes lines.
-constexpr int64_t kMinLineBytes = 48;
+// What a declaration line typically takes on the wire (its required fields:
+// reference, assignment number, BSN, product, two dates, volume, unit,
+// tariff, amount, direction): a request of n bytes is counted as about
+// n / kLineBytes lines while it waits, and as its real count once parsed.
+constexpr int64_t kLineBytes = 80;
 
 // A streamed declaration: collects the parts, submits the whole on the
 // executor once the client closes its side, and streams the verdicts back
@@ -170,7 +170,7 @@ grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
 absl::Status DeclarationService::ReserveLines(const grpc::ByteBuffer& request,
                                               server::Budget::Lease& lease) {
   const int64_t bytes = static_cast<int64_t>(request.Length());
-  return lines_.Take(std::max<int64_t>(1, bytes / kMinLineBytes), lease);
+  return lines_.Take(std::max<int64_t>(1, bytes / kLineBytes), lease);
 }
 
 absl::Status DeclarationService::HoldLines(int lines,

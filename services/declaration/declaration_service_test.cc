@@ -483,7 +483,7 @@ TEST(DeclarationBudgetTest, LinesPastTheBudgetAreResourceExhausted) {
   // Within it the call is checked (and its malformed lines refused).
   EXPECT_TRUE(submit(10).ok());
   {  // Counted by its size before it is parsed: one line of 2,000 bytes
-     // could be 40 lines.
+     // could be 25 lines.
     grpc::ClientContext context;
     v1::SubmitDeclarationRequest request;
     request.set_parent("providers/99990303");
