@@ -333,8 +333,11 @@ struct InProcess {
     Declaration response;
     const std::string parent = absl::StrCat("providers/", kProvider);
     const auto start = Clock::now();
-    absl::Status s = validate ? api_->ValidateDeclaration(parent, d, &response)
-                              : api_->SubmitDeclaration(parent, d, &response);
+    const auth::Principal provider{auth::PrincipalKind::kProvider, kProvider,
+                                   "declaration-bench"};
+    absl::Status s =
+        validate ? api_->ValidateDeclaration(provider, parent, d, &response)
+                 : api_->SubmitDeclaration(provider, parent, d, &response);
     o.seconds = SecondsSince(start);
     if (!s.ok()) Die("SubmitDeclaration", s);
     for (const Line& line : response.lines()) Tally(line.verdict(), o);

@@ -1,6 +1,7 @@
 // The declaration routes of the REST gateway over real HTTP: a provider
 // portal validates and submits a month, reads it back, lists its
 // declarations and the settlement, against the app in-process.
+#include "absl/strings/str_split.h"
 #include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -28,11 +29,20 @@ class DeclarationGatewayTest : public ::testing::Test {
  protected:
   void SetUp() override { WMO_START_APP_OR_SKIP(app_, "sqlite", dir_); }
 
+  // As the owner of what the path names (a provider for /v1/providers/...,
+  // a municipality for /v1/municipalities/...), else municipality 0988.
   json Call(const std::string& method, const std::string& path,
             const std::string& body, int expect_status) {
-    auto r =
-        testing::HttpRequest(app_->http_port(), method, path, body,
-                             {{"Authorization", testing::BearerFor(*app_)}});
+    const std::vector<std::string> parts = absl::StrSplit(path, '/');
+    auth::Principal caller = testing::TestCaller();
+    if (parts.size() > 3 && parts[2] == "providers") {
+      caller = testing::Provider(parts[3]);
+    } else if (parts.size() > 3 && parts[2] == "municipalities") {
+      caller = testing::Municipality(parts[3]);
+    }
+    auto r = testing::HttpRequest(
+        app_->http_port(), method, path, body,
+        {{"Authorization", testing::BearerFor(*app_, caller)}});
     EXPECT_EQ(r.status, expect_status)
         << method << " " << path << ": " << r.body;
     return json::parse(r.body, nullptr, /*allow_exceptions=*/false);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "libs/auth/permissions.h"
 #include "libs/rules/declaration.h"
 #include "libs/server/api.h"
 #include "libs/server/digest.h"
@@ -86,6 +87,38 @@ struct Lookups {
       billings;
 };
 
+// Acting for the provider of `parent` ("providers/{agb}"); a malformed
+// parent is left to the caller's parsing.
+absl::Status RequireProviderOf(const auth::Principal& caller,
+                               const std::string& parent,
+                               absl::string_view verb) {
+  auto ids = ParseName(parent, "providers/*", "parent");
+  if (!ids.ok()) return absl::OkStatus();
+  return auth::RequireProvider(caller, (*ids)[0],
+                               absl::StrCat(verb, " as provider ", (*ids)[0]));
+}
+
+// Which municipality's share of provider `agb`'s declarations the caller
+// reads: "" (all, or as `requested`) for the provider itself, its own for
+// a municipality (which may not ask for another's); PERMISSION_DENIED for
+// anyone else.
+absl::StatusOr<std::string> AddresseeFilter(const auth::Principal& caller,
+                                            const std::string& agb,
+                                            const std::string& requested,
+                                            absl::string_view what) {
+  if (caller.kind == auth::PrincipalKind::kProvider && caller.tenant == agb) {
+    return requested;
+  }
+  if (caller.kind == auth::PrincipalKind::kMunicipality &&
+      (requested.empty() || requested == caller.tenant)) {
+    return caller.tenant;
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      auth::Describe(caller), " may not ", what, " ", agb,
+      "; only that provider may, and a municipality the part addressed to "
+      "it"));
+}
+
 }  // namespace
 
 DeclarationApi::DeclarationApi(store::Database& db,
@@ -120,15 +153,25 @@ void DeclarationApi::Count(const v1::Declaration& checked) {
   }
 }
 
-absl::Status DeclarationApi::SubmitDeclaration(const std::string& parent,
+absl::Status DeclarationApi::SubmitDeclaration(const auth::Principal& caller,
+                                               const std::string& parent,
                                                v1::Declaration declaration,
                                                v1::Declaration* response) {
+  if (absl::Status s = RequireProviderOf(caller, parent, "declare"); !s.ok()) {
+    return s;
+  }
   return Check(parent, std::move(declaration), /*store=*/true, response);
 }
 
-absl::Status DeclarationApi::ValidateDeclaration(const std::string& parent,
+absl::Status DeclarationApi::ValidateDeclaration(const auth::Principal& caller,
+                                                 const std::string& parent,
                                                  v1::Declaration declaration,
                                                  v1::Declaration* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, parent, "validate declarations");
+      !s.ok()) {
+    return s;
+  }
   return Check(parent, std::move(declaration), /*store=*/false, response);
 }
 
@@ -311,7 +354,8 @@ absl::Status DeclarationApi::Check(const std::string& parent, v1::Declaration d,
 }
 
 absl::Status DeclarationApi::GetDeclaration(
-    const v1::GetDeclarationRequest& request, v1::Declaration* response) {
+    const auth::Principal& caller, const v1::GetDeclarationRequest& request,
+    v1::Declaration* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.name(), "providers/*/declarations/*", "name"));
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
@@ -320,12 +364,19 @@ absl::Status DeclarationApi::GetDeclaration(
       return absl::NotFoundError(
           absl::StrCat("provider ", ids[0], " has no declaration ", ids[1]));
     }
+    if (absl::Status s = auth::RequireMunicipalityOrProvider(
+            caller, found->declaration.municipality(), ids[0],
+            absl::StrCat("read declaration ", request.name()));
+        !s.ok()) {
+      return s;
+    }
     *response = std::move(found->declaration);
     return absl::OkStatus();
   });
 }
 
 absl::Status DeclarationApi::ListDeclarationLines(
+    const auth::Principal& caller,
     const v1::ListDeclarationLinesRequest& request,
     v1::ListDeclarationLinesResponse* response) {
   WMO_ASSIGN_OR_RETURN(
@@ -338,6 +389,12 @@ absl::Status DeclarationApi::ListDeclarationLines(
     if (!found) {
       return absl::NotFoundError(
           absl::StrCat("provider ", ids[0], " has no declaration ", ids[1]));
+    }
+    if (absl::Status s = auth::RequireMunicipalityOrProvider(
+            caller, found->declaration.municipality(), ids[0],
+            absl::StrCat("read the lines of ", request.parent()));
+        !s.ok()) {
+      return s;
     }
     auto& lines = *found->declaration.mutable_lines();
     const size_t total = lines.size();
@@ -353,10 +410,13 @@ absl::Status DeclarationApi::ListDeclarationLines(
 }
 
 absl::Status DeclarationApi::ListDeclarations(
-    const v1::ListDeclarationsRequest& request,
+    const auth::Principal& caller, const v1::ListDeclarationsRequest& request,
     v1::ListDeclarationsResponse* response) {
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(request.parent(), "providers/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(municipality,
+                       AddresseeFilter(caller, ids[0], request.municipality(),
+                                       "list the declarations of provider"));
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
   if (!request.period().empty()) {
@@ -366,8 +426,8 @@ absl::Status DeclarationApi::ListDeclarations(
   }
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(
-        rows, Repo::List(c, ids[0], request.municipality(), request.period(),
-                         page.offset, page.size + 1));
+        rows, Repo::List(c, ids[0], municipality, request.period(), page.offset,
+                         page.size + 1));
     response->Clear();
     for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
       *response->add_declarations() = std::move(rows[i]);
@@ -379,25 +439,46 @@ absl::Status DeclarationApi::ListDeclarations(
 }
 
 absl::Status DeclarationApi::GetSettlement(
-    const v1::GetSettlementRequest& request, v1::Settlement* response) {
+    const auth::Principal& caller, const v1::GetSettlementRequest& request,
+    v1::Settlement* response) {
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(request.parent(), "providers/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(
+      municipality,
+      AddresseeFilter(caller, ids[0], "", "read the settlement of provider"));
   if (auto m = rules::ParseMonth(request.period(), "period"); !m.ok()) {
     return m.status();
   }
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(settlement, Repo::Settle(c, ids[0], request.period()));
+    if (!municipality.empty()) {  // A municipality sees its own rows.
+      auto* rows = settlement.mutable_rows();
+      rows->erase(std::remove_if(rows->begin(), rows->end(),
+                                 [&](const v1::SettlementRow& row) {
+                                   return row.municipality() != municipality;
+                                 }),
+                  rows->end());
+      int64_t net = 0;
+      for (const v1::SettlementRow& row : *rows) net += row.net_cents();
+      settlement.set_net_cents(net);
+    }
     *response = std::move(settlement);
     return absl::OkStatus();
   });
 }
 
 absl::Status DeclarationApi::GetAssignmentUsage(
-    const v1::GetAssignmentUsageRequest& request,
+    const auth::Principal& caller, const v1::GetAssignmentUsageRequest& request,
     v1::AssignmentUsage* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.assignment(), "municipalities/*/assignments/*",
                      "assignment"));
+  if (absl::Status s = auth::RequireMunicipality(
+          caller, ids[0],
+          absl::StrCat("read what was billed on ", request.assignment()));
+      !s.ok()) {
+    return s;
+  }
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(usage, Repo::Usage(c, ids[0], ids[1]));
     *response = std::move(usage);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "libs/auth/principal.h"
 #include "libs/store/store.h"
 #include "services/assignment/assignment_client.h"
 #include "services/catalog/catalog_client.h"
@@ -34,28 +35,40 @@ class DeclarationApi {
                  catalog::CatalogClient& catalogs,
                  prometheus::Registry* registry);
 
+  // `caller` is who asks; what it may do is checked here: a provider its
+  // own declarations and settlements; a municipality reads those addressed
+  // to it (lists and settlements show it only its share) and the usage of
+  // its assignments; nobody else anything.
+
   // Checks and stores `declaration` for the provider `parent`
   // ("providers/{agb}"); the same number and content again returns the
   // stored result.
   // Taken by value: a caller that owns the declaration (the stream) moves
   // it in rather than copying 30,000 lines.
-  absl::Status SubmitDeclaration(const std::string& parent,
+  absl::Status SubmitDeclaration(const auth::Principal& caller,
+                                 const std::string& parent,
                                  v1::Declaration declaration,
                                  v1::Declaration* response);
   // The same checks; stores nothing.
-  absl::Status ValidateDeclaration(const std::string& parent,
+  absl::Status ValidateDeclaration(const auth::Principal& caller,
+                                   const std::string& parent,
                                    v1::Declaration declaration,
                                    v1::Declaration* response);
-  absl::Status GetDeclaration(const v1::GetDeclarationRequest& request,
+  absl::Status GetDeclaration(const auth::Principal& caller,
+                              const v1::GetDeclarationRequest& request,
                               v1::Declaration* response);
   absl::Status ListDeclarationLines(
+      const auth::Principal& caller,
       const v1::ListDeclarationLinesRequest& request,
       v1::ListDeclarationLinesResponse* response);
-  absl::Status ListDeclarations(const v1::ListDeclarationsRequest& request,
+  absl::Status ListDeclarations(const auth::Principal& caller,
+                                const v1::ListDeclarationsRequest& request,
                                 v1::ListDeclarationsResponse* response);
-  absl::Status GetSettlement(const v1::GetSettlementRequest& request,
+  absl::Status GetSettlement(const auth::Principal& caller,
+                             const v1::GetSettlementRequest& request,
                              v1::Settlement* response);
-  absl::Status GetAssignmentUsage(const v1::GetAssignmentUsageRequest& request,
+  absl::Status GetAssignmentUsage(const auth::Principal& caller,
+                                  const v1::GetAssignmentUsageRequest& request,
                                   v1::AssignmentUsage* response);
 
  private:

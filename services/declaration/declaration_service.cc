@@ -13,6 +13,9 @@ namespace {
 using StreamRequest = v1::SubmitDeclarationStreamRequest;
 using StreamResponse = v1::SubmitDeclarationStreamResponse;
 
+// Who calls: RespondLater runs each body inside the call's CallScope.
+const auth::Principal& Caller() { return *server::CallScope::Caller(); }
+
 // What a declaration line typically takes on the wire (its required fields:
 // reference, assignment number, BSN, product, two dates, volume, unit,
 // tariff, amount, direction): a request of n bytes is counted as about
@@ -102,8 +105,8 @@ class SubmitStream
       return;
     }
     server::CallScope scope(context_, caller_);
-    absl::Status status =
-        api_.SubmitDeclaration(parent_, std::move(declaration_), &result_);
+    absl::Status status = api_.SubmitDeclaration(
+        caller_, parent_, std::move(declaration_), &result_);
     if (!status.ok()) {
       Finish(server::ToGrpcStatus(status));
       return;
@@ -163,7 +166,8 @@ grpc::ServerUnaryReactor* DeclarationService::SubmitDeclaration(
             !s.ok()) {
           return s;
         }
-        return api_.SubmitDeclaration(in.parent(), in.declaration(), out);
+        return api_.SubmitDeclaration(Caller(), in.parent(), in.declaration(),
+                                      out);
       });
 }
 
@@ -200,7 +204,8 @@ grpc::ServerUnaryReactor* DeclarationService::ValidateDeclaration(
             !s.ok()) {
           return s;
         }
-        return api_.ValidateDeclaration(in.parent(), in.declaration(), out);
+        return api_.ValidateDeclaration(Caller(), in.parent(), in.declaration(),
+                                        out);
       });
 }
 
@@ -210,17 +215,17 @@ grpc::ServerUnaryReactor* DeclarationService::ListDeclarationLines(
     v1::ListDeclarationLinesResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.ListDeclarationLines(*request, response);
+        return api_.ListDeclarationLines(Caller(), *request, response);
       });
 }
 
 grpc::ServerUnaryReactor* DeclarationService::GetDeclaration(
     grpc::CallbackServerContext* context,
     const v1::GetDeclarationRequest* request, v1::Declaration* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.GetDeclaration(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetDeclaration(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* DeclarationService::ListDeclarations(
@@ -229,17 +234,17 @@ grpc::ServerUnaryReactor* DeclarationService::ListDeclarations(
     v1::ListDeclarationsResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.ListDeclarations(*request, response);
+        return api_.ListDeclarations(Caller(), *request, response);
       });
 }
 
 grpc::ServerUnaryReactor* DeclarationService::GetSettlement(
     grpc::CallbackServerContext* context,
     const v1::GetSettlementRequest* request, v1::Settlement* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.GetSettlement(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetSettlement(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* DeclarationService::GetAssignmentUsage(
@@ -248,7 +253,7 @@ grpc::ServerUnaryReactor* DeclarationService::GetAssignmentUsage(
     v1::AssignmentUsage* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.GetAssignmentUsage(*request, response);
+        return api_.GetAssignmentUsage(Caller(), *request, response);
       });
 }
 

@@ -156,6 +156,82 @@ INSTANTIATE_TEST_SUITE_P(Backends, DeclarationServiceTest,
                          ::testing::ValuesIn(testing::Backends()),
                          [](const auto& info) { return info.param; });
 
+// Who may do what with declarations: the provider its own; the
+// municipality they are addressed to reads them (and its share of the
+// settlement); nobody else; a refusal stores nothing.
+TEST_P(DeclarationServiceTest, ProviderAndAddresseeOnly) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  const v1::Declaration d = MustSubmit(Declaration(
+      "D1", "2024-03", {KdvLine("R1", a, "2024-03-01", "2024-03-31", 5)}));
+  auto as = [&](const auth::Principal& caller) {
+    return v1::DeclarationService::NewStub(testing::ChannelTo(*app_, caller));
+  };
+  const auth::Principal weert = testing::Municipality(kMunicipality);
+  const auth::Principal other_municipality = testing::Municipality("0363");
+  const auth::Principal other_provider = testing::Provider("99990301");
+
+  {  // Declaring for another provider.
+    grpc::ClientContext context;
+    v1::SubmitDeclarationRequest request;
+    request.set_parent(std::string("providers/") + kProvider);
+    *request.mutable_declaration() = Declaration(
+        "D2", "2024-03", {KdvLine("R2", a, "2024-03-01", "2024-03-31", 1)});
+    v1::Declaration out;
+    const grpc::Status s =
+        as(other_provider)->SubmitDeclaration(&context, request, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_THAT(s.error_message(), HasSubstr("only provider 99990303 may"));
+  }
+  auto get = [&](const auth::Principal& caller) {
+    grpc::ClientContext context;
+    v1::GetDeclarationRequest request;
+    request.set_name(d.name());
+    v1::Declaration out;
+    return as(caller)->GetDeclaration(&context, request, &out).error_code();
+  };
+  EXPECT_EQ(get(weert), grpc::StatusCode::OK);
+  for (const auto& stranger :
+       {other_municipality, other_provider, testing::Operator()}) {
+    EXPECT_EQ(get(stranger), grpc::StatusCode::PERMISSION_DENIED)
+        << auth::Describe(stranger);
+  }
+  auto listed = [&](const auth::Principal& caller) {
+    grpc::ClientContext context;
+    v1::ListDeclarationsRequest request;
+    request.set_parent(std::string("providers/") + kProvider);
+    v1::ListDeclarationsResponse out;
+    const grpc::Status s =
+        as(caller)->ListDeclarations(&context, request, &out);
+    return s.ok() ? out.declarations_size() : -1;
+  };
+  EXPECT_EQ(listed(weert), 1);
+  EXPECT_EQ(listed(other_municipality), 0);  // None addressed to it.
+  EXPECT_EQ(listed(other_provider), -1);
+  auto settled = [&](const auth::Principal& caller) {
+    grpc::ClientContext context;
+    v1::GetSettlementRequest request;
+    request.set_parent(std::string("providers/") + kProvider);
+    request.set_period("2024-03");
+    v1::Settlement out;
+    EXPECT_TRUE(as(caller)->GetSettlement(&context, request, &out).ok());
+    return out;
+  };
+  EXPECT_EQ(settled(weert).net_cents(), 5 * kKdvTariff);
+  EXPECT_EQ(settled(other_municipality).rows_size(), 0);
+  EXPECT_EQ(settled(other_municipality).net_cents(), 0);
+  {  // What was billed on an assignment: its municipality asks.
+    grpc::ClientContext context;
+    v1::GetAssignmentUsageRequest request;
+    request.set_assignment(a.name());
+    v1::AssignmentUsage usage;
+    EXPECT_EQ(as(other_provider)
+                  ->GetAssignmentUsage(&context, request, &usage)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  EXPECT_EQ(listed(testing::Provider(kProvider)), 1);  // D2 was not stored.
+}
+
 TEST_P(DeclarationServiceTest, ApprovedLineIsStoredAndSettled) {
   Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
   v1::Declaration out = MustSubmit(Declaration(
@@ -360,6 +436,7 @@ TEST_P(DeclarationServiceTest, DeleteIsRefusedWhileApprovedLinesExist) {
 TEST_P(DeclarationServiceTest, StreamedDeclarationGetsEveryVerdictInOrder) {
   Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
   grpc::ClientContext context;
+  testing::ActAs(context, *app_, testing::Provider(kProvider));
   auto stream = declarations_->SubmitDeclarationStream(&context);
   v1::SubmitDeclarationStreamRequest part;
   part.set_parent(std::string("providers/") + kProvider);
@@ -402,6 +479,7 @@ TEST_P(DeclarationServiceTest, AHundredThousandLinesAreReadBackInPages) {
   constexpr int kLines = 100000, kPart = 5000;
   {
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(kProvider));
     auto stream = declarations_->SubmitDeclarationStream(&context);
     v1::SubmitDeclarationStreamRequest part;
     part.set_parent(std::string("providers/") + kProvider);
@@ -496,6 +574,7 @@ TEST(DeclarationBudgetTest, LinesPastTheBudgetAreResourceExhausted) {
   }
   // And a stream past it ends the same way.
   grpc::ClientContext context;
+  testing::ActAs(context, app, testing::Provider("99990303"));
   auto stream = stub->SubmitDeclarationStream(&context);
   v1::SubmitDeclarationStreamRequest part;
   part.set_parent("providers/99990303");
@@ -516,6 +595,7 @@ TEST_P(DeclarationServiceTest, SmallStreamedDeclarationIsAnsweredInOnePart) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(20));
+  testing::ActAs(context, *app_, testing::Provider(kProvider));
   auto stream = declarations_->SubmitDeclarationStream(&context);
   v1::SubmitDeclarationStreamRequest part;
   part.set_parent(std::string("providers/") + kProvider);
