@@ -32,7 +32,7 @@ auth::Principal OwnerOf(const google::protobuf::Message* request,
   const auto* type = request->GetDescriptor();
   const auto* reflection = request->GetReflection();
   std::string resource;
-  for (const char* field_name : {"parent", "name"}) {
+  for (const char* field_name : {"parent", "name", "location"}) {
     const auto* field = type->FindFieldByName(field_name);
     if (field != nullptr && field->type() == FieldDescriptor::TYPE_STRING &&
         !field->is_repeated()) {

@@ -23,8 +23,8 @@ std::shared_ptr<grpc::Channel> ChannelWithBearer(
     const grpc::ChannelArguments& args = grpc::ChannelArguments());
 
 // A channel to `target` whose unary calls act as the tenant owning the
-// resource the request names in its "parent" or "name" field (or the
-// "name" of its first message field): "providers/{agb}/..." as that
+// resource the request names in its "parent", "name" or "location" field
+// (or those of its first message field): "providers/{agb}/..." as that
 // provider, "municipalities/{cbs}/..." as that municipality, anything else
 // (and streams) as `fallback`. `bearer_for` makes the authorization value
 // for a principal. A call that sets its own authorization keeps it.

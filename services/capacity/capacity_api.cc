@@ -11,8 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "libs/auth/permissions.h"
 #include "libs/rules/capacity.h"
 #include "libs/rules/declaration.h"
 #include "libs/rules/identifiers.h"
@@ -229,6 +231,20 @@ void Page(std::vector<T>& rows, const server::Page& page,
       page, rows.size() > page.size ? page.offset + page.size + 1 : 0);
 }
 
+// Acting for the provider that owns `resource` ("providers/{agb}/..."): its
+// sites, bookings, enrolments and waitlists are its own. A resource in no
+// provider is left to the method's own parsing.
+absl::Status RequireProviderOf(const auth::Principal& caller,
+                               absl::string_view resource,
+                               absl::string_view verb) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(resource, '/');
+  if (parts.size() < 2 || parts[0] != "providers" || parts[1].empty()) {
+    return absl::OkStatus();
+  }
+  return auth::RequireProvider(caller, parts[1],
+                               absl::StrCat(verb, " of provider ", parts[1]));
+}
+
 }  // namespace
 
 // What a booking or enrolment request needs from the other services.
@@ -320,7 +336,13 @@ void CapacityApi::CountBooking(const std::string& outcome) {
 // Locations, groups, pools.
 
 absl::Status CapacityApi::CreateLocation(
-    const v1::CreateLocationRequest& request, v1::Location* response) {
+    const auth::Principal& caller, const v1::CreateLocationRequest& request,
+    v1::Location* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.parent(), "create locations");
+      !s.ok()) {
+    return s;
+  }
   auto once = Once(request, "locations");
   if (!once.ok()) return once.status();
   WMO_ASSIGN_OR_RETURN(ids,
@@ -352,8 +374,14 @@ absl::Status CapacityApi::CreateLocation(
   });
 }
 
-absl::Status CapacityApi::GetLocation(const v1::GetLocationRequest& request,
+absl::Status CapacityApi::GetLocation(const auth::Principal& caller,
+                                      const v1::GetLocationRequest& request,
                                       v1::Location* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.name(), "read locations");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(key, LocationKey(request.name(), "name"));
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(l, Repo::GetLocation(c, key));
@@ -362,8 +390,14 @@ absl::Status CapacityApi::GetLocation(const v1::GetLocationRequest& request,
   });
 }
 
-absl::Status CapacityApi::ListLocations(const v1::ListLocationsRequest& request,
+absl::Status CapacityApi::ListLocations(const auth::Principal& caller,
+                                        const v1::ListLocationsRequest& request,
                                         v1::ListLocationsResponse* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.parent(), "list locations");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(request.parent(), "providers/*", "parent"));
   WMO_ASSIGN_OR_RETURN(
@@ -379,7 +413,13 @@ absl::Status CapacityApi::ListLocations(const v1::ListLocationsRequest& request,
 }
 
 absl::Status CapacityApi::UpdateLocation(
-    const v1::UpdateLocationRequest& request, v1::Location* response) {
+    const auth::Principal& caller, const v1::UpdateLocationRequest& request,
+    v1::Location* response) {
+  if (absl::Status s = RequireProviderOf(caller, request.location().name(),
+                                         "change locations");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(key,
                        LocationKey(request.location().name(), "location.name"));
   const auto fields = MaskOrSet(request.update_mask(), request.location());
@@ -404,7 +444,12 @@ absl::Status CapacityApi::UpdateLocation(
 }
 
 absl::Status CapacityApi::DeleteLocation(
-    const v1::DeleteLocationRequest& request) {
+    const auth::Principal& caller, const v1::DeleteLocationRequest& request) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.name(), "delete locations");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(key, LocationKey(request.name(), "name"));
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     if (auto l = Repo::GetLocation(c, key); !l.ok()) return l.status();
@@ -419,8 +464,14 @@ absl::Status CapacityApi::DeleteLocation(
   });
 }
 
-absl::Status CapacityApi::CreateGroup(const v1::CreateGroupRequest& request,
+absl::Status CapacityApi::CreateGroup(const auth::Principal& caller,
+                                      const v1::CreateGroupRequest& request,
                                       v1::Group* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.parent(), "create groups");
+      !s.ok()) {
+    return s;
+  }
   auto once = Once(request, "groups");
   if (!once.ok()) return once.status();
   WMO_ASSIGN_OR_RETURN(location, LocationKey(request.parent(), "parent"));
@@ -468,8 +519,13 @@ absl::Status CapacityApi::CreateGroup(const v1::CreateGroupRequest& request,
   });
 }
 
-absl::Status CapacityApi::GetGroup(const v1::GetGroupRequest& request,
+absl::Status CapacityApi::GetGroup(const auth::Principal& caller,
+                                   const v1::GetGroupRequest& request,
                                    v1::Group* response) {
+  if (absl::Status s = RequireProviderOf(caller, request.name(), "read groups");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.name(), "groups", "name"));
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(g, Repo::GetGroup(c, key));
@@ -478,8 +534,14 @@ absl::Status CapacityApi::GetGroup(const v1::GetGroupRequest& request,
   });
 }
 
-absl::Status CapacityApi::ListGroups(const v1::ListGroupsRequest& request,
+absl::Status CapacityApi::ListGroups(const auth::Principal& caller,
+                                     const v1::ListGroupsRequest& request,
                                      v1::ListGroupsResponse* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.parent(), "list groups");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(location, LocationKey(request.parent(), "parent"));
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
@@ -493,8 +555,14 @@ absl::Status CapacityApi::ListGroups(const v1::ListGroupsRequest& request,
   });
 }
 
-absl::Status CapacityApi::UpdateGroup(const v1::UpdateGroupRequest& request,
+absl::Status CapacityApi::UpdateGroup(const auth::Principal& caller,
+                                      const v1::UpdateGroupRequest& request,
                                       v1::Group* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.group().name(), "change groups");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(
       key, ChildKey(request.group().name(), "groups", "group.name"));
   const auto fields = MaskOrSet(request.update_mask(), request.group());
@@ -577,7 +645,13 @@ absl::Status CapacityApi::CheckStillFits(store::Connection& c,
   return absl::OkStatus();
 }
 
-absl::Status CapacityApi::DeleteGroup(const v1::DeleteGroupRequest& request) {
+absl::Status CapacityApi::DeleteGroup(const auth::Principal& caller,
+                                      const v1::DeleteGroupRequest& request) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.name(), "delete groups");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.name(), "groups", "name"));
   const std::string today = rules::FormatDate(rules::Today());
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
@@ -602,8 +676,14 @@ absl::Status CapacityApi::DeleteGroup(const v1::DeleteGroupRequest& request) {
   });
 }
 
-absl::Status CapacityApi::CreateBedPool(const v1::CreateBedPoolRequest& request,
+absl::Status CapacityApi::CreateBedPool(const auth::Principal& caller,
+                                        const v1::CreateBedPoolRequest& request,
                                         v1::BedPool* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.parent(), "create bed pools");
+      !s.ok()) {
+    return s;
+  }
   auto once = Once(request, "bedPools");
   if (!once.ok()) return once.status();
   WMO_ASSIGN_OR_RETURN(location, LocationKey(request.parent(), "parent"));
@@ -646,8 +726,14 @@ absl::Status CapacityApi::CreateBedPool(const v1::CreateBedPoolRequest& request,
   });
 }
 
-absl::Status CapacityApi::GetBedPool(const v1::GetBedPoolRequest& request,
+absl::Status CapacityApi::GetBedPool(const auth::Principal& caller,
+                                     const v1::GetBedPoolRequest& request,
                                      v1::BedPool* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.name(), "read bed pools");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.name(), "bedPools", "name"));
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(p, Repo::GetPool(c, key));
@@ -656,8 +742,14 @@ absl::Status CapacityApi::GetBedPool(const v1::GetBedPoolRequest& request,
   });
 }
 
-absl::Status CapacityApi::ListBedPools(const v1::ListBedPoolsRequest& request,
+absl::Status CapacityApi::ListBedPools(const auth::Principal& caller,
+                                       const v1::ListBedPoolsRequest& request,
                                        v1::ListBedPoolsResponse* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.parent(), "list bed pools");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(location, LocationKey(request.parent(), "parent"));
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
@@ -671,8 +763,14 @@ absl::Status CapacityApi::ListBedPools(const v1::ListBedPoolsRequest& request,
   });
 }
 
-absl::Status CapacityApi::UpdateBedPool(const v1::UpdateBedPoolRequest& request,
+absl::Status CapacityApi::UpdateBedPool(const auth::Principal& caller,
+                                        const v1::UpdateBedPoolRequest& request,
                                         v1::BedPool* response) {
+  if (absl::Status s = RequireProviderOf(caller, request.bed_pool().name(),
+                                         "change bed pools");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(
       key, ChildKey(request.bed_pool().name(), "bedPools", "bed_pool.name"));
   const auto fields = MaskOrSet(request.update_mask(), request.bed_pool());
@@ -727,7 +825,12 @@ absl::Status CapacityApi::UpdateBedPool(const v1::UpdateBedPoolRequest& request,
 }
 
 absl::Status CapacityApi::DeleteBedPool(
-    const v1::DeleteBedPoolRequest& request) {
+    const auth::Principal& caller, const v1::DeleteBedPoolRequest& request) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.name(), "delete bed pools");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.name(), "bedPools", "name"));
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     if (auto p = Repo::GetPool(c, key); !p.ok()) return p.status();
@@ -1128,7 +1231,13 @@ absl::Status CapacityApi::Promote(store::Connection& c, Kind kind,
 }
 
 absl::Status CapacityApi::CreateEnrolment(
-    const v1::CreateEnrolmentRequest& request, v1::Enrolment* response) {
+    const auth::Principal& caller, const v1::CreateEnrolmentRequest& request,
+    v1::Enrolment* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.parent(), "enrol clients");
+      !s.ok()) {
+    return s;
+  }
   auto once = Once(request, "enrolments");
   if (!once.ok()) return once.status();
   Request r;
@@ -1168,8 +1277,14 @@ absl::Status CapacityApi::CreateEnrolment(
   });
 }
 
-absl::Status CapacityApi::EndEnrolment(const v1::EndEnrolmentRequest& request,
+absl::Status CapacityApi::EndEnrolment(const auth::Principal& caller,
+                                       const v1::EndEnrolmentRequest& request,
                                        v1::Enrolment* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.name(), "end enrolments");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(ids, ParseName(request.name(),
                                       "providers/*/locations/*/groups/*/"
                                       "enrolments/*",
@@ -1205,8 +1320,13 @@ absl::Status CapacityApi::EndEnrolment(const v1::EndEnrolmentRequest& request,
 }
 
 absl::Status CapacityApi::ListEnrolments(
-    const v1::ListEnrolmentsRequest& request,
+    const auth::Principal& caller, const v1::ListEnrolmentsRequest& request,
     v1::ListEnrolmentsResponse* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.parent(), "list enrolments");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "groups", "parent"));
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
@@ -1226,8 +1346,13 @@ absl::Status CapacityApi::ListEnrolments(
   });
 }
 
-absl::Status CapacityApi::CreateBooking(const v1::CreateBookingRequest& request,
+absl::Status CapacityApi::CreateBooking(const auth::Principal& caller,
+                                        const v1::CreateBookingRequest& request,
                                         v1::Booking* response) {
+  if (absl::Status s = RequireProviderOf(caller, request.parent(), "book beds");
+      !s.ok()) {
+    return s;
+  }
   auto once = Once(request, "bookings");
   if (!once.ok()) return once.status();
   Request r;
@@ -1279,8 +1404,14 @@ absl::Status CapacityApi::CreateBooking(const v1::CreateBookingRequest& request,
   return status;
 }
 
-absl::Status CapacityApi::CancelBooking(const v1::CancelBookingRequest& request,
+absl::Status CapacityApi::CancelBooking(const auth::Principal& caller,
+                                        const v1::CancelBookingRequest& request,
                                         v1::Booking* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.name(), "cancel bookings");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(ids, ParseName(request.name(),
                                       "providers/*/locations/*/bedPools/*/"
                                       "bookings/*",
@@ -1312,8 +1443,14 @@ absl::Status CapacityApi::CancelBooking(const v1::CancelBookingRequest& request,
   });
 }
 
-absl::Status CapacityApi::ListBookings(const v1::ListBookingsRequest& request,
+absl::Status CapacityApi::ListBookings(const auth::Principal& caller,
+                                       const v1::ListBookingsRequest& request,
                                        v1::ListBookingsResponse* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.parent(), "list bookings");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "bedPools", "parent"));
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
@@ -1337,8 +1474,14 @@ absl::Status CapacityApi::ListBookings(const v1::ListBookingsRequest& request,
 // ---------------------------------------------------------------------------
 // Waitlists.
 
-absl::Status CapacityApi::JoinWaitlist(const v1::JoinWaitlistRequest& request,
+absl::Status CapacityApi::JoinWaitlist(const auth::Principal& caller,
+                                       const v1::JoinWaitlistRequest& request,
                                        v1::WaitlistEntry* response) {
+  if (absl::Status s = RequireProviderOf(caller, request.parent(),
+                                         "put clients on waitlists");
+      !s.ok()) {
+    return s;
+  }
   auto once = Once(request, "waitlist");
   if (!once.ok()) return once.status();
   WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(request.parent(), "parent"));
@@ -1423,8 +1566,14 @@ absl::Status CapacityApi::JoinWaitlist(const v1::JoinWaitlistRequest& request,
   return status;
 }
 
-absl::Status CapacityApi::ListWaitlist(const v1::ListWaitlistRequest& request,
+absl::Status CapacityApi::ListWaitlist(const auth::Principal& caller,
+                                       const v1::ListWaitlistRequest& request,
                                        v1::ListWaitlistResponse* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.parent(), "list waitlists");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(request.parent(), "parent"));
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
@@ -1439,8 +1588,14 @@ absl::Status CapacityApi::ListWaitlist(const v1::ListWaitlistRequest& request,
   });
 }
 
-absl::Status CapacityApi::LeaveWaitlist(const v1::LeaveWaitlistRequest& request,
+absl::Status CapacityApi::LeaveWaitlist(const auth::Principal& caller,
+                                        const v1::LeaveWaitlistRequest& request,
                                         v1::WaitlistEntry* response) {
+  if (absl::Status s = RequireProviderOf(caller, request.name(),
+                                         "take clients off waitlists");
+      !s.ok()) {
+    return s;
+  }
   const std::string& name = request.name();
   const size_t cut = name.rfind("/waitlist/");
   if (cut == std::string::npos) {
@@ -1527,8 +1682,15 @@ absl::StatusOr<rules::Period> Range(const std::string& from,
 }  // namespace
 
 absl::Status CapacityApi::SearchAvailability(
-    const v1::SearchAvailabilityRequest& request,
+    const auth::Principal& caller, const v1::SearchAvailabilityRequest& request,
     v1::SearchAvailabilityResponse* response) {
+  if (caller.kind != auth::PrincipalKind::kMunicipality &&
+      caller.kind != auth::PrincipalKind::kProvider) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(auth::Describe(caller),
+                     " may not search availability; municipalities and "
+                     "providers may"));
+  }
   if (request.catalog().empty()) {
     return Malformed(
         {Violation("CP-FORMAT", "", "catalog", "name the catalog")});
@@ -1612,8 +1774,14 @@ absl::Status CapacityApi::SearchAvailability(
   });
 }
 
-absl::Status CapacityApi::GetOccupancy(const v1::GetOccupancyRequest& request,
+absl::Status CapacityApi::GetOccupancy(const auth::Principal& caller,
+                                       const v1::GetOccupancyRequest& request,
                                        v1::Occupancy* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.location(), "read occupancy");
+      !s.ok()) {
+    return s;
+  }
   WMO_ASSIGN_OR_RETURN(key, LocationKey(request.location(), "location"));
   WMO_ASSIGN_OR_RETURN(
       range, Range(request.from_date(), request.to_date(), kMaxOccupancyDays));

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "libs/auth/principal.h"
 #include "libs/store/store.h"
 #include "services/assignment/assignment_client.h"
 #include "services/capacity/capacity_repository.h"
@@ -32,60 +33,86 @@ class CapacityApi {
   CapacityApi(store::Database& db, assignment::AssignmentClient& assignments,
               catalog::CatalogClient& catalogs, prometheus::Registry* registry);
 
-  absl::Status CreateLocation(const v1::CreateLocationRequest& request,
+  absl::Status CreateLocation(const auth::Principal& caller,
+                              const v1::CreateLocationRequest& request,
                               v1::Location* response);
-  absl::Status GetLocation(const v1::GetLocationRequest& request,
+  absl::Status GetLocation(const auth::Principal& caller,
+                           const v1::GetLocationRequest& request,
                            v1::Location* response);
-  absl::Status ListLocations(const v1::ListLocationsRequest& request,
+  absl::Status ListLocations(const auth::Principal& caller,
+                             const v1::ListLocationsRequest& request,
                              v1::ListLocationsResponse* response);
-  absl::Status UpdateLocation(const v1::UpdateLocationRequest& request,
+  absl::Status UpdateLocation(const auth::Principal& caller,
+                              const v1::UpdateLocationRequest& request,
                               v1::Location* response);
-  absl::Status DeleteLocation(const v1::DeleteLocationRequest& request);
+  absl::Status DeleteLocation(const auth::Principal& caller,
+                              const v1::DeleteLocationRequest& request);
 
-  absl::Status CreateGroup(const v1::CreateGroupRequest& request,
+  absl::Status CreateGroup(const auth::Principal& caller,
+                           const v1::CreateGroupRequest& request,
                            v1::Group* response);
-  absl::Status GetGroup(const v1::GetGroupRequest& request,
+  absl::Status GetGroup(const auth::Principal& caller,
+                        const v1::GetGroupRequest& request,
                         v1::Group* response);
-  absl::Status ListGroups(const v1::ListGroupsRequest& request,
+  absl::Status ListGroups(const auth::Principal& caller,
+                          const v1::ListGroupsRequest& request,
                           v1::ListGroupsResponse* response);
-  absl::Status UpdateGroup(const v1::UpdateGroupRequest& request,
+  absl::Status UpdateGroup(const auth::Principal& caller,
+                           const v1::UpdateGroupRequest& request,
                            v1::Group* response);
-  absl::Status DeleteGroup(const v1::DeleteGroupRequest& request);
+  absl::Status DeleteGroup(const auth::Principal& caller,
+                           const v1::DeleteGroupRequest& request);
 
-  absl::Status CreateBedPool(const v1::CreateBedPoolRequest& request,
+  absl::Status CreateBedPool(const auth::Principal& caller,
+                             const v1::CreateBedPoolRequest& request,
                              v1::BedPool* response);
-  absl::Status GetBedPool(const v1::GetBedPoolRequest& request,
+  absl::Status GetBedPool(const auth::Principal& caller,
+                          const v1::GetBedPoolRequest& request,
                           v1::BedPool* response);
-  absl::Status ListBedPools(const v1::ListBedPoolsRequest& request,
+  absl::Status ListBedPools(const auth::Principal& caller,
+                            const v1::ListBedPoolsRequest& request,
                             v1::ListBedPoolsResponse* response);
-  absl::Status UpdateBedPool(const v1::UpdateBedPoolRequest& request,
+  absl::Status UpdateBedPool(const auth::Principal& caller,
+                             const v1::UpdateBedPoolRequest& request,
                              v1::BedPool* response);
-  absl::Status DeleteBedPool(const v1::DeleteBedPoolRequest& request);
+  absl::Status DeleteBedPool(const auth::Principal& caller,
+                             const v1::DeleteBedPoolRequest& request);
 
-  absl::Status CreateEnrolment(const v1::CreateEnrolmentRequest& request,
+  absl::Status CreateEnrolment(const auth::Principal& caller,
+                               const v1::CreateEnrolmentRequest& request,
                                v1::Enrolment* response);
-  absl::Status EndEnrolment(const v1::EndEnrolmentRequest& request,
+  absl::Status EndEnrolment(const auth::Principal& caller,
+                            const v1::EndEnrolmentRequest& request,
                             v1::Enrolment* response);
-  absl::Status ListEnrolments(const v1::ListEnrolmentsRequest& request,
+  absl::Status ListEnrolments(const auth::Principal& caller,
+                              const v1::ListEnrolmentsRequest& request,
                               v1::ListEnrolmentsResponse* response);
 
-  absl::Status CreateBooking(const v1::CreateBookingRequest& request,
+  absl::Status CreateBooking(const auth::Principal& caller,
+                             const v1::CreateBookingRequest& request,
                              v1::Booking* response);
-  absl::Status CancelBooking(const v1::CancelBookingRequest& request,
+  absl::Status CancelBooking(const auth::Principal& caller,
+                             const v1::CancelBookingRequest& request,
                              v1::Booking* response);
-  absl::Status ListBookings(const v1::ListBookingsRequest& request,
+  absl::Status ListBookings(const auth::Principal& caller,
+                            const v1::ListBookingsRequest& request,
                             v1::ListBookingsResponse* response);
 
-  absl::Status SearchAvailability(const v1::SearchAvailabilityRequest& request,
+  absl::Status SearchAvailability(const auth::Principal& caller,
+                                  const v1::SearchAvailabilityRequest& request,
                                   v1::SearchAvailabilityResponse* response);
-  absl::Status GetOccupancy(const v1::GetOccupancyRequest& request,
+  absl::Status GetOccupancy(const auth::Principal& caller,
+                            const v1::GetOccupancyRequest& request,
                             v1::Occupancy* response);
 
-  absl::Status JoinWaitlist(const v1::JoinWaitlistRequest& request,
+  absl::Status JoinWaitlist(const auth::Principal& caller,
+                            const v1::JoinWaitlistRequest& request,
                             v1::WaitlistEntry* response);
-  absl::Status ListWaitlist(const v1::ListWaitlistRequest& request,
+  absl::Status ListWaitlist(const auth::Principal& caller,
+                            const v1::ListWaitlistRequest& request,
                             v1::ListWaitlistResponse* response);
-  absl::Status LeaveWaitlist(const v1::LeaveWaitlistRequest& request,
+  absl::Status LeaveWaitlist(const auth::Principal& caller,
+                             const v1::LeaveWaitlistRequest& request,
                              v1::WaitlistEntry* response);
 
  private:

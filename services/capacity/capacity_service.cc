@@ -1,44 +1,51 @@
 #include "services/capacity/capacity_service.h"
 
+#include "libs/server/call_scope.h"
 #include "libs/server/executor.h"
 
 namespace wmo::capacity {
+namespace {
+
+// Who calls: RespondLater runs each body inside the call's CallScope.
+const auth::Principal& Caller() { return *server::CallScope::Caller(); }
+
+}  // namespace
 
 grpc::ServerUnaryReactor* CapacityService::CreateLocation(
     grpc::CallbackServerContext* context,
     const v1::CreateLocationRequest* request, v1::Location* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.CreateLocation(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.CreateLocation(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::GetLocation(
     grpc::CallbackServerContext* context, const v1::GetLocationRequest* request,
     v1::Location* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.GetLocation(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetLocation(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListLocations(
     grpc::CallbackServerContext* context,
     const v1::ListLocationsRequest* request,
     v1::ListLocationsResponse* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.ListLocations(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListLocations(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::UpdateLocation(
     grpc::CallbackServerContext* context,
     const v1::UpdateLocationRequest* request, v1::Location* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.UpdateLocation(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.UpdateLocation(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::DeleteLocation(
@@ -47,42 +54,43 @@ grpc::ServerUnaryReactor* CapacityService::DeleteLocation(
     google::protobuf::Empty* /*response*/) {
   return server::RespondLater(
       context, executor_, authenticator_,
-      [this, request] { return api_.DeleteLocation(*request); });
+      [this, request] { return api_.DeleteLocation(Caller(), *request); });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateGroup(
     grpc::CallbackServerContext* context, const v1::CreateGroupRequest* request,
     v1::Group* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.CreateGroup(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.CreateGroup(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::GetGroup(
     grpc::CallbackServerContext* context, const v1::GetGroupRequest* request,
     v1::Group* response) {
   return server::RespondLater(
-      context, executor_, authenticator_,
-      [this, request, response] { return api_.GetGroup(*request, response); });
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetGroup(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListGroups(
     grpc::CallbackServerContext* context, const v1::ListGroupsRequest* request,
     v1::ListGroupsResponse* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.ListGroups(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListGroups(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::UpdateGroup(
     grpc::CallbackServerContext* context, const v1::UpdateGroupRequest* request,
     v1::Group* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.UpdateGroup(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.UpdateGroup(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::DeleteGroup(
@@ -90,44 +98,44 @@ grpc::ServerUnaryReactor* CapacityService::DeleteGroup(
     google::protobuf::Empty* /*response*/) {
   return server::RespondLater(
       context, executor_, authenticator_,
-      [this, request] { return api_.DeleteGroup(*request); });
+      [this, request] { return api_.DeleteGroup(Caller(), *request); });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateBedPool(
     grpc::CallbackServerContext* context,
     const v1::CreateBedPoolRequest* request, v1::BedPool* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.CreateBedPool(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.CreateBedPool(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::GetBedPool(
     grpc::CallbackServerContext* context, const v1::GetBedPoolRequest* request,
     v1::BedPool* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.GetBedPool(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetBedPool(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListBedPools(
     grpc::CallbackServerContext* context,
     const v1::ListBedPoolsRequest* request,
     v1::ListBedPoolsResponse* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.ListBedPools(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListBedPools(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::UpdateBedPool(
     grpc::CallbackServerContext* context,
     const v1::UpdateBedPoolRequest* request, v1::BedPool* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.UpdateBedPool(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.UpdateBedPool(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::DeleteBedPool(
@@ -136,63 +144,63 @@ grpc::ServerUnaryReactor* CapacityService::DeleteBedPool(
     google::protobuf::Empty* /*response*/) {
   return server::RespondLater(
       context, executor_, authenticator_,
-      [this, request] { return api_.DeleteBedPool(*request); });
+      [this, request] { return api_.DeleteBedPool(Caller(), *request); });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateEnrolment(
     grpc::CallbackServerContext* context,
     const v1::CreateEnrolmentRequest* request, v1::Enrolment* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.CreateEnrolment(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.CreateEnrolment(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::EndEnrolment(
     grpc::CallbackServerContext* context,
     const v1::EndEnrolmentRequest* request, v1::Enrolment* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.EndEnrolment(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.EndEnrolment(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListEnrolments(
     grpc::CallbackServerContext* context,
     const v1::ListEnrolmentsRequest* request,
     v1::ListEnrolmentsResponse* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.ListEnrolments(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListEnrolments(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateBooking(
     grpc::CallbackServerContext* context,
     const v1::CreateBookingRequest* request, v1::Booking* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.CreateBooking(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.CreateBooking(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CancelBooking(
     grpc::CallbackServerContext* context,
     const v1::CancelBookingRequest* request, v1::Booking* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.CancelBooking(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.CancelBooking(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListBookings(
     grpc::CallbackServerContext* context,
     const v1::ListBookingsRequest* request,
     v1::ListBookingsResponse* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.ListBookings(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListBookings(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::SearchAvailability(
@@ -201,45 +209,45 @@ grpc::ServerUnaryReactor* CapacityService::SearchAvailability(
     v1::SearchAvailabilityResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.SearchAvailability(*request, response);
+        return api_.SearchAvailability(Caller(), *request, response);
       });
 }
 
 grpc::ServerUnaryReactor* CapacityService::GetOccupancy(
     grpc::CallbackServerContext* context,
     const v1::GetOccupancyRequest* request, v1::Occupancy* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.GetOccupancy(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetOccupancy(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::JoinWaitlist(
     grpc::CallbackServerContext* context,
     const v1::JoinWaitlistRequest* request, v1::WaitlistEntry* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.JoinWaitlist(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.JoinWaitlist(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::ListWaitlist(
     grpc::CallbackServerContext* context,
     const v1::ListWaitlistRequest* request,
     v1::ListWaitlistResponse* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.ListWaitlist(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListWaitlist(Caller(), *request, response);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::LeaveWaitlist(
     grpc::CallbackServerContext* context,
     const v1::LeaveWaitlistRequest* request, v1::WaitlistEntry* response) {
-  return server::RespondLater(context, executor_, authenticator_,
-                              [this, request, response] {
-                                return api_.LeaveWaitlist(*request, response);
-                              });
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.LeaveWaitlist(Caller(), *request, response);
+      });
 }
 
 }  // namespace wmo::capacity

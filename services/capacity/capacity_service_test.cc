@@ -173,6 +173,47 @@ INSTANTIATE_TEST_SUITE_P(Backends, CapacityServiceTest,
                          ::testing::ValuesIn(testing::Backends()),
                          [](const auto& info) { return info.param; });
 
+// A provider's sites, bookings, enrolments and waitlists are its own;
+// availability is searched by municipalities and providers.
+TEST_P(CapacityServiceTest, ProvidersKeepTheirOwnSites) {
+  auto as = [&](const auth::Principal& caller) {
+    return v1::CapacityService::NewStub(testing::ChannelTo(*app_, caller));
+  };
+  for (const auth::Principal& stranger :
+       {testing::Provider("99990301"), testing::Municipality(kMunicipality),
+        testing::Operator()}) {
+    grpc::ClientContext context;
+    v1::CreateLocationRequest request;
+    request.set_parent(std::string("providers/") + kKdvProvider);
+    request.set_location_id("elsewhere");
+    request.mutable_location()->set_display_name("Elders");
+    v1::Location out;
+    const grpc::Status s =
+        as(stranger)->CreateLocation(&context, request, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+        << auth::Describe(stranger);
+    EXPECT_THAT(
+        s.error_message(),
+        ::testing::HasSubstr(std::string("only provider ") + kKdvProvider));
+  }
+  auto search = [&](const auth::Principal& caller) {
+    grpc::ClientContext context;
+    v1::SearchAvailabilityRequest request;
+    request.set_catalog("midden-limburg-2024");
+    request.set_product("kdv");
+    request.set_municipality(kMunicipality);
+    request.set_from_date("2024-03-03");
+    request.set_to_date("2024-03-05");
+    v1::SearchAvailabilityResponse found;
+    return as(caller)
+        ->SearchAvailability(&context, request, &found)
+        .error_code();
+  };
+  EXPECT_EQ(search(testing::Municipality(kMunicipality)), grpc::StatusCode::OK);
+  EXPECT_EQ(search(testing::Provider("99990301")), grpc::StatusCode::OK);
+  EXPECT_EQ(search(testing::Operator()), grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_P(CapacityServiceTest, BookingsTakeTheLowestFreeBedUntilThePoolIsFull) {
   const std::string pool = Pool(2);
   v1::Booking first, second, third;
