@@ -38,9 +38,10 @@ absl::Status RequireMunicipalityOrProvider(const Principal& caller,
       (caller.kind == PrincipalKind::kProvider && caller.tenant == agb)) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat(Describe(caller), " may not ", action,
-                   "; only municipality ", cbs, " and provider ", agb, " may"));
+  // Which provider it was given to is not the caller's to learn.
+  return absl::PermissionDeniedError(absl::StrCat(
+      Describe(caller), " may not ", action, "; only municipality ", cbs,
+      " and the provider it was given to may"));
 }
 
 }  // namespace wmo::auth

@@ -204,11 +204,11 @@ std::vector<v1::Assignment> Without(std::vector<v1::Assignment> all,
 }
 
 // Changing assignment `name` (municipalities/{cbs}/assignments/{number}):
-// only its municipality. A malformed name is left to the caller's parsing.
+// only its municipality. INVALID_ARGUMENT for a malformed name.
 absl::Status RequireOwner(const auth::Principal& caller,
                           const std::string& name, absl::string_view verb) {
   auto ids = ParseName(name, "municipalities/*/assignments/*", "name");
-  if (!ids.ok()) return absl::OkStatus();
+  if (!ids.ok()) return ids.status();
   return auth::RequireMunicipality(caller, (*ids)[0],
                                    absl::StrCat(verb, " assignment ", name));
 }

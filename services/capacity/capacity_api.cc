@@ -232,14 +232,17 @@ void Page(std::vector<T>& rows, const server::Page& page,
 }
 
 // Acting for the provider that owns `resource` ("providers/{agb}/..."): its
-// sites, bookings, enrolments and waitlists are its own. A resource in no
-// provider is left to the method's own parsing.
+// sites, bookings, enrolments and waitlists are its own. INVALID_ARGUMENT
+// for a resource in no provider.
 absl::Status RequireProviderOf(const auth::Principal& caller,
                                absl::string_view resource,
                                absl::string_view verb) {
   const std::vector<absl::string_view> parts = absl::StrSplit(resource, '/');
   if (parts.size() < 2 || parts[0] != "providers" || parts[1].empty()) {
-    return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", resource,
+                     "\" names no provider's resource; give "
+                     "providers/{agb}/..."));
   }
   return auth::RequireProvider(caller, parts[1],
                                absl::StrCat(verb, " of provider ", parts[1]));

@@ -87,17 +87,6 @@ struct Lookups {
       billings;
 };
 
-// Acting for the provider of `parent` ("providers/{agb}"); a malformed
-// parent is left to the caller's parsing.
-absl::Status RequireProviderOf(const auth::Principal& caller,
-                               const std::string& parent,
-                               absl::string_view verb) {
-  auto ids = ParseName(parent, "providers/*", "parent");
-  if (!ids.ok()) return absl::OkStatus();
-  return auth::RequireProvider(caller, (*ids)[0],
-                               absl::StrCat(verb, " as provider ", (*ids)[0]));
-}
-
 // Which municipality's share of provider `agb`'s declarations the caller
 // reads: "" (all, or as `requested`) for the provider itself, its own for
 // a municipality (which may not ask for another's); PERMISSION_DENIED for
@@ -153,13 +142,18 @@ void DeclarationApi::Count(const v1::Declaration& checked) {
   }
 }
 
+absl::Status DeclarationApi::RequireDeclarant(const auth::Principal& caller,
+                                              const std::string& parent) {
+  WMO_ASSIGN_OR_RETURN(ids, ParseName(parent, "providers/*", "parent"));
+  return auth::RequireProvider(caller, ids[0],
+                               absl::StrCat("declare as provider ", ids[0]));
+}
+
 absl::Status DeclarationApi::SubmitDeclaration(const auth::Principal& caller,
                                                const std::string& parent,
                                                v1::Declaration declaration,
                                                v1::Declaration* response) {
-  if (absl::Status s = RequireProviderOf(caller, parent, "declare"); !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = RequireDeclarant(caller, parent); !s.ok()) return s;
   return Check(parent, std::move(declaration), /*store=*/true, response);
 }
 
@@ -167,11 +161,7 @@ absl::Status DeclarationApi::ValidateDeclaration(const auth::Principal& caller,
                                                  const std::string& parent,
                                                  v1::Declaration declaration,
                                                  v1::Declaration* response) {
-  if (absl::Status s =
-          RequireProviderOf(caller, parent, "validate declarations");
-      !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = RequireDeclarant(caller, parent); !s.ok()) return s;
   return Check(parent, std::move(declaration), /*store=*/false, response);
 }
 

@@ -67,6 +67,11 @@ class DeclarationApi {
   absl::Status GetSettlement(const auth::Principal& caller,
                              const v1::GetSettlementRequest& request,
                              v1::Settlement* response);
+  // OK when `caller` may declare for `parent` ("providers/{agb}"): that
+  // provider only. INVALID_ARGUMENT for a malformed parent.
+  static absl::Status RequireDeclarant(const auth::Principal& caller,
+                                       const std::string& parent);
+
   absl::Status GetAssignmentUsage(const auth::Principal& caller,
                                   const v1::GetAssignmentUsageRequest& request,
                                   v1::AssignmentUsage* response);

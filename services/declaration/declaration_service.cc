@@ -59,6 +59,16 @@ class SubmitStream
       }
       return;
     }
+    // Only the provider declares for itself: checked on the first part,
+    // before its lines take any of the budget.
+    if (!started_) {
+      if (absl::Status s =
+              DeclarationApi::RequireDeclarant(caller_, part_.parent());
+          !s.ok()) {
+        Finish(server::ToGrpcStatus(s));
+        return;
+      }
+    }
     // Each part's lines count against the budget as they arrive; the
     // stream holds them until it is done.
     if (absl::Status s = lease_.Grow(part_.declaration().lines_size());

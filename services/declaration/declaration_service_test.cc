@@ -229,7 +229,23 @@ TEST_P(DeclarationServiceTest, ProviderAndAddresseeOnly) {
                   .error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
   }
-  EXPECT_EQ(listed(testing::Provider(kProvider)), 1);  // D2 was not stored.
+  {  // A stream is refused at its first part.
+    grpc::ClientContext context;
+    auto stream = as(weert)->SubmitDeclarationStream(&context);
+    v1::SubmitDeclarationStreamRequest part;
+    part.set_parent(std::string("providers/") + kProvider);
+    *part.mutable_declaration() = Declaration(
+        "D3", "2024-03", {KdvLine("R3", a, "2024-03-01", "2024-03-31", 1)});
+    stream->Write(part);
+    stream->WritesDone();
+    v1::SubmitDeclarationStreamResponse response;
+    while (stream->Read(&response)) {
+    }
+    const grpc::Status s = stream->Finish();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_THAT(s.error_message(), HasSubstr("only provider 99990303 may"));
+  }
+  EXPECT_EQ(listed(testing::Provider(kProvider)), 1);  // D2, D3 not stored.
 }
 
 TEST_P(DeclarationServiceTest, ApprovedLineIsStoredAndSettled) {
