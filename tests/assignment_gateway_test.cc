@@ -51,9 +51,18 @@ TEST_F(AssignmentGatewayTest, WholeLifecycleOverHttp) {
   const std::string path = "/v1/" + name;
 
   EXPECT_EQ(Call("GET", path, "", 200)["productCode"], "04KDV");
-  EXPECT_EQ(
-      Call("GET", base + "?clientBsn=111222333", "", 200)["assignments"].size(),
-      1u);
+  // By client: a POST, the BSN in the body and never in the URL, which
+  // no longer takes it.
+  EXPECT_EQ(Call("POST", base + ":search", R"({"clientBsn": "111222333"})",
+                 200)["assignments"]
+                .size(),
+            1u);
+  EXPECT_EQ(Call("POST", base + ":search", R"({"clientBsn": "111222334"})",
+                 400)["message"],
+            "client_bsn: give the client's BSN (nine digits passing the "
+            "11-proef)");
+  EXPECT_THAT(Call("GET", base + "?clientBsn=111222333", "", 400).dump(),
+              HasSubstr("clientBsn"));
 
   // A stale etag is a conflict; the current one changes the end date.
   json patch = {{"endDate", "2024-08-31"}, {"changeReason", "04"}};

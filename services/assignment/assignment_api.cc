@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/text_format.h"
 #include "libs/auth/permissions.h"
+#include "libs/rules/identifiers.h"
 #include "libs/server/api.h"
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
@@ -396,6 +397,31 @@ absl::Status AssignmentApi::BatchGetAssignments(
 
 absl::Status AssignmentApi::ListAssignments(
     const auth::Principal& caller, const v1::ListAssignmentsRequest& request,
+    v1::ListAssignmentsResponse* response) {
+  v1::SearchAssignmentsRequest query;
+  query.set_parent(request.parent());
+  query.set_page_size(request.page_size());
+  query.set_page_token(request.page_token());
+  query.set_provider_agb(request.provider_agb());
+  query.set_product(request.product());
+  query.set_state(request.state());
+  query.set_active_on(request.active_on());
+  return ListMatching(caller, query, response);
+}
+
+absl::Status AssignmentApi::SearchAssignments(
+    const auth::Principal& caller, const v1::SearchAssignmentsRequest& request,
+    v1::ListAssignmentsResponse* response) {
+  if (!rules::IsValidBsn(request.client_bsn())) {
+    return absl::InvalidArgumentError(
+        "client_bsn: give the client's BSN (nine digits passing the "
+        "11-proef)");
+  }
+  return ListMatching(caller, request, response);
+}
+
+absl::Status AssignmentApi::ListMatching(
+    const auth::Principal& caller, const v1::SearchAssignmentsRequest& request,
     v1::ListAssignmentsResponse* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.parent(), "municipalities/*", "parent"));

@@ -43,6 +43,10 @@ class AssignmentApi {
   absl::Status ListAssignments(const auth::Principal& caller,
                                const v1::ListAssignmentsRequest& request,
                                v1::ListAssignmentsResponse* response);
+  // ListAssignments for one client.
+  absl::Status SearchAssignments(const auth::Principal& caller,
+                                 const v1::SearchAssignmentsRequest& request,
+                                 v1::ListAssignmentsResponse* response);
   absl::Status UpdateAssignment(const auth::Principal& caller,
                                 const v1::UpdateAssignmentRequest& request,
                                 v1::Assignment* response);
@@ -70,6 +74,12 @@ class AssignmentApi {
                                 v1::ListAuditEntriesResponse* response);
 
  private:
+  // What ListAssignments and SearchAssignments answer (an empty client_bsn
+  // matches every client).
+  absl::Status ListMatching(const auth::Principal& caller,
+                            const v1::SearchAssignmentsRequest& request,
+                            v1::ListAssignmentsResponse* response);
+
   // Checks `candidate` fully and stores it as a new assignment; `also` runs
   // in the same transaction after the insert. A retry under `once`'s
   // request id answers with what the first create made.

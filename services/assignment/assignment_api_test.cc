@@ -82,11 +82,11 @@ class AssignmentServiceTest : public ::testing::TestWithParam<std::string> {
 
   int CountForClient() {
     grpc::ClientContext context;
-    v1::ListAssignmentsRequest request;
+    v1::SearchAssignmentsRequest request;
     request.set_parent(std::string("municipalities/") + kMunicipality);
     request.set_client_bsn(kBsn);
     v1::ListAssignmentsResponse response;
-    EXPECT_TRUE(stub_->ListAssignments(&context, request, &response).ok());
+    EXPECT_TRUE(stub_->SearchAssignments(&context, request, &response).ok());
     return response.assignments_size();
   }
 

@@ -50,6 +50,16 @@ grpc::ServerUnaryReactor* AssignmentService::ListAssignments(
       });
 }
 
+grpc::ServerUnaryReactor* AssignmentService::SearchAssignments(
+    grpc::CallbackServerContext* context,
+    const v1::SearchAssignmentsRequest* request,
+    v1::ListAssignmentsResponse* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.SearchAssignments(Caller(), *request, response);
+      });
+}
+
 grpc::ServerUnaryReactor* AssignmentService::UpdateAssignment(
     grpc::CallbackServerContext* context,
     const v1::UpdateAssignmentRequest* request, v1::Assignment* response) {

@@ -36,6 +36,10 @@ class AssignmentService final : public v1::AssignmentService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListAssignmentsRequest* request,
       v1::ListAssignmentsResponse* response) override;
+  grpc::ServerUnaryReactor* SearchAssignments(
+      grpc::CallbackServerContext* context,
+      const v1::SearchAssignmentsRequest* request,
+      v1::ListAssignmentsResponse* response) override;
   grpc::ServerUnaryReactor* UpdateAssignment(
       grpc::CallbackServerContext* context,
       const v1::UpdateAssignmentRequest* request,
