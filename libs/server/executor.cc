@@ -82,14 +82,19 @@ grpc::ServerUnaryReactor* RespondLater(grpc::CallbackServerContext* context,
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
-  const bool queued = executor.TrySubmit(
-      [context, reactor, caller = *std::move(caller), call = std::move(call)] {
-        if (absl::Status gone = CallerGaveUp(*context); !gone.ok()) {
-          return reactor->Finish(ToGrpcStatus(gone));
+  const bool queued =
+      executor.TrySubmit([context, reactor, caller = *std::move(caller),
+                          call = std::move(call)]() mutable {
+        absl::Status status = CallerGaveUp(*context);
+        if (status.ok()) {
+          CallScope scope(*context, caller);
+          context->AddInitialMetadata("x-request-id", scope.request_id());
+          status = call();
         }
-        CallScope scope(*context, caller);
-        context->AddInitialMetadata("x-request-id", scope.request_id());
-        reactor->Finish(ToGrpcStatus(call()));
+        // What the call holds (budget leases) goes back before the caller
+        // has its answer, so that its next call finds it free.
+        call = nullptr;
+        reactor->Finish(ToGrpcStatus(status));
       });
   if (!queued) reactor->Finish(ToGrpcStatus(executor.Full()));
   return reactor;
