@@ -55,6 +55,9 @@ TEST(ExecutorTest, RefusesTasksPastItsQueueBoundAndTakesThemAgainAfter) {
   release.set_value();
   while (ran < 2) std::this_thread::yield();
   EXPECT_TRUE(executor.TrySubmit([&] { ++ran; }));
+  // Done before `ran` goes out of scope (it is declared after the executor,
+  // whose destructor would otherwise run the task on a dead counter).
+  while (ran < 3) std::this_thread::yield();
 }
 
 TEST(ExecutorTest, RefusesNewTasksWhileItsOldestHasWaitedTooLong) {
