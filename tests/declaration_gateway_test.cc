@@ -1,7 +1,6 @@
 // The declaration routes of the REST gateway over real HTTP: a provider
 // portal validates and submits a month, reads it back, lists its
 // declarations and the settlement, against the app in-process.
-#include "absl/strings/str_split.h"
 #include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -33,13 +32,7 @@ class DeclarationGatewayTest : public ::testing::Test {
   // a municipality for /v1/municipalities/...), else municipality 0988.
   json Call(const std::string& method, const std::string& path,
             const std::string& body, int expect_status) {
-    const std::vector<std::string> parts = absl::StrSplit(path, '/');
-    auth::Principal caller = testing::TestCaller();
-    if (parts.size() > 3 && parts[2] == "providers") {
-      caller = testing::Provider(parts[3]);
-    } else if (parts.size() > 3 && parts[2] == "municipalities") {
-      caller = testing::Municipality(parts[3]);
-    }
+    const auth::Principal caller = testing::OwnerOfPath(path);
     auto r = testing::HttpRequest(
         app_->http_port(), method, path, body,
         {{"Authorization", testing::BearerFor(*app_, caller)}});

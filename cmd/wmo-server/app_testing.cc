@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -43,6 +44,15 @@ auth::Principal Operator() {
 }
 
 auth::Principal TestCaller() { return Municipality("0988"); }
+
+auth::Principal OwnerOfPath(const std::string& path) {
+  const std::vector<std::string> parts = absl::StrSplit(path, '/');
+  if (parts.size() > 3 && parts[2] == "providers") return Provider(parts[3]);
+  if (parts.size() > 3 && parts[2] == "municipalities") {
+    return Municipality(parts[3]);
+  }
+  return TestCaller();
+}
 
 void ActAs(grpc::ClientContext& context, const App& app,
            const auth::Principal& caller) {

@@ -35,6 +35,10 @@ auth::Principal Municipality(const std::string& cbs);
 auth::Principal Provider(const std::string& agb);
 auth::Principal Operator();
 
+// Who owns what a REST path names: a provider for /v1/providers/{agb}/...,
+// a municipality for /v1/municipalities/{cbs}/..., TestCaller() otherwise.
+auth::Principal OwnerOfPath(const std::string& path);
+
 // Makes the call of `context` act as `caller` (its own authorization
 // metadata, which a channel's default does not override).
 void ActAs(grpc::ClientContext& context, const App& app,

@@ -273,6 +273,21 @@ TEST_P(AssignmentServiceTest,
   EXPECT_EQ(list(other_municipality, &count),
             grpc::StatusCode::PERMISSION_DENIED);
 
+  {  // Searching by the client: another provider finds nothing of it.
+    grpc::ClientContext context;
+    v1::SearchAssignmentsRequest request;
+    request.set_parent(std::string("municipalities/") + kMunicipality);
+    request.set_client_bsn(kBsn);
+    v1::ListAssignmentsResponse out;
+    ASSERT_TRUE(
+        as(other_provider)->SearchAssignments(&context, request, &out).ok());
+    EXPECT_EQ(out.assignments_size(), 0);
+    grpc::ClientContext denied;
+    EXPECT_EQ(as(other_municipality)
+                  ->SearchAssignments(&denied, request, &out)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
   {  // Another provider's batch look-up finds nothing of it.
     grpc::ClientContext context;
     v1::BatchGetAssignmentsRequest request;
