@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "libs/rules/dates.h"
 #include "libs/testing/databases.h"
+#include "libs/testing/retry.h"
 #include "libs/testing/temp_dir.h"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
 
@@ -576,7 +577,8 @@ TEST_P(AssignmentServiceTest, ParallelCreatesNeverBreakTheYearlyCap) {
       const std::string day =
           rules::FormatDate(rules::Date(2024, 1, 1) + int64_t{2} * i);
       v1::Assignment out;
-      grpc::Status s = Create(Kdv(day, day, 1), &out);
+      const grpc::Status s = testing::RetryWhileBusy(
+          [&] { return Create(Kdv(day, day, 1), &out); });
       if (s.ok()) {
         ++created;
       } else if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {

@@ -33,6 +33,7 @@
 #include "gtest/gtest.h"
 #include "libs/rules/dates.h"
 #include "libs/testing/databases.h"
+#include "libs/testing/retry.h"
 #include "libs/testing/temp_dir.h"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
 #include "wmo/capacity/v1/capacity_service.grpc.pb.h"
@@ -1623,11 +1624,12 @@ TEST_P(CapacityRulesTest, SixteenRacersForTheLastPlaceOfASession) {
       const std::string end =
           !monday || r % 2 == 0 ? "2024-06-30" : "2024-08-31";
       v1::Enrolment out;
-      grpc::Status s =
-          Enrol(group,
-                EnrolmentOf(bsns[i], a[i].name(), {monday ? kMonAm : kTueAm},
-                            start, end),
-                &out);
+      const grpc::Status s = testing::RetryWhileBusy([&] {
+        return Enrol(group,
+                     EnrolmentOf(bsns[i], a[i].name(),
+                                 {monday ? kMonAm : kTueAm}, start, end),
+                     &out);
+      });
       if (!monday) {
         EXPECT_TRUE(s.ok()) << Dump(s);
         if (s.ok()) ++tuesday;

@@ -15,6 +15,7 @@
 #include "libs/rules/dates.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/http.h"
+#include "libs/testing/retry.h"
 #include "libs/testing/temp_dir.h"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
 #include "wmo/capacity/v1/capacity_service.grpc.pb.h"
@@ -416,7 +417,8 @@ TEST_P(CapacityServiceTest, ThirtyTwoRacersForTheLastThreeBedNights) {
       const std::string night = absl::StrCat("2024-03-0", 4 + i % 3);
       const std::string morning = absl::StrCat("2024-03-0", 5 + i % 3);
       v1::Booking out;
-      grpc::Status s = Book(pool, clients[i], night, morning, &out);
+      const grpc::Status s = testing::RetryWhileBusy(
+          [&] { return Book(pool, clients[i], night, morning, &out); });
       if (s.ok()) {
         ++booked;
       } else {
