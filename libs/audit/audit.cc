@@ -1,0 +1,231 @@
+#include "libs/audit/audit.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/text_format.h"
+#include "libs/auth/permissions.h"
+#include "libs/server/api.h"
+#include "libs/server/call_scope.h"
+
+namespace wmo::audit {
+namespace {
+
+using type::v1::AuditEntry;
+using type::v1::FieldChange;
+
+// Fixed width, so that the text order of stored times is their order.
+std::string StoredTime(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+}
+
+// "municipalities/0988" of "municipalities/0988/assignments/7"; "catalogs"
+// for catalog resources, which the operator owns.
+std::string OwnerOf(absl::string_view resource) {
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(resource, absl::MaxSplits('/', 2));
+  if (parts[0] == "catalogs" || parts.size() < 2) return std::string(parts[0]);
+  return absl::StrCat(parts[0], "/", parts[1]);
+}
+
+// `text` as a LIKE pattern matching itself, with "-" segments matching any
+// one id.
+std::string LikePattern(absl::string_view text) {
+  std::vector<std::string> segments;
+  for (absl::string_view segment : absl::StrSplit(text, '/')) {
+    if (segment == "-") {
+      segments.push_back("%");
+      continue;
+    }
+    std::string escaped;
+    for (char ch : segment) {
+      if (ch == '%' || ch == '_' || ch == '\\') escaped.push_back('\\');
+      escaped.push_back(ch);
+    }
+    segments.push_back(std::move(escaped));
+  }
+  return absl::StrJoin(segments, "/");
+}
+
+absl::StatusOr<std::string> TimeBound(absl::string_view text,
+                                      absl::string_view field,
+                                      absl::string_view none) {
+  if (text.empty()) return std::string(none);
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": \"", text,
+        "\" is not an RFC 3339 time; write it as 2024-03-01T00:00:00Z"));
+  }
+  return StoredTime(t);
+}
+
+// Who may read the trail under `parent`, whose tenant id is `tenant`.
+absl::Status MayRead(const auth::Principal& caller, absl::string_view parent,
+                     absl::string_view tenant) {
+  const std::string action = absl::StrCat("read the audit trail of ", parent);
+  if (caller.kind == auth::PrincipalKind::kOperator) return absl::OkStatus();
+  if (tenant == "-" || absl::StartsWith(parent, "catalogs/")) {
+    return auth::RequireOperator(caller, action);
+  }
+  if (absl::StartsWith(parent, "municipalities/")) {
+    return auth::RequireMunicipality(caller, tenant, action);
+  }
+  return auth::RequireProvider(caller, tenant, action);
+}
+
+}  // namespace
+
+AuditEntry Entry(const auth::Principal& caller, absl::string_view resource,
+                 absl::string_view operation, absl::Time now) {
+  AuditEntry entry;
+  entry.set_resource(std::string(resource));
+  entry.set_actor(auth::Describe(caller));
+  entry.set_time(StoredTime(now));
+  entry.set_operation(std::string(operation));
+  entry.set_request_id(server::CallScope::RequestId());
+  return entry;
+}
+
+std::vector<FieldChange> Diff(const google::protobuf::Message& before,
+                              const google::protobuf::Message& after,
+                              const std::vector<std::string>& skip) {
+  std::vector<FieldChange> changes;
+  const auto* descriptor = after.GetDescriptor();
+  google::protobuf::TextFormat::Printer printer;
+  printer.SetSingleLineMode(true);
+  // The field's value in `m` as text; repeated values joined by ", ".
+  auto text = [&](const google::protobuf::Message& m,
+                  const google::protobuf::FieldDescriptor* field) {
+    const auto* reflection = m.GetReflection();
+    std::string out;
+    if (!field->is_repeated()) {
+      if (field->has_presence() && !reflection->HasField(m, field)) return out;
+      printer.PrintFieldValueToString(m, field, -1, &out);
+      return out;
+    }
+    for (int j = 0; j < reflection->FieldSize(m, field); ++j) {
+      std::string v;
+      printer.PrintFieldValueToString(m, field, j, &v);
+      absl::StrAppend(&out, j ? ", " : "", v);
+    }
+    return out;
+  };
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (std::find(skip.begin(), skip.end(), field->name()) != skip.end()) {
+      continue;
+    }
+    std::string old_value = text(before, field);
+    std::string new_value = text(after, field);
+    if (old_value == new_value) continue;
+    FieldChange change;
+    change.set_field(field->name());
+    change.set_old_value(std::move(old_value));
+    change.set_new_value(std::move(new_value));
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+AuditEntry Change(const auth::Principal& caller, absl::string_view resource,
+                  absl::string_view operation,
+                  const google::protobuf::Message& before,
+                  const google::protobuf::Message& after) {
+  AuditEntry entry = Entry(caller, resource, operation);
+  for (FieldChange& change : Diff(before, after)) {
+    *entry.add_changes() = std::move(change);
+  }
+  return entry;
+}
+
+absl::Status Record(store::Connection& c, const AuditEntry& entry) {
+  thread_local absl::BitGen random;
+  return c
+      .Execute(
+          "INSERT INTO audit_log (owner, resource, time, id, body)"
+          " VALUES (?, ?, ?, ?, ?)",
+          {OwnerOf(entry.resource()), entry.resource(), entry.time(),
+           absl::StrFormat("%016x", absl::Uniform<uint64_t>(random)),
+           store::Blob{entry.SerializeAsString()}})
+      .status();
+}
+
+absl::Status RecordRead(store::Database& db, const auth::Principal& caller,
+                        absl::string_view resource, absl::string_view operation,
+                        std::vector<std::string> read) {
+  AuditEntry entry = Entry(caller, resource, operation);
+  for (std::string& name : read) entry.add_resources_read(std::move(name));
+  absl::Status s =
+      db.Transaction([&](store::Connection& c) { return Record(c, entry); });
+  if (s.ok()) return s;
+  return absl::UnavailableError(absl::StrCat(
+      "this read of client data could not be written to the audit trail, so "
+      "it is not answered; retry after a short backoff (",
+      s.message(), ")"));
+}
+
+absl::Status List(store::Database& db, const auth::Principal& caller,
+                  const std::vector<std::string>& patterns,
+                  const type::v1::ListAuditEntriesRequest& request,
+                  type::v1::ListAuditEntriesResponse* response) {
+  absl::StatusOr<std::vector<std::string>> ids;
+  for (const std::string& pattern : patterns) {
+    ids = server::ParseName(request.parent(), pattern, "parent");
+    if (ids.ok()) break;
+  }
+  if (!ids.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("parent: \"", request.parent(), "\" is not one of ",
+                     absl::StrJoin(patterns, ", ")));
+  }
+  if (absl::Status s = MayRead(caller, request.parent(), (*ids)[0]); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::string> from =
+      TimeBound(request.start_time(), "start_time", "");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<std::string> to =
+      TimeBound(request.end_time(), "end_time", "9999");
+  if (!to.ok()) return to.status();
+  absl::StatusOr<server::Page> page =
+      server::ParsePage(request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+
+  const std::string resource = LikePattern(request.parent());
+  auto rows = db.Execute(
+      "SELECT body FROM audit_log WHERE owner LIKE ? ESCAPE '\\'"
+      " AND (resource LIKE ? ESCAPE '\\' OR resource LIKE ? ESCAPE '\\')"
+      " AND time >= ? AND time < ? ORDER BY time, id LIMIT ? OFFSET ?",
+      {LikePattern(OwnerOf(request.parent())), resource,
+       absl::StrCat(resource, "/%"), *from, *to,
+       static_cast<int64_t>(page->size + 1),
+       static_cast<int64_t>(page->offset)});
+  if (!rows.ok()) return rows.status();
+  const bool values = caller.kind != auth::PrincipalKind::kOperator;
+  response->Clear();
+  for (size_t i = 0; i < rows->size() && i < page->size; ++i) {
+    AuditEntry* entry = response->add_entries();
+    if (!entry->ParseFromString(std::get<store::Blob>((*rows)[i][0]).bytes)) {
+      return absl::DataLossError("an audit entry cannot be read");
+    }
+    if (values) continue;
+    for (FieldChange& change : *entry->mutable_changes()) {
+      change.clear_old_value();
+      change.clear_new_value();
+    }
+  }
+  response->set_next_page_token(server::NextPageToken(
+      *page, rows->size() > page->size ? page->offset + page->size + 1 : 0));
+  return absl::OkStatus();
+}
+
+}  // namespace wmo::audit
