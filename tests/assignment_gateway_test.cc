@@ -91,8 +91,12 @@ TEST_F(AssignmentGatewayTest, WholeLifecycleOverHttp) {
                     R"({"endDate": "2024-04-30", "endReason": "19"})", 200);
   EXPECT_EQ(ended["state"], "ENDED");
 
+  // Create, the read, update, start, stop, end.
   json audit = Call("GET", path + "/auditEntries", "", 200);
-  EXPECT_EQ(audit["entries"].size(), 5u);
+  ASSERT_EQ(audit["entries"].size(), 6u);
+  EXPECT_EQ(audit["entries"][1]["operation"], "GetAssignment");
+  EXPECT_EQ(audit["entries"][3]["actor"],
+            "provider 99990303 (subject test-client)");
 }
 
 TEST_F(AssignmentGatewayTest, RefusalIs400WithEveryRule) {

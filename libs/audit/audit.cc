@@ -201,12 +201,18 @@ absl::Status List(store::Database& db, const auth::Principal& caller,
   if (!page.ok()) return page.status();
 
   const std::string resource = LikePattern(request.parent());
+  // "…/assignments/-" also holds the entries of the collection itself (its
+  // lists and searches).
+  const std::string collection = absl::EndsWith(request.parent(), "/-")
+                                     ? resource.substr(0, resource.size() - 2)
+                                     : resource;
   auto rows = db.Execute(
       "SELECT body FROM audit_log WHERE owner LIKE ? ESCAPE '\\'"
-      " AND (resource LIKE ? ESCAPE '\\' OR resource LIKE ? ESCAPE '\\')"
+      " AND (resource LIKE ? ESCAPE '\\' OR resource LIKE ? ESCAPE '\\'"
+      " OR resource LIKE ? ESCAPE '\\')"
       " AND time >= ? AND time < ? ORDER BY time, id LIMIT ? OFFSET ?",
       {LikePattern(OwnerOf(request.parent())), resource,
-       absl::StrCat(resource, "/%"), *from, *to,
+       absl::StrCat(resource, "/%"), collection, *from, *to,
        static_cast<int64_t>(page->size + 1),
        static_cast<int64_t>(page->offset)});
   if (!rows.ok()) return rows.status();

@@ -70,7 +70,8 @@ absl::Status RecordRead(store::Database& db, const auth::Principal& caller,
 // caller must be (a municipality for "municipalities/...", a provider for
 // "providers/..."), or any tenant ("-") for an operator, whose answer
 // leaves out the old and new values (personal data). "catalogs/*" is the
-// operator's own. "-" for a later id reads the whole collection.
+// operator's own. "-" for a later id reads the whole collection: its
+// members' entries and its own (lists, searches).
 absl::Status List(store::Database& db, const auth::Principal& caller,
                   const std::vector<std::string>& patterns,
                   const type::v1::ListAuditEntriesRequest& request,

@@ -76,6 +76,7 @@ TEST_P(AuditTest, ATrailHoldsItsResourceAndWhatIsUnderItOldestFirst) {
   Add(x_, "municipalities/0988/assignments/1", t0_ + absl::Seconds(1));
   Add(x_, "municipalities/0988/assignments/10", t0_);
   Add(x_, "municipalities/0988/assignments/1/x", t0_ + absl::Seconds(3));
+  Add(x_, "municipalities/0988/assignments", t0_ + absl::Seconds(4));
   auto one = ListAs(x_, "municipalities/0988/assignments/1");
   ASSERT_TRUE(one.ok()) << one.status();
   // Not "…/10": a trail is its resource and the names under it.
@@ -84,7 +85,9 @@ TEST_P(AuditTest, ATrailHoldsItsResourceAndWhatIsUnderItOldestFirst) {
                           "municipalities/0988/assignments/1/x"));
   auto all = ListAs(x_, "municipalities/0988/assignments/-");
   ASSERT_TRUE(all.ok()) << all.status();
-  EXPECT_EQ(Resources(*all).size(), 4u);
+  // The collection's own entries (a search) too.
+  ASSERT_EQ(Resources(*all).size(), 5u);
+  EXPECT_EQ(all->entries(4).resource(), "municipalities/0988/assignments");
   EXPECT_EQ(all->entries(0).resource(), "municipalities/0988/assignments/10");
   EXPECT_EQ(all->entries(0).actor(),
             "municipality 0988 (subject consultant-1)");

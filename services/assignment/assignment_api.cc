@@ -9,7 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "google/protobuf/text_format.h"
+#include "libs/audit/audit.h"
 #include "libs/auth/permissions.h"
 #include "libs/rules/identifiers.h"
 #include "libs/server/api.h"
@@ -83,58 +83,26 @@ void ClearOutputFields(v1::Assignment& a) {
   a.clear_etag();
 }
 
-// The fields that differ between two versions, for the audit trail. The
-// bookkeeping fields that change with every version are left out.
-std::vector<v1::FieldChange> Diff(const v1::Assignment& before,
-                                  const v1::Assignment& after) {
-  static const std::set<std::string> kSkip = {"revision", "update_time",
-                                              "etag"};
-  std::vector<v1::FieldChange> changes;
-  const auto* descriptor = v1::Assignment::descriptor();
-  const auto* reflection = v1::Assignment::GetReflection();
-  google::protobuf::TextFormat::Printer printer;
-  printer.SetSingleLineMode(true);
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const auto* field = descriptor->field(i);
-    if (kSkip.count(field->name())) continue;
-    std::string old_value, new_value;
-    if (field->is_repeated()) {
-      for (int j = 0; j < reflection->FieldSize(before, field); ++j) {
-        std::string v;
-        printer.PrintFieldValueToString(before, field, j, &v);
-        absl::StrAppend(&old_value, j ? ", " : "", v);
-      }
-      for (int j = 0; j < reflection->FieldSize(after, field); ++j) {
-        std::string v;
-        printer.PrintFieldValueToString(after, field, j, &v);
-        absl::StrAppend(&new_value, j ? ", " : "", v);
-      }
-    } else {
-      printer.PrintFieldValueToString(before, field, -1, &old_value);
-      printer.PrintFieldValueToString(after, field, -1, &new_value);
-    }
-    if (old_value == new_value) continue;
-    v1::FieldChange change;
-    change.set_field(field->name());
-    change.set_old_value(old_value);
-    change.set_new_value(new_value);
-    changes.push_back(std::move(change));
-  }
-  return changes;
+// The audit entry of a change of an assignment by `caller`.
+type::v1::AuditEntry AuditOf(const auth::Principal& caller,
+                             absl::string_view operation,
+                             const v1::Assignment& before,
+                             const v1::Assignment& after) {
+  type::v1::AuditEntry entry =
+      audit::Change(caller, after.name(), operation, before, after);
+  entry.set_revision(after.revision());
+  return entry;
 }
 
-v1::AuditEntry Audit(const v1::Assignment& before, const v1::Assignment& after,
-                     const std::string& actor, const std::string& action) {
-  v1::AuditEntry entry;
-  entry.set_assignment(after.name());
-  entry.set_revision(after.revision());
-  entry.set_actor(actor.empty() ? "anonymous" : actor);
-  entry.set_time(after.update_time());
-  entry.set_action(action);
-  for (auto& change : Diff(before, after)) {
-    *entry.add_changes() = std::move(change);
+// The names of the assignments an answer holds, for the audit of a read.
+template <typename Response>
+std::vector<std::string> NamesOf(const Response& response) {
+  std::vector<std::string> names;
+  names.reserve(response.assignments_size());
+  for (const v1::Assignment& a : response.assignments()) {
+    names.push_back(a.name());
   }
-  return entry;
+  return names;
 }
 
 // The catalog checks' inputs, except the client's other assignments which
@@ -218,7 +186,7 @@ absl::Status RequireOwner(const auth::Principal& caller,
 
 absl::Status AssignmentApi::CreateChecked(
     v1::Assignment candidate, const store::CreateRequest& once,
-    const std::string& actor,
+    const auth::Principal& caller,
     absl::FunctionRef<absl::Status(store::Connection&, const v1::Assignment&)>
         also,
     v1::Assignment* response) {
@@ -264,9 +232,8 @@ absl::Status AssignmentApi::CreateChecked(
                                              "; choose another or leave it "
                                              "empty"))});
     }
-    if (absl::Status s = Repo::AddAuditEntry(
-            c, m, a.number(),
-            Audit(v1::Assignment(), a, actor, "CreateAssignment"));
+    if (absl::Status s = audit::Record(
+            c, AuditOf(caller, "CreateAssignment", v1::Assignment(), a));
         !s.ok()) {
       return s;
     }
@@ -298,7 +265,6 @@ absl::Status AssignmentApi::CreateAssignment(
       !s.ok()) {
     return s;
   }
-  const std::string actor = auth::Describe(caller);
   v1::Assignment candidate = request.assignment();
   if (!candidate.municipality().empty() && candidate.municipality() != ids[0]) {
     return absl::InvalidArgumentError(
@@ -309,7 +275,7 @@ absl::Status AssignmentApi::CreateAssignment(
       std::move(candidate),
       {absl::StrCat(request.parent(), "/assignments"), request.request_id(),
        server::RequestDigest(request)},
-      actor,
+      caller,
       [](store::Connection&, const v1::Assignment&) {
         return absl::OkStatus();
       },
@@ -321,20 +287,24 @@ absl::Status AssignmentApi::GetAssignment(
     v1::Assignment* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.name(), "municipalities/*/assignments/*", "name"));
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    auto a = request.revision() > 0
-                 ? Repo::GetRevision(c, ids[0], ids[1], request.revision())
-                 : Repo::Get(c, ids[0], ids[1]);
-    if (!a.ok()) return a.status();
-    if (absl::Status s = auth::RequireMunicipalityOrProvider(
-            caller, ids[0], a->provider_agb(),
-            absl::StrCat("read assignment ", request.name()));
-        !s.ok()) {
-      return s;
-    }
-    *response = *std::move(a);
-    return absl::OkStatus();
-  });
+  const absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        auto a = request.revision() > 0
+                     ? Repo::GetRevision(c, ids[0], ids[1], request.revision())
+                     : Repo::Get(c, ids[0], ids[1]);
+        if (!a.ok()) return a.status();
+        if (absl::Status s = auth::RequireMunicipalityOrProvider(
+                caller, ids[0], a->provider_agb(),
+                absl::StrCat("read assignment ", request.name()));
+            !s.ok()) {
+          return s;
+        }
+        *response = *std::move(a);
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller, request.name(), "GetAssignment",
+                           {response->name()});
 }
 
 absl::Status AssignmentApi::BatchGetAssignments(
@@ -374,25 +344,30 @@ absl::Status AssignmentApi::BatchGetAssignments(
     }
     numbers.push_back(parts[1]);
   }
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(
-        found, Repo::GetMany(c, ids[0], {numbers.begin(), numbers.end()}));
-    response->Clear();
-    for (const std::string& number : numbers) {
-      auto it = found.find(number);
-      if (it != found.end() && provider &&
-          it->second.provider_agb() != caller.tenant) {
-        it = found.end();  // Another provider's: not this caller's to see.
-      }
-      if (it == found.end()) {
-        if (request.allow_missing()) continue;
-        return absl::NotFoundError(absl::StrCat("municipality ", ids[0],
-                                                " has no assignment ", number));
-      }
-      *response->add_assignments() = it->second;
-    }
-    return absl::OkStatus();
-  });
+  const absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        WMO_ASSIGN_OR_RETURN(
+            found, Repo::GetMany(c, ids[0], {numbers.begin(), numbers.end()}));
+        response->Clear();
+        for (const std::string& number : numbers) {
+          auto it = found.find(number);
+          if (it != found.end() && provider &&
+              it->second.provider_agb() != caller.tenant) {
+            it = found.end();  // Another provider's: not this caller's to see.
+          }
+          if (it == found.end()) {
+            if (request.allow_missing()) continue;
+            return absl::NotFoundError(absl::StrCat(
+                "municipality ", ids[0], " has no assignment ", number));
+          }
+          *response->add_assignments() = it->second;
+        }
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller,
+                           absl::StrCat(request.parent(), "/assignments"),
+                           "BatchGetAssignments", NamesOf(*response));
 }
 
 absl::Status AssignmentApi::ListAssignments(
@@ -406,7 +381,7 @@ absl::Status AssignmentApi::ListAssignments(
   query.set_product(request.product());
   query.set_state(request.state());
   query.set_active_on(request.active_on());
-  return ListMatching(caller, query, response);
+  return ListMatching(caller, "ListAssignments", query, response);
 }
 
 absl::Status AssignmentApi::SearchAssignments(
@@ -417,11 +392,12 @@ absl::Status AssignmentApi::SearchAssignments(
         "client_bsn: give the client's BSN (nine digits passing the "
         "11-proef)");
   }
-  return ListMatching(caller, request, response);
+  return ListMatching(caller, "SearchAssignments", request, response);
 }
 
 absl::Status AssignmentApi::ListMatching(
-    const auth::Principal& caller, const v1::SearchAssignmentsRequest& request,
+    const auth::Principal& caller, absl::string_view operation,
+    const v1::SearchAssignmentsRequest& request,
     v1::ListAssignmentsResponse* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.parent(), "municipalities/*", "parent"));
@@ -453,23 +429,28 @@ absl::Status AssignmentApi::ListMatching(
                       request.product(),
                       static_cast<int>(request.state()),
                       request.active_on()};
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    // One more than a page tells whether another page follows.
-    WMO_ASSIGN_OR_RETURN(rows,
-                         Repo::List(c, filter, page.offset, page.size + 1));
-    response->Clear();
-    for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
-      *response->add_assignments() = std::move(rows[i]);
-    }
-    response->set_next_page_token(server::NextPageToken(
-        page, rows.size() > page.size ? page.offset + page.size + 1 : 0));
-    return absl::OkStatus();
-  });
+  const absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        // One more than a page tells whether another page follows.
+        WMO_ASSIGN_OR_RETURN(rows,
+                             Repo::List(c, filter, page.offset, page.size + 1));
+        response->Clear();
+        for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
+          *response->add_assignments() = std::move(rows[i]);
+        }
+        response->set_next_page_token(server::NextPageToken(
+            page, rows.size() > page.size ? page.offset + page.size + 1 : 0));
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller,
+                           absl::StrCat(request.parent(), "/assignments"),
+                           operation, NamesOf(*response));
 }
 
 absl::Status AssignmentApi::Modify(
-    const std::string& name, const std::string& etag, const std::string& actor,
-    const std::string& action,
+    const auth::Principal& caller, const std::string& name,
+    const std::string& etag, const std::string& action,
     absl::FunctionRef<absl::Status(store::Connection&, v1::Assignment&)> change,
     v1::Assignment* response) {
   WMO_ASSIGN_OR_RETURN(
@@ -487,8 +468,8 @@ absl::Status AssignmentApi::Modify(
     after.set_etag(Etag(after.revision()));
     after.set_update_time(Now());
     if (absl::Status s = Repo::Update(c, after); !s.ok()) return s;
-    if (absl::Status s = Repo::AddAuditEntry(
-            c, ids[0], ids[1], Audit(before, after, actor, action));
+    if (absl::Status s =
+            audit::Record(c, AuditOf(caller, action, before, after));
         !s.ok()) {
       return s;
     }
@@ -504,7 +485,6 @@ absl::Status AssignmentApi::UpdateAssignment(
   if (absl::Status s = RequireOwner(caller, patch.name(), "change"); !s.ok()) {
     return s;
   }
-  const std::string actor = auth::Describe(caller);
   if (!ChangeReasons().count(patch.change_reason())) {
     return Refused(absl::StatusCode::kInvalidArgument, "malformed",
                    {Violation("AS-REASON", "", "assignment.change_reason",
@@ -562,7 +542,7 @@ absl::Status AssignmentApi::UpdateAssignment(
   }
   WMO_ASSIGN_OR_RETURN(facts, LoadCatalogFacts(catalogs_, current));
   return Modify(
-      patch.name(), request.etag(), actor, "UpdateAssignment",
+      caller, patch.name(), request.etag(), "UpdateAssignment",
       [&](store::Connection& c, v1::Assignment& a) -> absl::Status {
         if (a.state() != v1::Assignment::ACTIVE) {
           return Refused("AS-STATE", "", "assignment.name",
@@ -597,7 +577,6 @@ absl::Status AssignmentApi::EndAssignment(
   if (absl::Status s = RequireOwner(caller, request.name(), "end"); !s.ok()) {
     return s;
   }
-  const std::string actor = auth::Describe(caller);
   WMO_ASSIGN_OR_RETURN(end, rules::ParseDate(request.end_date(), "end_date"));
   if (!EndReasons().count(request.end_reason())) {
     return Refused(absl::StatusCode::kInvalidArgument, "malformed",
@@ -606,7 +585,7 @@ absl::Status AssignmentApi::EndAssignment(
                               "delivered as planned")});
   }
   return Modify(
-      request.name(), request.etag(), actor, "EndAssignment",
+      caller, request.name(), request.etag(), "EndAssignment",
       [&](store::Connection&, v1::Assignment& a) -> absl::Status {
         if (a.state() != v1::Assignment::ACTIVE) {
           return Refused("AS-STATE", "", "name",
@@ -636,7 +615,6 @@ absl::Status AssignmentApi::DeleteAssignment(
       !s.ok()) {
     return s;
   }
-  const std::string actor = auth::Describe(caller);
   // Asked before the transaction, not inside it: a declaration approved in
   // between was checked against the assignment as it then was, and lines
   // on it after the delete are refused (TR384).
@@ -654,7 +632,7 @@ absl::Status AssignmentApi::DeleteAssignment(
                                 "instead, or have the lines credited first"));
   }
   return Modify(
-      request.name(), request.etag(), actor, "DeleteAssignment",
+      caller, request.name(), request.etag(), "DeleteAssignment",
       [&](store::Connection&, v1::Assignment& a) -> absl::Status {
         if (a.state() == v1::Assignment::DELETED) {
           return Refused("AS-STATE", "", "name", "already deleted");
@@ -681,11 +659,10 @@ absl::Status AssignmentApi::RecordDeliveryStart(
       !s.ok()) {
     return s;
   }
-  const std::string actor = auth::Describe(caller);
   WMO_ASSIGN_OR_RETURN(start,
                        rules::ParseDate(request.start_date(), "start_date"));
   return Modify(
-      request.name(), "", actor, "RecordDeliveryStart",
+      caller, request.name(), "", "RecordDeliveryStart",
       [&](store::Connection&, v1::Assignment& a) -> absl::Status {
         auto period = rules::ParsePeriod(a.start_date(), a.end_date(), "");
         if (a.provider_agb() != request.provider_agb() ||
@@ -727,7 +704,6 @@ absl::Status AssignmentApi::RecordDeliveryStop(
       !s.ok()) {
     return s;
   }
-  const std::string actor = auth::Describe(caller);
   WMO_ASSIGN_OR_RETURN(stop,
                        rules::ParseDate(request.stop_date(), "stop_date"));
   if (!EndReasons().count(request.stop_reason())) {
@@ -737,7 +713,7 @@ absl::Status AssignmentApi::RecordDeliveryStop(
                               "while")});
   }
   return Modify(
-      request.name(), "", actor, "RecordDeliveryStop",
+      caller, request.name(), "", "RecordDeliveryStop",
       [&](store::Connection&, v1::Assignment& a) -> absl::Status {
         const auto& d = a.delivery();
         auto period = rules::ParsePeriod(a.start_date(), a.end_date(), "");
@@ -820,6 +796,12 @@ absl::Status AssignmentApi::RequestAssignment(
     absl::Status s = Repo::InsertRequest(c, id, r);
     if (absl::IsAlreadyExists(s)) return store::MarkRetryable(s);
     if (!s.ok()) return s;
+    if (absl::Status s = audit::Record(
+            c, audit::Change(caller, r.name(), "RequestAssignment",
+                             v1::AssignmentRequest(), r));
+        !s.ok()) {
+      return s;
+    }
     *response = r;
     return r.name();
   };
@@ -852,7 +834,6 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
       !s.ok()) {
     return s;
   }
-  const std::string actor = auth::Describe(caller);
   v1::AssignmentRequest r;
   if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
         auto got = Repo::GetRequest(c, ids[1]);
@@ -882,12 +863,19 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
       return Refused("AS-STATE", "", "name",
                      "the request was answered already");
     }
+    const v1::AssignmentRequest before = current;
     current.set_state(granted ? v1::AssignmentRequest::GRANTED
                               : v1::AssignmentRequest::REJECTED);
     if (granted) current.set_assignment(granted->name());
     if (!granted) current.set_rejection_reason(request.rejection_reason());
     current.set_update_time(Now());
     if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = audit::Record(
+            c, audit::Change(caller, request.name(), "AnswerAssignmentRequest",
+                             before, current));
+        !s.ok()) {
       return s;
     }
     *response = std::move(current);
@@ -905,7 +893,7 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
   candidate.set_provider_agb(r.requested().provider_agb());
   v1::Assignment created;
   return CreateChecked(
-      std::move(candidate), {}, actor,
+      std::move(candidate), {}, caller,
       [&](store::Connection& c, const v1::Assignment& a) {
         return finish(c, &a);
       },
@@ -913,33 +901,14 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
 }
 
 absl::Status AssignmentApi::ListAuditEntries(
-    const auth::Principal& caller, const v1::ListAuditEntriesRequest& request,
-    v1::ListAuditEntriesResponse* response) {
-  WMO_ASSIGN_OR_RETURN(
-      ids,
-      ParseName(request.parent(), "municipalities/*/assignments/*", "parent"));
-  if (absl::Status s = auth::RequireMunicipality(
-          caller, ids[0],
-          absl::StrCat("read the audit trail of ", request.parent()));
-      !s.ok()) {
-    return s;
-  }
-  WMO_ASSIGN_OR_RETURN(
-      page, server::ParsePage(request.page_size(), request.page_token()));
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    // NOT_FOUND for an unknown assignment rather than an empty trail.
-    if (auto a = Repo::Get(c, ids[0], ids[1]); !a.ok()) return a.status();
-    WMO_ASSIGN_OR_RETURN(
-        entries,
-        Repo::ListAuditEntries(c, ids[0], ids[1], page.offset, page.size + 1));
-    response->Clear();
-    for (size_t i = 0; i < entries.size() && i < page.size; ++i) {
-      *response->add_entries() = std::move(entries[i]);
-    }
-    response->set_next_page_token(server::NextPageToken(
-        page, entries.size() > page.size ? page.offset + page.size + 1 : 0));
-    return absl::OkStatus();
-  });
+    const auth::Principal& caller,
+    const type::v1::ListAuditEntriesRequest& request,
+    type::v1::ListAuditEntriesResponse* response) {
+  return audit::List(db_, caller,
+                     {"municipalities/*/assignments/*",
+                      "municipalities/*/assignmentRequests/*",
+                      "providers/*/assignmentRequests/*"},
+                     request, response);
 }
 
 }  // namespace wmo::assignment

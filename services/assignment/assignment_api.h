@@ -69,14 +69,16 @@ class AssignmentApi {
       const auth::Principal& caller,
       const v1::AnswerAssignmentRequestRequest& request,
       v1::AssignmentRequest* response);
-  absl::Status ListAuditEntries(const auth::Principal& caller,
-                                const v1::ListAuditEntriesRequest& request,
-                                v1::ListAuditEntriesResponse* response);
+  absl::Status ListAuditEntries(
+      const auth::Principal& caller,
+      const type::v1::ListAuditEntriesRequest& request,
+      type::v1::ListAuditEntriesResponse* response);
 
  private:
   // What ListAssignments and SearchAssignments answer (an empty client_bsn
   // matches every client).
   absl::Status ListMatching(const auth::Principal& caller,
+                            absl::string_view operation,
                             const v1::SearchAssignmentsRequest& request,
                             v1::ListAssignmentsResponse* response);
 
@@ -85,7 +87,7 @@ class AssignmentApi {
   // request id answers with what the first create made.
   absl::Status CreateChecked(
       v1::Assignment candidate, const store::CreateRequest& once,
-      const std::string& actor,
+      const auth::Principal& caller,
       absl::FunctionRef<absl::Status(store::Connection&, const v1::Assignment&)>
           also,
       v1::Assignment* response);
@@ -94,8 +96,8 @@ class AssignmentApi {
   // stores the result as the next revision with an audit entry, all in one
   // transaction. An `etag` that is not empty must match the stored one.
   absl::Status Modify(
-      const std::string& name, const std::string& etag,
-      const std::string& actor, const std::string& action,
+      const auth::Principal& caller, const std::string& name,
+      const std::string& etag, const std::string& action,
       absl::FunctionRef<absl::Status(store::Connection&, v1::Assignment&)>
           change,
       v1::Assignment* response);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "cmd/wmo-server/app_testing.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
@@ -352,16 +353,16 @@ TEST_P(AssignmentServiceTest, AuditTrailRecordsWhoAndWhatChanged) {
   }
   EXPECT_EQ(ended.state(), v1::Assignment::ENDED);
   grpc::ClientContext context;
-  v1::ListAuditEntriesRequest request;
+  type::v1::ListAuditEntriesRequest request;
   request.set_parent(a.name());
-  v1::ListAuditEntriesResponse audit;
+  type::v1::ListAuditEntriesResponse audit;
   ASSERT_TRUE(stub_->ListAuditEntries(&context, request, &audit).ok());
   ASSERT_EQ(audit.entries_size(), 2);
   EXPECT_EQ(audit.entries(0).actor(),
             "municipality 0988 (subject consulent-17)");
   EXPECT_EQ(audit.entries(1).actor(),
             "municipality 0988 (subject consulent-42)");
-  EXPECT_EQ(audit.entries(1).action(), "EndAssignment");
+  EXPECT_EQ(audit.entries(1).operation(), "EndAssignment");
   bool end_date_changed = false;
   for (const auto& c : audit.entries(1).changes()) {
     if (c.field() == "end_date") {
@@ -371,6 +372,80 @@ TEST_P(AssignmentServiceTest, AuditTrailRecordsWhoAndWhatChanged) {
     }
   }
   EXPECT_TRUE(end_date_changed);
+}
+
+TEST_P(AssignmentServiceTest, ASearchByBsnIsRecordedWithTheSearcherNotTheBsn) {
+  const v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", Bearer("consulent-99"));
+    v1::SearchAssignmentsRequest search;
+    search.set_parent(std::string("municipalities/") + kMunicipality);
+    search.set_client_bsn(kBsn);
+    v1::ListAssignmentsResponse found;
+    ASSERT_TRUE(stub_->SearchAssignments(&context, search, &found).ok());
+    ASSERT_EQ(found.assignments_size(), 1);
+  }
+  grpc::ClientContext context;
+  type::v1::ListAuditEntriesRequest request;
+  request.set_parent(
+      absl::StrCat("municipalities/", kMunicipality, "/assignments/-"));
+  type::v1::ListAuditEntriesResponse trail;
+  ASSERT_TRUE(stub_->ListAuditEntries(&context, request, &trail).ok());
+  ASSERT_EQ(trail.entries_size(), 2);
+  const type::v1::AuditEntry& search = trail.entries(1);
+  EXPECT_EQ(search.operation(), "SearchAssignments");
+  EXPECT_EQ(search.actor(), "municipality 0988 (subject consulent-99)");
+  EXPECT_EQ(search.resource(),
+            absl::StrCat("municipalities/", kMunicipality, "/assignments"));
+  EXPECT_THAT(search.resources_read(), ::testing::ElementsAre(a.name()));
+  EXPECT_FALSE(search.request_id().empty());
+  EXPECT_THAT(search.DebugString(), Not(HasSubstr(kBsn)));
+  // The other municipality of the region may not read it.
+  grpc::ClientContext other;
+  other.AddMetadata("authorization",
+                    testing::BearerFor(*app_, testing::Municipality("0935")));
+  EXPECT_EQ(stub_->ListAuditEntries(&other, request, &trail).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_P(AssignmentServiceTest, ARequestAndItsAnswerAreInTheirOwnersTrails) {
+  v1::RequestAssignmentRequest ask;
+  ask.set_parent(std::string("providers/") + kKdvProvider);
+  ask.mutable_request()->set_provider_reference("ref-audit");
+  *ask.mutable_request()->mutable_requested() =
+      Kdv("2024-03-01", "2024-06-30", 10);
+  ask.mutable_request()->mutable_requested()->set_municipality(kMunicipality);
+  v1::AssignmentRequest asked;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->RequestAssignment(&context, ask, &asked).ok());
+  }
+  const std::string id = asked.name().substr(asked.name().rfind('/') + 1);
+  v1::AnswerAssignmentRequestRequest answer;
+  answer.set_name(absl::StrCat("municipalities/", kMunicipality,
+                               "/assignmentRequests/", id));
+  answer.set_grant(false);
+  answer.set_rejection_reason("6");
+  {
+    grpc::ClientContext context;
+    v1::AssignmentRequest rejected;
+    ASSERT_TRUE(
+        stub_->AnswerAssignmentRequest(&context, answer, &rejected).ok());
+  }
+  for (const auto& [parent, operation] :
+       std::vector<std::pair<std::string, std::string>>{
+           {asked.name(), "RequestAssignment"},
+           {answer.name(), "AnswerAssignmentRequest"}}) {
+    grpc::ClientContext context;  // Acts as the owner of `parent`.
+    type::v1::ListAuditEntriesRequest request;
+    request.set_parent(parent);
+    type::v1::ListAuditEntriesResponse trail;
+    ASSERT_TRUE(stub_->ListAuditEntries(&context, request, &trail).ok())
+        << parent;
+    ASSERT_EQ(trail.entries_size(), 1) << parent;
+    EXPECT_EQ(trail.entries(0).operation(), operation);
+  }
 }
 
 TEST_P(AssignmentServiceTest, EndOutsideThePeriodIsRefused) {

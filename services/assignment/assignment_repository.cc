@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "libs/audit/audit.h"
 #include "libs/store/request_ids.h"
 
 namespace wmo::assignment {
@@ -77,6 +78,17 @@ constexpr store::Migration kMigrations[] = {
      " '', 'municipalities/' || municipality || '/assignments/' || number"
      " FROM request_ids;"
      "DROP TABLE request_ids"},
+    // The audit trail every service keeps (libs/audit). The entries kept
+    // before read as its entries (the message kept its field numbers); their
+    // time is inside the entry only, so they sort first and a list bounded
+    // by start_time leaves them out.
+    {5, audit::kAuditTable},
+    {6,
+     "INSERT INTO audit_log (owner, resource, time, id, body)"
+     " SELECT 'municipalities/' || municipality,"
+     " 'municipalities/' || municipality || '/assignments/' || number, '',"
+     " CAST(1000000000 + seq AS TEXT), body FROM audit_entries;"
+     "DROP TABLE audit_entries"},
 };
 
 constexpr char kOpenEnd[] = "9999-12-31";
@@ -253,37 +265,6 @@ absl::Status AssignmentRepository::Update(store::Connection& c,
           " body) VALUES (?, ?, ?, ?)",
           {a.municipality(), a.number(), a.revision(), Blob{body}})
       .status();
-}
-
-absl::Status AssignmentRepository::AddAuditEntry(
-    store::Connection& c, const std::string& municipality,
-    const std::string& number, const v1::AuditEntry& entry) {
-  auto count = c.Execute(
-      "SELECT COUNT(*) FROM audit_entries WHERE municipality = ? AND"
-      " number = ?",
-      {municipality, number});
-  if (!count.ok()) return count.status();
-  return c
-      .Execute(
-          "INSERT INTO audit_entries (municipality, number, seq, body)"
-          " VALUES (?, ?, ?, ?)",
-          {municipality, number, ResultSet::Int((*count)[0], 0) + 1,
-           Blob{entry.SerializeAsString()}})
-      .status();
-}
-
-absl::StatusOr<std::vector<v1::AuditEntry>>
-AssignmentRepository::ListAuditEntries(store::Connection& c,
-                                       const std::string& municipality,
-                                       const std::string& number, size_t offset,
-                                       size_t limit) {
-  auto rows = c.Execute(
-      "SELECT body FROM audit_entries WHERE municipality = ? AND number = ?"
-      " ORDER BY seq LIMIT ? OFFSET ?",
-      {municipality, number, static_cast<int64_t>(limit),
-       static_cast<int64_t>(offset)});
-  if (!rows.ok()) return rows.status();
-  return ParseAll<v1::AuditEntry>(*rows);
 }
 
 absl::Status AssignmentRepository::InsertRequest(

@@ -15,9 +15,10 @@
 namespace wmo::assignment {
 
 // The assignment service's tables. Each assignment is stored whole as
-// protobuf bytes beside the columns it is looked up by; every version and
-// every audit entry is kept. All functions run on a connection so that the
-// API can put a check and its write in one transaction.
+// protobuf bytes beside the columns it is looked up by; every version is
+// kept (the audit trail is libs/audit's table, in the same store). All
+// functions run on a connection so that the API can put a check and its write
+// in one transaction.
 class AssignmentRepository {
  public:
   static absl::Span<const store::Migration> Migrations();
@@ -67,14 +68,6 @@ class AssignmentRepository {
   // Stores a new revision of an existing assignment.
   static absl::Status Update(store::Connection& c,
                              const v1::Assignment& assignment);
-
-  static absl::Status AddAuditEntry(store::Connection& c,
-                                    const std::string& municipality,
-                                    const std::string& number,
-                                    const v1::AuditEntry& entry);
-  static absl::StatusOr<std::vector<v1::AuditEntry>> ListAuditEntries(
-      store::Connection& c, const std::string& municipality,
-      const std::string& number, size_t offset, size_t limit);
 
   // Provider requests (315). Insert: ALREADY_EXISTS when a concurrent
   // request broke TR374 or TR347 first (the unique indexes).

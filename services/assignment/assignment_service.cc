@@ -127,8 +127,8 @@ grpc::ServerUnaryReactor* AssignmentService::AnswerAssignmentRequest(
 
 grpc::ServerUnaryReactor* AssignmentService::ListAuditEntries(
     grpc::CallbackServerContext* context,
-    const v1::ListAuditEntriesRequest* request,
-    v1::ListAuditEntriesResponse* response) {
+    const type::v1::ListAuditEntriesRequest* request,
+    type::v1::ListAuditEntriesResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
         return api_.ListAuditEntries(Caller(), *request, response);

@@ -70,8 +70,8 @@ class AssignmentService final : public v1::AssignmentService::CallbackService {
       v1::AssignmentRequest* response) override;
   grpc::ServerUnaryReactor* ListAuditEntries(
       grpc::CallbackServerContext* context,
-      const v1::ListAuditEntriesRequest* request,
-      v1::ListAuditEntriesResponse* response) override;
+      const type::v1::ListAuditEntriesRequest* request,
+      type::v1::ListAuditEntriesResponse* response) override;
 
  private:
   AssignmentApi& api_;
