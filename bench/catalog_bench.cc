@@ -106,7 +106,7 @@ int Run() {
              nullptr)});
     for (Mode& mode : modes) {
       catalog::CatalogRegistry registry(repository, mode.cache.get());
-      catalog::CatalogApi api(registry);
+      catalog::CatalogApi api(registry, **db);
       if (!api.ImportDirectory(testing::SourceDir() + "/catalogs").ok()) {
         return 1;
       }

@@ -270,6 +270,7 @@ absl::Status App::Start() {
         OpenServiceStore(options_, "catalog",
                          catalog::CatalogRepository::Migrations(), *s.registry);
     if (!db.ok()) return db.status();
+    store::Database& catalog_db = **db;
     s.catalog_repository = std::make_unique<catalog::CatalogRepository>(**db);
     s.stores.push_back(
         {"catalog", "wmo.catalog.v1.CatalogService", *std::move(db)});
@@ -278,7 +279,8 @@ absl::Status App::Start() {
     s.catalog_cache = *std::move(cache);
     s.catalog_registry = std::make_unique<catalog::CatalogRegistry>(
         *s.catalog_repository, s.catalog_cache.get());
-    s.catalog_api = std::make_unique<catalog::CatalogApi>(*s.catalog_registry);
+    s.catalog_api =
+        std::make_unique<catalog::CatalogApi>(*s.catalog_registry, catalog_db);
     if (absl::Status st = s.catalog_api->ImportDirectory(options_.catalog_dir);
         !st.ok()) {
       return st;

@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "libs/audit/audit.h"
 #include "libs/auth/permissions.h"
 #include "libs/rules/capacity.h"
 #include "libs/rules/declaration.h"
@@ -260,6 +261,31 @@ struct CapacityApi::Facts {
 };
 
 // A booking in a pool or an enrolment in a group, as asked.
+namespace {
+
+// Records the change of a capacity resource from `before` to `after` (an
+// empty `before` for a create, an empty `after` for a delete).
+template <typename Resource>
+absl::Status AuditChange(store::Connection& c, const auth::Principal& caller,
+                         absl::string_view operation, const Resource& before,
+                         const Resource& after) {
+  return audit::Record(
+      c,
+      audit::Change(caller, after.name().empty() ? before.name() : after.name(),
+                    operation, before, after));
+}
+
+// The names of the resources a list answers with, for the audit of a read.
+template <typename Resources>
+std::vector<std::string> NamesOf(const Resources& resources) {
+  std::vector<std::string> names;
+  names.reserve(resources.size());
+  for (const auto& r : resources) names.push_back(r.name());
+  return names;
+}
+
+}  // namespace
+
 struct CapacityApi::Request {
   Kind kind = Kind::kPool;
   SiteKey parent;
@@ -267,6 +293,9 @@ struct CapacityApi::Request {
   v1::Enrolment enrolment;
   // The waitlist entry being fulfilled, if any.
   std::string waitlist_entry;
+  // Who asks and by which method, for the audit trail.
+  const auth::Principal* caller = nullptr;
+  std::string operation;
 };
 
 namespace {
@@ -364,6 +393,11 @@ absl::Status CapacityApi::CreateLocation(
     absl::Status s = Repo::InsertLocation(c, key, l);
     if (absl::IsAlreadyExists(s)) return IdInUse("location", l.name());
     if (!s.ok()) return s;
+    if (absl::Status a =
+            AuditChange(c, caller, "CreateLocation", v1::Location(), l);
+        !a.ok()) {
+      return a;
+    }
     *response = l;
     return l.name();
   };
@@ -428,6 +462,7 @@ absl::Status CapacityApi::UpdateLocation(
   const auto fields = MaskOrSet(request.update_mask(), request.location());
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(l, Repo::GetLocation(c, key));
+    const v1::Location before = l;
     const std::string& etag =
         request.etag().empty() ? request.location().etag() : request.etag();
     if (absl::Status s = CheckEtag(etag, l.etag()); !s.ok()) return s;
@@ -441,6 +476,10 @@ absl::Status CapacityApi::UpdateLocation(
     l.set_update_time(Now());
     l.set_etag(NextEtag(l.etag()));
     if (absl::Status s = Repo::UpdateLocation(c, key, l); !s.ok()) return s;
+    if (absl::Status s = AuditChange(c, caller, "UpdateLocation", before, l);
+        !s.ok()) {
+      return s;
+    }
     *response = l;
     return absl::OkStatus();
   });
@@ -455,7 +494,7 @@ absl::Status CapacityApi::DeleteLocation(
   }
   WMO_ASSIGN_OR_RETURN(key, LocationKey(request.name(), "name"));
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
-    if (auto l = Repo::GetLocation(c, key); !l.ok()) return l.status();
+    WMO_ASSIGN_OR_RETURN(before, Repo::GetLocation(c, key));
     WMO_ASSIGN_OR_RETURN(children, Repo::CountChildren(c, key));
     if (children > 0) {
       return Refused(absl::StatusCode::kFailedPrecondition, "in use",
@@ -463,7 +502,10 @@ absl::Status CapacityApi::DeleteLocation(
                                 "the location still has groups or bed pools; "
                                 "delete them first")});
     }
-    return Repo::DeleteSite(c, Kind::kLocation, key);
+    if (absl::Status s = Repo::DeleteSite(c, Kind::kLocation, key); !s.ok()) {
+      return s;
+    }
+    return AuditChange(c, caller, "DeleteLocation", before, v1::Location());
   });
 }
 
@@ -509,6 +551,10 @@ absl::Status CapacityApi::CreateGroup(const auth::Principal& caller,
     absl::Status s = Repo::InsertGroup(c, key, g);
     if (absl::IsAlreadyExists(s)) return IdInUse("group", g.name());
     if (!s.ok()) return s;
+    if (absl::Status a = AuditChange(c, caller, "CreateGroup", v1::Group(), g);
+        !a.ok()) {
+      return a;
+    }
     *response = g;
     return g.name();
   };
@@ -583,6 +629,7 @@ absl::Status CapacityApi::UpdateGroup(const auth::Principal& caller,
   if (!catalog.ok()) return catalog.status();
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(g, Repo::GetGroup(c, key));
+    const v1::Group before = g;
     const std::string& etag =
         request.etag().empty() ? request.group().etag() : request.etag();
     if (absl::Status s = CheckEtag(etag, g.etag()); !s.ok()) return s;
@@ -601,6 +648,10 @@ absl::Status CapacityApi::UpdateGroup(const auth::Principal& caller,
     g.set_update_time(Now());
     g.set_etag(NextEtag(g.etag()));
     if (absl::Status s = Repo::UpdateGroup(c, key, g); !s.ok()) return s;
+    if (absl::Status s = AuditChange(c, caller, "UpdateGroup", before, g);
+        !s.ok()) {
+      return s;
+    }
     *response = g;
     return absl::OkStatus();
   });
@@ -658,7 +709,7 @@ absl::Status CapacityApi::DeleteGroup(const auth::Principal& caller,
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.name(), "groups", "name"));
   const std::string today = rules::FormatDate(rules::Today());
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
-    if (auto g = Repo::GetGroup(c, key); !g.ok()) return g.status();
+    WMO_ASSIGN_OR_RETURN(before, Repo::GetGroup(c, key));
     WMO_ASSIGN_OR_RETURN(enrolments,
                          Repo::ListEnrolments(c, key, "", 0, kAllEnrolments));
     for (const auto& e : enrolments) {
@@ -675,7 +726,10 @@ absl::Status CapacityApi::DeleteGroup(const auth::Principal& caller,
     if (absl::Status s = Repo::DeleteWaitlist(c, Kind::kGroup, key); !s.ok()) {
       return s;
     }
-    return Repo::DeleteSite(c, Kind::kGroup, key);
+    if (absl::Status s = Repo::DeleteSite(c, Kind::kGroup, key); !s.ok()) {
+      return s;
+    }
+    return AuditChange(c, caller, "DeleteGroup", before, v1::Group());
   });
 }
 
@@ -716,6 +770,11 @@ absl::Status CapacityApi::CreateBedPool(const auth::Principal& caller,
     absl::Status s = Repo::InsertPool(c, key, p);
     if (absl::IsAlreadyExists(s)) return IdInUse("bed pool", p.name());
     if (!s.ok()) return s;
+    if (absl::Status a =
+            AuditChange(c, caller, "CreateBedPool", v1::BedPool(), p);
+        !a.ok()) {
+      return a;
+    }
     *response = p;
     return p.name();
   };
@@ -791,6 +850,7 @@ absl::Status CapacityApi::UpdateBedPool(const auth::Principal& caller,
   if (!catalog.ok()) return catalog.status();
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(p, Repo::GetPool(c, key));
+    const v1::BedPool before = p;
     const std::string& etag =
         request.etag().empty() ? request.bed_pool().etag() : request.etag();
     if (absl::Status s = CheckEtag(etag, p.etag()); !s.ok()) return s;
@@ -822,6 +882,10 @@ absl::Status CapacityApi::UpdateBedPool(const auth::Principal& caller,
     p.set_update_time(Now());
     p.set_etag(NextEtag(p.etag()));
     if (absl::Status s = Repo::UpdatePool(c, key, p); !s.ok()) return s;
+    if (absl::Status s = AuditChange(c, caller, "UpdateBedPool", before, p);
+        !s.ok()) {
+      return s;
+    }
     *response = p;
     return absl::OkStatus();
   });
@@ -836,7 +900,7 @@ absl::Status CapacityApi::DeleteBedPool(
   }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.name(), "bedPools", "name"));
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
-    if (auto p = Repo::GetPool(c, key); !p.ok()) return p.status();
+    WMO_ASSIGN_OR_RETURN(before, Repo::GetPool(c, key));
     const rules::Period ahead{rules::Today(), rules::Period::OpenEnd()};
     WMO_ASSIGN_OR_RETURN(booked, Repo::BookedPerNight(c, key, ahead));
     if (!booked.empty()) {
@@ -849,7 +913,10 @@ absl::Status CapacityApi::DeleteBedPool(
     if (absl::Status s = Repo::DeleteWaitlist(c, Kind::kPool, key); !s.ok()) {
       return s;
     }
-    return Repo::DeleteSite(c, Kind::kPool, key);
+    if (absl::Status s = Repo::DeleteSite(c, Kind::kPool, key); !s.ok()) {
+      return s;
+    }
+    return AuditChange(c, caller, "DeleteBedPool", before, v1::BedPool());
   });
 }
 
@@ -1146,6 +1213,11 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
           "a bed-night was taken concurrently; the booking is retried"));
     }
     if (!s.ok()) return s;
+    if (absl::Status a =
+            AuditChange(c, *r.caller, r.operation, v1::Booking(), booking);
+        !a.ok()) {
+      return a;
+    }
     *made = booking.name();
     if (booking_out) *booking_out = std::move(booking);
   } else {
@@ -1157,6 +1229,11 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
     if (absl::Status s = Repo::InsertEnrolment(c, r.parent, id, enrolment);
         !s.ok()) {
       return s;
+    }
+    if (absl::Status a =
+            AuditChange(c, *r.caller, r.operation, v1::Enrolment(), enrolment);
+        !a.ok()) {
+      return a;
     }
     *made = enrolment.name();
     if (enrolment_out) *enrolment_out = std::move(enrolment);
@@ -1200,7 +1277,8 @@ CapacityApi::WaitingFacts(Kind kind, const SiteKey& parent) {
   return facts;
 }
 
-absl::Status CapacityApi::Promote(store::Connection& c, Kind kind,
+absl::Status CapacityApi::Promote(store::Connection& c,
+                                  const auth::Principal& caller, Kind kind,
                                   const SiteKey& parent,
                                   const std::map<std::string, Facts>& facts) {
   WMO_ASSIGN_OR_RETURN(entries,
@@ -1215,17 +1293,25 @@ absl::Status CapacityApi::Promote(store::Connection& c, Kind kind,
     r.booking = entry.booking();
     r.enrolment = entry.enrolment();
     r.waitlist_entry = entry.name();
+    r.caller = &caller;
+    r.operation = "PromoteFromWaitlist";
     std::string made;
     absl::Status s = Make(c, r, f->second, &made, nullptr, nullptr, nullptr);
     if (store::IsRetryable(s)) return s;
     if (absl::IsFailedPrecondition(s)) continue;  // does not fit (yet)
     if (!s.ok()) return s;
     if (kind == Kind::kPool) CountBooking("booked");
+    const v1::WaitlistEntry before = entry;
     entry.set_state(v1::WaitlistEntry::FULFILLED);
     entry.set_fulfilled_by(made);
     entry.set_update_time(Now());
     const std::string id = entry.name().substr(entry.name().rfind('/') + 1);
     if (absl::Status u = Repo::UpdateWaitlistEntry(c, kind, parent, id, entry);
+        !u.ok()) {
+      return u;
+    }
+    if (absl::Status u =
+            AuditChange(c, caller, "PromoteFromWaitlist", before, entry);
         !u.ok()) {
       return u;
     }
@@ -1245,6 +1331,8 @@ absl::Status CapacityApi::CreateEnrolment(
   if (!once.ok()) return once.status();
   Request r;
   r.kind = Kind::kGroup;
+  r.caller = &caller;
+  r.operation = "CreateEnrolment";
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "groups", "parent"));
   r.parent = key;
   r.enrolment = request.enrolment();
@@ -1299,6 +1387,7 @@ absl::Status CapacityApi::EndEnrolment(const auth::Principal& caller,
   if (!facts.ok()) facts = std::map<std::string, Facts>();
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(e, Repo::GetEnrolment(c, group, ids[3]));
+    const v1::Enrolment before = e;
     auto period = rules::ParsePeriod(e.start_date(), e.end_date(), "");
     if (e.state() != v1::Enrolment::ACTIVE || !period.ok() ||
         !period->Contains(end)) {
@@ -1314,7 +1403,12 @@ absl::Status CapacityApi::EndEnrolment(const auth::Principal& caller,
     if (absl::Status s = Repo::UpdateEnrolment(c, group, ids[3], e); !s.ok()) {
       return s;
     }
-    if (absl::Status s = Promote(c, Kind::kGroup, group, *facts); !s.ok()) {
+    if (absl::Status s = AuditChange(c, caller, "EndEnrolment", before, e);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = Promote(c, caller, Kind::kGroup, group, *facts);
+        !s.ok()) {
       return s;
     }
     *response = std::move(e);
@@ -1338,15 +1432,20 @@ absl::Status CapacityApi::ListEnrolments(
       return d.status();
     }
   }
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(
-        rows, Repo::ListEnrolments(c, key, request.active_on(), page.offset,
-                                   page.size + 1));
-    response->Clear();
-    Page(rows, page, response->mutable_enrolments(),
-         response->mutable_next_page_token());
-    return absl::OkStatus();
-  });
+  const absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        WMO_ASSIGN_OR_RETURN(
+            rows, Repo::ListEnrolments(c, key, request.active_on(), page.offset,
+                                       page.size + 1));
+        response->Clear();
+        Page(rows, page, response->mutable_enrolments(),
+             response->mutable_next_page_token());
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller,
+                           absl::StrCat(request.parent(), "/enrolments"),
+                           "ListEnrolments", NamesOf(response->enrolments()));
 }
 
 absl::Status CapacityApi::CreateBooking(const auth::Principal& caller,
@@ -1360,6 +1459,8 @@ absl::Status CapacityApi::CreateBooking(const auth::Principal& caller,
   if (!once.ok()) return once.status();
   Request r;
   r.kind = Kind::kPool;
+  r.caller = &caller;
+  r.operation = "CreateBooking";
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "bedPools", "parent"));
   r.parent = key;
   r.booking = request.booking();
@@ -1425,6 +1526,7 @@ absl::Status CapacityApi::CancelBooking(const auth::Principal& caller,
   if (!facts.ok()) facts = std::map<std::string, Facts>();
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(b, Repo::GetBooking(c, pool, ids[3]));
+    const v1::Booking before = b;
     if (b.state() != v1::Booking::BOOKED) {
       return Refused(absl::StatusCode::kFailedPrecondition, "refused",
                      {Violation("CP-STATE", "", "name",
@@ -1435,10 +1537,15 @@ absl::Status CapacityApi::CancelBooking(const auth::Principal& caller,
     if (absl::Status s = Repo::UpdateBooking(c, pool, ids[3], b); !s.ok()) {
       return s;
     }
+    if (absl::Status s = AuditChange(c, caller, "CancelBooking", before, b);
+        !s.ok()) {
+      return s;
+    }
     if (absl::Status s = Repo::ReleaseNights(c, pool, ids[3]); !s.ok()) {
       return s;
     }
-    if (absl::Status s = Promote(c, Kind::kPool, pool, *facts); !s.ok()) {
+    if (absl::Status s = Promote(c, caller, Kind::kPool, pool, *facts);
+        !s.ok()) {
       return s;
     }
     *response = std::move(b);
@@ -1462,16 +1569,21 @@ absl::Status CapacityApi::ListBookings(const auth::Principal& caller,
     if (text.empty()) continue;
     if (auto d = rules::ParseDate(text, field); !d.ok()) return d.status();
   }
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(
-        rows, Repo::ListBookings(c, key, request.from_date(), request.to_date(),
-                                 request.show_cancelled(), page.offset,
-                                 page.size + 1));
-    response->Clear();
-    Page(rows, page, response->mutable_bookings(),
-         response->mutable_next_page_token());
-    return absl::OkStatus();
-  });
+  const absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        WMO_ASSIGN_OR_RETURN(
+            rows, Repo::ListBookings(
+                      c, key, request.from_date(), request.to_date(),
+                      request.show_cancelled(), page.offset, page.size + 1));
+        response->Clear();
+        Page(rows, page, response->mutable_bookings(),
+             response->mutable_next_page_token());
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller,
+                           absl::StrCat(request.parent(), "/bookings"),
+                           "ListBookings", NamesOf(response->bookings()));
 }
 
 // ---------------------------------------------------------------------------
@@ -1494,6 +1606,8 @@ absl::Status CapacityApi::JoinWaitlist(const auth::Principal& caller,
   Request r;
   r.kind = kind;
   r.parent = key;
+  r.caller = &caller;
+  r.operation = "JoinWaitlist";
   v1::WaitlistEntry entry = request.entry();
   if ((kind == Kind::kPool) != entry.has_booking() ||
       (kind == Kind::kGroup) != entry.has_enrolment()) {
@@ -1550,6 +1664,11 @@ absl::Status CapacityApi::JoinWaitlist(const auth::Principal& caller,
         !w.ok()) {
       return w;
     }
+    if (absl::Status w =
+            AuditChange(c, caller, "JoinWaitlist", v1::WaitlistEntry(), stored);
+        !w.ok()) {
+      return w;
+    }
     *response = std::move(stored);
     return response->name();
   };
@@ -1580,15 +1699,20 @@ absl::Status CapacityApi::ListWaitlist(const auth::Principal& caller,
   WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(request.parent(), "parent"));
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(
-        rows, Repo::ListWaitlist(c, parent.first, parent.second, page.offset,
-                                 page.size + 1));
-    response->Clear();
-    Page(rows, page, response->mutable_entries(),
-         response->mutable_next_page_token());
-    return absl::OkStatus();
-  });
+  const absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        WMO_ASSIGN_OR_RETURN(rows,
+                             Repo::ListWaitlist(c, parent.first, parent.second,
+                                                page.offset, page.size + 1));
+        response->Clear();
+        Page(rows, page, response->mutable_entries(),
+             response->mutable_next_page_token());
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller,
+                           absl::StrCat(request.parent(), "/waitlist"),
+                           "ListWaitlist", NamesOf(response->entries()));
 }
 
 absl::Status CapacityApi::LeaveWaitlist(const auth::Principal& caller,
@@ -1616,10 +1740,15 @@ absl::Status CapacityApi::LeaveWaitlist(const auth::Principal& caller,
                      {Violation("CP-STATE", "", "name",
                                 "the entry is not waiting any more")});
     }
+    const v1::WaitlistEntry before = entry;
     entry.set_state(v1::WaitlistEntry::LEFT);
     entry.set_update_time(Now());
     if (absl::Status s = Repo::UpdateWaitlistEntry(c, parent.first,
                                                    parent.second, id, entry);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = AuditChange(c, caller, "LeaveWaitlist", before, entry);
         !s.ok()) {
       return s;
     }
@@ -1839,6 +1968,14 @@ absl::Status CapacityApi::GetOccupancy(const auth::Principal& caller,
     }
     return absl::OkStatus();
   });
+}
+
+absl::Status CapacityApi::ListAuditEntries(
+    const auth::Principal& caller,
+    const type::v1::ListAuditEntriesRequest& request,
+    type::v1::ListAuditEntriesResponse* response) {
+  return audit::List(db_, caller, {"providers/*/locations/*"}, request,
+                     response);
 }
 
 }  // namespace wmo::capacity

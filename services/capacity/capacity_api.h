@@ -115,6 +115,12 @@ class CapacityApi {
                              const v1::LeaveWaitlistRequest& request,
                              v1::WaitlistEntry* response);
 
+  // The audit trail (libs/audit).
+  absl::Status ListAuditEntries(
+      const auth::Principal& caller,
+      const type::v1::ListAuditEntriesRequest& request,
+      type::v1::ListAuditEntriesResponse* response);
+
  private:
   struct Facts;
   struct Request;
@@ -127,13 +133,14 @@ class CapacityApi {
   // to the booking's or enrolment's name and filling whichever of
   // `booking` and `enrolment` is not null. FAILED_PRECONDITION with every
   // violation when it breaks a rule; when only free capacity is missing
-  // (CP-FULL, group size, staff ratio) also `*full` becomes true.
+  // (CP-FULL, group size, staff ratio) also `*full` becomes true. What it
+  // makes is in the audit trail under the request's caller and operation.
   absl::Status Make(store::Connection& c, const Request& request,
                     const Facts& facts, std::string* made, v1::Booking* booking,
                     v1::Enrolment* enrolment, bool* full);
   // Offers freed capacity of a pool or group to its waiting entries.
-  absl::Status Promote(store::Connection& c, CapacityRepository::Kind kind,
-                       const SiteKey& parent,
+  absl::Status Promote(store::Connection& c, const auth::Principal& caller,
+                       CapacityRepository::Kind kind, const SiteKey& parent,
                        const std::map<std::string, Facts>& facts);
   // Facts of every waiting entry of a pool or group, fetched before the
   // transaction that frees capacity.

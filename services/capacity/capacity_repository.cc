@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "libs/audit/audit.h"
 #include "libs/rules/capacity.h"
 #include "libs/store/request_ids.h"
 
@@ -107,6 +108,7 @@ constexpr store::Migration kMigrations[] = {
      " FROM bookings WHERE request_id <> '';"
      "DROP INDEX bookings_by_request;"
      "ALTER TABLE bookings DROP COLUMN request_id"},
+    {4, audit::kAuditTable},
 };
 
 const char* KindName(Kind kind) {

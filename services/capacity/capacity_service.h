@@ -111,6 +111,11 @@ class CapacityService final : public v1::CapacityService::CallbackService {
       const v1::LeaveWaitlistRequest* request,
       v1::WaitlistEntry* response) override;
 
+  grpc::ServerUnaryReactor* ListAuditEntries(
+      grpc::CallbackServerContext* context,
+      const type::v1::ListAuditEntriesRequest* request,
+      type::v1::ListAuditEntriesResponse* response) override;
+
  private:
   CapacityApi& api_;
   server::Executor& executor_;

@@ -235,6 +235,51 @@ TEST_P(CapacityServiceTest, BookingsTakeTheLowestFreeBedUntilThePoolIsFull) {
   ExpectNoNightTwice(pool);
 }
 
+// Everything done in a location is in its trail: the token's subject for
+// each change, and each read of the bookings (client data).
+TEST_P(CapacityServiceTest, TheLocationsTrailNamesWhoChangedAndWhoRead) {
+  const std::string pool = Pool(2);
+  const Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20);
+  v1::Booking booked;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata(
+        "authorization",
+        testing::BearerFor(*app_, {auth::PrincipalKind::kProvider, kKdvProvider,
+                                   "planner-3"}));
+    v1::CreateBookingRequest request;
+    request.set_parent(pool);
+    request.mutable_booking()->set_client_bsn(a.client().bsn());
+    request.mutable_booking()->set_assignment(a.name());
+    request.mutable_booking()->set_arrival_date("2024-03-04");
+    request.mutable_booking()->set_departure_date("2024-03-06");
+    ASSERT_TRUE(capacity_->CreateBooking(&context, request, &booked).ok());
+  }
+  Bookings(pool);
+  Cancel(booked.name());
+  grpc::ClientContext context;
+  type::v1::ListAuditEntriesRequest request;
+  request.set_parent(std::string("providers/") + kKdvProvider +
+                     "/locations/weert");
+  type::v1::ListAuditEntriesResponse trail;
+  ASSERT_TRUE(capacity_->ListAuditEntries(&context, request, &trail).ok());
+  std::vector<std::string> operations;
+  for (const auto& e : trail.entries()) operations.push_back(e.operation());
+  EXPECT_THAT(operations,
+              ElementsAre("CreateLocation", "CreateBedPool", "CreateBooking",
+                          "ListBookings", "CancelBooking"));
+  ASSERT_EQ(trail.entries_size(), 5);
+  EXPECT_EQ(trail.entries(2).actor(), "provider 99990303 (subject planner-3)");
+  EXPECT_EQ(trail.entries(2).resource(), booked.name());
+  EXPECT_THAT(trail.entries(3).resources_read(), ElementsAre(booked.name()));
+  // Another provider may not read it.
+  grpc::ClientContext other;
+  other.AddMetadata("authorization",
+                    testing::BearerFor(*app_, testing::Provider("99990302")));
+  EXPECT_EQ(capacity_->ListAuditEntries(&other, request, &trail).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_P(CapacityServiceTest, RetryWithTheSameRequestIdBooksOnce) {
   const std::string pool = Pool(2);
   Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20);

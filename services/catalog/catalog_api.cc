@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/audit/audit.h"
 #include "libs/auth/permissions.h"
 #include "libs/server/api.h"
 #include "libs/server/digest.h"
@@ -259,9 +260,11 @@ absl::Status CatalogApi::ImportCatalog(const auth::Principal& caller,
   }
   const std::string id = catalog.id();
   WMO_ASSIGN_OR_RETURN(
-      outcomes, registry_.Import({NewVersion{
-                    std::move(catalog),
-                    server::Sha256Hex(request.catalog_text()), source}}));
+      outcomes,
+      registry_.Import(
+          {NewVersion{std::move(catalog),
+                      server::Sha256Hex(request.catalog_text()), source}},
+          caller));
   WMO_ASSIGN_OR_RETURN(version, registry_.Version(id, outcomes[0].version));
   BasicView(version.catalog(), response->mutable_catalog());
   response->set_created(outcomes[0].created);
@@ -307,7 +310,18 @@ absl::Status CatalogApi::ImportDirectory(const std::string& dir) {
         absl::StatusCode::kInvalidArgument,
         absl::StrCat("catalog files in ", dir, " refused"), violations);
   }
-  return registry_.Import(versions).status();
+  // The server itself imports the directory at start-up.
+  return registry_
+      .Import(versions,
+              {auth::PrincipalKind::kService, "", "catalog-directory"})
+      .status();
+}
+
+absl::Status CatalogApi::ListAuditEntries(
+    const auth::Principal& caller,
+    const type::v1::ListAuditEntriesRequest& request,
+    type::v1::ListAuditEntriesResponse* response) {
+  return audit::List(db_, caller, {"catalogs/*"}, request, response);
 }
 
 }  // namespace wmo::catalog

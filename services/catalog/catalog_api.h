@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "libs/auth/principal.h"
+#include "libs/store/store.h"
 #include "services/catalog/catalog_registry.h"
 #include "wmo/catalog/v1/catalog_service.pb.h"
 
@@ -15,7 +16,9 @@ namespace wmo::catalog {
 // other in-process callers can use it directly.
 class CatalogApi {
  public:
-  explicit CatalogApi(CatalogRegistry& registry) : registry_(registry) {}
+  // `db`: the catalog store, for the audit trail.
+  CatalogApi(CatalogRegistry& registry, store::Database& db)
+      : registry_(registry), db_(db) {}
 
   absl::Status ListCatalogs(const v1::ListCatalogsRequest& request,
                             v1::ListCatalogsResponse* response);
@@ -46,8 +49,15 @@ class CatalogApi {
   // every violation (file:line and reason), and stores nothing.
   absl::Status ImportDirectory(const std::string& dir);
 
+  // The audit trail (libs/audit).
+  absl::Status ListAuditEntries(
+      const auth::Principal& caller,
+      const type::v1::ListAuditEntriesRequest& request,
+      type::v1::ListAuditEntriesResponse* response);
+
  private:
   CatalogRegistry& registry_;
+  store::Database& db_;
 };
 
 }  // namespace wmo::catalog

@@ -24,7 +24,7 @@ class CatalogApiTest : public ::testing::TestWithParam<std::string> {
         store::Migrate(*db_, "catalog", CatalogRepository::Migrations()).ok());
     repository_ = std::make_unique<CatalogRepository>(*db_);
     registry_ = std::make_unique<CatalogRegistry>(*repository_, &cache_);
-    api_ = std::make_unique<CatalogApi>(*registry_);
+    api_ = std::make_unique<CatalogApi>(*registry_, *db_);
   }
 
   void ImportShippedCatalogs() {

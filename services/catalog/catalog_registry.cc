@@ -138,8 +138,8 @@ absl::StatusOr<std::vector<CatalogVersion>> CatalogRegistry::AllEffective(
 }
 
 absl::StatusOr<std::vector<ImportOutcome>> CatalogRegistry::Import(
-    const std::vector<NewVersion>& versions) {
-  auto outcomes = repository_.Import(versions);
+    const std::vector<NewVersion>& versions, const auth::Principal& importer) {
+  auto outcomes = repository_.Import(versions, importer);
   if (outcomes.ok() && cache_ != nullptr) cache_->Invalidate(kVersionsKey);
   return outcomes;
 }

@@ -56,7 +56,7 @@ class CatalogRegistry {
   // Stores new versions (see CatalogRepository::Import) and tells every
   // replica that the list of versions changed.
   absl::StatusOr<std::vector<ImportOutcome>> Import(
-      const std::vector<NewVersion>& versions);
+      const std::vector<NewVersion>& versions, const auth::Principal& importer);
 
  private:
   absl::StatusOr<std::vector<VersionInfo>> Versions();

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "libs/audit/audit.h"
 
 namespace wmo::catalog {
 namespace {
@@ -22,6 +23,7 @@ constexpr store::Migration kMigrations[] = {
      " import_time TEXT NOT NULL,"
      " catalog BYTEA NOT NULL,"
      " PRIMARY KEY (catalog_id, version))"},
+    {2, audit::kAuditTable},
 };
 
 std::vector<VersionInfo> ToVersions(const ResultSet& rows) {
@@ -81,7 +83,7 @@ absl::StatusOr<wmo::catalog::v1::Catalog> CatalogRepository::Load(
 }
 
 absl::StatusOr<std::vector<ImportOutcome>> CatalogRepository::Import(
-    const std::vector<NewVersion>& versions) {
+    const std::vector<NewVersion>& versions, const auth::Principal& importer) {
   std::vector<ImportOutcome> outcomes;
   const std::string now =
       absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
@@ -110,6 +112,20 @@ absl::StatusOr<std::vector<ImportOutcome>> CatalogRepository::Import(
            v.content_sha256, v.source_name, now,
            store::Blob{v.catalog.SerializeAsString()}});
       if (!inserted.ok()) return inserted.status();
+      type::v1::AuditEntry entry = audit::Entry(
+          importer, absl::StrCat("catalogs/", id), "ImportCatalog");
+      entry.set_revision(outcome.version);
+      for (const auto& [field, value] :
+           {std::pair<const char*, const std::string&>{"valid_from",
+                                                       v.catalog.valid_from()},
+            {"valid_to", v.catalog.valid_to()},
+            {"content_sha256", v.content_sha256},
+            {"source_name", v.source_name}}) {
+        type::v1::FieldChange* change = entry.add_changes();
+        change->set_field(field);
+        change->set_new_value(value);
+      }
+      if (absl::Status s = audit::Record(c, entry); !s.ok()) return s;
       outcomes.push_back(outcome);
     }
     return absl::OkStatus();

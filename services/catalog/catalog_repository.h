@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "libs/auth/principal.h"
 #include "libs/store/store.h"
 #include "wmo/catalog/v1/catalog.pb.h"
 
@@ -54,9 +55,10 @@ class CatalogRepository {
 
   // Stores each catalog as a new version unless its content equals the
   // latest stored version; all in one transaction, so either every catalog
-  // is imported or none is.
+  // is imported or none is. Each new version's audit entry names
+  // `importer`.
   absl::StatusOr<std::vector<ImportOutcome>> Import(
-      const std::vector<NewVersion>& versions);
+      const std::vector<NewVersion>& versions, const auth::Principal& importer);
 
  private:
   store::Database& db_;

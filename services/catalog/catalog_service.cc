@@ -116,4 +116,15 @@ grpc::ServerUnaryReactor* CatalogService::ImportCatalog(
       });
 }
 
+grpc::ServerUnaryReactor* CatalogService::ListAuditEntries(
+    grpc::CallbackServerContext* context,
+    const type::v1::ListAuditEntriesRequest* request,
+    type::v1::ListAuditEntriesResponse* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListAuditEntries(*server::CallScope::Caller(), *request,
+                                     response);
+      });
+}
+
 }  // namespace wmo::catalog

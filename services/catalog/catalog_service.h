@@ -60,6 +60,11 @@ class CatalogService final : public v1::CatalogService::CallbackService {
       const v1::ImportCatalogRequest* request,
       v1::ImportCatalogResponse* response) override;
 
+  grpc::ServerUnaryReactor* ListAuditEntries(
+      grpc::CallbackServerContext* context,
+      const type::v1::ListAuditEntriesRequest* request,
+      type::v1::ListAuditEntriesResponse* response) override;
+
  private:
   // Runs `call` memory-only here; redoes it on the executor when it would
   // wait.

@@ -1,5 +1,8 @@
 #include "services/catalog/catalog_service.h"
 
+#include <fstream>
+#include <iterator>
+
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -27,7 +30,7 @@ class CatalogServiceTest : public ::testing::TestWithParam<std::string> {
         store::Migrate(*db_, "catalog", CatalogRepository::Migrations()).ok());
     repository_ = std::make_unique<CatalogRepository>(*db_);
     registry_ = std::make_unique<CatalogRegistry>(*repository_, &cache_);
-    api_ = std::make_unique<CatalogApi>(*registry_);
+    api_ = std::make_unique<CatalogApi>(*registry_, *db_);
     ASSERT_TRUE(api_->ImportDirectory(testing::SourceDir() + "/catalogs").ok());
     // Development keys under the test's directory, as --auth=dev makes.
     auto verifier = std::make_shared<auth::TokenVerifier>(
@@ -151,6 +154,52 @@ TEST_P(CatalogServiceTest, RefusedImportReturnsEveryViolationAsDetails) {
             "upload.textproto:4 municipalities[0].cbs_code");
   EXPECT_EQ(violations.violations(1).rule_id(), "CAT-TARIFF");
   EXPECT_EQ(bad_request.field_violations_size(), 2);
+}
+
+// Each imported version is in the catalog's trail with who imported it: the
+// server itself for the directory at start-up, the token's subject for an
+// import over the API. Only operators read it.
+TEST_P(CatalogServiceTest, TheTrailNamesWhoImportedEachVersion) {
+  std::ifstream in(testing::SourceDir() +
+                   "/catalogs/perspectief-2024.textproto");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const std::string old_name = "display_name: \"Wmo begeleiding";
+  ASSERT_NE(text.find(old_name), std::string::npos);
+  text.replace(text.find(old_name), old_name.size(),
+               "display_name: \"Herzien: Wmo begeleiding");
+  {
+    grpc::ClientContext context;
+    v1::ImportCatalogRequest request;
+    request.set_source_name("perspectief-2024.textproto");
+    request.set_catalog_text(text);
+    v1::ImportCatalogResponse response;
+    grpc::Status s = stub_->ImportCatalog(&context, request, &response);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_TRUE(response.created());
+  }
+  type::v1::ListAuditEntriesRequest request;
+  request.set_parent("catalogs/perspectief-2024");
+  type::v1::ListAuditEntriesResponse trail;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->ListAuditEntries(&context, request, &trail).ok());
+  }
+  ASSERT_EQ(trail.entries_size(), 2);
+  EXPECT_EQ(trail.entries(0).actor(), "service (subject catalog-directory)");
+  EXPECT_EQ(trail.entries(0).revision(), 1);
+  EXPECT_EQ(trail.entries(1).actor(), "operator (subject catalog-test)");
+  EXPECT_EQ(trail.entries(1).operation(), "ImportCatalog");
+  EXPECT_EQ(trail.entries(1).revision(), 2);
+
+  auto municipality = v1::CatalogService::NewStub(testing::ChannelWithBearer(
+      target_,
+      testing::DevBearer(dir_.path(), {auth::PrincipalKind::kMunicipality,
+                                       "0988", "consultant"})));
+  grpc::ClientContext context;
+  request.set_parent("catalogs/-");
+  EXPECT_EQ(
+      municipality->ListAuditEntries(&context, request, &trail).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "libs/audit/audit.h"
 #include "libs/auth/permissions.h"
 #include "libs/rules/declaration.h"
 #include "libs/server/api.h"
@@ -142,6 +143,25 @@ void DeclarationApi::Count(const v1::Declaration& checked) {
   }
 }
 
+namespace {
+
+// The audit entry of a stored declaration: its header and totals, and how
+// many lines it had (the lines themselves are in the declaration).
+type::v1::AuditEntry SubmitEntry(const auth::Principal& caller,
+                                 v1::Declaration& d) {
+  google::protobuf::RepeatedPtrField<v1::Line> lines;
+  lines.Swap(d.mutable_lines());
+  type::v1::AuditEntry entry = audit::Change(
+      caller, d.name(), "SubmitDeclaration", v1::Declaration(), d);
+  lines.Swap(d.mutable_lines());
+  type::v1::FieldChange* count = entry.add_changes();
+  count->set_field("lines");
+  count->set_new_value(absl::StrCat(d.lines_size(), " lines"));
+  return entry;
+}
+
+}  // namespace
+
 absl::Status DeclarationApi::RequireDeclarant(const auth::Principal& caller,
                                               const std::string& parent) {
   WMO_ASSIGN_OR_RETURN(ids, ParseName(parent, "providers/*", "parent"));
@@ -154,7 +174,8 @@ absl::Status DeclarationApi::SubmitDeclaration(const auth::Principal& caller,
                                                v1::Declaration declaration,
                                                v1::Declaration* response) {
   if (absl::Status s = RequireDeclarant(caller, parent); !s.ok()) return s;
-  return Check(parent, std::move(declaration), /*store=*/true, response);
+  return Check(caller, parent, std::move(declaration), /*store=*/true,
+               response);
 }
 
 absl::Status DeclarationApi::ValidateDeclaration(const auth::Principal& caller,
@@ -162,10 +183,12 @@ absl::Status DeclarationApi::ValidateDeclaration(const auth::Principal& caller,
                                                  v1::Declaration declaration,
                                                  v1::Declaration* response) {
   if (absl::Status s = RequireDeclarant(caller, parent); !s.ok()) return s;
-  return Check(parent, std::move(declaration), /*store=*/false, response);
+  return Check(caller, parent, std::move(declaration), /*store=*/false,
+               response);
 }
 
-absl::Status DeclarationApi::Check(const std::string& parent, v1::Declaration d,
+absl::Status DeclarationApi::Check(const auth::Principal& caller,
+                                   const std::string& parent, v1::Declaration d,
                                    bool store, v1::Declaration* response) {
   WMO_ASSIGN_OR_RETURN(ids, ParseName(parent, "providers/*", "parent"));
   ClearOutputFields(d);
@@ -328,7 +351,10 @@ absl::Status DeclarationApi::Check(const std::string& parent, v1::Declaration d,
     d.set_create_time(Now());
     AddTotals(d);
     if (!store) return absl::OkStatus();
-    return Repo::Save(c, d, sha, before, ledger);
+    if (absl::Status s = Repo::Save(c, d, sha, before, ledger); !s.ok()) {
+      return s;
+    }
+    return audit::Record(c, SubmitEntry(caller, d));
   };
   // A provider's declarations share assignment totals and caps: submitted
   // side by side they would keep invalidating each other's checks, so they
@@ -348,21 +374,25 @@ absl::Status DeclarationApi::GetDeclaration(
     v1::Declaration* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.name(), "providers/*/declarations/*", "name"));
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
-    if (!found) {
-      return absl::NotFoundError(
-          absl::StrCat("provider ", ids[0], " has no declaration ", ids[1]));
-    }
-    if (absl::Status s = auth::RequireMunicipalityOrProvider(
-            caller, found->declaration.municipality(), ids[0],
-            absl::StrCat("read declaration ", request.name()));
-        !s.ok()) {
-      return s;
-    }
-    *response = std::move(found->declaration);
-    return absl::OkStatus();
-  });
+  const absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
+        if (!found) {
+          return absl::NotFoundError(absl::StrCat(
+              "provider ", ids[0], " has no declaration ", ids[1]));
+        }
+        if (absl::Status s = auth::RequireMunicipalityOrProvider(
+                caller, found->declaration.municipality(), ids[0],
+                absl::StrCat("read declaration ", request.name()));
+            !s.ok()) {
+          return s;
+        }
+        *response = std::move(found->declaration);
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller, request.name(), "GetDeclaration",
+                           {request.name()});
 }
 
 absl::Status DeclarationApi::ListDeclarationLines(
@@ -374,29 +404,33 @@ absl::Status DeclarationApi::ListDeclarationLines(
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token(), 1000,
                               10000));
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
-    if (!found) {
-      return absl::NotFoundError(
-          absl::StrCat("provider ", ids[0], " has no declaration ", ids[1]));
-    }
-    if (absl::Status s = auth::RequireMunicipalityOrProvider(
-            caller, found->declaration.municipality(), ids[0],
-            absl::StrCat("read the lines of ", request.parent()));
-        !s.ok()) {
-      return s;
-    }
-    auto& lines = *found->declaration.mutable_lines();
-    const size_t total = lines.size();
-    const size_t end = std::min(total, page.offset + page.size);
-    response->Clear();
-    for (size_t i = std::min(page.offset, total); i < end; ++i) {
-      response->add_lines()->Swap(&lines[static_cast<int>(i)]);
-    }
-    response->set_total_size(static_cast<int32_t>(total));
-    response->set_next_page_token(server::NextPageToken(page, total));
-    return absl::OkStatus();
-  });
+  const absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
+        if (!found) {
+          return absl::NotFoundError(absl::StrCat(
+              "provider ", ids[0], " has no declaration ", ids[1]));
+        }
+        if (absl::Status s = auth::RequireMunicipalityOrProvider(
+                caller, found->declaration.municipality(), ids[0],
+                absl::StrCat("read the lines of ", request.parent()));
+            !s.ok()) {
+          return s;
+        }
+        auto& lines = *found->declaration.mutable_lines();
+        const size_t total = lines.size();
+        const size_t end = std::min(total, page.offset + page.size);
+        response->Clear();
+        for (size_t i = std::min(page.offset, total); i < end; ++i) {
+          response->add_lines()->Swap(&lines[static_cast<int>(i)]);
+        }
+        response->set_total_size(static_cast<int32_t>(total));
+        response->set_next_page_token(server::NextPageToken(page, total));
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller, request.parent(),
+                           "ListDeclarationLines", {request.parent()});
 }
 
 absl::Status DeclarationApi::ListDeclarations(
@@ -414,18 +448,27 @@ absl::Status DeclarationApi::ListDeclarations(
       return m.status();
     }
   }
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(
-        rows, Repo::List(c, ids[0], municipality, request.period(), page.offset,
-                         page.size + 1));
-    response->Clear();
-    for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
-      *response->add_declarations() = std::move(rows[i]);
-    }
-    response->set_next_page_token(server::NextPageToken(
-        page, rows.size() > page.size ? page.offset + page.size + 1 : 0));
-    return absl::OkStatus();
-  });
+  const absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        WMO_ASSIGN_OR_RETURN(
+            rows, Repo::List(c, ids[0], municipality, request.period(),
+                             page.offset, page.size + 1));
+        response->Clear();
+        for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
+          *response->add_declarations() = std::move(rows[i]);
+        }
+        response->set_next_page_token(server::NextPageToken(
+            page, rows.size() > page.size ? page.offset + page.size + 1 : 0));
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  std::vector<std::string> names;
+  for (const v1::Declaration& d : response->declarations()) {
+    names.push_back(d.name());
+  }
+  return audit::RecordRead(db_, caller,
+                           absl::StrCat(request.parent(), "/declarations"),
+                           "ListDeclarations", std::move(names));
 }
 
 absl::Status DeclarationApi::GetSettlement(
@@ -474,6 +517,14 @@ absl::Status DeclarationApi::GetAssignmentUsage(
     *response = std::move(usage);
     return absl::OkStatus();
   });
+}
+
+absl::Status DeclarationApi::ListAuditEntries(
+    const auth::Principal& caller,
+    const type::v1::ListAuditEntriesRequest& request,
+    type::v1::ListAuditEntriesResponse* response) {
+  return audit::List(db_, caller, {"providers/*/declarations/*"}, request,
+                     response);
 }
 
 }  // namespace wmo::declaration

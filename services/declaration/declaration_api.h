@@ -76,9 +76,18 @@ class DeclarationApi {
                                   const v1::GetAssignmentUsageRequest& request,
                                   v1::AssignmentUsage* response);
 
+  // The audit trail (libs/audit).
+  absl::Status ListAuditEntries(
+      const auth::Principal& caller,
+      const type::v1::ListAuditEntriesRequest& request,
+      type::v1::ListAuditEntriesResponse* response);
+
  private:
-  absl::Status Check(const std::string& parent, v1::Declaration declaration,
-                     bool store, v1::Declaration* response);
+  // Checks `declaration` for `caller`; with `store`, keeps it and its
+  // audit entry in one transaction.
+  absl::Status Check(const auth::Principal& caller, const std::string& parent,
+                     v1::Declaration declaration, bool store,
+                     v1::Declaration* response);
   void Count(const v1::Declaration& checked);
 
   store::Database& db_;

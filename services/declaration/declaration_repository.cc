@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "libs/audit/audit.h"
 
 namespace wmo::declaration {
 namespace {
@@ -88,6 +89,7 @@ constexpr store::Migration kMigrations[] = {
      " no_show BIGINT NOT NULL);"
      "CREATE INDEX deliveries_by_client ON deliveries (client_bsn, date);"
      "CREATE INDEX deliveries_by_line ON deliveries (provider_agb, reference)"},
+    {2, audit::kAuditTable},
 };
 
 absl::StatusOr<rules::Date> DateColumn(const ResultSet::Row& row, size_t col) {

@@ -267,4 +267,14 @@ grpc::ServerUnaryReactor* DeclarationService::GetAssignmentUsage(
       });
 }
 
+grpc::ServerUnaryReactor* DeclarationService::ListAuditEntries(
+    grpc::CallbackServerContext* context,
+    const type::v1::ListAuditEntriesRequest* request,
+    type::v1::ListAuditEntriesResponse* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListAuditEntries(Caller(), *request, response);
+      });
+}
+
 }  // namespace wmo::declaration

@@ -65,6 +65,11 @@ class DeclarationService final
       const v1::GetAssignmentUsageRequest* request,
       v1::AssignmentUsage* response) override;
 
+  grpc::ServerUnaryReactor* ListAuditEntries(
+      grpc::CallbackServerContext* context,
+      const type::v1::ListAuditEntriesRequest* request,
+      type::v1::ListAuditEntriesResponse* response) override;
+
  private:
   // Takes the budget for the lines a request of this size can hold, before
   // it is queued (and parsed): queued requests count too.

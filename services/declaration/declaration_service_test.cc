@@ -274,6 +274,71 @@ TEST_P(DeclarationServiceTest, ApprovedLineIsStoredAndSettled) {
   EXPECT_EQ(Settle("2024-04").rows_size(), 0);
 }
 
+// The trail names the token's subject for the submission and for each read
+// of the lines; the operator's export has them without the values.
+TEST_P(DeclarationServiceTest, TheAuditTrailNamesWhoSubmittedAndWhoRead) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  const auth::Principal declarant{auth::PrincipalKind::kProvider, kProvider,
+                                  "declarant-7"};
+  v1::Declaration out;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", testing::BearerFor(*app_, declarant));
+    v1::SubmitDeclarationRequest request;
+    request.set_parent(std::string("providers/") + kProvider);
+    *request.mutable_declaration() = Declaration(
+        "D1", "2024-03", {KdvLine("R1", a, "2024-03-01", "2024-03-31", 5)});
+    ASSERT_TRUE(declarations_->SubmitDeclaration(&context, request, &out).ok());
+  }
+  {
+    grpc::ClientContext context;
+    context.AddMetadata(
+        "authorization",
+        testing::BearerFor(*app_, testing::Municipality(kMunicipality)));
+    v1::ListDeclarationLinesRequest request;
+    request.set_parent(out.name());
+    v1::ListDeclarationLinesResponse lines;
+    ASSERT_TRUE(
+        declarations_->ListDeclarationLines(&context, request, &lines).ok());
+  }
+  type::v1::ListAuditEntriesRequest request;
+  request.set_parent(out.name());
+  type::v1::ListAuditEntriesResponse trail;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(
+        declarations_->ListAuditEntries(&context, request, &trail).ok());
+  }
+  ASSERT_EQ(trail.entries_size(), 2);
+  EXPECT_EQ(trail.entries(0).operation(), "SubmitDeclaration");
+  EXPECT_EQ(trail.entries(0).actor(),
+            "provider 99990303 (subject declarant-7)");
+  EXPECT_THAT(trail.entries(0).DebugString(), Not(HasSubstr(kBsn)));
+  EXPECT_EQ(trail.entries(1).operation(), "ListDeclarationLines");
+  EXPECT_EQ(trail.entries(1).actor(),
+            "municipality 0988 (subject test-client)");
+  // The addressee reads the lines, not the provider's trail.
+  {
+    grpc::ClientContext context;
+    context.AddMetadata(
+        "authorization",
+        testing::BearerFor(*app_, testing::Municipality(kMunicipality)));
+    EXPECT_EQ(
+        declarations_->ListAuditEntries(&context, request, &trail).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
+  }
+  grpc::ClientContext context;
+  context.AddMetadata("authorization",
+                      testing::BearerFor(*app_, testing::Operator()));
+  request.set_parent("providers/-/declarations/-");
+  ASSERT_TRUE(declarations_->ListAuditEntries(&context, request, &trail).ok());
+  ASSERT_EQ(trail.entries_size(), 2);
+  ASSERT_GT(trail.entries(0).changes_size(), 0);
+  for (const auto& change : trail.entries(0).changes()) {
+    EXPECT_EQ(change.new_value(), "") << change.field();
+  }
+}
+
 TEST_P(DeclarationServiceTest, ResubmissionReturnsTheStoredVerdicts) {
   Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
   v1::Declaration d = Declaration(
