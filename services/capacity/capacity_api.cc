@@ -232,6 +232,31 @@ void Page(std::vector<T>& rows, const server::Page& page,
       page, rows.size() > page.size ? page.offset + page.size + 1 : 0);
 }
 
+// For a municipality: the prefix of its assignments' names, which its
+// clients' bookings and enrolments name; "" for anyone else.
+std::string ClientsOf(const auth::Principal& caller) {
+  return caller.kind == auth::PrincipalKind::kMunicipality
+             ? absl::StrCat("municipalities/", caller.tenant, "/")
+             : "";
+}
+
+// The rows of a page taken from all `rows` of a parent, keeping those under
+// the assignments named by `prefix`: what Page expects (one more than the
+// page when another follows).
+template <typename T>
+std::vector<T> OnlyUnder(std::vector<T> rows, const std::string& prefix,
+                         const server::Page& page) {
+  std::vector<T> kept;
+  size_t skipped = 0;
+  for (T& row : rows) {
+    if (!absl::StartsWith(row.assignment(), prefix)) continue;
+    if (skipped++ < page.offset) continue;
+    kept.push_back(std::move(row));
+    if (kept.size() > page.size) break;
+  }
+  return kept;
+}
+
 // Acting for the provider that owns `resource` ("providers/{agb}/..."): its
 // sites, bookings, enrolments and waitlists are its own. INVALID_ARGUMENT
 // for a resource in no provider.
@@ -1419,10 +1444,14 @@ absl::Status CapacityApi::EndEnrolment(const auth::Principal& caller,
 absl::Status CapacityApi::ListEnrolments(
     const auth::Principal& caller, const v1::ListEnrolmentsRequest& request,
     v1::ListEnrolmentsResponse* response) {
-  if (absl::Status s =
-          RequireProviderOf(caller, request.parent(), "list enrolments");
-      !s.ok()) {
-    return s;
+  // A municipality reads the enrolments of its own clients.
+  const std::string clients = ClientsOf(caller);
+  if (clients.empty()) {
+    if (absl::Status s =
+            RequireProviderOf(caller, request.parent(), "list enrolments");
+        !s.ok()) {
+      return s;
+    }
   }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "groups", "parent"));
   WMO_ASSIGN_OR_RETURN(
@@ -1435,8 +1464,12 @@ absl::Status CapacityApi::ListEnrolments(
   const absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(
-            rows, Repo::ListEnrolments(c, key, request.active_on(), page.offset,
-                                       page.size + 1));
+            rows, clients.empty()
+                      ? Repo::ListEnrolments(c, key, request.active_on(),
+                                             page.offset, page.size + 1)
+                      : Repo::ListEnrolments(c, key, request.active_on(), 0,
+                                             kAllEnrolments));
+        if (!clients.empty()) rows = OnlyUnder(std::move(rows), clients, page);
         response->Clear();
         Page(rows, page, response->mutable_enrolments(),
              response->mutable_next_page_token());
@@ -1556,10 +1589,14 @@ absl::Status CapacityApi::CancelBooking(const auth::Principal& caller,
 absl::Status CapacityApi::ListBookings(const auth::Principal& caller,
                                        const v1::ListBookingsRequest& request,
                                        v1::ListBookingsResponse* response) {
-  if (absl::Status s =
-          RequireProviderOf(caller, request.parent(), "list bookings");
-      !s.ok()) {
-    return s;
+  // A municipality reads the bookings of its own clients.
+  const std::string clients = ClientsOf(caller);
+  if (clients.empty()) {
+    if (absl::Status s =
+            RequireProviderOf(caller, request.parent(), "list bookings");
+        !s.ok()) {
+      return s;
+    }
   }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "bedPools", "parent"));
   WMO_ASSIGN_OR_RETURN(
@@ -1572,9 +1609,12 @@ absl::Status CapacityApi::ListBookings(const auth::Principal& caller,
   const absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(
-            rows, Repo::ListBookings(
-                      c, key, request.from_date(), request.to_date(),
-                      request.show_cancelled(), page.offset, page.size + 1));
+            rows,
+            Repo::ListBookings(
+                c, key, request.from_date(), request.to_date(),
+                request.show_cancelled(), clients.empty() ? page.offset : 0,
+                clients.empty() ? page.size + 1 : kAllEnrolments));
+        if (!clients.empty()) rows = OnlyUnder(std::move(rows), clients, page);
         response->Clear();
         Page(rows, page, response->mutable_bookings(),
              response->mutable_next_page_token());

@@ -280,6 +280,50 @@ TEST_P(CapacityServiceTest, TheLocationsTrailNamesWhoChangedAndWhoRead) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// A municipality reads the bookings of its own clients in any provider's
+// pool, and only those.
+TEST_P(CapacityServiceTest, AMunicipalityReadsTheBookingsOfItsClients) {
+  const std::string pool = Pool(2);
+  const Assignment ours = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20);
+  Assignment theirs;
+  {
+    Assignment a = ours;
+    a.clear_name();
+    a.clear_number();
+    a.set_municipality("0946");  // Nederweert, of the same region
+    a.mutable_client()->set_bsn(TestBsn(2));
+    grpc::ClientContext context;
+    wmo::assignment::v1::CreateAssignmentRequest request;
+    request.set_parent("municipalities/0946");
+    *request.mutable_assignment() = a;
+    grpc::Status s = assignments_->CreateAssignment(&context, request, &theirs);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  v1::Booking first, second;
+  ASSERT_TRUE(Book(pool, ours, "2024-03-04", "2024-03-06", &first).ok());
+  ASSERT_TRUE(Book(pool, theirs, "2024-03-04", "2024-03-06", &second).ok());
+  auto list_as = [&](const auth::Principal& who) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", testing::BearerFor(*app_, who));
+    v1::ListBookingsRequest request;
+    request.set_parent(pool);
+    v1::ListBookingsResponse response;
+    grpc::Status s = capacity_->ListBookings(&context, request, &response);
+    std::vector<std::string> names;
+    for (const auto& b : response.bookings()) names.push_back(b.name());
+    return std::make_pair(s.error_code(), names);
+  };
+  EXPECT_EQ(list_as(testing::Municipality(kMunicipality)),
+            std::make_pair(grpc::StatusCode::OK,
+                           std::vector<std::string>{first.name()}));
+  EXPECT_EQ(list_as(testing::Municipality("0946")),
+            std::make_pair(grpc::StatusCode::OK,
+                           std::vector<std::string>{second.name()}));
+  EXPECT_EQ(list_as(testing::Provider("99990302")).first,
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(list_as(testing::Provider(kKdvProvider)).second.size(), 2u);
+}
+
 TEST_P(CapacityServiceTest, RetryWithTheSameRequestIdBooksOnce) {
   const std::string pool = Pool(2);
   Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20);
