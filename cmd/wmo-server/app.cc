@@ -25,6 +25,7 @@
 #include "libs/server/log.h"
 #include "libs/server/metrics.h"
 #include "libs/server/store_health.h"
+#include "libs/server/tls.h"
 #include "libs/store/instrumented.h"
 #include "libs/store/store.h"
 #include "prometheus/registry.h"
@@ -240,13 +241,20 @@ absl::Status App::Start() {
     return s_auth;
   }
 
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials =
+      server::ServerCredentialsOf(options_);
+  if (!server_credentials.ok()) return server_credentials.status();
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
+      channel_credentials = server::ChannelCredentialsOf(options_);
+  if (!channel_credentials.ok()) return channel_credentials.status();
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   // Without this, a second server would silently share a port in use.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(absl::StrCat(options_.host, ":", options_.grpc_port),
-                           grpc::InsecureServerCredentials(), &s.grpc_port);
+                           *server_credentials, &s.grpc_port);
   // Calls in flight per client connection. Generous on purpose: a call
   // past the bound waits in the client's queue, first in first out, where
   // under sustained overload it reaches this server only when its deadline
@@ -392,12 +400,20 @@ absl::Status App::Start() {
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxReceiveMessageSize(options_.max_message_bytes);
   channel_args.SetMaxSendMessageSize(options_.max_message_bytes);
-  auto channel_to = [&](const std::string& service) {
-    return options_.services.count(service)
-               ? s.grpc_server->InProcessChannel(channel_args)
-               : grpc::CreateCustomChannel(kAddressFlags.at(service),
-                                           grpc::InsecureChannelCredentials(),
-                                           channel_args);
+  // In-process calls carry the authenticator's mark: they come from
+  // another role, which may name the caller it acts for.
+  auto channel_to =
+      [&](const std::string& service) -> std::shared_ptr<grpc::Channel> {
+    if (!options_.services.count(service)) {
+      return grpc::CreateCustomChannel(kAddressFlags.at(service),
+                                       *channel_credentials, channel_args);
+    }
+    std::vector<
+        std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+        mark;
+    mark.push_back(s.authenticator->InProcessMark());
+    return s.grpc_server->experimental().InProcessChannelWithInterceptors(
+        channel_args, std::move(mark));
   };
   if (s.assignment_api) {
     s.assignment_catalogs->SetChannel(channel_to("catalog"));

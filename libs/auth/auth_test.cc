@@ -264,6 +264,28 @@ TEST(JwksTest, TakesRsaAndP256SigningKeysAndSaysWhatIsWrongWithOthers) {
   EXPECT_THAT(error(Jwks({wrong_alg})), HasSubstr("\"alg\" is RS256"));
 }
 
+TEST(PrincipalTest, ACertificateSubjectNamesKindCodeAndSubject) {
+  EXPECT_EQ(*PrincipalOfCertificate("CN=case-system,OU=municipality,O=0988"),
+            (Principal{PrincipalKind::kMunicipality, "0988", "case-system"}));
+  // The order of the attributes does not matter; other attributes are
+  // ignored.
+  EXPECT_EQ(*PrincipalOfCertificate("C=NL, O=99990303, OU=provider, CN=x"),
+            (Principal{PrincipalKind::kProvider, "99990303", "x"}));
+  EXPECT_EQ(*PrincipalOfCertificate("CN=declaration,OU=service"),
+            (Principal{PrincipalKind::kService, "", "declaration"}));
+  for (const char* wrong :
+       {"CN=case-system,O=0988",                // no kind
+        "CN=case-system,OU=municipality,O=98",  // not a CBS code
+        "OU=provider,O=99990303",               // no subject
+        "CN=111222333,OU=municipality,O=0988",  // a BSN as subject
+        "CN=a\\,b,OU=operator", "CN=a+UID=b,OU=operator", "garbage"}) {
+    absl::StatusOr<Principal> p = PrincipalOfCertificate(wrong);
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument) << wrong;
+    EXPECT_THAT(std::string(p.status().message()), HasSubstr("certificate"))
+        << wrong;
+  }
+}
+
 TEST(PrincipalTest, TenantsAreCheckedCodes) {
   EXPECT_TRUE(MakePrincipal("municipality", "0988", "a").ok());
   EXPECT_TRUE(MakePrincipal("provider", "99990303", "a").ok());

@@ -1,7 +1,12 @@
 #include "libs/auth/principal.h"
 
+#include <functional>
+#include <map>
+
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "libs/rules/identifiers.h"
 
 namespace wmo::auth {
@@ -99,6 +104,50 @@ absl::StatusOr<Principal> MakePrincipal(absl::string_view kind,
         "use a pseudonymous id of the person or system");
   }
   return Principal{*k, std::string(tenant), std::string(subject)};
+}
+
+absl::StatusOr<Principal> PrincipalOfCertificate(absl::string_view subject) {
+  std::map<std::string, std::string, std::less<>> parts;
+  for (absl::string_view part : absl::StrSplit(subject, ',')) {
+    part = absl::StripAsciiWhitespace(part);
+    const size_t equals = part.find('=');
+    if (equals == absl::string_view::npos || part.find('\\') != part.npos ||
+        part.find('+') != part.npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "certificate subject \"", subject,
+          "\": give plain attributes, CN=<subject>,OU=<kind>,O=<code>"));
+    }
+    parts[std::string(part.substr(0, equals))] =
+        std::string(part.substr(equals + 1));
+  }
+  const auto value = [&](absl::string_view key) {
+    auto it = parts.find(key);
+    return it == parts.end() ? std::string() : it->second;
+  };
+  absl::StatusOr<Principal> principal =
+      MakePrincipal(value("OU"), value("O"), value("CN"));
+  if (!principal.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("certificate subject \"", subject,
+                     "\" (OU kind, O code, "
+                     "CN subject): ",
+                     principal.status().message()));
+  }
+  return principal;
+}
+
+std::string OnBehalfOfValue(const Principal& principal) {
+  return absl::StrCat(KindName(principal.kind), ":", principal.tenant, ":",
+                      principal.subject);
+}
+
+absl::StatusOr<Principal> ParseOnBehalfOf(absl::string_view value) {
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(value, absl::MaxSplits(':', 2));
+  if (parts.size() != 3) {
+    return absl::InvalidArgumentError("on behalf of: give kind:tenant:subject");
+  }
+  return MakePrincipal(parts[0], parts[1], parts[2]);
 }
 
 std::string Describe(const Principal& principal) {

@@ -44,6 +44,18 @@ absl::StatusOr<Principal> MakePrincipal(absl::string_view kind,
                                         absl::string_view tenant,
                                         absl::string_view subject);
 
+// The principal a client certificate names in its subject (the verified
+// peer of a TLS connection, as "CN=case-system,OU=municipality,O=0988"):
+// OU the kind, O the CBS or AGB code (none for operators and services), CN
+// the subject; checked as MakePrincipal checks. INVALID_ARGUMENT naming
+// what is missing otherwise.
+absl::StatusOr<Principal> PrincipalOfCertificate(absl::string_view subject);
+
+// A principal as one value ("municipality:0988:alice") for passing it from
+// one role to the next, and back; INVALID_ARGUMENT as MakePrincipal.
+std::string OnBehalfOfValue(const Principal& principal);
+absl::StatusOr<Principal> ParseOnBehalfOf(absl::string_view value);
+
 // "municipality 0988 (subject alice)", for messages and the audit trail.
 std::string Describe(const Principal& principal);
 

@@ -2,9 +2,11 @@
 #define WMO_LIBS_SERVER_AUTHENTICATOR_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/client_interceptor.h"
 #include "libs/auth/principal.h"
 #include "libs/auth/token_verifier.h"
 
@@ -12,19 +14,32 @@ namespace wmo::server {
 
 // Who calls: the principal of the call's bearer token (metadata
 // "authorization: Bearer <JWT>", which the gateway passes on from the HTTP
-// header). Every handler asks it before doing anything else; the health
-// and reflection services, which gRPC serves itself, stay open.
+// header), or without one the principal its verified client certificate
+// names (auth::PrincipalOfCertificate). Another role of this system (the
+// same process, or a peer whose certificate names a service) may name the
+// caller it acts for in kOnBehalfOf when that caller had no token. Every
+// handler asks it before doing anything else; the health and reflection
+// services, which gRPC serves itself, stay open.
 class Authenticator {
  public:
-  explicit Authenticator(std::shared_ptr<const auth::TokenVerifier> verifier)
-      : verifier_(std::move(verifier)) {}
+  explicit Authenticator(std::shared_ptr<const auth::TokenVerifier> verifier);
+
+  // For the channels between this process's own services: their calls carry
+  // a secret made at start-up that never leaves the process, by which they
+  // count as another role (a network peer cannot present it).
+  std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>
+  InProcessMark() const;
 
   // UNAUTHENTICATED saying what is missing or wrong.
   absl::StatusOr<auth::Principal> Authenticate(
       const grpc::ServerContextBase& context) const;
 
  private:
+  absl::StatusOr<auth::Principal> WithoutToken(
+      const grpc::ServerContextBase& context) const;
+
   std::shared_ptr<const auth::TokenVerifier> verifier_;
+  const std::string in_process_secret_;
 };
 
 }  // namespace wmo::server

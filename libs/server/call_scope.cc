@@ -62,6 +62,13 @@ std::unique_ptr<grpc::ClientContext> OutgoingContext() {
     if (const auto it = metadata.find("authorization"); it != metadata.end()) {
       context->AddMetadata("authorization",
                            std::string(it->second.data(), it->second.size()));
+    } else if (const auth::Principal* caller = CallScope::Caller();
+               caller != nullptr &&
+               caller->kind != auth::PrincipalKind::kUnknown) {
+      // A caller without a token (its certificate named it): this role
+      // vouches for it to the next, which believes only another role.
+      context->AddMetadata(std::string(kOnBehalfOf),
+                           auth::OnBehalfOfValue(*caller));
     }
   } else {
     context = std::make_unique<grpc::ClientContext>();

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/server_context.h"
@@ -11,6 +12,11 @@
 #include "libs/store/deadline.h"
 
 namespace wmo::server {
+
+// The metadata by which one role names the caller it acts for when that
+// caller authenticated with a certificate (no token to pass on). Believed
+// only from another role (server::Authenticator).
+inline constexpr absl::string_view kOnBehalfOf = "x-wmo-on-behalf-of";
 
 // Calls to other services get this deadline when their cause has none (or
 // a later one): no outgoing call waits forever.
@@ -54,7 +60,8 @@ std::string RequestIdOf(const grpc::ServerContextBase& context);
 // A client context for a call to another service: inside a CallScope it
 // propagates the current call's deadline and cancellation and carries its
 // x-request-id and credentials (the callee checks and audits the original
-// caller); its deadline is at most kDefaultOutgoingDeadline away.
+// caller: its token, or for a caller a certificate named, kOnBehalfOf);
+// its deadline is at most kDefaultOutgoingDeadline away.
 std::unique_ptr<grpc::ClientContext> OutgoingContext();
 
 }  // namespace wmo::server

@@ -184,6 +184,25 @@ std::vector<Flag> MakeFlags() {
          o.jwt_audience = v;
          return absl::OkStatus();
        }},
+      {"tls_cert",
+       "PEM certificate (chain) for TLS on the gRPC port and for calls to "
+       "the other roles",
+       [](const std::string& v, ServerOptions& o) {
+         o.tls_cert = v;
+         return absl::OkStatus();
+       }},
+      {"tls_key", "PEM private key of --tls_cert",
+       [](const std::string& v, ServerOptions& o) {
+         o.tls_key = v;
+         return absl::OkStatus();
+       }},
+      {"tls_client_ca",
+       "PEM CA certificates: every gRPC caller must present a certificate "
+       "they signed (mTLS; its subject names the caller when no token does)",
+       [](const std::string& v, ServerOptions& o) {
+         o.tls_client_ca = v;
+         return absl::OkStatus();
+       }},
   };
   for (const std::string& service : KnownServices()) {
     const std::string name = service + "_database_url";

@@ -72,6 +72,14 @@ struct ServerOptions {
   std::string jwt_keys;
   std::string jwt_issuer;
   std::string jwt_audience = "wmo";
+  // TLS on the gRPC port (PEM files): this server's certificate and key,
+  // also presented when it calls the other roles of a split deployment.
+  // With tls_client_ca every gRPC caller must present a certificate that CA
+  // signed (its subject names the principal when no token does), and the
+  // other roles' certificates are checked against it.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
 
   // The database URL of one service ("" for SQLite).
   const std::string& DatabaseUrl(const std::string& service) const {
