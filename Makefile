@@ -39,6 +39,7 @@ bench: build
 	@scripts/with-test-services $(BUILD)/bench/catalog_bench
 	@$(BUILD)/bench/declaration_bench
 	@scripts/with-test-services $(BUILD)/bench/capacity_bench
+	@$(BUILD)/bench/auth_bench
 	@scripts/with-test-services $(BUILD)/bench/load_bench
 
 format:
