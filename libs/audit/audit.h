@@ -60,7 +60,9 @@ absl::Status Record(store::Connection& c, const type::v1::AuditEntry& entry);
 
 // Appends the entry for a read of personal data on its own: `read` names
 // what the answer holds. A failure fails the read (UNAVAILABLE): an
-// unrecorded look at client data must not happen.
+// unrecorded look at client data must not happen. Nothing is recorded for
+// a call from another role of this system (server::CallScope::
+// FromAnotherRole), which reads for its own checks, not for anyone to see.
 absl::Status RecordRead(store::Database& db, const auth::Principal& caller,
                         absl::string_view resource, absl::string_view operation,
                         std::vector<std::string> read);

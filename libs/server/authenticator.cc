@@ -91,6 +91,21 @@ Authenticator::InProcessMark() const {
   return std::make_unique<MarkFactory>(in_process_secret_);
 }
 
+bool Authenticator::FromAnotherRole(
+    const grpc::ServerContextBase& context) const {
+  const auto& metadata = context.client_metadata();
+  if (const auto mark = metadata.find(kInProcess);
+      mark != metadata.end() &&
+      absl::string_view(mark->second.data(), mark->second.size()) ==
+          in_process_secret_) {
+    return true;
+  }
+  std::optional<absl::StatusOr<auth::Principal>> certificate =
+      CertificatePrincipal(context);
+  return certificate.has_value() && certificate->ok() &&
+         (*certificate)->kind == auth::PrincipalKind::kService;
+}
+
 absl::StatusOr<auth::Principal> Authenticator::WithoutToken(
     const grpc::ServerContextBase& context) const {
   std::optional<absl::StatusOr<auth::Principal>> certificate =
@@ -103,13 +118,7 @@ absl::StatusOr<auth::Principal> Authenticator::WithoutToken(
         "no credentials: send the header \"authorization: Bearer <token>\"");
   }
   // Only another role names whom it acts for.
-  const auto mark = metadata.find(kInProcess);
-  const bool from_role =
-      (mark != metadata.end() &&
-       absl::string_view(mark->second.data(), mark->second.size()) ==
-           in_process_secret_) ||
-      (certificate.has_value() && certificate->ok() &&
-       (*certificate)->kind == auth::PrincipalKind::kService);
+  const bool from_role = FromAnotherRole(context);
   if (!from_role) {
     return absl::UnauthenticatedError(absl::StrCat(
         kOnBehalfOf, " is taken only from another role of this system"));

@@ -40,6 +40,11 @@ class Authenticator {
   absl::StatusOr<auth::Principal> Authenticate(
       const grpc::ServerContextBase& context) const;
 
+  // Whether the call comes from another role of this system: a service of
+  // this process (InProcessMark) or a peer whose verified certificate names
+  // a service.
+  bool FromAnotherRole(const grpc::ServerContextBase& context) const;
+
  private:
   absl::StatusOr<auth::Principal> WithoutToken(
       const grpc::ServerContextBase& context) const;

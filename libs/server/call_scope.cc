@@ -21,9 +21,10 @@ absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
 }  // namespace
 
 CallScope::CallScope(const grpc::CallbackServerContext& context,
-                     auth::Principal caller)
+                     auth::Principal caller, bool from_another_role)
     : context_(context),
       caller_(std::move(caller)),
+      from_another_role_(from_another_role),
       previous_(current_scope),
       request_id_(RequestIdOf(context)),
       deadline_(DeadlineOf(context)) {
@@ -39,6 +40,10 @@ const grpc::CallbackServerContext* CallScope::Current() {
 
 const auth::Principal* CallScope::Caller() {
   return current_scope == nullptr ? nullptr : &current_scope->caller_;
+}
+
+bool CallScope::FromAnotherRole() {
+  return current_scope != nullptr && current_scope->from_another_role_;
 }
 
 std::string CallScope::RequestId() {

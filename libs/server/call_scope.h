@@ -29,8 +29,11 @@ inline constexpr absl::Duration kDefaultOutgoingDeadline = absl::Seconds(10);
 // deadline (store::DeadlineScope).
 class CallScope {
  public:
-  // `caller`: who the call acts for (the Authenticator's answer).
-  CallScope(const grpc::CallbackServerContext& context, auth::Principal caller);
+  // `caller`: who the call acts for (the Authenticator's answer);
+  // `from_another_role`: the call comes from another role of this system
+  // on the caller's behalf (Authenticator::FromAnotherRole).
+  CallScope(const grpc::CallbackServerContext& context, auth::Principal caller,
+            bool from_another_role = false);
   ~CallScope();
   CallScope(const CallScope&) = delete;
   CallScope& operator=(const CallScope&) = delete;
@@ -43,12 +46,16 @@ class CallScope {
 
   // Who the innermost scope's call acts for; null outside any scope.
   static const auth::Principal* Caller();
+  // Whether it came from another role of this system (a service checking
+  // something for its own caller) rather than from a client.
+  static bool FromAnotherRole();
 
   const std::string& request_id() const { return request_id_; }
 
  private:
   const grpc::CallbackServerContext& context_;
   const auth::Principal caller_;
+  const bool from_another_role_;
   const CallScope* previous_;
   std::string request_id_;
   store::DeadlineScope deadline_;

@@ -82,12 +82,13 @@ grpc::ServerUnaryReactor* RespondLater(grpc::CallbackServerContext* context,
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
+  const bool from_role = authenticator.FromAnotherRole(*context);
   const bool queued =
       executor.TrySubmit([context, reactor, caller = *std::move(caller),
-                          call = std::move(call)]() mutable {
+                          from_role, call = std::move(call)]() mutable {
         absl::Status status = CallerGaveUp(*context);
         if (status.ok()) {
-          CallScope scope(*context, caller);
+          CallScope scope(*context, caller, from_role);
           context->AddInitialMetadata("x-request-id", scope.request_id());
           status = call();
         }

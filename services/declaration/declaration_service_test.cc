@@ -311,6 +311,20 @@ TEST_P(DeclarationServiceTest, TheAuditTrailNamesWhoSubmittedAndWhoRead) {
   }
   ASSERT_EQ(trail.entries_size(), 2);
   EXPECT_EQ(trail.entries(0).operation(), "SubmitDeclaration");
+  // The declaration service looked the assignment up to check the line: a
+  // role's own check, which shows the data to no one, is not a look.
+  {
+    grpc::ClientContext context;
+    type::v1::ListAuditEntriesRequest of_assignment;
+    of_assignment.set_parent(a.name());
+    type::v1::ListAuditEntriesResponse assignment_trail;
+    ASSERT_TRUE(
+        assignments_
+            ->ListAuditEntries(&context, of_assignment, &assignment_trail)
+            .ok());
+    ASSERT_EQ(assignment_trail.entries_size(), 1);
+    EXPECT_EQ(assignment_trail.entries(0).operation(), "CreateAssignment");
+  }
   EXPECT_EQ(trail.entries(0).actor(),
             "provider 99990303 (subject declarant-7)");
   EXPECT_THAT(trail.entries(0).DebugString(), Not(HasSubstr(kBsn)));
