@@ -17,6 +17,7 @@
 #include "libs/testing/temp_dir.h"
 #include "nlohmann/json.hpp"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
+#include "wmo/declaration/v1/declaration_service.grpc.pb.h"
 
 namespace wmo {
 namespace {
@@ -48,6 +49,7 @@ class MtlsTest : public ::testing::Test {
     leaf assignment ca "/OU=service/CN=assignment"
     leaf declaration ca "/OU=service/CN=declaration"
     leaf weert ca "/O=0988/OU=municipality/CN=case-system"
+    leaf portal ca "/O=99990303/OU=provider/CN=portal-system"
     leaf stranger other-ca "/O=0988/OU=municipality/CN=case-system"
   )";
 
@@ -101,7 +103,7 @@ class MtlsTest : public ::testing::Test {
       ssl.pem_cert_chain = Pem(name);
       ssl.pem_private_key = Key(name);
     }
-    return grpc::CreateChannel(absl::StrCat("localhost:", port),
+    return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                                grpc::SslCredentials(ssl));
   }
 
@@ -115,11 +117,11 @@ TEST_F(MtlsTest, SplitRolesCallEachOtherAndCertificatesNameCallers) {
   const int declaration_port = testing::FreePort();
   std::unique_ptr<App> assignments =
       StartRole("assignment", {"catalog", "assignment"},
-                absl::StrCat("localhost:", declaration_port));
+                absl::StrCat("127.0.0.1:", declaration_port));
   ASSERT_NE(assignments, nullptr);
   std::unique_ptr<App> declarations = StartRole(
       "declaration", {"declaration"},
-      absl::StrCat("localhost:", assignments->grpc_port()), declaration_port);
+      absl::StrCat("127.0.0.1:", assignments->grpc_port()), declaration_port);
   ASSERT_NE(declarations, nullptr);
 
   // The municipal system creates an assignment with its certificate alone:
@@ -193,6 +195,42 @@ TEST_F(MtlsTest, SplitRolesCallEachOtherAndCertificatesNameCallers) {
   ASSERT_EQ(validated.status, 200) << validated.body;
   json verdict = json::parse(validated.body)["lines"][0]["verdict"];
   EXPECT_EQ(verdict["outcome"], "APPROVED") << validated.body;
+
+  // The same by a provider's system with its certificate alone: the
+  // declaration role has no token to pass on, so it names the provider to
+  // the assignment role, which believes it from a service certificate.
+  {
+    auto portal = declaration::v1::DeclarationService::NewStub(
+        ChannelAs(declarations->grpc_port(), "portal"));
+    declaration::v1::ValidateDeclarationRequest request;
+    request.set_parent("providers/99990303");
+    declaration::v1::Declaration& d = *request.mutable_declaration();
+    d.set_number("D2");
+    d.set_municipality("0988");
+    d.set_period("2024-03");
+    declaration::v1::Line& l = *d.add_lines();
+    l.set_reference("R1");
+    l.set_assignment_number(created.number());
+    l.set_client_bsn("111222333");
+    l.set_product_category("04");
+    l.set_product_code("04KDV");
+    l.set_start_date("2024-03-01");
+    l.set_end_date("2024-03-31");
+    l.set_volume(2);
+    l.set_unit(type::v1::UNIT_DAY_NIGHT);
+    l.set_tariff_cents(16400);
+    l.set_amount_cents(32800);
+    l.set_direction(declaration::v1::Line::DEBIT);
+    grpc::ClientContext context;
+    declaration::v1::Declaration checked;
+    const grpc::Status s =
+        portal->ValidateDeclaration(&context, request, &checked);
+    ASSERT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+    ASSERT_EQ(checked.lines_size(), 1);
+    EXPECT_EQ(checked.lines(0).verdict().outcome(),
+              declaration::v1::Verdict::APPROVED)
+        << checked.lines(0).verdict().DebugString();
+  }
 
   // Without a certificate of the deployment's CA there is no connection:
   // none at all, or the same subject signed by another CA.

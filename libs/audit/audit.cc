@@ -108,7 +108,9 @@ std::vector<FieldChange> Diff(const google::protobuf::Message& before,
     const auto* reflection = m.GetReflection();
     std::string out;
     if (!field->is_repeated()) {
-      if (field->has_presence() && !reflection->HasField(m, field)) return out;
+      // Unset ("" for a scalar at its default, which proto3 does not tell
+      // from unset).
+      if (!reflection->HasField(m, field)) return out;
       printer.PrintFieldValueToString(m, field, -1, &out);
       return out;
     }
@@ -210,17 +212,26 @@ absl::Status List(store::Database& db, const auth::Principal& caller,
   const std::string collection = absl::EndsWith(request.parent(), "/-")
                                      ? resource.substr(0, resource.size() - 2)
                                      : resource;
-  auto rows = db.Execute(
-      "SELECT body FROM audit_log WHERE owner LIKE ? ESCAPE '\\'"
+  // A tenant's own trail is one owner (its primary key); only an
+  // operator's "-" ranges over them.
+  const std::string owner = OwnerOf(request.parent());
+  const bool every_owner = (*ids)[0] == "-";
+  const std::string sql = absl::StrCat(
+      "SELECT body FROM audit_log WHERE ",
+      every_owner ? "owner LIKE ? ESCAPE '\\'" : "owner = ?",
       " AND (resource LIKE ? ESCAPE '\\' OR resource LIKE ? ESCAPE '\\'"
       " OR resource LIKE ? ESCAPE '\\')"
-      " AND time >= ? AND time < ? ORDER BY time, id LIMIT ? OFFSET ?",
-      {LikePattern(OwnerOf(request.parent())), resource,
-       absl::StrCat(resource, "/%"), collection, *from, *to,
-       static_cast<int64_t>(page->size + 1),
-       static_cast<int64_t>(page->offset)});
+      " AND time >= ? AND time < ? ORDER BY time, id LIMIT ? OFFSET ?");
+  auto rows =
+      db.Execute(sql, {every_owner ? LikePattern(owner) : owner, resource,
+                       absl::StrCat(resource, "/%"), collection, *from, *to,
+                       static_cast<int64_t>(page->size + 1),
+                       static_cast<int64_t>(page->offset)});
   if (!rows.ok()) return rows.status();
-  const bool values = caller.kind != auth::PrincipalKind::kOperator;
+  // The operator's copy of a tenant's trail leaves out the values (client
+  // data); the catalogs' trail is its own and holds none.
+  const bool values = caller.kind != auth::PrincipalKind::kOperator ||
+                      absl::StartsWith(request.parent(), "catalogs/");
   response->Clear();
   for (size_t i = 0; i < rows->size() && i < page->size; ++i) {
     AuditEntry* entry = response->add_entries();
@@ -235,7 +246,10 @@ absl::Status List(store::Database& db, const auth::Principal& caller,
   }
   response->set_next_page_token(server::NextPageToken(
       *page, rows->size() > page->size ? page->offset + page->size + 1 : 0));
-  return absl::OkStatus();
+  // A tenant's trail with its values holds client data: reading it is a
+  // look too. (The operator's copy has none; the catalogs' holds none.)
+  if (caller.kind == auth::PrincipalKind::kOperator) return absl::OkStatus();
+  return RecordRead(db, caller, request.parent(), "ListAuditEntries", {});
 }
 
 }  // namespace wmo::audit

@@ -85,9 +85,12 @@ TEST_P(AuditTest, ATrailHoldsItsResourceAndWhatIsUnderItOldestFirst) {
                           "municipalities/0988/assignments/1/x"));
   auto all = ListAs(x_, "municipalities/0988/assignments/-");
   ASSERT_TRUE(all.ok()) << all.status();
-  // The collection's own entries (a search) too.
-  ASSERT_EQ(Resources(*all).size(), 5u);
+  // The collection's own entries (a search) too, and the reading of the
+  // trail of assignment 1 just now.
+  ASSERT_EQ(Resources(*all).size(), 6u);
   EXPECT_EQ(all->entries(4).resource(), "municipalities/0988/assignments");
+  EXPECT_EQ(all->entries(5).resource(), "municipalities/0988/assignments/1");
+  EXPECT_EQ(all->entries(5).operation(), "ListAuditEntries");
   EXPECT_EQ(all->entries(0).resource(), "municipalities/0988/assignments/10");
   EXPECT_EQ(all->entries(0).actor(),
             "municipality 0988 (subject consultant-1)");
@@ -158,11 +161,12 @@ TEST_P(AuditTest, PagesFollowEachOther) {
     Add(p_, absl::StrCat("providers/99990303/declarations/D", i),
         t0_ + absl::Seconds(i));
   }
+  // As the operator, whose reading adds nothing to the trail.
   std::vector<std::string> seen;
   std::string token;
   do {
-    auto page =
-        ListAs(p_, "providers/99990303/declarations/-", "", "", 2, token);
+    auto page = ListAs(operator_, "providers/99990303/declarations/-", "", "",
+                       2, token);
     ASSERT_TRUE(page.ok()) << page.status();
     EXPECT_LE(page->entries_size(), 2);
     for (const auto& name : Resources(*page)) seen.push_back(name);
@@ -173,6 +177,40 @@ TEST_P(AuditTest, PagesFollowEachOther) {
                                 "providers/99990303/declarations/D2",
                                 "providers/99990303/declarations/D3",
                                 "providers/99990303/declarations/D4"));
+}
+
+TEST_P(AuditTest, NamesAreMatchedLiterallyAndTenantsExactly) {
+  // LIKE's own characters in an id match only themselves.
+  Add(p_, "providers/99990303/declarations/A_1", t0_);
+  Add(p_, "providers/99990303/declarations/AB1", t0_);
+  Add(p_, "providers/99990303/declarations/A%1", t0_);
+  Add(p_, "providers/99990303/declarations/A\\1", t0_);
+  Add(p_, "providers/99990303/declarations/a_1", t0_);
+  for (const std::string id : {"A_1", "A%1", "A\\1"}) {
+    auto one = ListAs(operator_, "providers/99990303/declarations/" + id);
+    ASSERT_TRUE(one.ok()) << one.status();
+    EXPECT_THAT(Resources(*one),
+                ElementsAre("providers/99990303/declarations/" + id));
+  }
+  // A tenant reads its own code exactly, no other provider's.
+  Add(Of("provider", "99990304", "portal"),
+      "providers/99990304/declarations/A_1", t0_);
+  auto theirs = ListAs(operator_, "providers/99990304/declarations/-");
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_THAT(Resources(*theirs),
+              ElementsAre("providers/99990304/declarations/A_1"));
+}
+
+TEST_P(AuditTest, ReadingATenantsTrailIsInItOperatorsReadingIsNot) {
+  Add(x_, "municipalities/0988/assignments/1", t0_);
+  ASSERT_TRUE(ListAs(operator_, "municipalities/0988/assignments/1").ok());
+  ASSERT_TRUE(ListAs(x_, "municipalities/0988/assignments/1").ok());
+  auto again = ListAs(x_, "municipalities/0988/assignments/1");
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->entries_size(), 2);
+  EXPECT_EQ(again->entries(1).operation(), "ListAuditEntries");
+  EXPECT_EQ(again->entries(1).actor(),
+            "municipality 0988 (subject consultant-1)");
 }
 
 TEST(AuditDiffTest, NamesTheChangedFieldsWithoutTheBookkeeping) {
@@ -187,6 +225,10 @@ TEST(AuditDiffTest, NamesTheChangedFieldsWithoutTheBookkeeping) {
   EXPECT_EQ(changes[0].field(), "end_date");
   EXPECT_EQ(changes[0].old_value(), "\"2024-06-30\"");
   EXPECT_EQ(changes[0].new_value(), "\"2024-12-31\"");
+  // A create: what was unset is "", not the text of a default.
+  auto created = Diff(assignment::v1::Assignment(), after);
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_EQ(created[0].old_value(), "");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuditTest,

@@ -274,10 +274,11 @@ TEST(PrincipalTest, ACertificateSubjectNamesKindCodeAndSubject) {
   EXPECT_EQ(*PrincipalOfCertificate("CN=declaration,OU=service"),
             (Principal{PrincipalKind::kService, "", "declaration"}));
   for (const char* wrong :
-       {"CN=case-system,O=0988",                // no kind
-        "CN=case-system,OU=municipality,O=98",  // not a CBS code
-        "OU=provider,O=99990303",               // no subject
-        "CN=111222333,OU=municipality,O=0988",  // a BSN as subject
+       {"CN=case-system,O=0988",                   // no kind
+        "CN=case-system,OU=municipality,O=98",     // not a CBS code
+        "OU=provider,O=99990303",                  // no subject
+        "CN=111222333,OU=municipality,O=0988",     // a BSN as subject
+        "CN=x,OU=municipality,OU=service,O=0988",  // two kinds
         "CN=a\\,b,OU=operator", "CN=a+UID=b,OU=operator", "garbage"}) {
     absl::StatusOr<Principal> p = PrincipalOfCertificate(wrong);
     EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument) << wrong;

@@ -117,8 +117,16 @@ absl::StatusOr<Principal> PrincipalOfCertificate(absl::string_view subject) {
           "certificate subject \"", subject,
           "\": give plain attributes, CN=<subject>,OU=<kind>,O=<code>"));
     }
-    parts[std::string(part.substr(0, equals))] =
-        std::string(part.substr(equals + 1));
+    // One value per attribute: a second OU must not make a service of a
+    // municipality.
+    if (!parts
+             .emplace(std::string(part.substr(0, equals)),
+                      std::string(part.substr(equals + 1)))
+             .second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "certificate subject \"", subject, "\": ", part.substr(0, equals),
+          " appears twice; give each attribute once"));
+    }
   }
   const auto value = [&](absl::string_view key) {
     auto it = parts.find(key);

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -14,6 +13,8 @@
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_context.h"
 #include "libs/server/call_scope.h"
+#include "openssl/crypto.h"
+#include "openssl/rand.h"
 
 namespace wmo::server {
 namespace {
@@ -38,15 +39,27 @@ std::optional<absl::StatusOr<auth::Principal>> CertificatePrincipal(
 // The metadata that carries the in-process secret.
 constexpr char kInProcess[] = "x-wmo-in-process";
 
+// 128 bits from OpenSSL's generator, hex.
 std::string NewSecret() {
-  absl::BitGen random;
-  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(random),
-                         absl::Uniform<uint64_t>(random));
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    // No secret to be had: no call may pass as another role's.
+    return "";
+  }
+  std::string hex;
+  for (unsigned char b : bytes) absl::StrAppendFormat(&hex, "%02x", b);
+  return hex;
+}
+
+// Compared in constant time: how much of a guess matches must not show.
+bool SameSecret(absl::string_view presented, const std::string& secret) {
+  return !secret.empty() && presented.size() == secret.size() &&
+         CRYPTO_memcmp(presented.data(), secret.data(), secret.size()) == 0;
 }
 
 class MarkInterceptor : public grpc::experimental::Interceptor {
  public:
-  explicit MarkInterceptor(const std::string& secret) : secret_(secret) {}
+  explicit MarkInterceptor(std::string secret) : secret_(std::move(secret)) {}
   void Intercept(
       grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -58,20 +71,20 @@ class MarkInterceptor : public grpc::experimental::Interceptor {
   }
 
  private:
-  const std::string& secret_;  // The Authenticator's, which outlives calls.
+  const std::string secret_;
 };
 
 class MarkFactory
     : public grpc::experimental::ClientInterceptorFactoryInterface {
  public:
-  explicit MarkFactory(const std::string& secret) : secret_(secret) {}
+  explicit MarkFactory(std::string secret) : secret_(std::move(secret)) {}
   grpc::experimental::Interceptor* CreateClientInterceptor(
       grpc::experimental::ClientRpcInfo*) override {
     return new MarkInterceptor(secret_);
   }
 
  private:
-  const std::string& secret_;
+  const std::string secret_;
 };
 
 }  // namespace
@@ -96,8 +109,8 @@ bool Authenticator::FromAnotherRole(
   const auto& metadata = context.client_metadata();
   if (const auto mark = metadata.find(kInProcess);
       mark != metadata.end() &&
-      absl::string_view(mark->second.data(), mark->second.size()) ==
-          in_process_secret_) {
+      SameSecret(absl::string_view(mark->second.data(), mark->second.size()),
+                 in_process_secret_)) {
     return true;
   }
   std::optional<absl::StatusOr<auth::Principal>> certificate =

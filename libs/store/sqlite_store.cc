@@ -166,7 +166,9 @@ class SqliteDatabase final : public Database {
       auto conn = std::make_unique<SqliteConnection>(std::move(db));
       absl::Status s = conn->ExecuteScript(
           "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-          " PRAGMA foreign_keys=ON;");
+          " PRAGMA foreign_keys=ON;"
+          // LIKE compares as PostgreSQL's does: "D1" is not "d1".
+          " PRAGMA case_sensitive_like=ON;");
       if (!s.ok()) {
         return absl::UnavailableError(absl::StrCat(
             "cannot use SQLite database ", path, ": ", s.message()));

@@ -872,11 +872,14 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
     if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
       return s;
     }
-    if (absl::Status s = audit::Record(
-            c, audit::Change(caller, request.name(), "AnswerAssignmentRequest",
-                             before, current));
-        !s.ok()) {
-      return s;
+    // In both trails: the municipality's, and the provider's that asked.
+    for (const std::string& name : {request.name(), current.name()}) {
+      if (absl::Status s = audit::Record(
+              c, audit::Change(caller, name, "AnswerAssignmentRequest", before,
+                               current));
+          !s.ok()) {
+        return s;
+      }
     }
     *response = std::move(current);
     return absl::OkStatus();

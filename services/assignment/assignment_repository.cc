@@ -87,7 +87,8 @@ constexpr store::Migration kMigrations[] = {
      "INSERT INTO audit_log (owner, resource, time, id, body)"
      " SELECT 'municipalities/' || municipality,"
      " 'municipalities/' || municipality || '/assignments/' || number, '',"
-     " CAST(1000000000 + seq AS TEXT), body FROM audit_entries;"
+     " number || '/' || CAST(1000000000 + seq AS TEXT), body"
+     " FROM audit_entries;"
      "DROP TABLE audit_entries"},
 };
 

@@ -300,6 +300,24 @@ absl::Status AuditChange(store::Connection& c, const auth::Principal& caller,
                     operation, before, after));
 }
 
+// Records that the waitlist of a pool or group goes, entry by entry.
+absl::Status AuditWaitlistGone(store::Connection& c,
+                               const auth::Principal& caller,
+                               absl::string_view operation,
+                               CapacityRepository::Kind kind,
+                               const SiteKey& parent) {
+  WMO_ASSIGN_OR_RETURN(entries, CapacityRepository::ListWaitlist(
+                                    c, kind, parent, 0, kAllEnrolments));
+  for (const v1::WaitlistEntry& entry : entries) {
+    if (absl::Status s =
+            AuditChange(c, caller, operation, entry, v1::WaitlistEntry());
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 // The names of the resources a list answers with, for the audit of a read.
 template <typename Resources>
 std::vector<std::string> NamesOf(const Resources& resources) {
@@ -746,7 +764,19 @@ absl::Status CapacityApi::DeleteGroup(const auth::Principal& caller,
       }
     }
     // Its past enrolments and waitlist go with it: a new group of the same
-    // id starts empty.
+    // id starts empty. Each is in the trail: they are clients' records.
+    for (const auto& e : enrolments) {
+      if (absl::Status s =
+              AuditChange(c, caller, "DeleteGroup", e, v1::Enrolment());
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (absl::Status s =
+            AuditWaitlistGone(c, caller, "DeleteGroup", Kind::kGroup, key);
+        !s.ok()) {
+      return s;
+    }
     if (absl::Status s = Repo::DeleteEnrolments(c, key); !s.ok()) return s;
     if (absl::Status s = Repo::DeleteWaitlist(c, Kind::kGroup, key); !s.ok()) {
       return s;
@@ -935,6 +965,11 @@ absl::Status CapacityApi::DeleteBedPool(
                                 "cancel those bookings first")});
     }
     // Past bookings stay: their nights count for the clients' yearly caps.
+    if (absl::Status s =
+            AuditWaitlistGone(c, caller, "DeleteBedPool", Kind::kPool, key);
+        !s.ok()) {
+      return s;
+    }
     if (absl::Status s = Repo::DeleteWaitlist(c, Kind::kPool, key); !s.ok()) {
       return s;
     }
@@ -1610,11 +1645,9 @@ absl::Status CapacityApi::ListBookings(const auth::Principal& caller,
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(
             rows,
-            Repo::ListBookings(
-                c, key, request.from_date(), request.to_date(),
-                request.show_cancelled(), clients.empty() ? page.offset : 0,
-                clients.empty() ? page.size + 1 : kAllEnrolments));
-        if (!clients.empty()) rows = OnlyUnder(std::move(rows), clients, page);
+            Repo::ListBookings(c, key, request.from_date(), request.to_date(),
+                               request.show_cancelled(), clients, page.offset,
+                               page.size + 1));
         response->Clear();
         Page(rows, page, response->mutable_bookings(),
              response->mutable_next_page_token());

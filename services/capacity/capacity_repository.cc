@@ -333,16 +333,19 @@ absl::StatusOr<v1::Booking> CapacityRepository::GetBooking(
 
 absl::StatusOr<std::vector<v1::Booking>> CapacityRepository::ListBookings(
     store::Connection& c, const SiteKey& pool, const std::string& from,
-    const std::string& to, bool show_cancelled, size_t offset, size_t limit) {
+    const std::string& to, bool show_cancelled,
+    const std::string& assignment_prefix, size_t offset, size_t limit) {
   // A booking has a night in [from, to] when it arrives on or before `to`
   // and departs after `from`.
   return ParseAll<v1::Booking>(c.Execute(
       "SELECT body FROM bookings WHERE provider_agb = ? AND location_id = ?"
       " AND pool_id = ? AND (? = '' OR departure > ?)"
       " AND (? = '' OR arrival <= ?) AND (? = 1 OR state = 1)"
+      " AND (? = '' OR substr(assignment, 1, length(?)) = ?)"
       " ORDER BY arrival, id LIMIT ? OFFSET ?",
       {pool.provider, pool.location, pool.id, from, from, to, to,
-       int64_t{show_cancelled}, static_cast<int64_t>(limit),
+       int64_t{show_cancelled}, assignment_prefix, assignment_prefix,
+       assignment_prefix, static_cast<int64_t>(limit),
        static_cast<int64_t>(offset)}));
 }
 

@@ -91,9 +91,12 @@ class CapacityRepository {
   static absl::StatusOr<v1::Booking> GetBooking(store::Connection& c,
                                                 const SiteKey& pool,
                                                 const std::string& id);
+  // `assignment_prefix` ("municipalities/0988/"): only bookings on the
+  // assignments it begins; "" for all.
   static absl::StatusOr<std::vector<v1::Booking>> ListBookings(
       store::Connection& c, const SiteKey& pool, const std::string& from,
-      const std::string& to, bool show_cancelled, size_t offset, size_t limit);
+      const std::string& to, bool show_cancelled,
+      const std::string& assignment_prefix, size_t offset, size_t limit);
   // Bed-nights taken in the pool within `nights`, by bed.
   static absl::StatusOr<std::map<int, std::set<rules::Date>>> TakenBeds(
       store::Connection& c, const SiteKey& pool, const rules::Period& nights);

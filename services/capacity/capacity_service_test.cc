@@ -322,6 +322,29 @@ TEST_P(CapacityServiceTest, AMunicipalityReadsTheBookingsOfItsClients) {
   EXPECT_EQ(list_as(testing::Provider("99990302")).first,
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(list_as(testing::Provider(kKdvProvider)).second.size(), 2u);
+
+  // Pages hold only its own: a second client of ours, one per page.
+  v1::Booking third;
+  ASSERT_TRUE(Book(pool, Kdv(TestBsn(3), "2024-03-01", "2024-06-30", 20),
+                   "2024-03-10", "2024-03-12", &third)
+                  .ok());
+  std::vector<std::string> paged;
+  std::string token;
+  int pages = 0;
+  do {
+    grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Municipality(kMunicipality));
+    v1::ListBookingsRequest request;
+    request.set_parent(pool);
+    request.set_page_size(1);
+    request.set_page_token(token);
+    v1::ListBookingsResponse response;
+    ASSERT_TRUE(capacity_->ListBookings(&context, request, &response).ok());
+    for (const auto& b : response.bookings()) paged.push_back(b.name());
+    token = response.next_page_token();
+    ASSERT_LE(++pages, 3);
+  } while (!token.empty());
+  EXPECT_EQ(paged, (std::vector<std::string>{first.name(), third.name()}));
 }
 
 TEST_P(CapacityServiceTest, RetryWithTheSameRequestIdBooksOnce) {

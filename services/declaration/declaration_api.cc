@@ -216,7 +216,8 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
     if (earlier) {
       if (earlier->content_sha256 != sha) return NumberInUse(d);
       *response = std::move(earlier->declaration);
-      return absl::OkStatus();
+      return audit::RecordRead(db_, caller, response->name(),
+                               "SubmitDeclaration", {response->name()});
     }
   }
 
@@ -363,7 +364,11 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
       store
           ? db_.SerialTransaction(absl::StrCat("declarations of ", ids[0]), run)
           : db_.ReadTransaction(run);
-  if (!status.ok() || (store && earlier)) return status;
+  if (!status.ok()) return status;
+  if (store && earlier) {  // Answered with what was stored before.
+    return audit::RecordRead(db_, caller, response->name(), "SubmitDeclaration",
+                             {response->name()});
+  }
   if (store) Count(d);
   response->Swap(&d);
   return absl::OkStatus();
