@@ -70,6 +70,7 @@ struct Round {
 // empty).
 Round Measure(int port, const std::string& bearer, double seconds) {
   std::vector<std::unique_ptr<catalog::v1::CatalogService::Stub>> stubs;
+  stubs.reserve(kCallers);
   for (int t = 0; t < kCallers; ++t) {
     grpc::ChannelArguments args;
     args.SetInt("wmo.bench.connection", t);  // no shared subchannel
@@ -83,6 +84,7 @@ Round Measure(int port, const std::string& bearer, double seconds) {
                                         static_cast<long>(seconds * 1e6));
   const auto start = Clock::now();
   std::vector<std::thread> threads;
+  threads.reserve(kCallers);
   for (int t = 0; t < kCallers; ++t) {
     threads.emplace_back([&, t] {
       catalog::v1::GetProductRequest request;
@@ -183,6 +185,7 @@ int Run() {
 
   // A token's signature is checked once; then the verifier's cache answers.
   std::vector<std::string> fresh;
+  fresh.reserve(500);
   for (int i = 0; i < 500; ++i) {
     fresh.push_back(sign({auth::PrincipalKind::kProvider, "99990303",
                           absl::StrCat("user-", i)}));

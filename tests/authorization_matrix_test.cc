@@ -448,7 +448,7 @@ TEST_F(AuthorizationMatrixTest, EveryMethodOverGrpc) {
           &context,
           absl::StrCat("/", method.service()->full_name(), "/", method.name()),
           grpc::StubOptions(), &in, &out,
-          [&done](grpc::Status s) { done.set_value(s); });
+          [&done](const grpc::Status& s) { done.set_value(s); });
       const grpc::Status status = done.get_future().get();
       EXPECT_EQ(gateway::HttpStatusForGrpcCode(status.error_code()),
                 r.expect[c])

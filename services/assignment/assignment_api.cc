@@ -287,7 +287,7 @@ absl::Status AssignmentApi::GetAssignment(
     v1::Assignment* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.name(), "municipalities/*/assignments/*", "name"));
-  const absl::Status read =
+  absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         auto a = request.revision() > 0
                      ? Repo::GetRevision(c, ids[0], ids[1], request.revision())
@@ -344,7 +344,7 @@ absl::Status AssignmentApi::BatchGetAssignments(
     }
     numbers.push_back(parts[1]);
   }
-  const absl::Status read =
+  absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(
             found, Repo::GetMany(c, ids[0], {numbers.begin(), numbers.end()}));
@@ -429,7 +429,7 @@ absl::Status AssignmentApi::ListMatching(
                       request.product(),
                       static_cast<int>(request.state()),
                       request.active_on()};
-  const absl::Status read =
+  absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         // One more than a page tells whether another page follows.
         WMO_ASSIGN_OR_RETURN(rows,

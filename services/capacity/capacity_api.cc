@@ -1496,7 +1496,7 @@ absl::Status CapacityApi::ListEnrolments(
       return d.status();
     }
   }
-  const absl::Status read =
+  absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(
             rows, clients.empty()
@@ -1641,7 +1641,7 @@ absl::Status CapacityApi::ListBookings(const auth::Principal& caller,
     if (text.empty()) continue;
     if (auto d = rules::ParseDate(text, field); !d.ok()) return d.status();
   }
-  const absl::Status read =
+  absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(
             rows,
@@ -1772,7 +1772,7 @@ absl::Status CapacityApi::ListWaitlist(const auth::Principal& caller,
   WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(request.parent(), "parent"));
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token()));
-  const absl::Status read =
+  absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(rows,
                              Repo::ListWaitlist(c, parent.first, parent.second,

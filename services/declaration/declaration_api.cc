@@ -379,7 +379,7 @@ absl::Status DeclarationApi::GetDeclaration(
     v1::Declaration* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.name(), "providers/*/declarations/*", "name"));
-  const absl::Status read =
+  absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
         if (!found) {
@@ -409,7 +409,7 @@ absl::Status DeclarationApi::ListDeclarationLines(
   WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token(), 1000,
                               10000));
-  const absl::Status read =
+  absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
         if (!found) {
@@ -453,7 +453,7 @@ absl::Status DeclarationApi::ListDeclarations(
       return m.status();
     }
   }
-  const absl::Status read =
+  absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(
             rows, Repo::List(c, ids[0], municipality, request.period(),
