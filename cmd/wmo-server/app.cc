@@ -353,7 +353,7 @@ absl::Status App::Start() {
     s.declaration_catalogs = std::make_unique<catalog::CatalogClient>();
     s.declaration_api = std::make_unique<declaration::DeclarationApi>(
         **db, *s.declaration_assignments, *s.declaration_catalogs,
-        s.registry.get());
+        s.registry.get(), options_.clock);
     s.stores.push_back({"declaration", "wmo.declaration.v1.DeclarationService",
                         *std::move(db)});
     s.declaration_executor = std::make_unique<server::Executor>(

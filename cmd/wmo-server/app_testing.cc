@@ -21,6 +21,9 @@ absl::StatusOr<std::unique_ptr<App>> StartApp(const std::string& backend,
   options.data_dir = dir.File("var");
   options.catalog_dir = SourceDir() + "/catalogs";
   options.auth = server::ServerOptions::Auth::kDev;
+  // A fixed day after every date the tests declare, so that they do not
+  // change with the calendar.
+  options.clock = [] { return kTestNow; };
   if (backend == "postgres") {
     auto url = CreateTestPostgresDatabase();
     if (!url.ok()) return url.status();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cmd/wmo-server/app.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -18,6 +19,10 @@ namespace wmo::testing {
 
 // What service tests share: the whole app in-process, and reading its
 // errors.
+
+// The time of every StartApp app (ServerOptions::clock): 2027-03-01, after
+// every day the tests declare.
+inline const absl::Time kTestNow = absl::FromUnixSeconds(1803902400);
 
 // Starts every service on free ports with the real catalogs and
 // development keys (--auth=dev), on SQLite under `dir` ("sqlite") or on a

@@ -39,13 +39,15 @@ std::string FormatDate(Date date) {
                          date.day());
 }
 
-Date Today() {
+Date Today() { return TodayAt(absl::Now()); }
+
+Date TodayAt(absl::Time now) {
   static const absl::TimeZone kAmsterdam = [] {
     absl::TimeZone tz;
     return absl::LoadTimeZone("Europe/Amsterdam", &tz) ? tz
                                                        : absl::UTCTimeZone();
   }();
-  return absl::ToCivilDay(absl::Now(), kAmsterdam);
+  return absl::ToCivilDay(now, kAmsterdam);
 }
 
 int IsoWeekday(Date date) {

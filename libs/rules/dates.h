@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace wmo::rules {
 
@@ -20,8 +21,9 @@ absl::StatusOr<Date> ParseDate(absl::string_view text, absl::string_view field);
 std::string FormatDate(Date date);
 
 // Today in the Europe/Amsterdam calendar, which is the one Dutch
-// municipalities work by.
+// municipalities work by; TodayAt for the day of a given moment.
 Date Today();
+Date TodayAt(absl::Time now);
 
 // The ISO weekday of a date: Monday 1 … Sunday 7.
 int IsoWeekday(Date date);

@@ -63,7 +63,9 @@ constexpr IwmoRule kTr304{"TR304", "8187"};
 constexpr IwmoRule kTr307{"TR307", "9307"};
 constexpr IwmoRule kTr308{"TR308", "9308"};
 constexpr IwmoRule kTr314{"TR314", "8021"};
+constexpr IwmoRule kTr137{"TR137", ""};
 constexpr IwmoRule kTr319{"TR319", "9319"};
+constexpr IwmoRule kCs337{"CS337", "0001"};
 constexpr IwmoRule kTr321{"TR321", "9321"};
 constexpr IwmoRule kTr322{"TR322", "9322"};
 constexpr IwmoRule kTr323{"TR323", "8017"};
@@ -1056,15 +1058,30 @@ LineOutcome DeclarationChecker::CheckDebit(const DeclaredLine& line) {
     a = nullptr;
   }
 
-  if (!header_.month.Contains(line.period.from) ||
-      !header_.month.Contains(line.period.to)) {
+  // The declared month or an earlier one (late lines), one calendar month
+  // at a time, and care already given.
+  if (line.period.to > header_.month.to) {
     v.push_back(Violation(
-        kTr319,
-        header_.month.Contains(line.period.from) ? "end_date" : "start_date",
+        kTr319, line.period.from > header_.month.to ? "start_date" : "end_date",
         absl::StrCat("the product period ", FormatPeriod(line.period),
-                     " does not lie within the declared month ",
+                     " ends after the declared month ",
                      FormatPeriod(header_.month),
-                     "; declare each month in its own declaration")));
+                     "; declare care in the declaration of its own month or "
+                     "of a later one")));
+  }
+  if (absl::CivilMonth(line.period.from) != absl::CivilMonth(line.period.to)) {
+    v.push_back(Violation(
+        kCs337, "end_date",
+        absl::StrCat("the product period ", FormatPeriod(line.period),
+                     " spans more than one calendar month; declare each "
+                     "month as a line of its own")));
+  }
+  if (line.period.to > header_.today) {
+    v.push_back(Violation(
+        kTr137, "end_date",
+        absl::StrCat("the product period ends on ", FormatDate(line.period.to),
+                     ", after today (", FormatDate(header_.today),
+                     "): declare care once it has been given")));
   }
   if (a != nullptr) CheckAssignment(line, *a, v);
 

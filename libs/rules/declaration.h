@@ -248,6 +248,8 @@ struct DeclarationHeader {
   std::string municipality;
   // The declared calendar month, first to last day.
   Period month;
+  // The day of submission: no care after it can have been given (TR137).
+  Date today = Date::max();
 };
 
 // ---------------------------------------------------------------------------

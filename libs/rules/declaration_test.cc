@@ -780,13 +780,50 @@ TEST(DeclarationRulesTest, Tr341AcceptsUnitOfAssignment) {
   EXPECT_TRUE(s.CheckOne().approved);
 }
 
-TEST(DeclarationRulesTest, Tr319RejectsPeriodOutsideDeclaredMonth) {
+TEST(DeclarationRulesTest, Tr319RejectsPeriodOfALaterMonth) {
   Scenario s;
   s.Assign("A1");
-  s.Debit("R1", "A1", 10).period = {D(2026, 6, 1), D(2026, 7, 31)};
+  s.Debit("R1", "A1", 10).period = {D(2026, 7, 1), D(2026, 7, 31)};
   LineOutcome out = s.CheckOne();
   ASSERT_THAT(RuleIds(out.violations), ElementsAre("TR319"));
+  EXPECT_EQ(out.violations[0].field, "start_date");
+}
+
+TEST(DeclarationRulesTest, Tr319AcceptsAnEarlierMonth) {
+  // A late line: May's care in the June declaration.
+  Scenario s;
+  s.Assign("A1");
+  s.Debit("R1", "A1", 10).period = {D(2026, 5, 1), D(2026, 5, 31)};
+  LineOutcome out = s.CheckOne();
+  EXPECT_TRUE(out.approved)
+      << ::testing::PrintToString(RuleIds(out.violations));
+}
+
+TEST(DeclarationRulesTest, Cs337RejectsPeriodSpanningTwoMonths) {
+  Scenario s;
+  s.Assign("A1");
+  s.Debit("R1", "A1", 10).period = {D(2026, 5, 1), D(2026, 6, 30)};
+  LineOutcome out = s.CheckOne();
+  ASSERT_THAT(RuleIds(out.violations), ElementsAre("CS337"));
+  EXPECT_EQ(out.violations[0].return_code, "0001");
+}
+
+TEST(DeclarationRulesTest, Tr137RejectsCareNotYetGiven) {
+  Scenario s;
+  s.header.today = D(2026, 6, 29);
+  s.Assign("A1");
+  s.Debit("R1", "A1", 10);  // June, to the 30th
+  LineOutcome out = s.CheckOne();
+  ASSERT_THAT(RuleIds(out.violations), ElementsAre("TR137"));
   EXPECT_EQ(out.violations[0].field, "end_date");
+}
+
+TEST(DeclarationRulesTest, Tr137AcceptsPeriodEndingToday) {
+  Scenario s;
+  s.header.today = D(2026, 6, 30);
+  s.Assign("A1");
+  s.Debit("R1", "A1", 10);
+  EXPECT_TRUE(s.CheckOne().approved);
 }
 
 TEST(DeclarationRulesTest, Tr319AcceptsPeriodWithinDeclaredMonth) {

@@ -62,6 +62,10 @@ struct ServerOptions {
   // Redis for the shared second-level cache; empty for in-process only.
   std::string redis_url;
 
+  // What time it is (not a flag): tests fix it so that what depends on the
+  // day (care not yet given, TR137) does not change with the calendar.
+  std::function<absl::Time()> clock = absl::Now;
+
   // Identity. kJwt: bearer tokens checked with the keys of jwt_keys (a JWKS
   // file, read again when it changes), issued by jwt_issuer for
   // jwt_audience; the server does not start without them. kDev: a signing

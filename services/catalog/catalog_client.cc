@@ -33,4 +33,42 @@ absl::StatusOr<std::shared_ptr<const v1::Catalog>> CatalogClient::CatalogOn(
   return std::shared_ptr<const v1::Catalog>(std::move(catalog));
 }
 
+absl::StatusOr<bool> CatalogClient::ServesMunicipality(const std::string& cbs,
+                                                       rules::Date date) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = municipalities_.find(date);
+    if (it != municipalities_.end() && it->second.until > absl::Now()) {
+      return it->second.codes.contains(cbs);
+    }
+  }
+  std::set<std::string> codes;
+  v1::ListCatalogsRequest request;
+  request.set_as_of(rules::FormatDate(date));
+  request.set_view(v1::CATALOG_VIEW_BASIC);
+  request.set_page_size(500);
+  do {
+    v1::ListCatalogsResponse page;
+    absl::Status status = stub_.Invoke([&](auto& stub, auto& context) {
+      return stub.ListCatalogs(&context, request, &page);
+    });
+    if (!status.ok()) return status;
+    for (const v1::Catalog& c : page.catalogs()) {
+      for (const v1::Municipality& m : c.municipalities()) {
+        codes.insert(m.cbs_code());
+      }
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  const bool served = codes.contains(cbs);
+  std::lock_guard lock(mu_);
+  if (municipalities_.size() > 100) {
+    const absl::Time now = absl::Now();
+    std::erase_if(municipalities_,
+                  [&](const auto& e) { return e.second.until <= now; });
+  }
+  municipalities_[date] = {absl::Now() + keep_, std::move(codes)};
+  return served;
+}
+
 }  // namespace wmo::catalog

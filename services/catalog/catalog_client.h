@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -33,6 +34,11 @@ class CatalogClient {
   absl::StatusOr<std::shared_ptr<const v1::Catalog>> CatalogOn(
       const std::string& catalog_id, rules::Date date);
 
+  // Whether a catalog valid on `date` serves municipality `cbs` (its
+  // region's municipalities).
+  absl::StatusOr<bool> ServesMunicipality(const std::string& cbs,
+                                          rules::Date date);
+
  private:
   struct Kept {
     absl::Time until;
@@ -43,6 +49,11 @@ class CatalogClient {
   server::LateStub<v1::CatalogService> stub_{"catalog"};
   std::mutex mu_;
   std::map<std::pair<std::string, rules::Date>, Kept> kept_;
+  struct KeptCodes {
+    absl::Time until;
+    std::set<std::string> codes;
+  };
+  std::map<rules::Date, KeptCodes> municipalities_;
 };
 
 }  // namespace wmo::catalog

@@ -114,8 +114,12 @@ absl::StatusOr<std::string> AddresseeFilter(const auth::Principal& caller,
 DeclarationApi::DeclarationApi(store::Database& db,
                                assignment::AssignmentClient& assignments,
                                catalog::CatalogClient& catalogs,
-                               prometheus::Registry* registry)
-    : db_(db), assignments_(assignments), catalogs_(catalogs) {
+                               prometheus::Registry* registry,
+                               std::function<absl::Time()> now)
+    : db_(db),
+      assignments_(assignments),
+      catalogs_(catalogs),
+      now_(std::move(now)) {
   if (registry == nullptr) return;
   lines_ = &prometheus::BuildCounter()
                 .Name("wmo_declaration_lines_total")
@@ -200,6 +204,20 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
                            "differs from the parent; leave it empty")});
   }
   WMO_ASSIGN_OR_RETURN(month, CheckHeader(d, kMaxLines));
+  // TR378: a municipality no catalog serves is refused at the header, as
+  // assignments are, not line by line.
+  WMO_ASSIGN_OR_RETURN(
+      served, catalogs_.ServesMunicipality(d.municipality(), month.from));
+  if (!served) {
+    return server::ViolationStatus(
+        absl::StatusCode::kInvalidArgument, "malformed",
+        {server::Violation(
+            "TR378", "S300", "declaration.municipality",
+            absl::StrCat("no catalog serves municipality ", d.municipality(),
+                         " in ", d.period(),
+                         "; give the CBS code of the municipality that "
+                         "assigned the care"))});
+  }
   const std::string sha = server::Sha256Hex(SubmittedContent(d));
   const std::string name =
       absl::StrCat("providers/", ids[0], "/declarations/", d.number());
@@ -242,9 +260,14 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
   Lookups look;
   std::set<std::string> numbers;
   std::set<std::string> clients_with_detail;
+  // The first day declared on each assignment (late lines reach back).
+  std::map<std::string, rules::Date> first_day;
   for (const auto& line : checked) {
     numbers.insert(line.assignment_number);
     if (!line.deliveries.empty()) clients_with_detail.insert(line.client_bsn);
+    auto [it, fresh] =
+        first_day.emplace(line.assignment_number, line.period.from);
+    if (!fresh) it->second = std::min(it->second, line.period.from);
   }
   WMO_ASSIGN_OR_RETURN(
       found, assignments_.BatchGet(
@@ -255,7 +278,10 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
     look.bases[a.number()] = a.basis();
     // The catalog version in force on the first declared day of the
     // assignment.
-    const rules::Date on = std::max(month.from, facts.period.from);
+    const auto declared = first_day.find(a.number());
+    const rules::Date on =
+        std::max(declared == first_day.end() ? month.from : declared->second,
+                 facts.period.from);
     auto key = std::make_pair(a.catalog(), on);
     auto it = look.catalogs.find(key);
     if (it == look.catalogs.end()) {
@@ -306,7 +332,8 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
     }
   }
 
-  const rules::DeclarationHeader header{ids[0], d.municipality(), month};
+  const rules::DeclarationHeader header{ids[0], d.municipality(), month,
+                                        rules::TodayAt(now_())};
   const std::vector<std::string> detail(clients_with_detail.begin(),
                                         clients_with_detail.end());
   auto run = [&](store::Connection& c) -> absl::Status {

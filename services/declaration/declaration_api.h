@@ -1,9 +1,12 @@
 #ifndef WMO_SERVICES_DECLARATION_DECLARATION_API_H_
 #define WMO_SERVICES_DECLARATION_DECLARATION_API_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "libs/auth/principal.h"
 #include "libs/store/store.h"
 #include "services/assignment/assignment_client.h"
@@ -31,9 +34,11 @@ class DeclarationApi {
   static constexpr int kMaxLines = 100000;
 
   // `registry` may be null (no metrics).
+  // `now`: the clock that says which day it is (TR137).
   DeclarationApi(store::Database& db, assignment::AssignmentClient& assignments,
                  catalog::CatalogClient& catalogs,
-                 prometheus::Registry* registry);
+                 prometheus::Registry* registry,
+                 std::function<absl::Time()> now = absl::Now);
 
   // `caller` is who asks; what it may do is checked here: a provider its
   // own declarations and settlements; a municipality reads those addressed
@@ -93,6 +98,7 @@ class DeclarationApi {
   store::Database& db_;
   assignment::AssignmentClient& assignments_;
   catalog::CatalogClient& catalogs_;
+  const std::function<absl::Time()> now_;
   // Lines by outcome, and refusals by rule id; null without a registry.
   prometheus::Family<prometheus::Counter>* lines_ = nullptr;
   prometheus::Family<prometheus::Counter>* rejections_ = nullptr;

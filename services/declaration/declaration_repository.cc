@@ -1,5 +1,6 @@
 #include "services/declaration/declaration_repository.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/functional/function_ref.h"
@@ -96,10 +97,6 @@ absl::StatusOr<rules::Date> DateColumn(const ResultSet::Row& row, size_t col) {
   return rules::ParseDate(ResultSet::Text(row, col), "stored date");
 }
 
-std::string Month(const rules::Period& month) {
-  return rules::FormatDate(month.from).substr(0, 7);
-}
-
 int64_t DigitalVolume(const v1::Line& line) {
   int64_t digital = 0;
   for (const auto& d : line.deliveries()) {
@@ -148,7 +145,10 @@ absl::Status DeclarationRepository::LoadLedger(
     const std::vector<std::string>& clients_with_detail,
     rules::Ledger& ledger) {
   std::set<std::string> references, assignments, clients;
+  // Late lines reach back before the declared month (TR319).
+  rules::Date earliest = header.month.from;
   for (const auto& line : lines) {
+    earliest = std::min(earliest, line.period.from);
     references.insert(line.reference);
     if (!line.credited_reference.empty()) {
       references.insert(line.credited_reference);
@@ -188,9 +188,9 @@ absl::Status DeclarationRepository::LoadLedger(
   s = store::QueryInChunks(
       c,
       "SELECT assignment_number, start_date FROM declaration_lines"
-      " WHERE municipality = ? AND period = ? AND credit = 0 AND approved = 1"
+      " WHERE municipality = ? AND credit = 0 AND approved = 1"
       " AND credited = 0 AND assignment_number",
-      {header.municipality, Month(header.month)}, assignments,
+      {header.municipality}, assignments,
       [&](const ResultSet& rows) -> absl::Status {
         for (const auto& row : rows) {
           auto from = DateColumn(row, 1);
@@ -216,8 +216,9 @@ absl::Status DeclarationRepository::LoadLedger(
   s = store::QueryInChunks(
       c,
       "SELECT client_bsn, catalog, product, year, quantity"
-      " FROM client_year_totals WHERE year = ? AND client_bsn",
-      {int64_t{header.month.from.year()}}, clients, [&](const ResultSet& rows) {
+      " FROM client_year_totals WHERE year >= ? AND year <= ? AND client_bsn",
+      {int64_t{earliest.year()}, int64_t{header.month.from.year()}}, clients,
+      [&](const ResultSet& rows) {
         for (const auto& row : rows) {
           ledger.client_year_quantity[{
               ResultSet::Text(row, 0), ResultSet::Text(row, 1),
@@ -228,8 +229,9 @@ absl::Status DeclarationRepository::LoadLedger(
         return absl::OkStatus();
       });
   if (!s.ok()) return s;
-  // Weekly caps and stays reach six weeks beyond the month either way.
-  const std::string from = rules::FormatDate(header.month.from - 42);
+  // Weekly caps and stays reach six weeks beyond the lines' months either
+  // way.
+  const std::string from = rules::FormatDate(earliest - 42);
   const std::string to = rules::FormatDate(header.month.to + 42);
   return store::QueryInChunks(
       c,

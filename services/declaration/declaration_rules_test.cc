@@ -68,11 +68,12 @@ const std::map<std::string, std::string>& ReturnCodes() {
   static const auto* const kCodes = new std::map<std::string, std::string>{
       {"TR304", "8187"}, {"TR307", "9307"}, {"TR308", "9308"},
       {"TR314", "8021"}, {"TR319", "9319"}, {"TR321", "9321"},
-      {"TR322", "9322"}, {"TR323", "8017"}, {"TR338", "9338"},
-      {"TR339", "9339"}, {"TR340", "9340"}, {"TR341", "9341"},
-      {"TR346", "9346"}, {"TR369", "9369"}, {"TR384", "9384"},
-      {"TR387", "9387"}, {"TR388", "9388"}, {"TR389", "9389"},
-      {"TR390", "9390"}, {"TR418", "0611"}};
+      {"CS337", "0001"}, {"TR137", ""},     {"TR322", "9322"},
+      {"TR323", "8017"}, {"TR338", "9338"}, {"TR339", "9339"},
+      {"TR340", "9340"}, {"TR341", "9341"}, {"TR346", "9346"},
+      {"TR369", "9369"}, {"TR384", "9384"}, {"TR387", "9387"},
+      {"TR388", "9388"}, {"TR389", "9389"}, {"TR390", "9390"},
+      {"TR418", "0611"}};
   return *kCodes;
 }
 
@@ -80,12 +81,12 @@ const std::map<std::string, std::string>& ReturnCodes() {
 // (or, for a guideline, noticed) one.
 const std::vector<std::string>& RequiredRules() {
   static const auto* const kRules = new std::vector<std::string>{
-      "TR304",     "TR307", "TR308", "TR314", "TR319", "TR321", "TR322",
-      "TR323",     "TR338", "TR339", "TR340", "TR341", "TR346", "TR369",
-      "TR384",     "TR387", "TR388", "TR389", "TR390", "TR418", "DC-DETAIL",
-      "DC-FORMAT", "S0-06", "S0-08", "S1-02", "S1-04", "S1-05", "S2-01",
-      "S2-02",     "S2-03", "S2-04", "S2-05", "S3-05", "S3-06", "S3-07",
-      "S3-08",     "S3-09", "S4-04", "S4-05"};
+      "TR304", "TR307",     "TR308",     "TR314", "TR319", "TR321", "TR322",
+      "CS337", "TR137",     "TR323",     "TR338", "TR339", "TR340", "TR341",
+      "TR346", "TR369",     "TR384",     "TR387", "TR388", "TR389", "TR390",
+      "TR418", "DC-DETAIL", "DC-FORMAT", "S0-06", "S0-08", "S1-02", "S1-04",
+      "S1-05", "S2-01",     "S2-02",     "S2-03", "S2-04", "S2-05", "S3-05",
+      "S3-06", "S3-07",     "S3-08",     "S3-09", "S4-04", "S4-05"};
   return *kRules;
 }
 
@@ -420,15 +421,33 @@ std::vector<Case> LineCases() {
          {On(1, "declared by the provider it was given to")
               .Is(Approved({"TR338"}))},
          "99990202"}}},
-      {"TR319_ProductPeriodWithinTheDeclaredMonth",
+      {"TR319_ProductPeriodInTheDeclaredMonthOrAnEarlierOne",
        {bir},
        {{"2024-03",
          {On(0, "an April line in the March declaration")
               .Period("2024-04-01", "2024-04-30")
               .Is(Rejected({"TR319"}))}},
-        {"2024-04",
-         {On(0, "the April line in the April declaration")
+        {"2024-05",
+         {On(0, "the May line in the May declaration").Is(Approved({"TR319"})),
+          On(0, "a late line: April's care in the May declaration")
+              .Period("2024-04-01", "2024-04-30")
               .Is(Approved({"TR319"}))}}}},
+      {"CS337_ProductPeriodWithinOneCalendarMonth",
+       {bir},
+       {{"2024-04",
+         {On(0, "March and April in one line")
+              .Period("2024-03-01", "2024-04-30")
+              .Is(Rejected({"CS337"})),
+          On(0, "March alone, late")
+              .Period("2024-03-01", "2024-03-31")
+              .Is(Approved({"CS337"}))}}}},
+      {"TR137_CareNotYetGiven",
+       {Bir(8, kPerWeek, "2027-01-01", "2027-12-31")},
+       {{"2027-02",
+         {On(0, "February, over by the day of submission (2027-03-01)")
+              .Is(Approved({"TR137"}))}},
+        {"2027-03",
+         {On(0, "March, which has only begun").Is(Rejected({"TR137"}))}}}},
       {"TR307_TR387_StartOfTheProductPeriod",
        {Bir(8, kPerWeek, "2024-03-15", "2024-12-31")},
        {{"2024-03",
@@ -612,6 +631,11 @@ std::vector<Case> CreditCases() {
        {{"2024-03", {On(0, "the debit").Volume(10).Is(Approved({"TR389"}))}},
         {"2024-03",
          {On(0, "a second debit for March").Volume(8).Is(Rejected({"TR389"}))}},
+        {"2024-04",
+         {On(0, "a second debit for March, declared late in April")
+              .Period("2024-03-01", "2024-03-31")
+              .Volume(8)
+              .Is(Rejected({"TR389"}))}},
         {"2024-03",
          {CreditOf(0, 0, "a credit naming an unknown line")
               .Then([](v1::Line& l) { l.set_credited_reference("NOSUCHLINE"); })

@@ -391,6 +391,25 @@ TEST_P(DeclarationServiceTest, MalformedHeaderIsInvalidArgumentNamingFields) {
   EXPECT_EQ(RuleIds(s).size(), 3u);
 }
 
+// TR378: a municipality no catalog serves is refused at the header, before
+// any line is looked at, and nothing is stored.
+TEST_P(DeclarationServiceTest, TR378_UnknownMunicipalityIsRefusedAtTheHeader) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  v1::Declaration d = Declaration(
+      "D1", "2024-03", {KdvLine("R1", a, "2024-03-01", "2024-03-31", 1)});
+  d.set_municipality("0001");  // four digits, but no municipality's code
+  v1::Declaration out;
+  grpc::Status s = Submit(d, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(RuleIds(s), ElementsAre("TR378"));
+  ASSERT_EQ(testing::ViolationsOf(s).size(), 1u);
+  EXPECT_EQ(testing::ViolationsOf(s)[0].return_code(), "S300");
+  EXPECT_EQ(testing::ViolationsOf(s)[0].field(), "declaration.municipality");
+  // The region's own municipality is taken.
+  d.set_municipality(kMunicipality);
+  EXPECT_TRUE(Submit(d, &out).ok());
+}
+
 // The rule ids of a line's verdict.
 std::vector<std::string> VerdictRules(const v1::Line& line) {
   std::vector<std::string> ids;
