@@ -868,17 +868,68 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
     }
   }
 
+  // The units of this product and those counted with it over `period`.
+  const auto counted = [&](const Period& period) {
+    int64_t amount = days.QuantityIn(period);
+    static const DayMap kNone;
+    for (const std::string& other : billing.once_per_day_with) {
+      amount +=
+          ClientDays(FindDays(line.client_bsn, billing.catalog, other), kNone)
+              .QuantityIn(period);
+    }
+    return amount;
+  };
+  // The days of a stay that one unit covers whole (S1-05); nothing when
+  // `day` is not one.
+  const auto stay_around = [&](Date day) -> std::optional<Period> {
+    static const DayMap kNone;
+    for (const std::string& stay : billing.once_per_stay_of) {
+      const ClientDays stays(FindDays(line.client_bsn, billing.catalog, stay),
+                             kNone);
+      if (stays.Attended(day)) {
+        return stays.RunAround(day, std::numeric_limits<int64_t>::max());
+      }
+    }
+    return std::nullopt;
+  };
+
+  std::optional<Date> stay_done;
+  if (!billing.once_per_stay_rule_id.empty() &&
+      InProductUnit(billing, line.unit)) {
+    for (const auto& [day, total] : line_days) {
+      if (stay_done && day <= *stay_done) continue;
+      const std::optional<Period> stay = stay_around(day);
+      if (!stay) continue;
+      stay_done = stay->to;
+      const int64_t amount = counted(*stay);
+      if (amount > 1) {
+        v.push_back(Violation(
+            billing.once_per_stay_rule_id, DeliveryField(total.first_index),
+            absl::StrCat("the stay from ", FormatPeriod(*stay), " would have ",
+                         amount, " units of product ", billing.product,
+                         "; one unit covers the whole stay (there at its "
+                         "start, home at its end): declare one")));
+      }
+    }
+  }
+
   if (!billing.once_per_day_rule_id.empty() &&
       InProductUnit(billing, line.unit)) {
     for (const auto& [day, total] : line_days) {
-      const int64_t amount = days.QuantityIn(Period{day, day});
+      if (stay_around(day)) continue;  // counted per stay above
+      const int64_t amount = counted(Period{day, day});
       if (amount > 1) {
         v.push_back(Violation(
             billing.once_per_day_rule_id, DeliveryField(total.first_index),
-            absl::StrCat("on ", FormatDate(day), " the client would have ",
-                         amount, " units of product ", billing.product,
-                         ", at most 1 per day is billable; declare one per "
-                         "day")));
+            absl::StrCat(
+                "on ", FormatDate(day), " the client would have ", amount,
+                " units of product ", billing.product,
+                billing.once_per_day_with.empty()
+                    ? ""
+                    : absl::StrCat(
+                          " and ",
+                          absl::StrJoin(billing.once_per_day_with, ", ")),
+                ", at most 1 per day is billable; declare one per day")));
       }
     }
   }

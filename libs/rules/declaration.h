@@ -86,8 +86,13 @@ struct ProductBilling {
   std::string contiguous_rule_id;
   // No-shows are not billable (S3-05, S3-06).
   std::string no_show_rule_id;
-  // At most one unit per client per day (S1-05, S3-08, S0-08).
+  // At most one unit per client per day (S1-05, S3-08, S0-08), counted
+  // together with the units of these products of the catalog.
   std::string once_per_day_rule_id;
+  std::vector<std::string> once_per_day_with;
+  // On days of a stay of these products, one unit per stay (S1-05).
+  std::vector<std::string> once_per_stay_of;
+  std::string once_per_stay_rule_id;
   // Not at the same time as deliveries of these products (S3-07).
   std::vector<std::string> not_concurrent_with;
   std::string not_concurrent_rule_id;

@@ -128,7 +128,14 @@ rules::ProductBilling BillingOf(const std::string& catalog_id,
   if (billing.has_no_show_not_billable()) {
     b.no_show_rule_id = billing.no_show_not_billable().source().rule();
   }
+  if (billing.has_once_per_stay_of()) {
+    b.once_per_stay_of.assign(billing.once_per_stay_of().product_ids().begin(),
+                              billing.once_per_stay_of().product_ids().end());
+    b.once_per_stay_rule_id = billing.once_per_stay_of().source().rule();
+  }
   if (billing.has_once_per_day()) {
+    b.once_per_day_with.assign(billing.once_per_day().counted_with().begin(),
+                               billing.once_per_day().counted_with().end());
     b.once_per_day_rule_id = billing.once_per_day().source().rule();
   }
   if (billing.has_not_concurrent_with()) {

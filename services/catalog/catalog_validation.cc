@@ -190,6 +190,15 @@ void CheckProduct(Checker& c, const Product& p, const std::string& f,
                   f + ".billing.not_concurrent_with");
   CheckReferences(c, products, p.billing().only_on_attendance_of(), p.id(),
                   f + ".billing.only_on_attendance_of");
+  CheckReferences(c, products, p.billing().once_per_stay_of(), p.id(),
+                  f + ".billing.once_per_stay_of");
+  {
+    ProductSet counted_with;
+    *counted_with.mutable_product_ids() =
+        p.billing().once_per_day().counted_with();
+    CheckReferences(c, products, counted_with, p.id(),
+                    f + ".billing.once_per_day.counted_with");
+  }
   if (p.billing().has_bundled()) {
     c.Check(products.count(p.billing().bundled().product_id()) > 0, "CAT-REF",
             f + ".billing.bundled.product_id",

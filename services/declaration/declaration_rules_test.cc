@@ -863,6 +863,21 @@ std::vector<Case> LichtMiddenZwaarCases() {
           On(1, "one trip on each day of attendance")
               .Days({D("2024-03-04"), D("2024-03-05")})
               .Is(Approved({"S0-08"}))}}}},
+      {"S0_08_OneTripPerDayAcrossRegulierAndRolstoel",
+       {groep, vervoer,
+        Grant(kLichtMiddenZwaar, "vervoer-rolstoel", kPieces, 5, kPerWeek,
+              "2024-01-01", "2024-06-30")},
+       {{"2024-03",
+         {On(0, "group support Monday")
+              .Days({D("2024-03-04", 3)})
+              .Is(Approved()),
+          On(1, "a regular trip on Monday")
+              .Days({D("2024-03-04")})
+              .Is(Approved({"S0-08"}))}},
+        {"2024-03",
+         {On(2, "a wheelchair trip on the same Monday")
+              .Days({D("2024-03-04")})
+              .Is(Rejected({"S0-08"}))}}}},
       {"S0_08_VervoerOnTheDaysOfAStay",
        {Grant(kLichtMiddenZwaar, "kortdurend-verblijf", kEtmalen, 10, kTotal,
               "2024-03-01", "2024-03-31"),
@@ -932,6 +947,44 @@ std::vector<Case> RegulierSpecialistischCases() {
               .Is(Rejected({"S1-05"})),
           On(1, "one return trip on each day of attendance")
               .Days({D("2024-03-04"), D("2024-03-05")})
+              .Is(Approved({"S1-05"}))}}}},
+      {"S1_05_OneReturnTripPerDayAcrossRegulierAndRolstoel",
+       {dagbesteding, vervoer,
+        Grant(kRegulierSpecialistisch, "vervoer-rolstoel", kPieces, 5, kPerWeek,
+              "2024-01-01", "2024-06-30")},
+       {{"2024-03",
+         {On(0, "dagbesteding Monday and Tuesday")
+              .Days({D("2024-03-04", 1, "09:00", "12:30"),
+                     D("2024-03-05", 1, "09:00", "12:30")})
+              .Is(Approved({"S1-02"})),
+          On(1, "a regular return trip on Monday")
+              .Days({D("2024-03-04")})
+              .Is(Approved({"S1-05"}))}},
+        {"2024-03",
+         {On(2, "a wheelchair return trip on Monday too")
+              .Days({D("2024-03-04")})
+              .Is(Rejected({"S1-05"})),
+          On(2, "a wheelchair return trip on Tuesday")
+              .Days({D("2024-03-05")})
+              .Is(Approved({"S1-05"}))}}}},
+      {"S1_05_OneReturnTripPerLogeeropvangStay",
+       {Grant(kRegulierSpecialistisch, "logeeropvang-volwassenen", kEtmalen, 20,
+              kTotal, "2024-03-01", "2024-04-30"),
+        Grant(kRegulierSpecialistisch, "vervoer-regulier", kPieces, 5, kPerWeek,
+              "2024-03-01", "2024-04-30")},
+       {{"2024-03",
+         {On(0, "a stay from the 11th to the 15th")
+              .Days(Stay("2024-03-11", "2024-03-15"))
+              .Is(Approved())}},
+        {"2024-03",
+         {On(1, "a trip every night of the stay")
+              .Days({D("2024-03-11"), D("2024-03-12"), D("2024-03-13")})
+              .Is(Rejected({"S1-05"})),
+          On(1, "a trip there and one home")
+              .Days({D("2024-03-11"), D("2024-03-15")})
+              .Is(Rejected({"S1-05"})),
+          On(1, "one return trip for the stay")
+              .Days({D("2024-03-11")})
               .Is(Approved({"S1-05"}))}}}},
   };
 }

@@ -248,7 +248,16 @@ TEST(WmoRegulierSpecialistischSeedRulesTest,
                 UnorderedElementsAre(kDagbestedingGroep,
                                      kDagbestedingGroepExtra, kLogeeropvang));
     ExpectSource(product->billing().only_on_attendance_of().source(), "S1-05");
+    // One return trip per logeeropvang stay, not per night.
+    EXPECT_THAT(Ids(product->billing().once_per_stay_of().product_ids()),
+                UnorderedElementsAre(kLogeeropvang));
+    ExpectSource(product->billing().once_per_stay_of().source(), "S1-05");
   }
+  // One trip per day counts both transport products.
+  EXPECT_THAT(regulier->billing().once_per_day().counted_with(),
+              ElementsAre(kVervoerRolstoel));
+  EXPECT_THAT(rolstoel->billing().once_per_day().counted_with(),
+              ElementsAre(kVervoerRegulier));
 }
 
 TEST(WmoRegulierSpecialistischSeedRulesTest,
