@@ -857,6 +857,18 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
     }
   }
 
+  if (!billing.planned_only_rule_id.empty()) {
+    for (size_t i = 0; i < line.deliveries.size(); ++i) {
+      if (!line.deliveries[i].unplanned) continue;
+      v.push_back(Violation(
+          billing.planned_only_rule_id, DeliveryField(i, "unplanned"),
+          absl::StrCat("the delivery on ", FormatDate(line.deliveries[i].date),
+                       " was at an unplanned moment; product ", billing.product,
+                       " is billable at planned moments only (unplanned "
+                       "support is the specialised product's)")));
+    }
+  }
+
   if (!billing.no_show_rule_id.empty()) {
     for (size_t i = 0; i < line.deliveries.size(); ++i) {
       if (!line.deliveries[i].no_show) continue;

@@ -86,6 +86,8 @@ struct ProductBilling {
   std::string contiguous_rule_id;
   // No-shows are not billable (S3-05, S3-06).
   std::string no_show_rule_id;
+  // Billable at planned moments only (S1-01); "" when unplanned ones are.
+  std::string planned_only_rule_id;
   // At most one unit per client per day (S1-05, S3-08, S0-08), counted
   // together with the units of these products of the catalog.
   std::string once_per_day_rule_id;
@@ -145,6 +147,7 @@ struct DayDelivery {
   int64_t quantity = 0;
   bool digital = false;
   bool no_show = false;
+  bool unplanned = false;
 };
 
 // A line (prestatie) as submitted, already parsed. Lines whose fields

@@ -91,6 +91,10 @@ rules::ProductBilling BillingOf(const std::string& catalog_id,
   b.catalog = catalog_id;
   b.product = product.id();
   b.unit = product.unit();
+  if (product.has_delivery_moments() &&
+      !product.delivery_moments().unplanned_allowed()) {
+    b.planned_only_rule_id = product.delivery_moments().source().rule();
+  }
   for (const auto& limit : product.limits()) {
     if (limit.max_quantity() <= 0) continue;  // lower bounds: not billing
     rules::QuantityCap cap;

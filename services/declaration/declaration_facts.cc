@@ -214,6 +214,7 @@ ParsedLine ParseLine(const v1::Line& line) {
     }
     day.digital = d.digital();
     day.no_show = d.no_show();
+    day.unplanned = d.unplanned();
     l.deliveries.push_back(day);
   }
   return parsed;

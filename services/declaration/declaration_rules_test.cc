@@ -86,7 +86,7 @@ const std::vector<std::string>& RequiredRules() {
       "TR346", "TR369",     "TR384",     "TR387", "TR388", "TR389", "TR390",
       "TR418", "DC-DETAIL", "DC-FORMAT", "S0-06", "S0-08", "S1-02", "S1-04",
       "S1-05", "S2-01",     "S2-02",     "S2-03", "S2-04", "S2-05", "S3-05",
-      "S3-06", "S3-07",     "S3-08",     "S3-09", "S4-04", "S4-05"};
+      "S3-06", "S3-07",     "S3-08",     "S3-09", "S4-04", "S4-05", "S1-01"};
   return *kRules;
 }
 
@@ -230,6 +230,7 @@ struct Day {
   std::string end;
   bool digital = false;
   bool no_show = false;
+  bool unplanned = false;
 };
 
 Day D(const std::string& date, int64_t quantity = 1,
@@ -242,6 +243,10 @@ Day Digital(Day d) {
 }
 Day NoShow(Day d) {
   d.no_show = true;
+  return d;
+}
+Day Unplanned(Day d) {
+  d.unplanned = true;
   return d;
 }
 // One etmaal on every day of [from, to].
@@ -904,6 +909,22 @@ std::vector<Case> RegulierSpecialistischCases() {
   const Grant vervoer(kRegulierSpecialistisch, "vervoer-regulier", kPieces, 5,
                       kPerWeek, "2024-01-01", "2024-06-30");
   return {
+      {"S1_01_RegulierAtPlannedMomentsSpecialistischAlsoUnplanned",
+       {Grant(kRegulierSpecialistisch, "begeleiding-individueel-regulier",
+              kHours, 6, kPerWeek, "2024-01-01", "2024-12-31"),
+        Grant(kRegulierSpecialistisch, "begeleiding-individueel-specialistisch",
+              kHours, 6, kPerWeek, "2024-01-01", "2024-12-31")},
+       {{"2024-03",
+         {On(0, "regulier at an unplanned moment")
+              .Days({Unplanned(D("2024-03-04", 1, "22:00", "23:00"))})
+              .Is(Rejected({"S1-01"})),
+          On(1, "specialistisch at an unplanned moment")
+              .Days({Unplanned(D("2024-03-04", 1, "22:00", "23:00"))})
+              .Is(Approved({"S1-01"}))}},
+        {"2024-04",
+         {On(0, "regulier at planned moments")
+              .Days({D("2024-04-01", 1, "10:00", "11:00")})
+              .Is(Approved({"S1-01"}))}}}},
       {"S1_02_DagbestedingOnWorkingDaysInDaytime",
        {dagbesteding},
        {{"2024-03",
@@ -1331,6 +1352,7 @@ class DeclarationRulesTest : public ::testing::TestWithParam<std::string> {
       delivery->set_quantity(d.quantity);
       delivery->set_digital(d.digital);
       delivery->set_no_show(d.no_show);
+      delivery->set_unplanned(d.unplanned);
     }
     if (spec.edit) spec.edit(line);
     return line;
