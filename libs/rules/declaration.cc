@@ -857,6 +857,27 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
     }
   }
 
+  // The days of care the line claims: its deliveries, or without them its
+  // whole product period.
+  Period care = line.period;
+  if (detail) {
+    care = {line.deliveries.front().date, line.deliveries.front().date};
+    for (const DayDelivery& d : line.deliveries) {
+      care.from = std::min(care.from, d.date);
+      care.to = std::max(care.to, d.date);
+    }
+  }
+  for (const AgeLimit& limit : billing.age_limits) {
+    if (!AgeLimitApplies(limit, a.activities) || !a.birth) continue;
+    if (std::optional<std::string> problem =
+            AgeProblem(limit, *a.birth, care)) {
+      v.push_back(Violation(
+          limit.rule_id, detail ? "deliveries" : "end_date",
+          absl::StrCat("product ", billing.product,
+                       " has an age bound on every day: ", *problem)));
+    }
+  }
+
   if (!billing.planned_only_rule_id.empty()) {
     for (size_t i = 0; i < line.deliveries.size(); ++i) {
       if (!line.deliveries[i].unplanned) continue;

@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "libs/rules/age.h"
 #include "libs/rules/dates.h"
 #include "libs/rules/volume.h"
 
@@ -88,6 +89,8 @@ struct ProductBilling {
   std::string no_show_rule_id;
   // Billable at planned moments only (S1-01); "" when unplanned ones are.
   std::string planned_only_rule_id;
+  // Age bounds on every day of care (S0-03, S4-06).
+  std::vector<AgeLimit> age_limits;
   // At most one unit per client per day (S1-05, S3-08, S0-08), counted
   // together with the units of these products of the catalog.
   std::string once_per_day_rule_id;
@@ -132,6 +135,10 @@ struct AssignmentFacts {
   int64_t volume = 0;
   Frequency frequency = Frequency::kTotal;
   int64_t budget_cents = 0;
+  // The client's birth date, when the assignment records it, and the
+  // assignment's activities: for the product's age bounds.
+  std::optional<Date> birth;
+  std::vector<std::string> activities;
   // The product's billing rules from the catalog; nullptr when the catalog
   // has none for it (then only the iWmo rules apply).
   const ProductBilling* billing = nullptr;

@@ -818,6 +818,29 @@ TEST(DeclarationRulesTest, Tr137RejectsCareNotYetGiven) {
   EXPECT_EQ(out.violations[0].field, "end_date");
 }
 
+// S4-06: an assignment that predates the rule may run past the bound; its
+// lines for days past it are refused, those before it approved.
+TEST(DeclarationRulesTest, S4_06_AgeBoundHoldsOnEveryDeclaredDay) {
+  ProductBilling billing;
+  billing.catalog = "perspectief-2024";
+  billing.product = "arbeidsmatige-dagbesteding";
+  billing.age_limits = {{0, 67, "", "S4-06"}};
+  for (const auto& [birth, approved] : std::vector<std::pair<Date, bool>>{
+           {D(1959, 6, 15), false}, {D(1959, 7, 1), true}}) {
+    Scenario s;
+    AssignmentFacts& a = s.Assign("A1", billing);
+    a.birth = birth;
+    s.Debit("R1", "A1", 10);  // June 2026
+    LineOutcome out = s.CheckOne();
+    EXPECT_EQ(out.approved, approved) << FormatDate(birth);
+    if (!approved) {
+      ASSERT_THAT(RuleIds(out.violations), ElementsAre("S4-06"));
+      EXPECT_THAT(out.violations[0].message,
+                  ::testing::HasSubstr("end it on or before 2026-06-14"));
+    }
+  }
+}
+
 TEST(DeclarationRulesTest, Tr137AcceptsPeriodEndingToday) {
   Scenario s;
   s.header.today = D(2026, 6, 30);

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "libs/audit/audit.h"
 #include "libs/rules/dates.h"
+#include "libs/testing/catalogs.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/retry.h"
 #include "libs/testing/temp_dir.h"
@@ -452,6 +453,41 @@ TEST_P(AssignmentServiceTest, ARequestAndItsAnswerAreInTheirOwnersTrails) {
     for (const auto& e : trail.entries()) seen.push_back(e.operation());
     EXPECT_EQ(seen, operations) << parent;
   }
+}
+
+// S4-06: arbeidsmatige dagbesteding below pension age on every day of the
+// assignment, not only on its first: refused past the 67th birthday,
+// naming the last day it may run to.
+TEST_P(AssignmentServiceTest, S4_06_AgeBoundHoldsForTheWholePeriod) {
+  v1::Assignment a;
+  a.mutable_client()->set_bsn(kBsn);
+  a.mutable_client()->set_birth_date("1957-06-15");  // 67 on 2024-06-15
+  a.set_provider_agb(testing::kPerspectief.provider);
+  a.set_catalog(testing::kPerspectief.catalog);
+  a.set_product("arbeidsmatige-dagbesteding");
+  a.mutable_extent()->set_volume(4);
+  a.mutable_extent()->set_unit(wmo::type::v1::UNIT_DAY_PART);
+  a.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_PER_WEEK);
+  a.set_start_date("2024-01-01");
+  a.set_end_date("2024-12-31");
+  v1::CreateAssignmentRequest request;
+  request.set_parent(
+      absl::StrCat("municipalities/", testing::kPerspectief.municipality));
+  *request.mutable_assignment() = a;
+  v1::Assignment out;
+  {
+    grpc::ClientContext context;
+    grpc::Status s = stub_->CreateAssignment(&context, request, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    ASSERT_THAT(RuleIds(s), ::testing::ElementsAre("S4-06"));
+    EXPECT_EQ(testing::ViolationsOf(s)[0].field(), "end_date");
+    EXPECT_THAT(testing::ViolationsOf(s)[0].message(),
+                HasSubstr("end it on or before 2024-06-14"));
+  }
+  request.mutable_assignment()->set_end_date("2024-06-14");
+  grpc::ClientContext context;
+  grpc::Status s = stub_->CreateAssignment(&context, request, &out);
+  EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
 TEST_P(AssignmentServiceTest, EndOutsideThePeriodIsRefused) {

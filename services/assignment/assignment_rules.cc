@@ -189,17 +189,6 @@ int64_t AddSaturating(int64_t a, int64_t b) {
   return a + b;
 }
 
-// Whole years of age on `day`; a birthday on 29 February counts from
-// 1 March in other years.
-int AgeOn(Date birth, Date day) {
-  int age = static_cast<int>(day.year() - birth.year());
-  if (day.month() < birth.month() ||
-      (day.month() == birth.month() && day.day() < birth.day())) {
-    --age;
-  }
-  return age;
-}
-
 // "DISTANCE_BAND" for APPROVAL_KIND_DISTANCE_BAND, as clients write it.
 std::string ApprovalKindText(cat::ApprovalKind kind) {
   std::string name = cat::ApprovalKind_Name(kind);
@@ -798,45 +787,48 @@ void CheckAge(const Facts& f, std::vector<RuleViolation>& out) {
     if (parsed.ok()) birth = *parsed;
   }
   const std::string product = ProductLabel(f.catalog, f.a.product());
-  for (const cat::AgeBound& bound : f.product.age_bounds()) {
-    if (!bound.activity().empty() &&
-        !HoldsIgnoringCase(f.a.activities(), bound.activity())) {
-      continue;
-    }
-    const std::string rule = RuleOr(bound.source(), kAgeRule);
+  const std::vector<std::string> activities(f.a.activities().begin(),
+                                            f.a.activities().end());
+  // The bound holds on every day of the assignment (S0-03, S4-06).
+  for (const rules::AgeLimit& limit :
+       catalog::AgeLimitsOf(f.product, kAgeRule)) {
+    if (!rules::AgeLimitApplies(limit, activities)) continue;
     const std::string what =
-        bound.activity().empty()
+        limit.activity.empty()
             ? absl::StrCat("product ", product)
-            : absl::StrCat("\"", bound.activity(), "\" within ", product);
+            : absl::StrCat("\"", limit.activity, "\" within ", product);
     if (!birth) {
       out.push_back(
-          Violation(rule, "", "client.birth_date",
+          Violation(limit.rule_id, "", "client.birth_date",
                     absl::StrCat(what,
                                  " has an age bound; give the client's birth "
                                  "date")));
       continue;
     }
-    const int age = AgeOn(*birth, f.period.from);
-    if (bound.min_years() > 0 && age < bound.min_years()) {
-      out.push_back(Violation(
-          rule, "", bound.activity().empty() ? "start_date" : "activities",
-          absl::StrCat(what, " is for clients aged ", bound.min_years(),
-                       " or older, and the client is ", age,
-                       " on the start date; ",
-                       bound.activity().empty()
-                           ? "start it on or after the birthday"
-                           : "remove the activity or start it on or after "
-                             "the birthday")));
+    std::optional<std::string> problem =
+        rules::AgeProblem(limit, *birth, f.period);
+    if (!problem) continue;
+    const rules::Period within = rules::DaysWithinAge(limit, *birth);
+    const bool never = f.period.from > within.to;
+    std::string field = "end_date";
+    if (!limit.activity.empty() && never) {
+      field = "activities";
+    } else if (f.period.from < within.from) {
+      field = limit.activity.empty() ? "start_date" : "activities";
+    } else if (never) {
+      field = "product";
     }
-    if (bound.below_years() > 0 && age >= bound.below_years()) {
-      out.push_back(Violation(
-          rule, "", bound.activity().empty() ? "product" : "activities",
-          absl::StrCat(what, " is for clients younger than ",
-                       bound.below_years(), ", and the client is ", age,
-                       " on the start date; ",
-                       bound.activity().empty() ? "choose another product"
-                                                : "remove the activity")));
-    }
+    out.push_back(Violation(
+        limit.rule_id, "", field,
+        absl::StrCat(what, " is for clients ",
+                     limit.min_years > 0
+                         ? absl::StrCat("aged ", limit.min_years, " or older")
+                         : absl::StrCat("younger than ", limit.below_years),
+                     " on every day of the care: ", *problem,
+                     never
+                         ? (limit.activity.empty() ? "; choose another product"
+                                                   : "; remove the activity")
+                         : "")));
   }
 }
 

@@ -699,9 +699,17 @@ std::vector<Case> PerspectiefCases() {
              logeer(8, "2024-07-01", "2024-07-31"),
              {logeer(8, "2024-03-01", "2024-03-31")}),
       // S4-06: arbeidsmatige dagbesteding below pension age (67).
-      Accept("S4_06_Aged66", Make(arbeid).Born("1957-01-02")),
+      // For the whole period: the client is 66 on the last day.
+      Accept("S4_06_Aged66OnTheLastDay", Make(arbeid).Born("1958-01-01")),
       Refuse("S4_06_Aged67", "S4-06", Make(arbeid).Born("1957-01-01"), {},
              "product"),
+      Refuse("S4_06_Turns67DuringThePeriod", "S4-06",
+             Make(arbeid).Born("1957-06-15"), {}, "end_date"),
+      Accept("S4_06_EndsTheDayBeforeTheBirthday",
+             Make(arbeid).Born("1957-06-15").End("2024-06-14")),
+      Refuse("S4_06_OpenEndedCannotStayBelowTheBound", "S4-06",
+             Make(arbeid).Born("1970-06-15").Frequency(kPerMonth).End(""), {},
+             "end_date"),
   };
 }
 

@@ -1110,6 +1110,11 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
                           bed_pool.products(), days)) {
       plan.refusals.push_back(std::move(v));
     }
+    if (a != nullptr && product != nullptr) {
+      for (auto& v : CheckAgeOnEveryDay(*a, *product, days, "departure_date")) {
+        plan.refusals.push_back(std::move(v));
+      }
+    }
     WMO_ASSIGN_OR_RETURN(busy, Repo::ClientBusy(c, bsn, days));
     if (busy) {
       plan.refusals.push_back(
@@ -1152,6 +1157,11 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
     for (auto& v : CheckEntitlement(a, bsn, r.parent.provider, group.catalog(),
                                     group.products(), days)) {
       plan.refusals.push_back(std::move(v));
+    }
+    if (a != nullptr && product != nullptr) {
+      for (auto& v : CheckAgeOnEveryDay(*a, *product, days, "end_date")) {
+        plan.refusals.push_back(std::move(v));
+      }
     }
     // The client's enrolments in every group: a session taken twice, and
     // the sessions the assignment pays for.

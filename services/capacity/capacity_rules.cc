@@ -224,6 +224,34 @@ absl::Status Refusal(const Violations& violations) {
       format_only ? "malformed" : "refused", violations);
 }
 
+Violations CheckAgeOnEveryDay(const wmo::assignment::v1::Assignment& assignment,
+                              const wmo::catalog::v1::Product& product,
+                              const rules::Period& days,
+                              const std::string& field) {
+  Violations out;
+  const std::vector<std::string> activities(assignment.activities().begin(),
+                                            assignment.activities().end());
+  for (const rules::AgeLimit& limit : catalog::AgeLimitsOf(product, "CP-AGE")) {
+    if (!rules::AgeLimitApplies(limit, activities)) continue;
+    auto birth =
+        rules::ParseDate(assignment.client().birth_date(), "birth_date");
+    if (!birth.ok()) {
+      out.push_back(Violation(limit.rule_id, "", "assignment",
+                              "the assignment records no birth date of the "
+                              "client, and the product has an age bound"));
+      continue;
+    }
+    if (std::optional<std::string> problem =
+            rules::AgeProblem(limit, *birth, days)) {
+      out.push_back(Violation(
+          limit.rule_id, "", field,
+          absl::StrCat("product ", product.id(),
+                       " has an age bound on every day: ", *problem)));
+    }
+  }
+  return out;
+}
+
 Violations CheckEntitlement(
     const wmo::assignment::v1::Assignment* a, const std::string& client_bsn,
     const std::string& provider, const std::string& catalog,

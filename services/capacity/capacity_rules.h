@@ -79,6 +79,14 @@ Violations CheckEntitlement(
     const google::protobuf::RepeatedPtrField<std::string>& products,
     const rules::Period& needed);
 
+// The product's age bounds on every day of `days` (S0-03, S4-06), with
+// the client's birth date and activities from the assignment; `field` is
+// where a refusal points (the last night or day).
+Violations CheckAgeOnEveryDay(const wmo::assignment::v1::Assignment& assignment,
+                              const wmo::catalog::v1::Product& product,
+                              const rules::Period& days,
+                              const std::string& field);
+
 // The index of each slot among the group's sessions; a slot that is not
 // one of them, or named twice, is a violation (CP-SESSION).
 std::vector<int> SessionIndices(const v1::Group& group,

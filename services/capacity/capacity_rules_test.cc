@@ -14,6 +14,8 @@
 // Cases run as tables inside a few tests, so that the app starts a few
 // times only; each case has its own clients, assignments, locations, pools
 // and groups, so cases do not see each other.
+#include "services/capacity/capacity_rules.h"
+
 #include <algorithm>
 #include <atomic>
 #include <functional>
@@ -2150,6 +2152,53 @@ TEST_P(CapacityRulesTest, AvailabilityRanksLocationsAndOccupancyCountsAll) {
   request.set_to_date("2024-03-11");
   EXPECT_EQ(capacity_->GetOccupancy(&unknown, request, &occupancy).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace wmo::capacity
+
+namespace wmo::capacity {
+namespace {
+
+// S4-06 and S0-03 hold on every night booked and every day enrolled, also
+// for assignments that predate the rule and run past the bound.
+TEST(CapacityAgeTest, S4_06_NoCareOnOrAfterTheDayTheBoundIsReached) {
+  wmo::catalog::v1::Product product;
+  product.set_id("arbeidsmatige-dagbesteding");
+  auto* bound = product.add_age_bounds();
+  bound->set_below_years(67);
+  bound->mutable_source()->set_rule("S4-06");
+  wmo::assignment::v1::Assignment a;
+  a.mutable_client()->set_birth_date("1957-06-15");  // 67 on 2024-06-15
+  EXPECT_TRUE(
+      CheckAgeOnEveryDay(a, product,
+                         {rules::Date(2024, 6, 1), rules::Date(2024, 6, 14)},
+                         "end_date")
+          .empty());
+  const Violations past = CheckAgeOnEveryDay(
+      a, product, {rules::Date(2024, 6, 1), rules::Date(2024, 6, 30)},
+      "end_date");
+  ASSERT_EQ(past.size(), 1u);
+  EXPECT_EQ(past[0].rule_id(), "S4-06");
+  EXPECT_EQ(past[0].field(), "end_date");
+  EXPECT_THAT(past[0].message(), HasSubstr("on or before 2024-06-14"));
+}
+
+TEST(CapacityAgeTest, S0_03_TheBoundOfAnActivityConcernsOnlyThatActivity) {
+  wmo::catalog::v1::Product product;
+  product.set_id("begeleiding-groep-licht");
+  auto* bound = product.add_age_bounds();
+  bound->set_min_years(16);
+  bound->set_activity("arbeidsmatige activering");
+  bound->mutable_source()->set_rule("S0-03");
+  wmo::assignment::v1::Assignment a;
+  a.mutable_client()->set_birth_date("2008-06-01");  // 16 on 2024-06-01
+  const rules::Period may{rules::Date(2024, 5, 1), rules::Date(2024, 6, 30)};
+  EXPECT_TRUE(CheckAgeOnEveryDay(a, product, may, "end_date").empty());
+  a.add_activities("Arbeidsmatige activering");
+  const Violations early = CheckAgeOnEveryDay(a, product, may, "end_date");
+  ASSERT_EQ(early.size(), 1u);
+  EXPECT_EQ(early[0].rule_id(), "S0-03");
 }
 
 }  // namespace

@@ -85,12 +85,24 @@ ContractCheck CheckContract(const Catalog& catalog, const Contract* contract,
   return {true, ""};
 }
 
+std::vector<rules::AgeLimit> AgeLimitsOf(const v1::Product& product,
+                                         absl::string_view fallback_rule) {
+  std::vector<rules::AgeLimit> limits;
+  for (const v1::AgeBound& bound : product.age_bounds()) {
+    limits.push_back({bound.min_years(), bound.below_years(), bound.activity(),
+                      bound.source().rule().empty() ? std::string(fallback_rule)
+                                                    : bound.source().rule()});
+  }
+  return limits;
+}
+
 rules::ProductBilling BillingOf(const std::string& catalog_id,
                                 const v1::Product& product) {
   rules::ProductBilling b;
   b.catalog = catalog_id;
   b.product = product.id();
   b.unit = product.unit();
+  b.age_limits = AgeLimitsOf(product, "DC-AGE");
   if (product.has_delivery_moments() &&
       !product.delivery_moments().unplanned_allowed()) {
     b.planned_only_rule_id = product.delivery_moments().source().rule();

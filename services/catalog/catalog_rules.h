@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "libs/rules/age.h"
 #include "libs/rules/dates.h"
 #include "libs/rules/declaration.h"
 #include "wmo/catalog/v1/catalog.pb.h"
@@ -33,6 +34,11 @@ ContractCheck CheckContract(const wmo::catalog::v1::Catalog& catalog,
 
 // The billing rules of a product as the declaration and capacity checks
 // take them (libs/rules), each with the rule id of its source.
+// The age bounds of a product (S0-03, S4-06), with `fallback_rule` where a
+// bound names no rule.
+std::vector<rules::AgeLimit> AgeLimitsOf(const v1::Product& product,
+                                         absl::string_view fallback_rule);
+
 rules::ProductBilling BillingOf(const std::string& catalog_id,
                                 const wmo::catalog::v1::Product& product);
 

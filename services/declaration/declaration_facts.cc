@@ -53,6 +53,10 @@ rules::AssignmentFacts FactsOf(const wmo::assignment::v1::Assignment& a) {
     f.period = *period;
   }
   f.budget_cents = a.budget_cents();
+  if (auto birth = rules::ParseDate(a.client().birth_date(), ""); birth.ok()) {
+    f.birth = *birth;
+  }
+  f.activities.assign(a.activities().begin(), a.activities().end());
   if (a.has_extent()) {
     f.unit = a.extent().unit();
     f.volume = a.extent().volume();
