@@ -164,11 +164,8 @@ absl::Status CheckFormatOf(const v1::Assignment& a) {
 }
 
 std::vector<v1::Assignment> Without(std::vector<v1::Assignment> all,
-                                    const std::string& number) {
-  all.erase(std::remove_if(
-                all.begin(), all.end(),
-                [&](const v1::Assignment& a) { return a.number() == number; }),
-            all.end());
+                                    const std::string& name) {
+  std::erase_if(all, [&](const v1::Assignment& a) { return a.name() == name; });
   return all;
 }
 
@@ -208,7 +205,8 @@ absl::Status AssignmentApi::CreateChecked(
   const std::string m = candidate.municipality();
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     v1::Assignment a = candidate;
-    WMO_ASSIGN_OR_RETURN(others, Repo::ListForClient(c, m, a.client().bsn()));
+    WMO_ASSIGN_OR_RETURN(others,
+                         Repo::ListForClient(c, a.catalog(), a.client().bsn()));
     if (absl::Status s = CheckAndComplete(a, facts, std::move(others));
         !s.ok()) {
       return s;
@@ -564,9 +562,8 @@ absl::Status AssignmentApi::UpdateAssignment(
         a.set_change_reason(patch.change_reason());
         if (absl::Status s = CheckFormatOf(a); !s.ok()) return s;
         WMO_ASSIGN_OR_RETURN(
-            others, Repo::ListForClient(c, a.municipality(), a.client().bsn()));
-        return CheckAndComplete(a, facts,
-                                Without(std::move(others), a.number()));
+            others, Repo::ListForClient(c, a.catalog(), a.client().bsn()));
+        return CheckAndComplete(a, facts, Without(std::move(others), a.name()));
       },
       response);
 }

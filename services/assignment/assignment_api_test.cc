@@ -490,6 +490,47 @@ TEST_P(AssignmentServiceTest, S4_06_AgeBoundHoldsForTheWholePeriod) {
   EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
+// The region, not the municipality, is the client's unit: what another
+// municipality of midden-limburg-2024 granted counts for the yearly cap
+// (S3-09) and for lot exclusivity (S3-02).
+TEST_P(AssignmentServiceTest,
+       S3_09_S3_02_TheRegionCountsTheClientsAssignments) {
+  MustCreate(Kdv("2024-01-01", "2024-06-30", 42));  // in Weert (0988)
+  auto create_in_echt = [&](v1::Assignment a) {
+    a.set_municipality("1711");  // Echt-Susteren, the same region
+    v1::CreateAssignmentRequest request;
+    request.set_parent("municipalities/1711");
+    *request.mutable_assignment() = std::move(a);
+    grpc::ClientContext context;
+    v1::Assignment out;
+    return stub_->CreateAssignment(&context, request, &out);
+  };
+  // Weert's 42 etmalen leave nothing of 2024 to Echt-Susteren.
+  grpc::Status s = create_in_echt(Kdv("2024-07-01", "2024-12-31", 1));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(RuleIds(s), ::testing::ElementsAre("S3-09"));
+  EXPECT_TRUE(create_in_echt(Kdv("2025-01-01", "2025-06-30", 42)).ok());
+
+  // Lot 1 in Weert, lot 2 in Echt-Susteren at the same time: refused.
+  v1::Assignment bgi = Kdv("2024-01-01", "2024-12-31", 2);
+  bgi.set_product("bgi");
+  bgi.set_lot("1");
+  bgi.set_provider_agb("99990301");
+  bgi.mutable_extent()->set_unit(wmo::type::v1::UNIT_HOUR);
+  bgi.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_PER_WEEK);
+  MustCreate(bgi);
+  v1::Assignment bgg = bgi;
+  bgg.set_product("bgg");
+  bgg.set_lot("2");
+  bgg.set_start_date("2024-06-01");
+  bgg.mutable_extent()->set_volume(4);
+  bgg.mutable_extent()->set_unit(wmo::type::v1::UNIT_DAY_PART);
+  s = create_in_echt(bgg);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+  EXPECT_THAT(RuleIds(s), Contains("S3-02"));
+}
+
 TEST_P(AssignmentServiceTest, EndOutsideThePeriodIsRefused) {
   v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
   grpc::ClientContext context;

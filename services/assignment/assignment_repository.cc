@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "libs/audit/audit.h"
+#include "libs/server/status.h"
 #include "libs/store/request_ids.h"
 
 namespace wmo::assignment {
@@ -90,6 +91,8 @@ constexpr store::Migration kMigrations[] = {
      " number || '/' || CAST(1000000000 + seq AS TEXT), body"
      " FROM audit_entries;"
      "DROP TABLE audit_entries"},
+    // A client's assignments in every municipality of the region.
+    {7, "CREATE INDEX assignments_by_bsn ON assignments (client_bsn)"},
 };
 
 constexpr char kOpenEnd[] = "9999-12-31";
@@ -175,14 +178,17 @@ AssignmentRepository::GetMany(store::Connection& c,
 }
 
 absl::StatusOr<std::vector<v1::Assignment>> AssignmentRepository::ListForClient(
-    store::Connection& c, const std::string& municipality,
-    const std::string& bsn) {
+    store::Connection& c, const std::string& catalog, const std::string& bsn) {
   auto rows = c.Execute(
-      "SELECT body FROM assignments WHERE municipality = ? AND client_bsn = ?"
-      " AND state <> ? ORDER BY number",
-      {municipality, bsn, int64_t{v1::Assignment::DELETED}});
+      "SELECT body FROM assignments WHERE client_bsn = ? AND state <> ?"
+      " ORDER BY municipality, number",
+      {bsn, int64_t{v1::Assignment::DELETED}});
   if (!rows.ok()) return rows.status();
-  return ParseAll<v1::Assignment>(*rows);
+  WMO_ASSIGN_OR_RETURN(all, ParseAll<v1::Assignment>(*rows));
+  // The catalog is in the body only; a client has few assignments.
+  std::erase_if(
+      all, [&](const v1::Assignment& a) { return a.catalog() != catalog; });
+  return all;
 }
 
 absl::StatusOr<std::vector<v1::Assignment>> AssignmentRepository::List(

@@ -36,10 +36,11 @@ class AssignmentRepository {
   static absl::StatusOr<v1::Assignment> GetRevision(
       store::Connection& c, const std::string& municipality,
       const std::string& number, int64_t revision);
-  // The client's assignments in the municipality that are not deleted.
+  // The client's assignments under `catalog` that are not deleted, in every
+  // municipality of the region: the client, not the municipality, is what
+  // lot exclusivity, yearly caps and combinations count (shared rule).
   static absl::StatusOr<std::vector<v1::Assignment>> ListForClient(
-      store::Connection& c, const std::string& municipality,
-      const std::string& bsn);
+      store::Connection& c, const std::string& catalog, const std::string& bsn);
 
   struct Filter {
     std::string municipality;

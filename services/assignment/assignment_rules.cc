@@ -328,10 +328,17 @@ struct Facts {
 
 std::string Describe(const Facts& f, const Other& o) {
   const std::string& number = o.assignment->number();
+  // Another municipality of the region granted it: say which.
+  const std::string where =
+      o.assignment->municipality() != f.a.municipality() &&
+              !o.assignment->municipality().empty()
+          ? absl::StrCat(" of municipality ", o.assignment->municipality())
+          : "";
   return absl::StrCat(number.empty() ? std::string("another assignment")
                                      : absl::StrCat("assignment ", number),
-                      " of ", ProductLabel(f.catalog, o.assignment->product()),
-                      " ", PeriodText(o.period));
+                      where, " of ",
+                      ProductLabel(f.catalog, o.assignment->product()), " ",
+                      PeriodText(o.period));
 }
 
 void CheckMunicipality(const v1::Assignment& a, const cat::Catalog& catalog,

@@ -444,29 +444,16 @@ std::vector<BookingCase> BookingCases() {
   // S3-09: 42 etmalen per calendar year over two providers, each on an
   // assignment of another municipality.
   cases.push_back(
-      {"S3_09_FortyTwoNightsAYearAtTwoProviders",
-       1,
-       {Kdv(0, "2024-07-01", "2025-06-30", 85),
-        Kdv(0, "2024-07-01", "2024-12-31", 42, "99990301", kEcht)},
-       {KdvPool(), KdvPool(1, "99990301", kEcht)},
-       {
-           {0, 0, "2024-07-01", "2024-08-10", ok},  // 40 nights, one stay
-           {1, 1, "2024-09-02", "2024-09-05", {"S3-09"}, "calendar year 2024"},
-           {1, 1, "2024-09-02", "2024-09-04", ok},  // 42
-           {0, 0, "2024-10-07", "2024-10-08", {"S3-09"}, "calendar year 2024"},
-       }});
-  cases.push_back(
       {"S3_09_StayOverNewYearCountsInEachYear",
        1,
-       {Kdv(0, "2024-07-01", "2025-06-30", 85),
-        Kdv(0, "2025-01-01", "2025-06-30", 42, "99990301", kEcht)},
-       {KdvPool(), KdvPool(1, "99990301", kEcht)},
+       {Kdv(0, "2024-07-01", "2025-06-30", 85)},
+       {KdvPool()},
        {
            {0, 0, "2024-11-04", "2024-12-14", ok},  // 40 nights
            {0, 0, "2024-12-29", "2025-01-02", {"S3-09"}, "calendar year 2024"},
            {0, 0, "2024-12-30", "2025-01-03", ok},  // 2 + 2 nights
-           {1, 1, "2025-02-03", "2025-03-16", {"S3-09"}, "calendar year 2025"},
-           {1, 1, "2025-02-03", "2025-03-15", ok},  // 2 + 40 in 2025
+           {0, 0, "2025-02-03", "2025-03-16", {"S3-09"}, "calendar year 2025"},
+           {0, 0, "2025-02-03", "2025-03-15", ok},  // 2 + 40 in 2025
        }});
   cases.push_back(
       {"S3_09_ThreeNightsAWeekUnlessOneStay",
@@ -509,29 +496,22 @@ std::vector<BookingCase> BookingCases() {
 
   // S4-05: 15 etmalen per calendar year at two providers.
   cases.push_back(
-      {"S4_05_FifteenNightsAYearAtTwoProviders",
-       1,
-       {Logeerzorg(0, "2024-01-01", "2024-12-31", 15),
-        Logeerzorg(0, "2024-01-01", "2024-12-31", 15, "99990403", kEttenLeur)},
-       {LogeerzorgPool(), LogeerzorgPool("99990403", kEttenLeur)},
-       {
-           {0, 0, "2024-03-04", "2024-03-14", ok},  // 10 nights
-           {1, 1, "2024-06-03", "2024-06-09", {"S4-05"}, "calendar year 2024"},
-           {1, 1, "2024-06-03", "2024-06-08", ok},  // 15
-           {0, 0, "2024-09-02", "2024-09-03", {"S4-05"}},
-       }});
-  cases.push_back(
       {"S4_05_StayOverNewYearCountsInEachYear",
        1,
-       {Logeerzorg(0, "2024-07-01", "2025-06-30", 30),
-        Logeerzorg(0, "2025-01-01", "2025-06-30", 15, "99990403", kEttenLeur)},
-       {LogeerzorgPool(), LogeerzorgPool("99990403", kEttenLeur)},
+       {Logeerzorg(0, "2024-07-01", "2025-06-30", 30)},
+       {LogeerzorgPool()},
        {
            {0, 0, "2024-12-16", "2024-12-28", ok},  // 12 nights
            {0, 0, "2024-12-28", "2025-01-05", {"S4-05"}, "calendar year 2024"},
            {0, 0, "2024-12-29", "2025-01-05", ok},  // 3 + 4 nights
-           {1, 1, "2025-02-03", "2025-02-15", {"S4-05"}, "calendar year 2025"},
-           {1, 1, "2025-02-03", "2025-02-14", ok},  // 4 + 11 in 2025
+           // Past the assignment's 30 nights too.
+           {0,
+            0,
+            "2025-02-03",
+            "2025-02-15",
+            {"S4-05", "CP-VOLUME"},
+            "calendar year 2025"},
+           {0, 0, "2025-02-03", "2025-02-14", ok},  // 4 + 11 in 2025
        }});
   cases.push_back(
       {"S4_05_RefusedTogetherWithTheAssignmentsVolume",
@@ -957,7 +937,10 @@ std::vector<EnrolmentCase> EnrolmentCases() {
         "CP_ASSIGNMENT_EntitlesTheClientInThisGroup",
         2,
         {DayCare(0), Deleted(During(DayCare(0), "2025-01-01", "2025-06-30")),
-         In(DayCare(0), kDeventer, "99990201"),
+         // Another provider's, in another municipality of the region: a
+         // period of its own (the region counts one client's assignments).
+         During(In(DayCare(0), kDeventer, "99990201"), "2025-07-01",
+                "2025-12-31"),
          DayCare(0, "dagbesteding-groep-extra")},
         {DayCareGroup({Session(kMonAm, 2)})},
         {
