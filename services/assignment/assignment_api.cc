@@ -163,6 +163,16 @@ absl::Status CheckFormatOf(const v1::Assignment& a) {
                  "the assignment is malformed", violations);
 }
 
+// Refused while a dependent of `after` (as changed) would lose its cover.
+absl::Status KeepsDependents(const v1::Assignment& after,
+                             const std::vector<v1::Assignment>& others,
+                             const wmo::catalog::v1::Catalog& catalog) {
+  std::vector<RuleViolation> v = CheckDependents(after, others, catalog);
+  if (v.empty()) return absl::OkStatus();
+  return Refused(absl::StatusCode::kFailedPrecondition,
+                 "other assignments of the client need this one", v);
+}
+
 std::vector<v1::Assignment> Without(std::vector<v1::Assignment> all,
                                     const std::string& name) {
   std::erase_if(all, [&](const v1::Assignment& a) { return a.name() == name; });
@@ -563,9 +573,31 @@ absl::Status AssignmentApi::UpdateAssignment(
         if (absl::Status s = CheckFormatOf(a); !s.ok()) return s;
         WMO_ASSIGN_OR_RETURN(
             others, Repo::ListForClient(c, a.catalog(), a.client().bsn()));
-        return CheckAndComplete(a, facts, Without(std::move(others), a.name()));
+        std::vector<v1::Assignment> rest = Without(std::move(others), a.name());
+        if (absl::Status s = CheckAndComplete(a, facts, rest); !s.ok()) {
+          return s;
+        }
+        return KeepsDependents(a, rest, *facts.catalog);
       },
       response);
+}
+
+absl::StatusOr<std::shared_ptr<const wmo::catalog::v1::Catalog>>
+AssignmentApi::CatalogOf(const std::string& name) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(name, "municipalities/*/assignments/*", "name"));
+  v1::Assignment current;
+  if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
+        auto got = Repo::Get(c, ids[0], ids[1]);
+        if (!got.ok()) return got.status();
+        current = *std::move(got);
+        return absl::OkStatus();
+      });
+      !s.ok()) {
+    return s;
+  }
+  WMO_ASSIGN_OR_RETURN(facts, LoadCatalogFacts(catalogs_, current));
+  return facts.catalog;
 }
 
 absl::Status AssignmentApi::EndAssignment(
@@ -581,9 +613,10 @@ absl::Status AssignmentApi::EndAssignment(
                               "give a WMO588 code (RedenBeeindiging), e.g. 19 "
                               "delivered as planned")});
   }
+  WMO_ASSIGN_OR_RETURN(catalog, CatalogOf(request.name()));
   return Modify(
       caller, request.name(), request.etag(), "EndAssignment",
-      [&](store::Connection&, v1::Assignment& a) -> absl::Status {
+      [&](store::Connection& c, v1::Assignment& a) -> absl::Status {
         if (a.state() != v1::Assignment::ACTIVE) {
           return Refused("AS-STATE", "", "name",
                          "only an active assignment can be ended");
@@ -600,7 +633,10 @@ absl::Status AssignmentApi::EndAssignment(
         a.set_state(v1::Assignment::ENDED);
         a.set_end_date(request.end_date());
         a.set_end_reason(request.end_reason());
-        return absl::OkStatus();
+        WMO_ASSIGN_OR_RETURN(
+            others, Repo::ListForClient(c, a.catalog(), a.client().bsn()));
+        return KeepsDependents(a, Without(std::move(others), a.name()),
+                               *catalog);
       },
       response);
 }
@@ -628,9 +664,10 @@ absl::Status AssignmentApi::DeleteAssignment(
                                 "assignment; end it with EndAssignment "
                                 "instead, or have the lines credited first"));
   }
+  WMO_ASSIGN_OR_RETURN(catalog, CatalogOf(request.name()));
   return Modify(
       caller, request.name(), request.etag(), "DeleteAssignment",
-      [&](store::Connection&, v1::Assignment& a) -> absl::Status {
+      [&](store::Connection& c, v1::Assignment& a) -> absl::Status {
         if (a.state() == v1::Assignment::DELETED) {
           return Refused("AS-STATE", "", "name", "already deleted");
         }
@@ -642,7 +679,10 @@ absl::Status AssignmentApi::DeleteAssignment(
         a.set_state(v1::Assignment::DELETED);
         a.set_change_reason(kDeletedReason);
         a.set_end_date(a.start_date());
-        return absl::OkStatus();
+        WMO_ASSIGN_OR_RETURN(
+            others, Repo::ListForClient(c, a.catalog(), a.client().bsn()));
+        return KeepsDependents(a, Without(std::move(others), a.name()),
+                               *catalog);
       },
       response);
 }

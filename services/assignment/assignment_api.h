@@ -92,6 +92,11 @@ class AssignmentApi {
           also,
       v1::Assignment* response);
 
+  // The catalog version assignment `name` was checked against (valid on its
+  // start date): what a change to it is checked against.
+  absl::StatusOr<std::shared_ptr<const wmo::catalog::v1::Catalog>> CatalogOf(
+      const std::string& name);
+
   // Loads the assignment `name`, lets `change` modify it (or refuse), and
   // stores the result as the next revision with an audit entry, all in one
   // transaction. An `etag` that is not empty must match the stored one.

@@ -531,6 +531,58 @@ TEST_P(AssignmentServiceTest,
   EXPECT_THAT(RuleIds(s), Contains("S3-02"));
 }
 
+// S3-08: vervoer goes only together with BGG, on every day. Ending or
+// deleting the BGG while the vervoer needs it is refused naming the
+// vervoer; once that has ended, the BGG may end too.
+TEST_P(AssignmentServiceTest, S3_08_QualifyingAssignmentOutlivesItsDependent) {
+  v1::Assignment bgg = Kdv("2024-01-01", "2024-12-31", 4);
+  bgg.set_product("bgg");
+  bgg.set_lot("1");
+  bgg.set_provider_agb("99990301");
+  bgg.mutable_extent()->set_unit(wmo::type::v1::UNIT_DAY_PART);
+  bgg.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_PER_WEEK);
+  bgg = MustCreate(bgg);
+  v1::Assignment vervoer = Kdv("2024-01-01", "2024-06-30", 2);
+  vervoer.set_product("vervoer");
+  vervoer.set_lot("1");
+  vervoer.clear_basis();
+  vervoer.set_provider_agb("99990301");
+  vervoer.mutable_extent()->set_unit(wmo::type::v1::UNIT_PIECES_OUTPUT);
+  vervoer.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_PER_WEEK);
+  vervoer = MustCreate(vervoer);
+  ASSERT_FALSE(bgg.name().empty());
+  ASSERT_FALSE(vervoer.name().empty());
+
+  auto end = [&](const std::string& name, const std::string& date) {
+    v1::EndAssignmentRequest request;
+    request.set_name(name);
+    request.set_end_date(date);
+    request.set_end_reason("19");
+    grpc::ClientContext context;
+    v1::Assignment out;
+    return stub_->EndAssignment(&context, request, &out);
+  };
+  grpc::Status s = end(bgg.name(), "2024-03-31");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_THAT(RuleIds(s), ::testing::ElementsAre("S3-08"));
+  EXPECT_THAT(testing::ViolationsOf(s)[0].message(), HasSubstr(vervoer.name()));
+  EXPECT_THAT(testing::ViolationsOf(s)[0].message(),
+              HasSubstr("none from 2024-04-01"));
+  {
+    v1::DeleteAssignmentRequest request;
+    request.set_name(bgg.name());
+    grpc::ClientContext context;
+    v1::Assignment out;
+    s = stub_->DeleteAssignment(&context, request, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_THAT(RuleIds(s), ::testing::ElementsAre("S3-08"));
+  }
+  // With the vervoer ended on that day, the BGG may end with it.
+  EXPECT_TRUE(end(vervoer.name(), "2024-03-31").ok());
+  s = end(bgg.name(), "2024-03-31");
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
 TEST_P(AssignmentServiceTest, EndOutsideThePeriodIsRefused) {
   v1::Assignment a = MustCreate(Kdv("2024-03-01", "2024-06-30", 10));
   grpc::ClientContext context;

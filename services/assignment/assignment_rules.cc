@@ -522,6 +522,20 @@ void CheckLotExclusivity(const Facts& f, std::vector<RuleViolation>& out) {
 
 // requires_any_of: the union of the periods of the client's assignments of
 // the listed products must cover the candidate's whole period.
+// The first day of `need` that none of `cover` holds; nothing when all do.
+std::optional<Date> FirstUncovered(const Period& need,
+                                   std::vector<Period> cover) {
+  std::sort(cover.begin(), cover.end(),
+            [](const Period& x, const Period& y) { return x.from < y.from; });
+  Date uncovered = need.from;
+  for (const Period& p : cover) {
+    if (uncovered > need.to || p.from > uncovered) break;
+    if (p.to >= uncovered) uncovered = p.to + 1;
+  }
+  if (uncovered > need.to) return std::nullopt;
+  return uncovered;
+}
+
 void CheckRequiresAnyOf(const Facts& f, std::vector<RuleViolation>& out) {
   const cat::ProductSet& required = f.product.requires_any_of();
   if (required.product_ids().empty()) return;
@@ -531,15 +545,9 @@ void CheckRequiresAnyOf(const Facts& f, std::vector<RuleViolation>& out) {
       cover.push_back(o.period);
     }
   }
-  std::sort(cover.begin(), cover.end(),
-            [](const Period& x, const Period& y) { return x.from < y.from; });
-  // The first day not yet covered, walking from the start.
-  Date uncovered = f.period.from;
-  for (const Period& p : cover) {
-    if (uncovered > f.period.to || p.from > uncovered) break;
-    if (p.to >= uncovered) uncovered = p.to + 1;
-  }
-  if (uncovered > f.period.to) return;
+  const std::optional<Date> first = FirstUncovered(f.period, std::move(cover));
+  if (!first) return;
+  const Date uncovered = *first;
   std::string message = absl::StrCat(
       "product ", ProductLabel(f.catalog, f.a.product()),
       " goes only together with an assignment of ",
@@ -1065,6 +1073,47 @@ std::vector<RuleViolation> CheckAgainstCatalog(const v1::Assignment& assignment,
   CheckAge(f, out);
   CheckResults(f, out);
   CheckApprovals(f, out);
+  return out;
+}
+
+std::vector<RuleViolation> CheckDependents(
+    const v1::Assignment& changed, const std::vector<v1::Assignment>& others,
+    const cat::Catalog& catalog) {
+  std::vector<RuleViolation> out;
+  const auto period_of = [](const v1::Assignment& a) {
+    return rules::ParsePeriod(a.start_date(), a.end_date(), "");
+  };
+  for (const v1::Assignment& dependent : others) {
+    const cat::Product* product = FindProduct(catalog, dependent.product());
+    if (product == nullptr) continue;
+    const cat::ProductSet& required = product->requires_any_of();
+    if (!Holds(required.product_ids(), changed.product())) continue;
+    auto need = period_of(dependent);
+    if (!need.ok()) continue;
+    // What is left to cover it: the changed one as it now is, the others.
+    std::vector<Period> cover;
+    if (changed.state() != v1::Assignment::DELETED) {
+      if (auto p = period_of(changed); p.ok()) cover.push_back(*p);
+    }
+    for (const v1::Assignment& o : others) {
+      if (&o == &dependent || !Holds(required.product_ids(), o.product())) {
+        continue;
+      }
+      if (auto p = period_of(o); p.ok()) cover.push_back(*p);
+    }
+    const std::optional<Date> uncovered = FirstUncovered(*need, cover);
+    if (!uncovered) continue;
+    out.push_back(Violation(
+        RuleOr(required.source(), kCombinationRule), "",
+        changed.state() == v1::Assignment::DELETED ? "name" : "end_date",
+        absl::StrCat(
+            dependent.name(), " (", ProductLabel(catalog, dependent.product()),
+            ", ", PeriodText(*need), ") goes only together with ",
+            ProductList(catalog, required.product_ids()),
+            " and would have none from ", rules::FormatDate(*uncovered),
+            "; end or shorten that assignment first, or keep this one "
+            "running as long")));
+  }
   return out;
 }
 

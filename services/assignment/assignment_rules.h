@@ -32,9 +32,10 @@ struct CatalogContext {
   const wmo::catalog::v1::Catalog* catalog = nullptr;
   // Whether the provider is contracted for the product on the start date.
   catalog::ContractCheck contract;
-  // The client's other assignments in this municipality that are not
-  // DELETED (any period; the rules pick what overlaps or shares a year).
-  // The assignment being changed is not among them.
+  // The client's other assignments under the catalog that are not DELETED,
+  // in every municipality of its region (any period; the rules pick what
+  // overlaps or shares a year). The assignment being changed is not among
+  // them.
   std::vector<v1::Assignment> others;
 };
 
@@ -53,6 +54,19 @@ std::string EffectiveLot(const v1::Assignment& assignment,
 // CheckFormat found nothing. A refusal here is FAILED_PRECONDITION.
 std::vector<wmo::type::v1::RuleViolation> CheckAgainstCatalog(
     const v1::Assignment& assignment, const CatalogContext& context);
+
+// A product that needs another (vervoer, groepstraining, bereik- en
+// beschikbaarheid: requires_any_of) needs it on every day: ending,
+// shortening or deleting `changed` (as it now is) is refused while one of
+// `others` (the client's other assignments under `catalog`, not deleted)
+// needs it and would lose cover on some day. One violation per such
+// dependent, with the dependent product's rule id, naming it and the first
+// day it would lack cover. Refusing rather than ending the dependents too:
+// they may be another provider's, or another municipality's of the region,
+// and ending them is their owner's decision.
+std::vector<wmo::type::v1::RuleViolation> CheckDependents(
+    const v1::Assignment& changed, const std::vector<v1::Assignment>& others,
+    const wmo::catalog::v1::Catalog& catalog);
 
 }  // namespace wmo::assignment
 
