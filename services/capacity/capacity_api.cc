@@ -590,7 +590,10 @@ absl::Status CapacityApi::CreateGroup(const auth::Principal& caller,
   g.set_update_time(g.create_time());
   g.set_etag("r1");
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
-    if (auto l = Repo::GetLocation(c, location); !l.ok()) return l.status();
+    WMO_ASSIGN_OR_RETURN(at, Repo::GetLocation(c, location));
+    if (Violations r = CheckServesLocation(**catalog, at); !r.empty()) {
+      return Refusal(r);
+    }
     absl::Status s = Repo::InsertGroup(c, key, g);
     if (absl::IsAlreadyExists(s)) return IdInUse("group", g.name());
     if (!s.ok()) return s;
@@ -821,7 +824,10 @@ absl::Status CapacityApi::CreateBedPool(const auth::Principal& caller,
   p.set_update_time(p.create_time());
   p.set_etag("r1");
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
-    if (auto l = Repo::GetLocation(c, location); !l.ok()) return l.status();
+    WMO_ASSIGN_OR_RETURN(at, Repo::GetLocation(c, location));
+    if (Violations r = CheckServesLocation(**catalog, at); !r.empty()) {
+      return Refusal(r);
+    }
     absl::Status s = Repo::InsertPool(c, key, p);
     if (absl::IsAlreadyExists(s)) return IdInUse("bed pool", p.name());
     if (!s.ok()) return s;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "libs/rules/capacity.h"
 #include "libs/rules/declaration.h"
@@ -222,6 +223,21 @@ absl::Status Refusal(const Violations& violations) {
       format_only ? absl::StatusCode::kInvalidArgument
                   : absl::StatusCode::kFailedPrecondition,
       format_only ? "malformed" : "refused", violations);
+}
+
+Violations CheckServesLocation(const wmo::catalog::v1::Catalog& catalog,
+                               const v1::Location& location) {
+  for (const auto& m : catalog.municipalities()) {
+    if (m.cbs_code() == location.municipality()) return {};
+  }
+  std::vector<std::string> codes;
+  for (const auto& m : catalog.municipalities()) codes.push_back(m.cbs_code());
+  return {Violation(
+      "CP-REGION", "", "catalog",
+      absl::StrCat("catalog ", catalog.id(), " serves municipalities ",
+                   absl::StrJoin(codes, ", "), "; location ", location.name(),
+                   " is in municipality ", location.municipality(),
+                   ": choose the catalog of that municipality's region"))};
 }
 
 Violations CheckAgeOnEveryDay(const wmo::assignment::v1::Assignment& assignment,

@@ -64,6 +64,11 @@ Violations CheckContracted(
     const google::protobuf::RepeatedPtrField<std::string>& products,
     rules::Date on);
 
+// A group or pool serves the catalog of its location's municipality only
+// (CP-REGION): care in Weert is assigned under Weert's regional catalog.
+Violations CheckServesLocation(const wmo::catalog::v1::Catalog& catalog,
+                               const v1::Location& location);
+
 // INVALID_ARGUMENT when every violation is a format (CP-FORMAT), else
 // FAILED_PRECONDITION, carrying them all.
 absl::Status Refusal(const Violations& violations);

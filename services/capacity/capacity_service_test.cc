@@ -347,6 +347,45 @@ TEST_P(CapacityServiceTest, AMunicipalityReadsTheBookingsOfItsClients) {
   EXPECT_EQ(paged, (std::vector<std::string>{first.name(), third.name()}));
 }
 
+// A pool serves the catalog of its location's municipality only: a
+// provider contracted in West-Brabant may not open a perspectief-2024 pool
+// at a location in Weert (midden-limburg).
+TEST_P(CapacityServiceTest, CP_REGION_APoolServesItsLocationsCatalog) {
+  const std::string provider = "providers/99990401";
+  for (const auto& [id, municipality] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"weert", "0988"}, {"etten-leur", "0777"}}) {
+    grpc::ClientContext context;
+    v1::CreateLocationRequest request;
+    request.set_parent(provider);
+    request.set_location_id(id);
+    request.mutable_location()->set_display_name("Logeerhuis");
+    request.mutable_location()->set_municipality(municipality);
+    request.mutable_location()->set_postcode("6001 AB");
+    v1::Location location;
+    grpc::Status s = capacity_->CreateLocation(&context, request, &location);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  auto pool_at = [&](const std::string& location) {
+    grpc::ClientContext context;
+    v1::CreateBedPoolRequest request;
+    request.set_parent(provider + "/locations/" + location);
+    request.set_bed_pool_id("logeer");
+    auto* pool = request.mutable_bed_pool();
+    pool->set_display_name("Logeerkamers");
+    pool->set_catalog("perspectief-2024");
+    pool->add_products("logeerzorg");
+    pool->set_beds(2);
+    v1::BedPool created;
+    return capacity_->CreateBedPool(&context, request, &created);
+  };
+  grpc::Status s = pool_at("weert");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(RuleIds(s), ElementsAre("CP-REGION"));
+  s = pool_at("etten-leur");
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
 TEST_P(CapacityServiceTest, RetryWithTheSameRequestIdBooksOnce) {
   const std::string pool = Pool(2);
   Assignment a = Kdv(TestBsn(1), "2024-03-01", "2024-06-30", 20);
