@@ -501,12 +501,6 @@ const DayMap* DeclarationChecker::FindDays(const std::string& bsn,
 void DeclarationChecker::CheckAssignment(const DeclaredLine& line,
                                          const AssignmentFacts& a,
                                          std::vector<LineViolation>& v) const {
-  if (a.deleted) {
-    v.push_back(Violation(
-        kTr384, "assignment_number",
-        absl::StrCat("assignment ", a.number,
-                     " was deleted (change reason 13); do not declare on it")));
-  }
   if (line.client_bsn != a.client_bsn) {
     v.push_back(Violation(
         kTr304, "client_bsn",
@@ -1139,6 +1133,15 @@ LineOutcome DeclarationChecker::CheckDebit(const DeclaredLine& line) {
         absl::StrCat("assignment ", line.assignment_number,
                      " was given to another provider; declare only on your "
                      "own assignments")));
+    a = nullptr;
+  } else if (a->deleted) {
+    // The root cause: what the deleted assignment's one-day period would
+    // make of the dates and volume (TR307, TR308, TR321) follows from it and
+    // is not reported besides.
+    v.push_back(Violation(
+        kTr384, "assignment_number",
+        absl::StrCat("assignment ", line.assignment_number,
+                     " was deleted (change reason 13); do not declare on it")));
     a = nullptr;
   }
 

@@ -568,7 +568,6 @@ TEST(DeclarationRulesTest, ReturnCodesFollowRetourcodes) {
   // One line that breaks many rules at once.
   Scenario s;
   AssignmentFacts& a = s.Assign("A1");
-  a.deleted = true;
   a.period = {D(2026, 6, 5), D(2026, 6, 30)};
   s.StoredDebit("R1", "A1", kJune2026, 1);
   s.ledger.open_debits.insert({"A1", D(2026, 6, 2)});
@@ -582,11 +581,11 @@ TEST(DeclarationRulesTest, ReturnCodesFollowRetourcodes) {
   line.catalog_tariff_cents = kTariff + 1;
   LineOutcome out = s.CheckOne();
   const Case cases[] = {
-      {"TR314", "8021"}, {"TR384", "9384"}, {"TR304", "8187"},
-      {"TR339", "9339"}, {"TR340", "9340"}, {"TR341", "9341"},
-      {"TR319", "9319"}, {"TR307", "9307"}, {"TR308", "9308"},
-      {"TR387", "9387"}, {"TR388", "9388"}, {"TR346", "9346"},
-      {"TR418", "0611"}, {"TR321", "9321"}, {"TR389", "9389"},
+      {"TR314", "8021"}, {"TR304", "8187"}, {"TR339", "9339"},
+      {"TR340", "9340"}, {"TR341", "9341"}, {"TR319", "9319"},
+      {"TR307", "9307"}, {"TR308", "9308"}, {"TR387", "9387"},
+      {"TR388", "9388"}, {"TR346", "9346"}, {"TR418", "0611"},
+      {"TR321", "9321"}, {"TR389", "9389"},
   };
   for (const Case& c : cases) {
     const LineViolation* v = Find(out.violations, c.rule);
@@ -595,6 +594,21 @@ TEST(DeclarationRulesTest, ReturnCodesFollowRetourcodes) {
     EXPECT_THAT(v->message, Not(HasSubstr(kBsn))) << c.rule;
     EXPECT_THAT(v->message, Not(HasSubstr(kOtherBsn))) << c.rule;
   }
+}
+
+// A line on a deleted assignment: TR384 is the cause; what the deleted
+// assignment's one-day period would make of the line's dates and volume
+// (TR307, TR308, TR321) is not reported besides.
+TEST(DeclarationRulesTest, Tr384IsTheRootCauseOnADeletedAssignment) {
+  Scenario s;
+  AssignmentFacts& a = s.Assign("A1");
+  a.deleted = true;
+  a.period = {D(2026, 6, 5), D(2026, 6, 5)};
+  s.Debit("R1", "A1", 40).period = kJune2026;
+  LineOutcome out = s.CheckOne();
+  EXPECT_THAT(RuleIds(out.violations), ElementsAre("TR384"));
+  ASSERT_EQ(out.violations.size(), 1u);
+  EXPECT_EQ(out.violations[0].return_code, "9384");
 }
 
 TEST(DeclarationRulesTest, AllViolationsOfALineAreReported) {
