@@ -393,7 +393,7 @@ TEST(GatewayTest, ErrorBodyCarriesTheStatusDetails) {
   EXPECT_EQ(Body(res), Json::parse(R"({"code": 3,
       "message": "widget is invalid",
       "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest",
-                   "fieldViolations": [{"field": "widget.display_name",
+                   "fieldViolations": [{"field": "widget.displayName",
                                         "description": "must not be empty"}]}]
       })"));
 }

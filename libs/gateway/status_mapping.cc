@@ -1,9 +1,14 @@
 #include "libs/gateway/status_mapping.h"
 
+#include <memory>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/any.pb.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/type_resolver.h"
 #include "google/rpc/code.pb.h"
@@ -17,9 +22,45 @@ constexpr absl::string_view kAnyTypeUrl =
     "type.googleapis.com/google.protobuf.Any";
 
 // One google.protobuf.Any as its proto3 JSON object.
-std::string DetailJson(const google::protobuf::Any& detail,
+// Rewrites every string field named "field" in `m` (and the messages it
+// holds) from a proto path to the JSON one.
+void FieldPathsToJson(google::protobuf::Message& m) {
+  const auto* descriptor = m.GetDescriptor();
+  const auto* reflection = m.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* f = descriptor->field(i);
+    if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+        f->name() == "field" && !f->is_repeated()) {
+      reflection->SetString(&m, f, JsonFieldPath(reflection->GetString(m, f)));
+    } else if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      if (f->is_repeated()) {
+        for (int j = 0; j < reflection->FieldSize(m, f); ++j) {
+          FieldPathsToJson(*reflection->MutableRepeatedMessage(&m, f, j));
+        }
+      } else if (reflection->HasField(m, f)) {
+        FieldPathsToJson(*reflection->MutableMessage(&m, f));
+      }
+    }
+  }
+}
+
+std::string DetailJson(google::protobuf::Any detail,
                        google::protobuf::util::TypeResolver* resolver) {
   std::string json;
+  // Field paths as the REST client wrote them (lowerCamelCase).
+  const auto* type =
+      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
+          std::string(
+              detail.type_url().substr(detail.type_url().rfind('/') + 1)));
+  if (type != nullptr) {
+    google::protobuf::DynamicMessageFactory factory;
+    std::unique_ptr<google::protobuf::Message> message(
+        factory.GetPrototype(type)->New());
+    if (message->ParseFromString(detail.value())) {
+      FieldPathsToJson(*message);
+      detail.set_value(message->SerializeAsString());
+    }
+  }
   if (resolver != nullptr &&
       google::protobuf::util::BinaryToJsonString(
           resolver, std::string(kAnyTypeUrl), detail.SerializeAsString(), &json)
@@ -34,6 +75,32 @@ std::string DetailJson(const google::protobuf::Any& detail,
 }
 
 }  // namespace
+
+std::string JsonFieldPath(absl::string_view path) {
+  // A place in a file ("upload.textproto:4 products[0].unit") keeps the
+  // names of that file's own format.
+  if (path.find(' ') != absl::string_view::npos ||
+      path.find(':') != absl::string_view::npos) {
+    return std::string(path);
+  }
+  std::string out;
+  out.reserve(path.size());
+  bool upper = false;
+  bool in_index = false;
+  for (char c : path) {
+    if (c == '[') in_index = true;
+    if (c == ']') in_index = false;
+    if (c == '_' && !in_index) {
+      upper = !out.empty() && out.back() != '.';
+      if (!upper) out.push_back(c);
+      continue;
+    }
+    out.push_back(upper ? absl::ascii_toupper(static_cast<unsigned char>(c))
+                        : c);
+    upper = false;
+  }
+  return out;
+}
 
 int HttpStatusForGrpcCode(int grpc_code) {
   switch (grpc_code) {

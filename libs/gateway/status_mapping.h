@@ -25,6 +25,13 @@ std::string ErrorBodyJson(int grpc_code, absl::string_view message,
                           absl::string_view status_details,
                           google::protobuf::util::TypeResolver* resolver);
 
+// A request field path in the JSON mapping's names: "client_bsn" becomes
+// "clientBsn", "lines[3].deliveries[0].start_time" becomes
+// "lines[3].deliveries[0].startTime". The error bodies of the REST gateway
+// name fields this way (every detail field called "field"); gRPC callers
+// see proto paths. A place in a file ("f.textproto:4 x.y_z") is kept.
+std::string JsonFieldPath(absl::string_view path);
+
 // `text` as a JSON string literal, quotes included.
 std::string JsonQuote(absl::string_view text);
 

@@ -41,6 +41,20 @@ TEST(HttpStatusForGrpcCodeTest, MapsUnknownCodesTo500) {
   EXPECT_EQ(HttpStatusForGrpcCode(-1), 500);
 }
 
+// REST clients read field paths in the names they wrote.
+TEST(JsonFieldPathTest, NamesFieldsAsTheJsonMappingDoes) {
+  EXPECT_EQ(JsonFieldPath("client_bsn"), "clientBsn");
+  EXPECT_EQ(JsonFieldPath("extent.volume"), "extent.volume");
+  EXPECT_EQ(JsonFieldPath("lines[3].deliveries[0].start_time"),
+            "lines[3].deliveries[0].startTime");
+  EXPECT_EQ(JsonFieldPath("declaration.lines[12].client_bsn"),
+            "declaration.lines[12].clientBsn");
+  EXPECT_EQ(JsonFieldPath(""), "");
+  // A place in a catalog file keeps that file's names.
+  EXPECT_EQ(JsonFieldPath("upload.textproto:4 municipalities[0].cbs_code"),
+            "upload.textproto:4 municipalities[0].cbs_code");
+}
+
 TEST(ErrorBodyJsonTest, CarriesCodeMessageAndEmptyDetails) {
   EXPECT_EQ(ErrorBodyJson(5, "no such widget", "", nullptr),
             R"({"code":5,"message":"no such widget","details":[]})");
@@ -60,7 +74,7 @@ TEST(ErrorBodyJsonTest, RendersBadRequestDetailsWithType) {
 
   EXPECT_EQ(json, R"({"code":3,"message":"invalid","details":[)"
                   R"({"@type":"type.googleapis.com/google.rpc.BadRequest",)"
-                  R"("fieldViolations":[{"field":"widget.display_name",)"
+                  R"("fieldViolations":[{"field":"widget.displayName",)"
                   R"("description":"must not be empty"}]}]})");
 }
 
