@@ -63,6 +63,9 @@ TEST_F(AssignmentGatewayTest, WholeLifecycleOverHttp) {
             "11-proef)");
   EXPECT_THAT(Call("GET", base + "?clientBsn=111222333", "", 400).dump(),
               HasSubstr("clientBsn"));
+  // A filter that cannot match is pointed out, not answered with nothing.
+  EXPECT_THAT(Call("GET", base + "?providerAgb=9999", "", 400).dump(),
+              HasSubstr("provider_agb"));
 
   // A stale etag is a conflict; the current one changes the end date.
   json patch = {{"endDate", "2024-08-31"}, {"changeReason", "04"}};

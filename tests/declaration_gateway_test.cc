@@ -81,6 +81,8 @@ TEST_F(DeclarationGatewayTest, PortalValidatesSubmitsAndReadsBack) {
   EXPECT_THAT(Call("POST", base, March("D1", 3), 409).dump(),
               HasSubstr("TR333"));
 
+  // A filter that cannot match is pointed out, not answered with nothing.
+  Call("GET", base + "?municipality=98", "", 400);
   json list = Call("GET", base + "?period=2024-03", "", 200);
   ASSERT_EQ(list["declarations"].size(), 1u);
   EXPECT_FALSE(list["declarations"][0].contains("lines"));

@@ -410,6 +410,13 @@ absl::Status AssignmentApi::ListMatching(
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.parent(), "municipalities/*", "parent"));
   std::string provider_agb = request.provider_agb();
+  // A filter value that cannot match is a mistake to point out, not an
+  // empty list.
+  if (!provider_agb.empty() && !rules::IsValidAgb(provider_agb)) {
+    return absl::InvalidArgumentError(
+        "provider_agb: give the provider's 8-digit AGB code, or leave it "
+        "empty for all");
+  }
   if (caller.kind == auth::PrincipalKind::kProvider) {
     // A provider sees the assignments given to it, and only those.
     if (!provider_agb.empty() && provider_agb != caller.tenant) {

@@ -11,6 +11,7 @@
 #include "libs/audit/audit.h"
 #include "libs/auth/permissions.h"
 #include "libs/rules/declaration.h"
+#include "libs/rules/identifiers.h"
 #include "libs/server/api.h"
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
@@ -470,6 +471,14 @@ absl::Status DeclarationApi::ListDeclarations(
     v1::ListDeclarationsResponse* response) {
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(request.parent(), "providers/*", "parent"));
+  // A filter value that cannot match is a mistake to point out, not an
+  // empty list.
+  if (!request.municipality().empty() &&
+      !rules::IsValidMunicipalityCode(request.municipality())) {
+    return absl::InvalidArgumentError(
+        "municipality: give the 4-digit CBS code of a municipality, or "
+        "leave it empty for all");
+  }
   WMO_ASSIGN_OR_RETURN(municipality,
                        AddresseeFilter(caller, ids[0], request.municipality(),
                                        "list the declarations of provider"));
