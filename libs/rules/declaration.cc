@@ -84,6 +84,18 @@ constexpr IwmoRule kTr418{"TR418", "0611"};
 
 constexpr char kDetailRule[] = "DC-DETAIL";
 
+// What to do about too much: lower `what` to what is left, or when nothing
+// is (never "at most 0") say so and what used it up.
+std::string LowerTo(absl::string_view what, absl::int128 left,
+                    absl::string_view suffix, absl::string_view used_up_by) {
+  if (left > 0) {
+    return absl::StrCat("lower the ", what, " to at most ", Saturate(left),
+                        suffix);
+  }
+  return absl::StrCat("nothing is left: ", used_up_by,
+                      "; leave this line out, or credit an earlier one first");
+}
+
 LineViolation Violation(const IwmoRule& rule, std::string field,
                         std::string message) {
   return {rule.id, rule.code, std::move(field), std::move(message)};
@@ -588,8 +600,10 @@ void DeclarationChecker::CheckAssignment(const DeclaredLine& line,
                     absl::StrCat("volume ", line.volume, " exceeds the ", limit,
                                  " assignment ", a.number,
                                  " allows in the product period ",
-                                 FormatPeriod(line.period),
-                                 "; lower the volume to at most ", limit)));
+                                 FormatPeriod(line.period), "; ",
+                                 LowerTo("volume", limit, "",
+                                         "the assignment allows none in "
+                                         "this period"))));
     }
     const int64_t whole = DeclarableVolume(
         a.volume, a.frequency, a.unit, a.product_category, a.period, a.period);
@@ -603,9 +617,10 @@ void DeclarationChecker::CheckAssignment(const DeclaredLine& line,
           kTr322, "volume",
           absl::StrCat("with volume ", line.volume, " the approved volume on ",
                        "assignment ", a.number, " would exceed its total of ",
-                       whole, " (", before,
-                       " approved before); lower the volume to at most ",
-                       std::max<int64_t>(0, whole - before))));
+                       whole, " (", before, " approved before); ",
+                       LowerTo("volume", absl::int128(whole) - before, "",
+                               absl::StrCat("the ", before,
+                                            " approved before use it all")))));
     }
   } else {
     int64_t before = 0;
@@ -619,9 +634,10 @@ void DeclarationChecker::CheckAssignment(const DeclaredLine& line,
           absl::StrCat(
               "with ", line.amount_cents, " cents the approved ",
               "amount on assignment ", a.number, " would exceed its budget of ",
-              a.budget_cents, " cents (", before,
-              " approved before); lower the amount to at most ",
-              std::max<int64_t>(0, a.budget_cents - before), " cents")));
+              a.budget_cents, " cents (", before, " approved before); ",
+              LowerTo("amount", absl::int128(a.budget_cents) - before, " cents",
+                      absl::StrCat("the ", before,
+                                   " cents approved before use it all")))));
     }
   }
 }
@@ -681,9 +697,10 @@ void DeclarationChecker::CheckCap(
       return;
     }
     if (before.has_value()) {
-      absl::StrAppend(&message,
-                      "; lower the quantity of this line there to at most ",
-                      Saturate(std::max<absl::int128>(0, max - *before)));
+      absl::StrAppend(&message, "; ",
+                      LowerTo("quantity of this line there", max - *before, "",
+                              absl::StrCat("the client's other ", what,
+                                           " there use all ", max)));
     } else {
       absl::StrAppend(&message, "; leave out the days beyond the maximum");
     }

@@ -1048,6 +1048,21 @@ TEST(DeclarationRulesTest, Tr322RejectsTotalAboveWholeAssignment) {
   EXPECT_THAT(out.violations[0].message, HasSubstr("at most 10"));
 }
 
+// Nothing left is said as such, with what used it, never as "at most 0".
+TEST(DeclarationRulesTest, Tr322SaysNothingIsLeftWhenAllIsUsed) {
+  Scenario s;
+  AssignmentFacts& a = s.Assign("A1");
+  a.frequency = Frequency::kTotal;
+  a.volume = 50;
+  s.StoredDebit("R0", "A1", MonthOf(2026, 5), 50);
+  s.Debit("R1", "A1", 1);
+  LineOutcome out = s.CheckOne();
+  ASSERT_THAT(RuleIds(out.violations), ElementsAre("TR322"));
+  EXPECT_THAT(out.violations[0].message, HasSubstr("nothing is left"));
+  EXPECT_THAT(out.violations[0].message, HasSubstr("50 approved before"));
+  EXPECT_THAT(out.violations[0].message, Not(HasSubstr("at most 0")));
+}
+
 TEST(DeclarationRulesTest, Tr322AcceptsTotalAtWholeAssignment) {
   Scenario s;
   AssignmentFacts& a = s.Assign("A1");
