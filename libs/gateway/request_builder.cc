@@ -20,6 +20,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "libs/gateway/utf8.h"
+#include "nlohmann/json.hpp"
 
 namespace wmo::gateway {
 namespace {
@@ -82,6 +83,32 @@ google::protobuf::StringPiece Piece(absl::string_view s) {
 std::string FirstLine(absl::string_view text) {
   return std::string(absl::StripAsciiWhitespace(
       text.substr(0, std::min(text.find('\n'), text.size()))));
+}
+
+// Why a body that did not parse into the request is not JSON at all, with
+// the line, the column and what was expected there; "" when it is JSON (and
+// the message's fields are what is wrong). Called only after a failure.
+std::string JsonSyntaxError(absl::string_view body) {
+  try {
+    (void)nlohmann::json::parse(body.begin(), body.end());
+    return "";
+  } catch (const nlohmann::json::parse_error& e) {
+    absl::string_view what = e.what();
+    // Without the library's own tag: "[json.exception.parse_error.101] ".
+    if (const size_t tag = what.find("] "); tag != absl::string_view::npos) {
+      what.remove_prefix(tag + 2);
+    }
+    return std::string(what);
+  }
+}
+
+// The client's answer to a body that did not parse: where the JSON is
+// broken, or else what the message parser said.
+absl::Status BodyError(absl::string_view prefix, absl::string_view body,
+                       const std::string& parse_message) {
+  std::string syntax = JsonSyntaxError(body);
+  return absl::InvalidArgumentError(
+      absl::StrCat(prefix, syntax.empty() ? FirstLine(parse_message) : syntax));
 }
 
 absl::Status BadValue(absl::string_view what, absl::string_view value,
@@ -262,10 +289,8 @@ absl::Status ParseBody(absl::string_view body_field, absl::string_view body,
   if (body_field == "*") {
     auto s = google::protobuf::util::JsonStringToMessage(Piece(body), request,
                                                          options);
-    if (!s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "invalid JSON body: ", FirstLine(std::string(s.message()))));
-    }
+    if (!s.ok())
+      return BodyError("invalid JSON body: ", body, std::string(s.message()));
     return absl::OkStatus();
   }
   const FieldDescriptor* field =
@@ -281,10 +306,7 @@ absl::Status ParseBody(absl::string_view body_field, absl::string_view body,
     auto s = google::protobuf::util::JsonStringToMessage(
         Piece(body), request->GetReflection()->MutableMessage(request, field),
         options);
-    if (!s.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(what, FirstLine(std::string(s.message()))));
-    }
+    if (!s.ok()) return BodyError(what, body, std::string(s.message()));
     return absl::OkStatus();
   }
   // A repeated or scalar field: parse the body as that field of a wrapper
@@ -302,8 +324,7 @@ absl::Status ParseBody(absl::string_view body_field, absl::string_view body,
       return absl::OkStatus();
     }
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat(what, FirstLine(std::string(s.message()))));
+  return BodyError(what, body, std::string(s.message()));
 }
 
 }  // namespace

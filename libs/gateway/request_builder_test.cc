@@ -175,6 +175,18 @@ TEST(BuildRequestTest, RejectsMalformedJson) {
   EXPECT_THAT(s.message(), HasSubstr("invalid JSON body"));
 }
 
+// Where the JSON breaks and what was expected there, so that a portal
+// developer finds the mistake in a long body.
+TEST(BuildRequestTest, MalformedJsonSaysWhereAndWhatWasExpected) {
+  CreateWidgetRequest request;
+  absl::Status s = BuildRequest(
+      "*", "{\n  \"requestId\": \"r1\"\n  \"color\": 1\n}", {}, {}, &request);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("at line 3, column 9"));
+  EXPECT_THAT(s.message(), HasSubstr("expected"));
+  EXPECT_THAT(s.message(), ::testing::Not(HasSubstr("json.exception")));
+}
+
 TEST(BuildRequestTest, MalformedJsonForBodyFieldNamesTheField) {
   UpdateWidgetRequest request;
   absl::Status s = BuildRequest("widget", "{", {}, {}, &request);
