@@ -786,6 +786,39 @@ TEST(AssignmentRulesCoverageTest, EveryRuleHasAnAcceptedAndARefusedCase) {
   }
 }
 
+// Shared rule: a product that needs another needs it on every day, so the
+// one it needs may not end or go while it runs (S3-08 here).
+TEST(CheckDependentsTest, S3_08_RefusesEndingWhatVervoerNeeds) {
+  const cat::Catalog& catalog = LoadCatalog("midden-limburg-2024");
+  v1::Assignment bgg = MiddenLimburg("bgg", "1", kDagdelen, 4, kPerWeek,
+                                     "2024-01-01", "2024-12-31");
+  bgg.set_name("municipalities/0988/assignments/1");
+  v1::Assignment vervoer = MiddenLimburg("vervoer", "1", kPieces, 2, kPerWeek,
+                                         "2024-01-01", "2024-06-30");
+  vervoer.set_name("municipalities/1711/assignments/7");
+  // Ending on the vervoer's last day or later leaves it covered.
+  bgg.set_end_date("2024-06-30");
+  EXPECT_THAT(CheckDependents(bgg, {vervoer}, catalog), IsEmpty());
+  // A day earlier does not; nor does deleting it.
+  bgg.set_end_date("2024-06-29");
+  std::vector<RuleViolation> v = CheckDependents(bgg, {vervoer}, catalog);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].rule_id(), "S3-08");
+  EXPECT_EQ(v[0].field(), "end_date");
+  EXPECT_THAT(v[0].message(), HasSubstr(vervoer.name()));
+  EXPECT_THAT(v[0].message(), HasSubstr("none from 2024-06-30"));
+  bgg.set_state(v1::Assignment::DELETED);
+  v = CheckDependents(bgg, {vervoer}, catalog);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field(), "name");
+  // Another BGG of the client, in another municipality of the region,
+  // takes over the cover.
+  v1::Assignment other = MiddenLimburg("bgg", "1", kDagdelen, 4, kPerWeek,
+                                       "2024-01-01", "2024-12-31");
+  other.set_name("municipalities/1711/assignments/8");
+  EXPECT_THAT(CheckDependents(bgg, {vervoer, other}, catalog), IsEmpty());
+}
+
 TEST(CheckAgainstCatalogTest, ReportsEveryViolationAtOnce) {
   // Wrong region, a provider without lot 5, hours instead of etmalen, longer
   // than a year, no results.
