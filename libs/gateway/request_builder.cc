@@ -98,6 +98,14 @@ std::string JsonSyntaxError(absl::string_view body) {
     if (const size_t tag = what.find("] "); tag != absl::string_view::npos) {
       what.remove_prefix(tag + 2);
     }
+    // Nor its "last read: '…'": it echoes the body, which may hold a BSN.
+    if (const size_t echo = what.find("; last read");
+        echo != absl::string_view::npos) {
+      const size_t rest = what.find(';', echo + 2);
+      return absl::StrCat(what.substr(0, echo), rest == absl::string_view::npos
+                                                    ? absl::string_view()
+                                                    : what.substr(rest));
+    }
     return std::string(what);
   }
 }

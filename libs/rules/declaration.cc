@@ -882,8 +882,10 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
     if (!AgeLimitApplies(limit, a.activities) || !a.birth) continue;
     if (std::optional<std::string> problem =
             AgeProblem(limit, *a.birth, care)) {
+      const bool too_young = care.from < DaysWithinAge(limit, *a.birth).from;
       v.push_back(Violation(
-          limit.rule_id, detail ? "deliveries" : "end_date",
+          limit.rule_id,
+          detail ? "deliveries" : (too_young ? "start_date" : "end_date"),
           absl::StrCat("product ", billing.product,
                        " has an age bound on every day: ", *problem)));
     }
@@ -937,6 +939,18 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
     return std::nullopt;
   };
 
+  // Whether `day` is a day of such a stay (without walking the stay).
+  const auto in_stay = [&](Date day) {
+    static const DayMap kNone;
+    return std::any_of(
+        billing.once_per_stay_of.begin(), billing.once_per_stay_of.end(),
+        [&](const std::string& stay) {
+          return ClientDays(FindDays(line.client_bsn, billing.catalog, stay),
+                            kNone)
+              .Attended(day);
+        });
+  };
+
   std::optional<Date> stay_done;
   if (!billing.once_per_stay_rule_id.empty() &&
       InProductUnit(billing, line.unit)) {
@@ -960,7 +974,7 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
   if (!billing.once_per_day_rule_id.empty() &&
       InProductUnit(billing, line.unit)) {
     for (const auto& [day, total] : line_days) {
-      if (stay_around(day)) continue;  // counted per stay above
+      if (in_stay(day)) continue;  // counted per stay above
       const int64_t amount = counted(Period{day, day});
       if (amount > 1) {
         v.push_back(Violation(

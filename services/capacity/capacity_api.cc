@@ -1117,7 +1117,8 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
       plan.refusals.push_back(std::move(v));
     }
     if (a != nullptr && product != nullptr) {
-      for (auto& v : CheckAgeOnEveryDay(*a, *product, days, "departure_date")) {
+      for (auto& v : CheckAgeOnEveryDay(*a, *product, days, "arrival_date",
+                                        "departure_date")) {
         plan.refusals.push_back(std::move(v));
       }
     }
@@ -1165,7 +1166,8 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
       plan.refusals.push_back(std::move(v));
     }
     if (a != nullptr && product != nullptr) {
-      for (auto& v : CheckAgeOnEveryDay(*a, *product, days, "end_date")) {
+      for (auto& v :
+           CheckAgeOnEveryDay(*a, *product, days, "start_date", "end_date")) {
         plan.refusals.push_back(std::move(v));
       }
     }

@@ -243,6 +243,7 @@ Violations CheckServesLocation(const wmo::catalog::v1::Catalog& catalog,
 Violations CheckAgeOnEveryDay(const wmo::assignment::v1::Assignment& assignment,
                               const wmo::catalog::v1::Product& product,
                               const rules::Period& days,
+                              const std::string& first_field,
                               const std::string& field) {
   Violations out;
   const std::vector<std::string> activities(assignment.activities().begin(),
@@ -259,8 +260,10 @@ Violations CheckAgeOnEveryDay(const wmo::assignment::v1::Assignment& assignment,
     }
     if (std::optional<std::string> problem =
             rules::AgeProblem(limit, *birth, days)) {
+      const bool too_young =
+          days.from < rules::DaysWithinAge(limit, *birth).from;
       out.push_back(Violation(
-          limit.rule_id, "", field,
+          limit.rule_id, "", too_young ? first_field : field,
           absl::StrCat("product ", product.id(),
                        " has an age bound on every day: ", *problem)));
     }

@@ -85,11 +85,13 @@ Violations CheckEntitlement(
     const rules::Period& needed);
 
 // The product's age bounds on every day of `days` (S0-03, S4-06), with
-// the client's birth date and activities from the assignment; `field` is
-// where a refusal points (the last night or day).
+// the client's birth date and activities from the assignment; a refusal
+// points at `first_field` (the first night or day) when the client is too
+// young then, else at `field` (the last).
 Violations CheckAgeOnEveryDay(const wmo::assignment::v1::Assignment& assignment,
                               const wmo::catalog::v1::Product& product,
                               const rules::Period& days,
+                              const std::string& first_field,
                               const std::string& field);
 
 // The index of each slot among the group's sessions; a slot that is not

@@ -66,7 +66,6 @@ constexpr char kDoetinchem[] = "0222";
 constexpr char kWeert[] = "0988";
 constexpr char kEcht[] = "1711";
 constexpr char kBergenOpZoom[] = "0748";
-constexpr char kEttenLeur[] = "0777";
 
 using testing::TestBsn;
 using testing::ViolationsOf;
@@ -2156,11 +2155,11 @@ TEST(CapacityAgeTest, S4_06_NoCareOnOrAfterTheDayTheBoundIsReached) {
   EXPECT_TRUE(
       CheckAgeOnEveryDay(a, product,
                          {rules::Date(2024, 6, 1), rules::Date(2024, 6, 14)},
-                         "end_date")
+                         "start_date", "end_date")
           .empty());
   const Violations past = CheckAgeOnEveryDay(
       a, product, {rules::Date(2024, 6, 1), rules::Date(2024, 6, 30)},
-      "end_date");
+      "start_date", "end_date");
   ASSERT_EQ(past.size(), 1u);
   EXPECT_EQ(past[0].rule_id(), "S4-06");
   EXPECT_EQ(past[0].field(), "end_date");
@@ -2177,11 +2176,14 @@ TEST(CapacityAgeTest, S0_03_TheBoundOfAnActivityConcernsOnlyThatActivity) {
   wmo::assignment::v1::Assignment a;
   a.mutable_client()->set_birth_date("2008-06-01");  // 16 on 2024-06-01
   const rules::Period may{rules::Date(2024, 5, 1), rules::Date(2024, 6, 30)};
-  EXPECT_TRUE(CheckAgeOnEveryDay(a, product, may, "end_date").empty());
+  EXPECT_TRUE(
+      CheckAgeOnEveryDay(a, product, may, "start_date", "end_date").empty());
   a.add_activities("Arbeidsmatige activering");
-  const Violations early = CheckAgeOnEveryDay(a, product, may, "end_date");
+  const Violations early =
+      CheckAgeOnEveryDay(a, product, may, "start_date", "end_date");
   ASSERT_EQ(early.size(), 1u);
   EXPECT_EQ(early[0].rule_id(), "S0-03");
+  EXPECT_EQ(early[0].field(), "start_date");
 }
 
 }  // namespace

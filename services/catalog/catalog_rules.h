@@ -32,13 +32,13 @@ ContractCheck CheckContract(const wmo::catalog::v1::Catalog& catalog,
                             const wmo::catalog::v1::Contract* contract,
                             const std::string& product_id, rules::Date date);
 
-// The billing rules of a product as the declaration and capacity checks
-// take them (libs/rules), each with the rule id of its source.
 // The age bounds of a product (S0-03, S4-06), with `fallback_rule` where a
 // bound names no rule.
 std::vector<rules::AgeLimit> AgeLimitsOf(const v1::Product& product,
                                          absl::string_view fallback_rule);
 
+// The billing rules of a product as the declaration and capacity checks
+// take them (libs/rules), each with the rule id of its source.
 rules::ProductBilling BillingOf(const std::string& catalog_id,
                                 const wmo::catalog::v1::Product& product);
 

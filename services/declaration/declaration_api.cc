@@ -205,20 +205,6 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
                            "differs from the parent; leave it empty")});
   }
   WMO_ASSIGN_OR_RETURN(month, CheckHeader(d, kMaxLines));
-  // TR378: a municipality no catalog serves is refused at the header, as
-  // assignments are, not line by line.
-  WMO_ASSIGN_OR_RETURN(
-      served, catalogs_.ServesMunicipality(d.municipality(), month.from));
-  if (!served) {
-    return server::ViolationStatus(
-        absl::StatusCode::kInvalidArgument, "malformed",
-        {server::Violation(
-            "TR378", "S300", "declaration.municipality",
-            absl::StrCat("no catalog serves municipality ", d.municipality(),
-                         " in ", d.period(),
-                         "; give the CBS code of the municipality that "
-                         "assigned the care"))});
-  }
   const std::string sha = server::Sha256Hex(SubmittedContent(d));
   const std::string name =
       absl::StrCat("providers/", ids[0], "/declarations/", d.number());
@@ -240,6 +226,21 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
     }
   }
 
+  // TR378: a municipality no catalog serves is refused at the header, as
+  // assignments are, not line by line (after the resubmission look-up,
+  // which must not depend on the catalog service).
+  WMO_ASSIGN_OR_RETURN(
+      served, catalogs_.ServesMunicipality(d.municipality(), month.from));
+  if (!served) {
+    return server::ViolationStatus(
+        absl::StatusCode::kInvalidArgument, "malformed",
+        {server::Violation(
+            "TR378", "S300", "declaration.municipality",
+            absl::StrCat("no catalog serves municipality ", d.municipality(),
+                         " in ", d.period(),
+                         "; give the CBS code of the municipality that "
+                         "assigned the care"))});
+  }
   // Lines that parse take part in the checks; the others are refused with
   // their format violations.
   std::vector<rules::DeclaredLine> checked;
