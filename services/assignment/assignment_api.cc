@@ -163,11 +163,24 @@ absl::Status CheckFormatOf(const v1::Assignment& a) {
                  "the assignment is malformed", violations);
 }
 
-// Refused while a dependent of `after` (as changed) would lose its cover.
-absl::Status KeepsDependents(const v1::Assignment& after,
+// Refused while a dependent of `before` would lose cover it had when it
+// becomes `after`; each dependent read in its own catalog version.
+absl::Status KeepsDependents(const v1::Assignment& before,
+                             const v1::Assignment& after,
                              const std::vector<v1::Assignment>& others,
-                             const wmo::catalog::v1::Catalog& catalog) {
-  std::vector<RuleViolation> v = CheckDependents(after, others, catalog);
+                             const ClientCatalogs& catalogs) {
+  const auto version =
+      [&](const v1::Assignment& a) -> const wmo::catalog::v1::Catalog* {
+    auto it = catalogs.find({a.catalog(), a.start_date()});
+    return it == catalogs.end() ? nullptr : it->second.get();
+  };
+  const wmo::catalog::v1::Catalog* own = version(before);
+  if (own == nullptr) {
+    return absl::AbortedError(
+        "the client's assignments changed while this one was checked; retry");
+  }
+  std::vector<RuleViolation> v =
+      CheckDependents(before, after, others, *own, version);
   if (v.empty()) return absl::OkStatus();
   return Refused(absl::StatusCode::kFailedPrecondition,
                  "other assignments of the client need this one", v);
@@ -556,9 +569,11 @@ absl::Status AssignmentApi::UpdateAssignment(
     return s;
   }
   WMO_ASSIGN_OR_RETURN(facts, LoadCatalogFacts(catalogs_, current));
+  WMO_ASSIGN_OR_RETURN(catalogs, ClientCatalogsOf(patch.name()));
   return Modify(
       caller, patch.name(), request.etag(), "UpdateAssignment",
       [&](store::Connection& c, v1::Assignment& a) -> absl::Status {
+        const v1::Assignment before = a;
         if (a.state() != v1::Assignment::ACTIVE) {
           return Refused("AS-STATE", "", "assignment.name",
                          "only an active assignment can be changed");
@@ -584,27 +599,37 @@ absl::Status AssignmentApi::UpdateAssignment(
         if (absl::Status s = CheckAndComplete(a, facts, rest); !s.ok()) {
           return s;
         }
-        return KeepsDependents(a, rest, *facts.catalog);
+        return KeepsDependents(before, a, rest, catalogs);
       },
       response);
 }
 
-absl::StatusOr<std::shared_ptr<const wmo::catalog::v1::Catalog>>
-AssignmentApi::CatalogOf(const std::string& name) {
+absl::StatusOr<ClientCatalogs> AssignmentApi::ClientCatalogsOf(
+    const std::string& name) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(name, "municipalities/*/assignments/*", "name"));
-  v1::Assignment current;
+  std::vector<v1::Assignment> all;
   if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
         auto got = Repo::Get(c, ids[0], ids[1]);
         if (!got.ok()) return got.status();
-        current = *std::move(got);
+        auto others =
+            Repo::ListForClient(c, got->catalog(), got->client().bsn());
+        if (!others.ok()) return others.status();
+        all = *std::move(others);
+        all.push_back(*std::move(got));
         return absl::OkStatus();
       });
       !s.ok()) {
     return s;
   }
-  WMO_ASSIGN_OR_RETURN(facts, LoadCatalogFacts(catalogs_, current));
-  return facts.catalog;
+  ClientCatalogs versions;
+  for (const v1::Assignment& a : all) {
+    const std::pair<std::string, std::string> key{a.catalog(), a.start_date()};
+    if (versions.contains(key)) continue;
+    WMO_ASSIGN_OR_RETURN(facts, LoadCatalogFacts(catalogs_, a));
+    versions.emplace(key, facts.catalog);
+  }
+  return versions;
 }
 
 absl::Status AssignmentApi::EndAssignment(
@@ -620,10 +645,11 @@ absl::Status AssignmentApi::EndAssignment(
                               "give a WMO588 code (RedenBeeindiging), e.g. 19 "
                               "delivered as planned")});
   }
-  WMO_ASSIGN_OR_RETURN(catalog, CatalogOf(request.name()));
+  WMO_ASSIGN_OR_RETURN(catalogs, ClientCatalogsOf(request.name()));
   return Modify(
       caller, request.name(), request.etag(), "EndAssignment",
       [&](store::Connection& c, v1::Assignment& a) -> absl::Status {
+        const v1::Assignment before = a;
         if (a.state() != v1::Assignment::ACTIVE) {
           return Refused("AS-STATE", "", "name",
                          "only an active assignment can be ended");
@@ -642,8 +668,8 @@ absl::Status AssignmentApi::EndAssignment(
         a.set_end_reason(request.end_reason());
         WMO_ASSIGN_OR_RETURN(
             others, Repo::ListForClient(c, a.catalog(), a.client().bsn()));
-        return KeepsDependents(a, Without(std::move(others), a.name()),
-                               *catalog);
+        return KeepsDependents(before, a, Without(std::move(others), a.name()),
+                               catalogs);
       },
       response);
 }
@@ -671,10 +697,11 @@ absl::Status AssignmentApi::DeleteAssignment(
                                 "assignment; end it with EndAssignment "
                                 "instead, or have the lines credited first"));
   }
-  WMO_ASSIGN_OR_RETURN(catalog, CatalogOf(request.name()));
+  WMO_ASSIGN_OR_RETURN(catalogs, ClientCatalogsOf(request.name()));
   return Modify(
       caller, request.name(), request.etag(), "DeleteAssignment",
       [&](store::Connection& c, v1::Assignment& a) -> absl::Status {
+        const v1::Assignment before = a;
         if (a.state() == v1::Assignment::DELETED) {
           return Refused("AS-STATE", "", "name", "already deleted");
         }
@@ -688,8 +715,8 @@ absl::Status AssignmentApi::DeleteAssignment(
         a.set_end_date(a.start_date());
         WMO_ASSIGN_OR_RETURN(
             others, Repo::ListForClient(c, a.catalog(), a.client().bsn()));
-        return KeepsDependents(a, Without(std::move(others), a.name()),
-                               *catalog);
+        return KeepsDependents(before, a, Without(std::move(others), a.name()),
+                               catalogs);
       },
       response);
 }

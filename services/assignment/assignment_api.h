@@ -1,7 +1,10 @@
 #ifndef WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_API_H_
 #define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_API_H_
 
+#include <map>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -13,6 +16,11 @@
 #include "wmo/assignment/v1/assignment_service.pb.h"
 
 namespace wmo::assignment {
+
+// Catalog versions by (catalog id, start date of an assignment).
+using ClientCatalogs =
+    std::map<std::pair<std::string, std::string>,
+             std::shared_ptr<const wmo::catalog::v1::Catalog>>;
 
 // The assignment service's operations without gRPC. Each write runs its
 // checks and its writes in one store transaction, so concurrent calls for
@@ -92,10 +100,10 @@ class AssignmentApi {
           also,
       v1::Assignment* response);
 
-  // The catalog version assignment `name` was checked against (valid on its
-  // start date): what a change to it is checked against.
-  absl::StatusOr<std::shared_ptr<const wmo::catalog::v1::Catalog>> CatalogOf(
-      const std::string& name);
+  // The catalog versions the client of assignment `name` has assignments
+  // under (each valid on an assignment's start date): what a change to it
+  // and the assignments that depend on it are read in.
+  absl::StatusOr<ClientCatalogs> ClientCatalogsOf(const std::string& name);
 
   // Loads the assignment `name`, lets `change` modify it (or refuse), and
   // stores the result as the next revision with an audit entry, all in one

@@ -1077,39 +1077,50 @@ std::vector<RuleViolation> CheckAgainstCatalog(const v1::Assignment& assignment,
 }
 
 std::vector<RuleViolation> CheckDependents(
-    const v1::Assignment& changed, const std::vector<v1::Assignment>& others,
-    const cat::Catalog& catalog) {
+    const v1::Assignment& before, const v1::Assignment& changed,
+    const std::vector<v1::Assignment>& others, const cat::Catalog& catalog,
+    const CatalogOfAssignment& catalog_of) {
   std::vector<RuleViolation> out;
   const auto period_of = [](const v1::Assignment& a) {
     return rules::ParsePeriod(a.start_date(), a.end_date(), "");
   };
   for (const v1::Assignment& dependent : others) {
-    const cat::Product* product = FindProduct(catalog, dependent.product());
+    const cat::Catalog* version = catalog_of ? catalog_of(dependent) : nullptr;
+    if (version == nullptr) version = &catalog;
+    const cat::Product* product = FindProduct(*version, dependent.product());
     if (product == nullptr) continue;
     const cat::ProductSet& required = product->requires_any_of();
     if (!Holds(required.product_ids(), changed.product())) continue;
     auto need = period_of(dependent);
     if (!need.ok()) continue;
-    // What is left to cover it: the changed one as it now is, the others.
-    std::vector<Period> cover;
-    if (changed.state() != v1::Assignment::DELETED) {
-      if (auto p = period_of(changed); p.ok()) cover.push_back(*p);
-    }
+    // What covers it besides the assignment being changed.
+    std::vector<Period> rest;
     for (const v1::Assignment& o : others) {
       if (&o == &dependent || !Holds(required.product_ids(), o.product())) {
         continue;
       }
-      if (auto p = period_of(o); p.ok()) cover.push_back(*p);
+      if (auto p = period_of(o); p.ok()) rest.push_back(*p);
     }
-    const std::optional<Date> uncovered = FirstUncovered(*need, cover);
+    const auto first_uncovered = [&](const v1::Assignment& a) {
+      std::vector<Period> cover = rest;
+      if (a.state() != v1::Assignment::DELETED) {
+        if (auto p = period_of(a); p.ok()) cover.push_back(*p);
+      }
+      return FirstUncovered(*need, std::move(cover));
+    };
+    const std::optional<Date> uncovered = first_uncovered(changed);
     if (!uncovered) continue;
+    if (const std::optional<Date> was = first_uncovered(before);
+        was && *was <= *uncovered) {
+      continue;  // the gap was there before this change
+    }
     out.push_back(Violation(
         RuleOr(required.source(), kCombinationRule), "",
         changed.state() == v1::Assignment::DELETED ? "name" : "end_date",
         absl::StrCat(
-            dependent.name(), " (", ProductLabel(catalog, dependent.product()),
+            dependent.name(), " (", ProductLabel(*version, dependent.product()),
             ", ", PeriodText(*need), ") goes only together with ",
-            ProductList(catalog, required.product_ids()),
+            ProductList(*version, required.product_ids()),
             " and would have none from ", rules::FormatDate(*uncovered),
             "; end or shorten that assignment first, or keep this one "
             "running as long")));

@@ -1,6 +1,7 @@
 #ifndef WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_RULES_H_
 #define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_RULES_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -55,18 +56,27 @@ std::string EffectiveLot(const v1::Assignment& assignment,
 std::vector<wmo::type::v1::RuleViolation> CheckAgainstCatalog(
     const v1::Assignment& assignment, const CatalogContext& context);
 
+// The catalog version an assignment was checked against (valid on its
+// start date); null when not known.
+using CatalogOfAssignment =
+    std::function<const wmo::catalog::v1::Catalog*(const v1::Assignment&)>;
+
 // A product that needs another (vervoer, groepstraining, bereik- en
-// beschikbaarheid: requires_any_of) needs it on every day: ending,
-// shortening or deleting `changed` (as it now is) is refused while one of
-// `others` (the client's other assignments under `catalog`, not deleted)
-// needs it and would lose cover on some day. One violation per such
-// dependent, with the dependent product's rule id, naming it and the first
-// day it would lack cover. Refusing rather than ending the dependents too:
-// they may be another provider's, or another municipality's of the region,
-// and ending them is their owner's decision.
+// beschikbaarheid: requires_any_of) needs it on every day: changing
+// `before` into `changed` (ending, shortening or deleting it) is refused
+// while one of `others` (the client's other assignments under the catalog,
+// not deleted) needs it and would lose cover on a day it had it before.
+// Each dependent is read in its own catalog version (`catalog_of`, else
+// `catalog`). One violation per such dependent, with the dependent
+// product's rule id, naming it and the first day it would lack cover.
+// Refusing rather than ending the dependents too: they may be another
+// provider's, or another municipality's of the region, and ending them is
+// their owner's decision. A gap that was there before is not this change's.
 std::vector<wmo::type::v1::RuleViolation> CheckDependents(
-    const v1::Assignment& changed, const std::vector<v1::Assignment>& others,
-    const wmo::catalog::v1::Catalog& catalog);
+    const v1::Assignment& before, const v1::Assignment& changed,
+    const std::vector<v1::Assignment>& others,
+    const wmo::catalog::v1::Catalog& catalog,
+    const CatalogOfAssignment& catalog_of = nullptr);
 
 }  // namespace wmo::assignment
 

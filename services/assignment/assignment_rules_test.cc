@@ -790,25 +790,27 @@ TEST(AssignmentRulesCoverageTest, EveryRuleHasAnAcceptedAndARefusedCase) {
 // one it needs may not end or go while it runs (S3-08 here).
 TEST(CheckDependentsTest, S3_08_RefusesEndingWhatVervoerNeeds) {
   const cat::Catalog& catalog = LoadCatalog("midden-limburg-2024");
-  v1::Assignment bgg = MiddenLimburg("bgg", "1", kDagdelen, 4, kPerWeek,
-                                     "2024-01-01", "2024-12-31");
-  bgg.set_name("municipalities/0988/assignments/1");
+  v1::Assignment before = MiddenLimburg("bgg", "1", kDagdelen, 4, kPerWeek,
+                                        "2024-01-01", "2024-12-31");
+  before.set_name("municipalities/0988/assignments/1");
   v1::Assignment vervoer = MiddenLimburg("vervoer", "1", kPieces, 2, kPerWeek,
                                          "2024-01-01", "2024-06-30");
   vervoer.set_name("municipalities/1711/assignments/7");
+  v1::Assignment bgg = before;
   // Ending on the vervoer's last day or later leaves it covered.
   bgg.set_end_date("2024-06-30");
-  EXPECT_THAT(CheckDependents(bgg, {vervoer}, catalog), IsEmpty());
+  EXPECT_THAT(CheckDependents(before, bgg, {vervoer}, catalog), IsEmpty());
   // A day earlier does not; nor does deleting it.
   bgg.set_end_date("2024-06-29");
-  std::vector<RuleViolation> v = CheckDependents(bgg, {vervoer}, catalog);
+  std::vector<RuleViolation> v =
+      CheckDependents(before, bgg, {vervoer}, catalog);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].rule_id(), "S3-08");
   EXPECT_EQ(v[0].field(), "end_date");
   EXPECT_THAT(v[0].message(), HasSubstr(vervoer.name()));
   EXPECT_THAT(v[0].message(), HasSubstr("none from 2024-06-30"));
   bgg.set_state(v1::Assignment::DELETED);
-  v = CheckDependents(bgg, {vervoer}, catalog);
+  v = CheckDependents(before, bgg, {vervoer}, catalog);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].field(), "name");
   // Another BGG of the client, in another municipality of the region,
@@ -816,7 +818,47 @@ TEST(CheckDependentsTest, S3_08_RefusesEndingWhatVervoerNeeds) {
   v1::Assignment other = MiddenLimburg("bgg", "1", kDagdelen, 4, kPerWeek,
                                        "2024-01-01", "2024-12-31");
   other.set_name("municipalities/1711/assignments/8");
-  EXPECT_THAT(CheckDependents(bgg, {vervoer, other}, catalog), IsEmpty());
+  EXPECT_THAT(CheckDependents(before, bgg, {vervoer, other}, catalog),
+              IsEmpty());
+}
+
+// A gap the dependent had before the change (data from before the rule)
+// is not the change's doing: changing something else is not refused.
+TEST(CheckDependentsTest, S3_08_AGapFromBeforeDoesNotBlockOtherChanges) {
+  const cat::Catalog& catalog = LoadCatalog("midden-limburg-2024");
+  v1::Assignment before = MiddenLimburg("bgg", "1", kDagdelen, 4, kPerWeek,
+                                        "2024-01-01", "2024-03-31");
+  v1::Assignment vervoer = MiddenLimburg("vervoer", "1", kPieces, 2, kPerWeek,
+                                         "2024-01-01", "2024-06-30");
+  v1::Assignment changed = before;
+  changed.add_activities("dagbesteding");
+  EXPECT_THAT(CheckDependents(before, changed, {vervoer}, catalog), IsEmpty());
+  changed.set_end_date("2024-02-29");  // a larger gap is refused
+  EXPECT_THAT(RuleIds(CheckDependents(before, changed, {vervoer}, catalog)),
+              ::testing::ElementsAre("S3-08"));
+}
+
+// Each dependent is read in the catalog version it was checked against.
+TEST(CheckDependentsTest, EachDependentInItsOwnCatalogVersion) {
+  const cat::Catalog& catalog = LoadCatalog("midden-limburg-2024");
+  cat::Catalog without_vervoer = catalog;
+  without_vervoer.clear_products();
+  v1::Assignment before = MiddenLimburg("bgg", "1", kDagdelen, 4, kPerWeek,
+                                        "2024-01-01", "2024-12-31");
+  v1::Assignment vervoer = MiddenLimburg("vervoer", "1", kPieces, 2, kPerWeek,
+                                         "2024-01-01", "2024-06-30");
+  v1::Assignment deleted = before;
+  deleted.set_state(v1::Assignment::DELETED);
+  // Read in a version without vervoer, the dependent would go unseen.
+  EXPECT_THAT(CheckDependents(before, deleted, {vervoer}, without_vervoer),
+              IsEmpty());
+  EXPECT_THAT(
+      RuleIds(CheckDependents(before, deleted, {vervoer}, without_vervoer,
+                              [&](const v1::Assignment& a) {
+                                return a.product() == "vervoer" ? &catalog
+                                                                : nullptr;
+                              })),
+      ::testing::ElementsAre("S3-08"));
 }
 
 TEST(CheckAgainstCatalogTest, ReportsEveryViolationAtOnce) {
