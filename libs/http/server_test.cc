@@ -180,7 +180,11 @@ TEST_F(ServerTest, ASlowBodyGets408AtItsDeadlineAndOthersAreServedMeanwhile) {
   }
   EXPECT_LT(MillisSince(start), 400) << "others waited for the slow bodies";
   for (auto& c : slow) {
-    c->Send("y");  // Still trickling: the deadline counts from the headers.
+    // Still trickling: the deadline counts from the headers. Only while it
+    // has not passed: a byte that arrives after the server answered and
+    // closed makes it reset the connection, and the reset discards the
+    // answer here before it is read (slow sanitizer builds got there).
+    if (MillisSince(start) < 300) c->Send("y");
     EXPECT_EQ(c->ReadResponse(3000).status, 408);
   }
 }
