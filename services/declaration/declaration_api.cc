@@ -403,30 +403,45 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::Declaration> DeclarationApi::ReadDeclaration(
+    const auth::Principal& caller, const std::string& name,
+    absl::string_view field, absl::string_view operation) {
+  WMO_ASSIGN_OR_RETURN(ids,
+                       ParseName(name, "providers/*/declarations/*", field));
+  v1::Declaration declaration;
+  if (absl::Status s =
+          db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+            WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
+            if (!found) {
+              return absl::NotFoundError(absl::StrCat(
+                  "provider ", ids[0], " has no declaration ", ids[1]));
+            }
+            if (absl::Status s = auth::RequireMunicipalityOrProvider(
+                    caller, found->declaration.municipality(), ids[0],
+                    absl::StrCat("read declaration ", name));
+                !s.ok()) {
+              return s;
+            }
+            declaration = std::move(found->declaration);
+            return absl::OkStatus();
+          });
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = audit::RecordRead(db_, caller, name, operation, {name});
+      !s.ok()) {
+    return s;
+  }
+  return declaration;
+}
+
 absl::Status DeclarationApi::GetDeclaration(
     const auth::Principal& caller, const v1::GetDeclarationRequest& request,
     v1::Declaration* response) {
-  WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(request.name(), "providers/*/declarations/*", "name"));
-  absl::Status read =
-      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-        WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
-        if (!found) {
-          return absl::NotFoundError(absl::StrCat(
-              "provider ", ids[0], " has no declaration ", ids[1]));
-        }
-        if (absl::Status s = auth::RequireMunicipalityOrProvider(
-                caller, found->declaration.municipality(), ids[0],
-                absl::StrCat("read declaration ", request.name()));
-            !s.ok()) {
-          return s;
-        }
-        *response = std::move(found->declaration);
-        return absl::OkStatus();
-      });
-  if (!read.ok()) return read;
-  return audit::RecordRead(db_, caller, request.name(), "GetDeclaration",
-                           {request.name()});
+  WMO_ASSIGN_OR_RETURN(declaration, ReadDeclaration(caller, request.name(),
+                                                    "name", "GetDeclaration"));
+  *response = std::move(declaration);
+  return absl::OkStatus();
 }
 
 absl::Status DeclarationApi::ListDeclarationLines(
@@ -434,37 +449,21 @@ absl::Status DeclarationApi::ListDeclarationLines(
     const v1::ListDeclarationLinesRequest& request,
     v1::ListDeclarationLinesResponse* response) {
   WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(request.parent(), "providers/*/declarations/*", "parent"));
-  WMO_ASSIGN_OR_RETURN(
       page, server::ParsePage(request.page_size(), request.page_token(), 1000,
                               10000));
-  absl::Status read =
-      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-        WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, ids[0], ids[1]));
-        if (!found) {
-          return absl::NotFoundError(absl::StrCat(
-              "provider ", ids[0], " has no declaration ", ids[1]));
-        }
-        if (absl::Status s = auth::RequireMunicipalityOrProvider(
-                caller, found->declaration.municipality(), ids[0],
-                absl::StrCat("read the lines of ", request.parent()));
-            !s.ok()) {
-          return s;
-        }
-        auto& lines = *found->declaration.mutable_lines();
-        const size_t total = lines.size();
-        const size_t end = std::min(total, page.offset + page.size);
-        response->Clear();
-        for (size_t i = std::min(page.offset, total); i < end; ++i) {
-          response->add_lines()->Swap(&lines[static_cast<int>(i)]);
-        }
-        response->set_total_size(static_cast<int32_t>(total));
-        response->set_next_page_token(server::NextPageToken(page, total));
-        return absl::OkStatus();
-      });
-  if (!read.ok()) return read;
-  return audit::RecordRead(db_, caller, request.parent(),
-                           "ListDeclarationLines", {request.parent()});
+  WMO_ASSIGN_OR_RETURN(declaration,
+                       ReadDeclaration(caller, request.parent(), "parent",
+                                       "ListDeclarationLines"));
+  auto& lines = *declaration.mutable_lines();
+  const size_t total = lines.size();
+  const size_t end = std::min(total, page.offset + page.size);
+  response->Clear();
+  for (size_t i = std::min(page.offset, total); i < end; ++i) {
+    response->add_lines()->Swap(&lines[static_cast<int>(i)]);
+  }
+  response->set_total_size(static_cast<int32_t>(total));
+  response->set_next_page_token(server::NextPageToken(page, total));
+  return absl::OkStatus();
 }
 
 absl::Status DeclarationApi::ListDeclarations(

@@ -94,6 +94,12 @@ class DeclarationApi {
                      v1::Declaration declaration, bool store,
                      v1::Declaration* response);
   void Count(const v1::Declaration& checked);
+  // Declaration `name` (request field `field`) for its provider or the
+  // municipality it is addressed to, its reading recorded as `operation`.
+  absl::StatusOr<v1::Declaration> ReadDeclaration(const auth::Principal& caller,
+                                                  const std::string& name,
+                                                  absl::string_view field,
+                                                  absl::string_view operation);
 
   store::Database& db_;
   assignment::AssignmentClient& assignments_;
