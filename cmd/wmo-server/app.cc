@@ -132,6 +132,22 @@ bool IsLoopback(const std::string& host) {
          IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<store::Database>> OpenStoreOf(
+    const server::ServerOptions& options, const std::string& service) {
+  if (const std::string& url = options.DatabaseUrl(service); !url.empty()) {
+    store::PostgresOptions pg;
+    pg.url = url;
+    pg.schema = service;
+    return store::OpenPostgres(pg);
+  }
+  return store::OpenSqlite(
+      (std::filesystem::path(options.data_dir) / (service + ".db")).string());
+}
+
+namespace {
+
 // A store failure at start-up, with its detail: the operator reads it.
 absl::Status ForOperator(const absl::Status& status, absl::string_view what) {
   const std::string detail = store::ErrorDetail(status);
@@ -140,23 +156,13 @@ absl::Status ForOperator(const absl::Status& status, absl::string_view what) {
       absl::StrCat(what, status.message(), detail.empty() ? "" : ": ", detail));
 }
 
-// Opens the store of one service, PostgreSQL (its own schema) when a URL is
-// configured, else its SQLite file under the data directory, and brings its
-// schema up to date.
+// Opens the store of one service and brings its schema up to date.
 absl::StatusOr<std::unique_ptr<store::Database>> OpenServiceStore(
     const server::ServerOptions& options, const std::string& service,
     absl::Span<const store::Migration> migrations,
     prometheus::Registry& registry) {
-  absl::StatusOr<std::unique_ptr<store::Database>> db;
-  if (const std::string& url = options.DatabaseUrl(service); !url.empty()) {
-    store::PostgresOptions pg;
-    pg.url = url;
-    pg.schema = service;
-    db = store::OpenPostgres(pg);
-  } else {
-    db = store::OpenSqlite(
-        (std::filesystem::path(options.data_dir) / (service + ".db")).string());
-  }
+  absl::StatusOr<std::unique_ptr<store::Database>> db =
+      OpenStoreOf(options, service);
   if (!db.ok()) {
     return ForOperator(db.status(),
                        absl::StrCat("cannot open the ", service, " store: "));

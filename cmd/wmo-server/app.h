@@ -4,7 +4,9 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "libs/server/options.h"
+#include "libs/store/store.h"
 
 namespace wmo {
 
@@ -38,6 +40,13 @@ class App {
   server::ServerOptions options_;
   std::unique_ptr<State> state_;
 };
+
+// The store of one service as `options` configure it, not migrated:
+// PostgreSQL (the service's own schema) when a URL is configured, else its
+// SQLite file under the data directory. App opens its stores with it; tests
+// use it to plant rows the API cannot make.
+absl::StatusOr<std::unique_ptr<store::Database>> OpenStoreOf(
+    const server::ServerOptions& options, const std::string& service);
 
 }  // namespace wmo
 

@@ -61,6 +61,22 @@ Date AddMonths(Date date, int months) {
   return Date(month.year(), month.month(), std::min(date.day(), last.day()));
 }
 
+std::optional<Date> FirstUncovered(const Period& need,
+                                   std::vector<Period> cover) {
+  std::sort(cover.begin(), cover.end(),
+            [](const Period& x, const Period& y) { return x.from < y.from; });
+  Date uncovered = need.from;
+  for (const Period& p : cover) {
+    if (uncovered > need.to || p.from > uncovered) break;
+    if (p.to >= uncovered) {
+      if (p.to == Date::max()) return std::nullopt;
+      uncovered = p.to + 1;
+    }
+  }
+  if (uncovered > need.to) return std::nullopt;
+  return uncovered;
+}
+
 absl::StatusOr<Period> ParsePeriod(absl::string_view from, absl::string_view to,
                                    absl::string_view field) {
   Period period;

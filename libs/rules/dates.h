@@ -1,7 +1,9 @@
 #ifndef WMO_LIBS_RULES_DATES_H_
 #define WMO_LIBS_RULES_DATES_H_
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -46,6 +48,11 @@ struct Period {
 // either date is malformed or `to` lies before `from`.
 absl::StatusOr<Period> ParsePeriod(absl::string_view from, absl::string_view to,
                                    absl::string_view field);
+
+// The first day of `need` that none of `cover` holds; nothing when every
+// day of it is covered.
+std::optional<Date> FirstUncovered(const Period& need,
+                                   std::vector<Period> cover);
 
 // "HH:MM" as minutes since midnight, "24:00" (the end of the day) as 1440;
 // -1 when malformed.

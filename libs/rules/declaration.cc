@@ -307,6 +307,39 @@ StoredLine Stored(const DeclaredLine& line, int64_t digital, bool approved) {
                     .approved = approved};
 }
 
+// A dependent product's care on days the client has no qualifying
+// assignment: each day of the line's detail, or without detail its whole
+// product period (what the line bills may lie on any of its days).
+void CheckQualifyingCover(const DeclaredLine& line,
+                          const QualifyingCover& cover, const DayMap& line_days,
+                          std::vector<LineViolation>& v) {
+  if (cover.rule_id.empty()) return;
+  const std::string products = absl::StrJoin(cover.products, ", ");
+  if (line.deliveries.empty()) {
+    const std::optional<Date> first =
+        FirstUncovered(line.period, cover.periods);
+    if (!first) return;
+    v.push_back(Violation(
+        cover.rule_id, *first == line.period.from ? "start_date" : "end_date",
+        absl::StrCat("on ", FormatDate(*first),
+                     ", a day of the product period, the client has no "
+                     "assignment of ",
+                     products,
+                     ", which this product goes only together with; give "
+                     "the line day detail of the days that had one")));
+    return;
+  }
+  for (const auto& [day, total] : line_days) {
+    if (!FirstUncovered(Period{day, day}, cover.periods)) continue;
+    v.push_back(Violation(
+        cover.rule_id, DeliveryField(total.first_index, "date"),
+        absl::StrCat("on ", FormatDate(day),
+                     " the client has no assignment of ", products,
+                     ", which this product goes only together with; leave "
+                     "this day out")));
+  }
+}
+
 // ---------------------------------------------------------------------------
 // The checks, over one declaration.
 
@@ -1233,6 +1266,9 @@ LineOutcome DeclarationChecker::CheckDebit(const DeclaredLine& line) {
     AddDelivery(delivery, line_days);
     if (first) line_days[delivery.date].first_index = i;
     if (delivery.digital) digital += delivery.quantity;
+  }
+  if (a != nullptr && a->qualifying) {
+    CheckQualifyingCover(line, *a->qualifying, line_days, v);
   }
   if (a != nullptr && a->billing != nullptr) {
     CheckBilling(line, *a, *a->billing, line_days, out);

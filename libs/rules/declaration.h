@@ -119,6 +119,16 @@ struct ProductBilling {
   std::string session_rule_id;
 };
 
+// For a product that goes only together with another (vervoer,
+// groepstraining, bereik- en beschikbaarheid): the catalog's rule, the
+// products that qualify, and the periods of the client's assignments of
+// them in the region, as the assignment service reported them.
+struct QualifyingCover {
+  std::string rule_id;
+  std::vector<std::string> products;
+  std::vector<Period> periods;
+};
+
 // ---------------------------------------------------------------------------
 // The assignment a line bills, as the assignment service returned it.
 struct AssignmentFacts {
@@ -142,6 +152,9 @@ struct AssignmentFacts {
   // The product's billing rules from the catalog; nullptr when the catalog
   // has none for it (then only the iWmo rules apply).
   const ProductBilling* billing = nullptr;
+  // When the product needs another: every day of care must lie in one of
+  // the cover's periods.
+  std::optional<QualifyingCover> qualifying;
 };
 
 // One delivery of a line's day-level detail.
@@ -311,9 +324,9 @@ int CountSundays(const Period& period);
 // TR339, TR340, TR341, TR346, TR369, TR384, TR387, TR388, TR389, TR390,
 // TR418, and the product's billing rules (caps per day, week, month,
 // calendar year and assignment; contiguous stays; no-shows; once per day;
-// attendance days; concurrency; digital share; delivery windows; session
-// length) plus DC-DETAIL: day detail that does not add up to the volume or
-// lies outside the product period.
+// qualifying cover on every day of care; attendance days; concurrency; digital
+// share; delivery windows; session length) plus DC-DETAIL: day detail that does
+// not add up to the volume or lies outside the product period.
 std::vector<LineOutcome> CheckDeclaration(
     const DeclarationHeader& header, const std::vector<DeclaredLine>& lines,
     const std::map<std::string, AssignmentFacts>& assignments, Ledger& ledger);

@@ -13,6 +13,7 @@
 namespace wmo::rules {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -609,6 +610,48 @@ TEST(DeclarationRulesTest, Tr384IsTheRootCauseOnADeletedAssignment) {
   EXPECT_THAT(RuleIds(out.violations), ElementsAre("TR384"));
   ASSERT_EQ(out.violations.size(), 1u);
   EXPECT_EQ(out.violations[0].return_code, "9384");
+}
+
+// A dependent product (vervoer needs group support, S0-08) is billable only
+// on days the client has a qualifying assignment, with or without detail.
+TEST(DeclarationRulesTest, S0_08_DependentLinesNeedQualifyingCoverOnTheirDays) {
+  Scenario s;
+  AssignmentFacts& a = s.Assign("A1");
+  a.qualifying = QualifyingCover{.rule_id = "S0-08",
+                                 .products = {"groep", "dagbesteding"},
+                                 .periods = {{D(2026, 1, 1), D(2026, 6, 15)},
+                                             {D(2026, 6, 10), D(2026, 6, 20)}}};
+  s.Debit("R1", "A1", 35);  // June without detail: no cover from the 21st
+  s.Debit("R2", "A1",
+          {Day(D(2026, 6, 19)), Day(D(2026, 6, 22)), Day(D(2026, 6, 22)),
+           Day(D(2026, 6, 23))});
+  std::vector<LineOutcome> out = s.Check();
+  ASSERT_EQ(out.size(), 2u);
+  ASSERT_THAT(RuleIds(out[0].violations), ElementsAre("S0-08"));
+  EXPECT_EQ(out[0].violations[0].field, "end_date");
+  EXPECT_THAT(out[0].violations[0].message,
+              AllOf(HasSubstr("2026-06-21"), HasSubstr("groep, dagbesteding"),
+                    HasSubstr("day detail")));
+  // One violation per uncovered day, at its first delivery.
+  ASSERT_THAT(RuleIds(out[1].violations), ElementsAre("S0-08", "S0-08"));
+  EXPECT_EQ(out[1].violations[0].field, "deliveries[1].date");
+  EXPECT_EQ(out[1].violations[1].field, "deliveries[3].date");
+}
+
+TEST(DeclarationRulesTest, S0_08_CoveredDependentLinesAreApproved) {
+  Scenario s;
+  const QualifyingCover cover{.rule_id = "S0-08",
+                              .products = {"groep"},
+                              .periods = {{D(2026, 6, 1), D(2026, 6, 10)},
+                                          {D(2026, 6, 11), Date::max()}}};
+  s.Assign("A1").qualifying = cover;
+  s.Assign("A2").qualifying = cover;
+  s.Debit("R1", "A1", 35);
+  s.Debit("R2", "A2", {Day(D(2026, 6, 1)), Day(D(2026, 6, 30))});
+  for (const LineOutcome& o : s.Check()) {
+    EXPECT_TRUE(o.approved);
+    EXPECT_THAT(o.violations, IsEmpty());
+  }
 }
 
 TEST(DeclarationRulesTest, AllViolationsOfALineAreReported) {

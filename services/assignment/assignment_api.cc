@@ -1,7 +1,11 @@
 #include "services/assignment/assignment_api.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "absl/random/random.h"
 #include "absl/status/status.h"
@@ -386,9 +390,64 @@ absl::Status AssignmentApi::BatchGetAssignments(
         return absl::OkStatus();
       });
   if (!read.ok()) return read;
+  if (request.with_qualifying_cover()) {
+    if (absl::Status s = AddQualifyingCovers(*response); !s.ok()) return s;
+  }
   return audit::RecordRead(db_, caller,
                            absl::StrCat(request.parent(), "/assignments"),
                            "BatchGetAssignments", NamesOf(*response));
+}
+
+absl::Status AssignmentApi::AddQualifyingCovers(
+    v1::BatchGetAssignmentsResponse& response) {
+  // Each assignment in the catalog version of its start, as it was checked.
+  std::map<std::pair<std::string, std::string>,
+           std::shared_ptr<const wmo::catalog::v1::Catalog>>
+      versions;
+  std::vector<
+      std::pair<const v1::Assignment*, const wmo::catalog::v1::Catalog*>>
+      dependents;
+  std::set<std::string> clients;
+  for (const v1::Assignment& a : response.assignments()) {
+    auto [it, fresh] = versions.try_emplace({a.catalog(), a.start_date()});
+    if (fresh) {
+      auto start = rules::ParseDate(a.start_date(), "start_date");
+      if (!start.ok()) return start.status();
+      auto catalog = catalogs_.CatalogOn(a.catalog(), *start);
+      if (!catalog.ok() && !absl::IsNotFound(catalog.status())) {
+        return catalog.status();
+      }
+      if (catalog.ok()) it->second = *std::move(catalog);
+    }
+    if (it->second == nullptr) continue;
+    for (const auto& p : it->second->products()) {
+      if (p.id() == a.product() && !p.requires_any_of().product_ids().empty()) {
+        dependents.emplace_back(&a, it->second.get());
+        clients.insert(a.client().bsn());
+      }
+    }
+  }
+  if (dependents.empty()) return absl::OkStatus();
+  std::map<std::string, std::vector<v1::Assignment>> by_client;
+  if (absl::Status s =
+          db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+            WMO_ASSIGN_OR_RETURN(found, Repo::ListForClients(c, clients));
+            by_client = std::move(found);
+            return absl::OkStatus();
+          });
+      !s.ok()) {
+    return s;
+  }
+  for (const auto& [a, catalog] : dependents) {
+    std::vector<v1::Assignment> others;
+    for (const v1::Assignment& o : by_client[a->client().bsn()]) {
+      if (o.catalog() == a->catalog()) others.push_back(o);
+    }
+    if (auto cover = QualifyingCoverOf(*a, others, *catalog)) {
+      *response.add_qualifying_covers() = *std::move(cover);
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status AssignmentApi::ListAssignments(

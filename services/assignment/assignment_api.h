@@ -100,6 +100,10 @@ class AssignmentApi {
           also,
       v1::Assignment* response);
 
+  // Adds to `response` the qualifying cover of each of its assignments
+  // whose product needs another (requires_any_of).
+  absl::Status AddQualifyingCovers(v1::BatchGetAssignmentsResponse& response);
+
   // The catalog versions the client of assignment `name` has assignments
   // under (each valid on an assignment's start date): what a change to it
   // and the assignments that depend on it are read in.

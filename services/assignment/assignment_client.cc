@@ -7,7 +7,8 @@
 namespace wmo::assignment {
 
 absl::StatusOr<std::vector<v1::Assignment>> AssignmentClient::BatchGet(
-    const std::string& municipality, const std::vector<std::string>& numbers) {
+    const std::string& municipality, const std::vector<std::string>& numbers,
+    std::map<std::string, v1::QualifyingCover>* covers) {
   constexpr size_t kBatch = 1000;  // BatchGetAssignments' limit
   std::vector<v1::Assignment> found;
   found.reserve(numbers.size());
@@ -15,6 +16,7 @@ absl::StatusOr<std::vector<v1::Assignment>> AssignmentClient::BatchGet(
     v1::BatchGetAssignmentsRequest request;
     request.set_parent(absl::StrCat("municipalities/", municipality));
     request.set_allow_missing(true);
+    request.set_with_qualifying_cover(covers != nullptr);
     const size_t to = std::min(numbers.size(), from + kBatch);
     for (size_t i = from; i < to; ++i) request.add_names(numbers[i]);
     v1::BatchGetAssignmentsResponse response;
@@ -24,6 +26,12 @@ absl::StatusOr<std::vector<v1::Assignment>> AssignmentClient::BatchGet(
     if (!status.ok()) return status;
     for (auto& a : *response.mutable_assignments()) {
       found.push_back(std::move(a));
+    }
+    for (auto& cover : *response.mutable_qualifying_covers()) {
+      if (covers == nullptr) break;
+      // The name ends in the number: .../assignments/{number}.
+      const std::string& name = cover.assignment();
+      (*covers)[name.substr(name.rfind('/') + 1)] = std::move(cover);
     }
   }
   return found;

@@ -1,6 +1,7 @@
 #ifndef WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_CLIENT_H_
 #define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_CLIENT_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,11 @@ class AssignmentClient {
   }
 
   // The assignments of `municipality` with these numbers, in batches of
-  // 1000; unknown numbers are left out.
+  // 1000; unknown numbers are left out. With `covers`, also the qualifying
+  // cover of each one whose product needs another, by assignment number.
   absl::StatusOr<std::vector<v1::Assignment>> BatchGet(
-      const std::string& municipality, const std::vector<std::string>& numbers);
+      const std::string& municipality, const std::vector<std::string>& numbers,
+      std::map<std::string, v1::QualifyingCover>* covers = nullptr);
 
  private:
   server::LateStub<v1::AssignmentService> stub_{"assignment"};

@@ -1,5 +1,8 @@
 #include "services/assignment/assignment_repository.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "libs/audit/audit.h"
@@ -179,16 +182,39 @@ AssignmentRepository::GetMany(store::Connection& c,
 
 absl::StatusOr<std::vector<v1::Assignment>> AssignmentRepository::ListForClient(
     store::Connection& c, const std::string& catalog, const std::string& bsn) {
-  auto rows = c.Execute(
-      "SELECT body FROM assignments WHERE client_bsn = ? AND state <> ?"
-      " ORDER BY municipality, number",
-      {bsn, int64_t{v1::Assignment::DELETED}});
-  if (!rows.ok()) return rows.status();
-  WMO_ASSIGN_OR_RETURN(all, ParseAll<v1::Assignment>(*rows));
+  WMO_ASSIGN_OR_RETURN(by_client, ListForClients(c, {bsn}));
+  std::vector<v1::Assignment> all = std::move(by_client[bsn]);
   // The catalog is in the body only; a client has few assignments.
   std::erase_if(
       all, [&](const v1::Assignment& a) { return a.catalog() != catalog; });
   return all;
+}
+
+absl::StatusOr<std::map<std::string, std::vector<v1::Assignment>>>
+AssignmentRepository::ListForClients(store::Connection& c,
+                                     const std::set<std::string>& bsns) {
+  std::map<std::string, std::vector<v1::Assignment>> found;
+  absl::Status s = store::QueryInChunks(
+      c, "SELECT body FROM assignments WHERE state <> ? AND client_bsn",
+      {int64_t{v1::Assignment::DELETED}}, bsns,
+      [&](const ResultSet& rows) -> absl::Status {
+        for (const auto& row : rows) {
+          auto a = Parse<v1::Assignment>(row, 0);
+          if (!a.ok()) return a.status();
+          std::string bsn = a->client().bsn();
+          found[std::move(bsn)].push_back(*std::move(a));
+        }
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  for (auto& [bsn, list] : found) {
+    std::sort(list.begin(), list.end(),
+              [](const v1::Assignment& x, const v1::Assignment& y) {
+                return std::tie(x.municipality(), x.number()) <
+                       std::tie(y.municipality(), y.number());
+              });
+  }
+  return found;
 }
 
 absl::StatusOr<std::vector<v1::Assignment>> AssignmentRepository::List(

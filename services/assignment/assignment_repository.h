@@ -41,6 +41,10 @@ class AssignmentRepository {
   // lot exclusivity, yearly caps and combinations count (shared rule).
   static absl::StatusOr<std::vector<v1::Assignment>> ListForClient(
       store::Connection& c, const std::string& catalog, const std::string& bsn);
+  // The same for many clients at once, every catalog: by BSN, in a few
+  // statements.
+  static absl::StatusOr<std::map<std::string, std::vector<v1::Assignment>>>
+  ListForClients(store::Connection& c, const std::set<std::string>& bsns);
 
   struct Filter {
     std::string municipality;

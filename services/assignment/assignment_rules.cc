@@ -522,19 +522,6 @@ void CheckLotExclusivity(const Facts& f, std::vector<RuleViolation>& out) {
 
 // requires_any_of: the union of the periods of the client's assignments of
 // the listed products must cover the candidate's whole period.
-// The first day of `need` that none of `cover` holds; nothing when all do.
-std::optional<Date> FirstUncovered(const Period& need,
-                                   std::vector<Period> cover) {
-  std::sort(cover.begin(), cover.end(),
-            [](const Period& x, const Period& y) { return x.from < y.from; });
-  Date uncovered = need.from;
-  for (const Period& p : cover) {
-    if (uncovered > need.to || p.from > uncovered) break;
-    if (p.to >= uncovered) uncovered = p.to + 1;
-  }
-  if (uncovered > need.to) return std::nullopt;
-  return uncovered;
-}
 
 void CheckRequiresAnyOf(const Facts& f, std::vector<RuleViolation>& out) {
   const cat::ProductSet& required = f.product.requires_any_of();
@@ -545,7 +532,8 @@ void CheckRequiresAnyOf(const Facts& f, std::vector<RuleViolation>& out) {
       cover.push_back(o.period);
     }
   }
-  const std::optional<Date> first = FirstUncovered(f.period, std::move(cover));
+  const std::optional<Date> first =
+      rules::FirstUncovered(f.period, std::move(cover));
   if (!first) return;
   const Date uncovered = *first;
   std::string message = absl::StrCat(
@@ -1106,7 +1094,7 @@ std::vector<RuleViolation> CheckDependents(
       if (a.state() != v1::Assignment::DELETED) {
         if (auto p = period_of(a); p.ok()) cover.push_back(*p);
       }
-      return FirstUncovered(*need, std::move(cover));
+      return rules::FirstUncovered(*need, std::move(cover));
     };
     const std::optional<Date> uncovered = first_uncovered(changed);
     if (!uncovered) continue;
@@ -1126,6 +1114,36 @@ std::vector<RuleViolation> CheckDependents(
             "running as long")));
   }
   return out;
+}
+
+std::optional<v1::QualifyingCover> QualifyingCoverOf(
+    const v1::Assignment& dependent, const std::vector<v1::Assignment>& others,
+    const cat::Catalog& catalog) {
+  const cat::Product* product = FindProduct(catalog, dependent.product());
+  if (product == nullptr) return std::nullopt;
+  const cat::ProductSet& required = product->requires_any_of();
+  if (required.product_ids().empty()) return std::nullopt;
+  v1::QualifyingCover cover;
+  cover.set_assignment(dependent.name());
+  cover.set_rule_id(RuleOr(required.source(), kCombinationRule));
+  *cover.mutable_products() = required.product_ids();
+  std::vector<const v1::Assignment*> qualifying;
+  for (const v1::Assignment& o : others) {
+    if (o.name() != dependent.name() && o.state() != v1::Assignment::DELETED &&
+        Holds(required.product_ids(), o.product())) {
+      qualifying.push_back(&o);
+    }
+  }
+  std::sort(qualifying.begin(), qualifying.end(),
+            [](const v1::Assignment* x, const v1::Assignment* y) {
+              return x->start_date() < y->start_date();
+            });
+  for (const v1::Assignment* o : qualifying) {
+    v1::CoverPeriod& p = *cover.add_periods();
+    p.set_start_date(o->start_date());
+    p.set_end_date(o->end_date());
+  }
+  return cover;
 }
 
 }  // namespace wmo::assignment

@@ -2,11 +2,13 @@
 #define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_RULES_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "services/catalog/catalog_rules.h"
 #include "wmo/assignment/v1/assignment.pb.h"
+#include "wmo/assignment/v1/assignment_service.pb.h"
 #include "wmo/catalog/v1/catalog.pb.h"
 #include "wmo/type/v1/types.pb.h"
 
@@ -77,6 +79,15 @@ std::vector<wmo::type::v1::RuleViolation> CheckDependents(
     const std::vector<v1::Assignment>& others,
     const wmo::catalog::v1::Catalog& catalog,
     const CatalogOfAssignment& catalog_of = nullptr);
+
+// When the client of `dependent` has an assignment its product needs
+// (requires_any_of in `catalog`, the dependent's own version): the periods
+// of those of `others` (the client's other assignments under the catalog,
+// not deleted) whose product qualifies. Nothing when the product needs no
+// other or is not in the catalog.
+std::optional<v1::QualifyingCover> QualifyingCoverOf(
+    const v1::Assignment& dependent, const std::vector<v1::Assignment>& others,
+    const wmo::catalog::v1::Catalog& catalog);
 
 }  // namespace wmo::assignment
 

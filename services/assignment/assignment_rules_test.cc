@@ -861,6 +861,39 @@ TEST(CheckDependentsTest, EachDependentInItsOwnCatalogVersion) {
       ::testing::ElementsAre("S3-08"));
 }
 
+// What the declaration service checks a dependent's lines against: the
+// periods of the client's qualifying assignments, none of their other
+// details, deleted ones and other products left out.
+TEST(QualifyingCoverTest, S3_08_PeriodsOfTheAssignmentsVervoerNeeds) {
+  const cat::Catalog& catalog = LoadCatalog("midden-limburg-2024");
+  v1::Assignment vervoer = MiddenLimburg("vervoer", "1", kPieces, 2, kPerWeek,
+                                         "2024-01-01", "2024-06-30");
+  vervoer.set_name("municipalities/0988/assignments/7");
+  v1::Assignment late = MiddenLimburg("bgg", "1", kDagdelen, 4, kPerWeek,
+                                      "2024-04-01", "2024-12-31");
+  v1::Assignment early = late;
+  early.set_start_date("2024-01-01");
+  early.set_end_date("2024-03-31");
+  early.set_name("municipalities/1711/assignments/3");
+  v1::Assignment deleted = late;
+  deleted.set_state(v1::Assignment::DELETED);
+  v1::Assignment bgi = MiddenLimburg("bgi", "1", kHours, 2, kPerWeek,
+                                     "2024-01-01", "2024-12-31");
+  std::optional<v1::QualifyingCover> cover =
+      QualifyingCoverOf(vervoer, {late, bgi, deleted, early}, catalog);
+  ASSERT_TRUE(cover.has_value());
+  EXPECT_EQ(cover->assignment(), vervoer.name());
+  EXPECT_EQ(cover->rule_id(), "S3-08");
+  EXPECT_THAT(cover->products(), ::testing::Contains("bgg"));
+  ASSERT_EQ(cover->periods_size(), 2);
+  EXPECT_EQ(cover->periods(0).start_date(), "2024-01-01");
+  EXPECT_EQ(cover->periods(0).end_date(), "2024-03-31");
+  EXPECT_EQ(cover->periods(1).start_date(), "2024-04-01");
+  EXPECT_EQ(cover->periods(1).end_date(), "2024-12-31");
+  // A product that needs none has no cover.
+  EXPECT_FALSE(QualifyingCoverOf(late, {vervoer}, catalog).has_value());
+}
+
 TEST(CheckAgainstCatalogTest, ReportsEveryViolationAtOnce) {
   // Wrong region, a provider without lot 5, hours instead of etmalen, longer
   // than a year, no results.

@@ -271,12 +271,17 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
         first_day.emplace(line.assignment_number, line.period.from);
     if (!fresh) it->second = std::min(it->second, line.period.from);
   }
+  std::map<std::string, assignment::v1::QualifyingCover> covers;
   WMO_ASSIGN_OR_RETURN(
-      found, assignments_.BatchGet(
-                 d.municipality(),
-                 std::vector<std::string>(numbers.begin(), numbers.end())));
+      found,
+      assignments_.BatchGet(
+          d.municipality(),
+          std::vector<std::string>(numbers.begin(), numbers.end()), &covers));
   for (const Assignment& a : found) {
     rules::AssignmentFacts& facts = look.assignments[a.number()] = FactsOf(a);
+    if (auto cover = covers.find(a.number()); cover != covers.end()) {
+      facts.qualifying = CoverOf(cover->second);
+    }
     look.bases[a.number()] = a.basis();
     // The catalog version in force on the first declared day of the
     // assignment.

@@ -67,6 +67,20 @@ rules::AssignmentFacts FactsOf(const wmo::assignment::v1::Assignment& a) {
   return f;
 }
 
+rules::QualifyingCover CoverOf(
+    const wmo::assignment::v1::QualifyingCover& cover) {
+  rules::QualifyingCover c;
+  c.rule_id = cover.rule_id();
+  c.products.assign(cover.products().begin(), cover.products().end());
+  for (const auto& p : cover.periods()) {
+    if (auto period = rules::ParsePeriod(p.start_date(), p.end_date(), "");
+        period.ok()) {
+      c.periods.push_back(*period);
+    }
+  }
+  return c;
+}
+
 absl::StatusOr<rules::Period> CheckHeader(const v1::Declaration& d,
                                           int max_lines) {
   std::vector<RuleViolation> violations;

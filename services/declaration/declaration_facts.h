@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "libs/rules/declaration.h"
 #include "wmo/assignment/v1/assignment.pb.h"
+#include "wmo/assignment/v1/assignment_service.pb.h"
 #include "wmo/catalog/v1/catalog.pb.h"
 #include "wmo/declaration/v1/declaration.pb.h"
 #include "wmo/type/v1/types.pb.h"
@@ -19,6 +20,11 @@ namespace wmo::declaration {
 
 // The assignment as the checks see it; `billing` is left empty.
 rules::AssignmentFacts FactsOf(const wmo::assignment::v1::Assignment& a);
+
+// The qualifying cover the assignment service reported; periods that do
+// not parse are left out.
+rules::QualifyingCover CoverOf(
+    const wmo::assignment::v1::QualifyingCover& cover);
 
 // The header's formats: provider AGB, number, municipality, period
 // ("YYYY-MM"), at most `max_lines` lines. Returns the declared month, or

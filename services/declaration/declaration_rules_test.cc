@@ -366,6 +366,10 @@ struct Case {
   std::string name;
   std::vector<Grant> grants;
   std::vector<Step> steps;
+  // Grants marked deleted in the assignment store behind the API, after
+  // all are made: data from before ending or deleting an assignment that
+  // another needs was refused, which the API cannot make any more.
+  std::vector<size_t> deleted_in_store = {};
 };
 
 // Edits of a built line.
@@ -868,6 +872,26 @@ std::vector<Case> LichtMiddenZwaarCases() {
           On(1, "one trip on each day of attendance")
               .Days({D("2024-03-04"), D("2024-03-05")})
               .Is(Approved({"S0-08"}))}}}},
+      {"S0_08_VervoerNeedsItsQualifyingAssignmentOnEveryDay",
+       // Group support in two assignments, the second (April onwards)
+       // deleted in the store: vervoer has cover in March only.
+       {Grant(kLichtMiddenZwaar, "begeleiding-groep-licht", kHours, 6, kPerWeek,
+              "2024-01-01", "2024-03-31"),
+        Grant(kLichtMiddenZwaar, "begeleiding-groep-licht", kHours, 6, kPerWeek,
+              "2024-04-01", "2024-12-31"),
+        vervoer},
+       {{"2024-03",
+         {On(2, "March without day detail, covered").Is(Approved({"S0-08"}))}},
+        {"2024-04",
+         {On(2, "April without day detail, no cover").Is(Rejected({"S0-08"})),
+          On(1, "group support on Monday 1 April")
+              .Days({D("2024-04-01", 3)})
+              .Is(Approved())}},
+        {"2024-04",
+         {On(2, "a trip on that Monday, attended but no cover")
+              .Days({D("2024-04-01")})
+              .Is(Rejected({"S0-08"}))}}},
+       {1}},
       {"S0_08_OneTripPerDayAcrossRegulierAndRolstoel",
        {groep, vervoer,
         Grant(kLichtMiddenZwaar, "vervoer-rolstoel", kPieces, 5, kPerWeek,
@@ -1371,6 +1395,22 @@ class DeclarationRulesTest : public ::testing::TestWithParam<std::string> {
       std::optional<asg::Assignment> a = Create(g, bsn);
       if (!a) return;
       made.push_back(*std::move(a));
+    }
+    if (!c.deleted_in_store.empty()) {
+      auto db = OpenStoreOf(running_->app->options(), "assignment");
+      ASSERT_TRUE(db.ok()) << db.status();
+      for (size_t g : c.deleted_in_store) {
+        absl::Status s = (*db)->Transaction([&](store::Connection& conn) {
+          return conn
+              .Execute(
+                  "UPDATE assignments SET state = ? WHERE municipality = ? "
+                  "AND number = ?",
+                  {int64_t{asg::Assignment::DELETED}, made.at(g).municipality(),
+                   made.at(g).number()})
+              .status();
+        });
+        ASSERT_TRUE(s.ok()) << s;
+      }
     }
     std::vector<std::vector<v1::Line>> sent;
     for (size_t s = 0; s < c.steps.size(); ++s) {
