@@ -101,6 +101,25 @@ TEST_F(CatalogGatewayTest, ListsContracts) {
   EXPECT_THAT(agbs, ElementsAre("99990301", "99990302", "99990303"));
 }
 
+// Booleans and numbers are in the JSON also when false or 0: a portal
+// reads "contracted": false rather than a missing key.
+TEST_F(CatalogGatewayTest, FalseAndZeroArePresent) {
+  json no =
+      Get("/v1/catalogs/midden-limburg-2024:checkContract?providerAgb=12345678"
+          "&product=kdv&date=2024-03-01");
+  ASSERT_TRUE(no.contains("contracted")) << no;
+  EXPECT_FALSE(no["contracted"].get<bool>());
+  EXPECT_FALSE(no["reason"].get<std::string>().empty());
+  json yes =
+      Get("/v1/catalogs/midden-limburg-2024:checkContract?providerAgb=99990301"
+          "&product=kdv&date=2024-03-01");
+  EXPECT_TRUE(yes["contracted"].get<bool>()) << yes;
+  json tariffs =
+      Get("/v1/catalogs/midden-limburg-2024/products/kdv")["tariffs"];
+  ASSERT_FALSE(tariffs.empty());
+  for (const json& t : tariffs) EXPECT_TRUE(t.contains("example")) << t;
+}
+
 TEST_F(CatalogGatewayTest, UnknownProductIs404Json) {
   json body = Get("/v1/catalogs/midden-limburg-2024/products/nope", 404);
   EXPECT_EQ(body["code"], 5);

@@ -106,6 +106,22 @@ void AppendString(absl::string_view text, std::string* out) {
   out->push_back('"');
 }
 
+// A singular boolean or number without presence: written even at its
+// default, since false and 0 say something ("contracted": false).
+bool AlwaysWritten(const FieldDescriptor& field) {
+  if (field.is_repeated() || field.has_presence()) return false;
+  switch (field.cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+    case FieldDescriptor::CPPTYPE_INT64:
+    case FieldDescriptor::CPPTYPE_UINT32:
+    case FieldDescriptor::CPPTYPE_UINT64:
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // One value of `field`: its element `index` when repeated, else (index -1)
 // the singular value.
 void AppendValue(const Message& message, const FieldDescriptor& field,
@@ -189,17 +205,22 @@ void AppendJson(const Message& message, const FieldDescriptor& field,
 }
 
 void AppendJson(const Message& message, std::string* out) {
-  // The fields present (proto3: set to other than their default, or with
-  // presence and set), in field-number order, which is also the order of
-  // the wire and so of protobuf's printer.
-  std::vector<const FieldDescriptor*> fields;
-  message.GetReflection()->ListFields(message, &fields);
+  // Declaration order, which is field-number order in the API's files.
+  const Descriptor& type = *message.GetDescriptor();
+  const Reflection& r = *message.GetReflection();
+  bool first = true;
   out->push_back('{');
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out->push_back(',');
-    AppendString(fields[i]->json_name(), out);
+  for (int i = 0; i < type.field_count(); ++i) {
+    const FieldDescriptor& field = *type.field(i);
+    const bool present = field.is_repeated() ? r.FieldSize(message, &field) > 0
+                                             : AlwaysWritten(field) ||
+                                                   r.HasField(message, &field);
+    if (!present) continue;
+    if (!first) out->push_back(',');
+    first = false;
+    AppendString(field.json_name(), out);
     out->push_back(':');
-    AppendJson(message, *fields[i], out);
+    AppendJson(message, field, out);
   }
   out->push_back('}');
 }

@@ -12,9 +12,11 @@ class Message;
 namespace wmo::gateway {
 
 // proto3 JSON for the plain messages of the API, written by reflection
-// straight into a string: fields by json_name in field-number order, fields
-// at their default left out, 64-bit integers as strings, enums by name (by
-// number when unknown), lists as arrays.
+// straight into a string: fields by json_name in field-number order, 64-bit
+// integers as strings, enums by name (by number when unknown), lists as
+// arrays. Booleans and numbers are always written, also when false or 0
+// (a portal reads "contracted": false, not a missing key); strings, enums,
+// lists and messages at their default are left out.
 //
 // Why not only protobuf's printer: in protobuf 3.21 it resolves every type
 // of the message again on each call (building google.protobuf.Type
