@@ -13,6 +13,7 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kKdv[] = R"({
   "client": {"bsn": "111222333", "birthDate": "1950-03-01"},
@@ -91,6 +92,33 @@ TEST_F(DeclarationGatewayTest, PortalValidatesSubmitsAndReadsBack) {
       Call("GET", "/v1/providers/99990303/settlements?period=2024-03", "", 200);
   EXPECT_EQ(settlement["netCents"], "65600");
   Call("GET", "/v1/providers/99990303/settlements?period=March", "", 400);
+}
+
+// REST errors and verdicts name fields as the request JSON has them: from
+// the body (the declaration) down, in lowerCamelCase; gRPC keeps proto
+// paths.
+TEST_F(DeclarationGatewayTest, FieldPathsAreThoseOfTheRequestJson) {
+  Call("POST", "/v1/municipalities/0988/assignments", kKdv, 200);
+  const std::string base = "/v1/providers/99990303/declarations";
+  json bad_period = json::parse(March("D2", 4));
+  bad_period["period"] = "March";
+  json refused = Call("POST", base, bad_period.dump(), 400);
+  EXPECT_THAT(refused.dump(), HasSubstr(R"("field":"period")"));
+  EXPECT_THAT(refused.dump(), Not(HasSubstr("declaration.")));
+
+  json timed = json::parse(March("D3", 1));
+  timed["lines"][0]["deliveries"] = {{{"date", "2024-04-02"},
+                                      {"quantity", 1},
+                                      {"startTime", "10:00"},
+                                      {"endTime", "12:00"}}};
+  json verdict = Call("POST", base + ":validate", timed.dump(), 200);
+  EXPECT_THAT(verdict.dump(), HasSubstr(R"("field":"deliveries[0].date")"));
+
+  timed["lines"][0]["deliveries"][0]["date"] = "2024-03-02";
+  timed["lines"][0]["deliveries"][0]["startTime"] = "25:00";
+  verdict = Call("POST", base + ":validate", timed.dump(), 200);
+  EXPECT_THAT(verdict.dump(),
+              HasSubstr(R"("field":"deliveries[0].startTime")"));
 }
 
 }  // namespace

@@ -131,6 +131,7 @@ class Gateway::Impl {
       for (Route& r : *service_routes) {
         const Descriptor& output = *r.method->output_type();
         if (RendersDirectly(output)) rendered_directly_.insert(&output);
+        if (HoldsFieldPaths(output)) names_fields_.insert(&output);
         routes.push_back(std::move(r));
       }
     }
@@ -349,9 +350,11 @@ class Gateway::Impl {
   void OnCallDone(Exchange& e, const grpc::Status& status) {
     if (!status.ok()) {
       const int code = static_cast<int>(status.error_code());
+      const Route& route = *e.matched;
       return Finish(
           e, ErrorResponse(HttpStatusForGrpcCode(code), code,
-                           status.error_message(), status.error_details()));
+                           status.error_message(), status.error_details(),
+                           route.body == "*" ? "" : route.body));
     }
     absl::StatusOr<std::string> json = Render(*e.matched, &e.received);
     if (!json.ok()) return Finish(e, StatusResponse(json.status()));
@@ -410,6 +413,9 @@ class Gateway::Impl {
         route.response_body.empty()
             ? nullptr
             : output.FindFieldByName(route.response_body);
+    // Verdicts name fields of the request, which REST clients wrote in
+    // JSON.
+    if (names_fields_.contains(&output)) FieldPathsToJson(*message);
     if (rendered_directly_.contains(&output)) {
       std::string json;
       if (field == nullptr) {
@@ -471,9 +477,11 @@ class Gateway::Impl {
 
   http::Response ErrorResponse(int http_status, int grpc_code,
                                absl::string_view message,
-                               absl::string_view details) const {
-    return JsonResponse(http_status, ErrorBodyJson(grpc_code, message, details,
-                                                   resolver_.get()));
+                               absl::string_view details,
+                               absl::string_view body_field = "") const {
+    return JsonResponse(
+        http_status, ErrorBodyJson(grpc_code, message, details, resolver_.get(),
+                                   body_field));
   }
 
   const GatewayOptions options_;
@@ -484,6 +492,8 @@ class Gateway::Impl {
   std::unique_ptr<Router> router_;
   // Response types proto_json renders; the rest go to protobuf's printer.
   absl::flat_hash_set<const Descriptor*> rendered_directly_;
+  // Response types holding RuleViolations, whose field paths are rewritten.
+  absl::flat_hash_set<const Descriptor*> names_fields_;
   std::string openapi_;
   prometheus::Family<prometheus::Counter>* requests_ = nullptr;
   prometheus::Family<prometheus::Histogram>* durations_ = nullptr;

@@ -1,11 +1,17 @@
 #include "libs/gateway/status_mapping.h"
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
@@ -22,30 +28,10 @@ constexpr absl::string_view kAnyTypeUrl =
     "type.googleapis.com/google.protobuf.Any";
 
 // One google.protobuf.Any as its proto3 JSON object.
-// Rewrites every string field named "field" in `m` (and the messages it
-// holds) from a proto path to the JSON one.
-void FieldPathsToJson(google::protobuf::Message& m) {
-  const auto* descriptor = m.GetDescriptor();
-  const auto* reflection = m.GetReflection();
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const auto* f = descriptor->field(i);
-    if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-        f->name() == "field" && !f->is_repeated()) {
-      reflection->SetString(&m, f, JsonFieldPath(reflection->GetString(m, f)));
-    } else if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
-      if (f->is_repeated()) {
-        for (int j = 0; j < reflection->FieldSize(m, f); ++j) {
-          FieldPathsToJson(*reflection->MutableRepeatedMessage(&m, f, j));
-        }
-      } else if (reflection->HasField(m, f)) {
-        FieldPathsToJson(*reflection->MutableMessage(&m, f));
-      }
-    }
-  }
-}
-
 std::string DetailJson(google::protobuf::Any detail,
-                       google::protobuf::util::TypeResolver* resolver) {
+                       absl::string_view body_field,
+                       google::protobuf::util::TypeResolver* resolver,
+                       FieldRenames* renamed) {
   std::string json;
   // Field paths as the REST client wrote them (lowerCamelCase).
   const auto* type =
@@ -57,7 +43,7 @@ std::string DetailJson(google::protobuf::Any detail,
     std::unique_ptr<google::protobuf::Message> message(
         factory.GetPrototype(type)->New());
     if (message->ParseFromString(detail.value())) {
-      FieldPathsToJson(*message);
+      FieldPathsToJson(*message, body_field, renamed);
       detail.set_value(message->SerializeAsString());
     }
   }
@@ -74,7 +60,62 @@ std::string DetailJson(google::protobuf::Any detail,
       ",\"value\":", JsonQuote(absl::Base64Escape(detail.value())), "}");
 }
 
+bool HoldsFieldPaths(
+    const google::protobuf::Descriptor& type,
+    absl::flat_hash_set<const google::protobuf::Descriptor*>& seen) {
+  if (!seen.insert(&type).second) return false;
+  for (int i = 0; i < type.field_count(); ++i) {
+    const auto* f = type.field(i);
+    if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+        f->name() == "field" && !f->is_repeated()) {
+      return true;
+    }
+    if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE &&
+        HoldsFieldPaths(*f->message_type(), seen)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+bool HoldsFieldPaths(const google::protobuf::Descriptor& type) {
+  absl::flat_hash_set<const google::protobuf::Descriptor*> seen;
+  return HoldsFieldPaths(type, seen);
+}
+
+void FieldPathsToJson(google::protobuf::Message& m,
+                      absl::string_view body_field, FieldRenames* renamed) {
+  const auto* descriptor = m.GetDescriptor();
+  const auto* reflection = m.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* f = descriptor->field(i);
+    if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+        f->name() == "field" && !f->is_repeated()) {
+      absl::string_view path = reflection->GetStringReference(m, f, nullptr);
+      if (!body_field.empty() && absl::ConsumePrefix(&path, body_field) &&
+          !absl::ConsumePrefix(&path, ".")) {
+        path = reflection->GetStringReference(m, f, nullptr);
+      }
+      std::string json = JsonFieldPath(path);
+      if (renamed != nullptr) {
+        renamed->emplace(reflection->GetString(m, f), json);
+      }
+      reflection->SetString(&m, f, std::move(json));
+    } else if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      if (f->is_repeated()) {
+        for (int j = 0; j < reflection->FieldSize(m, f); ++j) {
+          FieldPathsToJson(*reflection->MutableRepeatedMessage(&m, f, j),
+                           body_field, renamed);
+        }
+      } else if (reflection->HasField(m, f)) {
+        FieldPathsToJson(*reflection->MutableMessage(&m, f), body_field,
+                         renamed);
+      }
+    }
+  }
+}
 
 std::string JsonFieldPath(absl::string_view path) {
   // A place in a file ("upload.textproto:4 products[0].unit") keeps the
@@ -183,21 +224,31 @@ std::string JsonQuote(absl::string_view text) {
 
 std::string ErrorBodyJson(int grpc_code, absl::string_view message,
                           absl::string_view status_details,
-                          google::protobuf::util::TypeResolver* resolver) {
-  std::string json =
-      absl::StrCat("{\"code\":", grpc_code, ",\"message\":", JsonQuote(message),
-                   ",\"details\":[");
+                          google::protobuf::util::TypeResolver* resolver,
+                          absl::string_view body_field) {
+  std::string details;
+  FieldRenames renamed;
   google::rpc::Status status;
   if (!status_details.empty() &&
       status.ParseFromArray(status_details.data(),
                             static_cast<int>(status_details.size()))) {
     for (int i = 0; i < status.details_size(); ++i) {
-      if (i > 0) json += ",";
-      json += DetailJson(status.details(i), resolver);
+      if (i > 0) details += ",";
+      details += DetailJson(status.details(i), body_field, resolver, &renamed);
     }
   }
-  json += "]}";
-  return json;
+  // The message lists the violations as "<rule> <field>: <text>" (what
+  // server::ViolationStatus writes): the same names as the details.
+  std::vector<std::pair<std::string, std::string>> replacements;
+  for (const auto& [from, to] : renamed) {
+    if (from != to) {
+      replacements.emplace_back(absl::StrCat(" ", from, ": "),
+                                absl::StrCat(" ", to, ": "));
+    }
+  }
+  return absl::StrCat("{\"code\":", grpc_code, ",\"message\":",
+                      JsonQuote(absl::StrReplaceAll(message, replacements)),
+                      ",\"details\":[", details, "]}");
 }
 
 }  // namespace wmo::gateway

@@ -78,6 +78,28 @@ TEST(ErrorBodyJsonTest, RendersBadRequestDetailsWithType) {
                   R"("description":"must not be empty"}]}]})");
 }
 
+// The route's body is the JSON document: paths start below it, in the
+// details and where the message repeats them.
+TEST(ErrorBodyJsonTest, NamesFieldsFromTheBodyDown) {
+  google::rpc::BadRequest bad_request;
+  auto* violation = bad_request.add_field_violations();
+  violation->set_field("widget.display_name");
+  violation->set_description("must not be empty");
+  bad_request.add_field_violations()->set_field("widgetless");
+  google::rpc::Status status;
+  status.add_details()->PackFrom(bad_request);
+  auto resolver = GeneratedResolver();
+
+  std::string json =
+      ErrorBodyJson(3, "invalid; W1 widget.display_name: must not be empty",
+                    status.SerializeAsString(), resolver.get(), "widget");
+
+  EXPECT_THAT(json, HasSubstr(R"("message":"invalid; W1 displayName: must)"));
+  EXPECT_THAT(json, HasSubstr(R"({"field":"displayName",)"));
+  // Only a whole leading field is taken off.
+  EXPECT_THAT(json, HasSubstr(R"({"field":"widgetless"})"));
+}
+
 TEST(ErrorBodyJsonTest, RendersDetailsOfAnyLinkedType) {
   wmo::gatewaytest::v1::Caller caller;
   caller.set_request_id("r-1");
