@@ -77,25 +77,41 @@ std::vector<LineViolation> CheckStay(const ProductBilling& billing,
                                      const Period& nights,
                                      const Period& assignment) {
   auto occupied = [&](Date d) { return nights.Contains(d) || booked.count(d); };
-  auto count_in = [&](const Period& window) {
+  // Nights in `window`: booked before (not rebooked now), and this booking's.
+  auto before_in = [&](const Period& window) {
     int64_t n = 0;
     for (auto it = booked.lower_bound(window.from);
          it != booked.end() && *it <= window.to; ++it) {
       if (!nights.Contains(*it)) ++n;
     }
-    if (auto shared = Intersect(window, nights)) n += DaysIn(*shared);
     return n;
   };
-  std::vector<LineViolation> violations;
-  auto refuse = [&](const QuantityCap& cap, const std::string& window,
-                    int64_t count) {
-    violations.push_back(
-        {cap.rule_id, "", "booking",
-         absl::StrCat("with this booking the client would have ", count,
-                      " nights of product ", billing.product, " in ", window,
-                      ", more than the maximum of ", cap.max_quantity,
-                      "; book fewer nights")});
+  auto new_in = [&](const Period& window) -> int64_t {
+    auto shared = Intersect(window, nights);
+    return shared ? DaysIn(*shared) : 0;
   };
+  // Caps on how many nights: what is left decides the advice.
+  std::vector<LineViolation> counted;
+  auto refuse_count = [&](const QuantityCap& cap, const std::string& window,
+                          const Period& period) {
+    const int64_t before = before_in(period);
+    const int64_t count = before + new_in(period);
+    if (count <= cap.max_quantity) return;
+    counted.push_back(
+        {cap.rule_id, "", "booking",
+         absl::StrCat(
+             "with this booking the client would have ", count,
+             " nights of product ", billing.product, " in ", window,
+             ", more than the maximum of ", cap.max_quantity, "; ",
+             before >= cap.max_quantity
+                 ? absl::StrCat("nothing is left: the ", before,
+                                " nights booked before use it all")
+                 : absl::StrCat("book at most ", cap.max_quantity - before,
+                                " nights there (", before,
+                                " booked before)"))});
+  };
+  // Weeks over the weekly cap, and whether their nights are one run.
+  std::vector<std::pair<LineViolation, bool>> weekly;
   for (const QuantityCap& cap : billing.caps) {
     if (cap.advisory || cap.max_quantity <= 0 || cap.rule_id.empty()) continue;
     switch (cap.window) {
@@ -107,59 +123,88 @@ std::vector<LineViolation> CheckStay(const ProductBilling& billing,
           const Period window = cap.window == CapWindow::kMonth
                                     ? CalendarMonthOf(day)
                                     : CalendarYearOf(day);
-          const int64_t count = count_in(window);
-          if (count > cap.max_quantity) {
-            refuse(cap,
-                   cap.window == CapWindow::kMonth
-                       ? absl::StrCat("the month ", Show(window))
-                       : absl::StrCat("calendar year ", window.from.year()),
-                   count);
-          }
+          refuse_count(cap,
+                       cap.window == CapWindow::kMonth
+                           ? absl::StrCat("the month ", Show(window))
+                           : absl::StrCat("calendar year ", window.from.year()),
+                       window);
           day = window.to + 1;
         }
         break;
-      case CapWindow::kAssignment: {
-        const int64_t count = count_in(assignment);
-        if (count > cap.max_quantity) {
-          refuse(cap, absl::StrCat("the assignment period ", Show(assignment)),
-                 count);
-        }
+      case CapWindow::kAssignment:
+        refuse_count(cap,
+                     absl::StrCat("the assignment period ", Show(assignment)),
+                     assignment);
         break;
-      }
       case CapWindow::kWeek:
         for (Date day = nights.from; day <= nights.to;) {
           const Period week = IsoWeekOf(day);
-          const int64_t count = count_in(week);
+          const int64_t count = before_in(week) + new_in(week);
           if (count > cap.max_quantity &&
               !(cap.waived_for_contiguous_stay &&
                 WithinOneStay(occupied, week, billing.contiguous_max_days))) {
-            refuse(cap,
-                   absl::StrCat(
-                       "the ISO week ", Show(week),
-                       cap.waived_for_contiguous_stay
-                           ? absl::StrCat(" outside one contiguous stay of at "
-                                          "most ",
-                                          billing.contiguous_max_days, " days")
-                           : ""),
-                   count);
+            weekly.push_back(
+                {{cap.rule_id, "", "booking",
+                  absl::StrCat(
+                      "with this booking the client would have ", count,
+                      " nights of product ", billing.product,
+                      " in the ISO week ", Show(week),
+                      cap.waived_for_contiguous_stay
+                          ? absl::StrCat(" outside one contiguous stay of at "
+                                         "most ",
+                                         billing.contiguous_max_days, " days")
+                          : "",
+                      ", more than the maximum of ", cap.max_quantity,
+                      "; book fewer nights that week, or make them one stay "
+                      "with the nights around them")},
+                 cap.waived_for_contiguous_stay &&
+                     WithinOneStay(occupied, week,
+                                   std::numeric_limits<int>::max())});
           }
           day = week.to + 1;
         }
         break;
     }
   }
+  std::vector<LineViolation> violations = std::move(counted);
+  bool too_long = false;
   if (billing.contiguous_max_days > 0 && !billing.contiguous_rule_id.empty()) {
     const Period run =
         RunAround(occupied, nights.from, std::numeric_limits<int64_t>::max());
-    if (DaysIn(run) > billing.contiguous_max_days) {
+    too_long = DaysIn(run) > billing.contiguous_max_days;
+    if (too_long) {
+      // A night free in between splits the stay, but the weeks around the
+      // gap then count against a weekly cap the stay waived, and the
+      // nights still count against the caps above: suggest it only when
+      // neither refuses it.
+      const bool split_refused =
+          !violations.empty() ||
+          std::any_of(billing.caps.begin(), billing.caps.end(),
+                      [](const QuantityCap& cap) {
+                        return !cap.advisory &&
+                               cap.window == CapWindow::kWeek &&
+                               cap.waived_for_contiguous_stay;
+                      });
       violations.push_back(
           {billing.contiguous_rule_id, "", "booking",
            absl::StrCat(
                "with this booking the stay from ", Show(run), " lasts ",
-               DaysIn(run), " consecutive nights, more than the ",
+               DaysIn(run),
+               " consecutive nights, more "
+               "than the ",
                billing.contiguous_max_days, " one stay of product ",
-               billing.product, " may last; leave a night free in between")});
+               billing.product, " may last; ",
+               split_refused
+                   ? absl::StrCat("shorten it to at most ",
+                                  billing.contiguous_max_days, " nights")
+                   : "shorten it or leave a night free in "
+                     "between")});
     }
+  }
+  // A week whose nights are one run breaks the weekly cap only because the
+  // stay is too long: the stay's length is the fault, reported above.
+  for (auto& [violation, one_run] : weekly) {
+    if (!(too_long && one_run)) violations.push_back(std::move(violation));
   }
   return violations;
 }

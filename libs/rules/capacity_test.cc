@@ -7,7 +7,9 @@ namespace wmo::rules {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 Date D(int y, int m, int d) { return Date(y, m, d); }
 
@@ -89,10 +91,45 @@ TEST(CheckStayTest, OneContiguousStayOfSixWeeksWaivesTheWeeklyCap) {
               IsEmpty());
 }
 
-TEST(CheckStayTest, AStayLongerThanSixWeeksIsRefused) {
+// 43 nights in one year: the yearly cap leads, then the stay's length; the
+// weeks inside the stay, over 3 only because the stay is too long, are not
+// reported besides, and no advice suggests a split (the weeks around a free
+// night would count against the weekly cap, the nights against the year).
+TEST(CheckStayTest, S3_09_FortyThreeNightsLeadWithTheCapTheyBreak) {
   auto v = CheckStay(Kdv(), {}, {D(2024, 3, 4), D(2024, 4, 15)}, kYear);
-  EXPECT_THAT(Ids(v), ::testing::Contains("S3-09"));
-  EXPECT_THAT(v.back().message, ::testing::HasSubstr("43 consecutive nights"));
+  ASSERT_THAT(Ids(v), ElementsAre("S3-09", "S3-09"));
+  EXPECT_THAT(v[0].message, HasSubstr("calendar year 2024"));
+  EXPECT_THAT(v[0].message, HasSubstr("book at most 42 nights there"));
+  EXPECT_THAT(v[1].message, HasSubstr("43 consecutive nights"));
+  EXPECT_THAT(v[1].message, HasSubstr("shorten it to at most 42 nights"));
+  for (const LineViolation& x : v) {
+    EXPECT_THAT(x.message, Not(HasSubstr("free in between")));
+    EXPECT_THAT(x.message, Not(HasSubstr("ISO week")));
+  }
+}
+
+// Over New Year each year keeps its 42: only the stay is too long. A
+// product without a weekly cap may split it.
+TEST(CheckStayTest, AStayTooLongIsSplitOnlyWhereNothingRefusesTheSplit) {
+  const Period years{D(2024, 1, 1), D(2025, 12, 31)};
+  auto v = CheckStay(Kdv(), {}, {D(2024, 12, 10), D(2025, 1, 21)}, years);
+  ASSERT_THAT(Ids(v), ElementsAre("S3-09"));
+  EXPECT_THAT(v[0].message, HasSubstr("shorten it to at most 42 nights"));
+  ProductBilling no_weekly_cap = Kdv();
+  no_weekly_cap.caps.erase(no_weekly_cap.caps.begin());
+  v = CheckStay(no_weekly_cap, {}, {D(2024, 12, 10), D(2025, 1, 21)}, years);
+  ASSERT_THAT(Ids(v), ElementsAre("S3-09"));
+  EXPECT_THAT(v[0].message, HasSubstr("leave a night free in between"));
+}
+
+// With nothing left in the year the message says so and what used it.
+TEST(CheckStayTest, NothingLeftIsSaidSo) {
+  auto v = CheckStay(Kdv(), Nights(D(2024, 3, 1), 42),
+                     {D(2024, 6, 3), D(2024, 6, 3)}, kYear);
+  ASSERT_THAT(Ids(v), ElementsAre("S3-09"));
+  EXPECT_THAT(v[0].message,
+              HasSubstr("nothing is left: the 42 nights booked before"));
+  EXPECT_THAT(v[0].message, Not(HasSubstr("at most 0")));
 }
 
 TEST(CheckStayTest, ExtendingAnEarlierStayCountsItsNights) {

@@ -339,6 +339,10 @@ struct Night {
   std::string assignment_name{};
   // Cancels the booking step `cancel` made instead of booking.
   int cancel = -1;
+  // The refusal's first violation names this (the root cause leads), and
+  // none names `never` (advice another rule would refuse).
+  std::string leading{};
+  std::string never{};
 };
 
 struct BookingCase {
@@ -454,6 +458,19 @@ std::vector<BookingCase> BookingCases() {
            {0, 0, "2025-02-03", "2025-03-16", {"S3-09"}, "calendar year 2025"},
            {0, 0, "2025-02-03", "2025-03-15", ok},  // 2 + 40 in 2025
        }});
+  cases.push_back({"S3_09_FortyThreeNightsLeadWithTheYearlyCap",
+                   1,
+                   {Kdv(0, "2024-07-01", "2025-06-30", 85)},
+                   {KdvPool()},
+                   {
+                       {.arrival = "2024-09-02",
+                        .departure = "2024-10-15",
+                        .refused = {"S3-09"},
+                        .message = "shorten it to at most 42 nights",
+                        .leading = "calendar year 2024",
+                        .never = "free in between"},
+                       {0, 0, "2024-09-02", "2024-10-14", ok},  // 42 nights
+                   }});
   cases.push_back(
       {"S3_09_ThreeNightsAWeekUnlessOneStay",
        1,
@@ -1325,6 +1342,15 @@ TEST_P(CapacityRulesTest, BookingsKeepTheCatalogCapsAndTheServiceRules) {
         }
       } else {
         ExpectRefused(s, n.refused, n.message, bsns);
+        const auto violations = ViolationsOf(s);
+        if (!n.leading.empty() && !violations.empty()) {
+          EXPECT_THAT(violations[0].message(), HasSubstr(n.leading)) << Dump(s);
+        }
+        for (const auto& v : violations) {
+          if (!n.never.empty()) {
+            EXPECT_THAT(v.message(), Not(HasSubstr(n.never))) << Dump(s);
+          }
+        }
       }
     }
   }
