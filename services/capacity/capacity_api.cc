@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "absl/random/random.h"
@@ -45,6 +46,8 @@ constexpr int kMaxSearchDays = 92;
 constexpr int kMaxOccupancyDays = 366;
 // Existing enrolments of one group read for a capacity check.
 constexpr size_t kAllEnrolments = 100000;
+// A location's groups and pools, all at once.
+constexpr size_t kAllChildren = 100000;
 
 std::string Now() {
   return absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
@@ -503,6 +506,37 @@ absl::Status CapacityApi::UpdateLocation(
   WMO_ASSIGN_OR_RETURN(key,
                        LocationKey(request.location().name(), "location.name"));
   const auto fields = MaskOrSet(request.update_mask(), request.location());
+  // A move to another municipality keeps the location's groups and pools
+  // only where their catalogs serve it (CP-REGION): their catalogs first,
+  // outside the transaction.
+  std::map<std::string, std::shared_ptr<const Catalog>> catalogs;
+  const bool moves =
+      std::find(fields.begin(), fields.end(), "municipality") != fields.end();
+  auto children =
+      [&](store::Connection& c) -> absl::StatusOr<std::set<std::string>> {
+    std::set<std::string> used;
+    WMO_ASSIGN_OR_RETURN(groups, Repo::ListGroups(c, key, 0, kAllChildren));
+    for (const v1::Group& g : groups) used.insert(g.catalog());
+    WMO_ASSIGN_OR_RETURN(pools, Repo::ListPools(c, key, 0, kAllChildren));
+    for (const v1::BedPool& p : pools) used.insert(p.catalog());
+    return used;
+  };
+  if (moves) {
+    std::set<std::string> used;
+    if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
+          auto found = children(c);
+          if (!found.ok()) return found.status();
+          used = *std::move(found);
+          return absl::OkStatus();
+        });
+        !s.ok()) {
+      return s;
+    }
+    for (const std::string& id : used) {
+      WMO_ASSIGN_OR_RETURN(catalog, catalogs_.CatalogOn(id, rules::Today()));
+      catalogs.emplace(id, std::move(catalog));
+    }
+  }
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(l, Repo::GetLocation(c, key));
     const v1::Location before = l;
@@ -516,6 +550,21 @@ absl::Status CapacityApi::UpdateLocation(
       return s;
     }
     if (Violations v = CheckLocation(l); !v.empty()) return Malformed(v);
+    if (moves && l.municipality() != before.municipality()) {
+      WMO_ASSIGN_OR_RETURN(used, children(c));
+      std::vector<const Catalog*> served;
+      for (const std::string& id : used) {
+        auto catalog = catalogs.find(id);
+        if (catalog == catalogs.end()) {
+          return absl::AbortedError(
+              "the location's groups or pools changed meanwhile; retry");
+        }
+        served.push_back(catalog->second.get());
+      }
+      if (Violations v = CheckMoveKeepsRegion(served, l); !v.empty()) {
+        return Refusal(v);
+      }
+    }
     l.set_update_time(Now());
     l.set_etag(NextEtag(l.etag()));
     if (absl::Status s = Repo::UpdateLocation(c, key, l); !s.ok()) return s;

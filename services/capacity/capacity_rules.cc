@@ -240,6 +240,27 @@ Violations CheckServesLocation(const wmo::catalog::v1::Catalog& catalog,
                    ": choose the catalog of that municipality's region"))};
 }
 
+Violations CheckMoveKeepsRegion(
+    const std::vector<const wmo::catalog::v1::Catalog*>& catalogs,
+    const v1::Location& moved) {
+  Violations out;
+  for (const wmo::catalog::v1::Catalog* catalog : catalogs) {
+    if (CheckServesLocation(*catalog, moved).empty()) continue;
+    std::vector<std::string> codes;
+    for (const auto& m : catalog->municipalities()) {
+      codes.push_back(m.cbs_code());
+    }
+    out.push_back(Violation(
+        "CP-REGION", "", "location.municipality",
+        absl::StrCat("groups or bed pools of this location serve catalog ",
+                     catalog->id(), ", which serves municipalities ",
+                     absl::StrJoin(codes, ", "), " and not ",
+                     moved.municipality(),
+                     "; delete them or keep the location's municipality")));
+  }
+  return out;
+}
+
 Violations CheckAgeOnEveryDay(const wmo::assignment::v1::Assignment& assignment,
                               const wmo::catalog::v1::Product& product,
                               const rules::Period& days,

@@ -69,6 +69,13 @@ Violations CheckContracted(
 Violations CheckServesLocation(const wmo::catalog::v1::Catalog& catalog,
                                const v1::Location& location);
 
+// A location moving to another municipality keeps its groups and pools
+// only when every catalog they serve (`catalogs`) serves `moved` too
+// (CP-REGION); one violation per catalog that does not.
+Violations CheckMoveKeepsRegion(
+    const std::vector<const wmo::catalog::v1::Catalog*>& catalogs,
+    const v1::Location& moved);
+
 // INVALID_ARGUMENT when every violation is a format (CP-FORMAT), else
 // FAILED_PRECONDITION, carrying them all.
 absl::Status Refusal(const Violations& violations);

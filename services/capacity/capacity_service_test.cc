@@ -384,6 +384,24 @@ TEST_P(CapacityServiceTest, CP_REGION_APoolServesItsLocationsCatalog) {
   EXPECT_THAT(RuleIds(s), ElementsAre("CP-REGION"));
   s = pool_at("etten-leur");
   EXPECT_TRUE(s.ok()) << s.error_message();
+
+  // Nor may the location with the pool move into Weert afterwards; a move
+  // within the region keeps it.
+  auto move = [&](const std::string& municipality) {
+    grpc::ClientContext context;
+    v1::UpdateLocationRequest request;
+    request.mutable_location()->set_name(provider + "/locations/etten-leur");
+    request.mutable_location()->set_municipality(municipality);
+    request.mutable_update_mask()->add_paths("municipality");
+    v1::Location moved;
+    return capacity_->UpdateLocation(&context, request, &moved);
+  };
+  s = move("0988");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(RuleIds(s), ElementsAre("CP-REGION"));
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("perspectief-2024"));
+  s = move("1674");  // Roosendaal, of the same region
+  EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
 TEST_P(CapacityServiceTest, RetryWithTheSameRequestIdBooksOnce) {
