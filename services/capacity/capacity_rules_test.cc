@@ -471,6 +471,24 @@ std::vector<BookingCase> BookingCases() {
                         .never = "free in between"},
                        {0, 0, "2024-09-02", "2024-10-14", ok},  // 42 nights
                    }});
+  // The client's nights at every provider count together: one assignment
+  // ends on a Wednesday at one provider of one municipality, the next
+  // starts on the Thursday at another provider of another municipality of
+  // the region.
+  cases.push_back(
+      {"S3_09_NightsAtTwoProvidersCountTogether",
+       1,
+       {Kdv(0, "2024-03-01", "2024-03-13", 2),
+        Kdv(0, "2024-03-14", "2024-06-30", 40, "99990301", kEcht)},
+       {KdvPool(), KdvPool(1, "99990301", kEcht)},
+       {
+           {0, 0, "2024-03-11", "2024-03-13", ok},  // Monday, Tuesday
+           // Thursday and Friday: 4 nights that week, in two stays.
+           {1, 1, "2024-03-14", "2024-03-16", {"S3-09"}, "ISO week"},
+           {1, 1, "2024-03-14", "2024-03-15", ok},  // Thursday: 3
+           {1, 1, "2024-03-17", "2024-03-18", {"S3-09"}, "ISO week"},
+           {1, 1, "2024-03-18", "2024-03-19", ok},  // the next Monday
+       }});
   cases.push_back(
       {"S3_09_ThreeNightsAWeekUnlessOneStay",
        1,
