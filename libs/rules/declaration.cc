@@ -64,6 +64,9 @@ constexpr IwmoRule kTr307{"TR307", "9307"};
 constexpr IwmoRule kTr308{"TR308", "9308"};
 constexpr IwmoRule kTr314{"TR314", "8021"};
 constexpr IwmoRule kTr137{"TR137", ""};
+// Care is declared within 60 months of its end.
+constexpr IwmoRule kTr335{"TR335", ""};
+constexpr int kDeclarableMonths = 60;
 constexpr IwmoRule kTr319{"TR319", "9319"};
 constexpr IwmoRule kCs337{"CS337", "0001"};
 constexpr IwmoRule kTr321{"TR321", "9321"};
@@ -1226,6 +1229,15 @@ LineOutcome DeclarationChecker::CheckDebit(const DeclaredLine& line) {
         absl::StrCat("the product period ", FormatPeriod(line.period),
                      " spans more than one calendar month; declare each "
                      "month as a line of its own")));
+  }
+  if (header_.today != Date::max() &&
+      line.period.to < AddMonths(header_.today, -kDeclarableMonths)) {
+    v.push_back(Violation(
+        kTr335, "end_date",
+        absl::StrCat("the product period ended on ", FormatDate(line.period.to),
+                     ", more than ", kDeclarableMonths,
+                     " months before today (", FormatDate(header_.today),
+                     "): care this old can no longer be declared")));
   }
   if (line.period.to > header_.today) {
     v.push_back(Violation(

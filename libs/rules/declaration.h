@@ -320,13 +320,13 @@ int CountSundays(const Period& period);
 // `ledger`. `assignments` maps assignment numbers to what the assignment
 // service returned; an absent number is TR338.
 //
-// Rules: TR304, TR307, TR308, TR314, TR319, TR321, TR322, TR323, TR338,
-// TR339, TR340, TR341, TR346, TR369, TR384, TR387, TR388, TR389, TR390,
-// TR418, and the product's billing rules (caps per day, week, month,
-// calendar year and assignment; contiguous stays; no-shows; once per day;
-// qualifying cover on every day of care; attendance days; concurrency; digital
-// share; delivery windows; session length) plus DC-DETAIL: day detail that does
-// not add up to the volume or lies outside the product period.
+// Rules: TR137, TR304, TR307, TR308, TR314, TR319, TR321, TR322, TR323,
+// TR335, TR338, TR339, TR340, TR341, TR346, TR369, TR384, TR387, TR388,
+// TR389, TR390, TR418, and the product's billing rules (caps per day, week,
+// month, calendar year and assignment; contiguous stays; no-shows; once per
+// day; qualifying cover on every day of care; attendance days; concurrency;
+// digital share; delivery windows; session length) plus DC-DETAIL: day detail
+// that does not add up to the volume or lies outside the product period.
 std::vector<LineOutcome> CheckDeclaration(
     const DeclarationHeader& header, const std::vector<DeclaredLine>& lines,
     const std::map<std::string, AssignmentFacts>& assignments, Ledger& ledger);

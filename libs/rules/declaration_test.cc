@@ -875,6 +875,25 @@ TEST(DeclarationRulesTest, Tr137RejectsCareNotYetGiven) {
   EXPECT_EQ(out.violations[0].field, "end_date");
 }
 
+// Care is declared within 60 months of its end: June 2026 until 30 June
+// 2031, not a day later.
+TEST(DeclarationRulesTest, Tr335RejectsCareOlderThanSixtyMonths) {
+  Scenario s;
+  s.header.today = D(2031, 6, 30);
+  s.Assign("A1");
+  s.Debit("R1", "A1", 35);
+  EXPECT_THAT(s.CheckOne().violations, IsEmpty());
+
+  Scenario late;
+  late.header.today = D(2031, 7, 1);
+  late.Assign("A1");
+  late.Debit("R1", "A1", 35);
+  LineOutcome out = late.CheckOne();
+  ASSERT_THAT(RuleIds(out.violations), ElementsAre("TR335"));
+  EXPECT_EQ(out.violations[0].field, "end_date");
+  EXPECT_THAT(out.violations[0].message, HasSubstr("60 months"));
+}
+
 // S4-06: an assignment that predates the rule may run past the bound; its
 // lines for days past it are refused, those before it approved.
 TEST(DeclarationRulesTest, S4_06_AgeBoundHoldsOnEveryDeclaredDay) {

@@ -68,12 +68,12 @@ const std::map<std::string, std::string>& ReturnCodes() {
   static const auto* const kCodes = new std::map<std::string, std::string>{
       {"TR304", "8187"}, {"TR307", "9307"}, {"TR308", "9308"},
       {"TR314", "8021"}, {"TR319", "9319"}, {"TR321", "9321"},
-      {"CS337", "0001"}, {"TR137", ""},     {"TR322", "9322"},
-      {"TR323", "8017"}, {"TR338", "9338"}, {"TR339", "9339"},
-      {"TR340", "9340"}, {"TR341", "9341"}, {"TR346", "9346"},
-      {"TR369", "9369"}, {"TR384", "9384"}, {"TR387", "9387"},
-      {"TR388", "9388"}, {"TR389", "9389"}, {"TR390", "9390"},
-      {"TR418", "0611"}};
+      {"CS337", "0001"}, {"TR137", ""},     {"TR335", ""},
+      {"TR322", "9322"}, {"TR323", "8017"}, {"TR338", "9338"},
+      {"TR339", "9339"}, {"TR340", "9340"}, {"TR341", "9341"},
+      {"TR346", "9346"}, {"TR369", "9369"}, {"TR384", "9384"},
+      {"TR387", "9387"}, {"TR388", "9388"}, {"TR389", "9389"},
+      {"TR390", "9390"}, {"TR418", "0611"}};
   return *kCodes;
 }
 
@@ -81,12 +81,13 @@ const std::map<std::string, std::string>& ReturnCodes() {
 // (or, for a guideline, noticed) one.
 const std::vector<std::string>& RequiredRules() {
   static const auto* const kRules = new std::vector<std::string>{
-      "TR304", "TR307",     "TR308",     "TR314", "TR319", "TR321", "TR322",
-      "CS337", "TR137",     "TR323",     "TR338", "TR339", "TR340", "TR341",
-      "TR346", "TR369",     "TR384",     "TR387", "TR388", "TR389", "TR390",
-      "TR418", "DC-DETAIL", "DC-FORMAT", "S0-06", "S0-08", "S1-02", "S1-04",
-      "S1-05", "S2-01",     "S2-02",     "S2-03", "S2-04", "S2-05", "S3-05",
-      "S3-06", "S3-07",     "S3-08",     "S3-09", "S4-04", "S4-05", "S1-01"};
+      "TR304", "TR307", "TR308",     "TR314",     "TR319", "TR321", "TR322",
+      "CS337", "TR137", "TR335",     "TR323",     "TR338", "TR339", "TR340",
+      "TR341", "TR346", "TR369",     "TR384",     "TR387", "TR388", "TR389",
+      "TR390", "TR418", "DC-DETAIL", "DC-FORMAT", "S0-06", "S0-08", "S1-02",
+      "S1-04", "S1-05", "S2-01",     "S2-02",     "S2-03", "S2-04", "S2-05",
+      "S3-05", "S3-06", "S3-07",     "S3-08",     "S3-09", "S4-04", "S4-05",
+      "S1-01"};
   return *kRules;
 }
 
@@ -457,6 +458,18 @@ std::vector<Case> LineCases() {
               .Is(Approved({"TR137"}))}},
         {"2027-03",
          {On(0, "March, which has only begun").Is(Rejected({"TR137"}))}}}},
+      {"TR335_CareOlderThanSixtyMonths",
+       {Bir(8, kPerWeek, "2024-01-01", "2027-12-31")},
+       {{"2024-03",
+         {On(0, "March 2024, three years before the day of submission")
+              .Is(Approved({"TR335"}))}},
+        {"2024-03",
+         // Before the assignment and every catalog too, which their own
+         // rules say.
+         {On(0, "February 2022, a day more than 60 months before")
+              .Period("2022-02-01", "2022-02-28")
+              .Tariff(100)
+              .Is(Rejected({"TR307", "TR308", "TR321", "TR335", "TR418"}))}}}},
       {"TR307_TR387_StartOfTheProductPeriod",
        {Bir(8, kPerWeek, "2024-03-15", "2024-12-31")},
        {{"2024-03",
