@@ -76,11 +76,10 @@ void ClearOutputFields(v1::Declaration& d) {
 // Everything a declaration's checks need from the other services, fetched
 // in batches before the transaction.
 struct Lookups {
-  // By assignment number: what the checks see, the catalog product and the
-  // basis (for the tariff), or why the catalog has no product.
+  // By assignment number: what the checks see, the catalog product (in the
+  // version of its first declared day), or why the catalog has none.
   std::map<std::string, rules::AssignmentFacts> assignments;
   std::map<std::string, const Product*> products;
-  std::map<std::string, std::string> bases;
   std::map<std::string, std::string> product_problems;
   // Catalog versions and billing rules; map nodes keep pointers stable.
   std::map<std::pair<std::string, rules::Date>, std::shared_ptr<const Catalog>>
@@ -282,7 +281,6 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
     if (auto cover = covers.find(a.number()); cover != covers.end()) {
       facts.qualifying = CoverOf(cover->second);
     }
-    look.bases[a.number()] = a.basis();
     // The catalog version in force on the first declared day of the
     // assignment.
     const auto declared = first_day.find(a.number());
@@ -321,6 +319,8 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
                        " on ", rules::FormatDate(on));
     }
   }
+  std::map<std::string, const Assignment*> by_number;
+  for (const Assignment& a : found) by_number[a.number()] = &a;
   for (auto& line : checked) {
     auto product = look.products.find(line.assignment_number);
     if (product == look.products.end()) {
@@ -330,8 +330,27 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
       }
       continue;
     }
-    auto tariff = catalog::FindTariff(
-        *product->second, look.bases[line.assignment_number], line.period.from);
+    // The tariff of the catalog version in force on the line's first day:
+    // a late line is paid as its own month was, also across versions.
+    const Assignment& a = *by_number.at(line.assignment_number);
+    const Product* in_force = product->second;
+    auto key = std::make_pair(a.catalog(), line.period.from);
+    auto version = look.catalogs.find(key);
+    if (version == look.catalogs.end()) {
+      auto catalog = catalogs_.CatalogOn(a.catalog(), line.period.from);
+      if (!catalog.ok() && !absl::IsNotFound(catalog.status())) {
+        return catalog.status();
+      }
+      if (catalog.ok()) {
+        version = look.catalogs.emplace(key, *std::move(catalog)).first;
+      }
+    }
+    if (version != look.catalogs.end()) {
+      for (const Product& p : version->second->products()) {
+        if (p.id() == a.product()) in_force = &p;
+      }
+    }
+    auto tariff = catalog::FindTariff(*in_force, a.basis(), line.period.from);
     if (tariff.ok()) {
       line.catalog_tariff_cents = (*tariff)->cents();
     } else {

@@ -19,6 +19,7 @@
 #include "libs/testing/http.h"
 #include "libs/testing/temp_dir.h"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
+#include "wmo/catalog/v1/catalog_service.grpc.pb.h"
 #include "wmo/declaration/v1/declaration_service.grpc.pb.h"
 
 namespace wmo::declaration {
@@ -272,6 +273,39 @@ TEST_P(DeclarationServiceTest, ApprovedLineIsStoredAndSettled) {
   EXPECT_EQ(settlement.rows(0).debit_lines(), 1);
   EXPECT_EQ(settlement.net_cents(), 5 * kKdvTariff);
   EXPECT_EQ(Settle("2024-04").rows_size(), 0);
+}
+
+// A late line is paid at the tariff of the catalog version in force in its
+// own month: with a new version from May, April's line keeps April's
+// tariff and May's takes the new one, in one declaration.
+TEST_P(DeclarationServiceTest, TR418_EachLineAtTheTariffOfItsOwnMonth) {
+  std::string text = testing::ReadFile(
+      testing::SourceDir() + "/catalogs/midden-limburg-2024.textproto");
+  const std::string from = "valid_from: \"2024-01-01\"\n";
+  text.replace(text.find(from), from.size(), "valid_from: \"2024-05-01\"\n");
+  text.replace(text.find("cents: 16400"), 12, "cents: 17000");
+  {
+    grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Operator());
+    wmo::catalog::v1::ImportCatalogRequest request;
+    request.set_catalog_text(text);
+    wmo::catalog::v1::ImportCatalogResponse response;
+    grpc::Status s =
+        wmo::catalog::v1::CatalogService::NewStub(testing::ChannelTo(*app_))
+            ->ImportCatalog(&context, request, &response);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  v1::Line april = KdvLine("R1", a, "2024-04-01", "2024-04-30", 2);
+  v1::Line may = KdvLine("R2", a, "2024-05-01", "2024-05-31", 2);
+  may.set_tariff_cents(17000);
+  may.set_amount_cents(2 * 17000);
+  v1::Declaration out = MustSubmit(Declaration("D1", "2024-05", {april, may}));
+  ASSERT_EQ(out.lines_size(), 2);
+  for (const v1::Line& line : out.lines()) {
+    EXPECT_EQ(line.verdict().outcome(), v1::Verdict::APPROVED)
+        << line.reference() << ": " << line.verdict().DebugString();
+  }
 }
 
 // The trail names the token's subject for the submission and for each read
