@@ -42,7 +42,6 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
-constexpr char kJson[] = "application/json";
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
 constexpr char kRequestIdHeader[] = "x-request-id";
 // Request ids longer than this are not ids.

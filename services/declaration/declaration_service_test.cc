@@ -299,7 +299,7 @@ TEST_P(DeclarationServiceTest, TR418_EachLineAtTheTariffOfItsOwnMonth) {
   v1::Line april = KdvLine("R1", a, "2024-04-01", "2024-04-30", 2);
   v1::Line may = KdvLine("R2", a, "2024-05-01", "2024-05-31", 2);
   may.set_tariff_cents(17000);
-  may.set_amount_cents(2 * 17000);
+  may.set_amount_cents(int64_t{2} * 17000);
   v1::Declaration out = MustSubmit(Declaration("D1", "2024-05", {april, may}));
   ASSERT_EQ(out.lines_size(), 2);
   for (const v1::Line& line : out.lines()) {
