@@ -1,5 +1,9 @@
 #include "libs/store/store.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "libs/store/deadline.h"
 
@@ -121,12 +125,38 @@ const std::string& InList() {
 
 }  // namespace
 
+absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
+                         absl::string_view tuple,
+                         const std::vector<std::vector<Value>>& rows,
+                         absl::string_view sql_after, size_t per_statement) {
+  const size_t width = std::count(tuple.begin(), tuple.end(), '?');
+  for (size_t from = 0; from < rows.size(); from += per_statement) {
+    const size_t to = std::min(rows.size(), from + per_statement);
+    std::string sql(sql_before);
+    std::vector<Value> params;
+    params.reserve((to - from) * width);
+    for (size_t r = from; r < to; ++r) {
+      if (rows[r].size() != width) {
+        return absl::InternalError(
+            "ExecuteRows: a row does not fill the tuple's placeholders");
+      }
+      if (r > from) sql.append(", ");
+      absl::StrAppend(&sql, tuple);
+      params.insert(params.end(), rows[r].begin(), rows[r].end());
+    }
+    absl::StrAppend(&sql, sql_after);
+    if (auto done = c.Execute(sql, params); !done.ok()) return done.status();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status QueryInChunks(
     Connection& c, absl::string_view sql_before,
     const std::vector<Value>& leading, const std::set<std::string>& keys,
-    absl::FunctionRef<absl::Status(const ResultSet&)> each) {
+    absl::FunctionRef<absl::Status(const ResultSet&)> each,
+    absl::string_view sql_after) {
   if (keys.empty()) return absl::OkStatus();
-  const std::string sql = absl::StrCat(sql_before, " IN ", InList());
+  const std::string sql = absl::StrCat(sql_before, " IN ", InList(), sql_after);
   std::vector<Value> params = leading;
   params.resize(leading.size() + kChunk);
   auto it = keys.begin();

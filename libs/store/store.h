@@ -142,15 +142,28 @@ bool IsRetryable(const absl::Status& status);
 absl::Status RunGuarded(absl::FunctionRef<absl::Status(Connection&)> fn,
                         Connection& c);
 
-// Runs "<sql_before> IN (?, …)" once per chunk of the distinct `keys`, with
-// `leading` parameters before them, passing each result to `each`: a batch
-// look-up in a few statements rather than one per key. Every chunk has the
+// Runs "<sql_before> IN (?, …)<sql_after>" once per chunk of the distinct
+// `keys`, with `leading` parameters before them, passing each result to
+// `each`: a batch look-up (or write) in a few statements rather than one
+// per key. Every chunk has the
 // same number of placeholders (the last key repeats), so the statement is
 // prepared once.
 absl::Status QueryInChunks(
     Connection& c, absl::string_view sql_before,
     const std::vector<Value>& leading, const std::set<std::string>& keys,
-    absl::FunctionRef<absl::Status(const ResultSet&)> each);
+    absl::FunctionRef<absl::Status(const ResultSet&)> each,
+    absl::string_view sql_after = "");
+
+// Runs "<sql_before><tuple>, <tuple>, …<sql_after>" with the values of up
+// to `per_statement` of `rows` at a time, each row filling one `tuple` (its
+// placeholders, "(?, ?)"; a CAST where PostgreSQL cannot infer a type, as
+// in VALUES): a multi-row write or a row-value match in a few statements
+// rather than one per row. The last statement takes the rows left over.
+absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
+                         absl::string_view tuple,
+                         const std::vector<std::vector<Value>>& rows,
+                         absl::string_view sql_after,
+                         size_t per_statement = 100);
 
 // Whether `db` can serve statements now: one trivial statement, given at
 // most `within`. A pool that is merely busy counts as usable.

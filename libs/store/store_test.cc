@@ -131,6 +131,34 @@ TEST_P(StoreTest, QueryInChunksFindsEveryKeyOnceAcrossChunks) {
   EXPECT_EQ(*found.rbegin(), 599);
 }
 
+// Many rows in few statements: 250 inserted in three (the last holds the
+// rest), then a row-value match deletes those given with their exact n.
+TEST_P(StoreTest, ExecuteRowsWritesAndMatchesRowsInChunks) {
+  std::vector<std::vector<Value>> rows;
+  for (int i = 0; i < 250; ++i) {
+    rows.push_back({absl::StrCat("k", i), int64_t{i}});
+  }
+  absl::Status s = db_->Transaction([&](Connection& c) {
+    return ExecuteRows(c, "INSERT INTO item (id, n) VALUES ", "(?, ?)", rows,
+                       "");
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  // k0..k149 with their own n, k150..k199 with another: only the first go.
+  std::vector<std::vector<Value>> gone;
+  for (int i = 0; i < 200; ++i) {
+    gone.push_back({absl::StrCat("k", i), int64_t{i < 150 ? i : i + 1}});
+  }
+  s = db_->Transaction([&](Connection& c) {
+    return ExecuteRows(c, "DELETE FROM item WHERE (id, n) IN (VALUES ",
+                       "(?, CAST(? AS BIGINT))", gone, ")");
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  auto left = db_->Execute("SELECT COUNT(*), MIN(n) FROM item");
+  ASSERT_TRUE(left.ok()) << left.status();
+  EXPECT_EQ(ResultSet::Int((*left)[0], 0), 100);
+  EXPECT_EQ(ResultSet::Int((*left)[0], 1), 150);
+}
+
 TEST_P(StoreTest, MigrationsApplyOnce) {
   ASSERT_TRUE(Migrate(*db_, "test", kMigrations).ok());
   auto rows = db_->Execute("SELECT COUNT(*) FROM counter");
