@@ -29,6 +29,7 @@
 #include "libs/testing/http.h"
 #include "libs/testing/temp_dir.h"
 #include "nlohmann/json.hpp"
+#include "wmo/assignment/v1/assignment_service.grpc.pb.h"
 #include "wmo/declaration/v1/declaration_service.grpc.pb.h"
 
 namespace wmo {
@@ -191,6 +192,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
                                                 403, 403, 400, 403, 403),
       row("AssignmentService_GetAssignment", "GET", a, "",
                                                 200, 403, 200, 403, 403),
+      row("AssignmentService_GetAssignmentUsage", "GET", a + "/usage", "",
+                                                200, 403, 200, 403, 403),
       row("AssignmentService_BatchGetAssignments", "GET",
           m + "/assignments:batchGet?names=" + assignment_, "",
                                                 200, 404, 200, 403, 403),
@@ -340,8 +343,6 @@ class AuthorizationMatrixTest : public ::testing::Test {
           "",                                    200, 403, 200, 200, 403),
       row("DeclarationService_GetSettlement", "GET",
           p + "/settlements?period=2024-03", "", 200, 403, 200, 200, 403),
-      row("DeclarationService_GetAssignmentUsage", "GET", a + "/usage", "",
-                                                403, 403, 200, 403, 403),
       row("DeclarationService_ListAuditEntries", "GET", d + "/auditEntries",
           "",                                    200, 403, 403, 403, 200),
     };
@@ -480,6 +481,30 @@ TEST_F(AuthorizationMatrixTest, EveryMethodOverGrpc) {
     EXPECT_EQ(gateway::HttpStatusForGrpcCode(status.error_code()),
               stream_expect[c])
         << "SubmitDeclarationStream as " << kCallerNames[c] << ": "
+        << status.error_message();
+  }
+  // Usage comes only from the declaration service, another role of this
+  // system (its in-process mark or a service certificate): every token is
+  // refused.
+  const std::string usage_method =
+      "wmo.assignment.v1.AssignmentService.RecordAssignmentUsage";
+  covered.insert(usage_method);
+  auto assignments = assignment::v1::AssignmentService::NewStub(channel);
+  const std::array<int, kCallers> usage_expect = {401, 403, 403, 403,
+                                                  403, 403, 401, 401};
+  for (int c = 0; c < kCallers; ++c) {
+    grpc::ClientContext context;
+    if (c != kNoToken) context.AddMetadata("authorization", bearers_[c]);
+    assignment::v1::RecordAssignmentUsageRequest request;
+    request.add_usages()->set_assignment(assignment_);
+    request.mutable_usages(0)->set_approved_lines(0);
+    request.mutable_usages(0)->set_revision(1000);
+    assignment::v1::RecordAssignmentUsageResponse response;
+    const grpc::Status status =
+        assignments->RecordAssignmentUsage(&context, request, &response);
+    EXPECT_EQ(gateway::HttpStatusForGrpcCode(status.error_code()),
+              usage_expect[c])
+        << "RecordAssignmentUsage as " << kCallerNames[c] << ": "
         << status.error_message();
   }
   EXPECT_EQ(covered, methods) << "every gRPC method has a row";

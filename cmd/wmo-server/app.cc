@@ -41,9 +41,9 @@
 #include "services/catalog/catalog_repository.h"
 #include "services/catalog/catalog_service.h"
 #include "services/declaration/declaration_api.h"
-#include "services/declaration/declaration_client.h"
 #include "services/declaration/declaration_repository.h"
 #include "services/declaration/declaration_service.h"
+#include "services/declaration/usage_reporter.h"
 
 namespace wmo {
 
@@ -72,7 +72,6 @@ struct App::State {
 
   // Assignment service.
   std::unique_ptr<catalog::CatalogClient> assignment_catalogs;
-  std::unique_ptr<declaration::DeclarationClient> assignment_declarations;
   std::unique_ptr<assignment::AssignmentApi> assignment_api;
   std::unique_ptr<server::Executor> assignment_executor;
   std::unique_ptr<assignment::AssignmentService> assignment_service;
@@ -80,6 +79,8 @@ struct App::State {
   // Declaration service.
   std::unique_ptr<assignment::AssignmentClient> declaration_assignments;
   std::unique_ptr<catalog::CatalogClient> declaration_catalogs;
+  // Before the API, which wakes it, and after the client it calls.
+  std::unique_ptr<declaration::UsageReporter> declaration_usage;
   std::unique_ptr<declaration::DeclarationApi> declaration_api;
   // Before the executor: its tasks hold leases until it has joined.
   std::unique_ptr<server::Budget> declaration_lines;
@@ -285,7 +286,8 @@ absl::Status App::Start() {
                          catalog::CatalogRepository::Migrations(), *s.registry);
     if (!db.ok()) return db.status();
     store::Database& catalog_db = **db;
-    s.catalog_repository = std::make_unique<catalog::CatalogRepository>(**db);
+    s.catalog_repository =
+        std::make_unique<catalog::CatalogRepository>(**db, options_.clock);
     s.stores.push_back(
         {"catalog", "wmo.catalog.v1.CatalogService", *std::move(db)});
     auto cache = MakeCache(options_, "catalog", s.registry.get());
@@ -293,8 +295,8 @@ absl::Status App::Start() {
     s.catalog_cache = *std::move(cache);
     s.catalog_registry = std::make_unique<catalog::CatalogRegistry>(
         *s.catalog_repository, s.catalog_cache.get());
-    s.catalog_api =
-        std::make_unique<catalog::CatalogApi>(*s.catalog_registry, catalog_db);
+    s.catalog_api = std::make_unique<catalog::CatalogApi>(
+        *s.catalog_registry, catalog_db, options_.clock);
     if (absl::Status st = s.catalog_api->ImportDirectory(options_.catalog_dir);
         !st.ok()) {
       return st;
@@ -335,10 +337,8 @@ absl::Status App::Start() {
                                *s.registry);
     if (!db.ok()) return db.status();
     s.assignment_catalogs = std::make_unique<catalog::CatalogClient>();
-    s.assignment_declarations =
-        std::make_unique<declaration::DeclarationClient>();
     s.assignment_api = std::make_unique<assignment::AssignmentApi>(
-        **db, *s.assignment_catalogs, *s.assignment_declarations);
+        **db, *s.assignment_catalogs, options_.clock);
     s.stores.push_back(
         {"assignment", "wmo.assignment.v1.AssignmentService", *std::move(db)});
     s.assignment_executor = std::make_unique<server::Executor>(
@@ -357,9 +357,11 @@ absl::Status App::Start() {
     s.declaration_assignments =
         std::make_unique<assignment::AssignmentClient>();
     s.declaration_catalogs = std::make_unique<catalog::CatalogClient>();
+    s.declaration_usage = std::make_unique<declaration::UsageReporter>(
+        **db, *s.declaration_assignments);
     s.declaration_api = std::make_unique<declaration::DeclarationApi>(
         **db, *s.declaration_assignments, *s.declaration_catalogs,
-        s.registry.get(), options_.clock);
+        s.registry.get(), options_.clock, s.declaration_usage.get());
     s.stores.push_back({"declaration", "wmo.declaration.v1.DeclarationService",
                         *std::move(db)});
     s.declaration_executor = std::make_unique<server::Executor>(
@@ -381,8 +383,10 @@ absl::Status App::Start() {
     s.capacity_assignments = std::make_unique<assignment::AssignmentClient>();
     s.capacity_catalogs = std::make_unique<catalog::CatalogClient>();
     s.capacity_api = std::make_unique<capacity::CapacityApi>(
-        **db, *s.capacity_assignments, *s.capacity_catalogs, s.registry.get());
-    s.capacity_metrics = std::make_shared<capacity::CapacityMetrics>(**db);
+        **db, *s.capacity_assignments, *s.capacity_catalogs, s.registry.get(),
+        options_.clock);
+    s.capacity_metrics =
+        std::make_shared<capacity::CapacityMetrics>(**db, options_.clock);
     s.stores.push_back(
         {"capacity", "wmo.capacity.v1.CapacityService", *std::move(db)});
     s.capacity_executor = std::make_unique<server::Executor>(
@@ -423,11 +427,12 @@ absl::Status App::Start() {
   };
   if (s.assignment_api) {
     s.assignment_catalogs->SetChannel(channel_to("catalog"));
-    s.assignment_declarations->SetChannel(channel_to("declaration"));
   }
   if (s.declaration_api) {
     s.declaration_assignments->SetChannel(channel_to("assignment"));
     s.declaration_catalogs->SetChannel(channel_to("catalog"));
+    s.declaration_usage->Start();
+    s.declaration_usage->Wake();  // what earlier runs left pending
   }
   if (s.capacity_api) {
     s.capacity_assignments->SetChannel(channel_to("assignment"));
@@ -477,6 +482,9 @@ void App::Shutdown() {
     }
   }
   if (state_->gateway) state_->gateway->Stop();
+  // Its calls go through the server's own channels: it stops first, and
+  // what it has not reported waits in the outbox for the next start.
+  if (state_->declaration_usage) state_->declaration_usage->Stop();
   if (state_->grpc_server) {
     // In-flight calls get the drain time to finish; then they are
     // cancelled.

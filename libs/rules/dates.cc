@@ -7,7 +7,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace wmo::rules {
@@ -38,8 +37,6 @@ std::string FormatDate(Date date) {
   return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(),
                          date.day());
 }
-
-Date Today() { return TodayAt(absl::Now()); }
 
 Date TodayAt(absl::Time now) {
   static const absl::TimeZone kAmsterdam = [] {

@@ -22,9 +22,9 @@ absl::StatusOr<Date> ParseDate(absl::string_view text, absl::string_view field);
 // Formats as "YYYY-MM-DD".
 std::string FormatDate(Date date);
 
-// Today in the Europe/Amsterdam calendar, which is the one Dutch
-// municipalities work by; TodayAt for the day of a given moment.
-Date Today();
+// The day of `now` in the Europe/Amsterdam calendar, which is the one Dutch
+// municipalities work by. The moment comes from the caller's clock: this
+// library reads none.
 Date TodayAt(absl::Time now);
 
 // The ISO weekday of a date: Monday 1 … Sunday 7.

@@ -39,9 +39,16 @@ absl::StatusOr<std::vector<std::string>> ParseName(absl::string_view name,
   return ids;
 }
 
+rules::Date TodayBy(const Clock& clock) { return rules::TodayAt(clock()); }
+
+std::string Timestamp(absl::Time time) {
+  return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
+}
+
 absl::StatusOr<rules::Date> DateOrToday(absl::string_view text,
-                                        absl::string_view field) {
-  if (text.empty()) return rules::Today();
+                                        absl::string_view field,
+                                        rules::Date today) {
+  if (text.empty()) return today;
   return rules::ParseDate(text, field);
 }
 

@@ -3,11 +3,13 @@
 
 // Helpers every service's API layer shares: resource names, paging, dates.
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "libs/rules/dates.h"
 
 namespace wmo::server {
@@ -19,9 +21,21 @@ absl::StatusOr<std::vector<std::string>> ParseName(absl::string_view name,
                                                    absl::string_view pattern,
                                                    absl::string_view field);
 
-// The date in `text`, or today when empty.
+// What time it is for the services. Injected (ServerOptions::clock), so
+// that every rule depending on the day, and every time a service stamps,
+// runs at a fixed moment in tests.
+using Clock = std::function<absl::Time()>;
+
+// The day it is by `clock` in the Europe/Amsterdam calendar.
+rules::Date TodayBy(const Clock& clock);
+
+// `time` as RFC 3339 in UTC to the second: the form of every *_time field.
+std::string Timestamp(absl::Time time);
+
+// The date in `text`, or `today` when empty.
 absl::StatusOr<rules::Date> DateOrToday(absl::string_view text,
-                                        absl::string_view field);
+                                        absl::string_view field,
+                                        rules::Date today);
 
 // A page of a list: where to start and how many to take.
 struct Page {

@@ -127,6 +127,11 @@ absl::StatusOr<auth::Principal> Authenticator::WithoutToken(
   const auto on_behalf = metadata.find(std::string(kOnBehalfOf));
   if (on_behalf == metadata.end()) {
     if (certificate.has_value()) return *certificate;
+    // Another role calling on its own account (reporting usage in the
+    // background): the service itself.
+    if (FromAnotherRole(context)) {
+      return auth::Principal{auth::PrincipalKind::kService, "", "in-process"};
+    }
     return absl::UnauthenticatedError(
         "no credentials: send the header \"authorization: Bearer <token>\"");
   }

@@ -18,7 +18,8 @@ namespace wmo::server {
 // header), or without one the principal its verified client certificate
 // names (auth::PrincipalOfCertificate). Another role of this system (the
 // same process, or a peer whose certificate names a service) may name the
-// caller it acts for in kOnBehalfOf when that caller had no token. Every
+// caller it acts for in kOnBehalfOf when that caller had no token; naming
+// nobody, it calls as a service. Every
 // handler asks it before doing anything else; the health and reflection
 // services, which gRPC serves itself, stay open.
 class Authenticator {

@@ -51,10 +51,6 @@ const std::set<std::string>& RejectionReasons() {  // WJ759
 
 constexpr char kDeletedReason[] = "13";
 
-std::string Now() {
-  return absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
-}
-
 std::string AssignmentName(const v1::Assignment& a) {
   return absl::StrCat("municipalities/", a.municipality(), "/assignments/",
                       a.number());
@@ -246,7 +242,7 @@ absl::Status AssignmentApi::CreateChecked(
     a.set_state(v1::Assignment::ACTIVE);
     a.set_revision(1);
     a.set_etag(Etag(1));
-    a.set_create_time(Now());
+    a.set_create_time(server::Timestamp(now_()));
     a.set_update_time(a.create_time());
     if (absl::Status s = Repo::Insert(c, a); !s.ok()) {
       if (!absl::IsAlreadyExists(s)) return s;
@@ -330,6 +326,73 @@ absl::Status AssignmentApi::GetAssignment(
   if (!read.ok()) return read;
   return audit::RecordRead(db_, caller, request.name(), "GetAssignment",
                            {response->name()});
+}
+
+absl::Status AssignmentApi::GetAssignmentUsage(
+    const auth::Principal& caller, const v1::GetAssignmentUsageRequest& request,
+    v1::AssignmentUsage* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.name(), "municipalities/*/assignments/*", "name"));
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(a, Repo::Get(c, ids[0], ids[1]));
+    if (absl::Status s = auth::RequireMunicipalityOrProvider(
+            caller, ids[0], a.provider_agb(),
+            absl::StrCat("read what was billed on ", request.name()));
+        !s.ok()) {
+      return s;
+    }
+    WMO_ASSIGN_OR_RETURN(usage, Repo::GetUsage(c, ids[0], ids[1]));
+    *response = std::move(usage);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AssignmentApi::RecordAssignmentUsage(
+    const auth::Principal& caller,
+    const v1::RecordAssignmentUsageRequest& request,
+    v1::RecordAssignmentUsageResponse* response) {
+  if (caller.kind != auth::PrincipalKind::kService) {
+    return absl::PermissionDeniedError(
+        "only the declaration service reports usage");
+  }
+  if (request.usages_size() > 1000) {
+    return absl::InvalidArgumentError(
+        "usages: at most 1000 per call; split the report");
+  }
+  // The newest report of each assignment, by municipality and number.
+  std::map<std::pair<std::string, std::string>, const v1::AssignmentUsage*>
+      newest;
+  for (int i = 0; i < request.usages_size(); ++i) {
+    const v1::AssignmentUsage& usage = request.usages(i);
+    WMO_ASSIGN_OR_RETURN(
+        ids, ParseName(usage.assignment(), "municipalities/*/assignments/*",
+                       absl::StrCat("usages[", i, "].assignment")));
+    const v1::AssignmentUsage*& kept = newest[{ids[0], ids[1]}];
+    if (kept == nullptr || kept->revision() < usage.revision()) kept = &usage;
+  }
+  std::map<std::string, std::set<std::string>> by_municipality;
+  std::vector<Repo::UsageOf> usages;
+  for (const auto& [key, usage] : newest) {
+    by_municipality[key.first].insert(key.second);
+    usages.push_back({key.first, key.second, usage});
+  }
+  return db_.Transaction([&](store::Connection& c) -> absl::Status {
+    response->Clear();
+    for (const auto& [municipality, numbers] : by_municipality) {
+      WMO_ASSIGN_OR_RETURN(states, Repo::States(c, municipality, numbers));
+      for (const std::string& number : numbers) {
+        const v1::AssignmentUsage& usage = *newest.at({municipality, number});
+        auto state = states.find(number);
+        // Kept all the same: the figures are the declaration store's.
+        if (state == states.end() ||
+            (state->second == v1::Assignment::DELETED &&
+             usage.approved_lines() > 0)) {
+          response->add_unexpected(usage.assignment());
+        }
+      }
+    }
+    return Repo::RecordUsage(c, usages);
+  });
 }
 
 absl::Status AssignmentApi::BatchGetAssignments(
@@ -553,7 +616,7 @@ absl::Status AssignmentApi::Modify(
     if (absl::Status s = change(c, after); !s.ok()) return s;
     after.set_revision(before.revision() + 1);
     after.set_etag(Etag(after.revision()));
-    after.set_update_time(Now());
+    after.set_update_time(server::Timestamp(now_()));
     if (absl::Status s = Repo::Update(c, after); !s.ok()) return s;
     if (absl::Status s =
             audit::Record(c, AuditOf(caller, action, before, after));
@@ -740,22 +803,6 @@ absl::Status AssignmentApi::DeleteAssignment(
       !s.ok()) {
     return s;
   }
-  // Asked before the transaction, not inside it: a declaration approved in
-  // between was checked against the assignment as it then was, and lines
-  // on it after the delete are refused (TR384).
-  if (auto parsed =
-          ParseName(request.name(), "municipalities/*/assignments/*", "name");
-      !parsed.ok()) {
-    return parsed.status();
-  }
-  WMO_ASSIGN_OR_RETURN(usage, declarations_.Usage(request.name()));
-  if (usage.approved_lines() > 0) {
-    return Refused("TR385", "9385", "name",
-                   absl::StrCat(usage.approved_lines(),
-                                " approved declaration lines bill this "
-                                "assignment; end it with EndAssignment "
-                                "instead, or have the lines credited first"));
-  }
   WMO_ASSIGN_OR_RETURN(catalogs, ClientCatalogsOf(request.name()));
   return Modify(
       caller, request.name(), request.etag(), "DeleteAssignment",
@@ -763,6 +810,18 @@ absl::Status AssignmentApi::DeleteAssignment(
         const v1::Assignment before = a;
         if (a.state() == v1::Assignment::DELETED) {
           return Refused("AS-STATE", "", "name", "already deleted");
+        }
+        // In the delete's own transaction, from what the declaration
+        // service reported after each commit.
+        WMO_ASSIGN_OR_RETURN(usage,
+                             Repo::GetUsage(c, a.municipality(), a.number()));
+        if (usage.approved_lines() > 0) {
+          return Refused("TR385", "9385", "name",
+                         absl::StrCat(usage.approved_lines(),
+                                      " approved declaration lines bill this "
+                                      "assignment; end it with EndAssignment "
+                                      "instead, or have the lines credited "
+                                      "first"));
         }
         if (!a.delivery().start_date().empty()) {
           return Refused("AS-DELETE", "", "name",
@@ -902,7 +961,7 @@ absl::Status AssignmentApi::RequestAssignment(
   r.set_state(v1::AssignmentRequest::OPEN);
   r.clear_rejection_reason();
   r.clear_assignment();
-  r.set_create_time(Now());
+  r.set_create_time(server::Timestamp(now_()));
   r.set_update_time(r.create_time());
   const auto open_request = Refused(
       absl::StatusCode::kAlreadyExists, "request refused",
@@ -998,7 +1057,7 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
                               : v1::AssignmentRequest::REJECTED);
     if (granted) current.set_assignment(granted->name());
     if (!granted) current.set_rejection_reason(request.rejection_reason());
-    current.set_update_time(Now());
+    current.set_update_time(server::Timestamp(now_()));
     if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
       return s;
     }

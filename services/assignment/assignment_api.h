@@ -8,11 +8,12 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
 #include "libs/auth/principal.h"
+#include "libs/server/api.h"
 #include "libs/store/request_ids.h"
 #include "libs/store/store.h"
 #include "services/catalog/catalog_client.h"
-#include "services/declaration/declaration_client.h"
 #include "wmo/assignment/v1/assignment_service.pb.h"
 
 namespace wmo::assignment {
@@ -31,9 +32,10 @@ using ClientCatalogs =
 // trail names it.
 class AssignmentApi {
  public:
+  // `now`: the clock of the times it stamps.
   AssignmentApi(store::Database& db, catalog::CatalogClient& catalogs,
-                declaration::DeclarationClient& declarations)
-      : db_(db), catalogs_(catalogs), declarations_(declarations) {}
+                server::Clock now = absl::Now)
+      : db_(db), catalogs_(catalogs), now_(std::move(now)) {}
 
   absl::Status CreateAssignment(const auth::Principal& caller,
                                 const v1::CreateAssignmentRequest& request,
@@ -43,6 +45,13 @@ class AssignmentApi {
                              v1::Assignment* response);
   // A provider gets only the assignments given to it; the others are
   // missing (allow_missing) or NOT_FOUND, as if they did not exist.
+  absl::Status GetAssignmentUsage(const auth::Principal& caller,
+                                  const v1::GetAssignmentUsageRequest& request,
+                                  v1::AssignmentUsage* response);
+  absl::Status RecordAssignmentUsage(
+      const auth::Principal& caller,
+      const v1::RecordAssignmentUsageRequest& request,
+      v1::RecordAssignmentUsageResponse* response);
   absl::Status BatchGetAssignments(
       const auth::Principal& caller,
       const v1::BatchGetAssignmentsRequest& request,
@@ -121,7 +130,7 @@ class AssignmentApi {
 
   store::Database& db_;
   catalog::CatalogClient& catalogs_;
-  declaration::DeclarationClient& declarations_;
+  const server::Clock now_;
 };
 
 }  // namespace wmo::assignment

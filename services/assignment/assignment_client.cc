@@ -37,4 +37,16 @@ absl::StatusOr<std::vector<v1::Assignment>> AssignmentClient::BatchGet(
   return found;
 }
 
+absl::StatusOr<v1::RecordAssignmentUsageResponse> AssignmentClient::RecordUsage(
+    const std::vector<v1::AssignmentUsage>& usages) {
+  v1::RecordAssignmentUsageRequest request;
+  for (const v1::AssignmentUsage& usage : usages) *request.add_usages() = usage;
+  v1::RecordAssignmentUsageResponse response;
+  absl::Status status = stub_.Invoke([&](auto& stub, auto& context) {
+    return stub.RecordAssignmentUsage(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
 }  // namespace wmo::assignment

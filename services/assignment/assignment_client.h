@@ -26,6 +26,11 @@ class AssignmentClient {
       const std::string& municipality, const std::vector<std::string>& numbers,
       std::map<std::string, v1::QualifyingCover>* covers = nullptr);
 
+  // Reports what declarations approved on assignments (at most 1000 per
+  // call); the answer names those the service did not expect.
+  absl::StatusOr<v1::RecordAssignmentUsageResponse> RecordUsage(
+      const std::vector<v1::AssignmentUsage>& usages);
+
  private:
   server::LateStub<v1::AssignmentService> stub_{"assignment"};
 };

@@ -96,6 +96,16 @@ constexpr store::Migration kMigrations[] = {
      "DROP TABLE audit_entries"},
     // A client's assignments in every municipality of the region.
     {7, "CREATE INDEX assignments_by_bsn ON assignments (client_bsn)"},
+    // What the declaration service reports as billed (TR385).
+    {8,
+     "CREATE TABLE assignment_usage ("
+     " municipality TEXT NOT NULL,"
+     " number TEXT NOT NULL,"
+     " approved_lines BIGINT NOT NULL,"
+     " approved_volume BIGINT NOT NULL,"
+     " approved_cents BIGINT NOT NULL,"
+     " revision BIGINT NOT NULL,"
+     " PRIMARY KEY (municipality, number))"},
 };
 
 constexpr char kOpenEnd[] = "9999-12-31";
@@ -232,6 +242,67 @@ absl::StatusOr<std::vector<v1::Assignment>> AssignmentRepository::List(
        static_cast<int64_t>(offset)});
   if (!rows.ok()) return rows.status();
   return ParseAll<v1::Assignment>(*rows);
+}
+
+absl::StatusOr<v1::AssignmentUsage> AssignmentRepository::GetUsage(
+    store::Connection& c, const std::string& municipality,
+    const std::string& number) {
+  auto rows = c.Execute(
+      "SELECT approved_lines, approved_volume, approved_cents, revision"
+      " FROM assignment_usage WHERE municipality = ? AND number = ?",
+      {municipality, number});
+  if (!rows.ok()) return rows.status();
+  v1::AssignmentUsage usage;
+  usage.set_assignment(
+      absl::StrCat("municipalities/", municipality, "/assignments/", number));
+  if (!rows->empty()) {
+    const auto& row = (*rows)[0];
+    usage.set_approved_lines(static_cast<int32_t>(ResultSet::Int(row, 0)));
+    usage.set_approved_volume(ResultSet::Int(row, 1));
+    usage.set_approved_cents(ResultSet::Int(row, 2));
+    usage.set_revision(ResultSet::Int(row, 3));
+  }
+  return usage;
+}
+
+absl::Status AssignmentRepository::RecordUsage(
+    store::Connection& c, const std::vector<UsageOf>& usages) {
+  std::vector<std::vector<store::Value>> rows;
+  rows.reserve(usages.size());
+  for (const UsageOf& u : usages) {
+    rows.push_back({u.municipality, u.number,
+                    int64_t{u.usage->approved_lines()},
+                    u.usage->approved_volume(), u.usage->approved_cents(),
+                    u.usage->revision()});
+  }
+  return store::ExecuteRows(
+      c,
+      "INSERT INTO assignment_usage (municipality, number, approved_lines,"
+      " approved_volume, approved_cents, revision) VALUES ",
+      "(?, ?, ?, ?, ?, ?)", rows,
+      " ON CONFLICT (municipality, number) DO UPDATE SET"
+      " approved_lines = excluded.approved_lines,"
+      " approved_volume = excluded.approved_volume,"
+      " approved_cents = excluded.approved_cents,"
+      " revision = excluded.revision"
+      " WHERE excluded.revision > assignment_usage.revision");
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> AssignmentRepository::States(
+    store::Connection& c, const std::string& municipality,
+    const std::set<std::string>& numbers) {
+  std::map<std::string, int64_t> states;
+  absl::Status s = store::QueryInChunks(
+      c,
+      "SELECT number, state FROM assignments WHERE municipality = ? AND number",
+      {municipality}, numbers, [&](const ResultSet& rows) {
+        for (const auto& row : rows) {
+          states[ResultSet::Text(row, 0)] = ResultSet::Int(row, 1);
+        }
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  return states;
 }
 
 absl::StatusOr<std::string> AssignmentRepository::NextNumber(

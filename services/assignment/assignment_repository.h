@@ -11,6 +11,7 @@
 #include "absl/types/span.h"
 #include "libs/store/store.h"
 #include "wmo/assignment/v1/assignment.pb.h"
+#include "wmo/assignment/v1/assignment_service.pb.h"
 
 namespace wmo::assignment {
 
@@ -61,6 +62,25 @@ class AssignmentRepository {
                                                           const Filter& filter,
                                                           size_t offset,
                                                           size_t limit);
+
+  // What the declaration service last reported as billed on an
+  // assignment; zeros and revision 0 when it reported nothing.
+  static absl::StatusOr<v1::AssignmentUsage> GetUsage(
+      store::Connection& c, const std::string& municipality,
+      const std::string& number);
+  // Stores each usage unless one with the same or a higher revision is
+  // stored; at most one per assignment.
+  struct UsageOf {
+    std::string municipality;
+    std::string number;
+    const v1::AssignmentUsage* usage;
+  };
+  static absl::Status RecordUsage(store::Connection& c,
+                                  const std::vector<UsageOf>& usages);
+  // The state of each of these assignments that exists, by number.
+  static absl::StatusOr<std::map<std::string, int64_t>> States(
+      store::Connection& c, const std::string& municipality,
+      const std::set<std::string>& numbers);
 
   // The next free number of the municipality.
   static absl::StatusOr<std::string> NextNumber(

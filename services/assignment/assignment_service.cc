@@ -40,6 +40,26 @@ grpc::ServerUnaryReactor* AssignmentService::BatchGetAssignments(
       });
 }
 
+grpc::ServerUnaryReactor* AssignmentService::GetAssignmentUsage(
+    grpc::CallbackServerContext* context,
+    const v1::GetAssignmentUsageRequest* request,
+    v1::AssignmentUsage* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetAssignmentUsage(Caller(), *request, response);
+      });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::RecordAssignmentUsage(
+    grpc::CallbackServerContext* context,
+    const v1::RecordAssignmentUsageRequest* request,
+    v1::RecordAssignmentUsageResponse* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.RecordAssignmentUsage(Caller(), *request, response);
+      });
+}
+
 grpc::ServerUnaryReactor* AssignmentService::ListAssignments(
     grpc::CallbackServerContext* context,
     const v1::ListAssignmentsRequest* request,

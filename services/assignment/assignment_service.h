@@ -32,6 +32,14 @@ class AssignmentService final : public v1::AssignmentService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::BatchGetAssignmentsRequest* request,
       v1::BatchGetAssignmentsResponse* response) override;
+  grpc::ServerUnaryReactor* GetAssignmentUsage(
+      grpc::CallbackServerContext* context,
+      const v1::GetAssignmentUsageRequest* request,
+      v1::AssignmentUsage* response) override;
+  grpc::ServerUnaryReactor* RecordAssignmentUsage(
+      grpc::CallbackServerContext* context,
+      const v1::RecordAssignmentUsageRequest* request,
+      v1::RecordAssignmentUsageResponse* response) override;
   grpc::ServerUnaryReactor* ListAssignments(
       grpc::CallbackServerContext* context,
       const v1::ListAssignmentsRequest* request,

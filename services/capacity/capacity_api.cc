@@ -49,10 +49,6 @@ constexpr size_t kAllEnrolments = 100000;
 // A location's groups and pools, all at once.
 constexpr size_t kAllChildren = 100000;
 
-std::string Now() {
-  return absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
-}
-
 std::string NewId() {
   return absl::StrFormat("%016x", absl::Uniform<uint64_t>(absl::BitGen()));
 }
@@ -395,8 +391,11 @@ absl::StatusOr<rules::Period> RequestedDays(const v1::Booking* b,
 CapacityApi::CapacityApi(store::Database& db,
                          assignment::AssignmentClient& assignments,
                          catalog::CatalogClient& catalogs,
-                         prometheus::Registry* registry)
-    : db_(db), assignments_(assignments), catalogs_(catalogs) {
+                         prometheus::Registry* registry, server::Clock now)
+    : db_(db),
+      assignments_(assignments),
+      catalogs_(catalogs),
+      now_(std::move(now)) {
   if (registry == nullptr) return;
   bookings_ = &prometheus::BuildCounter()
                    .Name("wmo_capacity_bookings_total")
@@ -432,7 +431,7 @@ absl::Status CapacityApi::CreateLocation(
   if (Violations v = CheckLocation(l); !v.empty()) return Malformed(v);
   const SiteKey key{ids[0], request.location_id(), ""};
   l.set_name(LocationName(key));
-  l.set_create_time(Now());
+  l.set_create_time(server::Timestamp(now_()));
   l.set_update_time(l.create_time());
   l.set_etag("r1");
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
@@ -533,7 +532,8 @@ absl::Status CapacityApi::UpdateLocation(
       return s;
     }
     for (const std::string& id : used) {
-      WMO_ASSIGN_OR_RETURN(catalog, catalogs_.CatalogOn(id, rules::Today()));
+      WMO_ASSIGN_OR_RETURN(catalog,
+                           catalogs_.CatalogOn(id, server::TodayBy(now_)));
       catalogs.emplace(id, std::move(catalog));
     }
   }
@@ -565,7 +565,7 @@ absl::Status CapacityApi::UpdateLocation(
         return Refusal(v);
       }
     }
-    l.set_update_time(Now());
+    l.set_update_time(server::Timestamp(now_()));
     l.set_etag(NextEtag(l.etag()));
     if (absl::Status s = Repo::UpdateLocation(c, key, l); !s.ok()) return s;
     if (absl::Status s = AuditChange(c, caller, "UpdateLocation", before, l);
@@ -616,7 +616,7 @@ absl::Status CapacityApi::CreateGroup(const auth::Principal& caller,
     return s;
   }
   v1::Group g = request.group();
-  auto catalog = catalogs_.CatalogOn(g.catalog(), rules::Today());
+  auto catalog = catalogs_.CatalogOn(g.catalog(), server::TodayBy(now_));
   if (!catalog.ok()) {
     return Malformed({Violation("CP-CATALOG", "", "catalog",
                                 std::string(catalog.status().message()))});
@@ -625,7 +625,7 @@ absl::Status CapacityApi::CreateGroup(const auth::Principal& caller,
   // Contracts only for products that are right for the place at all.
   if (v.empty())
     v = CheckContracted(**catalog, location.provider, g.products(),
-                        rules::Today());
+                        server::TodayBy(now_));
   if (!v.empty()) return Refusal(v);
   g = WithCatalogBounds(std::move(g), **catalog);
   if (g.max_size() == 0 && g.max_clients_per_staff() == 0) {
@@ -635,7 +635,7 @@ absl::Status CapacityApi::CreateGroup(const auth::Principal& caller,
   }
   const SiteKey key{location.provider, location.location, request.group_id()};
   g.set_name(GroupName(key));
-  g.set_create_time(Now());
+  g.set_create_time(server::Timestamp(now_()));
   g.set_update_time(g.create_time());
   g.set_etag("r1");
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
@@ -720,7 +720,7 @@ absl::Status CapacityApi::UpdateGroup(const auth::Principal& caller,
       !s.ok()) {
     return s;
   }
-  auto catalog = catalogs_.CatalogOn(current.catalog(), rules::Today());
+  auto catalog = catalogs_.CatalogOn(current.catalog(), server::TodayBy(now_));
   if (!catalog.ok()) return catalog.status();
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(g, Repo::GetGroup(c, key));
@@ -740,7 +740,7 @@ absl::Status CapacityApi::UpdateGroup(const auth::Principal& caller,
     }
     g = WithCatalogBounds(std::move(g), **catalog);
     if (absl::Status s = CheckStillFits(c, key, g); !s.ok()) return s;
-    g.set_update_time(Now());
+    g.set_update_time(server::Timestamp(now_()));
     g.set_etag(NextEtag(g.etag()));
     if (absl::Status s = Repo::UpdateGroup(c, key, g); !s.ok()) return s;
     if (absl::Status s = AuditChange(c, caller, "UpdateGroup", before, g);
@@ -757,7 +757,7 @@ absl::Status CapacityApi::CheckStillFits(store::Connection& c,
                                          const v1::Group& group) {
   // Enrolments running from today on must keep their sessions, and each
   // session must still hold them all.
-  const rules::Date today = rules::Today();
+  const rules::Date today = server::TodayBy(now_);
   WMO_ASSIGN_OR_RETURN(enrolled,
                        Repo::ListEnrolments(c, key, "", 0, kAllEnrolments));
   std::vector<rules::EnrolmentSpan> running;
@@ -802,7 +802,7 @@ absl::Status CapacityApi::DeleteGroup(const auth::Principal& caller,
     return s;
   }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.name(), "groups", "name"));
-  const std::string today = rules::FormatDate(rules::Today());
+  const std::string today = rules::FormatDate(server::TodayBy(now_));
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(before, Repo::GetGroup(c, key));
     WMO_ASSIGN_OR_RETURN(enrolments,
@@ -855,7 +855,7 @@ absl::Status CapacityApi::CreateBedPool(const auth::Principal& caller,
     return s;
   }
   v1::BedPool p = request.bed_pool();
-  auto catalog = catalogs_.CatalogOn(p.catalog(), rules::Today());
+  auto catalog = catalogs_.CatalogOn(p.catalog(), server::TodayBy(now_));
   if (!catalog.ok()) {
     return Malformed({Violation("CP-CATALOG", "", "catalog",
                                 std::string(catalog.status().message()))});
@@ -864,12 +864,12 @@ absl::Status CapacityApi::CreateBedPool(const auth::Principal& caller,
   // Contracts only for products that are right for the place at all.
   if (v.empty())
     v = CheckContracted(**catalog, location.provider, p.products(),
-                        rules::Today());
+                        server::TodayBy(now_));
   if (!v.empty()) return Refusal(v);
   const SiteKey key{location.provider, location.location,
                     request.bed_pool_id()};
   p.set_name(PoolName(key));
-  p.set_create_time(Now());
+  p.set_create_time(server::Timestamp(now_()));
   p.set_update_time(p.create_time());
   p.set_etag("r1");
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
@@ -956,7 +956,7 @@ absl::Status CapacityApi::UpdateBedPool(const auth::Principal& caller,
       !s.ok()) {
     return s;
   }
-  auto catalog = catalogs_.CatalogOn(current.catalog(), rules::Today());
+  auto catalog = catalogs_.CatalogOn(current.catalog(), server::TodayBy(now_));
   if (!catalog.ok()) return catalog.status();
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(p, Repo::GetPool(c, key));
@@ -976,7 +976,8 @@ absl::Status CapacityApi::UpdateBedPool(const auth::Principal& caller,
     }
     if (p.beds() < beds_before) {
       // Fewer beds only when the removed ones hold no booking from today.
-      const rules::Period ahead{rules::Today(), rules::Period::OpenEnd()};
+      const rules::Period ahead{server::TodayBy(now_),
+                                rules::Period::OpenEnd()};
       WMO_ASSIGN_OR_RETURN(taken, Repo::TakenBeds(c, key, ahead));
       for (const auto& [bed, nights] : taken) {
         if (bed > p.beds() && !nights.empty()) {
@@ -989,7 +990,7 @@ absl::Status CapacityApi::UpdateBedPool(const auth::Principal& caller,
         }
       }
     }
-    p.set_update_time(Now());
+    p.set_update_time(server::Timestamp(now_()));
     p.set_etag(NextEtag(p.etag()));
     if (absl::Status s = Repo::UpdatePool(c, key, p); !s.ok()) return s;
     if (absl::Status s = AuditChange(c, caller, "UpdateBedPool", before, p);
@@ -1011,7 +1012,7 @@ absl::Status CapacityApi::DeleteBedPool(
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.name(), "bedPools", "name"));
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(before, Repo::GetPool(c, key));
-    const rules::Period ahead{rules::Today(), rules::Period::OpenEnd()};
+    const rules::Period ahead{server::TodayBy(now_), rules::Period::OpenEnd()};
     WMO_ASSIGN_OR_RETURN(booked, Repo::BookedPerNight(c, key, ahead));
     if (!booked.empty()) {
       return Refused(absl::StatusCode::kFailedPrecondition, "in use",
@@ -1322,7 +1323,7 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
     booking.set_name(absl::StrCat(PoolName(r.parent), "/bookings/", id));
     booking.set_bed(plan.bed);
     booking.set_state(v1::Booking::BOOKED);
-    booking.set_create_time(Now());
+    booking.set_create_time(server::Timestamp(now_()));
     booking.clear_cancel_time();
     booking.set_waitlist_entry(r.waitlist_entry);
     if (absl::Status s =
@@ -1351,7 +1352,7 @@ absl::Status CapacityApi::Make(store::Connection& c, const Request& r,
     v1::Enrolment enrolment = e;
     enrolment.set_name(absl::StrCat(GroupName(r.parent), "/enrolments/", id));
     enrolment.set_state(v1::Enrolment::ACTIVE);
-    enrolment.set_create_time(Now());
+    enrolment.set_create_time(server::Timestamp(now_()));
     *enrolment.mutable_notices() = {plan.notices.begin(), plan.notices.end()};
     if (absl::Status s = Repo::InsertEnrolment(c, r.parent, id, enrolment);
         !s.ok()) {
@@ -1431,7 +1432,7 @@ absl::Status CapacityApi::Promote(store::Connection& c,
     const v1::WaitlistEntry before = entry;
     entry.set_state(v1::WaitlistEntry::FULFILLED);
     entry.set_fulfilled_by(made);
-    entry.set_update_time(Now());
+    entry.set_update_time(server::Timestamp(now_()));
     const std::string id = entry.name().substr(entry.name().rfind('/') + 1);
     if (absl::Status u = Repo::UpdateWaitlistEntry(c, kind, parent, id, entry);
         !u.ok()) {
@@ -1668,7 +1669,7 @@ absl::Status CapacityApi::CancelBooking(const auth::Principal& caller,
                                 "the booking is cancelled already")});
     }
     b.set_state(v1::Booking::CANCELLED);
-    b.set_cancel_time(Now());
+    b.set_cancel_time(server::Timestamp(now_()));
     if (absl::Status s = Repo::UpdateBooking(c, pool, ids[3], b); !s.ok()) {
       return s;
     }
@@ -1783,7 +1784,7 @@ absl::Status CapacityApi::JoinWaitlist(const auth::Principal& caller,
   const std::string id = NewId();
   entry.set_name(absl::StrCat(ParentName(kind, key), "/waitlist/", id));
   r.waitlist_entry = entry.name();
-  entry.set_create_time(Now());
+  entry.set_create_time(server::Timestamp(now_()));
   entry.set_update_time(entry.create_time());
   bool booked = false;
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
@@ -1882,7 +1883,7 @@ absl::Status CapacityApi::LeaveWaitlist(const auth::Principal& caller,
     }
     const v1::WaitlistEntry before = entry;
     entry.set_state(v1::WaitlistEntry::LEFT);
-    entry.set_update_time(Now());
+    entry.set_update_time(server::Timestamp(now_()));
     if (absl::Status s = Repo::UpdateWaitlistEntry(c, parent.first,
                                                    parent.second, id, entry);
         !s.ok()) {

@@ -4,7 +4,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
 #include "libs/auth/principal.h"
+#include "libs/server/api.h"
 #include "libs/store/store.h"
 #include "services/assignment/assignment_client.h"
 #include "services/capacity/capacity_repository.h"
@@ -29,9 +31,10 @@ namespace wmo::capacity {
 // in the transaction that frees it.
 class CapacityApi {
  public:
-  // `registry` may be null (no metrics).
+  // `registry` may be null (no metrics); `now` says which day it is.
   CapacityApi(store::Database& db, assignment::AssignmentClient& assignments,
-              catalog::CatalogClient& catalogs, prometheus::Registry* registry);
+              catalog::CatalogClient& catalogs, prometheus::Registry* registry,
+              server::Clock now = absl::Now);
 
   absl::Status CreateLocation(const auth::Principal& caller,
                               const v1::CreateLocationRequest& request,
@@ -155,6 +158,7 @@ class CapacityApi {
   store::Database& db_;
   assignment::AssignmentClient& assignments_;
   catalog::CatalogClient& catalogs_;
+  const server::Clock now_;
   prometheus::Family<prometheus::Counter>* bookings_ = nullptr;
 };
 

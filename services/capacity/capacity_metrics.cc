@@ -35,7 +35,7 @@ std::vector<prometheus::MetricFamily> CapacityMetrics::Collect() const {
   auto waiting = Gauges("wmo_capacity_waitlist_length",
                         "Requests waiting for a bed (pool) or a place (group)");
   absl::Status status = db_.ReadTransaction([&](store::Connection& c) {
-    auto per_location = CapacityRepository::BedsOn(c, rules::Today());
+    auto per_location = CapacityRepository::BedsOn(c, server::TodayBy(now_));
     if (!per_location.ok()) return per_location.status();
     for (const auto& [location, b] : *per_location) {
       Add(beds, "location", location, static_cast<double>(b.beds));

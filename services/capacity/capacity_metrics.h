@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "libs/server/api.h"
 #include "libs/store/store.h"
 #include "prometheus/collectable.h"
 #include "prometheus/metric_family.h"
@@ -15,12 +16,15 @@ namespace wmo::capacity {
 // name, never client data), and the waitlists' lengths.
 class CapacityMetrics : public prometheus::Collectable {
  public:
-  explicit CapacityMetrics(store::Database& db) : db_(db) {}
+  // `now` says which night is tonight.
+  CapacityMetrics(store::Database& db, server::Clock now)
+      : db_(db), now_(std::move(now)) {}
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   store::Database& db_;
+  const server::Clock now_;
 };
 
 }  // namespace wmo::capacity

@@ -1760,12 +1760,16 @@ TEST_P(CapacityRulesTest, GroupChangesKeepRoomForRunningEnrolments) {
   // below them or drop their session, but may shrink to exactly two.
   const std::string group =
       Group(BggGroup({Session(kMonAm, 1), Session(kTueAm, 1)}, 3));
-  const std::string today = rules::FormatDate(rules::Today());
-  const std::string later = rules::FormatDate(rules::Today() + 60);
+  const std::string today =
+      rules::FormatDate(rules::TodayAt(testing::kTestNow));
+  const std::string later =
+      rules::FormatDate(rules::TodayAt(testing::kTestNow) + 60);
   const std::vector<std::string> bsns = Clients(2);
   for (int i = 0; i < 2; ++i) {
     Assignment a = Create(
-        During(Bgg(i), today, rules::FormatDate(rules::Today() + 90)), bsns[i]);
+        During(Bgg(i), today,
+               rules::FormatDate(rules::TodayAt(testing::kTestNow) + 90)),
+        bsns[i]);
     v1::Enrolment out;
     ASSERT_TRUE(Enrol(group,
                       EnrolmentOf(bsns[i], a.name(), {kMonAm}, today, later),

@@ -652,7 +652,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, CapacityMetricsTest,
 
 TEST_P(CapacityMetricsTest, ShowTonightsOccupancyWithoutClientData) {
   const std::string pool = Pool(2);
-  const rules::Date today = rules::Today();
+  const rules::Date today = rules::TodayAt(testing::kTestNow);
   Assignment a = Kdv(TestBsn(1), rules::FormatDate(today),
                      rules::FormatDate(today + 30), 10);
   v1::Booking booked;

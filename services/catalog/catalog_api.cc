@@ -48,7 +48,8 @@ absl::Status ProductNotFound(const CatalogVersion& v, const std::string& id) {
 
 absl::Status CatalogApi::ListCatalogs(const v1::ListCatalogsRequest& request,
                                       v1::ListCatalogsResponse* response) {
-  WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
+  WMO_ASSIGN_OR_RETURN(
+      date, DateOrToday(request.as_of(), "as_of", server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(page,
                        ParsePage(request.page_size(), request.page_token()));
   WMO_ASSIGN_OR_RETURN(versions, registry_.AllEffective(date));
@@ -68,7 +69,8 @@ absl::Status CatalogApi::ListCatalogs(const v1::ListCatalogsRequest& request,
 absl::Status CatalogApi::GetCatalog(const v1::GetCatalogRequest& request,
                                     v1::Catalog* response) {
   WMO_ASSIGN_OR_RETURN(ids, ParseName(request.name(), "catalogs/*", "name"));
-  WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
+  WMO_ASSIGN_OR_RETURN(
+      date, DateOrToday(request.as_of(), "as_of", server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(version,
                        request.version() > 0
                            ? registry_.Version(ids[0], request.version())
@@ -85,7 +87,8 @@ absl::Status CatalogApi::ListProducts(const v1::ListProductsRequest& request,
                                       v1::ListProductsResponse* response) {
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(request.parent(), "catalogs/*", "parent"));
-  WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
+  WMO_ASSIGN_OR_RETURN(
+      date, DateOrToday(request.as_of(), "as_of", server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(page,
                        ParsePage(request.page_size(), request.page_token()));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
@@ -135,7 +138,8 @@ absl::Status CatalogApi::GetProduct(const v1::GetProductRequest& request,
                                     v1::Product* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.name(), "catalogs/*/products/*", "name"));
-  WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
+  WMO_ASSIGN_OR_RETURN(
+      date, DateOrToday(request.as_of(), "as_of", server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
   const v1::Product* product = version.FindProduct(ids[1]);
   if (product == nullptr) return ProductNotFound(version, ids[1]);
@@ -152,7 +156,8 @@ absl::Status CatalogApi::BatchGetProducts(
     return absl::InvalidArgumentError(
         "names: at most 1000 per call; split the request");
   }
-  WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
+  WMO_ASSIGN_OR_RETURN(
+      date, DateOrToday(request.as_of(), "as_of", server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
   for (const std::string& name : request.names()) {
     const std::string id = ProductId(name);
@@ -186,7 +191,8 @@ absl::Status CatalogApi::ListContracts(const v1::ListContractsRequest& request,
                                        v1::ListContractsResponse* response) {
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(request.parent(), "catalogs/*", "parent"));
-  WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
+  WMO_ASSIGN_OR_RETURN(
+      date, DateOrToday(request.as_of(), "as_of", server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(page,
                        ParsePage(request.page_size(), request.page_token()));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
@@ -210,7 +216,8 @@ absl::Status CatalogApi::GetContract(const v1::GetContractRequest& request,
                                      v1::Contract* response) {
   WMO_ASSIGN_OR_RETURN(
       ids, ParseName(request.name(), "catalogs/*/contracts/*", "name"));
-  WMO_ASSIGN_OR_RETURN(date, DateOrToday(request.as_of(), "as_of"));
+  WMO_ASSIGN_OR_RETURN(
+      date, DateOrToday(request.as_of(), "as_of", server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
   const v1::Contract* contract = version.FindContract(ids[1]);
   if (contract == nullptr) {

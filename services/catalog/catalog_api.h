@@ -4,7 +4,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
 #include "libs/auth/principal.h"
+#include "libs/server/api.h"
 #include "libs/store/store.h"
 #include "services/catalog/catalog_registry.h"
 #include "wmo/catalog/v1/catalog_service.pb.h"
@@ -16,9 +18,11 @@ namespace wmo::catalog {
 // other in-process callers can use it directly.
 class CatalogApi {
  public:
-  // `db`: the catalog store, for the audit trail.
-  CatalogApi(CatalogRegistry& registry, store::Database& db)
-      : registry_(registry), db_(db) {}
+  // `db`: the catalog store, for the audit trail; `now` says which day an
+  // "as of" left empty means.
+  CatalogApi(CatalogRegistry& registry, store::Database& db,
+             server::Clock now = absl::Now)
+      : registry_(registry), db_(db), now_(std::move(now)) {}
 
   absl::Status ListCatalogs(const v1::ListCatalogsRequest& request,
                             v1::ListCatalogsResponse* response);
@@ -58,6 +62,7 @@ class CatalogApi {
  private:
   CatalogRegistry& registry_;
   store::Database& db_;
+  const server::Clock now_;
 };
 
 }  // namespace wmo::catalog

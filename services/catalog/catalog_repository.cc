@@ -85,8 +85,7 @@ absl::StatusOr<wmo::catalog::v1::Catalog> CatalogRepository::Load(
 absl::StatusOr<std::vector<ImportOutcome>> CatalogRepository::Import(
     const std::vector<NewVersion>& versions, const auth::Principal& importer) {
   std::vector<ImportOutcome> outcomes;
-  const std::string now =
-      absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+  const std::string now = server::Timestamp(now_());
   absl::Status status = db_.Transaction([&](store::Connection& c) {
     outcomes.clear();
     for (const NewVersion& v : versions) {

@@ -5,8 +5,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/types/span.h"
 #include "libs/auth/principal.h"
+#include "libs/server/api.h"
 #include "libs/store/store.h"
 #include "wmo/catalog/v1/catalog.pb.h"
 
@@ -38,7 +40,9 @@ struct ImportOutcome {
 // whole catalog as protobuf bytes. Versions are never updated.
 class CatalogRepository {
  public:
-  explicit CatalogRepository(store::Database& db) : db_(db) {}
+  // `now`: the clock of import times.
+  explicit CatalogRepository(store::Database& db, server::Clock now = absl::Now)
+      : db_(db), now_(std::move(now)) {}
 
   static absl::Span<const store::Migration> Migrations();
 
@@ -62,6 +66,7 @@ class CatalogRepository {
 
  private:
   store::Database& db_;
+  const server::Clock now_;
 };
 
 }  // namespace wmo::catalog

@@ -31,10 +31,6 @@ using wmo::assignment::v1::Assignment;
 using wmo::catalog::v1::Catalog;
 using wmo::catalog::v1::Product;
 
-std::string Now() {
-  return absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
-}
-
 absl::Status NumberInUse(const v1::Declaration& d) {
   return server::ViolationStatus(
       absl::StatusCode::kAlreadyExists, "declaration number in use",
@@ -115,11 +111,12 @@ DeclarationApi::DeclarationApi(store::Database& db,
                                assignment::AssignmentClient& assignments,
                                catalog::CatalogClient& catalogs,
                                prometheus::Registry* registry,
-                               std::function<absl::Time()> now)
+                               server::Clock now, UsageReporter* usage)
     : db_(db),
       assignments_(assignments),
       catalogs_(catalogs),
-      now_(std::move(now)) {
+      now_(std::move(now)),
+      usage_(usage) {
   if (registry == nullptr) return;
   lines_ = &prometheus::BuildCounter()
                 .Name("wmo_declaration_lines_total")
@@ -359,7 +356,7 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
   }
 
   const rules::DeclarationHeader header{ids[0], d.municipality(), month,
-                                        rules::TodayAt(now_())};
+                                        server::TodayBy(now_)};
   const std::vector<std::string> detail(clients_with_detail.begin(),
                                         clients_with_detail.end());
   auto run = [&](store::Connection& c) -> absl::Status {
@@ -402,7 +399,7 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
       }
     }
     d.set_name(name);
-    d.set_create_time(Now());
+    d.set_create_time(server::Timestamp(now_()));
     AddTotals(d);
     if (!store) return absl::OkStatus();
     if (absl::Status s = Repo::Save(c, d, sha, before, ledger); !s.ok()) {
@@ -422,7 +419,10 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
     return audit::RecordRead(db_, caller, response->name(), "SubmitDeclaration",
                              {response->name()});
   }
-  if (store) Count(d);
+  if (store) {
+    Count(d);
+    if (usage_ != nullptr) usage_->Wake();
+  }
   response->Swap(&d);
   return absl::OkStatus();
 }
@@ -561,25 +561,6 @@ absl::Status DeclarationApi::GetSettlement(
       settlement.set_net_cents(net);
     }
     *response = std::move(settlement);
-    return absl::OkStatus();
-  });
-}
-
-absl::Status DeclarationApi::GetAssignmentUsage(
-    const auth::Principal& caller, const v1::GetAssignmentUsageRequest& request,
-    v1::AssignmentUsage* response) {
-  WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(request.assignment(), "municipalities/*/assignments/*",
-                     "assignment"));
-  if (absl::Status s = auth::RequireMunicipality(
-          caller, ids[0],
-          absl::StrCat("read what was billed on ", request.assignment()));
-      !s.ok()) {
-    return s;
-  }
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(usage, Repo::Usage(c, ids[0], ids[1]));
-    *response = std::move(usage);
     return absl::OkStatus();
   });
 }

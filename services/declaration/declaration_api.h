@@ -8,9 +8,11 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "libs/auth/principal.h"
+#include "libs/server/api.h"
 #include "libs/store/store.h"
 #include "services/assignment/assignment_client.h"
 #include "services/catalog/catalog_client.h"
+#include "services/declaration/usage_reporter.h"
 #include "wmo/declaration/v1/declaration_service.pb.h"
 
 namespace prometheus {
@@ -35,15 +37,17 @@ class DeclarationApi {
 
   // `registry` may be null (no metrics).
   // `now`: the clock that says which day it is (TR137).
+  // `usage`: woken after each commit to tell the assignment service what
+  // was approved; null when nothing listens (benchmarks).
   DeclarationApi(store::Database& db, assignment::AssignmentClient& assignments,
                  catalog::CatalogClient& catalogs,
-                 prometheus::Registry* registry,
-                 std::function<absl::Time()> now = absl::Now);
+                 prometheus::Registry* registry, server::Clock now = absl::Now,
+                 UsageReporter* usage = nullptr);
 
   // `caller` is who asks; what it may do is checked here: a provider its
   // own declarations and settlements; a municipality reads those addressed
-  // to it (lists and settlements show it only its share) and the usage of
-  // its assignments; nobody else anything.
+  // to it (lists and settlements show it only its share); nobody else
+  // anything.
 
   // Checks and stores `declaration` for the provider `parent`
   // ("providers/{agb}"); the same number and content again returns the
@@ -77,10 +81,6 @@ class DeclarationApi {
   static absl::Status RequireDeclarant(const auth::Principal& caller,
                                        const std::string& parent);
 
-  absl::Status GetAssignmentUsage(const auth::Principal& caller,
-                                  const v1::GetAssignmentUsageRequest& request,
-                                  v1::AssignmentUsage* response);
-
   // The audit trail (libs/audit).
   absl::Status ListAuditEntries(
       const auth::Principal& caller,
@@ -104,7 +104,8 @@ class DeclarationApi {
   store::Database& db_;
   assignment::AssignmentClient& assignments_;
   catalog::CatalogClient& catalogs_;
-  const std::function<absl::Time()> now_;
+  const server::Clock now_;
+  UsageReporter* const usage_;
   // Lines by outcome, and refusals by rule id; null without a registry.
   prometheus::Family<prometheus::Counter>* lines_ = nullptr;
   prometheus::Family<prometheus::Counter>* rejections_ = nullptr;

@@ -6,6 +6,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "libs/audit/audit.h"
 
@@ -91,6 +92,21 @@ constexpr store::Migration kMigrations[] = {
      "CREATE INDEX deliveries_by_client ON deliveries (client_bsn, date);"
      "CREATE INDEX deliveries_by_line ON deliveries (provider_agb, reference)"},
     {2, audit::kAuditTable},
+    // What the assignment service must learn of approved usage (TR385): the
+    // assignments whose totals changed since it last heard, each with the
+    // revision of its totals then; filled in the commit that changed them.
+    // Existing totals are reported once.
+    {3,
+     "ALTER TABLE assignment_totals ADD COLUMN revision BIGINT NOT NULL"
+     " DEFAULT 1;"
+     "CREATE TABLE usage_outbox ("
+     " municipality TEXT NOT NULL,"
+     " assignment_number TEXT NOT NULL,"
+     " revision BIGINT NOT NULL,"
+     " PRIMARY KEY (municipality, assignment_number));"
+     "INSERT INTO usage_outbox (municipality, assignment_number, revision)"
+     " SELECT municipality, assignment_number, revision FROM "
+     "assignment_totals"},
 };
 
 absl::StatusOr<rules::Date> DateColumn(const ResultSet::Row& row, size_t col) {
@@ -323,6 +339,7 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
     }
   }
 
+  std::set<std::string> changed_totals;
   // Totals change by what this declaration added: a credit may concern a
   // year or an assignment whose total was not loaded, and adding keeps the
   // stored rest.
@@ -343,11 +360,27 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
         "excluded.amount_cents,"
         " digital_volume = assignment_totals.digital_volume"
         " + excluded.digital_volume,"
-        " lines = assignment_totals.lines + excluded.lines",
+        " lines = assignment_totals.lines + excluded.lines,"
+        " revision = assignment_totals.revision + 1",
         {m, number, total.volume - was.volume,
          total.amount_cents - was.amount_cents,
          total.digital_volume - was.digital_volume, total.lines - was.lines});
     if (!row.ok()) return row.status();
+    changed_totals.insert(number);
+  }
+  // The assignment service hears of each change (UsageReporter).
+  if (absl::Status s = store::QueryInChunks(
+          c,
+          "INSERT INTO usage_outbox (municipality, assignment_number, revision)"
+          " SELECT municipality, assignment_number, revision"
+          " FROM assignment_totals WHERE municipality = ? AND "
+          "assignment_number",
+          {m}, changed_totals,
+          [](const ResultSet&) { return absl::OkStatus(); },
+          " ON CONFLICT (municipality, assignment_number) DO UPDATE SET"
+          " revision = excluded.revision");
+      !s.ok()) {
+    return s;
   }
   for (const auto& [key, quantity] : after.client_year_quantity) {
     int64_t was = 0;
@@ -453,23 +486,51 @@ absl::StatusOr<v1::Settlement> DeclarationRepository::Settle(
   return settlement;
 }
 
-absl::StatusOr<v1::AssignmentUsage> DeclarationRepository::Usage(
-    store::Connection& c, const std::string& municipality,
-    const std::string& number) {
+absl::StatusOr<std::vector<assignment::v1::AssignmentUsage>>
+DeclarationRepository::PendingUsage(store::Connection& c, size_t limit) {
+  // lines counts approved debits less the credits of them.
   auto rows = c.Execute(
-      "SELECT COUNT(*), CAST(COALESCE(SUM(volume), 0) AS BIGINT),"
-      " CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM declaration_lines"
-      " WHERE municipality = ? AND assignment_number = ? AND credit = 0"
-      " AND approved = 1 AND credited = 0",
-      {municipality, number});
+      "SELECT o.municipality, o.assignment_number, t.lines, t.volume,"
+      " t.amount_cents, t.revision FROM usage_outbox o JOIN assignment_totals t"
+      " ON t.municipality = o.municipality"
+      " AND t.assignment_number = o.assignment_number"
+      " ORDER BY o.municipality, o.assignment_number LIMIT ?",
+      {static_cast<int64_t>(limit)});
   if (!rows.ok()) return rows.status();
-  v1::AssignmentUsage usage;
-  usage.set_assignment(
-      absl::StrCat("municipalities/", municipality, "/assignments/", number));
-  usage.set_approved_lines(static_cast<int32_t>(ResultSet::Int((*rows)[0], 0)));
-  usage.set_approved_volume(ResultSet::Int((*rows)[0], 1));
-  usage.set_approved_cents(ResultSet::Int((*rows)[0], 2));
-  return usage;
+  std::vector<assignment::v1::AssignmentUsage> pending;
+  pending.reserve(rows->size());
+  for (const auto& row : *rows) {
+    assignment::v1::AssignmentUsage& usage = pending.emplace_back();
+    usage.set_assignment(absl::StrCat("municipalities/",
+                                      ResultSet::Text(row, 0), "/assignments/",
+                                      ResultSet::Text(row, 1)));
+    usage.set_approved_lines(static_cast<int32_t>(ResultSet::Int(row, 2)));
+    usage.set_approved_volume(ResultSet::Int(row, 3));
+    usage.set_approved_cents(ResultSet::Int(row, 4));
+    usage.set_revision(ResultSet::Int(row, 5));
+  }
+  return pending;
+}
+
+absl::Status DeclarationRepository::ClearUsage(
+    store::Connection& c,
+    const std::vector<assignment::v1::AssignmentUsage>& delivered) {
+  // Only entries still at the delivered revision: a commit since has
+  // raised it and waits for its own report.
+  std::vector<std::vector<Value>> rows;
+  rows.reserve(delivered.size());
+  for (const assignment::v1::AssignmentUsage& usage : delivered) {
+    // "municipalities/{m}/assignments/{n}"
+    const std::vector<std::string> parts =
+        absl::StrSplit(usage.assignment(), '/');
+    if (parts.size() != 4) continue;
+    rows.push_back({parts[1], parts[3], usage.revision()});
+  }
+  return store::ExecuteRows(
+      c,
+      "DELETE FROM usage_outbox WHERE (municipality, assignment_number,"
+      " revision) IN (VALUES ",
+      "(?, ?, CAST(? AS BIGINT))", rows, ")");
 }
 
 }  // namespace wmo::declaration

@@ -9,6 +9,7 @@
 #include "absl/types/span.h"
 #include "libs/rules/declaration.h"
 #include "libs/store/store.h"
+#include "wmo/assignment/v1/assignment_service.pb.h"
 #include "wmo/declaration/v1/declaration.pb.h"
 #include "wmo/declaration/v1/declaration_service.pb.h"
 
@@ -65,10 +66,15 @@ class DeclarationRepository {
                                                const std::string& provider_agb,
                                                const std::string& period);
 
-  // Approved, uncredited debit lines of one assignment.
-  static absl::StatusOr<v1::AssignmentUsage> Usage(
-      store::Connection& c, const std::string& municipality,
-      const std::string& number);
+  // Up to `limit` assignments whose approved usage the assignment service
+  // has not heard yet, each with its current totals and their revision.
+  static absl::StatusOr<std::vector<assignment::v1::AssignmentUsage>>
+  PendingUsage(store::Connection& c, size_t limit);
+  // Forgets the pending entries `delivered` covers: those still at the
+  // delivered revision.
+  static absl::Status ClearUsage(
+      store::Connection& c,
+      const std::vector<assignment::v1::AssignmentUsage>& delivered);
 };
 
 }  // namespace wmo::declaration

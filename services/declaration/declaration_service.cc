@@ -257,16 +257,6 @@ grpc::ServerUnaryReactor* DeclarationService::GetSettlement(
       });
 }
 
-grpc::ServerUnaryReactor* DeclarationService::GetAssignmentUsage(
-    grpc::CallbackServerContext* context,
-    const v1::GetAssignmentUsageRequest* request,
-    v1::AssignmentUsage* response) {
-  return server::RespondLater(
-      context, executor_, authenticator_, [this, request, response] {
-        return api_.GetAssignmentUsage(Caller(), *request, response);
-      });
-}
-
 grpc::ServerUnaryReactor* DeclarationService::ListAuditEntries(
     grpc::CallbackServerContext* context,
     const type::v1::ListAuditEntriesRequest* request,

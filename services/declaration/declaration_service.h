@@ -60,10 +60,6 @@ class DeclarationService final
       grpc::CallbackServerContext* context,
       const v1::GetSettlementRequest* request,
       v1::Settlement* response) override;
-  grpc::ServerUnaryReactor* GetAssignmentUsage(
-      grpc::CallbackServerContext* context,
-      const v1::GetAssignmentUsageRequest* request,
-      v1::AssignmentUsage* response) override;
 
   grpc::ServerUnaryReactor* ListAuditEntries(
       grpc::CallbackServerContext* context,

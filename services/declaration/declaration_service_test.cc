@@ -4,6 +4,7 @@
 // streaming, dry runs, TR385 on delete, and the race of declarations
 // competing for the same remaining volume.
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <thread>
 
@@ -147,6 +148,25 @@ class DeclarationServiceTest : public ::testing::TestWithParam<std::string> {
     return settlement;
   }
 
+  // What the assignment service has heard of approved usage on `a`, once
+  // it has heard of `lines` lines (the report follows the commit).
+  wmo::assignment::v1::AssignmentUsage ReportedUsage(const Assignment& a,
+                                                     int lines) {
+    wmo::assignment::v1::AssignmentUsage usage;
+    for (int attempt = 0; attempt < 500; ++attempt) {
+      grpc::ClientContext context;
+      wmo::assignment::v1::GetAssignmentUsageRequest request;
+      request.set_name(a.name());
+      grpc::Status s =
+          assignments_->GetAssignmentUsage(&context, request, &usage);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok() || usage.approved_lines() == lines) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(usage.approved_lines(), lines);
+    return usage;
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<App> app_;
   std::unique_ptr<AssignmentService::Stub> assignments_;
@@ -220,16 +240,6 @@ TEST_P(DeclarationServiceTest, ProviderAndAddresseeOnly) {
   EXPECT_EQ(settled(weert).net_cents(), 5 * kKdvTariff);
   EXPECT_EQ(settled(other_municipality).rows_size(), 0);
   EXPECT_EQ(settled(other_municipality).net_cents(), 0);
-  {  // What was billed on an assignment: its municipality asks.
-    grpc::ClientContext context;
-    v1::GetAssignmentUsageRequest request;
-    request.set_assignment(a.name());
-    v1::AssignmentUsage usage;
-    EXPECT_EQ(as(other_provider)
-                  ->GetAssignmentUsage(&context, request, &usage)
-                  .error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
-  }
   {  // A stream is refused at its first part.
     grpc::ClientContext context;
     auto stream = as(weert)->SubmitDeclarationStream(&context);
@@ -567,6 +577,11 @@ TEST_P(DeclarationServiceTest, DeleteIsRefusedWhileApprovedLinesExist) {
   Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
   v1::Line debit = KdvLine("R1", a, "2024-03-01", "2024-03-31", 5);
   MustSubmit(Declaration("D1", "2024-03", {debit}));
+  // The assignment service hears of it right after the commit, and checks
+  // its own figures in the delete's transaction.
+  const auto billed = ReportedUsage(a, 1);
+  EXPECT_EQ(billed.approved_cents(), 5 * kKdvTariff);
+  EXPECT_GT(billed.revision(), 0);
   auto remove = [&] {
     grpc::ClientContext context;
     wmo::assignment::v1::DeleteAssignmentRequest request;
@@ -578,11 +593,47 @@ TEST_P(DeclarationServiceTest, DeleteIsRefusedWhileApprovedLinesExist) {
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(RuleIds(refused), ElementsAre("TR385"));
   MustSubmit(Declaration("D2", "2024-03", {Credit("C1", debit)}));
+  EXPECT_GT(ReportedUsage(a, 0).revision(), billed.revision());
   EXPECT_TRUE(remove().ok());
   // And nothing more may be declared on it (TR384).
   v1::Declaration late = MustSubmit(Declaration(
       "D3", "2024-03", {KdvLine("R2", a, "2024-03-01", "2024-03-31", 1)}));
   EXPECT_THAT(RuleIds(late.lines(0)), ::testing::Contains("TR384"));
+}
+
+// A report that did not reach the assignment service before a stop (its
+// figures lost there, the outbox entry still here) is delivered after the
+// next start: the delete is still refused.
+TEST_P(DeclarationServiceTest, TR385_PendingUsageIsReportedAfterARestart) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  MustSubmit(Declaration("D1", "2024-03",
+                         {KdvLine("R1", a, "2024-03-01", "2024-03-31", 5)}));
+  ReportedUsage(a, 1);
+  const server::ServerOptions options = app_->options();
+  app_.reset();
+  for (const auto& [service, sql] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"assignment", "DELETE FROM assignment_usage"},
+           {"declaration",
+            "INSERT INTO usage_outbox (municipality, assignment_number,"
+            " revision) SELECT municipality, assignment_number, revision"
+            " FROM assignment_totals"}}) {
+    auto db = OpenStoreOf(options, service);
+    ASSERT_TRUE(db.ok()) << db.status();
+    absl::Status s = (*db)->Transaction(
+        [&](store::Connection& c) { return c.Execute(sql, {}).status(); });
+    ASSERT_TRUE(s.ok()) << s;
+  }
+  app_ = std::make_unique<App>(options);
+  ASSERT_TRUE(app_->Start().ok());
+  assignments_ = AssignmentService::NewStub(testing::ChannelTo(*app_));
+  EXPECT_EQ(ReportedUsage(a, 1).approved_cents(), 5 * kKdvTariff);
+  grpc::ClientContext context;
+  wmo::assignment::v1::DeleteAssignmentRequest request;
+  request.set_name(a.name());
+  Assignment out;
+  EXPECT_THAT(RuleIds(assignments_->DeleteAssignment(&context, request, &out)),
+              ElementsAre("TR385"));
 }
 
 TEST_P(DeclarationServiceTest, StreamedDeclarationGetsEveryVerdictInOrder) {
@@ -838,13 +889,7 @@ TEST_P(DeclarationServiceTest, CompetingDeclarationsNeverExceedTheTotal) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(approved.load(), 3);
   EXPECT_EQ(refused.load(), kRacers - 3);
-  grpc::ClientContext context;
-  v1::GetAssignmentUsageRequest request;
-  request.set_assignment(a.name());
-  v1::AssignmentUsage usage;
-  ASSERT_TRUE(
-      declarations_->GetAssignmentUsage(&context, request, &usage).ok());
-  EXPECT_EQ(usage.approved_volume(), 9);
+  EXPECT_EQ(ReportedUsage(a, 3).approved_volume(), 9);
 }
 
 }  // namespace
