@@ -112,7 +112,7 @@ struct CatalogFacts {
   catalog::ContractCheck contract;
 };
 
-absl::StatusOr<CatalogFacts> LoadCatalogFacts(catalog::CatalogClient& catalogs,
+absl::StatusOr<CatalogFacts> LoadCatalogFacts(catalog::CatalogSource& catalogs,
                                               const v1::Assignment& a) {
   auto start = rules::ParseDate(a.start_date(), "start_date");
   if (!start.ok()) return start.status();

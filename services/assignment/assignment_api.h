@@ -13,7 +13,7 @@
 #include "libs/server/api.h"
 #include "libs/store/request_ids.h"
 #include "libs/store/store.h"
-#include "services/catalog/catalog_client.h"
+#include "services/catalog/catalog_source.h"
 #include "wmo/assignment/v1/assignment_service.pb.h"
 
 namespace wmo::assignment {
@@ -33,7 +33,7 @@ using ClientCatalogs =
 class AssignmentApi {
  public:
   // `now`: the clock of the times it stamps.
-  AssignmentApi(store::Database& db, catalog::CatalogClient& catalogs,
+  AssignmentApi(store::Database& db, catalog::CatalogSource& catalogs,
                 server::Clock now = absl::Now)
       : db_(db), catalogs_(catalogs), now_(std::move(now)) {}
 
@@ -129,7 +129,7 @@ class AssignmentApi {
       v1::Assignment* response);
 
   store::Database& db_;
-  catalog::CatalogClient& catalogs_;
+  catalog::CatalogSource& catalogs_;
   const server::Clock now_;
 };
 

@@ -7,29 +7,25 @@
 
 #include "absl/status/statusor.h"
 #include "libs/server/late_stub.h"
+#include "services/assignment/assignment_source.h"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
 
 namespace wmo::assignment {
 
 // The assignment service as the other services see it, over gRPC
 // (in-process or over the network).
-class AssignmentClient {
+class AssignmentClient : public AssignmentSource {
  public:
   void SetChannel(std::shared_ptr<grpc::Channel> channel) {
     stub_.SetChannel(std::move(channel));
   }
 
-  // The assignments of `municipality` with these numbers, in batches of
-  // 1000; unknown numbers are left out. With `covers`, also the qualifying
-  // cover of each one whose product needs another, by assignment number.
+  // In batches of 1000, BatchGetAssignments' limit.
   absl::StatusOr<std::vector<v1::Assignment>> BatchGet(
       const std::string& municipality, const std::vector<std::string>& numbers,
-      std::map<std::string, v1::QualifyingCover>* covers = nullptr);
-
-  // Reports what declarations approved on assignments (at most 1000 per
-  // call); the answer names those the service did not expect.
+      std::map<std::string, v1::QualifyingCover>* covers = nullptr) override;
   absl::StatusOr<v1::RecordAssignmentUsageResponse> RecordUsage(
-      const std::vector<v1::AssignmentUsage>& usages);
+      const std::vector<v1::AssignmentUsage>& usages) override;
 
  private:
   server::LateStub<v1::AssignmentService> stub_{"assignment"};

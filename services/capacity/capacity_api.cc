@@ -389,8 +389,8 @@ absl::StatusOr<rules::Period> RequestedDays(const v1::Booking* b,
 }  // namespace
 
 CapacityApi::CapacityApi(store::Database& db,
-                         assignment::AssignmentClient& assignments,
-                         catalog::CatalogClient& catalogs,
+                         assignment::AssignmentSource& assignments,
+                         catalog::CatalogSource& catalogs,
                          prometheus::Registry* registry, server::Clock now)
     : db_(db),
       assignments_(assignments),

@@ -8,9 +8,9 @@
 #include "libs/auth/principal.h"
 #include "libs/server/api.h"
 #include "libs/store/store.h"
-#include "services/assignment/assignment_client.h"
+#include "services/assignment/assignment_source.h"
 #include "services/capacity/capacity_repository.h"
-#include "services/catalog/catalog_client.h"
+#include "services/catalog/catalog_source.h"
 #include "wmo/capacity/v1/capacity_service.pb.h"
 
 namespace prometheus {
@@ -32,8 +32,8 @@ namespace wmo::capacity {
 class CapacityApi {
  public:
   // `registry` may be null (no metrics); `now` says which day it is.
-  CapacityApi(store::Database& db, assignment::AssignmentClient& assignments,
-              catalog::CatalogClient& catalogs, prometheus::Registry* registry,
+  CapacityApi(store::Database& db, assignment::AssignmentSource& assignments,
+              catalog::CatalogSource& catalogs, prometheus::Registry* registry,
               server::Clock now = absl::Now);
 
   absl::Status CreateLocation(const auth::Principal& caller,
@@ -156,8 +156,8 @@ class CapacityApi {
   void CountBooking(const std::string& outcome);
 
   store::Database& db_;
-  assignment::AssignmentClient& assignments_;
-  catalog::CatalogClient& catalogs_;
+  assignment::AssignmentSource& assignments_;
+  catalog::CatalogSource& catalogs_;
   const server::Clock now_;
   prometheus::Family<prometheus::Counter>* bookings_ = nullptr;
 };

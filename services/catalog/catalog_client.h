@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "libs/rules/dates.h"
 #include "libs/server/late_stub.h"
+#include "services/catalog/catalog_source.h"
 #include "wmo/catalog/v1/catalog_service.grpc.pb.h"
 
 namespace wmo::catalog {
@@ -21,7 +22,7 @@ namespace wmo::catalog {
 // network when split, with the same code. Answers are kept a few seconds:
 // a version never changes, and a newly imported one is seen after at most
 // that long, as with the catalog service's own shared cache.
-class CatalogClient {
+class CatalogClient : public CatalogSource {
  public:
   explicit CatalogClient(absl::Duration keep = absl::Seconds(5))
       : keep_(keep) {}
@@ -30,14 +31,10 @@ class CatalogClient {
     stub_.SetChannel(std::move(channel));
   }
 
-  // The full catalog version valid on `date`; NOT_FOUND saying why.
   absl::StatusOr<std::shared_ptr<const v1::Catalog>> CatalogOn(
-      const std::string& catalog_id, rules::Date date);
-
-  // Whether a catalog valid on `date` serves municipality `cbs` (its
-  // region's municipalities).
+      const std::string& catalog_id, rules::Date date) override;
   absl::StatusOr<bool> ServesMunicipality(const std::string& cbs,
-                                          rules::Date date);
+                                          rules::Date date) override;
 
  private:
   struct Kept {

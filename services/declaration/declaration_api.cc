@@ -108,8 +108,8 @@ absl::StatusOr<std::string> AddresseeFilter(const auth::Principal& caller,
 }  // namespace
 
 DeclarationApi::DeclarationApi(store::Database& db,
-                               assignment::AssignmentClient& assignments,
-                               catalog::CatalogClient& catalogs,
+                               assignment::AssignmentSource& assignments,
+                               catalog::CatalogSource& catalogs,
                                prometheus::Registry* registry,
                                server::Clock now, UsageReporter* usage)
     : db_(db),

@@ -10,8 +10,8 @@
 #include "libs/auth/principal.h"
 #include "libs/server/api.h"
 #include "libs/store/store.h"
-#include "services/assignment/assignment_client.h"
-#include "services/catalog/catalog_client.h"
+#include "services/assignment/assignment_source.h"
+#include "services/catalog/catalog_source.h"
 #include "services/declaration/usage_reporter.h"
 #include "wmo/declaration/v1/declaration_service.pb.h"
 
@@ -39,8 +39,8 @@ class DeclarationApi {
   // `now`: the clock that says which day it is (TR137).
   // `usage`: woken after each commit to tell the assignment service what
   // was approved; null when nothing listens (benchmarks).
-  DeclarationApi(store::Database& db, assignment::AssignmentClient& assignments,
-                 catalog::CatalogClient& catalogs,
+  DeclarationApi(store::Database& db, assignment::AssignmentSource& assignments,
+                 catalog::CatalogSource& catalogs,
                  prometheus::Registry* registry, server::Clock now = absl::Now,
                  UsageReporter* usage = nullptr);
 
@@ -102,8 +102,8 @@ class DeclarationApi {
                                                   absl::string_view operation);
 
   store::Database& db_;
-  assignment::AssignmentClient& assignments_;
-  catalog::CatalogClient& catalogs_;
+  assignment::AssignmentSource& assignments_;
+  catalog::CatalogSource& catalogs_;
   const server::Clock now_;
   UsageReporter* const usage_;
   // Lines by outcome, and refusals by rule id; null without a registry.

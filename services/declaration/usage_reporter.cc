@@ -15,7 +15,7 @@ constexpr size_t kBatch = 1000;  // RecordAssignmentUsage's limit
 }  // namespace
 
 UsageReporter::UsageReporter(store::Database& db,
-                             assignment::AssignmentClient& assignments,
+                             assignment::AssignmentSource& assignments,
                              absl::Duration retry)
     : db_(db), assignments_(assignments), retry_(retry) {}
 

@@ -7,7 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libs/store/store.h"
-#include "services/assignment/assignment_client.h"
+#include "services/assignment/assignment_source.h"
 
 namespace wmo::declaration {
 
@@ -23,7 +23,7 @@ namespace wmo::declaration {
 // revision.
 class UsageReporter {
  public:
-  UsageReporter(store::Database& db, assignment::AssignmentClient& assignments,
+  UsageReporter(store::Database& db, assignment::AssignmentSource& assignments,
                 absl::Duration retry = absl::Seconds(5));
   ~UsageReporter() { Stop(); }
 
@@ -48,7 +48,7 @@ class UsageReporter {
   void Run();
 
   store::Database& db_;
-  assignment::AssignmentClient& assignments_;
+  assignment::AssignmentSource& assignments_;
   const absl::Duration retry_;
   absl::Mutex mu_;
   bool woken_ ABSL_GUARDED_BY(mu_) = false;
