@@ -288,6 +288,98 @@ absl::Status CapacityRepository::DeleteSite(store::Connection& c, Kind kind,
                 {KindName(kind), key.provider, key.location, key.id}));
 }
 
+namespace {
+
+// The locations a filter covers, for a join on (provider_agb, location_id):
+// the SQL after "FROM <table> t JOIN sites l ON ...", with its parameters.
+constexpr char kAtLocations[] =
+    " JOIN sites l ON l.kind = 'location' AND l.provider_agb = t.provider_agb"
+    " AND l.location_id = t.location_id"
+    " WHERE (? = '' OR l.provider_agb = ?) AND (? = '' OR l.location_id = ?)"
+    " AND (? = '' OR l.municipality = ?)";
+
+// The parameters of kAtLocations, then `more`.
+std::vector<store::Value> AtLocations(
+    const CapacityRepository::LocationFilter& f,
+    std::initializer_list<store::Value> more = {}) {
+  std::vector<store::Value> params{f.provider, f.provider,     f.location,
+                                   f.location, f.municipality, f.municipality};
+  params.insert(params.end(), more.begin(), more.end());
+  return params;
+}
+
+template <typename T>
+absl::StatusOr<std::vector<T>> SitesAt(
+    store::Connection& c, Kind kind,
+    const CapacityRepository::LocationFilter& filter) {
+  return ParseAll<T>(c.Execute(
+      absl::StrCat("SELECT t.body FROM sites t", kAtLocations,
+                   " AND t.kind = ? ORDER BY t.provider_agb, t.location_id,"
+                   " t.site_id"),
+      AtLocations(filter, {std::string(KindName(kind))})));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Group>> CapacityRepository::GroupsAt(
+    store::Connection& c, const LocationFilter& filter) {
+  return SitesAt<v1::Group>(c, Kind::kGroup, filter);
+}
+
+absl::StatusOr<std::vector<v1::BedPool>> CapacityRepository::PoolsAt(
+    store::Connection& c, const LocationFilter& filter) {
+  return SitesAt<v1::BedPool>(c, Kind::kPool, filter);
+}
+
+absl::StatusOr<std::map<CapacityRepository::SiteId, std::map<rules::Date, int>>>
+CapacityRepository::BookedPerNightAt(store::Connection& c,
+                                     const LocationFilter& filter,
+                                     const rules::Period& nights) {
+  auto rows = c.Execute(
+      absl::StrCat("SELECT t.provider_agb, t.location_id, t.pool_id, t.night,"
+                   " COUNT(*) FROM bed_nights t",
+                   kAtLocations,
+                   " AND t.night >= ? AND t.night <= ?"
+                   " GROUP BY t.provider_agb, t.location_id, t.pool_id,"
+                   " t.night"),
+      AtLocations(filter, {rules::FormatDate(nights.from),
+                           rules::FormatDate(nights.to)}));
+  if (!rows.ok()) return rows.status();
+  std::map<SiteId, std::map<rules::Date, int>> booked;
+  for (const auto& row : *rows) {
+    auto night = rules::ParseDate(ResultSet::Text(row, 3), "night");
+    if (!night.ok()) return night.status();
+    booked[{ResultSet::Text(row, 0), ResultSet::Text(row, 1),
+            ResultSet::Text(row, 2)}][*night] =
+        static_cast<int>(ResultSet::Int(row, 4));
+  }
+  return booked;
+}
+
+absl::StatusOr<std::map<CapacityRepository::SiteId, std::vector<v1::Enrolment>>>
+CapacityRepository::EnrolmentsAt(store::Connection& c,
+                                 const LocationFilter& filter,
+                                 const rules::Period& days) {
+  auto rows = c.Execute(
+      absl::StrCat("SELECT t.provider_agb, t.location_id, t.group_id, t.body"
+                   " FROM enrolments t",
+                   kAtLocations,
+                   " AND t.start_date <= ? AND t.end_date >= ?"
+                   " ORDER BY t.start_date, t.id"),
+      AtLocations(filter,
+                  {rules::FormatDate(days.to), rules::FormatDate(days.from)}));
+  if (!rows.ok()) return rows.status();
+  std::map<SiteId, std::vector<v1::Enrolment>> enrolled;
+  for (const auto& row : *rows) {
+    auto e = ParseBody<v1::Enrolment>(row, 3);
+    if (!e.ok()) return e.status();
+    enrolled[{ResultSet::Text(row, 0), ResultSet::Text(row, 1),
+              ResultSet::Text(row, 2)}]
+        .push_back(*std::move(e));
+  }
+  return enrolled;
+}
+
 absl::StatusOr<int64_t> CapacityRepository::CountChildren(
     store::Connection& c, const SiteKey& location) {
   auto rows = c.Execute(

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -74,6 +75,30 @@ class CapacityRepository {
   // Deletes a location, group or pool row.
   static absl::Status DeleteSite(store::Connection& c, Kind kind,
                                  const SiteKey& key);
+  // Which locations a batched read covers: each field that is not empty
+  // must match.
+  struct LocationFilter {
+    std::string provider;
+    std::string location;
+    std::string municipality;
+  };
+  // A pool or group as (provider, location, id): the key of batched reads.
+  using SiteId = std::tuple<std::string, std::string, std::string>;
+  // The groups, or the pools, at the locations `filter` covers, in one
+  // statement each.
+  static absl::StatusOr<std::vector<v1::Group>> GroupsAt(
+      store::Connection& c, const LocationFilter& filter);
+  static absl::StatusOr<std::vector<v1::BedPool>> PoolsAt(
+      store::Connection& c, const LocationFilter& filter);
+  // Beds booked per night of `nights` in every pool at those locations.
+  static absl::StatusOr<std::map<SiteId, std::map<rules::Date, int>>>
+  BookedPerNightAt(store::Connection& c, const LocationFilter& filter,
+                   const rules::Period& nights);
+  // The enrolments of every group at those locations that overlap `days`.
+  static absl::StatusOr<std::map<SiteId, std::vector<v1::Enrolment>>>
+  EnrolmentsAt(store::Connection& c, const LocationFilter& filter,
+               const rules::Period& days);
+
   // How many groups and pools a location has.
   static absl::StatusOr<int64_t> CountChildren(store::Connection& c,
                                                const SiteKey& location);

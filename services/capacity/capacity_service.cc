@@ -16,7 +16,7 @@ grpc::ServerUnaryReactor* CapacityService::CreateLocation(
     const v1::CreateLocationRequest* request, v1::Location* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.CreateLocation(Caller(), *request, response);
+        return api_.sites().CreateLocation(Caller(), *request, response);
       });
 }
 
@@ -25,7 +25,7 @@ grpc::ServerUnaryReactor* CapacityService::GetLocation(
     v1::Location* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.GetLocation(Caller(), *request, response);
+        return api_.sites().GetLocation(Caller(), *request, response);
       });
 }
 
@@ -35,7 +35,7 @@ grpc::ServerUnaryReactor* CapacityService::ListLocations(
     v1::ListLocationsResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.ListLocations(Caller(), *request, response);
+        return api_.sites().ListLocations(Caller(), *request, response);
       });
 }
 
@@ -44,7 +44,7 @@ grpc::ServerUnaryReactor* CapacityService::UpdateLocation(
     const v1::UpdateLocationRequest* request, v1::Location* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.UpdateLocation(Caller(), *request, response);
+        return api_.sites().UpdateLocation(Caller(), *request, response);
       });
 }
 
@@ -53,8 +53,9 @@ grpc::ServerUnaryReactor* CapacityService::DeleteLocation(
     const v1::DeleteLocationRequest* request,
     google::protobuf::Empty* /*response*/) {
   return server::RespondLater(
-      context, executor_, authenticator_,
-      [this, request] { return api_.DeleteLocation(Caller(), *request); });
+      context, executor_, authenticator_, [this, request] {
+        return api_.sites().DeleteLocation(Caller(), *request);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateGroup(
@@ -62,7 +63,7 @@ grpc::ServerUnaryReactor* CapacityService::CreateGroup(
     v1::Group* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.CreateGroup(Caller(), *request, response);
+        return api_.sites().CreateGroup(Caller(), *request, response);
       });
 }
 
@@ -71,7 +72,7 @@ grpc::ServerUnaryReactor* CapacityService::GetGroup(
     v1::Group* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.GetGroup(Caller(), *request, response);
+        return api_.sites().GetGroup(Caller(), *request, response);
       });
 }
 
@@ -80,7 +81,7 @@ grpc::ServerUnaryReactor* CapacityService::ListGroups(
     v1::ListGroupsResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.ListGroups(Caller(), *request, response);
+        return api_.sites().ListGroups(Caller(), *request, response);
       });
 }
 
@@ -89,7 +90,7 @@ grpc::ServerUnaryReactor* CapacityService::UpdateGroup(
     v1::Group* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.UpdateGroup(Caller(), *request, response);
+        return api_.sites().UpdateGroup(Caller(), *request, response);
       });
 }
 
@@ -98,7 +99,7 @@ grpc::ServerUnaryReactor* CapacityService::DeleteGroup(
     google::protobuf::Empty* /*response*/) {
   return server::RespondLater(
       context, executor_, authenticator_,
-      [this, request] { return api_.DeleteGroup(Caller(), *request); });
+      [this, request] { return api_.sites().DeleteGroup(Caller(), *request); });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateBedPool(
@@ -106,7 +107,7 @@ grpc::ServerUnaryReactor* CapacityService::CreateBedPool(
     const v1::CreateBedPoolRequest* request, v1::BedPool* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.CreateBedPool(Caller(), *request, response);
+        return api_.sites().CreateBedPool(Caller(), *request, response);
       });
 }
 
@@ -115,7 +116,7 @@ grpc::ServerUnaryReactor* CapacityService::GetBedPool(
     v1::BedPool* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.GetBedPool(Caller(), *request, response);
+        return api_.sites().GetBedPool(Caller(), *request, response);
       });
 }
 
@@ -125,7 +126,7 @@ grpc::ServerUnaryReactor* CapacityService::ListBedPools(
     v1::ListBedPoolsResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.ListBedPools(Caller(), *request, response);
+        return api_.sites().ListBedPools(Caller(), *request, response);
       });
 }
 
@@ -134,7 +135,7 @@ grpc::ServerUnaryReactor* CapacityService::UpdateBedPool(
     const v1::UpdateBedPoolRequest* request, v1::BedPool* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.UpdateBedPool(Caller(), *request, response);
+        return api_.sites().UpdateBedPool(Caller(), *request, response);
       });
 }
 
@@ -143,8 +144,9 @@ grpc::ServerUnaryReactor* CapacityService::DeleteBedPool(
     const v1::DeleteBedPoolRequest* request,
     google::protobuf::Empty* /*response*/) {
   return server::RespondLater(
-      context, executor_, authenticator_,
-      [this, request] { return api_.DeleteBedPool(Caller(), *request); });
+      context, executor_, authenticator_, [this, request] {
+        return api_.sites().DeleteBedPool(Caller(), *request);
+      });
 }
 
 grpc::ServerUnaryReactor* CapacityService::CreateEnrolment(
@@ -152,7 +154,7 @@ grpc::ServerUnaryReactor* CapacityService::CreateEnrolment(
     const v1::CreateEnrolmentRequest* request, v1::Enrolment* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.CreateEnrolment(Caller(), *request, response);
+        return api_.enrolments().CreateEnrolment(Caller(), *request, response);
       });
 }
 
@@ -161,7 +163,7 @@ grpc::ServerUnaryReactor* CapacityService::EndEnrolment(
     const v1::EndEnrolmentRequest* request, v1::Enrolment* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.EndEnrolment(Caller(), *request, response);
+        return api_.enrolments().EndEnrolment(Caller(), *request, response);
       });
 }
 
@@ -171,7 +173,7 @@ grpc::ServerUnaryReactor* CapacityService::ListEnrolments(
     v1::ListEnrolmentsResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.ListEnrolments(Caller(), *request, response);
+        return api_.enrolments().ListEnrolments(Caller(), *request, response);
       });
 }
 
@@ -180,7 +182,7 @@ grpc::ServerUnaryReactor* CapacityService::CreateBooking(
     const v1::CreateBookingRequest* request, v1::Booking* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.CreateBooking(Caller(), *request, response);
+        return api_.bookings().CreateBooking(Caller(), *request, response);
       });
 }
 
@@ -189,7 +191,7 @@ grpc::ServerUnaryReactor* CapacityService::CancelBooking(
     const v1::CancelBookingRequest* request, v1::Booking* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.CancelBooking(Caller(), *request, response);
+        return api_.bookings().CancelBooking(Caller(), *request, response);
       });
 }
 
@@ -199,7 +201,7 @@ grpc::ServerUnaryReactor* CapacityService::ListBookings(
     v1::ListBookingsResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.ListBookings(Caller(), *request, response);
+        return api_.bookings().ListBookings(Caller(), *request, response);
       });
 }
 
@@ -207,10 +209,11 @@ grpc::ServerUnaryReactor* CapacityService::SearchAvailability(
     grpc::CallbackServerContext* context,
     const v1::SearchAvailabilityRequest* request,
     v1::SearchAvailabilityResponse* response) {
-  return server::RespondLater(
-      context, executor_, authenticator_, [this, request, response] {
-        return api_.SearchAvailability(Caller(), *request, response);
-      });
+  return server::RespondLater(context, executor_, authenticator_,
+                              [this, request, response] {
+                                return api_.availability().SearchAvailability(
+                                    Caller(), *request, response);
+                              });
 }
 
 grpc::ServerUnaryReactor* CapacityService::GetOccupancy(
@@ -218,7 +221,7 @@ grpc::ServerUnaryReactor* CapacityService::GetOccupancy(
     const v1::GetOccupancyRequest* request, v1::Occupancy* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.GetOccupancy(Caller(), *request, response);
+        return api_.availability().GetOccupancy(Caller(), *request, response);
       });
 }
 
@@ -227,7 +230,7 @@ grpc::ServerUnaryReactor* CapacityService::JoinWaitlist(
     const v1::JoinWaitlistRequest* request, v1::WaitlistEntry* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.JoinWaitlist(Caller(), *request, response);
+        return api_.bookings().JoinWaitlist(Caller(), *request, response);
       });
 }
 
@@ -237,7 +240,7 @@ grpc::ServerUnaryReactor* CapacityService::ListWaitlist(
     v1::ListWaitlistResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.ListWaitlist(Caller(), *request, response);
+        return api_.bookings().ListWaitlist(Caller(), *request, response);
       });
 }
 
@@ -246,7 +249,7 @@ grpc::ServerUnaryReactor* CapacityService::LeaveWaitlist(
     const v1::LeaveWaitlistRequest* request, v1::WaitlistEntry* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.LeaveWaitlist(Caller(), *request, response);
+        return api_.bookings().LeaveWaitlist(Caller(), *request, response);
       });
 }
 
@@ -256,7 +259,7 @@ grpc::ServerUnaryReactor* CapacityService::ListAuditEntries(
     type::v1::ListAuditEntriesResponse* response) {
   return server::RespondLater(
       context, executor_, authenticator_, [this, request, response] {
-        return api_.ListAuditEntries(Caller(), *request, response);
+        return api_.sites().ListAuditEntries(Caller(), *request, response);
       });
 }
 
