@@ -611,14 +611,16 @@ TEST_P(DeclarationServiceTest, TR385_PendingUsageIsReportedAfterARestart) {
   ReportedUsage(a, 1);
   const server::ServerOptions options = app_->options();
   app_.reset();
-  for (const auto& [service, sql] :
+  for (const auto& step :
        std::vector<std::pair<std::string, std::string>>{
            {"assignment", "DELETE FROM assignment_usage"},
            {"declaration",
             "INSERT INTO usage_outbox (municipality, assignment_number,"
             " revision) SELECT municipality, assignment_number, revision"
             " FROM assignment_totals"}}) {
-    auto db = OpenStoreOf(options, service);
+    // Named, not a structured binding: the lambda captures it.
+    const std::string& sql = step.second;
+    auto db = OpenStoreOf(options, step.first);
     ASSERT_TRUE(db.ok()) << db.status();
     absl::Status s = (*db)->Transaction(
         [&](store::Connection& c) { return c.Execute(sql, {}).status(); });
