@@ -197,6 +197,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
       row("AssignmentService_BatchGetAssignments", "GET",
           m + "/assignments:batchGet?names=" + assignment_, "",
                                                 200, 404, 200, 403, 403),
+
       row("AssignmentService_ListAssignments", "GET", m + "/assignments", "",
                                                 200, 200, 200, 403, 403),
       row("AssignmentService_SearchAssignments", "POST",
@@ -271,6 +272,15 @@ class AuthorizationMatrixTest : public ::testing::Test {
                                                 200, 403, 200, 200, 403),
       row("CapacityService_CreateBooking", "POST", pool + "/bookings", "{}",
                                                 400, 403, 403, 403, 403),
+      // A municipality reads its own clients' bookings and enrolments.
+      row("CapacityService_GetBooking", "GET", pool + "/bookings/none", "",
+                                                404, 403, 404, 404, 403),
+      row("CapacityService_GetEnrolment", "GET", group + "/enrolments/none",
+          "",                                    404, 403, 404, 404, 403),
+      row("CapacityService_GetWaitlistEntry", "GET", pool + "/waitlist/none",
+          "",                                    404, 403, 403, 403, 403),
+      row("CapacityService_GetWaitlistEntry_2", "GET",
+          group + "/waitlist/none", "",          404, 403, 403, 403, 403),
       row("CapacityService_CancelBooking", "POST",
           pool + "/bookings/none:cancel", "{}",  404, 403, 403, 403, 403),
       row("CapacityService_ListBookings", "GET", pool + "/bookings", "",
@@ -390,6 +400,19 @@ TEST_F(AuthorizationMatrixTest, EveryRouteOverRest) {
             << r.operation;
       }
     }
+  }
+}
+
+// What other care a client has, and when, is for the declaration service
+// only: nobody else gets the qualifying cover, not even the assignment's
+// own municipality or provider.
+TEST_F(AuthorizationMatrixTest, QualifyingCoverIsForTheServicesOnly) {
+  const std::string path =
+      "/v1/municipalities/0988/assignments:batchGet?withQualifyingCover=true"
+      "&names=" +
+      assignment_;
+  for (Caller c : {kProviderA, kMunicipalityX, kOperator}) {
+    EXPECT_EQ(Http(c, "GET", path, "").status, 403) << kCallerNames[c];
   }
 }
 

@@ -67,7 +67,10 @@ std::set<std::string> RuleIds(const json& error) {
   std::set<std::string> ids;
   if (!error.contains("details")) return ids;
   for (const json& detail : error["details"]) {
-    if (!detail.contains("violations")) continue;
+    if (detail.value("@type", "") !=
+        "type.googleapis.com/wmo.type.v1.RuleViolations") {
+      continue;
+    }
     for (const json& v : detail["violations"]) {
       ids.insert(v.value("ruleId", ""));
     }
@@ -118,7 +121,7 @@ class CapacityGatewayTest : public ::testing::TestWithParam<std::string> {
         "/v1/providers/99990303/locations/doetinchem/groups?groupId=atelier",
         R"({"displayName": "Atelier", "catalog": "toekomst-sociaal-domein-2023",
              "products": ["dagbesteding-ontwikkelen"],
-             "sessions": [{"weekday": "WEEKDAY_MONDAY", "dayPart": "MORNING",
+             "sessions": [{"weekday": "WEEKDAY_MONDAY", "dayPart": "DAY_PART_MORNING",
                            "staff": 1}]})",
         200);
   }
@@ -220,7 +223,7 @@ TEST_P(CapacityGatewayTest, SitesAreCreatedAndChangedUnderEtags) {
   const std::string group_body =
       R"({"displayName": "Atelier", "catalog": "toekomst-sociaal-domein-2023",
           "products": ["dagbesteding-ontwikkelen"],
-          "sessions": [{"weekday": "WEEKDAY_MONDAY", "dayPart": "MORNING",
+          "sessions": [{"weekday": "WEEKDAY_MONDAY", "dayPart": "DAY_PART_MORNING",
                         "staff": 2}]})";
   json group = Call("POST", groups + "?groupId=atelier", group_body, 200);
   EXPECT_EQ(group["maxClientsPerStaff"], 5);
@@ -325,7 +328,8 @@ TEST_P(CapacityGatewayTest, BookingsWaitlistsAvailabilityAndOccupancy) {
   // morning (one staff member, S2-06); Bob is refused, waits on the
   // group's binding of the waitlist, then leaves.
   const std::string bob_day = Assignment("0222", Dagbesteding(kBob));
-  json monday = {{"weekday", "WEEKDAY_MONDAY"}, {"dayPart", "MORNING"}};
+  json monday = {{"weekday", "WEEKDAY_MONDAY"},
+                 {"dayPart", "DAY_PART_MORNING"}};
   auto enrolment = [&](const std::string& bsn, const std::string& a) {
     return json{{"clientBsn", bsn},
                 {"assignment", a},

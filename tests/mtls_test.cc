@@ -13,6 +13,7 @@
 #include "cmd/wmo-server/app_testing.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "libs/testing/catalogs.h"
 #include "libs/testing/http.h"
 #include "libs/testing/temp_dir.h"
 #include "nlohmann/json.hpp"
@@ -130,21 +131,7 @@ TEST_F(MtlsTest, SplitRolesCallEachOtherAndCertificatesNameCallers) {
       ChannelAs(assignments->grpc_port(), "weert"));
   assignment::v1::CreateAssignmentRequest create;
   create.set_parent("municipalities/0988");
-  assignment::v1::Assignment& a = *create.mutable_assignment();
-  a.mutable_client()->set_bsn("111222333");
-  a.mutable_client()->set_birth_date("1950-03-01");
-  a.set_provider_agb("99990303");
-  a.set_catalog("midden-limburg-2024");
-  a.set_product("kdv");
-  a.set_basis("1");
-  a.mutable_extent()->set_volume(10);
-  a.mutable_extent()->set_unit(type::v1::UNIT_DAY_NIGHT);
-  a.mutable_extent()->set_frequency(type::v1::FREQUENCY_TOTAL);
-  a.set_start_date("2024-03-01");
-  a.set_end_date("2024-06-30");
-  auto* result = a.add_results();
-  result->set_life_domain("Wonen");
-  result->set_activity_type(assignment::v1::ACTIVITY_TYPE_HELP);
+  *create.mutable_assignment() = testing::WeertKdv();
   assignment::v1::Assignment created;
   {
     grpc::ClientContext context;

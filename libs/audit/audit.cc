@@ -202,8 +202,7 @@ absl::Status List(store::Database& db, const auth::Principal& caller,
   absl::StatusOr<std::string> to =
       TimeBound(request.end_time(), "end_time", "9999");
   if (!to.ok()) return to.status();
-  absl::StatusOr<server::Page> page =
-      server::ParsePage(request.page_size(), request.page_token());
+  absl::StatusOr<server::Page> page = server::ParsePage(request);
   if (!page.ok()) return page.status();
 
   const std::string resource = LikePattern(request.parent());

@@ -60,16 +60,26 @@ std::string DetailJson(google::protobuf::Any detail,
       ",\"value\":", JsonQuote(absl::Base64Escape(detail.value())), "}");
 }
 
+// A string naming a request field: every "field", and the subject of a
+// google.rpc.PreconditionFailure violation.
+bool IsFieldPath(const google::protobuf::FieldDescriptor& f) {
+  if (f.type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+      f.is_repeated()) {
+    return false;
+  }
+  return f.name() == "field" ||
+         (f.name() == "subject" &&
+          f.containing_type()->full_name() ==
+              "google.rpc.PreconditionFailure.Violation");
+}
+
 bool HoldsFieldPaths(
     const google::protobuf::Descriptor& type,
     absl::flat_hash_set<const google::protobuf::Descriptor*>& seen) {
   if (!seen.insert(&type).second) return false;
   for (int i = 0; i < type.field_count(); ++i) {
     const auto* f = type.field(i);
-    if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-        f->name() == "field" && !f->is_repeated()) {
-      return true;
-    }
+    if (IsFieldPath(*f)) return true;
     if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE &&
         HoldsFieldPaths(*f->message_type(), seen)) {
       return true;
@@ -91,8 +101,7 @@ void FieldPathsToJson(google::protobuf::Message& m,
   const auto* reflection = m.GetReflection();
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const auto* f = descriptor->field(i);
-    if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-        f->name() == "field" && !f->is_repeated()) {
+    if (IsFieldPath(*f)) {
       absl::string_view path = reflection->GetStringReference(m, f, nullptr);
       if (!body_field.empty() && absl::ConsumePrefix(&path, body_field) &&
           !absl::ConsumePrefix(&path, ".")) {

@@ -34,8 +34,9 @@ std::string ErrorBodyJson(int grpc_code, absl::string_view message,
                           google::protobuf::util::TypeResolver* resolver,
                           absl::string_view body_field = "");
 
-// Rewrites every string field named "field" in `m` (and the messages it
-// holds) from a proto path to what a REST client wrote: JsonFieldPath, and
+// Rewrites every string naming a request field in `m` (and the messages it
+// holds: each "field", and a PreconditionFailure's "subject") from a proto
+// path to what a REST client wrote: JsonFieldPath, and
 // without the leading `body_field` ("declaration.lines[0].volume" is
 // "lines[0].volume" when the body is the declaration).
 // With `renamed`, also records each path's proto and JSON forms.

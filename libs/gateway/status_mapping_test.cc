@@ -100,6 +100,20 @@ TEST(ErrorBodyJsonTest, NamesFieldsFromTheBodyDown) {
   EXPECT_THAT(json, HasSubstr(R"({"field":"widgetless"})"));
 }
 
+// A precondition's subject is a field of the request too.
+TEST(ErrorBodyJsonTest, NamesPreconditionSubjectsAsFields) {
+  google::rpc::PreconditionFailure failure;
+  auto* v = failure.add_violations();
+  v->set_type("TR385");
+  v->set_subject("widget.display_name");
+  google::rpc::Status status;
+  status.add_details()->PackFrom(failure);
+  auto resolver = GeneratedResolver();
+  EXPECT_THAT(ErrorBodyJson(9, "refused", status.SerializeAsString(),
+                            resolver.get(), "widget"),
+              HasSubstr(R"("subject":"displayName")"));
+}
+
 TEST(ErrorBodyJsonTest, RendersDetailsOfAnyLinkedType) {
   wmo::gatewaytest::v1::Caller caller;
   caller.set_request_id("r-1");

@@ -1,16 +1,21 @@
 #include "libs/server/api.h"
 
+#include <memory>
+
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/server/digest.h"
 #include "libs/server/status.h"
 
 namespace wmo::server {
 namespace {
 
-constexpr absl::string_view kTokenPrefix = "offset:";
+// A token: "o:<offset>:<query>", base64; the query is a digest of the
+// request without its paging, so a token fits only the list it came from.
+constexpr absl::string_view kTokenKind = "o";
 // No list is this long; larger offsets come from forged tokens.
 constexpr size_t kMaxOffset = 1'000'000'000;
 
@@ -52,26 +57,49 @@ absl::StatusOr<rules::Date> DateOrToday(absl::string_view text,
   return rules::ParseDate(text, field);
 }
 
-absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token,
+absl::StatusOr<Page> ParsePage(const google::protobuf::Message& request,
                                int default_size, int max_size) {
+  const auto* descriptor = request.GetDescriptor();
+  const auto* reflection = request.GetReflection();
+  const auto* size_field = descriptor->FindFieldByName("page_size");
+  const auto* token_field = descriptor->FindFieldByName("page_token");
+  const int page_size =
+      size_field != nullptr ? reflection->GetInt32(request, size_field) : 0;
+  const std::string page_token =
+      token_field != nullptr ? reflection->GetString(request, token_field) : "";
   if (page_size < 0) {
     return absl::InvalidArgumentError(
         "page_size: must not be negative; leave it 0 for the default");
   }
-  Page page;
-  page.size = page_size == 0 ? default_size : std::min(page_size, max_size);
-  if (!page_token.empty()) {
-    std::string decoded;
-    if (!absl::WebSafeBase64Unescape(page_token, &decoded) ||
-        !absl::StartsWith(decoded, kTokenPrefix) ||
-        !absl::SimpleAtoi(
-            absl::string_view(decoded).substr(kTokenPrefix.size()),
-            &page.offset) ||
-        page.offset > kMaxOffset) {
-      return absl::InvalidArgumentError(
-          "page_token: not a token from this list; pass next_page_token of "
-          "the previous response unchanged");
+  // The query: the request without its paging, and without a client's
+  // BSN, whose digest a token must not carry (nine digits are quickly
+  // tried).
+  std::unique_ptr<google::protobuf::Message> query(request.New());
+  query->CopyFrom(request);
+  for (const char* left_out : {"page_size", "page_token", "client_bsn"}) {
+    if (const auto* f = descriptor->FindFieldByName(left_out)) {
+      query->GetReflection()->ClearField(query.get(), f);
     }
+  }
+  Page page;
+  page.query = RequestDigest(*query).substr(0, 16);
+  page.size = page_size == 0 ? default_size : std::min(page_size, max_size);
+  if (page_token.empty()) return page;
+  std::string decoded;
+  std::vector<absl::string_view> parts;
+  if (absl::WebSafeBase64Unescape(page_token, &decoded)) {
+    parts = absl::StrSplit(decoded, ':');
+  }
+  if (parts.size() != 3 || parts[0] != kTokenKind ||
+      !absl::SimpleAtoi(parts[1], &page.offset) || page.offset > kMaxOffset) {
+    return absl::InvalidArgumentError(
+        "page_token: not a token from this list; pass next_page_token of "
+        "the previous response unchanged");
+  }
+  if (parts[2] != page.query) {
+    return absl::InvalidArgumentError(
+        "page_token: it was made for other filters; keep the filters of the "
+        "first page, or start again without a token");
   }
   return page;
 }
@@ -79,7 +107,8 @@ absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token,
 std::string NextPageToken(const Page& page, size_t total) {
   const size_t next = page.offset + page.size;
   if (next >= total) return "";
-  return absl::WebSafeBase64Escape(absl::StrCat(kTokenPrefix, next));
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(kTokenKind, ":", next, ":", page.query));
 }
 
 absl::Status CheckRequestId(absl::string_view request_id) {

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "google/protobuf/message.h"
 #include "libs/rules/dates.h"
 
 namespace wmo::server {
@@ -37,15 +38,19 @@ absl::StatusOr<rules::Date> DateOrToday(absl::string_view text,
                                         absl::string_view field,
                                         rules::Date today);
 
-// A page of a list: where to start and how many to take.
+// A page of a list: where to start and how many to take, for which query.
 struct Page {
   size_t offset = 0;
   size_t size = 0;
+  // A digest of the list request without its paging.
+  std::string query;
 };
 
-// Reads page_size (0 → `default_size`, capped at `max_size`; negative is an
-// error) and an opaque page_token made by NextPageToken.
-absl::StatusOr<Page> ParsePage(int page_size, absl::string_view page_token,
+// Reads the page_size of list `request` (0 → `default_size`, capped at
+// `max_size`; negative is an error) and its opaque page_token, made by
+// NextPageToken for the same request: a token used with other filters is
+// refused (a client's BSN is not part of what the token is bound to).
+absl::StatusOr<Page> ParsePage(const google::protobuf::Message& request,
                                int default_size = 50, int max_size = 500);
 
 // The token for the page after `page` when `total` items exist, or "".

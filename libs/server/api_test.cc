@@ -3,6 +3,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/server/status.h"
+#include "wmo/capacity/v1/capacity_service.pb.h"
 
 namespace wmo::server {
 namespace {
@@ -40,27 +41,53 @@ TEST(ApiTest, ParseNameRefusesOtherShapes) {
   }
 }
 
+// A list request: filters and paging, as every List and Search has them.
+wmo::capacity::v1::ListBookingsRequest Bookings(int page_size,
+                                                const std::string& token,
+                                                const std::string& from = "") {
+  wmo::capacity::v1::ListBookingsRequest r;
+  r.set_parent("providers/99990303/locations/a/bedPools/b");
+  r.set_page_size(page_size);
+  r.set_page_token(token);
+  r.set_from_date(from);
+  return r;
+}
+
 TEST(ApiTest, PagesWalkTheWholeList) {
-  auto page = ParsePage(2, "");
+  auto page = ParsePage(Bookings(2, ""));
   ASSERT_TRUE(page.ok());
   std::string token = NextPageToken(*page, 5);
-  page = ParsePage(2, token);
-  ASSERT_TRUE(page.ok());
+  page = ParsePage(Bookings(2, token));
+  ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->offset, 2u);
-  page = ParsePage(2, NextPageToken(*page, 5));
+  // Another page size on the way is fine: the filters are what count.
+  page = ParsePage(Bookings(3, NextPageToken(*page, 5)));
+  ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->offset, 4u);
   EXPECT_EQ(NextPageToken(*page, 5), "");
 }
 
 TEST(ApiTest, PageSizeDefaultsAndCaps) {
-  EXPECT_EQ(ParsePage(0, "")->size, 50u);
-  EXPECT_EQ(ParsePage(100000, "")->size, 500u);
-  EXPECT_FALSE(ParsePage(-1, "").ok());
+  EXPECT_EQ(ParsePage(Bookings(0, ""))->size, 50u);
+  EXPECT_EQ(ParsePage(Bookings(100000, ""))->size, 500u);
+  EXPECT_FALSE(ParsePage(Bookings(-1, "")).ok());
 }
 
 TEST(ApiTest, ForgedPageTokenIsRefused) {
-  EXPECT_THAT(ParsePage(10, "bm9wZQ").status().message(),
+  EXPECT_THAT(ParsePage(Bookings(10, "bm9wZQ")).status().message(),
               HasSubstr("page_token"));
+}
+
+// A token fits the query it came from: with other filters it is refused,
+// saying so, rather than paging through another list.
+TEST(ApiTest, ATokenIsBoundToItsFilters) {
+  auto page = ParsePage(Bookings(2, "", "2024-03-01"));
+  ASSERT_TRUE(page.ok());
+  const std::string token = NextPageToken(*page, 5);
+  EXPECT_TRUE(ParsePage(Bookings(2, token, "2024-03-01")).ok());
+  auto other = ParsePage(Bookings(2, token, "2024-04-01"));
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(other.status().message(), HasSubstr("other filters"));
 }
 
 }  // namespace

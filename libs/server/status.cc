@@ -13,6 +13,13 @@ namespace {
 constexpr char kViolationsType[] =
     "type.googleapis.com/wmo.type.v1.RuleViolations";
 
+// "TR321 (retourcode 9321): what is wrong", for the generic details.
+std::string Described(const wmo::type::v1::RuleViolation& v) {
+  return absl::StrCat(
+      v.rule_id(), v.return_code().empty() ? "" : " (retourcode ",
+      v.return_code(), v.return_code().empty() ? "" : ")", ": ", v.message());
+}
+
 }  // namespace
 
 wmo::type::v1::RuleViolation Violation(absl::string_view rule_id,
@@ -85,18 +92,28 @@ grpc::Status ToGrpcStatus(const absl::Status& domain_status) {
   rich.set_code(static_cast<int>(code));
   rich.set_message(message);
   wmo::type::v1::RuleViolations all;
-  google::rpc::BadRequest bad_request;
-  for (const auto& v : violations) {
-    *all.add_violations() = v;
-    auto* fv = bad_request.add_field_violations();
-    fv->set_field(v.field());
-    fv->set_description(absl::StrCat(
-        v.rule_id(), v.return_code().empty() ? "" : " (retourcode ",
-        v.return_code(), v.return_code().empty() ? "" : ")", ": ",
-        v.message()));
-  }
+  for (const auto& v : violations) *all.add_violations() = v;
   rich.add_details()->PackFrom(all);
-  rich.add_details()->PackFrom(bad_request);
+  // For generic clients: a precondition the system's state does not meet,
+  // or a request that is wrong in itself.
+  if (code == grpc::StatusCode::FAILED_PRECONDITION) {
+    google::rpc::PreconditionFailure failure;
+    for (const auto& v : violations) {
+      auto* pv = failure.add_violations();
+      pv->set_type(v.rule_id());
+      pv->set_subject(v.field());
+      pv->set_description(Described(v));
+    }
+    rich.add_details()->PackFrom(failure);
+  } else {
+    google::rpc::BadRequest bad_request;
+    for (const auto& v : violations) {
+      auto* fv = bad_request.add_field_violations();
+      fv->set_field(v.field());
+      fv->set_description(Described(v));
+    }
+    rich.add_details()->PackFrom(bad_request);
+  }
   return grpc::Status(code, message, rich.SerializeAsString());
 }
 

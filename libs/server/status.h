@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
 #include "wmo/type/v1/types.pb.h"
@@ -20,8 +21,10 @@ namespace wmo::server {
 
 // A status carrying every violated rule. The violations travel as a payload
 // so that domain code stays free of gRPC; ToGrpcStatus turns them into
-// google.rpc.Status details (wmo.type.v1.RuleViolations and a
-// google.rpc.BadRequest for generic clients).
+// google.rpc.Status details: wmo.type.v1.RuleViolations, and for generic
+// clients a
+// google.rpc.PreconditionFailure (FAILED_PRECONDITION: the system's state
+// refuses it) or a google.rpc.BadRequest (the request is wrong in itself).
 absl::Status ViolationStatus(
     absl::StatusCode code, absl::string_view summary,
     const std::vector<wmo::type::v1::RuleViolation>& violations);

@@ -135,6 +135,7 @@ TEST_P(StoreTest, QueryInChunksFindsEveryKeyOnceAcrossChunks) {
 // rest), then a row-value match deletes those given with their exact n.
 TEST_P(StoreTest, ExecuteRowsWritesAndMatchesRowsInChunks) {
   std::vector<std::vector<Value>> rows;
+  rows.reserve(250);
   for (int i = 0; i < 250; ++i) {
     rows.push_back({absl::StrCat("k", i), int64_t{i}});
   }
@@ -145,6 +146,7 @@ TEST_P(StoreTest, ExecuteRowsWritesAndMatchesRowsInChunks) {
   ASSERT_TRUE(s.ok()) << s;
   // k0..k149 with their own n, k150..k199 with another: only the first go.
   std::vector<std::vector<Value>> gone;
+  gone.reserve(200);
   for (int i = 0; i < 200; ++i) {
     gone.push_back({absl::StrCat("k", i), int64_t{i < 150 ? i : i + 1}});
   }

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "wmo/assignment/v1/assignment.pb.h"
 #include "wmo/catalog/v1/catalog.pb.h"
 
 namespace wmo::testing {
@@ -23,6 +24,12 @@ inline constexpr Region kToekomst{"toekomst-sociaal-domein-2023", "0222",
 inline constexpr Region kMiddenLimburg{"midden-limburg-2024", "0988",
                                        "99990301"};
 inline constexpr Region kPerspectief{"perspectief-2024", "0748", "99990401"};
+
+// The assignment most tests start from, as a municipality asks for it:
+// KDV (kortdurend verblijf) of midden-limburg-2024 by Weert (0988) for
+// client 111222333 at provider 99990303, basis 1, `etmalen` in total from
+// 1 March to 30 June 2024, with the result the catalog wants (S3-10).
+wmo::assignment::v1::Assignment WeertKdv(int64_t etmalen = 10);
 
 // The catalog file catalogs/<id>.textproto of the source tree, parsed once;
 // a test failure when it does not parse.

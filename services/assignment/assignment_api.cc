@@ -17,6 +17,7 @@
 #include "libs/auth/permissions.h"
 #include "libs/rules/identifiers.h"
 #include "libs/server/api.h"
+#include "libs/server/call_scope.h"
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
 #include "services/assignment/assignment_repository.h"
@@ -351,7 +352,10 @@ absl::Status AssignmentApi::RecordAssignmentUsage(
     const auth::Principal& caller,
     const v1::RecordAssignmentUsageRequest& request,
     v1::RecordAssignmentUsageResponse* response) {
-  if (caller.kind != auth::PrincipalKind::kService) {
+  // Another role of this system (in process, or with a service
+  // certificate), not a token: the figures decide deletes (TR385).
+  if (caller.kind != auth::PrincipalKind::kService ||
+      !server::CallScope::FromAnotherRole()) {
     return absl::PermissionDeniedError(
         "only the declaration service reports usage");
   }
@@ -364,6 +368,12 @@ absl::Status AssignmentApi::RecordAssignmentUsage(
       newest;
   for (int i = 0; i < request.usages_size(); ++i) {
     const v1::AssignmentUsage& usage = request.usages(i);
+    if (usage.approved_lines() < 0 || usage.approved_volume() < 0 ||
+        usage.approved_cents() < 0 || usage.revision() <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "usages[", i,
+          "]: figures are not negative and a revision is positive"));
+    }
     WMO_ASSIGN_OR_RETURN(
         ids, ParseName(usage.assignment(), "municipalities/*/assignments/*",
                        absl::StrCat("usages[", i, "].assignment")));
@@ -413,6 +423,14 @@ absl::Status AssignmentApi::BatchGetAssignments(
   if (request.names_size() > 1000) {
     return absl::InvalidArgumentError(
         "names: at most 1000 per call; split the request");
+  }
+  // What other assignments a client has, and when, is not for a caller's
+  // eyes: only the declaration service checks lines against it.
+  if (request.with_qualifying_cover() &&
+      !server::CallScope::FromAnotherRole()) {
+    return absl::PermissionDeniedError(
+        "with_qualifying_cover: for the declaration service only; leave it "
+        "false");
   }
   std::vector<std::string> numbers;
   numbers.reserve(request.names_size());
@@ -566,8 +584,7 @@ absl::Status AssignmentApi::ListMatching(
              !s.ok()) {
     return s;
   }
-  WMO_ASSIGN_OR_RETURN(
-      page, server::ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
   if (!request.active_on().empty()) {
     if (auto d = rules::ParseDate(request.active_on(), "active_on"); !d.ok()) {
       return d.status();

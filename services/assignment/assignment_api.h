@@ -43,15 +43,17 @@ class AssignmentApi {
   absl::Status GetAssignment(const auth::Principal& caller,
                              const v1::GetAssignmentRequest& request,
                              v1::Assignment* response);
-  // A provider gets only the assignments given to it; the others are
-  // missing (allow_missing) or NOT_FOUND, as if they did not exist.
   absl::Status GetAssignmentUsage(const auth::Principal& caller,
                                   const v1::GetAssignmentUsageRequest& request,
                                   v1::AssignmentUsage* response);
+  // Only from the declaration service: another role of this system.
   absl::Status RecordAssignmentUsage(
       const auth::Principal& caller,
       const v1::RecordAssignmentUsageRequest& request,
       v1::RecordAssignmentUsageResponse* response);
+  // A provider gets only the assignments given to it; the others are
+  // missing (allow_missing) or NOT_FOUND, as if they did not exist. The
+  // qualifying cover is for another role of this system only.
   absl::Status BatchGetAssignments(
       const auth::Principal& caller,
       const v1::BatchGetAssignmentsRequest& request,

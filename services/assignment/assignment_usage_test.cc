@@ -6,8 +6,11 @@
 
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
+#include "grpcpp/server_context.h"
 #include "gtest/gtest.h"
+#include "libs/server/call_scope.h"
 #include "libs/server/status.h"
+#include "libs/testing/catalogs.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/fakes.h"
 #include "libs/testing/temp_dir.h"
@@ -36,21 +39,7 @@ class AssignmentUsageTest : public ::testing::TestWithParam<std::string> {
     });
     v1::CreateAssignmentRequest request;
     request.set_parent("municipalities/0988");
-    v1::Assignment& a = *request.mutable_assignment();
-    a.mutable_client()->set_bsn("111222333");
-    a.mutable_client()->set_birth_date("1950-03-01");
-    a.set_provider_agb("99990303");
-    a.set_catalog("midden-limburg-2024");
-    a.set_product("kdv");
-    a.set_basis("1");
-    a.mutable_extent()->set_volume(10);
-    a.mutable_extent()->set_unit(type::v1::UNIT_DAY_NIGHT);
-    a.mutable_extent()->set_frequency(type::v1::FREQUENCY_TOTAL);
-    a.set_start_date("2024-03-01");
-    a.set_end_date("2024-06-30");
-    auto* result = a.add_results();
-    result->set_life_domain("Wonen");
-    result->set_activity_type(v1::ACTIVITY_TYPE_HELP);
+    *request.mutable_assignment() = testing::WeertKdv();
     absl::Status s = api_->CreateAssignment(kWeert, request, &created_);
     ASSERT_TRUE(s.ok()) << s;
   }
@@ -62,10 +51,15 @@ class AssignmentUsageTest : public ::testing::TestWithParam<std::string> {
     v1::AssignmentUsage& usage = *request.add_usages();
     usage.set_assignment(name);
     usage.set_approved_lines(lines);
-    usage.set_approved_volume(lines * 5);
-    usage.set_approved_cents(lines * 5 * 16400);
+    usage.set_approved_volume(int64_t{lines} * 5);
+    usage.set_approved_cents(int64_t{lines} * 5 * 16400);
     usage.set_revision(revision);
     v1::RecordAssignmentUsageResponse response;
+    // As the declaration service's call arrives: from another role of this
+    // system, which the server notes for the call.
+    grpc::CallbackServerContext context;
+    server::CallScope scope(context, caller,
+                            caller.kind == auth::PrincipalKind::kService);
     absl::Status s = api_->RecordAssignmentUsage(caller, request, &response);
     if (!s.ok()) return s;
     return response;
@@ -103,6 +97,18 @@ INSTANTIATE_TEST_SUITE_P(Backends, AssignmentUsageTest,
 TEST_P(AssignmentUsageTest, TheNewestReportOfTheDeclarationServiceCounts) {
   EXPECT_EQ(Report(kWeert, created_.name(), 1, 1).status().code(),
             absl::StatusCode::kPermissionDenied);
+  // A service token from outside is no service of this system.
+  {
+    v1::RecordAssignmentUsageRequest request;
+    request.add_usages()->set_assignment(created_.name());
+    request.mutable_usages(0)->set_revision(1);
+    v1::RecordAssignmentUsageResponse response;
+    EXPECT_EQ(
+        api_->RecordAssignmentUsage(kDeclarations, request, &response).code(),
+        absl::StatusCode::kPermissionDenied);
+  }
+  EXPECT_EQ(Report(kDeclarations, created_.name(), -1, 1).status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Usage().revision(), 0);
   ASSERT_TRUE(Report(kDeclarations, created_.name(), 2, 5).ok());
   ASSERT_TRUE(Report(kDeclarations, created_.name(), 1, 4).ok());  // late

@@ -114,6 +114,38 @@ absl::Status BookingApi::CancelBooking(const auth::Principal& caller,
   });
 }
 
+absl::Status BookingApi::GetBooking(const auth::Principal& caller,
+                                    const v1::GetBookingRequest& request,
+                                    v1::Booking* response) {
+  WMO_ASSIGN_OR_RETURN(ids, ParseName(request.name(),
+                                      "providers/*/locations/*/bedPools/*/"
+                                      "bookings/*",
+                                      "name"));
+  const SiteKey pool{ids[0], ids[1], ids[2]};
+  // Anyone but a municipality must be the provider, found or not.
+  if (caller.kind != auth::PrincipalKind::kMunicipality) {
+    if (absl::Status s =
+            RequireProviderOf(caller, request.name(), "read bookings");
+        !s.ok()) {
+      return s;
+    }
+  }
+  absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        WMO_ASSIGN_OR_RETURN(b, Repo::GetBooking(c, pool, ids[3]));
+        if (absl::Status s = RequireProviderOrClientsMunicipality(
+                caller, pool, b.assignment(), "read bookings");
+            !s.ok()) {
+          return s;
+        }
+        *response = std::move(b);
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller, request.name(), "GetBooking",
+                           {response->name()});
+}
+
 absl::Status BookingApi::ListBookings(const auth::Principal& caller,
                                       const v1::ListBookingsRequest& request,
                                       v1::ListBookingsResponse* response) {
@@ -127,8 +159,7 @@ absl::Status BookingApi::ListBookings(const auth::Principal& caller,
     }
   }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "bedPools", "parent"));
-  WMO_ASSIGN_OR_RETURN(
-      page, server::ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
   for (const auto& [text, field] : {std::pair{request.from_date(), "from_date"},
                                     std::pair{request.to_date(), "to_date"}}) {
     if (text.empty()) continue;
@@ -250,8 +281,7 @@ absl::Status BookingApi::ListWaitlist(const auth::Principal& caller,
     return s;
   }
   WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(request.parent(), "parent"));
-  WMO_ASSIGN_OR_RETURN(
-      page, server::ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
   absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(rows,
@@ -266,6 +296,35 @@ absl::Status BookingApi::ListWaitlist(const auth::Principal& caller,
   return audit::RecordRead(db_, caller,
                            absl::StrCat(request.parent(), "/waitlist"),
                            "ListWaitlist", NamesOf(response->entries()));
+}
+
+absl::Status BookingApi::GetWaitlistEntry(
+    const auth::Principal& caller, const v1::GetWaitlistEntryRequest& request,
+    v1::WaitlistEntry* response) {
+  if (absl::Status s =
+          RequireProviderOf(caller, request.name(), "read waitlists");
+      !s.ok()) {
+    return s;
+  }
+  const std::string& name = request.name();
+  const size_t cut = name.rfind("/waitlist/");
+  if (cut == std::string::npos) {
+    return Malformed(
+        {Violation("CP-FORMAT", "", "name",
+                   "give a waitlist entry, {pool or group}/waitlist/{id}")});
+  }
+  WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(name.substr(0, cut), "name"));
+  absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        WMO_ASSIGN_OR_RETURN(
+            entry,
+            Repo::GetWaitlistEntry(c, parent.first, parent.second, IdOf(name)));
+        *response = std::move(entry);
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller, name, "GetWaitlistEntry",
+                           {response->name()});
 }
 
 absl::Status BookingApi::LeaveWaitlist(const auth::Principal& caller,

@@ -26,6 +26,9 @@ class BookingApi {
   absl::Status CancelBooking(const auth::Principal& caller,
                              const v1::CancelBookingRequest& request,
                              v1::Booking* response);
+  absl::Status GetBooking(const auth::Principal& caller,
+                          const v1::GetBookingRequest& request,
+                          v1::Booking* response);
   absl::Status ListBookings(const auth::Principal& caller,
                             const v1::ListBookingsRequest& request,
                             v1::ListBookingsResponse* response);
@@ -36,6 +39,9 @@ class BookingApi {
   absl::Status ListWaitlist(const auth::Principal& caller,
                             const v1::ListWaitlistRequest& request,
                             v1::ListWaitlistResponse* response);
+  absl::Status GetWaitlistEntry(const auth::Principal& caller,
+                                const v1::GetWaitlistEntryRequest& request,
+                                v1::WaitlistEntry* response);
   absl::Status LeaveWaitlist(const auth::Principal& caller,
                              const v1::LeaveWaitlistRequest& request,
                              v1::WaitlistEntry* response);

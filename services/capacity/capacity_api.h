@@ -23,7 +23,7 @@ class CapacityApi {
   // `registry` may be null (no metrics); `now` says which day it is.
   CapacityApi(store::Database& db, assignment::AssignmentSource& assignments,
               catalog::CatalogSource& catalogs, prometheus::Registry* registry,
-              server::Clock now = absl::Now)
+              const server::Clock& now = absl::Now)
       : placement_(db, assignments, catalogs, registry, now),
         sites_(db, catalogs, now),
         bookings_(placement_),

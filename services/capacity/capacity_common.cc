@@ -202,6 +202,17 @@ absl::Status RequireProviderOf(const auth::Principal& caller,
                                absl::StrCat(verb, " of provider ", parts[1]));
 }
 
+absl::Status RequireProviderOrClientsMunicipality(const auth::Principal& caller,
+                                                  const SiteKey& site,
+                                                  const std::string& assignment,
+                                                  absl::string_view verb) {
+  auto ids =
+      ParseName(assignment, "municipalities/*/assignments/*", "assignment");
+  return auth::RequireMunicipalityOrProvider(
+      caller, ids.ok() ? (*ids)[0] : "", site.provider,
+      absl::StrCat(verb, " of provider ", site.provider));
+}
+
 // Records that the waitlist of a pool or group goes, entry by entry.
 absl::Status AuditWaitlistGone(store::Connection& c,
                                const auth::Principal& caller,

@@ -92,6 +92,13 @@ absl::Status RequireProviderOf(const auth::Principal& caller,
                                absl::string_view resource,
                                absl::string_view verb);
 
+// Reading a booking or enrolment: its provider, or the municipality whose
+// assignment it is on (its own client's).
+absl::Status RequireProviderOrClientsMunicipality(const auth::Principal& caller,
+                                                  const SiteKey& site,
+                                                  const std::string& assignment,
+                                                  absl::string_view verb);
+
 // Records that the waitlist of a pool or group goes, entry by entry.
 absl::Status AuditWaitlistGone(store::Connection& c,
                                const auth::Principal& caller,

@@ -239,13 +239,13 @@ struct Slot {
   cat::Weekday weekday;
   v1::DayPart part;
 };
-constexpr Slot kMonAm{cat::WEEKDAY_MONDAY, v1::MORNING};
-constexpr Slot kMonPm{cat::WEEKDAY_MONDAY, v1::AFTERNOON};
-constexpr Slot kMonEve{cat::WEEKDAY_MONDAY, v1::EVENING};
-constexpr Slot kTueAm{cat::WEEKDAY_TUESDAY, v1::MORNING};
-constexpr Slot kWedAm{cat::WEEKDAY_WEDNESDAY, v1::MORNING};
-constexpr Slot kThuAm{cat::WEEKDAY_THURSDAY, v1::MORNING};
-constexpr Slot kFriPm{cat::WEEKDAY_FRIDAY, v1::AFTERNOON};
+constexpr Slot kMonAm{cat::WEEKDAY_MONDAY, v1::DAY_PART_MORNING};
+constexpr Slot kMonPm{cat::WEEKDAY_MONDAY, v1::DAY_PART_AFTERNOON};
+constexpr Slot kMonEve{cat::WEEKDAY_MONDAY, v1::DAY_PART_EVENING};
+constexpr Slot kTueAm{cat::WEEKDAY_TUESDAY, v1::DAY_PART_MORNING};
+constexpr Slot kWedAm{cat::WEEKDAY_WEDNESDAY, v1::DAY_PART_MORNING};
+constexpr Slot kThuAm{cat::WEEKDAY_THURSDAY, v1::DAY_PART_MORNING};
+constexpr Slot kFriPm{cat::WEEKDAY_FRIDAY, v1::DAY_PART_AFTERNOON};
 
 v1::Session Session(Slot slot, int staff) {
   v1::Session s;
@@ -2126,14 +2126,15 @@ TEST_P(CapacityRulesTest, AvailabilityRanksLocationsAndOccupancyCountsAll) {
                                                             s.free()};
     }
     // Monday morning is full from the 11th, so the least free is 0.
-    EXPECT_EQ(by_slot[(std::pair<int, int>{cat::WEEKDAY_MONDAY, v1::MORNING})],
+    EXPECT_EQ(by_slot[(std::pair<int, int>{cat::WEEKDAY_MONDAY,
+                                           v1::DAY_PART_MORNING})],
               (std::pair<int, int>{3, 0}));
-    EXPECT_EQ(
-        by_slot[(std::pair<int, int>{cat::WEEKDAY_MONDAY, v1::AFTERNOON})],
-        (std::pair<int, int>{3, 2}));
-    EXPECT_EQ(
-        by_slot[(std::pair<int, int>{cat::WEEKDAY_WEDNESDAY, v1::MORNING})],
-        (std::pair<int, int>{3, 2}));
+    EXPECT_EQ(by_slot[(std::pair<int, int>{cat::WEEKDAY_MONDAY,
+                                           v1::DAY_PART_AFTERNOON})],
+              (std::pair<int, int>{3, 2}));
+    EXPECT_EQ(by_slot[(std::pair<int, int>{cat::WEEKDAY_WEDNESDAY,
+                                           v1::DAY_PART_MORNING})],
+              (std::pair<int, int>{3, 2}));
   }
 
   // Occupancy of L1 from Monday 4 to Monday 11 March: 2 beds, one booked

@@ -186,6 +186,33 @@ grpc::ServerUnaryReactor* CapacityService::CreateBooking(
       });
 }
 
+grpc::ServerUnaryReactor* CapacityService::GetBooking(
+    grpc::CallbackServerContext* context, const v1::GetBookingRequest* request,
+    v1::Booking* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.bookings().GetBooking(Caller(), *request, response);
+      });
+}
+
+grpc::ServerUnaryReactor* CapacityService::GetEnrolment(
+    grpc::CallbackServerContext* context,
+    const v1::GetEnrolmentRequest* request, v1::Enrolment* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.enrolments().GetEnrolment(Caller(), *request, response);
+      });
+}
+
+grpc::ServerUnaryReactor* CapacityService::GetWaitlistEntry(
+    grpc::CallbackServerContext* context,
+    const v1::GetWaitlistEntryRequest* request, v1::WaitlistEntry* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.bookings().GetWaitlistEntry(Caller(), *request, response);
+      });
+}
+
 grpc::ServerUnaryReactor* CapacityService::CancelBooking(
     grpc::CallbackServerContext* context,
     const v1::CancelBookingRequest* request, v1::Booking* response) {

@@ -85,6 +85,16 @@ class CapacityService final : public v1::CapacityService::CallbackService {
   grpc::ServerUnaryReactor* CreateBooking(
       grpc::CallbackServerContext* context,
       const v1::CreateBookingRequest* request, v1::Booking* response) override;
+  grpc::ServerUnaryReactor* GetBooking(grpc::CallbackServerContext* context,
+                                       const v1::GetBookingRequest* request,
+                                       v1::Booking* response) override;
+  grpc::ServerUnaryReactor* GetEnrolment(grpc::CallbackServerContext* context,
+                                         const v1::GetEnrolmentRequest* request,
+                                         v1::Enrolment* response) override;
+  grpc::ServerUnaryReactor* GetWaitlistEntry(
+      grpc::CallbackServerContext* context,
+      const v1::GetWaitlistEntryRequest* request,
+      v1::WaitlistEntry* response) override;
   grpc::ServerUnaryReactor* CancelBooking(
       grpc::CallbackServerContext* context,
       const v1::CancelBookingRequest* request, v1::Booking* response) override;

@@ -103,6 +103,38 @@ absl::Status EnrolmentApi::EndEnrolment(const auth::Principal& caller,
   });
 }
 
+absl::Status EnrolmentApi::GetEnrolment(const auth::Principal& caller,
+                                        const v1::GetEnrolmentRequest& request,
+                                        v1::Enrolment* response) {
+  WMO_ASSIGN_OR_RETURN(ids, ParseName(request.name(),
+                                      "providers/*/locations/*/groups/*/"
+                                      "enrolments/*",
+                                      "name"));
+  const SiteKey group{ids[0], ids[1], ids[2]};
+  // Anyone but a municipality must be the provider, found or not.
+  if (caller.kind != auth::PrincipalKind::kMunicipality) {
+    if (absl::Status s =
+            RequireProviderOf(caller, request.name(), "read enrolments");
+        !s.ok()) {
+      return s;
+    }
+  }
+  absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        WMO_ASSIGN_OR_RETURN(e, Repo::GetEnrolment(c, group, ids[3]));
+        if (absl::Status s = RequireProviderOrClientsMunicipality(
+                caller, group, e.assignment(), "read enrolments");
+            !s.ok()) {
+          return s;
+        }
+        *response = std::move(e);
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return audit::RecordRead(db_, caller, request.name(), "GetEnrolment",
+                           {response->name()});
+}
+
 absl::Status EnrolmentApi::ListEnrolments(
     const auth::Principal& caller, const v1::ListEnrolmentsRequest& request,
     v1::ListEnrolmentsResponse* response) {
@@ -116,8 +148,7 @@ absl::Status EnrolmentApi::ListEnrolments(
     }
   }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "groups", "parent"));
-  WMO_ASSIGN_OR_RETURN(
-      page, server::ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
   if (!request.active_on().empty()) {
     if (auto d = rules::ParseDate(request.active_on(), "active_on"); !d.ok()) {
       return d.status();

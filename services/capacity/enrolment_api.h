@@ -23,6 +23,9 @@ class EnrolmentApi {
   absl::Status EndEnrolment(const auth::Principal& caller,
                             const v1::EndEnrolmentRequest& request,
                             v1::Enrolment* response);
+  absl::Status GetEnrolment(const auth::Principal& caller,
+                            const v1::GetEnrolmentRequest& request,
+                            v1::Enrolment* response);
   absl::Status ListEnrolments(const auth::Principal& caller,
                               const v1::ListEnrolmentsRequest& request,
                               v1::ListEnrolmentsResponse* response);

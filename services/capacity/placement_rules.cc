@@ -94,7 +94,8 @@ Plan PlanStay(const StayFacts& f) {
                   "choose other nights"));
   }
   // The caps count what the entitlement allows: only once it holds.
-  if (plan.refusals.empty() && in.product != nullptr) {
+  if (plan.refusals.empty() && in.assignment != nullptr &&
+      in.product != nullptr) {
     const Assignment& a = *in.assignment;
     auto period = rules::ParsePeriod(a.start_date(), a.end_date(), "");
     for (auto& v : rules::CheckStay(

@@ -96,10 +96,10 @@ TEST(PlanStayTest, CP_CLIENT_NIGHT_TheClientSleepsInOneBed) {
 // The caps count what the entitlement allows: without one, only it is
 // reported, even for 50 nights.
 TEST(PlanStayTest, CapsOnlyOnceTheEntitlementHolds) {
-  StayFacts f = Stay(Kdv(100), D(2024, 3, 1), D(2024, 4, 19));
+  const Assignment a = Kdv(100);
+  StayFacts f = Stay(a, D(2024, 3, 1), D(2024, 4, 19));
   f.entitlement = Entitlement();
   EXPECT_THAT(Ids(PlanStay(f).refusals), ElementsAre("CP-ASSIGNMENT"));
-  const Assignment a = Kdv(100);
   f = Stay(a, D(2024, 3, 1), D(2024, 4, 19));
   EXPECT_THAT(Ids(PlanStay(f).refusals), ElementsAre("S3-09", "S3-09"));
 }
@@ -130,7 +130,7 @@ TEST(CheckBookedVolumeTest, CP_VOLUME_InAllAndPerMonth) {
 
 v1::Enrolment Enrolment(const std::string& name, const std::string& start,
                         const std::string& end,
-                        std::vector<std::pair<int, v1::DayPart>> slots) {
+                        const std::vector<std::pair<int, v1::DayPart>>& slots) {
   v1::Enrolment e;
   e.set_name(name);
   e.set_client_bsn("111222333");
@@ -147,15 +147,16 @@ v1::Enrolment Enrolment(const std::string& name, const std::string& start,
 
 TEST(CheckSessionClashTest, CP_CLIENT_SESSION_OneSessionAtATime) {
   const v1::Enrolment wanted =
-      Enrolment("", "2024-03-01", "2024-05-31", {{1, v1::MORNING}});
+      Enrolment("", "2024-03-01", "2024-05-31", {{1, v1::DAY_PART_MORNING}});
   const rules::Period days{D(2024, 3, 1), D(2024, 5, 31)};
   const std::vector<v1::Enrolment> client = {
       // Same slot, overlapping: a clash.
-      Enrolment("a", "2024-05-01", "2024-06-30", {{1, v1::MORNING}}),
+      Enrolment("a", "2024-05-01", "2024-06-30", {{1, v1::DAY_PART_MORNING}}),
       // Same slot, after: none.
-      Enrolment("b", "2024-06-01", "2024-06-30", {{1, v1::MORNING}}),
+      Enrolment("b", "2024-06-01", "2024-06-30", {{1, v1::DAY_PART_MORNING}}),
       // Overlapping, other day part: none.
-      Enrolment("c", "2024-03-01", "2024-05-31", {{1, v1::AFTERNOON}})};
+      Enrolment("c", "2024-03-01", "2024-05-31",
+                {{1, v1::DAY_PART_AFTERNOON}})};
   Violations v = CheckSessionClash(wanted, days, client);
   ASSERT_THAT(Ids(v), ElementsAre("CP-CLIENT-SESSION"));
   EXPECT_THAT(v[0].message(), HasSubstr("(a)"));

@@ -94,7 +94,7 @@ absl::Status SiteApi::ListLocations(const auth::Principal& caller,
   WMO_ASSIGN_OR_RETURN(ids,
                        ParseName(request.parent(), "providers/*", "parent"));
   return ListSites<v1::Location>(
-      db_, request.page_size(), request.page_token(),
+      db_, request,
       [&](store::Connection& c, size_t offset, size_t limit) {
         return Repo::ListLocations(c, ids[0], "", offset, limit);
       },
@@ -139,8 +139,7 @@ absl::Status SiteApi::UpdateLocation(const auth::Principal& caller,
       return s;
     }
     for (const std::string& id : used) {
-      WMO_ASSIGN_OR_RETURN(catalog,
-                           catalogs_.CatalogOn(id, server::TodayBy(now_)));
+      WMO_ASSIGN_OR_RETURN(catalog, CatalogToday(catalogs_, id, now_));
       catalogs.emplace(id, std::move(catalog));
     }
   }
@@ -255,7 +254,7 @@ absl::Status SiteApi::ListGroups(const auth::Principal& caller,
   }
   WMO_ASSIGN_OR_RETURN(location, LocationKey(request.parent(), "parent"));
   return ListSites<v1::Group>(
-      db_, request.page_size(), request.page_token(),
+      db_, request,
       [&](store::Connection& c, size_t offset, size_t limit) {
         return Repo::ListGroups(c, location, offset, limit);
       },
@@ -440,7 +439,7 @@ absl::Status SiteApi::ListBedPools(const auth::Principal& caller,
   }
   WMO_ASSIGN_OR_RETURN(location, LocationKey(request.parent(), "parent"));
   return ListSites<v1::BedPool>(
-      db_, request.page_size(), request.page_token(),
+      db_, request,
       [&](store::Connection& c, size_t offset, size_t limit) {
         return Repo::ListPools(c, location, offset, limit);
       },

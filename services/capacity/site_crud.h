@@ -100,14 +100,14 @@ absl::Status GetSite(store::Database& db, const auth::Principal& caller,
 
 // A page of the sites `read` finds.
 template <typename Resource>
-absl::Status ListSites(store::Database& db, int page_size,
-                       const std::string& page_token,
+absl::Status ListSites(store::Database& db,
+                       const google::protobuf::Message& request,
                        absl::FunctionRef<absl::StatusOr<std::vector<Resource>>(
                            store::Connection&, size_t offset, size_t limit)>
                            read,
                        google::protobuf::RepeatedPtrField<Resource>* out,
                        std::string* next) {
-  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(page_size, page_token));
+  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
   return db.ReadTransaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(rows, read(c, page.offset, page.size + 1));
     out->Clear();

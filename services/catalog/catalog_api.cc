@@ -50,8 +50,7 @@ absl::Status CatalogApi::ListCatalogs(const v1::ListCatalogsRequest& request,
                                       v1::ListCatalogsResponse* response) {
   WMO_ASSIGN_OR_RETURN(
       date, DateOrToday(request.as_of(), "as_of", server::TodayBy(now_)));
-  WMO_ASSIGN_OR_RETURN(page,
-                       ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page, ParsePage(request));
   WMO_ASSIGN_OR_RETURN(versions, registry_.AllEffective(date));
   for (size_t i = page.offset;
        i < versions.size() && i < page.offset + page.size; ++i) {
@@ -89,8 +88,7 @@ absl::Status CatalogApi::ListProducts(const v1::ListProductsRequest& request,
                        ParseName(request.parent(), "catalogs/*", "parent"));
   WMO_ASSIGN_OR_RETURN(
       date, DateOrToday(request.as_of(), "as_of", server::TodayBy(now_)));
-  WMO_ASSIGN_OR_RETURN(page,
-                       ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page, ParsePage(request));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
   const v1::Catalog& catalog = version.catalog();
   const v1::Lot* lot = nullptr;
@@ -193,8 +191,7 @@ absl::Status CatalogApi::ListContracts(const v1::ListContractsRequest& request,
                        ParseName(request.parent(), "catalogs/*", "parent"));
   WMO_ASSIGN_OR_RETURN(
       date, DateOrToday(request.as_of(), "as_of", server::TodayBy(now_)));
-  WMO_ASSIGN_OR_RETURN(page,
-                       ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page, ParsePage(request));
   WMO_ASSIGN_OR_RETURN(version, registry_.Effective(ids[0], date));
   const v1::Catalog& catalog = version.catalog();
   std::vector<const v1::Contract*> matches;

@@ -472,9 +472,7 @@ absl::Status DeclarationApi::ListDeclarationLines(
     const auth::Principal& caller,
     const v1::ListDeclarationLinesRequest& request,
     v1::ListDeclarationLinesResponse* response) {
-  WMO_ASSIGN_OR_RETURN(
-      page, server::ParsePage(request.page_size(), request.page_token(), 1000,
-                              10000));
+  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request, 1000, 10000));
   WMO_ASSIGN_OR_RETURN(declaration,
                        ReadDeclaration(caller, request.parent(), "parent",
                                        "ListDeclarationLines"));
@@ -506,8 +504,7 @@ absl::Status DeclarationApi::ListDeclarations(
   WMO_ASSIGN_OR_RETURN(municipality,
                        AddresseeFilter(caller, ids[0], request.municipality(),
                                        "list the declarations of provider"));
-  WMO_ASSIGN_OR_RETURN(
-      page, server::ParsePage(request.page_size(), request.page_token()));
+  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
   if (!request.period().empty()) {
     if (auto m = rules::ParseMonth(request.period(), "period"); !m.ok()) {
       return m.status();

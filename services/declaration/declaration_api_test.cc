@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/rules/dates.h"
+#include "libs/testing/catalogs.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/fakes.h"
 #include "libs/testing/temp_dir.h"
@@ -42,23 +43,12 @@ class DeclarationApiTest : public ::testing::TestWithParam<std::string> {
             .ok());
     // KDV, 10 etmalen from March to June 2024, as the assignment service
     // would answer it.
-    assignment::v1::Assignment a;
+    assignment::v1::Assignment a = testing::WeertKdv();
     a.set_name(kAssignment);
     a.set_municipality(kMunicipality);
     a.set_number("1");
-    a.mutable_client()->set_bsn(kBsn);
-    a.mutable_client()->set_birth_date("1950-03-01");
-    a.set_provider_agb(kProvider);
-    a.set_catalog("midden-limburg-2024");
-    a.set_product("kdv");
     a.set_product_category("04");
     a.set_product_code("04KDV");
-    a.set_basis("1");
-    a.mutable_extent()->set_volume(10);
-    a.mutable_extent()->set_unit(type::v1::UNIT_DAY_NIGHT);
-    a.mutable_extent()->set_frequency(type::v1::FREQUENCY_TOTAL);
-    a.set_start_date("2024-03-01");
-    a.set_end_date("2024-06-30");
     a.set_state(assignment::v1::Assignment::ACTIVE);
     assignments_.Put(a);
     reporter_ = std::make_unique<UsageReporter>(*db_, assignments_);

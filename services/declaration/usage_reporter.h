@@ -17,9 +17,9 @@ namespace wmo::declaration {
 // declaration to assignment. A commit that changes an assignment's totals
 // marks it in the store's outbox in the same transaction; the reporter
 // sends the current totals of the marked assignments with their revision
-// soon after each commit, and again every `retry` while any are left (the
-// assignment service down, say), and clears what was delivered. A report
-// may arrive twice or late: the assignment service keeps the highest
+// soon after each commit, and looks again every `retry` for what is left
+// (the assignment service was down, say), and clears what was delivered. A
+// report may arrive twice or late: the assignment service keeps the highest
 // revision.
 class UsageReporter {
  public:
