@@ -400,8 +400,10 @@ void DeclarationsOnPostgres(double seconds) {
   std::vector<std::unique_ptr<declaration::v1::DeclarationService::Stub>> stubs;
   stubs.reserve(kSubmitters);
   for (int s = 0; s < kSubmitters; ++s) {
+    // As the provider: only it declares (the default caller is a
+    // municipality).
     stubs.push_back(declaration::v1::DeclarationService::NewStub(
-        testing::SeparateChannelTo(**app)));
+        testing::SeparateChannelTo(**app, testing::Provider("99990303"))));
   }
   std::vector<int> next(kSubmitters, 0);
   std::mutex mu;
