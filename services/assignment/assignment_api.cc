@@ -20,6 +20,7 @@
 #include "libs/server/call_scope.h"
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
+#include "libs/server/update_mask.h"
 #include "services/assignment/assignment_repository.h"
 #include "services/assignment/assignment_rules.h"
 #include "services/catalog/catalog_rules.h"
@@ -717,19 +718,7 @@ absl::Status AssignmentApi::UpdateAssignment(
           return Refused("AS-STATE", "", "assignment.name",
                          "only an active assignment can be changed");
         }
-        for (const std::string& field : fields) {
-          if (field == "end_date") a.set_end_date(patch.end_date());
-          if (field == "extent") {
-            a.clear_extent();
-            if (patch.has_extent()) *a.mutable_extent() = patch.extent();
-          }
-          if (field == "budget_cents") a.set_budget_cents(patch.budget_cents());
-          if (field == "results") *a.mutable_results() = patch.results();
-          if (field == "approvals") *a.mutable_approvals() = patch.approvals();
-          if (field == "activities") {
-            *a.mutable_activities() = patch.activities();
-          }
-        }
+        server::CopyFields(fields, patch, a);
         a.set_change_reason(patch.change_reason());
         if (absl::Status s = CheckFormatOf(a); !s.ok()) return s;
         WMO_ASSIGN_OR_RETURN(

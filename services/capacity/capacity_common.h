@@ -72,16 +72,6 @@ std::string ParentName(Kind kind, const SiteKey& k);
 absl::StatusOr<std::pair<Kind, SiteKey>> WaitlistParent(
     const std::string& name, const std::string& field);
 
-// The update mask's fields, or every field the patch sets when empty.
-std::vector<std::string> MaskOrSet(const google::protobuf::FieldMask& mask,
-                                   const google::protobuf::Message& patch);
-// Copies `fields` of `patch` into `target`; INVALID_ARGUMENT for a field
-// that is not in `changeable`.
-absl::Status ApplyMask(const std::vector<std::string>& fields,
-                       const std::set<std::string>& changeable,
-                       const google::protobuf::Message& patch,
-                       google::protobuf::Message& target);
-
 // For a municipality: the prefix of its assignments' names, which its
 // clients' bookings and enrolments name; "" for anyone else.
 std::string ClientsOf(const auth::Principal& caller);

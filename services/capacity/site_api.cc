@@ -9,6 +9,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "libs/rules/capacity.h"
+#include "libs/server/update_mask.h"
 #include "services/capacity/capacity_common.h"
 #include "services/capacity/site_crud.h"
 
@@ -24,6 +25,9 @@ using site_crud::ListSites;
 using site_crud::Locations;
 using site_crud::Pools;
 using site_crud::UpdateSite;
+
+// What a patch carries besides changes: which site, and which version.
+const std::set<std::string> kNotChanges = {"name", "etag"};
 using wmo::catalog::v1::Catalog;
 
 // The catalog a new group or pool names, valid today; CP-CATALOG when none.
@@ -111,7 +115,11 @@ absl::Status SiteApi::UpdateLocation(const auth::Principal& caller,
   }
   WMO_ASSIGN_OR_RETURN(key,
                        LocationKey(request.location().name(), "location.name"));
-  const auto fields = MaskOrSet(request.update_mask(), request.location());
+  WMO_ASSIGN_OR_RETURN(
+      fields, server::FieldsToUpdate(
+                  request.update_mask(), request.location(),
+                  {"display_name", "municipality", "postcode", "address"},
+                  kNotChanges, "CP-FORMAT"));
   // A move to another municipality keeps the location's groups and pools
   // only where their catalogs serve it (CP-REGION): their catalogs first,
   // outside the transaction.
@@ -146,9 +154,8 @@ absl::Status SiteApi::UpdateLocation(const auth::Principal& caller,
   const std::string& etag =
       request.etag().empty() ? request.location().etag() : request.etag();
   return UpdateSite<Locations>(
-      db_, caller, key, etag, fields,
-      {"display_name", "municipality", "postcode", "address"},
-      request.location(), "UpdateLocation", now_,
+      db_, caller, key, etag, fields, request.location(), "UpdateLocation",
+      now_,
       [&](store::Connection& c, const v1::Location& before,
           v1::Location& l) -> absl::Status {
         if (Violations v = CheckLocation(l); !v.empty()) return Malformed(v);
@@ -282,13 +289,15 @@ absl::Status SiteApi::UpdateGroup(const auth::Principal& caller,
   }());
   WMO_ASSIGN_OR_RETURN(catalog,
                        catalogs_.CatalogOn(catalog_id, server::TodayBy(now_)));
+  WMO_ASSIGN_OR_RETURN(
+      fields, server::FieldsToUpdate(request.update_mask(), request.group(),
+                                     {"display_name", "min_size", "max_size",
+                                      "max_clients_per_staff", "sessions"},
+                                     kNotChanges, "CP-FORMAT"));
   const std::string& etag =
       request.etag().empty() ? request.group().etag() : request.etag();
   return UpdateSite<Groups>(
-      db_, caller, key, etag, MaskOrSet(request.update_mask(), request.group()),
-      {"display_name", "min_size", "max_size", "max_clients_per_staff",
-       "sessions"},
-      request.group(), "UpdateGroup", now_,
+      db_, caller, key, etag, fields, request.group(), "UpdateGroup", now_,
       [&](store::Connection& c, const v1::Group&,
           v1::Group& g) -> absl::Status {
         if (Violations v = CheckGroup(g, *catalog); !v.empty()) {
@@ -468,13 +477,15 @@ absl::Status SiteApi::UpdateBedPool(const auth::Principal& caller,
   }());
   WMO_ASSIGN_OR_RETURN(catalog,
                        catalogs_.CatalogOn(catalog_id, server::TodayBy(now_)));
+  WMO_ASSIGN_OR_RETURN(
+      fields,
+      server::FieldsToUpdate(request.update_mask(), request.bed_pool(),
+                             {"display_name", "beds", "wheelchair_accessible"},
+                             kNotChanges, "CP-FORMAT"));
   const std::string& etag =
       request.etag().empty() ? request.bed_pool().etag() : request.etag();
   return UpdateSite<Pools>(
-      db_, caller, key, etag,
-      MaskOrSet(request.update_mask(), request.bed_pool()),
-      {"display_name", "beds", "wheelchair_accessible"}, request.bed_pool(),
-      "UpdateBedPool", now_,
+      db_, caller, key, etag, fields, request.bed_pool(), "UpdateBedPool", now_,
       [&](store::Connection& c, const v1::BedPool& before,
           v1::BedPool& p) -> absl::Status {
         if (Violations v = CheckPool(p, *catalog); !v.empty()) {

@@ -7,6 +7,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "libs/server/update_mask.h"
 #include "libs/store/request_ids.h"
 #include "libs/store/store.h"
 #include "services/capacity/capacity_common.h"
@@ -153,14 +154,13 @@ absl::Status CreateSite(
   });
 }
 
-// Changes the `fields` of site `key` (of those `changeable`) to `patch`'s
-// when `etag` is empty or current, after `check` of the changed site
-// passes in the same transaction.
+// Changes the `fields` of site `key` to `patch`'s (server::FieldsToUpdate
+// said which may) when `etag` is empty or current, after `check` of the
+// changed site passes in the same transaction.
 template <typename Site>
 absl::Status UpdateSite(
     store::Database& db, const auth::Principal& caller, const SiteKey& key,
     const std::string& etag, const std::vector<std::string>& fields,
-    const std::set<std::string>& changeable,
     const typename Site::Resource& patch, absl::string_view operation,
     const server::Clock& now,
     absl::FunctionRef<absl::Status(store::Connection&,
@@ -172,9 +172,7 @@ absl::Status UpdateSite(
     WMO_ASSIGN_OR_RETURN(site, Site::Get(c, key));
     const typename Site::Resource before = site;
     if (absl::Status s = CheckEtag(etag, site.etag()); !s.ok()) return s;
-    if (absl::Status s = ApplyMask(fields, changeable, patch, site); !s.ok()) {
-      return s;
-    }
+    server::CopyFields(fields, patch, site);
     if (absl::Status s = check(c, before, site); !s.ok()) return s;
     site.set_update_time(server::Timestamp(now()));
     site.set_etag(NextEtag(site.etag()));

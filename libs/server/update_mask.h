@@ -1,0 +1,35 @@
+#ifndef WMO_LIBS_SERVER_UPDATE_MASK_H_
+#define WMO_LIBS_SERVER_UPDATE_MASK_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/message.h"
+
+namespace wmo::server {
+
+// Partial updates (AIP-134), one way for every service.
+
+// The fields an update changes: the mask's paths, or with an empty mask
+// every field `patch` sets other than those in `ignored` (its name, etag
+// and the like). INVALID_ARGUMENT, with rule `rule_id` on field
+// "update_mask", naming a path that is not in `changeable`.
+absl::StatusOr<std::vector<std::string>> FieldsToUpdate(
+    const google::protobuf::FieldMask& mask,
+    const google::protobuf::Message& patch,
+    const std::set<std::string>& changeable,
+    const std::set<std::string>& ignored, absl::string_view rule_id);
+
+// Copies `fields` of `patch` into `target`, each replaced whole: a list or
+// message is `patch`'s, a field `patch` leaves unset is cleared.
+void CopyFields(const std::vector<std::string>& fields,
+                const google::protobuf::Message& patch,
+                google::protobuf::Message& target);
+
+}  // namespace wmo::server
+
+#endif  // WMO_LIBS_SERVER_UPDATE_MASK_H_
