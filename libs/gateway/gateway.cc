@@ -1,6 +1,7 @@
 #include "libs/gateway/gateway.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <utility>
 
@@ -168,7 +169,14 @@ class Gateway::Impl {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopped_) return;
     stopped_ = true;
-    if (server_ != nullptr) server_->Stop(options_.drain);
+    if (server_ == nullptr) return;
+    server_->Stop(options_.drain);
+    // The stop cancelled the gRPC calls still open; their callbacks hold
+    // exchanges, and with them HTTP connections whose timers need the
+    // server's io_context. Wait until the last is gone before the server
+    // can be destroyed.
+    std::unique_lock<std::mutex> alive(alive_mu_);
+    none_alive_.wait(alive, [this] { return alive_ == 0; });
   }
 
   int port() const {
@@ -179,8 +187,30 @@ class Gateway::Impl {
   const std::string& openapi() const { return openapi_; }
 
  private:
+  // Counts an exchange alive from its creation to the end of its
+  // destruction; declared first in Exchange, so it goes last, after the
+  // reply (and with it the HTTP connection) is released.
+  class Alive {
+   public:
+    explicit Alive(Impl& impl) : impl_(impl) {
+      std::lock_guard<std::mutex> lock(impl_.alive_mu_);
+      ++impl_.alive_;
+    }
+    ~Alive() {
+      std::lock_guard<std::mutex> lock(impl_.alive_mu_);
+      if (--impl_.alive_ == 0) impl_.none_alive_.notify_all();
+    }
+    Alive(const Alive&) = delete;
+    Alive& operator=(const Alive&) = delete;
+
+   private:
+    Impl& impl_;
+  };
+
   // One REST request on its way through a gRPC call.
   struct Exchange {
+    explicit Exchange(Impl& impl) : alive(impl) {}
+    Alive alive;
     std::shared_ptr<http::Reply> reply;
     std::chrono::steady_clock::time_point started;
     std::string method;  // Metric label.
@@ -219,7 +249,7 @@ class Gateway::Impl {
 
   void Handle(const http::Request& request,
               std::shared_ptr<http::Reply> reply) {
-    auto exchange = std::make_shared<Exchange>();
+    auto exchange = std::make_shared<Exchange>(*this);
     exchange->reply = std::move(reply);
     exchange->started = std::chrono::steady_clock::now();
     exchange->method = MethodLabel(request.method);
@@ -498,6 +528,10 @@ class Gateway::Impl {
   prometheus::Family<prometheus::Histogram>* durations_ = nullptr;
 
   mutable std::mutex mu_;  // Serializes Start and Stop.
+  // Exchanges alive (Alive), for Stop to wait for.
+  std::mutex alive_mu_;
+  std::condition_variable none_alive_;
+  int alive_ = 0;
   std::unique_ptr<http::Server> server_;
   bool stopped_ = false;
 };
