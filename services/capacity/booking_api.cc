@@ -33,7 +33,7 @@ absl::Status BookingApi::CreateBooking(const auth::Principal& caller,
   if (auto days = RequestedDays(&r.booking, nullptr); !days.ok()) {
     return days.status();
   }
-  WMO_ASSIGN_OR_RETURN(catalog, placement_.CatalogOf(Kind::kPool, key));
+  WMO_ASSIGN_OR_RETURN(catalog, SiteCatalog(db_, Kind::kPool, key));
   WMO_ASSIGN_OR_RETURN(facts,
                        placement_.FetchFacts(r.booking.assignment(), catalog));
   bool full = false;
@@ -219,7 +219,7 @@ absl::Status BookingApi::JoinWaitlist(const auth::Principal& caller,
       !days.ok()) {
     return days.status();
   }
-  WMO_ASSIGN_OR_RETURN(catalog, placement_.CatalogOf(kind, key));
+  WMO_ASSIGN_OR_RETURN(catalog, SiteCatalog(db_, kind, key));
   const std::string& assignment =
       kind == Kind::kPool ? r.booking.assignment() : r.enrolment.assignment();
   WMO_ASSIGN_OR_RETURN(facts, placement_.FetchFacts(assignment, catalog));
@@ -306,24 +306,16 @@ absl::Status BookingApi::GetWaitlistEntry(
       !s.ok()) {
     return s;
   }
-  const std::string& name = request.name();
-  const size_t cut = name.rfind("/waitlist/");
-  if (cut == std::string::npos) {
-    return Malformed(
-        {Violation("CP-FORMAT", "", "name",
-                   "give a waitlist entry, {pool or group}/waitlist/{id}")});
-  }
-  WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(name.substr(0, cut), "name"));
+  WMO_ASSIGN_OR_RETURN(key, ParseWaitlistEntry(request.name(), "name"));
   absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(
-            entry,
-            Repo::GetWaitlistEntry(c, parent.first, parent.second, IdOf(name)));
+            entry, Repo::GetWaitlistEntry(c, key.kind, key.parent, key.id));
         *response = std::move(entry);
         return absl::OkStatus();
       });
   if (!read.ok()) return read;
-  return audit::RecordRead(db_, caller, name, "GetWaitlistEntry",
+  return audit::RecordRead(db_, caller, request.name(), "GetWaitlistEntry",
                            {response->name()});
 }
 
@@ -335,18 +327,10 @@ absl::Status BookingApi::LeaveWaitlist(const auth::Principal& caller,
       !s.ok()) {
     return s;
   }
-  const std::string& name = request.name();
-  const size_t cut = name.rfind("/waitlist/");
-  if (cut == std::string::npos) {
-    return Malformed(
-        {Violation("CP-FORMAT", "", "name",
-                   "give a waitlist entry, {pool or group}/waitlist/{id}")});
-  }
-  WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(name.substr(0, cut), "name"));
-  const std::string id = name.substr(cut + 10);
+  WMO_ASSIGN_OR_RETURN(key, ParseWaitlistEntry(request.name(), "name"));
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(
-        entry, Repo::GetWaitlistEntry(c, parent.first, parent.second, id));
+        entry, Repo::GetWaitlistEntry(c, key.kind, key.parent, key.id));
     if (entry.state() != v1::WaitlistEntry::WAITING) {
       return Refused(absl::StatusCode::kFailedPrecondition, "refused",
                      {Violation("CP-STATE", "", "name",
@@ -355,8 +339,8 @@ absl::Status BookingApi::LeaveWaitlist(const auth::Principal& caller,
     const v1::WaitlistEntry before = entry;
     entry.set_state(v1::WaitlistEntry::LEFT);
     entry.set_update_time(server::Timestamp(now_()));
-    if (absl::Status s = Repo::UpdateWaitlistEntry(c, parent.first,
-                                                   parent.second, id, entry);
+    if (absl::Status s =
+            Repo::UpdateWaitlistEntry(c, key.kind, key.parent, key.id, entry);
         !s.ok()) {
       return s;
     }

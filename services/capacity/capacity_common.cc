@@ -145,6 +145,38 @@ absl::Status RequireProviderOrClientsMunicipality(const auth::Principal& caller,
       absl::StrCat(verb, " of provider ", site.provider));
 }
 
+absl::StatusOr<std::string> SiteCatalog(store::Database& db, Kind kind,
+                                        const SiteKey& parent) {
+  std::string catalog;
+  if (absl::Status s =
+          db.ReadTransaction([&](store::Connection& c) -> absl::Status {
+            if (kind == Kind::kPool) {
+              WMO_ASSIGN_OR_RETURN(p, Repo::GetPool(c, parent));
+              catalog = p.catalog();
+            } else {
+              WMO_ASSIGN_OR_RETURN(g, Repo::GetGroup(c, parent));
+              catalog = g.catalog();
+            }
+            return absl::OkStatus();
+          });
+      !s.ok()) {
+    return s;
+  }
+  return catalog;
+}
+
+absl::StatusOr<WaitlistEntryKey> ParseWaitlistEntry(const std::string& name,
+                                                    const std::string& field) {
+  const size_t cut = name.rfind("/waitlist/");
+  if (cut == std::string::npos) {
+    return Malformed(
+        {Violation("CP-FORMAT", "", field,
+                   "give a waitlist entry, {pool or group}/waitlist/{id}")});
+  }
+  WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(name.substr(0, cut), field));
+  return WaitlistEntryKey{parent.first, parent.second, IdOf(name)};
+}
+
 // Records that the waitlist of a pool or group goes, entry by entry.
 absl::Status AuditWaitlistGone(store::Connection& c,
                                const auth::Principal& caller,

@@ -72,6 +72,21 @@ std::string ParentName(Kind kind, const SiteKey& k);
 absl::StatusOr<std::pair<Kind, SiteKey>> WaitlistParent(
     const std::string& name, const std::string& field);
 
+// A waitlist entry ".../bedPools/{pool}/waitlist/{id}" or
+// ".../groups/{group}/waitlist/{id}": its pool or group and id.
+struct WaitlistEntryKey {
+  Kind kind;
+  SiteKey parent;
+  std::string id;
+};
+absl::StatusOr<WaitlistEntryKey> ParseWaitlistEntry(const std::string& name,
+                                                    const std::string& field);
+
+// The catalog the pool or group `parent` serves, read on its own (before a
+// transaction that needs the catalog's rules).
+absl::StatusOr<std::string> SiteCatalog(store::Database& db, Kind kind,
+                                        const SiteKey& parent);
+
 // For a municipality: the prefix of its assignments' names, which its
 // clients' bookings and enrolments name; "" for anyone else.
 std::string ClientsOf(const auth::Principal& caller);

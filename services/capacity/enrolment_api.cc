@@ -31,7 +31,7 @@ absl::Status EnrolmentApi::CreateEnrolment(
   if (auto days = RequestedDays(nullptr, &r.enrolment); !days.ok()) {
     return days.status();
   }
-  WMO_ASSIGN_OR_RETURN(catalog, placement_.CatalogOf(Kind::kGroup, key));
+  WMO_ASSIGN_OR_RETURN(catalog, SiteCatalog(db_, Kind::kGroup, key));
   WMO_ASSIGN_OR_RETURN(
       facts, placement_.FetchFacts(r.enrolment.assignment(), catalog));
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {

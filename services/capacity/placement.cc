@@ -134,26 +134,6 @@ absl::StatusOr<Placement::Facts> Placement::FetchFacts(
   return facts;
 }
 
-absl::StatusOr<std::string> Placement::CatalogOf(Kind kind,
-                                                 const SiteKey& parent) {
-  std::string catalog;
-  if (absl::Status s =
-          db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-            if (kind == Kind::kPool) {
-              WMO_ASSIGN_OR_RETURN(p, Repo::GetPool(c, parent));
-              catalog = p.catalog();
-            } else {
-              WMO_ASSIGN_OR_RETURN(g, Repo::GetGroup(c, parent));
-              catalog = g.catalog();
-            }
-            return absl::OkStatus();
-          });
-      !s.ok()) {
-    return s;
-  }
-  return catalog;
-}
-
 absl::Status Placement::Make(store::Connection& c, const Request& r,
                              const Facts& facts, std::string* made,
                              v1::Booking* booking_out,
@@ -252,7 +232,7 @@ absl::StatusOr<std::map<std::string, Placement::Facts>> Placement::WaitingFacts(
   }
   std::map<std::string, Facts> facts;
   if (entries.empty()) return facts;
-  WMO_ASSIGN_OR_RETURN(catalog, CatalogOf(kind, parent));
+  WMO_ASSIGN_OR_RETURN(catalog, SiteCatalog(db_, kind, parent));
   for (const auto& entry : entries) {
     const std::string& assignment = entry.has_booking()
                                         ? entry.booking().assignment()

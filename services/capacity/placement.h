@@ -65,8 +65,6 @@ class Placement {
   // serves.
   absl::StatusOr<Facts> FetchFacts(const std::string& assignment,
                                    const std::string& catalog);
-  // The catalog the pool or group `parent` serves, read on its own.
-  absl::StatusOr<std::string> CatalogOf(Kind kind, const SiteKey& parent);
 
   // Plans the request and writes it within transaction `c`, setting `made`
   // to the booking's or enrolment's name and filling whichever of `booking`

@@ -277,16 +277,7 @@ absl::Status SiteApi::UpdateGroup(const auth::Principal& caller,
     return s;
   }
   WMO_ASSIGN_OR_RETURN(key, Groups::Key(request.group().name(), "group.name"));
-  WMO_ASSIGN_OR_RETURN(catalog_id, [&]() -> absl::StatusOr<std::string> {
-    std::string id;
-    absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
-      auto g = Repo::GetGroup(c, key);
-      if (g.ok()) id = g->catalog();
-      return g.status();
-    });
-    if (!s.ok()) return s;
-    return id;
-  }());
+  WMO_ASSIGN_OR_RETURN(catalog_id, SiteCatalog(db_, Kind::kGroup, key));
   WMO_ASSIGN_OR_RETURN(catalog,
                        catalogs_.CatalogOn(catalog_id, server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(
@@ -465,16 +456,7 @@ absl::Status SiteApi::UpdateBedPool(const auth::Principal& caller,
   }
   WMO_ASSIGN_OR_RETURN(key,
                        Pools::Key(request.bed_pool().name(), "bed_pool.name"));
-  WMO_ASSIGN_OR_RETURN(catalog_id, [&]() -> absl::StatusOr<std::string> {
-    std::string id;
-    absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
-      auto p = Repo::GetPool(c, key);
-      if (p.ok()) id = p->catalog();
-      return p.status();
-    });
-    if (!s.ok()) return s;
-    return id;
-  }());
+  WMO_ASSIGN_OR_RETURN(catalog_id, SiteCatalog(db_, Kind::kPool, key));
   WMO_ASSIGN_OR_RETURN(catalog,
                        catalogs_.CatalogOn(catalog_id, server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(

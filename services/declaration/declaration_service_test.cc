@@ -611,8 +611,7 @@ TEST_P(DeclarationServiceTest, TR385_PendingUsageIsReportedAfterARestart) {
   ReportedUsage(a, 1);
   const server::ServerOptions options = app_->options();
   app_.reset();
-  for (const auto& step :
-       std::vector<std::pair<std::string, std::string>>{
+  for (const auto& step : std::vector<std::pair<std::string, std::string>>{
            {"assignment", "DELETE FROM assignment_usage"},
            {"declaration",
             "INSERT INTO usage_outbox (municipality, assignment_number,"
