@@ -31,6 +31,7 @@
 #include "libs/gateway/status_mapping.h"
 #include "libs/http/server.h"
 #include "libs/server/log.h"
+#include "libs/server/status.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/histogram.h"
@@ -153,7 +154,10 @@ class Gateway::Impl {
     http::ServerOptions http_options;
     http_options.max_body_bytes = options_.max_body_bytes;
     http_options.error = [this](int status, absl::string_view message) {
-      return ErrorResponse(status, GrpcCodeForHttpError(status), message, "");
+      return ErrorResponse(
+          status, absl::Status(static_cast<absl::StatusCode>(
+                                   GrpcCodeForHttpError(status)),
+                               message));
     };
     auto server = std::make_unique<http::Server>(
         std::move(http_options), [this](const http::Request& request,
@@ -261,11 +265,10 @@ class Gateway::Impl {
       exchange->request_id = server::NewRequestId();
       exchange->route = "invalid";
       return Finish(*exchange,
-                    ErrorResponse(400, google::rpc::INVALID_ARGUMENT,
-                                  absl::StrCat("header x-request-id must be "
-                                               "printable ASCII of at most ",
-                                               kMaxRequestIdBytes, " bytes"),
-                                  ""));
+                    ErrorResponse(400, absl::InvalidArgumentError(absl::StrCat(
+                                           "header x-request-id must be "
+                                           "printable ASCII of at most ",
+                                           kMaxRequestIdBytes, " bytes"))));
     }
     Dispatch(exchange, request);
   }
@@ -297,7 +300,9 @@ class Gateway::Impl {
         return Finish(e, JsonResponse(200, R"({"status":"SERVING"})"));
       }
       return Finish(
-          e, ErrorResponse(503, google::rpc::UNAVAILABLE, ready.message(), ""));
+          e, ErrorResponse(503, server::WithReason(absl::UnavailableError(
+                                                        ready.message()),
+                                                    "NOT_READY")));
     }
     if (method == "GET" && path == "/openapi.json") {
       e.route = "/openapi.json";
@@ -309,16 +314,19 @@ class Gateway::Impl {
       e.route = "unmatched";
       return Finish(
           e,
-          ErrorResponse(404, google::rpc::NOT_FOUND,
-                        absl::StrCat("no route for ", method, " ", path), ""));
+          ErrorResponse(404, server::WithReason(
+                                 absl::NotFoundError(absl::StrCat(
+                                     "no route for ", method, " ", path)),
+                                 "ROUTE_NOT_FOUND")));
     }
     if (match.route == nullptr) {
       e.route = match.path_match->path.text();
       http::Response response = ErrorResponse(
-          405, google::rpc::UNIMPLEMENTED,
-          absl::StrCat("method ", method, " is not allowed here; use ",
-                       absl::StrJoin(match.allowed_methods, ", ")),
-          "");
+          405, server::WithReason(
+                   absl::UnimplementedError(absl::StrCat(
+                       "method ", method, " is not allowed here; use ",
+                       absl::StrJoin(match.allowed_methods, ", "))),
+                   "METHOD_NOT_ALLOWED"));
       response.headers.emplace_back("Allow",
                                     absl::StrJoin(match.allowed_methods, ", "));
       return Finish(e, std::move(response));
@@ -378,12 +386,11 @@ class Gateway::Impl {
 
   void OnCallDone(Exchange& e, const grpc::Status& status) {
     if (!status.ok()) {
-      const int code = static_cast<int>(status.error_code());
       const Route& route = *e.matched;
       return Finish(
-          e, ErrorResponse(HttpStatusForGrpcCode(code), code,
-                           status.error_message(), status.error_details(),
-                           route.body == "*" ? "" : route.body));
+          e, GrpcErrorResponse(
+                 HttpStatusForGrpcCode(static_cast<int>(status.error_code())),
+                 status, route.body == "*" ? "" : route.body));
     }
     absl::StatusOr<std::string> json = Render(*e.matched, &e.received);
     if (!json.ok()) return Finish(e, StatusResponse(json.status()));
@@ -499,18 +506,25 @@ class Gateway::Impl {
   }
 
   http::Response StatusResponse(const absl::Status& status) const {
-    const int code = static_cast<int>(status.code());
-    return ErrorResponse(HttpStatusForGrpcCode(code), code, status.message(),
-                         "");
+    return ErrorResponse(HttpStatusForGrpcCode(static_cast<int>(status.code())),
+                         status);
   }
 
-  http::Response ErrorResponse(int http_status, int grpc_code,
-                               absl::string_view message,
-                               absl::string_view details,
-                               absl::string_view body_field = "") const {
+  // An error the gateway answers itself, with the details a service's
+  // error has (server::ToGrpcStatus: ErrorInfo first).
+  http::Response ErrorResponse(int http_status,
+                               const absl::Status& status) const {
+    return GrpcErrorResponse(http_status, server::ToGrpcStatus(status), "");
+  }
+
+  // A service's error; `body_field`: the request field the HTTP body was.
+  http::Response GrpcErrorResponse(int http_status, const grpc::Status& status,
+                                   absl::string_view body_field) const {
     return JsonResponse(
-        http_status, ErrorBodyJson(grpc_code, message, details, resolver_.get(),
-                                   body_field));
+        http_status,
+        ErrorBodyJson(static_cast<int>(status.error_code()),
+                      status.error_message(), status.error_details(),
+                      resolver_.get(), body_field));
   }
 
   const GatewayOptions options_;

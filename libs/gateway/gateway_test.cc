@@ -406,7 +406,9 @@ TEST(GatewayTest, UnknownRouteIsNotFoundJson) {
   EXPECT_EQ(body["code"], 5);
   EXPECT_THAT(body["message"].get<std::string>(),
               HasSubstr("no route for GET /v1/nothing/here"));
-  EXPECT_EQ(body["details"], Json::array());
+  EXPECT_EQ(body["details"], Json::parse(R"([{
+      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+      "reason": "ROUTE_NOT_FOUND", "domain": "wmo.api"}])"));
 }
 
 TEST(GatewayTest, UnannotatedMethodIsNotServed) {

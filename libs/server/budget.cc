@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "libs/server/status.h"
 
 namespace wmo::server {
 
@@ -12,10 +13,12 @@ Budget::Budget(std::string what, int64_t capacity)
 absl::Status Budget::Reserve(int64_t amount) {
   std::lock_guard lock(mu_);
   if (amount > capacity_ - in_use_) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("the server holds ", in_use_, " of at most ", capacity_,
-                     " ", what_, " in progress and cannot take ", amount,
-                     " more now; retry after a short backoff"));
+    return WithReason(
+        absl::ResourceExhaustedError(absl::StrCat(
+            "the server holds ", in_use_, " of at most ", capacity_, " ",
+            what_, " in progress and cannot take ", amount,
+            " more now; retry after a short backoff")),
+        "SERVER_OVERLOADED");
   }
   in_use_ += amount;
   return absl::OkStatus();

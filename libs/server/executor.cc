@@ -54,11 +54,13 @@ bool Executor::TrySubmit(std::function<void()> task) {
 }
 
 absl::Status Executor::Full() const {
-  return absl::ResourceExhaustedError(absl::StrCat(
-      "the ", name_,
-      " service is busy (its queue is full or holds calls "
-      "longer than ",
-      max_queue_delay_.count(), " ms); retry after a short backoff"));
+  return WithReason(
+      absl::ResourceExhaustedError(absl::StrCat(
+          "the ", name_,
+          " service is busy (its queue is full or holds calls "
+          "longer than ",
+          max_queue_delay_.count(), " ms); retry after a short backoff")),
+      "SERVER_OVERLOADED");
 }
 
 absl::Status CallerGaveUp(const grpc::CallbackServerContext& context) {
@@ -86,16 +88,20 @@ grpc::ServerUnaryReactor* RespondLater(grpc::CallbackServerContext* context,
   const bool queued =
       executor.TrySubmit([context, reactor, caller = *std::move(caller),
                           from_role, call = std::move(call)]() mutable {
-        absl::Status status = CallerGaveUp(*context);
-        if (status.ok()) {
+        grpc::Status answer;
+        if (absl::Status gave_up = CallerGaveUp(*context); !gave_up.ok()) {
+          answer = ToGrpcStatus(gave_up);
+        } else {
+          // Mapped inside the scope: an error's log line and ErrorInfo
+          // carry the call's request id.
           CallScope scope(*context, caller, from_role);
           context->AddInitialMetadata("x-request-id", scope.request_id());
-          status = call();
+          answer = ToGrpcStatus(call());
         }
         // What the call holds (budget leases) goes back before the caller
         // has its answer, so that its next call finds it free.
         call = nullptr;
-        reactor->Finish(ToGrpcStatus(status));
+        reactor->Finish(answer);
       });
   if (!queued) reactor->Finish(ToGrpcStatus(executor.Full()));
   return reactor;

@@ -1,6 +1,9 @@
 #include "libs/server/status.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "libs/server/call_scope.h"
@@ -12,6 +15,56 @@ namespace {
 
 constexpr char kViolationsType[] =
     "type.googleapis.com/wmo.type.v1.RuleViolations";
+constexpr char kReasonPayload[] = "wmo.api/error-reason";
+
+// The reason of an error that names none: what its code says.
+absl::string_view ReasonForCode(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kCancelled:
+      return "CANCELLED";
+    case absl::StatusCode::kInvalidArgument:
+      return "INVALID_REQUEST";
+    case absl::StatusCode::kDeadlineExceeded:
+      return "DEADLINE_EXCEEDED";
+    case absl::StatusCode::kNotFound:
+      return "RESOURCE_NOT_FOUND";
+    case absl::StatusCode::kAlreadyExists:
+      return "RESOURCE_ALREADY_EXISTS";
+    case absl::StatusCode::kPermissionDenied:
+      return "PERMISSION_DENIED";
+    case absl::StatusCode::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
+    case absl::StatusCode::kFailedPrecondition:
+      return "PRECONDITION_FAILED";
+    case absl::StatusCode::kAborted:
+      return "CONCURRENT_CHANGE";
+    case absl::StatusCode::kOutOfRange:
+      return "OUT_OF_RANGE";
+    case absl::StatusCode::kUnimplemented:
+      return "NOT_IMPLEMENTED";
+    case absl::StatusCode::kUnavailable:
+      return "SERVICE_UNAVAILABLE";
+    case absl::StatusCode::kUnauthenticated:
+      return "UNAUTHENTICATED";
+    default:
+      return "INTERNAL_ERROR";
+  }
+}
+
+// Each value once, in first-seen order, comma-separated.
+template <typename Get>
+std::string Distinct(const std::vector<wmo::type::v1::RuleViolation>& all,
+                     Get get) {
+  std::vector<std::string> seen;
+  for (const auto& v : all) {
+    const std::string& value = get(v);
+    if (!value.empty() &&
+        std::find(seen.begin(), seen.end(), value) == seen.end()) {
+      seen.push_back(value);
+    }
+  }
+  return absl::StrJoin(seen, ",");
+}
 
 // "TR321 (retourcode 9321): what is wrong", for the generic details.
 std::string Described(const wmo::type::v1::RuleViolation& v) {
@@ -60,6 +113,19 @@ std::vector<wmo::type::v1::RuleViolation> Violations(
   return out;
 }
 
+absl::Status WithReason(absl::Status status, absl::string_view reason) {
+  status.SetPayload(kReasonPayload, absl::Cord(reason));
+  return status;
+}
+
+std::string ReasonOf(const absl::Status& status) {
+  if (auto reason = status.GetPayload(kReasonPayload)) {
+    return std::string(*reason);
+  }
+  if (status.GetPayload(kViolationsType)) return "RULE_VIOLATED";
+  return std::string(ReasonForCode(status.code()));
+}
+
 absl::Status ForClient(const absl::Status& status) {
   const std::string detail = store::ErrorDetail(status);
   const bool internal = status.code() == absl::StatusCode::kInternal ||
@@ -86,11 +152,31 @@ grpc::Status ToGrpcStatus(const absl::Status& domain_status) {
   const auto code = static_cast<grpc::StatusCode>(status.code());
   const std::string message(status.message());
   const auto violations = Violations(status);
-  if (violations.empty()) return grpc::Status(code, message);
 
   google::rpc::Status rich;
   rich.set_code(static_cast<int>(code));
   rich.set_message(message);
+  google::rpc::ErrorInfo info;
+  info.set_reason(ReasonOf(domain_status));
+  info.set_domain(std::string(kErrorDomain));
+  auto& metadata = *info.mutable_metadata();
+  if (std::string ids = Distinct(
+          violations, [](const auto& v) -> auto& { return v.rule_id(); });
+      !ids.empty()) {
+    metadata["ruleIds"] = std::move(ids);
+  }
+  if (std::string codes = Distinct(
+          violations, [](const auto& v) -> auto& { return v.return_code(); });
+      !codes.empty()) {
+    metadata["returnCodes"] = std::move(codes);
+  }
+  if (std::string id = CallScope::RequestId(); !id.empty()) {
+    metadata["requestId"] = std::move(id);
+  }
+  rich.add_details()->PackFrom(info);
+  if (violations.empty()) {
+    return grpc::Status(code, message, rich.SerializeAsString());
+  }
   wmo::type::v1::RuleViolations all;
   for (const auto& v : violations) *all.add_violations() = v;
   rich.add_details()->PackFrom(all);
@@ -129,9 +215,12 @@ absl::Status FromGrpcStatus(const grpc::Status& status,
   }
   for (const auto& detail : rich.details()) {
     wmo::type::v1::RuleViolations violations;
+    google::rpc::ErrorInfo info;
     if (detail.UnpackTo(&violations)) {
       out.SetPayload(kViolationsType,
                      absl::Cord(violations.SerializeAsString()));
+    } else if (detail.UnpackTo(&info) && info.domain() == kErrorDomain) {
+      out = WithReason(std::move(out), info.reason());
     }
   }
   return out;

@@ -33,17 +33,33 @@ absl::Status ViolationStatus(
 std::vector<wmo::type::v1::RuleViolation> Violations(
     const absl::Status& status);
 
+// Every error names its cause in a google.rpc.ErrorInfo (AIP-193), in this
+// domain: one for the whole API, since rule ids and reasons are shared by
+// its services.
+inline constexpr absl::string_view kErrorDomain = "wmo.api";
+
+// `status` with `reason` as its ErrorInfo reason (UPPER_SNAKE_CASE and
+// stable: clients branch on it). Without one, the reason comes from the
+// status: RULE_VIOLATED when it carries rule violations, else its code.
+absl::Status WithReason(absl::Status status, absl::string_view reason);
+
+// The ErrorInfo reason ToGrpcStatus gives `status`.
+std::string ReasonOf(const absl::Status& status);
+
 // What a client may see of `status`: a store failure's detail and the text
 // of an internal error go to the log, with the current call's request id
 // (CallScope), and the client gets the message without them.
 absl::Status ForClient(const absl::Status& status);
 
-// Maps a domain status (through ForClient) to a gRPC status with rich error
-// details.
+// Maps a domain status (through ForClient) to a gRPC status whose details
+// hold an ErrorInfo (reason, kErrorDomain, metadata: the rule ids and
+// return codes, and the request id inside a CallScope) and, when it carries
+// rule violations, wmo.type.v1.RuleViolations and a PreconditionFailure or
+// BadRequest.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The domain status of another service's answer, its message prefixed with
-// `prefix` and its rule violations kept: what ToGrpcStatus made, read back.
+// `prefix` and its rule violations and reason kept: what ToGrpcStatus made, read back.
 absl::Status FromGrpcStatus(const grpc::Status& status,
                             absl::string_view prefix);
 

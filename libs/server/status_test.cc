@@ -9,6 +9,7 @@ namespace wmo::server {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(StatusTest, ViolationsSurviveTheRoundTrip) {
   absl::Status s =
@@ -65,11 +66,52 @@ TEST(StatusTest, FailedPreconditionCarriesPreconditionFailure) {
   EXPECT_TRUE(DetailsOf<google::rpc::BadRequest>(g).empty());
 }
 
-TEST(StatusTest, PlainErrorHasNoDetails) {
+// Every error names its cause (AIP-193): by default from its code.
+TEST(StatusTest, PlainErrorCarriesOnlyErrorInfo) {
   grpc::Status g = ToGrpcStatus(absl::NotFoundError("gone"));
   EXPECT_EQ(g.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(g.error_message(), "gone");
-  EXPECT_TRUE(g.error_details().empty());
+  auto info = DetailsOf<google::rpc::ErrorInfo>(g);
+  ASSERT_EQ(info.size(), 1u);
+  EXPECT_EQ(info[0].reason(), "RESOURCE_NOT_FOUND");
+  EXPECT_EQ(info[0].domain(), "wmo.api");
+  // Outside a call's scope there is no request id to name.
+  EXPECT_TRUE(info[0].metadata().empty());
+  EXPECT_TRUE(DetailsOf<wmo::type::v1::RuleViolations>(g).empty());
+}
+
+// Rule violations: RULE_VIOLATED, each rule id and return code once.
+TEST(StatusTest, ErrorInfoListsTheRules) {
+  grpc::Status g = ToGrpcStatus(
+      ViolationStatus(absl::StatusCode::kFailedPrecondition, "refused",
+                      {Violation("TR385", "9385", "name", "billed"),
+                       Violation("S3-09", "", "extent", "too much"),
+                       Violation("TR385", "9385", "name", "credited")}));
+  auto info = DetailsOf<google::rpc::ErrorInfo>(g);
+  ASSERT_EQ(info.size(), 1u);
+  EXPECT_EQ(info[0].reason(), "RULE_VIOLATED");
+  EXPECT_EQ(info[0].metadata().at("ruleIds"), "TR385,S3-09");
+  EXPECT_EQ(info[0].metadata().at("returnCodes"), "9385");
+}
+
+// A reason the code gave wins, survives a hop between services, and an
+// internal error keeps its reason while its text goes to the log.
+TEST(StatusTest, GivenReasonWinsAndTravels) {
+  absl::Status busy =
+      WithReason(absl::ResourceExhaustedError("busy"), "SERVER_OVERLOADED");
+  EXPECT_EQ(ReasonOf(busy), "SERVER_OVERLOADED");
+  grpc::Status g = ToGrpcStatus(busy);
+  EXPECT_EQ(DetailsOf<google::rpc::ErrorInfo>(g)[0].reason(),
+            "SERVER_OVERLOADED");
+  absl::Status back = FromGrpcStatus(g, "assignment: ");
+  EXPECT_EQ(back.message(), "assignment: busy");
+  EXPECT_EQ(ReasonOf(back), "SERVER_OVERLOADED");
+  EXPECT_EQ(ReasonOf(absl::AbortedError("x")), "CONCURRENT_CHANGE");
+  grpc::Status internal = ToGrpcStatus(
+      WithReason(absl::InternalError("secret detail"), "AUDIT_BROKEN"));
+  EXPECT_THAT(internal.error_message(), Not(HasSubstr("secret")));
+  EXPECT_EQ(DetailsOf<google::rpc::ErrorInfo>(internal)[0].reason(),
+            "AUDIT_BROKEN");
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "libs/server/update_mask.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "libs/server/status.h"
@@ -45,6 +47,24 @@ void CopyFields(const std::vector<std::string>& fields,
   whole.set_replace_repeated_fields(true);
   google::protobuf::util::FieldMaskUtil::MergeMessageTo(patch, mask, whole,
                                                         &target);
+}
+
+std::string Etag(int64_t revision) { return absl::StrCat("r", revision); }
+
+std::string NextEtag(absl::string_view etag) {
+  int64_t revision = 0;
+  if (absl::ConsumePrefix(&etag, "r")) (void)absl::SimpleAtoi(etag, &revision);
+  return Etag(revision + 1);
+}
+
+absl::Status CheckEtag(absl::string_view given, absl::string_view current,
+                       absl::string_view what) {
+  if (given.empty() || given == current) return absl::OkStatus();
+  return WithReason(
+      absl::AbortedError(absl::StrCat(
+          "etag: the ", what, " changed since you read it (now ", current,
+          ", yours ", given, "); read it again and retry")),
+      "ETAG_MISMATCH");
 }
 
 }  // namespace wmo::server

@@ -1,6 +1,7 @@
 #ifndef WMO_LIBS_SERVER_UPDATE_MASK_H_
 #define WMO_LIBS_SERVER_UPDATE_MASK_H_
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,6 +30,16 @@ absl::StatusOr<std::vector<std::string>> FieldsToUpdate(
 void CopyFields(const std::vector<std::string>& fields,
                 const google::protobuf::Message& patch,
                 google::protobuf::Message& target);
+
+// Optimistic concurrency (AIP-154): an etag is the resource's revision,
+// "r1" at create and the next one at every change.
+std::string Etag(int64_t revision);
+std::string NextEtag(absl::string_view etag);
+
+// ABORTED (reason ETAG_MISMATCH) when `given` is set and is not `current`:
+// the `what` changed since the caller read it.
+absl::Status CheckEtag(absl::string_view given, absl::string_view current,
+                       absl::string_view what);
 
 }  // namespace wmo::server
 

@@ -58,7 +58,6 @@ std::string AssignmentName(const v1::Assignment& a) {
                       a.number());
 }
 
-std::string Etag(int64_t revision) { return absl::StrCat("r", revision); }
 
 absl::Status Refused(absl::StatusCode code, absl::string_view summary,
                      const std::vector<RuleViolation>& violations) {
@@ -243,7 +242,7 @@ absl::Status AssignmentApi::CreateChecked(
     a.set_name(AssignmentName(a));
     a.set_state(v1::Assignment::ACTIVE);
     a.set_revision(1);
-    a.set_etag(Etag(1));
+    a.set_etag(server::Etag(1));
     a.set_create_time(server::Timestamp(now_()));
     a.set_update_time(a.create_time());
     if (absl::Status s = Repo::Insert(c, a); !s.ok()) {
@@ -625,15 +624,14 @@ absl::Status AssignmentApi::Modify(
       ids, ParseName(name, "municipalities/*/assignments/*", "name"));
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(before, Repo::Get(c, ids[0], ids[1]));
-    if (!etag.empty() && etag != before.etag()) {
-      return absl::AbortedError(absl::StrCat(
-          "etag: the assignment changed since you read it (now ", before.etag(),
-          ", yours ", etag, "); read it again and retry"));
+    if (absl::Status s = server::CheckEtag(etag, before.etag(), "assignment");
+        !s.ok()) {
+      return s;
     }
     v1::Assignment after = before;
     if (absl::Status s = change(c, after); !s.ok()) return s;
     after.set_revision(before.revision() + 1);
-    after.set_etag(Etag(after.revision()));
+    after.set_etag(server::Etag(after.revision()));
     after.set_update_time(server::Timestamp(now_()));
     if (absl::Status s = Repo::Update(c, after); !s.ok()) return s;
     if (absl::Status s =

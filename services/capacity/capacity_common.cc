@@ -22,12 +22,6 @@ std::string NewId() {
   return absl::StrFormat("%016x", absl::Uniform<uint64_t>(absl::BitGen()));
 }
 
-std::string NextEtag(const std::string& etag) {
-  int64_t n = 0;
-  if (etag.size() > 1) (void)absl::SimpleAtoi(etag.substr(1), &n);
-  return absl::StrCat("r", n + 1);
-}
-
 absl::Status Refused(absl::StatusCode code, absl::string_view summary,
                      const Violations& violations) {
   return server::ViolationStatus(code, summary, violations);
@@ -100,13 +94,6 @@ absl::StatusOr<std::pair<Kind, SiteKey>> WaitlistParent(
 absl::Status IdInUse(absl::string_view what, const std::string& name) {
   return absl::AlreadyExistsError(
       absl::StrCat(what, " ", name, " exists; choose another id"));
-}
-
-absl::Status CheckEtag(const std::string& given, const std::string& stored) {
-  if (given.empty() || given == stored) return absl::OkStatus();
-  return absl::AbortedError(
-      absl::StrCat("etag: it changed since you read it (now ", stored,
-                   ", yours ", given, "); read it again and retry"));
 }
 
 // For a municipality: the prefix of its assignments' names, which its

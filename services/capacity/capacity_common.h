@@ -43,10 +43,6 @@ inline constexpr size_t kAllChildren = 100000;
 
 // A new random id for a booking, enrolment or waitlist entry.
 std::string NewId();
-// The etag after `etag` ("r2" after "r1").
-std::string NextEtag(const std::string& etag);
-// ABORTED when `given` is set and differs from `stored`.
-absl::Status CheckEtag(const std::string& given, const std::string& stored);
 
 absl::Status Refused(absl::StatusCode code, absl::string_view summary,
                      const Violations& violations);

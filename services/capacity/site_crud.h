@@ -130,7 +130,7 @@ absl::Status CreateSite(
   site.set_name(Site::Name(key));
   site.set_create_time(server::Timestamp(now()));
   site.set_update_time(site.create_time());
-  site.set_etag("r1");
+  site.set_etag(server::Etag(1));
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     if (absl::Status s = check(c); !s.ok()) return s;
     absl::Status s = Site::Insert(c, key, site);
@@ -171,11 +171,14 @@ absl::Status UpdateSite(
   return db.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(site, Site::Get(c, key));
     const typename Site::Resource before = site;
-    if (absl::Status s = CheckEtag(etag, site.etag()); !s.ok()) return s;
+    if (absl::Status s = server::CheckEtag(etag, site.etag(), Site::kWhat);
+        !s.ok()) {
+      return s;
+    }
     server::CopyFields(fields, patch, site);
     if (absl::Status s = check(c, before, site); !s.ok()) return s;
     site.set_update_time(server::Timestamp(now()));
-    site.set_etag(NextEtag(site.etag()));
+    site.set_etag(server::NextEtag(site.etag()));
     if (absl::Status s = Site::Update(c, key, site); !s.ok()) return s;
     if (absl::Status s = AuditChange(c, caller, operation, before, site);
         !s.ok()) {

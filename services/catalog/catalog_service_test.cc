@@ -145,9 +145,16 @@ TEST_P(CatalogServiceTest, RefusedImportReturnsEveryViolationAsDetails) {
   ASSERT_TRUE(rich.ParseFromString(status.error_details()));
   wmo::type::v1::RuleViolations violations;
   google::rpc::BadRequest bad_request;
-  ASSERT_EQ(rich.details_size(), 2);
-  ASSERT_TRUE(rich.details(0).UnpackTo(&violations));
-  ASSERT_TRUE(rich.details(1).UnpackTo(&bad_request));
+  google::rpc::ErrorInfo info;
+  ASSERT_EQ(rich.details_size(), 3);
+  ASSERT_TRUE(rich.details(0).UnpackTo(&info));
+  ASSERT_TRUE(rich.details(1).UnpackTo(&violations));
+  ASSERT_TRUE(rich.details(2).UnpackTo(&bad_request));
+  EXPECT_EQ(info.reason(), "RULE_VIOLATED");
+  EXPECT_EQ(info.domain(), "wmo.api");
+  EXPECT_EQ(info.metadata().at("ruleIds"), "CAT-MUNICIPALITY,CAT-TARIFF");
+  // Mapped inside the call's scope: operators find the call by it.
+  EXPECT_FALSE(info.metadata().at("requestId").empty());
   ASSERT_EQ(violations.violations_size(), 2);
   EXPECT_EQ(violations.violations(0).rule_id(), "CAT-MUNICIPALITY");
   EXPECT_EQ(violations.violations(0).field(),

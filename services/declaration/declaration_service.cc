@@ -49,9 +49,9 @@ class SubmitStream
   void OnReadDone(bool ok) override {
     if (!ok) {  // the client has sent everything
       if (!started_) {
-        Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            "send the parent and the declaration header in "
-                            "the first message"));
+        Finish(server::ToGrpcStatus(
+            absl::InvalidArgumentError("send the parent and the declaration "
+                                       "header in the first message")));
         return;
       }
       if (!executor_.TrySubmit([this] { Submit(); })) {
@@ -84,9 +84,9 @@ class SubmitStream
       auto* lines = part_.mutable_declaration()->mutable_lines();
       if (declaration_.lines_size() + lines->size() >
           DeclarationApi::kMaxLines) {
-        Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            "declaration.lines: too many lines; split the "
-                            "declaration by period or client"));
+        Finish(server::ToGrpcStatus(absl::InvalidArgumentError(
+            "declaration.lines: too many lines; split the declaration by "
+            "period or client")));
         return;
       }
       for (auto& line : *lines) declaration_.add_lines()->Swap(&line);
@@ -98,7 +98,7 @@ class SubmitStream
   // Only parts before the last come here: the last goes with Finish.
   void OnWriteDone(bool ok) override {
     if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+      Finish(server::ToGrpcStatus(absl::CancelledError("client went away")));
       return;
     }
     WriteNext();
