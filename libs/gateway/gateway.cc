@@ -154,10 +154,10 @@ class Gateway::Impl {
     http::ServerOptions http_options;
     http_options.max_body_bytes = options_.max_body_bytes;
     http_options.error = [this](int status, absl::string_view message) {
-      return ErrorResponse(
-          status, absl::Status(static_cast<absl::StatusCode>(
-                                   GrpcCodeForHttpError(status)),
-                               message));
+      return ErrorResponse(status,
+                           absl::Status(static_cast<absl::StatusCode>(
+                                            GrpcCodeForHttpError(status)),
+                                        message));
     };
     auto server = std::make_unique<http::Server>(
         std::move(http_options), [this](const http::Request& request,
@@ -300,9 +300,9 @@ class Gateway::Impl {
         return Finish(e, JsonResponse(200, R"({"status":"SERVING"})"));
       }
       return Finish(
-          e, ErrorResponse(503, server::WithReason(absl::UnavailableError(
-                                                        ready.message()),
-                                                    "NOT_READY")));
+          e, ErrorResponse(503, server::WithReason(
+                                    absl::UnavailableError(ready.message()),
+                                    "NOT_READY")));
     }
     if (method == "GET" && path == "/openapi.json") {
       e.route = "/openapi.json";
@@ -313,11 +313,10 @@ class Gateway::Impl {
     if (match.path_match == nullptr) {
       e.route = "unmatched";
       return Finish(
-          e,
-          ErrorResponse(404, server::WithReason(
-                                 absl::NotFoundError(absl::StrCat(
-                                     "no route for ", method, " ", path)),
-                                 "ROUTE_NOT_FOUND")));
+          e, ErrorResponse(404, server::WithReason(
+                                    absl::NotFoundError(absl::StrCat(
+                                        "no route for ", method, " ", path)),
+                                    "ROUTE_NOT_FOUND")));
     }
     if (match.route == nullptr) {
       e.route = match.path_match->path.text();

@@ -14,10 +14,10 @@ absl::Status Budget::Reserve(int64_t amount) {
   std::lock_guard lock(mu_);
   if (amount > capacity_ - in_use_) {
     return WithReason(
-        absl::ResourceExhaustedError(absl::StrCat(
-            "the server holds ", in_use_, " of at most ", capacity_, " ",
-            what_, " in progress and cannot take ", amount,
-            " more now; retry after a short backoff")),
+        absl::ResourceExhaustedError(
+            absl::StrCat("the server holds ", in_use_, " of at most ",
+                         capacity_, " ", what_, " in progress and cannot take ",
+                         amount, " more now; retry after a short backoff")),
         "SERVER_OVERLOADED");
   }
   in_use_ += amount;

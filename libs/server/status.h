@@ -59,7 +59,8 @@ absl::Status ForClient(const absl::Status& status);
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The domain status of another service's answer, its message prefixed with
-// `prefix` and its rule violations and reason kept: what ToGrpcStatus made, read back.
+// `prefix` and its rule violations and reason kept: what ToGrpcStatus made,
+// read back.
 absl::Status FromGrpcStatus(const grpc::Status& status,
                             absl::string_view prefix);
 

@@ -58,7 +58,6 @@ std::string AssignmentName(const v1::Assignment& a) {
                       a.number());
 }
 
-
 absl::Status Refused(absl::StatusCode code, absl::string_view summary,
                      const std::vector<RuleViolation>& violations) {
   return server::ViolationStatus(code, summary, violations);
