@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/api/field_behavior.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/rpc/status.pb.h"
 #include "libs/gateway/request_builder.h"
@@ -26,6 +27,17 @@ using Json = nlohmann::ordered_json;
 using Kind = TemplateSegment::Kind;
 
 constexpr absl::string_view kSchemaPrefix = "#/components/schemas/";
+
+// Whether the field is annotated with google.api.field_behavior `behavior`.
+bool Has(const FieldDescriptor& field, google::api::FieldBehavior behavior) {
+  const auto& options = field.options();
+  for (int i = 0; i < options.ExtensionSize(google::api::field_behavior); ++i) {
+    if (options.GetExtension(google::api::field_behavior, i) == behavior) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // The operations a path item can hold; a custom rule kind beyond these has
 // no place in the document.
@@ -163,14 +175,22 @@ class SchemaSet {
     // Claim the slot first: recursive messages refer back to it.
     schemas_[type.full_name()] = Json::object();
     Json properties = Json::object();
+    Json required = Json::array();
     for (int i = 0; i < type.field_count(); ++i) {
       const FieldDescriptor& field = *type.field(i);
-      properties[field.json_name()] =
-          Described(FieldSchema(field), Comment(field));
+      Json property = Described(FieldSchema(field), Comment(field));
+      // What the server sets is read-only; what a request must carry is
+      // required (field_behavior, AIP-203).
+      if (Has(field, google::api::OUTPUT_ONLY)) property["readOnly"] = true;
+      if (Has(field, google::api::REQUIRED)) {
+        required.push_back(field.json_name());
+      }
+      properties[field.json_name()] = std::move(property);
     }
     Json schema = {{"type", "object"}};
     if (std::string c = Comment(type); !c.empty()) schema["description"] = c;
     schema["properties"] = std::move(properties);
+    if (!required.empty()) schema["required"] = std::move(required);
     schemas_[type.full_name()] = std::move(schema);
   }
 
@@ -332,6 +352,7 @@ void AddQueryParameters(const Descriptor& type, const std::string& proto_prefix,
     Json parameter = {{"name", name},
                       {"in", "query"},
                       {"schema", schemas.FieldSchema(field)}};
+    if (Has(field, google::api::REQUIRED)) parameter["required"] = true;
     if (std::string c = schemas.Comment(field); !c.empty()) {
       parameter["description"] = c;
     }

@@ -219,6 +219,26 @@ TEST(OpenApiTest, SchemasFollowTheJsonMapping) {
             "#/components/schemas/wmo.gatewaytest.v1.Color");
 }
 
+// google.api.field_behavior: REQUIRED fields are required, OUTPUT_ONLY ones
+// read-only; nothing else is either.
+TEST(OpenApiTest, FieldBehaviorMakesRequiredAndReadOnly) {
+  Json doc = Document();
+  Json widget = doc["components"]["schemas"]["wmo.gatewaytest.v1.Widget"];
+  EXPECT_EQ(widget["required"], Json::array({"displayName"}));
+  EXPECT_EQ(widget["properties"]["createTime"]["readOnly"], true);
+  EXPECT_FALSE(widget["properties"]["name"].contains("readOnly"));
+  EXPECT_FALSE(widget["properties"]["displayName"].contains("readOnly"));
+  EXPECT_FALSE(
+      doc["components"]["schemas"]["wmo.gatewaytest.v1.Dimensions"].contains(
+          "required"));
+  for (const Json& p :
+       doc["paths"]["/v1/shelves/{shelvesId}/widgets"]["get"]["parameters"]) {
+    if (p["in"] != "query") continue;
+    EXPECT_EQ(p.value("required", false), p["name"] == "minWeightGrams")
+        << p["name"];
+  }
+}
+
 TEST(OpenApiTest, EnumsListTheirNames) {
   Json color = Document()["components"]["schemas"]["wmo.gatewaytest.v1.Color"];
   EXPECT_EQ(color["type"], "string");
