@@ -125,7 +125,7 @@ TEST_F(AssignmentGatewayTest, DeleteThenRequestAndAnswer) {
   json request = {{"providerReference", "portal-1"},
                   {"requested", json::parse(kKdv)}};
   request["requested"]["municipality"] = "0988";
-  json asked = Call("POST", "/v1/providers/99990303/assignmentRequests",
+  json asked = Call("POST", "/v1/municipalities/0988/assignmentRequests",
                     request.dump(), 200, testing::Provider("99990303"));
   const std::string id = asked["name"].get<std::string>().substr(
       asked["name"].get<std::string>().rfind('/') + 1);

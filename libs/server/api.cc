@@ -16,6 +16,7 @@ namespace {
 // A token: "o:<offset>:<query>", base64; the query is a digest of the
 // request without its paging, so a token fits only the list it came from.
 constexpr absl::string_view kTokenKind = "o";
+constexpr absl::string_view kKeyTokenKind = "k";
 // No list is this long; larger offsets come from forged tokens.
 constexpr size_t kMaxOffset = 1'000'000'000;
 
@@ -88,7 +89,17 @@ absl::StatusOr<Page> ParsePage(const google::protobuf::Message& request,
   std::string decoded;
   std::vector<absl::string_view> parts;
   if (absl::WebSafeBase64Unescape(page_token, &decoded)) {
-    parts = absl::StrSplit(decoded, ':');
+    // kind:offset:query, or kind:query:key (a key may hold colons).
+    parts = absl::StrSplit(decoded, absl::MaxSplits(':', 2));
+  }
+  if (parts.size() == 3 && parts[0] == kKeyTokenKind && !parts[2].empty()) {
+    if (parts[1] != page.query) {
+      return absl::InvalidArgumentError(
+          "page_token: it was made for other filters; keep the filters of the "
+          "first page, or start again without a token");
+    }
+    page.after = std::string(parts[2]);
+    return page;
   }
   if (parts.size() != 3 || parts[0] != kTokenKind ||
       !absl::SimpleAtoi(parts[1], &page.offset) || page.offset > kMaxOffset) {
@@ -109,6 +120,13 @@ std::string NextPageToken(const Page& page, size_t total) {
   if (next >= total) return "";
   return absl::WebSafeBase64Escape(
       absl::StrCat(kTokenKind, ":", next, ":", page.query));
+}
+
+std::string NextPageTokenAfter(const Page& page, absl::string_view last_key,
+                               bool more) {
+  if (!more || last_key.empty()) return "";
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(kKeyTokenKind, ":", page.query, ":", last_key));
 }
 
 absl::Status CheckRequestId(absl::string_view request_id) {

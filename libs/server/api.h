@@ -39,8 +39,14 @@ absl::StatusOr<rules::Date> DateOrToday(absl::string_view text,
                                         rules::Date today);
 
 // A page of a list: where to start and how many to take, for which query.
+// A list pages by offset (NextPageToken) or, where it can be long, by key
+// (NextPageTokenAfter: the next page starts after the last item's sort key,
+// so that it costs one index seek however deep and skips nothing when
+// items are added before it).
 struct Page {
   size_t offset = 0;
+  // The sort key of the previous page's last item; "" on the first page.
+  std::string after;
   size_t size = 0;
   // A digest of the list request without its paging.
   std::string query;
@@ -55,6 +61,11 @@ absl::StatusOr<Page> ParsePage(const google::protobuf::Message& request,
 
 // The token for the page after `page` when `total` items exist, or "".
 std::string NextPageToken(const Page& page, size_t total);
+
+// The token for the page after `page`, whose last item has sort key
+// `last_key`, when `more` items follow; "" otherwise.
+std::string NextPageTokenAfter(const Page& page, absl::string_view last_key,
+                               bool more);
 
 // A create's request_id (store::CreateOnce): empty, or at most 64 printable
 // ASCII characters without spaces. INVALID_ARGUMENT with rule REQUEST-ID on

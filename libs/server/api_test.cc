@@ -90,5 +90,22 @@ TEST(ApiTest, ATokenIsBoundToItsFilters) {
   EXPECT_THAT(other.status().message(), HasSubstr("other filters"));
 }
 
+// Keyset paging: the token carries the last item's key (colons and all)
+// and is bound to the filters like an offset token.
+TEST(ApiTest, KeyTokensCarryTheLastKey) {
+  auto page = ParsePage(Bookings(2, "", "2024-03-01"));
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->after, "");
+  EXPECT_EQ(NextPageTokenAfter(*page, "2024-03-01T10:00:00Z/ab", false), "");
+  const std::string token =
+      NextPageTokenAfter(*page, "2024-03-01T10:00:00Z/ab", true);
+  auto next = ParsePage(Bookings(2, token, "2024-03-01"));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->after, "2024-03-01T10:00:00Z/ab");
+  EXPECT_EQ(next->offset, 0u);
+  EXPECT_THAT(ParsePage(Bookings(2, token, "2024-04-01")).status().message(),
+              HasSubstr("other filters"));
+}
+
 }  // namespace
 }  // namespace wmo::server

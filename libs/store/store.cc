@@ -94,7 +94,10 @@ absl::Status Migrate(Database& db, absl::string_view service,
           {service_name, int64_t{m.version}});
       if (!done.ok()) return done.status();
       if (!done->empty()) continue;
-      if (absl::Status s = c.ExecuteScript(m.sql); !s.ok()) {
+      absl::Status s =
+          m.sql.empty() ? absl::OkStatus() : c.ExecuteScript(m.sql);
+      if (s.ok() && m.code != nullptr) s = m.code(c);
+      if (!s.ok()) {
         return absl::Status(
             s.code(), absl::StrCat("migration ", service, " v", m.version, ": ",
                                    s.message()));

@@ -170,10 +170,13 @@ absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
 absl::Status CheckUsable(Database& db,
                          absl::Duration within = absl::Seconds(1));
 
-// One step of a service's schema, applied once, in version order.
+// One step of a service's schema, applied once, in version order: its SQL,
+// then its `code` (for data SQL cannot rewrite, such as stored protos), in
+// the same transaction.
 struct Migration {
   int version;
   absl::string_view sql;
+  absl::Status (*code)(Connection&) = nullptr;
 };
 
 // Applies the migrations of `service` not applied yet, in one transaction

@@ -175,6 +175,30 @@ TEST_P(StoreTest, BrokenMigrationNamesServiceAndVersion) {
   EXPECT_THAT(s.message(), ::testing::HasSubstr("test v3"));
 }
 
+// A migration's code runs after its SQL, once; when it fails, nothing of
+// the step stays and the step is not recorded.
+absl::Status DoubleTheCounter(Connection& c) {
+  return c.Execute("UPDATE counter SET n = n * 2").status();
+}
+absl::Status RefuseTheData(Connection& c) {
+  if (absl::Status s = DoubleTheCounter(c); !s.ok()) return s;
+  return absl::FailedPreconditionError("a stored row cannot be read");
+}
+
+TEST_P(StoreTest, MigrationCodeRunsOnceInTheStepsTransaction) {
+  ASSERT_TRUE(Migrate(*db_, "test", kMigrations).ok());
+  ASSERT_TRUE(db_->Execute("UPDATE counter SET n = 21").ok());
+  constexpr Migration kRefused[] = {{7, "", RefuseTheData}};
+  absl::Status refused = Migrate(*db_, "test", kRefused);
+  EXPECT_THAT(refused.message(), ::testing::HasSubstr("test v7"));
+  constexpr Migration kCode[] = {{7, "", DoubleTheCounter}};
+  ASSERT_TRUE(Migrate(*db_, "test", kCode).ok());
+  ASSERT_TRUE(Migrate(*db_, "test", kCode).ok());
+  auto rows = db_->Execute("SELECT n FROM counter");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(ResultSet::Int((*rows)[0], 0), 42);
+}
+
 TEST_P(StoreTest, ConcurrentTransactionsAreSerializable) {
   constexpr int kThreads = 8, kIncrements = 25;
   std::vector<std::thread> threads;

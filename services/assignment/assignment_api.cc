@@ -599,13 +599,17 @@ absl::Status AssignmentApi::ListMatching(
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         // One more than a page tells whether another page follows.
         WMO_ASSIGN_OR_RETURN(rows,
-                             Repo::List(c, filter, page.offset, page.size + 1));
+                             Repo::List(c, filter, page.after, page.size + 1));
         response->Clear();
         for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
           *response->add_assignments() = std::move(rows[i]);
         }
-        response->set_next_page_token(server::NextPageToken(
-            page, rows.size() > page.size ? page.offset + page.size + 1 : 0));
+        response->set_next_page_token(server::NextPageTokenAfter(
+            page,
+            response->assignments().empty()
+                ? ""
+                : response->assignments().rbegin()->number(),
+            rows.size() > page.size));
         return absl::OkStatus();
       });
   if (!read.ok()) return read;
@@ -927,11 +931,15 @@ absl::Status AssignmentApi::RecordDeliveryStop(
 absl::Status AssignmentApi::RequestAssignment(
     const auth::Principal& caller, const v1::RequestAssignmentRequest& request,
     v1::AssignmentRequest* response) {
-  WMO_ASSIGN_OR_RETURN(ids,
-                       ParseName(request.parent(), "providers/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.parent(), "municipalities/*", "parent"));
+  const std::string& municipality = ids[0];
+  // Only a provider asks, for itself.
+  const std::string& asked_by = request.request().requested().provider_agb();
+  const std::string provider = asked_by.empty() ? caller.tenant : asked_by;
   if (absl::Status s = auth::RequireProvider(
-          caller, ids[0],
-          absl::StrCat("request assignments as provider ", ids[0]));
+          caller, provider,
+          absl::StrCat("request assignments as provider ", provider));
       !s.ok()) {
     return s;
   }
@@ -942,12 +950,14 @@ absl::Status AssignmentApi::RequestAssignment(
   v1::Assignment& wanted = *r.mutable_requested();
   ClearOutputFields(wanted);
   wanted.clear_number();
-  if (wanted.provider_agb().empty()) wanted.set_provider_agb(ids[0]);
+  wanted.set_provider_agb(provider);
+  if (wanted.municipality().empty()) wanted.set_municipality(municipality);
   std::vector<RuleViolation> violations = CheckFormat(wanted);
-  if (wanted.provider_agb() != ids[0]) {
-    violations.push_back(Violation("AS-AGB", "",
-                                   "request.requested.provider_agb",
-                                   "must be the requesting provider"));
+  if (wanted.municipality() != municipality) {
+    violations.push_back(Violation("AS-MUNICIPALITY", "",
+                                   "request.requested.municipality",
+                                   "must be the municipality asked (parent), "
+                                   "or empty"));
   }
   if (r.provider_reference().empty()) {
     violations.push_back(Violation("AS-REFERENCE", "",
@@ -960,7 +970,7 @@ absl::Status AssignmentApi::RequestAssignment(
   }
   const std::string id =
       absl::StrFormat("%016x", absl::Uniform<uint64_t>(absl::BitGen()));
-  r.set_name(absl::StrCat("providers/", ids[0], "/assignmentRequests/", id));
+  r.set_name(Repo::RequestName(municipality, id));
   r.set_state(v1::AssignmentRequest::OPEN);
   r.clear_rejection_reason();
   r.clear_assignment();
@@ -980,10 +990,10 @@ absl::Status AssignmentApi::RequestAssignment(
     // indexes refuse the second insert; its transaction then reruns and
     // these checks see the first.
     WMO_ASSIGN_OR_RETURN(
-        open, Repo::HasOpenRequest(c, ids[0], wanted.client().bsn()));
+        open, Repo::HasOpenRequest(c, provider, wanted.client().bsn()));
     if (open) return open_request;
     WMO_ASSIGN_OR_RETURN(
-        used, Repo::ReferenceUsed(c, ids[0], r.provider_reference()));
+        used, Repo::ReferenceUsed(c, provider, r.provider_reference()));
     if (used) return reference_used;
     absl::Status s = Repo::InsertRequest(c, id, r);
     if (absl::IsAlreadyExists(s)) return store::MarkRetryable(s);
@@ -999,18 +1009,105 @@ absl::Status AssignmentApi::RequestAssignment(
   };
   auto replay = [&](store::Connection& c,
                     const std::string& name) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(
-        first_ids, ParseName(name, "providers/*/assignmentRequests/*", ""));
-    WMO_ASSIGN_OR_RETURN(first, Repo::GetRequest(c, first_ids[1]));
+    // By id: requests made before they were named under the municipality
+    // were recorded under the provider's name.
+    WMO_ASSIGN_OR_RETURN(first,
+                         Repo::GetRequest(c, name.substr(name.rfind('/') + 1)));
     *response = std::move(first);
     return absl::OkStatus();
   };
+  // A request id is the provider's, whichever municipality it asks.
   const store::CreateRequest once{
-      absl::StrCat(request.parent(), "/assignmentRequests"),
+      absl::StrCat("providers/", provider, "/assignmentRequests"),
       request.request_id(), server::RequestDigest(request)};
   return db_.Transaction([&](store::Connection& c) {
     return store::CreateOnce(c, once, create, replay);
   });
+}
+
+absl::StatusOr<v1::AssignmentRequest> AssignmentApi::ReadRequest(
+    const auth::Principal& caller, const std::string& name) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(name, "municipalities/*/assignmentRequests/*", "name"));
+  if (absl::Status s = auth::RequireMunicipalityOrProvider(
+          caller, ids[0],
+          caller.kind == auth::PrincipalKind::kProvider ? caller.tenant : "",
+          absl::StrCat("read requests to municipality ", ids[0]));
+      !s.ok()) {
+    return s;
+  }
+  v1::AssignmentRequest r;
+  if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
+        auto got = Repo::GetRequest(c, ids[1]);
+        if (!got.ok()) return got.status();
+        r = *std::move(got);
+        return absl::OkStatus();
+      });
+      !s.ok()) {
+    return s;
+  }
+  // Another municipality's request, or another provider's, is not there
+  // for this caller.
+  if (r.requested().municipality() != ids[0] ||
+      (caller.kind == auth::PrincipalKind::kProvider &&
+       r.requested().provider_agb() != caller.tenant)) {
+    return absl::NotFoundError(
+        absl::StrCat("municipality ", ids[0], " has no request ", ids[1]));
+  }
+  return r;
+}
+
+absl::Status AssignmentApi::GetAssignmentRequest(
+    const auth::Principal& caller,
+    const v1::GetAssignmentRequestRequest& request,
+    v1::AssignmentRequest* response) {
+  WMO_ASSIGN_OR_RETURN(r, ReadRequest(caller, request.name()));
+  *response = std::move(r);
+  return audit::RecordRead(db_, caller, response->name(),
+                           "GetAssignmentRequest", {response->name()});
+}
+
+absl::Status AssignmentApi::ListAssignmentRequests(
+    const auth::Principal& caller,
+    const v1::ListAssignmentRequestsRequest& request,
+    v1::ListAssignmentRequestsResponse* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.parent(), "municipalities/*", "parent"));
+  Repo::RequestFilter filter{ids[0] == "-" ? "" : ids[0], "",
+                             static_cast<int>(request.state())};
+  if (caller.kind == auth::PrincipalKind::kProvider) {
+    // A provider lists the requests it made, and only those.
+    filter.provider_agb = caller.tenant;
+  } else if (absl::Status s = auth::RequireMunicipality(
+                 caller, ids[0],
+                 absl::StrCat("list requests to municipality ", ids[0]));
+             !s.ok()) {
+    return s;
+  }
+  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
+  absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        // One more than a page tells whether another page follows.
+        WMO_ASSIGN_OR_RETURN(
+            rows, Repo::ListRequests(c, filter, page.after, page.size + 1));
+        response->Clear();
+        for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
+          *response->add_assignment_requests() = std::move(rows[i]);
+        }
+        const auto& listed = response->assignment_requests();
+        response->set_next_page_token(server::NextPageTokenAfter(
+            page, listed.empty() ? "" : Repo::RequestKey(*listed.rbegin()),
+            rows.size() > page.size));
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  std::vector<std::string> names;
+  for (const auto& r : response->assignment_requests()) {
+    names.push_back(r.name());
+  }
+  return audit::RecordRead(
+      db_, caller, absl::StrCat(request.parent(), "/assignmentRequests"),
+      "ListAssignmentRequests", names);
 }
 
 absl::Status AssignmentApi::AnswerAssignmentRequest(
@@ -1026,20 +1123,7 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
       !s.ok()) {
     return s;
   }
-  v1::AssignmentRequest r;
-  if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
-        auto got = Repo::GetRequest(c, ids[1]);
-        if (!got.ok()) return got.status();
-        r = *std::move(got);
-        return absl::OkStatus();
-      });
-      !s.ok()) {
-    return s;
-  }
-  if (r.requested().municipality() != ids[0]) {
-    return absl::NotFoundError(
-        absl::StrCat("municipality ", ids[0], " has no request ", ids[1]));
-  }
+  WMO_ASSIGN_OR_RETURN(r, ReadRequest(caller, request.name()));
   if (!request.grant()) {
     if (!RejectionReasons().count(request.rejection_reason())) {
       return Refused(absl::StatusCode::kInvalidArgument, "malformed",
@@ -1064,14 +1148,11 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
     if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
       return s;
     }
-    // In both trails: the municipality's, and the provider's that asked.
-    for (const std::string& name : {request.name(), current.name()}) {
-      if (absl::Status s = audit::Record(
-              c, audit::Change(caller, name, "AnswerAssignmentRequest", before,
-                               current));
-          !s.ok()) {
-        return s;
-      }
+    if (absl::Status s = audit::Record(
+            c, audit::Change(caller, current.name(), "AnswerAssignmentRequest",
+                             before, current));
+        !s.ok()) {
+      return s;
     }
     *response = std::move(current);
     return absl::OkStatus();
@@ -1101,8 +1182,7 @@ absl::Status AssignmentApi::ListAuditEntries(
     type::v1::ListAuditEntriesResponse* response) {
   return audit::List(db_, caller,
                      {"municipalities/*/assignments/*",
-                      "municipalities/*/assignmentRequests/*",
-                      "providers/*/assignmentRequests/*"},
+                      "municipalities/*/assignmentRequests/*"},
                      request, response);
 }
 

@@ -84,6 +84,14 @@ class AssignmentApi {
   absl::Status RequestAssignment(const auth::Principal& caller,
                                  const v1::RequestAssignmentRequest& request,
                                  v1::AssignmentRequest* response);
+  absl::Status GetAssignmentRequest(
+      const auth::Principal& caller,
+      const v1::GetAssignmentRequestRequest& request,
+      v1::AssignmentRequest* response);
+  absl::Status ListAssignmentRequests(
+      const auth::Principal& caller,
+      const v1::ListAssignmentRequestsRequest& request,
+      v1::ListAssignmentRequestsResponse* response);
   absl::Status AnswerAssignmentRequest(
       const auth::Principal& caller,
       const v1::AnswerAssignmentRequestRequest& request,
@@ -94,6 +102,11 @@ class AssignmentApi {
       type::v1::ListAuditEntriesResponse* response);
 
  private:
+  // Request `name` as `caller` may see it: the municipality asked, or the
+  // provider that asked (NOT_FOUND for another's).
+  absl::StatusOr<v1::AssignmentRequest> ReadRequest(
+      const auth::Principal& caller, const std::string& name);
+
   // What ListAssignments and SearchAssignments answer (an empty client_bsn
   // matches every client).
   absl::Status ListMatching(const auth::Principal& caller,

@@ -2,6 +2,7 @@
 // real catalog service, real stores), on SQLite and on PostgreSQL: the
 // lifecycle, idempotency, etags, delivery start/stop, provider requests,
 // the audit trail, and the race of many creates against one yearly cap.
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <tuple>
@@ -415,7 +416,7 @@ TEST_P(AssignmentServiceTest, ASearchByBsnIsRecordedWithTheSearcherNotTheBsn) {
 
 TEST_P(AssignmentServiceTest, ARequestAndItsAnswerAreInTheirOwnersTrails) {
   v1::RequestAssignmentRequest ask;
-  ask.set_parent(std::string("providers/") + kKdvProvider);
+  ask.set_parent(std::string("municipalities/") + kMunicipality);
   ask.mutable_request()->set_provider_reference("ref-audit");
   *ask.mutable_request()->mutable_requested() =
       Kdv("2024-03-01", "2024-06-30", 10);
@@ -423,6 +424,7 @@ TEST_P(AssignmentServiceTest, ARequestAndItsAnswerAreInTheirOwnersTrails) {
   v1::AssignmentRequest asked;
   {
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(kKdvProvider));
     ASSERT_TRUE(stub_->RequestAssignment(&context, ask, &asked).ok());
   }
   const std::string id = asked.name().substr(asked.name().rfind('/') + 1);
@@ -437,22 +439,115 @@ TEST_P(AssignmentServiceTest, ARequestAndItsAnswerAreInTheirOwnersTrails) {
     ASSERT_TRUE(
         stub_->AnswerAssignmentRequest(&context, answer, &rejected).ok());
   }
-  // The provider sees who answered its request; the municipality its
-  // answer.
-  for (const auto& [parent, operations] :
-       std::vector<std::pair<std::string, std::vector<std::string>>>{
-           {asked.name(), {"RequestAssignment", "AnswerAssignmentRequest"}},
-           {answer.name(), {"AnswerAssignmentRequest"}}}) {
-    grpc::ClientContext context;  // Acts as the owner of `parent`.
+  // One name for the request, under the municipality asked: its trail
+  // holds the request and the answer.
+  EXPECT_EQ(asked.name(), answer.name());
+  {
+    grpc::ClientContext context;  // The municipality.
     type::v1::ListAuditEntriesRequest request;
-    request.set_parent(parent);
+    request.set_parent(asked.name());
     type::v1::ListAuditEntriesResponse trail;
-    ASSERT_TRUE(stub_->ListAuditEntries(&context, request, &trail).ok())
-        << parent;
+    ASSERT_TRUE(stub_->ListAuditEntries(&context, request, &trail).ok());
     std::vector<std::string> seen;
     for (const auto& e : trail.entries()) seen.push_back(e.operation());
-    EXPECT_EQ(seen, operations) << parent;
+    EXPECT_EQ(seen, (std::vector<std::string>{"RequestAssignment",
+                                              "AnswerAssignmentRequest"}));
   }
+}
+
+// Every request has one name, under the municipality asked; the
+// municipality reads and lists its own, the provider that asked its own
+// (across municipalities with "-"), nobody else any.
+TEST_P(AssignmentServiceTest, RequestsAreReadAndListedByTheirTwoParties) {
+  std::vector<v1::AssignmentRequest> made;
+  for (int i = 0; i < 3; ++i) {
+    v1::RequestAssignmentRequest ask;
+    ask.set_parent(std::string("municipalities/") + kMunicipality);
+    ask.mutable_request()->set_provider_reference(absl::StrCat("ref-", i));
+    *ask.mutable_request()->mutable_requested() =
+        Kdv("2024-03-01", "2024-06-30", 10);
+    // Asked by the provider itself; the municipality comes from the parent.
+    ask.mutable_request()->mutable_requested()->clear_provider_agb();
+    ask.mutable_request()->mutable_requested()->mutable_client()->set_bsn(
+        testing::TestBsn(200 + i));
+    grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(kKdvProvider));
+    v1::AssignmentRequest asked;
+    grpc::Status s = stub_->RequestAssignment(&context, ask, &asked);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(asked.requested().provider_agb(), kKdvProvider);
+    EXPECT_EQ(asked.requested().municipality(), kMunicipality);
+    EXPECT_THAT(asked.name(),
+                ::testing::StartsWith(absl::StrCat(
+                    "municipalities/", kMunicipality, "/assignmentRequests/")));
+    made.push_back(asked);
+  }
+  auto get = [&](const auth::Principal& who, const std::string& name) {
+    grpc::ClientContext context;
+    testing::ActAs(context, *app_, who);
+    v1::GetAssignmentRequestRequest request;
+    request.set_name(name);
+    v1::AssignmentRequest got;
+    return stub_->GetAssignmentRequest(&context, request, &got).error_code();
+  };
+  EXPECT_EQ(get(testing::Municipality(kMunicipality), made[0].name()),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(get(testing::Provider(kKdvProvider), made[0].name()),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(get(testing::Provider("99990301"), made[0].name()),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(get(testing::Municipality("0363"), made[0].name()),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Pages of one walk the list oldest first, by key.
+  auto list = [&](const auth::Principal& who, const std::string& parent,
+                  std::vector<std::string>* names) {
+    std::string token;
+    do {
+      grpc::ClientContext context;
+      testing::ActAs(context, *app_, who);
+      v1::ListAssignmentRequestsRequest request;
+      request.set_parent(parent);
+      request.set_state(v1::AssignmentRequest::OPEN);
+      request.set_page_size(1);
+      request.set_page_token(token);
+      v1::ListAssignmentRequestsResponse page;
+      grpc::Status s = stub_->ListAssignmentRequests(&context, request, &page);
+      if (!s.ok()) return s.error_code();
+      for (const auto& r : page.assignment_requests()) {
+        names->push_back(r.name());
+      }
+      token = page.next_page_token();
+    } while (!token.empty());
+    return grpc::StatusCode::OK;
+  };
+  std::vector<std::string> expected;
+  for (const auto& r : made) expected.push_back(r.name());
+  std::sort(expected.begin(), expected.end(),
+            [&](const std::string& a, const std::string& b) {
+              auto at = [&](const std::string& n) {
+                for (const auto& r : made) {
+                  if (r.name() == n) return std::make_pair(r.create_time(), n);
+                }
+                return std::make_pair(std::string(), n);
+              };
+              return at(a) < at(b);
+            });
+  std::vector<std::string> seen;
+  EXPECT_EQ(list(testing::Municipality(kMunicipality),
+                 std::string("municipalities/") + kMunicipality, &seen),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(seen, expected);
+  seen.clear();
+  EXPECT_EQ(list(testing::Provider(kKdvProvider), "municipalities/-", &seen),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(seen, expected);
+  seen.clear();
+  EXPECT_EQ(list(testing::Provider("99990301"), "municipalities/-", &seen),
+            grpc::StatusCode::OK);
+  EXPECT_TRUE(seen.empty());
+  EXPECT_EQ(list(testing::Municipality("0363"),
+                 std::string("municipalities/") + kMunicipality, &seen),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 // S4-06: arbeidsmatige dagbesteding below pension age on every day of the
@@ -650,7 +745,7 @@ TEST_P(AssignmentServiceTest, DeliveryStartStopFollowIwmo305And307) {
 
 TEST_P(AssignmentServiceTest, ProviderRequestIsGrantedIntoAnAssignment) {
   v1::RequestAssignmentRequest ask;
-  ask.set_parent(std::string("providers/") + kKdvProvider);
+  ask.set_parent(std::string("municipalities/") + kMunicipality);
   ask.mutable_request()->set_provider_reference("ref-1");
   *ask.mutable_request()->mutable_requested() =
       Kdv("2024-03-01", "2024-06-30", 10);
@@ -658,12 +753,14 @@ TEST_P(AssignmentServiceTest, ProviderRequestIsGrantedIntoAnAssignment) {
   v1::AssignmentRequest asked;
   {
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(kKdvProvider));
     grpc::Status s = stub_->RequestAssignment(&context, ask, &asked);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
   EXPECT_EQ(asked.state(), v1::AssignmentRequest::OPEN);
   {  // TR374: one open request per client per provider.
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(kKdvProvider));
     ask.mutable_request()->set_provider_reference("ref-2");
     v1::AssignmentRequest again;
     EXPECT_THAT(RuleIds(stub_->RequestAssignment(&context, ask, &again)),
@@ -688,7 +785,7 @@ TEST_P(AssignmentServiceTest, ProviderRequestIsGrantedIntoAnAssignment) {
 TEST_P(AssignmentServiceTest,
        ProviderRequestRetryUnderItsRequestIdIsOneRequest) {
   v1::RequestAssignmentRequest ask;
-  ask.set_parent(std::string("providers/") + kKdvProvider);
+  ask.set_parent(std::string("municipalities/") + kMunicipality);
   ask.set_request_id("ask-1");
   ask.mutable_request()->set_provider_reference("ref-1");
   *ask.mutable_request()->mutable_requested() =
@@ -697,16 +794,19 @@ TEST_P(AssignmentServiceTest,
   v1::AssignmentRequest first, again, other;
   {
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(kKdvProvider));
     ASSERT_TRUE(stub_->RequestAssignment(&context, ask, &first).ok());
   }
   {  // Without the id this would be TR347 (reference used) and TR374.
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(kKdvProvider));
     grpc::Status s = stub_->RequestAssignment(&context, ask, &again);
     ASSERT_TRUE(s.ok()) << s.error_message();
     EXPECT_EQ(again.name(), first.name());
   }
   {
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(kKdvProvider));
     ask.mutable_request()->set_provider_reference("ref-2");
     grpc::Status s = stub_->RequestAssignment(&context, ask, &other);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
@@ -724,13 +824,14 @@ TEST_P(AssignmentServiceTest, RacingProviderRequestsWithOneReferenceGetTr347) {
   for (int i = 0; i < kRacers; ++i) {
     threads.emplace_back([&, i] {
       v1::RequestAssignmentRequest ask;
-      ask.set_parent(std::string("providers/") + kKdvProvider);
+      ask.set_parent(std::string("municipalities/") + kMunicipality);
       ask.mutable_request()->set_provider_reference("ref-race");
       v1::Assignment wanted = Kdv("2024-03-01", "2024-06-30", 10);
       wanted.mutable_client()->set_bsn(testing::TestBsn(100 + i));
       wanted.set_municipality(kMunicipality);
       *ask.mutable_request()->mutable_requested() = wanted;
       grpc::ClientContext context;
+      testing::ActAs(context, *app_, testing::Provider(kKdvProvider));
       v1::AssignmentRequest asked;
       results[i] = stub_->RequestAssignment(&context, ask, &asked);
     });
@@ -751,7 +852,7 @@ TEST_P(AssignmentServiceTest, RacingProviderRequestsWithOneReferenceGetTr347) {
 
 TEST_P(AssignmentServiceTest, RejectedRequestCarriesTheWj759Reason) {
   v1::RequestAssignmentRequest ask;
-  ask.set_parent(std::string("providers/") + kKdvProvider);
+  ask.set_parent(std::string("municipalities/") + kMunicipality);
   ask.mutable_request()->set_provider_reference("ref-9");
   *ask.mutable_request()->mutable_requested() =
       Kdv("2024-03-01", "2024-06-30", 10);
@@ -759,6 +860,7 @@ TEST_P(AssignmentServiceTest, RejectedRequestCarriesTheWj759Reason) {
   v1::AssignmentRequest asked;
   {
     grpc::ClientContext context;
+    testing::ActAs(context, *app_, testing::Provider(kKdvProvider));
     ASSERT_TRUE(stub_->RequestAssignment(&context, ask, &asked).ok());
   }
   v1::AnswerAssignmentRequestRequest answer;

@@ -15,6 +15,35 @@ namespace {
 using store::Blob;
 using store::ResultSet;
 
+absl::Status UpdateRequestRow(store::Connection& c, const std::string& id,
+                              const v1::AssignmentRequest& r) {
+  return c
+      .Execute(
+          "UPDATE assignment_requests SET state = ?, municipality = ?,"
+          " create_time = ?, body = ? WHERE id = ?",
+          {int64_t{r.state()}, r.requested().municipality(), r.create_time(),
+           store::Blob{r.SerializeAsString()}, id})
+      .status();
+}
+
+// Migration 9: every stored request named under its municipality.
+absl::Status RenameRequests(store::Connection& c) {
+  auto rows = c.Execute("SELECT id, body FROM assignment_requests");
+  if (!rows.ok()) return rows.status();
+  for (const auto& row : *rows) {
+    const std::string id(ResultSet::Text(row, 0));
+    v1::AssignmentRequest r;
+    if (!r.ParseFromString(ResultSet::Text(row, 1))) {
+      return absl::DataLossError(
+          absl::StrCat("assignment request ", id, " is unreadable"));
+    }
+    r.set_name(
+        AssignmentRepository::RequestName(r.requested().municipality(), id));
+    if (absl::Status s = UpdateRequestRow(c, id, r); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 constexpr store::Migration kMigrations[] = {
     {1,
      // The current version of each assignment; end_date '9999-12-31' for
@@ -106,6 +135,19 @@ constexpr store::Migration kMigrations[] = {
      " approved_cents BIGINT NOT NULL,"
      " revision BIGINT NOT NULL,"
      " PRIMARY KEY (municipality, number))"},
+    // Requests are named under the municipality asked (they were under the
+    // provider) and listed per municipality or per provider, oldest first.
+    // Audit entries recorded before keep the name they were recorded under.
+    {9,
+     "ALTER TABLE assignment_requests"
+     " ADD COLUMN municipality TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE assignment_requests"
+     " ADD COLUMN create_time TEXT NOT NULL DEFAULT '';"
+     "CREATE INDEX requests_by_municipality ON assignment_requests"
+     " (municipality, create_time, id);"
+     "CREATE INDEX requests_by_provider ON assignment_requests"
+     " (provider_agb, create_time, id)",
+     RenameRequests},
 };
 
 constexpr char kOpenEnd[] = "9999-12-31";
@@ -228,18 +270,19 @@ AssignmentRepository::ListForClients(store::Connection& c,
 }
 
 absl::StatusOr<std::vector<v1::Assignment>> AssignmentRepository::List(
-    store::Connection& c, const Filter& f, size_t offset, size_t limit) {
-  // Empty filter values match everything: "? = ''" short-circuits.
+    store::Connection& c, const Filter& f, const std::string& after,
+    size_t limit) {
+  // Empty filter values match everything: "? = ''" short-circuits. Pages
+  // follow the primary key (municipality, number).
   auto rows = c.Execute(
-      "SELECT body FROM assignments WHERE municipality = ?"
+      "SELECT body FROM assignments WHERE municipality = ? AND number > ?"
       " AND (? = '' OR client_bsn = ?) AND (? = '' OR provider_agb = ?)"
       " AND (? = '' OR product = ?) AND (? = 0 OR state = ?)"
       " AND (? = '' OR (start_date <= ? AND end_date >= ?))"
-      " ORDER BY number LIMIT ? OFFSET ?",
-      {f.municipality, f.client_bsn, f.client_bsn, f.provider_agb,
+      " ORDER BY number LIMIT ?",
+      {f.municipality, after, f.client_bsn, f.client_bsn, f.provider_agb,
        f.provider_agb, f.product, f.product, int64_t{f.state}, int64_t{f.state},
-       f.active_on, f.active_on, f.active_on, static_cast<int64_t>(limit),
-       static_cast<int64_t>(offset)});
+       f.active_on, f.active_on, f.active_on, static_cast<int64_t>(limit)});
   if (!rows.ok()) return rows.status();
   return ParseAll<v1::Assignment>(*rows);
 }
@@ -377,10 +420,11 @@ absl::Status AssignmentRepository::InsertRequest(
   return c
       .Execute(
           "INSERT INTO assignment_requests (id, provider_agb,"
-          " provider_reference, client_bsn, state, body)"
-          " VALUES (?, ?, ?, ?, ?, ?)",
+          " provider_reference, client_bsn, state, municipality, create_time,"
+          " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
           {id, r.requested().provider_agb(), r.provider_reference(),
            r.requested().client().bsn(), int64_t{r.state()},
+           r.requested().municipality(), r.create_time(),
            Blob{r.SerializeAsString()}})
       .status();
 }
@@ -388,11 +432,47 @@ absl::Status AssignmentRepository::InsertRequest(
 absl::Status AssignmentRepository::UpdateRequest(
     store::Connection& c, const std::string& id,
     const v1::AssignmentRequest& r) {
-  return c
-      .Execute(
-          "UPDATE assignment_requests SET state = ?, body = ? WHERE id = ?",
-          {int64_t{r.state()}, Blob{r.SerializeAsString()}, id})
-      .status();
+  return UpdateRequestRow(c, id, r);
+}
+
+std::string AssignmentRepository::RequestName(absl::string_view municipality,
+                                              absl::string_view id) {
+  return absl::StrCat("municipalities/", municipality, "/assignmentRequests/",
+                      id);
+}
+
+absl::StatusOr<std::vector<v1::AssignmentRequest>>
+AssignmentRepository::ListRequests(store::Connection& c, const RequestFilter& f,
+                                   const std::string& after, size_t limit) {
+  // The key of the previous page's last request: "create_time/id".
+  const size_t slash = after.find('/');
+  const std::string after_time = after.substr(0, slash);
+  const std::string after_id =
+      slash == std::string::npos ? "" : after.substr(slash + 1);
+  // Empty filter values match everything: "? = ''" short-circuits; each
+  // index serves the column a caller always gives.
+  auto rows = c.Execute(
+      f.municipality.empty()
+          ? "SELECT body FROM assignment_requests WHERE provider_agb = ?"
+            " AND (? = '' OR municipality = ?) AND (? = 0 OR state = ?)"
+            " AND (create_time > ? OR (create_time = ? AND id > ?))"
+            " ORDER BY create_time, id LIMIT ?"
+          : "SELECT body FROM assignment_requests WHERE municipality = ?"
+            " AND (? = '' OR provider_agb = ?) AND (? = 0 OR state = ?)"
+            " AND (create_time > ? OR (create_time = ? AND id > ?))"
+            " ORDER BY create_time, id LIMIT ?",
+      {f.municipality.empty() ? f.provider_agb : f.municipality,
+       f.municipality.empty() ? f.municipality : f.provider_agb,
+       f.municipality.empty() ? f.municipality : f.provider_agb,
+       int64_t{f.state}, int64_t{f.state}, after_time, after_time, after_id,
+       static_cast<int64_t>(limit)});
+  if (!rows.ok()) return rows.status();
+  return ParseAll<v1::AssignmentRequest>(*rows);
+}
+
+std::string AssignmentRepository::RequestKey(const v1::AssignmentRequest& r) {
+  return absl::StrCat(r.create_time(), "/",
+                      r.name().substr(r.name().rfind('/') + 1));
 }
 
 absl::StatusOr<v1::AssignmentRequest> AssignmentRepository::GetRequest(

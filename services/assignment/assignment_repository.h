@@ -56,12 +56,11 @@ class AssignmentRepository {
     // ISO date or "".
     std::string active_on;
   };
-  // Matching assignments by number, `limit` from `offset`, and whether more
-  // follow.
-  static absl::StatusOr<std::vector<v1::Assignment>> List(store::Connection& c,
-                                                          const Filter& filter,
-                                                          size_t offset,
-                                                          size_t limit);
+  // At most `limit` matching assignments in number order, after number
+  // `after` ("" from the first).
+  static absl::StatusOr<std::vector<v1::Assignment>> List(
+      store::Connection& c, const Filter& filter, const std::string& after,
+      size_t limit);
 
   // What the declaration service last reported as billed on an
   // assignment; zeros and revision 0 when it reported nothing.
@@ -102,6 +101,23 @@ class AssignmentRepository {
                                     const v1::AssignmentRequest& request);
   static absl::StatusOr<v1::AssignmentRequest> GetRequest(
       store::Connection& c, const std::string& id);
+  // "municipalities/{municipality}/assignmentRequests/{id}".
+  static std::string RequestName(absl::string_view municipality,
+                                 absl::string_view id);
+  // Which requests to list: those to `municipality`, or with it empty every
+  // one `provider_agb` made; `state` 0 is any.
+  struct RequestFilter {
+    std::string municipality;
+    std::string provider_agb;
+    int state = 0;
+  };
+  // At most `limit` matching requests, oldest first, after the one with
+  // key `after` (RequestKey; "" from the first).
+  static absl::StatusOr<std::vector<v1::AssignmentRequest>> ListRequests(
+      store::Connection& c, const RequestFilter& filter,
+      const std::string& after, size_t limit);
+  // A request's place in that order.
+  static std::string RequestKey(const v1::AssignmentRequest& request);
   // TR374: whether the provider has an open request for the client.
   static absl::StatusOr<bool> HasOpenRequest(store::Connection& c,
                                              const std::string& provider,

@@ -135,6 +135,26 @@ grpc::ServerUnaryReactor* AssignmentService::RequestAssignment(
       });
 }
 
+grpc::ServerUnaryReactor* AssignmentService::GetAssignmentRequest(
+    grpc::CallbackServerContext* context,
+    const v1::GetAssignmentRequestRequest* request,
+    v1::AssignmentRequest* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetAssignmentRequest(Caller(), *request, response);
+      });
+}
+
+grpc::ServerUnaryReactor* AssignmentService::ListAssignmentRequests(
+    grpc::CallbackServerContext* context,
+    const v1::ListAssignmentRequestsRequest* request,
+    v1::ListAssignmentRequestsResponse* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListAssignmentRequests(Caller(), *request, response);
+      });
+}
+
 grpc::ServerUnaryReactor* AssignmentService::AnswerAssignmentRequest(
     grpc::CallbackServerContext* context,
     const v1::AnswerAssignmentRequestRequest* request,

@@ -72,6 +72,14 @@ class AssignmentService final : public v1::AssignmentService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::RequestAssignmentRequest* request,
       v1::AssignmentRequest* response) override;
+  grpc::ServerUnaryReactor* GetAssignmentRequest(
+      grpc::CallbackServerContext* context,
+      const v1::GetAssignmentRequestRequest* request,
+      v1::AssignmentRequest* response) override;
+  grpc::ServerUnaryReactor* ListAssignmentRequests(
+      grpc::CallbackServerContext* context,
+      const v1::ListAssignmentRequestsRequest* request,
+      v1::ListAssignmentRequestsResponse* response) override;
   grpc::ServerUnaryReactor* AnswerAssignmentRequest(
       grpc::CallbackServerContext* context,
       const v1::AnswerAssignmentRequestRequest* request,

@@ -1,0 +1,82 @@
+// The assignment store's migrations on data kept before them, on SQLite and
+// PostgreSQL.
+#include "services/assignment/assignment_repository.h"
+
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "libs/testing/databases.h"
+#include "libs/testing/temp_dir.h"
+
+namespace wmo::assignment {
+namespace {
+
+using Repo = AssignmentRepository;
+
+class AssignmentRepositoryTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    WMO_OPEN_TEST_DATABASE_OR_SKIP(db_, GetParam(), dir_);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+};
+
+// A request kept under the provider's name before migration 9 is named
+// under its municipality after it, found by the lists and still the
+// same request.
+TEST_P(AssignmentRepositoryTest, OldRequestsAreNamedUnderTheirMunicipality) {
+  const auto all = Repo::Migrations();
+  ASSERT_EQ(all.back().version, 9);
+  ASSERT_TRUE(
+      store::Migrate(*db_, "assignment", all.subspan(0, all.size() - 1)).ok());
+  v1::AssignmentRequest old;
+  old.set_name("providers/99990303/assignmentRequests/00000000000000aa");
+  old.set_provider_reference("ref-1");
+  old.mutable_requested()->set_municipality("0988");
+  old.mutable_requested()->set_provider_agb("99990303");
+  old.mutable_requested()->mutable_client()->set_bsn("999993653");
+  old.set_state(v1::AssignmentRequest::OPEN);
+  old.set_create_time("2024-03-01T09:00:00Z");
+  ASSERT_TRUE(
+      db_->Execute("INSERT INTO assignment_requests (id, provider_agb,"
+                   " provider_reference, client_bsn, state, body)"
+                   " VALUES (?, ?, ?, ?, ?, ?)",
+                   {std::string("00000000000000aa"), std::string("99990303"),
+                    std::string("ref-1"), std::string("999993653"), int64_t{1},
+                    store::Blob{old.SerializeAsString()}})
+          .ok());
+  ASSERT_TRUE(store::Migrate(*db_, "assignment", all).ok());
+
+  v1::AssignmentRequest renamed;
+  std::vector<v1::AssignmentRequest> by_municipality, by_provider;
+  ASSERT_TRUE(db_->Transaction([&](store::Connection& c) -> absl::Status {
+                   auto got = Repo::GetRequest(c, "00000000000000aa");
+                   if (!got.ok()) return got.status();
+                   renamed = *got;
+                   auto m = Repo::ListRequests(c, {"0988", "", 1}, "", 10);
+                   auto p = Repo::ListRequests(c, {"", "99990303", 0}, "", 10);
+                   if (!m.ok()) return m.status();
+                   if (!p.ok()) return p.status();
+                   by_municipality = *m;
+                   by_provider = *p;
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_EQ(renamed.name(),
+            "municipalities/0988/assignmentRequests/00000000000000aa");
+  EXPECT_EQ(renamed.provider_reference(), "ref-1");
+  ASSERT_EQ(by_municipality.size(), 1u);
+  EXPECT_EQ(by_municipality[0].name(), renamed.name());
+  ASSERT_EQ(by_provider.size(), 1u);
+  EXPECT_EQ(Repo::RequestKey(renamed), "2024-03-01T09:00:00Z/00000000000000aa");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AssignmentRepositoryTest,
+                         ::testing::ValuesIn(testing::Backends()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace wmo::assignment
