@@ -267,18 +267,18 @@ TEST_P(CapacityGatewayTest, BookingsWaitlistsAvailabilityAndOccupancy) {
                    Stay(kBob, bob, "2024-03-05", "2024-03-06").dump(), 400);
   EXPECT_EQ(RuleIds(full), std::set<std::string>{"CP-FULL"});
   json first = Call(
-      "POST", std::string(kPool) + "/waitlist",
+      "POST", std::string(kPool) + "/waitlistEntries",
       json{{"booking", Stay(kBob, bob, "2024-03-05", "2024-03-06")}}.dump(),
       200);
   EXPECT_EQ(first["state"], "WAITING");
   json second = Call(
-      "POST", std::string(kPool) + "/waitlist",
+      "POST", std::string(kPool) + "/waitlistEntries",
       json{{"booking", Stay(kBob, bob, "2024-03-06", "2024-03-07")}}.dump(),
       200);
   EXPECT_EQ(second["state"], "WAITING");
   // Bob leaves the second wait, once.
   const std::string second_name = second["name"];
-  EXPECT_THAT(second_name, HasSubstr("bedPools/logeer/waitlist/"));
+  EXPECT_THAT(second_name, HasSubstr("bedPools/logeer/waitlistEntries/"));
   EXPECT_EQ(Call("POST", "/v1/" + second_name + ":leave", "{}", 200)["state"],
             "LEFT");
   EXPECT_EQ(RuleIds(Call("POST", "/v1/" + second_name + ":leave", "{}", 400)),
@@ -290,7 +290,7 @@ TEST_P(CapacityGatewayTest, BookingsWaitlistsAvailabilityAndOccupancy) {
   EXPECT_EQ(cancelled["state"], "CANCELLED");
   EXPECT_EQ(RuleIds(Call("POST", "/v1/" + booking_name + ":cancel", "{}", 400)),
             std::set<std::string>{"CP-STATE"});
-  json waitlist = Call("GET", std::string(kPool) + "/waitlist", "", 200);
+  json waitlist = Call("GET", std::string(kPool) + "/waitlistEntries", "", 200);
   ASSERT_EQ(waitlist["entries"].size(), 2u);
   std::set<std::string> states;
   for (const json& e : waitlist["entries"]) {
@@ -349,18 +349,18 @@ TEST_P(CapacityGatewayTest, BookingsWaitlistsAvailabilityAndOccupancy) {
   EXPECT_EQ(RuleIds(group_full), std::set<std::string>{"S2-06"});
   EXPECT_THAT(group_full.dump(), Not(HasSubstr(kBob)));
   json waiting =
-      Call("POST", std::string(kGroup) + "/waitlist",
+      Call("POST", std::string(kGroup) + "/waitlistEntries",
            json{{"enrolment", enrolment(kBob, bob_day)}}.dump(), 200);
   EXPECT_EQ(waiting["state"], "WAITING");
   const std::string waiting_name = waiting["name"];
-  EXPECT_THAT(waiting_name, HasSubstr("groups/atelier/waitlist/"));
+  EXPECT_THAT(waiting_name, HasSubstr("groups/atelier/waitlistEntries/"));
   EXPECT_EQ(
-      Call("GET", std::string(kGroup) + "/waitlist", "", 200)["entries"].size(),
+      Call("GET", std::string(kGroup) + "/waitlistEntries", "", 200)["entries"].size(),
       1u);
   EXPECT_EQ(Call("POST", "/v1/" + waiting_name + ":leave", "{}", 200)["state"],
             "LEFT");
   // A pool's waitlist takes bookings, not enrolments.
-  Call("POST", std::string(kPool) + "/waitlist",
+  Call("POST", std::string(kPool) + "/waitlistEntries",
        json{{"enrolment", enrolment(kBob, bob_day)}}.dump(), 400);
 
   // Occupancy of the logeerhuis: Bob's night of the 5th; of the day

@@ -89,9 +89,9 @@ TEST_F(DeclarationGatewayTest, PortalValidatesSubmitsAndReadsBack) {
   EXPECT_FALSE(list["declarations"][0].contains("lines"));
 
   json settlement =
-      Call("GET", "/v1/providers/99990303/settlements?period=2024-03", "", 200);
+      Call("GET", "/v1/providers/99990303/settlements/2024-03", "", 200);
   EXPECT_EQ(settlement["netCents"], "65600");
-  Call("GET", "/v1/providers/99990303/settlements?period=March", "", 400);
+  Call("GET", "/v1/providers/99990303/settlements/March", "", 400);
 }
 
 // REST errors and verdicts name fields as the request JSON has them: from

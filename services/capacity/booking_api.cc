@@ -194,7 +194,7 @@ absl::Status BookingApi::JoinWaitlist(const auth::Principal& caller,
       !s.ok()) {
     return s;
   }
-  auto once = Once(request, "waitlist");
+  auto once = Once(request, "waitlistEntries");
   if (!once.ok()) return once.status();
   WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(request.parent(), "parent"));
   // Named copies, not a structured binding: the lambdas below capture them.
@@ -224,7 +224,7 @@ absl::Status BookingApi::JoinWaitlist(const auth::Principal& caller,
       kind == Kind::kPool ? r.booking.assignment() : r.enrolment.assignment();
   WMO_ASSIGN_OR_RETURN(facts, placement_.FetchFacts(assignment, catalog));
   const std::string id = NewId();
-  entry.set_name(absl::StrCat(ParentName(kind, key), "/waitlist/", id));
+  entry.set_name(absl::StrCat(ParentName(kind, key), "/waitlistEntries/", id));
   r.waitlist_entry = entry.name();
   entry.set_create_time(server::Timestamp(now_()));
   entry.set_update_time(entry.create_time());
@@ -294,7 +294,7 @@ absl::Status BookingApi::ListWaitlist(const auth::Principal& caller,
       });
   if (!read.ok()) return read;
   return audit::RecordRead(db_, caller,
-                           absl::StrCat(request.parent(), "/waitlist"),
+                           absl::StrCat(request.parent(), "/waitlistEntries"),
                            "ListWaitlist", NamesOf(response->entries()));
 }
 

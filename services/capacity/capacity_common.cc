@@ -154,11 +154,11 @@ absl::StatusOr<std::string> SiteCatalog(store::Database& db, Kind kind,
 
 absl::StatusOr<WaitlistEntryKey> ParseWaitlistEntry(const std::string& name,
                                                     const std::string& field) {
-  const size_t cut = name.rfind("/waitlist/");
+  const size_t cut = name.rfind("/waitlistEntries/");
   if (cut == std::string::npos) {
-    return Malformed(
-        {Violation("CP-FORMAT", "", field,
-                   "give a waitlist entry, {pool or group}/waitlist/{id}")});
+    return Malformed({Violation(
+        "CP-FORMAT", "", field,
+        "give a waitlist entry, {pool or group}/waitlistEntries/{id}")});
   }
   WMO_ASSIGN_OR_RETURN(parent, WaitlistParent(name.substr(0, cut), field));
   return WaitlistEntryKey{parent.first, parent.second, IdOf(name)};

@@ -68,8 +68,8 @@ std::string ParentName(Kind kind, const SiteKey& k);
 absl::StatusOr<std::pair<Kind, SiteKey>> WaitlistParent(
     const std::string& name, const std::string& field);
 
-// A waitlist entry ".../bedPools/{pool}/waitlist/{id}" or
-// ".../groups/{group}/waitlist/{id}": its pool or group and id.
+// A waitlist entry ".../bedPools/{pool}/waitlistEntries/{id}" or
+// ".../groups/{group}/waitlistEntries/{id}": its pool or group and id.
 struct WaitlistEntryKey {
   Kind kind;
   SiteKey parent;

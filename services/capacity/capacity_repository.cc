@@ -16,6 +16,52 @@ using store::Blob;
 using store::ResultSet;
 using Kind = CapacityRepository::Kind;
 
+// "…/waitlist/{id}" → "…/waitlistEntries/{id}".
+void RenameWaitlistEntry(std::string* name) {
+  const size_t at = name->rfind("/waitlist/");
+  if (at != std::string::npos) name->replace(at, 10, "/waitlistEntries/");
+}
+
+// Rewrites the stored `T`s of `table` by `fix`, each row by its body.
+template <typename T>
+absl::Status RewriteBodies(store::Connection& c, const std::string& table,
+                           void (*fix)(T&)) {
+  auto rows = c.Execute(absl::StrCat("SELECT body FROM ", table));
+  if (!rows.ok()) return rows.status();
+  for (const auto& row : *rows) {
+    const std::string before(ResultSet::Text(row, 0));
+    T message;
+    if (!message.ParseFromString(before)) {
+      return absl::DataLossError(
+          absl::StrCat("a stored record of ", table, " is unreadable"));
+    }
+    fix(message);
+    std::string after = message.SerializeAsString();
+    if (after == before) continue;
+    if (absl::Status s = c.Execute(absl::StrCat("UPDATE ", table,
+                                                " SET body = ? WHERE body = ?"),
+                                   {Blob{std::move(after)}, Blob{before}})
+                             .status();
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Migration 5: the entries, and the bookings made from them.
+absl::Status RenameWaitlistEntries(store::Connection& c) {
+  if (absl::Status s = RewriteBodies<v1::WaitlistEntry>(
+          c, "waitlist",
+          [](v1::WaitlistEntry& e) { RenameWaitlistEntry(e.mutable_name()); });
+      !s.ok()) {
+    return s;
+  }
+  return RewriteBodies<v1::Booking>(c, "bookings", [](v1::Booking& b) {
+    RenameWaitlistEntry(b.mutable_waitlist_entry());
+  });
+}
+
 constexpr store::Migration kMigrations[] = {
     {1,
      // Locations, groups and pools; `site_id` is "" for a location.
@@ -112,6 +158,19 @@ constexpr store::Migration kMigrations[] = {
      "DROP INDEX bookings_by_request;"
      "ALTER TABLE bookings DROP COLUMN request_id"},
     {4, audit::kAuditTable},
+    // Waitlist entries are a literal plural collection, "waitlistEntries"
+    // (AIP-122), in stored names, request ids and the audit trail.
+    {5,
+     "UPDATE create_requests SET"
+     " scope = REPLACE(scope, '/waitlist', '/waitlistEntries'),"
+     " resource = REPLACE(resource, '/waitlist/', '/waitlistEntries/')"
+     " WHERE scope LIKE 'providers/%/waitlist';"
+     "UPDATE audit_log SET"
+     " resource = REPLACE(resource, '/waitlist/', '/waitlistEntries/')"
+     " WHERE resource LIKE 'providers/%/waitlist/%';"
+     "UPDATE audit_log SET resource = resource || 'Entries'"
+     " WHERE resource LIKE 'providers/%/waitlist'",
+     RenameWaitlistEntries},
 };
 
 const char* KindName(Kind kind) {

@@ -1862,7 +1862,7 @@ TEST_P(CapacityRulesTest, GroupWaitlistTakesPlacesFreedByEndedEnrolments) {
   ASSERT_TRUE(join(3, kMonAm, "2024-07-01", &w3).ok());
   for (const auto* w : {&w2, &w4, &w3}) {
     EXPECT_EQ(w->state(), v1::WaitlistEntry::WAITING);
-    EXPECT_THAT(w->name(), HasSubstr(group + "/waitlist/"));
+    EXPECT_THAT(w->name(), HasSubstr(group + "/waitlistEntries/"));
   }
   // A request that breaks another rule than capacity does not wait.
   {

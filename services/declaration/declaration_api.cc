@@ -536,16 +536,14 @@ absl::Status DeclarationApi::ListDeclarations(
 absl::Status DeclarationApi::GetSettlement(
     const auth::Principal& caller, const v1::GetSettlementRequest& request,
     v1::Settlement* response) {
-  WMO_ASSIGN_OR_RETURN(ids,
-                       ParseName(request.parent(), "providers/*", "parent"));
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.name(), "providers/*/settlements/*", "name"));
   WMO_ASSIGN_OR_RETURN(
       municipality,
       AddresseeFilter(caller, ids[0], "", "read the settlement of provider"));
-  if (auto m = rules::ParseMonth(request.period(), "period"); !m.ok()) {
-    return m.status();
-  }
+  if (auto m = rules::ParseMonth(ids[1], "name"); !m.ok()) return m.status();
   return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(settlement, Repo::Settle(c, ids[0], request.period()));
+    WMO_ASSIGN_OR_RETURN(settlement, Repo::Settle(c, ids[0], ids[1]));
     if (!municipality.empty()) {  // A municipality sees its own rows.
       auto* rows = settlement.mutable_rows();
       rows->erase(std::remove_if(rows->begin(), rows->end(),

@@ -139,8 +139,8 @@ class DeclarationServiceTest : public ::testing::TestWithParam<std::string> {
   v1::Settlement Settle(const std::string& period) {
     grpc::ClientContext context;
     v1::GetSettlementRequest request;
-    request.set_parent(std::string("providers/") + kProvider);
-    request.set_period(period);
+    request.set_name(
+        absl::StrCat("providers/", kProvider, "/settlements/", period));
     v1::Settlement settlement;
     grpc::Status s =
         declarations_->GetSettlement(&context, request, &settlement);
@@ -231,8 +231,8 @@ TEST_P(DeclarationServiceTest, ProviderAndAddresseeOnly) {
   auto settled = [&](const auth::Principal& caller) {
     grpc::ClientContext context;
     v1::GetSettlementRequest request;
-    request.set_parent(std::string("providers/") + kProvider);
-    request.set_period("2024-03");
+    request.set_name(
+        absl::StrCat("providers/", kProvider, "/settlements/2024-03"));
     v1::Settlement out;
     EXPECT_TRUE(as(caller)->GetSettlement(&context, request, &out).ok());
     return out;
