@@ -11,9 +11,12 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/text_format.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/time_util.h"
 #include "libs/auth/permissions.h"
 #include "libs/server/api.h"
 #include "libs/server/call_scope.h"
+#include "libs/server/stored_protos.h"
 
 namespace wmo::audit {
 namespace {
@@ -24,6 +27,10 @@ using type::v1::FieldChange;
 // Fixed width, so that the text order of stored times is their order.
 std::string StoredTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+}
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
 }
 
 // "municipalities/0988" of "municipalities/0988/assignments/7"; "catalogs"
@@ -54,18 +61,13 @@ std::string LikePattern(absl::string_view text) {
   return absl::StrJoin(segments, "/");
 }
 
-absl::StatusOr<std::string> TimeBound(absl::string_view text,
-                                      absl::string_view field,
-                                      absl::string_view none) {
-  if (text.empty()) return std::string(none);
-  absl::Time t;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": \"", text,
-        "\" is not an RFC 3339 time; write it as 2024-03-01T00:00:00Z"));
-  }
-  return StoredTime(t);
+// The stored form of a list's bound, `none` when the request has none.
+std::string TimeBound(const google::protobuf::Message& request,
+                      const google::protobuf::Timestamp& bound,
+                      absl::string_view field, absl::string_view none) {
+  const auto* f = request.GetDescriptor()->FindFieldByName(std::string(field));
+  if (!request.GetReflection()->HasField(request, f)) return std::string(none);
+  return StoredTime(TimeOf(bound));
 }
 
 // Who may read the trail under `parent`, whose tenant id is `tenant`.
@@ -84,12 +86,23 @@ absl::Status MayRead(const auth::Principal& caller, absl::string_view parent,
 
 }  // namespace
 
+absl::Status UpgradeStoredTimes(store::Connection& c) {
+  static constexpr server::LegacyTime kLegacy[] = {
+      {"wmo.type.v1.AuditEntry", 4, "time"}};
+  return server::UpgradeTimesIn<AuditEntry>(c, {"audit_log"}, kLegacy);
+}
+
 AuditEntry Entry(const auth::Principal& caller, absl::string_view resource,
                  absl::string_view operation, absl::Time now) {
   AuditEntry entry;
   entry.set_resource(std::string(resource));
   entry.set_actor(auth::Describe(caller));
-  entry.set_time(StoredTime(now));
+  // To the microsecond, as the stored column keeps it.
+  entry.mutable_time()->set_seconds(absl::ToUnixSeconds(now));
+  entry.mutable_time()->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Microseconds(
+          now - absl::FromUnixSeconds(absl::ToUnixSeconds(now))) *
+      1000));
   entry.set_operation(std::string(operation));
   entry.set_request_id(server::CallScope::RequestId());
   return entry;
@@ -111,6 +124,12 @@ std::vector<FieldChange> Diff(const google::protobuf::Message& before,
       // Unset ("" for a scalar at its default, which proto3 does not tell
       // from unset).
       if (!reflection->HasField(m, field)) return out;
+      if (field->message_type() == google::protobuf::Timestamp::descriptor()) {
+        // As the API writes a time, not as its seconds and nanos.
+        google::protobuf::Timestamp time;
+        time.CopyFrom(reflection->GetMessage(m, field));
+        return google::protobuf::util::TimeUtil::ToString(time);
+      }
       printer.PrintFieldValueToString(m, field, -1, &out);
       return out;
     }
@@ -155,7 +174,8 @@ absl::Status Record(store::Connection& c, const AuditEntry& entry) {
       .Execute(
           "INSERT INTO audit_log (owner, resource, time, id, body)"
           " VALUES (?, ?, ?, ?, ?)",
-          {OwnerOf(entry.resource()), entry.resource(), entry.time(),
+          {OwnerOf(entry.resource()), entry.resource(),
+           StoredTime(TimeOf(entry.time())),
            absl::StrFormat("%016x", absl::Uniform<uint64_t>(random)),
            store::Blob{entry.SerializeAsString()}})
       .status();
@@ -196,12 +216,10 @@ absl::Status List(store::Database& db, const auth::Principal& caller,
   if (absl::Status s = MayRead(caller, request.parent(), (*ids)[0]); !s.ok()) {
     return s;
   }
-  absl::StatusOr<std::string> from =
-      TimeBound(request.start_time(), "start_time", "");
-  if (!from.ok()) return from.status();
-  absl::StatusOr<std::string> to =
-      TimeBound(request.end_time(), "end_time", "9999");
-  if (!to.ok()) return to.status();
+  const std::string from =
+      TimeBound(request, request.start_time(), "start_time", "");
+  const std::string to =
+      TimeBound(request, request.end_time(), "end_time", "9999");
   absl::StatusOr<server::Page> page = server::ParsePage(request);
   if (!page.ok()) return page.status();
 
@@ -216,16 +234,21 @@ absl::Status List(store::Database& db, const auth::Principal& caller,
   const std::string owner = OwnerOf(request.parent());
   const bool every_owner = (*ids)[0] == "-";
   const std::string sql = absl::StrCat(
-      "SELECT body FROM audit_log WHERE ",
+      "SELECT body, time, id FROM audit_log WHERE ",
       every_owner ? "owner LIKE ? ESCAPE '\\'" : "owner = ?",
       " AND (resource LIKE ? ESCAPE '\\' OR resource LIKE ? ESCAPE '\\'"
       " OR resource LIKE ? ESCAPE '\\')"
-      " AND time >= ? AND time < ? ORDER BY time, id LIMIT ? OFFSET ?");
-  auto rows =
-      db.Execute(sql, {every_owner ? LikePattern(owner) : owner, resource,
-                       absl::StrCat(resource, "/%"), collection, *from, *to,
-                       static_cast<int64_t>(page->size + 1),
-                       static_cast<int64_t>(page->offset)});
+      " AND time >= ? AND time < ?"
+      " AND (time > ? OR (time = ? AND id > ?)) ORDER BY time, id LIMIT ?");
+  // Pages by key: the time and id of the previous page's last entry.
+  const size_t cut = page->after.find('/');
+  const std::string after_time = page->after.substr(0, cut);
+  const std::string after_id =
+      cut == std::string::npos ? "" : page->after.substr(cut + 1);
+  auto rows = db.Execute(
+      sql, {every_owner ? LikePattern(owner) : owner, resource,
+            absl::StrCat(resource, "/%"), collection, from, to, after_time,
+            after_time, after_id, static_cast<int64_t>(page->size + 1)});
   if (!rows.ok()) return rows.status();
   // The operator's copy of a tenant's trail leaves out the values (client
   // data); the catalogs' trail is its own and holds none.
@@ -243,8 +266,14 @@ absl::Status List(store::Database& db, const auth::Principal& caller,
       change.clear_new_value();
     }
   }
-  response->set_next_page_token(server::NextPageToken(
-      *page, rows->size() > page->size ? page->offset + page->size + 1 : 0));
+  const size_t listed = std::min(rows->size(), page->size);
+  response->set_next_page_token(server::NextPageTokenAfter(
+      *page,
+      listed == 0
+          ? ""
+          : absl::StrCat(store::ResultSet::Text((*rows)[listed - 1], 1), "/",
+                         store::ResultSet::Text((*rows)[listed - 1], 2)),
+      rows->size() > page->size));
   // A tenant's trail with its values holds client data: reading it is a
   // look too. (The operator's copy has none; the catalogs' holds none.)
   if (caller.kind == auth::PrincipalKind::kOperator) return absl::OkStatus();

@@ -33,6 +33,11 @@ inline constexpr char kAuditTable[] =
     " PRIMARY KEY (owner, time, id));"
     "CREATE INDEX audit_log_by_time ON audit_log (time);";
 
+// Migrations: entries stored while their time was RFC 3339 text get it as
+// a google.protobuf.Timestamp (each service's store, in the step that
+// moves its own resources' times).
+absl::Status UpgradeStoredTimes(store::Connection& c);
+
 // An entry for the current call (server::CallScope: its request id) by
 // `caller`, at `now`, about `resource`.
 type::v1::AuditEntry Entry(const auth::Principal& caller,

@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/server/api.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/temp_dir.h"
 #include "wmo/assignment/v1/assignment.pb.h"
@@ -44,8 +45,18 @@ class AuditTest : public ::testing::TestWithParam<std::string> {
       int page_size = 0, const std::string& token = "") {
     ListAuditEntriesRequest request;
     request.set_parent(parent);
-    request.set_start_time(start);
-    request.set_end_time(end);
+    // Over REST a bound that is no RFC 3339 time is refused as the JSON
+    // mapping reads it; here as the services read a column.
+    if (!start.empty()) {
+      auto time = server::ParseTimestamp(start, "start_time");
+      if (!time.ok()) return time.status();
+      *request.mutable_start_time() = *time;
+    }
+    if (!end.empty()) {
+      auto time = server::ParseTimestamp(end, "end_time");
+      if (!time.ok()) return time.status();
+      *request.mutable_end_time() = *time;
+    }
     request.set_page_size(page_size);
     request.set_page_token(token);
     ListAuditEntriesResponse response;
@@ -94,7 +105,7 @@ TEST_P(AuditTest, ATrailHoldsItsResourceAndWhatIsUnderItOldestFirst) {
   EXPECT_EQ(all->entries(0).resource(), "municipalities/0988/assignments/10");
   EXPECT_EQ(all->entries(0).actor(),
             "municipality 0988 (subject consultant-1)");
-  EXPECT_EQ(all->entries(0).time(), "2024-03-01T00:00:00.000000Z");
+  EXPECT_EQ(server::TimeText(all->entries(0).time()), "2024-03-01T00:00:00Z");
 }
 
 TEST_P(AuditTest, TenantsReadTheirOwnTrailOnly) {
@@ -127,7 +138,7 @@ TEST_P(AuditTest, AnOperatorExportsAPeriodOfEveryTenantWithoutTheValues) {
                    AuditEntry e =
                        Change(x_, "municipalities/0988/assignments/1",
                               "CreateAssignment", before, after);
-                   e.set_time("2024-03-01T00:00:00.000000Z");
+                   e.mutable_time()->set_seconds(1709251200);
                    return Record(c, e);
                  })
                   .ok());

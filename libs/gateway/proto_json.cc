@@ -8,6 +8,8 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/empty.pb.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace wmo::gateway {
 namespace {
@@ -21,7 +23,8 @@ bool RendersDirectly(const Descriptor& type,
                      absl::flat_hash_set<const Descriptor*>& seen) {
   if (!seen.insert(&type).second) return true;  // Checked, or being checked.
   if (type.file()->package() == "google.protobuf") {
-    return &type == google::protobuf::Empty::descriptor();
+    return &type == google::protobuf::Empty::descriptor() ||
+           &type == google::protobuf::Timestamp::descriptor();
   }
   for (int i = 0; i < type.field_count(); ++i) {
     const FieldDescriptor& field = *type.field(i);
@@ -174,11 +177,20 @@ void AppendValue(const Message& message, const FieldDescriptor& field,
           out);
       return;
     }
-    case FieldDescriptor::CPPTYPE_MESSAGE:
-      AppendJson(one ? r.GetMessage(message, &field)
-                     : r.GetRepeatedMessage(message, &field, index),
-                 out);
+    case FieldDescriptor::CPPTYPE_MESSAGE: {
+      const Message& value = one ? r.GetMessage(message, &field)
+                                 : r.GetRepeatedMessage(message, &field, index);
+      if (field.message_type() == google::protobuf::Timestamp::descriptor()) {
+        // RFC 3339 in UTC, with 0, 3, 6 or 9 fractional digits, as the JSON
+        // mapping writes it.
+        google::protobuf::Timestamp time;
+        time.CopyFrom(value);
+        AppendString(google::protobuf::util::TimeUtil::ToString(time), out);
+        return;
+      }
+      AppendJson(value, out);
       return;
+    }
     case FieldDescriptor::CPPTYPE_DOUBLE:
     case FieldDescriptor::CPPTYPE_FLOAT:
       break;  // Excluded by RendersDirectly.
@@ -188,6 +200,8 @@ void AppendValue(const Message& message, const FieldDescriptor& field,
 }  // namespace
 
 bool RendersDirectly(const Descriptor& type) {
+  // A Timestamp is written as a field's string, not as a document.
+  if (&type == google::protobuf::Timestamp::descriptor()) return false;
   absl::flat_hash_set<const Descriptor*> seen;
   return RendersDirectly(type, seen);
 }

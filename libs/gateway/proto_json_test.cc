@@ -47,6 +47,15 @@ void Fill(Message* message, std::mt19937& random, int depth) {
   auto pick = [&random](int n) {
     return std::uniform_int_distribution<int>(0, n - 1)(random);
   };
+  if (&type == google::protobuf::Timestamp::descriptor()) {
+    // A valid time (years 1970-9999), with 0, 3, 6 or 9 fractional digits.
+    auto* time = static_cast<google::protobuf::Timestamp*>(message);
+    time->set_seconds(
+        std::uniform_int_distribution<int64_t>(0, 253402300799)(random));
+    constexpr int kNanos[] = {0, 5000000, 123000, 987654321};
+    time->set_nanos(kNanos[pick(4)]);
+    return;
+  }
   for (int i = 0; i < type.field_count(); ++i) {
     const FieldDescriptor* field = type.field(i);
     if (pick(4) == 0) continue;  // Some fields stay unset.
@@ -247,6 +256,7 @@ TEST(ProtoJsonTest, LeavesSpecialFormsToTheLibrary) {
   EXPECT_FALSE(
       RendersDirectly(*gatewaytest::v1::ListWidgetsRequest::descriptor()));
   EXPECT_FALSE(RendersDirectly(*gatewaytest::v1::WidgetFilter::descriptor()));
+  // A Timestamp is a string, written directly as a field, not on its own.
   EXPECT_FALSE(RendersDirectly(*google::protobuf::Timestamp::descriptor()));
   EXPECT_TRUE(RendersDirectly(*gatewaytest::v1::Dimensions::descriptor()));
   EXPECT_TRUE(RendersDirectly(*google::protobuf::Empty::descriptor()));

@@ -47,8 +47,33 @@ absl::StatusOr<std::vector<std::string>> ParseName(absl::string_view name,
 
 rules::Date TodayBy(const Clock& clock) { return rules::TodayAt(clock()); }
 
-std::string Timestamp(absl::Time time) {
-  return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
+google::protobuf::Timestamp Timestamp(absl::Time time) {
+  google::protobuf::Timestamp out;
+  out.set_seconds(absl::ToUnixSeconds(time));
+  return out;
+}
+
+std::string TimeText(const google::protobuf::Timestamp& time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                          absl::FromUnixSeconds(time.seconds()),
+                          absl::UTCTimeZone());
+}
+
+absl::StatusOr<google::protobuf::Timestamp> ParseTimestamp(
+    absl::string_view text, absl::string_view field) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", text,
+                     "\" is not an RFC 3339 time; write it as "
+                     "2024-03-01T09:00:00Z"));
+  }
+  google::protobuf::Timestamp out;
+  out.set_seconds(absl::ToUnixSeconds(time));
+  out.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(out.seconds()))));
+  return out;
 }
 
 absl::StatusOr<rules::Date> DateOrToday(absl::string_view text,

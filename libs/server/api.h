@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "libs/rules/dates.h"
 
 namespace wmo::server {
@@ -30,8 +31,16 @@ using Clock = std::function<absl::Time()>;
 // The day it is by `clock` in the Europe/Amsterdam calendar.
 rules::Date TodayBy(const Clock& clock);
 
-// `time` as RFC 3339 in UTC to the second: the form of every *_time field.
-std::string Timestamp(absl::Time time);
+// `time` to the second: what every *_time field holds (AIP-142).
+google::protobuf::Timestamp Timestamp(absl::Time time);
+
+// A timestamp as RFC 3339 text in UTC to the second
+// ("2024-03-01T09:00:00Z"): what stores keep in columns and sort by.
+std::string TimeText(const google::protobuf::Timestamp& time);
+
+// The timestamp RFC 3339 `text` gives; INVALID_ARGUMENT naming `field`.
+absl::StatusOr<google::protobuf::Timestamp> ParseTimestamp(
+    absl::string_view text, absl::string_view field);
 
 // The date in `text`, or `today` when empty.
 absl::StatusOr<rules::Date> DateOrToday(absl::string_view text,

@@ -242,8 +242,8 @@ absl::Status AssignmentApi::CreateChecked(
     a.set_state(v1::Assignment::ACTIVE);
     a.set_revision(1);
     a.set_etag(server::Etag(1));
-    a.set_create_time(server::Timestamp(now_()));
-    a.set_update_time(a.create_time());
+    *a.mutable_create_time() = server::Timestamp(now_());
+    *a.mutable_update_time() = a.create_time();
     if (absl::Status s = Repo::Insert(c, a); !s.ok()) {
       if (!absl::IsAlreadyExists(s)) return s;
       return Refused(absl::StatusCode::kAlreadyExists, "number in use",
@@ -635,7 +635,7 @@ absl::Status AssignmentApi::Modify(
     if (absl::Status s = change(c, after); !s.ok()) return s;
     after.set_revision(before.revision() + 1);
     after.set_etag(server::Etag(after.revision()));
-    after.set_update_time(server::Timestamp(now_()));
+    *after.mutable_update_time() = server::Timestamp(now_());
     if (absl::Status s = Repo::Update(c, after); !s.ok()) return s;
     if (absl::Status s =
             audit::Record(c, AuditOf(caller, action, before, after));
@@ -974,8 +974,8 @@ absl::Status AssignmentApi::RequestAssignment(
   r.set_state(v1::AssignmentRequest::OPEN);
   r.clear_rejection_reason();
   r.clear_assignment();
-  r.set_create_time(server::Timestamp(now_()));
-  r.set_update_time(r.create_time());
+  *r.mutable_create_time() = server::Timestamp(now_());
+  *r.mutable_update_time() = r.create_time();
   const auto open_request = Refused(
       absl::StatusCode::kAlreadyExists, "request refused",
       {Violation("TR374", "9374", "request.requested.client",
@@ -1144,7 +1144,7 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
                               : v1::AssignmentRequest::REJECTED);
     if (granted) current.set_assignment(granted->name());
     if (!granted) current.set_rejection_reason(request.rejection_reason());
-    current.set_update_time(server::Timestamp(now_()));
+    *current.mutable_update_time() = server::Timestamp(now_());
     if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
       return s;
     }

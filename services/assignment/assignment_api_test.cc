@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "libs/audit/audit.h"
 #include "libs/rules/dates.h"
+#include "libs/server/api.h"
 #include "libs/testing/catalogs.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/retry.h"
@@ -526,9 +527,11 @@ TEST_P(AssignmentServiceTest, RequestsAreReadAndListedByTheirTwoParties) {
             [&](const std::string& a, const std::string& b) {
               auto at = [&](const std::string& n) {
                 for (const auto& r : made) {
-                  if (r.name() == n) return std::make_pair(r.create_time(), n);
+                  if (r.name() == n) {
+                    return std::make_pair(r.create_time().seconds(), n);
+                  }
                 }
-                return std::make_pair(std::string(), n);
+                return std::make_pair(int64_t{0}, n);
               };
               return at(a) < at(b);
             });
@@ -958,7 +961,9 @@ TEST(AssignmentMigrationTest, EarlierAuditEntriesAreCarriedOver) {
       type::v1::AuditEntry entry;
       entry.set_resource("municipalities/0988/assignments/" + number);
       entry.set_actor(actor);
-      entry.set_time("2024-03-01T00:00:00Z");
+      // Its time as the text it was then (field 4, now reserved).
+      entry.GetReflection()->MutableUnknownFields(&entry)->AddLengthDelimited(
+          4, "2024-03-01T00:00:00Z");
       entry.set_operation(seq == 1 ? "CreateAssignment" : "EndAssignment");
       ASSERT_TRUE((*db)
                       ->Execute("INSERT INTO audit_entries (municipality,"
@@ -978,6 +983,9 @@ TEST(AssignmentMigrationTest, EarlierAuditEntriesAreCarriedOver) {
     ASSERT_EQ(trail.entries_size(), 2) << backend;
     EXPECT_EQ(trail.entries(0).actor(), "consultant-1");
     EXPECT_EQ(trail.entries(1).operation(), "EndAssignment");
+    // The time kept as text then is a timestamp now (migration 9).
+    EXPECT_EQ(server::TimeText(trail.entries(0).time()),
+              "2024-03-01T00:00:00Z");
   }
 }
 

@@ -6,7 +6,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "libs/audit/audit.h"
+#include "libs/server/api.h"
 #include "libs/server/status.h"
+#include "libs/server/stored_protos.h"
 #include "libs/store/request_ids.h"
 
 namespace wmo::assignment {
@@ -21,12 +23,39 @@ absl::Status UpdateRequestRow(store::Connection& c, const std::string& id,
       .Execute(
           "UPDATE assignment_requests SET state = ?, municipality = ?,"
           " create_time = ?, body = ? WHERE id = ?",
-          {int64_t{r.state()}, r.requested().municipality(), r.create_time(),
+          {int64_t{r.state()}, r.requested().municipality(),
+           server::TimeText(r.create_time()),
            store::Blob{r.SerializeAsString()}, id})
       .status();
 }
 
-// Migration 9: every stored request named under its municipality.
+// The *_time fields that were RFC 3339 text (see the protos' reserved
+// numbers).
+constexpr server::LegacyTime kLegacyTimes[] = {
+    {"wmo.assignment.v1.Assignment", 24, "create_time"},
+    {"wmo.assignment.v1.Assignment", 25, "update_time"},
+    {"wmo.assignment.v1.AssignmentRequest", 8, "create_time"},
+    {"wmo.assignment.v1.AssignmentRequest", 9, "update_time"},
+};
+
+// Migration 9: times as google.protobuf.Timestamp.
+absl::Status UpgradeTimes(store::Connection& c) {
+  using server::UpgradeTimesIn;
+  absl::Status s =
+      UpgradeTimesIn<v1::Assignment>(c, {"assignments"}, kLegacyTimes);
+  if (s.ok()) {
+    s = UpgradeTimesIn<v1::Assignment>(c, {"assignment_versions"},
+                                       kLegacyTimes);
+  }
+  if (s.ok()) {
+    s = UpgradeTimesIn<v1::AssignmentRequest>(c, {"assignment_requests"},
+                                              kLegacyTimes);
+  }
+  if (s.ok()) s = audit::UpgradeStoredTimes(c);
+  return s;
+}
+
+// Migration 10: every stored request named under its municipality.
 absl::Status RenameRequests(store::Connection& c) {
   auto rows = c.Execute("SELECT id, body FROM assignment_requests");
   if (!rows.ok()) return rows.status();
@@ -135,10 +164,11 @@ constexpr store::Migration kMigrations[] = {
      " approved_cents BIGINT NOT NULL,"
      " revision BIGINT NOT NULL,"
      " PRIMARY KEY (municipality, number))"},
+    {9, "", UpgradeTimes},
     // Requests are named under the municipality asked (they were under the
     // provider) and listed per municipality or per provider, oldest first.
     // Audit entries recorded before keep the name they were recorded under.
-    {9,
+    {10,
      "ALTER TABLE assignment_requests"
      " ADD COLUMN municipality TEXT NOT NULL DEFAULT '';"
      "ALTER TABLE assignment_requests"
@@ -424,7 +454,7 @@ absl::Status AssignmentRepository::InsertRequest(
           " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
           {id, r.requested().provider_agb(), r.provider_reference(),
            r.requested().client().bsn(), int64_t{r.state()},
-           r.requested().municipality(), r.create_time(),
+           r.requested().municipality(), server::TimeText(r.create_time()),
            Blob{r.SerializeAsString()}})
       .status();
 }
@@ -471,7 +501,7 @@ AssignmentRepository::ListRequests(store::Connection& c, const RequestFilter& f,
 }
 
 std::string AssignmentRepository::RequestKey(const v1::AssignmentRequest& r) {
-  return absl::StrCat(r.create_time(), "/",
+  return absl::StrCat(server::TimeText(r.create_time()), "/",
                       r.name().substr(r.name().rfind('/') + 1));
 }
 

@@ -24,14 +24,14 @@ class AssignmentRepositoryTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<store::Database> db_;
 };
 
-// A request kept under the provider's name before migration 9 is named
+// A request kept under the provider's name, its times as text, before
+// migrations 9 and 10 is named
 // under its municipality after it, found by the lists and still the
 // same request.
 TEST_P(AssignmentRepositoryTest, OldRequestsAreNamedUnderTheirMunicipality) {
   const auto all = Repo::Migrations();
-  ASSERT_EQ(all.back().version, 9);
-  ASSERT_TRUE(
-      store::Migrate(*db_, "assignment", all.subspan(0, all.size() - 1)).ok());
+  ASSERT_EQ(all[8].version, 9);
+  ASSERT_TRUE(store::Migrate(*db_, "assignment", all.subspan(0, 8)).ok());
   v1::AssignmentRequest old;
   old.set_name("providers/99990303/assignmentRequests/00000000000000aa");
   old.set_provider_reference("ref-1");
@@ -39,7 +39,9 @@ TEST_P(AssignmentRepositoryTest, OldRequestsAreNamedUnderTheirMunicipality) {
   old.mutable_requested()->set_provider_agb("99990303");
   old.mutable_requested()->mutable_client()->set_bsn("999993653");
   old.set_state(v1::AssignmentRequest::OPEN);
-  old.set_create_time("2024-03-01T09:00:00Z");
+  // Its create_time as the text it was (field 8, now reserved).
+  old.GetReflection()->MutableUnknownFields(&old)->AddLengthDelimited(
+      8, "2024-03-01T09:00:00Z");
   ASSERT_TRUE(
       db_->Execute("INSERT INTO assignment_requests (id, provider_agb,"
                    " provider_reference, client_bsn, state, body)"
@@ -68,6 +70,8 @@ TEST_P(AssignmentRepositoryTest, OldRequestsAreNamedUnderTheirMunicipality) {
   EXPECT_EQ(renamed.name(),
             "municipalities/0988/assignmentRequests/00000000000000aa");
   EXPECT_EQ(renamed.provider_reference(), "ref-1");
+  EXPECT_EQ(renamed.create_time().seconds(), 1709283600);
+  EXPECT_TRUE(renamed.GetReflection()->GetUnknownFields(renamed).empty());
   ASSERT_EQ(by_municipality.size(), 1u);
   EXPECT_EQ(by_municipality[0].name(), renamed.name());
   ASSERT_EQ(by_provider.size(), 1u);

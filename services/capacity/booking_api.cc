@@ -93,7 +93,7 @@ absl::Status BookingApi::CancelBooking(const auth::Principal& caller,
                                 "the booking is cancelled already")});
     }
     b.set_state(v1::Booking::CANCELLED);
-    b.set_cancel_time(server::Timestamp(now_()));
+    *b.mutable_cancel_time() = server::Timestamp(now_());
     if (absl::Status s = Repo::UpdateBooking(c, pool, ids[3], b); !s.ok()) {
       return s;
     }
@@ -226,8 +226,8 @@ absl::Status BookingApi::JoinWaitlist(const auth::Principal& caller,
   const std::string id = NewId();
   entry.set_name(absl::StrCat(ParentName(kind, key), "/waitlistEntries/", id));
   r.waitlist_entry = entry.name();
-  entry.set_create_time(server::Timestamp(now_()));
-  entry.set_update_time(entry.create_time());
+  *entry.mutable_create_time() = server::Timestamp(now_());
+  *entry.mutable_update_time() = entry.create_time();
   bool booked = false;
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     v1::WaitlistEntry stored = entry;
@@ -338,7 +338,7 @@ absl::Status BookingApi::LeaveWaitlist(const auth::Principal& caller,
     }
     const v1::WaitlistEntry before = entry;
     entry.set_state(v1::WaitlistEntry::LEFT);
-    entry.set_update_time(server::Timestamp(now_()));
+    *entry.mutable_update_time() = server::Timestamp(now_());
     if (absl::Status s =
             Repo::UpdateWaitlistEntry(c, key.kind, key.parent, key.id, entry);
         !s.ok()) {

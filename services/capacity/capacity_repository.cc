@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/audit/audit.h"
 #include "libs/rules/capacity.h"
+#include "libs/server/stored_protos.h"
 #include "libs/store/request_ids.h"
 
 namespace wmo::capacity {
@@ -22,44 +23,62 @@ void RenameWaitlistEntry(std::string* name) {
   if (at != std::string::npos) name->replace(at, 10, "/waitlistEntries/");
 }
 
-// Rewrites the stored `T`s of `table` by `fix`, each row by its body.
-template <typename T>
-absl::Status RewriteBodies(store::Connection& c, const std::string& table,
-                           void (*fix)(T&)) {
-  auto rows = c.Execute(absl::StrCat("SELECT body FROM ", table));
-  if (!rows.ok()) return rows.status();
-  for (const auto& row : *rows) {
-    const std::string before(ResultSet::Text(row, 0));
-    T message;
-    if (!message.ParseFromString(before)) {
-      return absl::DataLossError(
-          absl::StrCat("a stored record of ", table, " is unreadable"));
-    }
-    fix(message);
-    std::string after = message.SerializeAsString();
-    if (after == before) continue;
-    if (absl::Status s = c.Execute(absl::StrCat("UPDATE ", table,
-                                                " SET body = ? WHERE body = ?"),
-                                   {Blob{std::move(after)}, Blob{before}})
-                             .status();
-        !s.ok()) {
-      return s;
-    }
-  }
-  return absl::OkStatus();
-}
-
 // Migration 5: the entries, and the bookings made from them.
 absl::Status RenameWaitlistEntries(store::Connection& c) {
-  if (absl::Status s = RewriteBodies<v1::WaitlistEntry>(
-          c, "waitlist",
-          [](v1::WaitlistEntry& e) { RenameWaitlistEntry(e.mutable_name()); });
+  if (absl::Status s = server::RewriteStored<v1::WaitlistEntry>(
+          c, {"waitlist"},
+          [](v1::WaitlistEntry& e) {
+            RenameWaitlistEntry(e.mutable_name());
+            return absl::OkStatus();
+          });
       !s.ok()) {
     return s;
   }
-  return RewriteBodies<v1::Booking>(c, "bookings", [](v1::Booking& b) {
-    RenameWaitlistEntry(b.mutable_waitlist_entry());
-  });
+  return server::RewriteStored<v1::Booking>(
+      c, {"bookings"}, [](v1::Booking& b) {
+        RenameWaitlistEntry(b.mutable_waitlist_entry());
+        return absl::OkStatus();
+      });
+}
+
+// The *_time fields that were RFC 3339 text (see the protos' reserved
+// numbers).
+constexpr server::LegacyTime kLegacyTimes[] = {
+    {"wmo.capacity.v1.Location", 6, "create_time"},
+    {"wmo.capacity.v1.Location", 7, "update_time"},
+    {"wmo.capacity.v1.Group", 9, "create_time"},
+    {"wmo.capacity.v1.Group", 10, "update_time"},
+    {"wmo.capacity.v1.BedPool", 7, "create_time"},
+    {"wmo.capacity.v1.BedPool", 8, "update_time"},
+    {"wmo.capacity.v1.Enrolment", 9, "create_time"},
+    {"wmo.capacity.v1.Booking", 8, "create_time"},
+    {"wmo.capacity.v1.Booking", 9, "cancel_time"},
+    {"wmo.capacity.v1.WaitlistEntry", 6, "create_time"},
+    {"wmo.capacity.v1.WaitlistEntry", 7, "update_time"},
+};
+
+// Migration 6: times as google.protobuf.Timestamp.
+absl::Status UpgradeTimes(store::Connection& c) {
+  using server::UpgradeTimesIn;
+  absl::Status s = UpgradeTimesIn<v1::Location>(
+      c, {"sites", "body", "kind = 'location'"}, kLegacyTimes);
+  if (s.ok()) {
+    s = UpgradeTimesIn<v1::Group>(c, {"sites", "body", "kind = 'group'"},
+                                  kLegacyTimes);
+  }
+  if (s.ok()) {
+    s = UpgradeTimesIn<v1::BedPool>(c, {"sites", "body", "kind = 'pool'"},
+                                    kLegacyTimes);
+  }
+  if (s.ok()) s = UpgradeTimesIn<v1::Booking>(c, {"bookings"}, kLegacyTimes);
+  if (s.ok()) {
+    s = UpgradeTimesIn<v1::Enrolment>(c, {"enrolments"}, kLegacyTimes);
+  }
+  if (s.ok()) {
+    s = UpgradeTimesIn<v1::WaitlistEntry>(c, {"waitlist"}, kLegacyTimes);
+  }
+  if (s.ok()) s = audit::UpgradeStoredTimes(c);
+  return s;
 }
 
 constexpr store::Migration kMigrations[] = {
@@ -171,6 +190,7 @@ constexpr store::Migration kMigrations[] = {
      "UPDATE audit_log SET resource = resource || 'Entries'"
      " WHERE resource LIKE 'providers/%/waitlist'",
      RenameWaitlistEntries},
+    {6, "", UpgradeTimes},
 };
 
 const char* KindName(Kind kind) {

@@ -29,9 +29,8 @@ class CapacityRepositoryTest : public ::testing::TestWithParam<std::string> {
 // from one names.
 TEST_P(CapacityRepositoryTest, WaitlistEntriesGetTheirPluralCollection) {
   const auto all = Repo::Migrations();
-  ASSERT_EQ(all.back().version, 5);
-  ASSERT_TRUE(
-      store::Migrate(*db_, "capacity", all.subspan(0, all.size() - 1)).ok());
+  ASSERT_EQ(all[4].version, 5);
+  ASSERT_TRUE(store::Migrate(*db_, "capacity", all.subspan(0, 4)).ok());
   const SiteKey pool{"99990303", "loc", "pool"};
   const std::string old_name =
       "providers/99990303/locations/loc/bedPools/pool/waitlist/e1";

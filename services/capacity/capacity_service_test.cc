@@ -456,7 +456,7 @@ TEST_P(CapacityServiceTest, SitesCreatedAgainUnderTheirRequestIdAreReturned) {
   grpc::Status retried = create("loc-1", "Roermond", &again);
   ASSERT_TRUE(retried.ok()) << retried.error_message();
   EXPECT_EQ(again.name(), first.name());
-  EXPECT_EQ(again.create_time(), first.create_time());
+  EXPECT_EQ(again.create_time().seconds(), first.create_time().seconds());
   // Another body under the same id, and the same id without a request id.
   EXPECT_EQ(create("loc-1", "Roermond-Oost", &other).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);

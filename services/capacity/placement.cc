@@ -167,7 +167,7 @@ absl::Status Placement::Make(store::Connection& c, const Request& r,
     booking.set_name(absl::StrCat(PoolName(r.parent), "/bookings/", id));
     booking.set_bed(plan.bed);
     booking.set_state(v1::Booking::BOOKED);
-    booking.set_create_time(server::Timestamp(now_()));
+    *booking.mutable_create_time() = server::Timestamp(now_());
     booking.clear_cancel_time();
     booking.set_waitlist_entry(r.waitlist_entry);
     if (absl::Status s =
@@ -196,7 +196,7 @@ absl::Status Placement::Make(store::Connection& c, const Request& r,
     v1::Enrolment enrolment = r.enrolment;
     enrolment.set_name(absl::StrCat(GroupName(r.parent), "/enrolments/", id));
     enrolment.set_state(v1::Enrolment::ACTIVE);
-    enrolment.set_create_time(server::Timestamp(now_()));
+    *enrolment.mutable_create_time() = server::Timestamp(now_());
     *enrolment.mutable_notices() = {plan.notices.begin(), plan.notices.end()};
     if (absl::Status s = Repo::InsertEnrolment(c, r.parent, id, enrolment);
         !s.ok()) {
@@ -270,7 +270,7 @@ absl::Status Placement::Promote(store::Connection& c,
     const v1::WaitlistEntry before = entry;
     entry.set_state(v1::WaitlistEntry::FULFILLED);
     entry.set_fulfilled_by(made);
-    entry.set_update_time(server::Timestamp(now_()));
+    *entry.mutable_update_time() = server::Timestamp(now_());
     if (absl::Status u = Repo::UpdateWaitlistEntry(c, kind, parent,
                                                    IdOf(entry.name()), entry);
         !u.ok()) {

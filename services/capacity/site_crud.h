@@ -128,8 +128,8 @@ absl::Status CreateSite(
     absl::FunctionRef<absl::Status(store::Connection&)> check,
     typename Site::Resource* response) {
   site.set_name(Site::Name(key));
-  site.set_create_time(server::Timestamp(now()));
-  site.set_update_time(site.create_time());
+  *site.mutable_create_time() = server::Timestamp(now());
+  *site.mutable_update_time() = site.create_time();
   site.set_etag(server::Etag(1));
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     if (absl::Status s = check(c); !s.ok()) return s;
@@ -177,7 +177,7 @@ absl::Status UpdateSite(
     }
     server::CopyFields(fields, patch, site);
     if (absl::Status s = check(c, before, site); !s.ok()) return s;
-    site.set_update_time(server::Timestamp(now()));
+    *site.mutable_update_time() = server::Timestamp(now());
     site.set_etag(server::NextEtag(site.etag()));
     if (absl::Status s = Site::Update(c, key, site); !s.ok()) return s;
     if (absl::Status s = AuditChange(c, caller, operation, before, site);

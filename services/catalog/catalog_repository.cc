@@ -5,11 +5,25 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "libs/audit/audit.h"
+#include "libs/server/api.h"
+#include "libs/server/status.h"
+#include "libs/server/stored_protos.h"
 
 namespace wmo::catalog {
 namespace {
 
 using store::ResultSet;
+
+// Migration 3: times as google.protobuf.Timestamp (the field that was RFC
+// 3339 text is reserved in the proto).
+absl::Status UpgradeTimes(store::Connection& c) {
+  static constexpr server::LegacyTime kLegacy[] = {
+      {"wmo.catalog.v1.Catalog", 17, "import_time"}};
+  absl::Status s = server::UpgradeTimesIn<v1::Catalog>(
+      c, {"catalog_versions", "catalog"}, kLegacy);
+  if (s.ok()) s = audit::UpgradeStoredTimes(c);
+  return s;
+}
 
 constexpr store::Migration kMigrations[] = {
     {1,
@@ -24,6 +38,7 @@ constexpr store::Migration kMigrations[] = {
      " catalog BYTEA NOT NULL,"
      " PRIMARY KEY (catalog_id, version))"},
     {2, audit::kAuditTable},
+    {3, "", UpgradeTimes},
 };
 
 std::vector<VersionInfo> ToVersions(const ResultSet& rows) {
@@ -78,14 +93,17 @@ absl::StatusOr<wmo::catalog::v1::Catalog> CatalogRepository::Load(
   }
   catalog.set_version(version);
   catalog.set_content_sha256(ResultSet::Text((*rows)[0], 1));
-  catalog.set_import_time(ResultSet::Text((*rows)[0], 2));
+  WMO_ASSIGN_OR_RETURN(
+      import_time,
+      server::ParseTimestamp(ResultSet::Text((*rows)[0], 2), "import_time"));
+  *catalog.mutable_import_time() = import_time;
   return catalog;
 }
 
 absl::StatusOr<std::vector<ImportOutcome>> CatalogRepository::Import(
     const std::vector<NewVersion>& versions, const auth::Principal& importer) {
   std::vector<ImportOutcome> outcomes;
-  const std::string now = server::Timestamp(now_());
+  const std::string now = server::TimeText(server::Timestamp(now_()));
   absl::Status status = db_.Transaction([&](store::Connection& c) {
     outcomes.clear();
     for (const NewVersion& v : versions) {

@@ -399,7 +399,7 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
       }
     }
     d.set_name(name);
-    d.set_create_time(server::Timestamp(now_()));
+    *d.mutable_create_time() = server::Timestamp(now_());
     AddTotals(d);
     if (!store) return absl::OkStatus();
     if (absl::Status s = Repo::Save(c, d, sha, before, ledger); !s.ok()) {

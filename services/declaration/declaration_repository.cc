@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "libs/audit/audit.h"
+#include "libs/server/stored_protos.h"
 
 namespace wmo::declaration {
 namespace {
@@ -16,6 +17,21 @@ namespace {
 using store::Blob;
 using store::ResultSet;
 using store::Value;
+
+// Migration 4: times as google.protobuf.Timestamp (the field that was RFC
+// 3339 text is reserved in the proto).
+absl::Status UpgradeTimes(store::Connection& c) {
+  static constexpr server::LegacyTime kLegacy[] = {
+      {"wmo.declaration.v1.Declaration", 8, "create_time"}};
+  absl::Status s =
+      server::UpgradeTimesIn<v1::Declaration>(c, {"declarations"}, kLegacy);
+  if (s.ok()) {
+    s = server::UpgradeTimesIn<v1::Declaration>(c, {"declarations", "summary"},
+                                                kLegacy);
+  }
+  if (s.ok()) s = audit::UpgradeStoredTimes(c);
+  return s;
+}
 
 constexpr store::Migration kMigrations[] = {
     {1,
@@ -107,6 +123,7 @@ constexpr store::Migration kMigrations[] = {
      "INSERT INTO usage_outbox (municipality, assignment_number, revision)"
      " SELECT municipality, assignment_number, revision FROM "
      "assignment_totals"},
+    {4, "", UpgradeTimes},
 };
 
 absl::StatusOr<rules::Date> DateColumn(const ResultSet::Row& row, size_t col) {
@@ -299,7 +316,7 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
   summary.set_municipality(m);
   summary.set_period(declaration.period());
   *summary.mutable_totals() = declaration.totals();
-  summary.set_create_time(declaration.create_time());
+  *summary.mutable_create_time() = declaration.create_time();
   auto inserted = c.Execute(
       "INSERT INTO declarations (provider_agb, number, municipality, period,"
       " content_sha256, summary, body) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -131,7 +131,7 @@ TEST(WmoLichtMiddenZwaarSeedRulesTest, CatalogFileParses) {
   EXPECT_EQ(catalog.name(), "");
   EXPECT_EQ(catalog.version(), 0);
   EXPECT_EQ(catalog.content_sha256(), "");
-  EXPECT_EQ(catalog.import_time(), "");
+  EXPECT_FALSE(catalog.has_import_time());
   EXPECT_FALSE(catalog.municipalities().empty());
   for (const auto& municipality : catalog.municipalities()) {
     EXPECT_THAT(municipality.cbs_code(),
