@@ -197,8 +197,8 @@ TEST(WmoLichtMiddenZwaarSeedRulesTest, S0_04TransportTimeOutsideSupportTime) {
     const Product* product = FindProduct(id);
     ASSERT_NE(product, nullptr);
     EXPECT_EQ(product->kind(), wmo::catalog::v1::PRODUCT_KIND_TRANSPORT);
-    ASSERT_TRUE(product->billing().has_outside_support_time());
-    ExpectSource(product->billing().outside_support_time().source(), "S0-04");
+    ASSERT_TRUE(product->billing().has_separate_from_support());
+    ExpectSource(product->billing().separate_from_support().source(), "S0-04");
   }
 }
 
