@@ -1,3 +1,7 @@
+// AssignmentApi: an assignment's life (create, change, end, delete,
+// delivery start and stop), each change checked against its catalog and the
+// client's other assignments in the transaction that writes it. Reads are
+// assignment_reads.cc, providers' requests assignment_requests.cc.
 #include "services/assignment/assignment_api.h"
 
 #include <algorithm>
@@ -21,14 +25,51 @@
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
 #include "libs/server/update_mask.h"
+#include "services/assignment/assignment_api_internal.h"
 #include "services/assignment/assignment_repository.h"
 #include "services/assignment/assignment_rules.h"
 #include "services/catalog/catalog_rules.h"
 
 namespace wmo::assignment {
+namespace internal {
+
+const std::set<std::string>& RejectionReasons() {  // WJ759
+  static const auto* const kCodes =
+      new std::set<std::string>{"1", "2", "3", "4", "5", "6", "7", "8", "9"};
+  return *kCodes;
+}
+
+absl::Status Refused(absl::StatusCode code, absl::string_view summary,
+                     const std::vector<type::v1::RuleViolation>& violations) {
+  return server::ViolationStatus(code, summary, violations);
+}
+
+absl::Status Refused(absl::string_view rule, absl::string_view return_code,
+                     absl::string_view field, absl::string_view message) {
+  return Refused(absl::StatusCode::kFailedPrecondition, "refused",
+                 {server::Violation(rule, return_code, field, message)});
+}
+
+void ClearOutputFields(v1::Assignment& a) {
+  a.clear_name();
+  a.clear_product_category();
+  a.clear_product_code();
+  a.clear_state();
+  a.clear_end_reason();
+  a.clear_delivery();
+  a.clear_revision();
+  a.clear_create_time();
+  a.clear_update_time();
+  a.clear_etag();
+}
+
+}  // namespace internal
+
 namespace {
 
 using Repo = AssignmentRepository;
+using internal::ClearOutputFields;
+using internal::Refused;
 using server::ParseName;
 using server::Violation;
 using wmo::type::v1::RuleViolation;
@@ -45,42 +86,12 @@ const std::set<std::string>& EndReasons() {  // WMO588 RedenBeeindiging
       "02", "19", "20", "21", "22", "23", "31", "36", "37", "38", "39"};
   return *kCodes;
 }
-const std::set<std::string>& RejectionReasons() {  // WJ759
-  static const auto* const kCodes =
-      new std::set<std::string>{"1", "2", "3", "4", "5", "6", "7", "8", "9"};
-  return *kCodes;
-}
 
 constexpr char kDeletedReason[] = "13";
 
 std::string AssignmentName(const v1::Assignment& a) {
   return absl::StrCat("municipalities/", a.municipality(), "/assignments/",
                       a.number());
-}
-
-absl::Status Refused(absl::StatusCode code, absl::string_view summary,
-                     const std::vector<RuleViolation>& violations) {
-  return server::ViolationStatus(code, summary, violations);
-}
-
-absl::Status Refused(absl::string_view rule, absl::string_view return_code,
-                     absl::string_view field, absl::string_view message) {
-  return Refused(absl::StatusCode::kFailedPrecondition, "refused",
-                 {Violation(rule, return_code, field, message)});
-}
-
-// Fields a caller cannot set: the service derives them.
-void ClearOutputFields(v1::Assignment& a) {
-  a.clear_name();
-  a.clear_product_category();
-  a.clear_product_code();
-  a.clear_state();
-  a.clear_end_reason();
-  a.clear_delivery();
-  a.clear_revision();
-  a.clear_create_time();
-  a.clear_update_time();
-  a.clear_etag();
 }
 
 // The audit entry of a change of an assignment by `caller`.
@@ -92,17 +103,6 @@ type::v1::AuditEntry AuditOf(const auth::Principal& caller,
       audit::Change(caller, after.name(), operation, before, after);
   entry.set_revision(after.revision());
   return entry;
-}
-
-// The names of the assignments an answer holds, for the audit of a read.
-template <typename Response>
-std::vector<std::string> NamesOf(const Response& response) {
-  std::vector<std::string> names;
-  names.reserve(response.assignments_size());
-  for (const v1::Assignment& a : response.assignments()) {
-    names.push_back(a.name());
-  }
-  return names;
 }
 
 // The catalog checks' inputs, except the client's other assignments which
@@ -301,321 +301,6 @@ absl::Status AssignmentApi::CreateAssignment(
         return absl::OkStatus();
       },
       response);
-}
-
-absl::Status AssignmentApi::GetAssignment(
-    const auth::Principal& caller, const v1::GetAssignmentRequest& request,
-    v1::Assignment* response) {
-  WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(request.name(), "municipalities/*/assignments/*", "name"));
-  absl::Status read =
-      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-        auto a = request.revision() > 0
-                     ? Repo::GetRevision(c, ids[0], ids[1], request.revision())
-                     : Repo::Get(c, ids[0], ids[1]);
-        if (!a.ok()) return a.status();
-        if (absl::Status s = auth::RequireMunicipalityOrProvider(
-                caller, ids[0], a->provider_agb(),
-                absl::StrCat("read assignment ", request.name()));
-            !s.ok()) {
-          return s;
-        }
-        *response = *std::move(a);
-        return absl::OkStatus();
-      });
-  if (!read.ok()) return read;
-  return audit::RecordRead(db_, caller, request.name(), "GetAssignment",
-                           {response->name()});
-}
-
-absl::Status AssignmentApi::GetAssignmentUsage(
-    const auth::Principal& caller, const v1::GetAssignmentUsageRequest& request,
-    v1::AssignmentUsage* response) {
-  WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(request.name(), "municipalities/*/assignments/*", "name"));
-  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(a, Repo::Get(c, ids[0], ids[1]));
-    if (absl::Status s = auth::RequireMunicipalityOrProvider(
-            caller, ids[0], a.provider_agb(),
-            absl::StrCat("read what was billed on ", request.name()));
-        !s.ok()) {
-      return s;
-    }
-    WMO_ASSIGN_OR_RETURN(usage, Repo::GetUsage(c, ids[0], ids[1]));
-    *response = std::move(usage);
-    return absl::OkStatus();
-  });
-}
-
-absl::Status AssignmentApi::RecordAssignmentUsage(
-    const auth::Principal& caller,
-    const v1::RecordAssignmentUsageRequest& request,
-    v1::RecordAssignmentUsageResponse* response) {
-  // Another role of this system (in process, or with a service
-  // certificate), not a token: the figures decide deletes (TR385).
-  if (caller.kind != auth::PrincipalKind::kService ||
-      !server::CallScope::FromAnotherRole()) {
-    return absl::PermissionDeniedError(
-        "only the declaration service reports usage");
-  }
-  if (request.usages_size() > 1000) {
-    return absl::InvalidArgumentError(
-        "usages: at most 1000 per call; split the report");
-  }
-  // The newest report of each assignment, by municipality and number.
-  std::map<std::pair<std::string, std::string>, const v1::AssignmentUsage*>
-      newest;
-  for (int i = 0; i < request.usages_size(); ++i) {
-    const v1::AssignmentUsage& usage = request.usages(i);
-    if (usage.approved_lines() < 0 || usage.approved_volume() < 0 ||
-        usage.approved_cents() < 0 || usage.revision() <= 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "usages[", i,
-          "]: figures are not negative and a revision is positive"));
-    }
-    WMO_ASSIGN_OR_RETURN(
-        ids, ParseName(usage.assignment(), "municipalities/*/assignments/*",
-                       absl::StrCat("usages[", i, "].assignment")));
-    const v1::AssignmentUsage*& kept = newest[{ids[0], ids[1]}];
-    if (kept == nullptr || kept->revision() < usage.revision()) kept = &usage;
-  }
-  std::map<std::string, std::set<std::string>> by_municipality;
-  std::vector<Repo::UsageOf> usages;
-  for (const auto& [key, usage] : newest) {
-    by_municipality[key.first].insert(key.second);
-    usages.push_back({key.first, key.second, usage});
-  }
-  return db_.Transaction([&](store::Connection& c) -> absl::Status {
-    response->Clear();
-    for (const auto& [municipality, numbers] : by_municipality) {
-      WMO_ASSIGN_OR_RETURN(states, Repo::States(c, municipality, numbers));
-      for (const std::string& number : numbers) {
-        const v1::AssignmentUsage& usage = *newest.at({municipality, number});
-        auto state = states.find(number);
-        // Kept all the same: the figures are the declaration store's.
-        if (state == states.end() ||
-            (state->second == v1::Assignment::DELETED &&
-             usage.approved_lines() > 0)) {
-          response->add_unexpected(usage.assignment());
-        }
-      }
-    }
-    return Repo::RecordUsage(c, usages);
-  });
-}
-
-absl::Status AssignmentApi::BatchGetAssignments(
-    const auth::Principal& caller,
-    const v1::BatchGetAssignmentsRequest& request,
-    v1::BatchGetAssignmentsResponse* response) {
-  WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(request.parent(), "municipalities/*", "parent"));
-  const bool provider = caller.kind == auth::PrincipalKind::kProvider;
-  if (!provider) {
-    if (absl::Status s = auth::RequireMunicipality(
-            caller, ids[0],
-            absl::StrCat("read assignments of municipality ", ids[0]));
-        !s.ok()) {
-      return s;
-    }
-  }
-  if (request.names_size() > 1000) {
-    return absl::InvalidArgumentError(
-        "names: at most 1000 per call; split the request");
-  }
-  // What other assignments a client has, and when, is not for a caller's
-  // eyes: only the declaration service checks lines against it.
-  if (request.with_qualifying_cover() &&
-      !server::CallScope::FromAnotherRole()) {
-    return absl::PermissionDeniedError(
-        "with_qualifying_cover: for the declaration service only; leave it "
-        "false");
-  }
-  std::vector<std::string> numbers;
-  numbers.reserve(request.names_size());
-  for (int i = 0; i < request.names_size(); ++i) {
-    const std::string& name = request.names(i);
-    if (name.find('/') == std::string::npos) {
-      numbers.push_back(name);
-      continue;
-    }
-    WMO_ASSIGN_OR_RETURN(parts,
-                         ParseName(name, "municipalities/*/assignments/*",
-                                   absl::StrCat("names[", i, "]")));
-    if (parts[0] != ids[0]) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("names[", i, "]: belongs to municipality ", parts[0],
-                       ", not to the parent ", ids[0]));
-    }
-    numbers.push_back(parts[1]);
-  }
-  absl::Status read =
-      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-        WMO_ASSIGN_OR_RETURN(
-            found, Repo::GetMany(c, ids[0], {numbers.begin(), numbers.end()}));
-        response->Clear();
-        for (const std::string& number : numbers) {
-          auto it = found.find(number);
-          if (it != found.end() && provider &&
-              it->second.provider_agb() != caller.tenant) {
-            it = found.end();  // Another provider's: not this caller's to see.
-          }
-          if (it == found.end()) {
-            if (request.allow_missing()) continue;
-            return absl::NotFoundError(absl::StrCat(
-                "municipality ", ids[0], " has no assignment ", number));
-          }
-          *response->add_assignments() = it->second;
-        }
-        return absl::OkStatus();
-      });
-  if (!read.ok()) return read;
-  if (request.with_qualifying_cover()) {
-    if (absl::Status s = AddQualifyingCovers(*response); !s.ok()) return s;
-  }
-  return audit::RecordRead(db_, caller,
-                           absl::StrCat(request.parent(), "/assignments"),
-                           "BatchGetAssignments", NamesOf(*response));
-}
-
-absl::Status AssignmentApi::AddQualifyingCovers(
-    v1::BatchGetAssignmentsResponse& response) {
-  // Each assignment in the catalog version of its start, as it was checked.
-  std::map<std::pair<std::string, std::string>,
-           std::shared_ptr<const wmo::catalog::v1::Catalog>>
-      versions;
-  std::vector<
-      std::pair<const v1::Assignment*, const wmo::catalog::v1::Catalog*>>
-      dependents;
-  std::set<std::string> clients;
-  for (const v1::Assignment& a : response.assignments()) {
-    auto [it, fresh] = versions.try_emplace({a.catalog(), a.start_date()});
-    if (fresh) {
-      auto start = rules::ParseDate(a.start_date(), "start_date");
-      if (!start.ok()) return start.status();
-      auto catalog = catalogs_.CatalogOn(a.catalog(), *start);
-      if (!catalog.ok() && !absl::IsNotFound(catalog.status())) {
-        return catalog.status();
-      }
-      if (catalog.ok()) it->second = *std::move(catalog);
-    }
-    if (it->second == nullptr) continue;
-    for (const auto& p : it->second->products()) {
-      if (p.id() == a.product() && !p.requires_any_of().product_ids().empty()) {
-        dependents.emplace_back(&a, it->second.get());
-        clients.insert(a.client().bsn());
-      }
-    }
-  }
-  if (dependents.empty()) return absl::OkStatus();
-  std::map<std::string, std::vector<v1::Assignment>> by_client;
-  if (absl::Status s =
-          db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-            WMO_ASSIGN_OR_RETURN(found, Repo::ListForClients(c, clients));
-            by_client = std::move(found);
-            return absl::OkStatus();
-          });
-      !s.ok()) {
-    return s;
-  }
-  for (const auto& [a, catalog] : dependents) {
-    std::vector<v1::Assignment> others;
-    for (const v1::Assignment& o : by_client[a->client().bsn()]) {
-      if (o.catalog() == a->catalog()) others.push_back(o);
-    }
-    if (auto cover = QualifyingCoverOf(*a, others, *catalog)) {
-      *response.add_qualifying_covers() = *std::move(cover);
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status AssignmentApi::ListAssignments(
-    const auth::Principal& caller, const v1::ListAssignmentsRequest& request,
-    v1::ListAssignmentsResponse* response) {
-  v1::SearchAssignmentsRequest query;
-  query.set_parent(request.parent());
-  query.set_page_size(request.page_size());
-  query.set_page_token(request.page_token());
-  query.set_provider_agb(request.provider_agb());
-  query.set_product(request.product());
-  query.set_state(request.state());
-  query.set_active_on(request.active_on());
-  return ListMatching(caller, "ListAssignments", query, response);
-}
-
-absl::Status AssignmentApi::SearchAssignments(
-    const auth::Principal& caller, const v1::SearchAssignmentsRequest& request,
-    v1::ListAssignmentsResponse* response) {
-  if (!rules::IsValidBsn(request.client_bsn())) {
-    return absl::InvalidArgumentError(
-        "client_bsn: give the client's BSN (nine digits passing the "
-        "11-proef)");
-  }
-  return ListMatching(caller, "SearchAssignments", request, response);
-}
-
-absl::Status AssignmentApi::ListMatching(
-    const auth::Principal& caller, absl::string_view operation,
-    const v1::SearchAssignmentsRequest& request,
-    v1::ListAssignmentsResponse* response) {
-  WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(request.parent(), "municipalities/*", "parent"));
-  std::string provider_agb = request.provider_agb();
-  // A filter value that cannot match is a mistake to point out, not an
-  // empty list.
-  if (!provider_agb.empty() && !rules::IsValidAgb(provider_agb)) {
-    return absl::InvalidArgumentError(
-        "provider_agb: give the provider's 8-digit AGB code, or leave it "
-        "empty for all");
-  }
-  if (caller.kind == auth::PrincipalKind::kProvider) {
-    // A provider sees the assignments given to it, and only those.
-    if (!provider_agb.empty() && provider_agb != caller.tenant) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          auth::Describe(caller), " may not list the assignments of provider ",
-          provider_agb, "; leave provider_agb empty or give your own"));
-    }
-    provider_agb = caller.tenant;
-  } else if (absl::Status s = auth::RequireMunicipality(
-                 caller, ids[0],
-                 absl::StrCat("list assignments of municipality ", ids[0]));
-             !s.ok()) {
-    return s;
-  }
-  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
-  if (!request.active_on().empty()) {
-    if (auto d = rules::ParseDate(request.active_on(), "active_on"); !d.ok()) {
-      return d.status();
-    }
-  }
-  Repo::Filter filter{ids[0],
-                      request.client_bsn(),
-                      provider_agb,
-                      request.product(),
-                      static_cast<int>(request.state()),
-                      request.active_on()};
-  absl::Status read =
-      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-        // One more than a page tells whether another page follows.
-        WMO_ASSIGN_OR_RETURN(rows,
-                             Repo::List(c, filter, page.after, page.size + 1));
-        response->Clear();
-        for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
-          *response->add_assignments() = std::move(rows[i]);
-        }
-        response->set_next_page_token(server::NextPageTokenAfter(
-            page,
-            response->assignments().empty()
-                ? ""
-                : response->assignments().rbegin()->number(),
-            rows.size() > page.size));
-        return absl::OkStatus();
-      });
-  if (!read.ok()) return read;
-  return audit::RecordRead(db_, caller,
-                           absl::StrCat(request.parent(), "/assignments"),
-                           operation, NamesOf(*response));
 }
 
 absl::Status AssignmentApi::Modify(
@@ -926,254 +611,6 @@ absl::Status AssignmentApi::RecordDeliveryStop(
         return absl::OkStatus();
       },
       response);
-}
-
-absl::Status AssignmentApi::RequestAssignment(
-    const auth::Principal& caller, const v1::RequestAssignmentRequest& request,
-    v1::AssignmentRequest* response) {
-  WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(request.parent(), "municipalities/*", "parent"));
-  const std::string& municipality = ids[0];
-  // Only a provider asks, for itself.
-  const std::string& asked_by = request.request().requested().provider_agb();
-  const std::string provider = asked_by.empty() ? caller.tenant : asked_by;
-  if (absl::Status s = auth::RequireProvider(
-          caller, provider,
-          absl::StrCat("request assignments as provider ", provider));
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = server::CheckRequestId(request.request_id()); !s.ok()) {
-    return s;
-  }
-  v1::AssignmentRequest r = request.request();
-  v1::Assignment& wanted = *r.mutable_requested();
-  ClearOutputFields(wanted);
-  wanted.clear_number();
-  wanted.set_provider_agb(provider);
-  if (wanted.municipality().empty()) wanted.set_municipality(municipality);
-  std::vector<RuleViolation> violations = CheckFormat(wanted);
-  if (wanted.municipality() != municipality) {
-    violations.push_back(Violation("AS-MUNICIPALITY", "",
-                                   "request.requested.municipality",
-                                   "must be the municipality asked (parent), "
-                                   "or empty"));
-  }
-  if (r.provider_reference().empty()) {
-    violations.push_back(Violation("AS-REFERENCE", "",
-                                   "request.provider_reference",
-                                   "give your own reference for the request"));
-  }
-  if (!violations.empty()) {
-    return Refused(absl::StatusCode::kInvalidArgument,
-                   "the request is malformed", violations);
-  }
-  const std::string id =
-      absl::StrFormat("%016x", absl::Uniform<uint64_t>(absl::BitGen()));
-  r.set_name(Repo::RequestName(municipality, id));
-  r.set_state(v1::AssignmentRequest::OPEN);
-  r.clear_rejection_reason();
-  r.clear_assignment();
-  *r.mutable_create_time() = server::Timestamp(now_());
-  *r.mutable_update_time() = r.create_time();
-  const auto open_request = Refused(
-      absl::StatusCode::kAlreadyExists, "request refused",
-      {Violation("TR374", "9374", "request.requested.client",
-                 "a request of yours for this client is still open; wait "
-                 "for its answer")});
-  const auto reference_used =
-      Refused(absl::StatusCode::kAlreadyExists, "request refused",
-              {Violation("TR347", "9347", "request.provider_reference",
-                         "you used this reference before; give a new one")});
-  auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
-    // Checked first for a precise answer. When two requests race, the unique
-    // indexes refuse the second insert; its transaction then reruns and
-    // these checks see the first.
-    WMO_ASSIGN_OR_RETURN(
-        open, Repo::HasOpenRequest(c, provider, wanted.client().bsn()));
-    if (open) return open_request;
-    WMO_ASSIGN_OR_RETURN(
-        used, Repo::ReferenceUsed(c, provider, r.provider_reference()));
-    if (used) return reference_used;
-    absl::Status s = Repo::InsertRequest(c, id, r);
-    if (absl::IsAlreadyExists(s)) return store::MarkRetryable(s);
-    if (!s.ok()) return s;
-    if (absl::Status s = audit::Record(
-            c, audit::Change(caller, r.name(), "RequestAssignment",
-                             v1::AssignmentRequest(), r));
-        !s.ok()) {
-      return s;
-    }
-    *response = r;
-    return r.name();
-  };
-  auto replay = [&](store::Connection& c,
-                    const std::string& name) -> absl::Status {
-    // By id: requests made before they were named under the municipality
-    // were recorded under the provider's name.
-    WMO_ASSIGN_OR_RETURN(first,
-                         Repo::GetRequest(c, name.substr(name.rfind('/') + 1)));
-    *response = std::move(first);
-    return absl::OkStatus();
-  };
-  // A request id is the provider's, whichever municipality it asks.
-  const store::CreateRequest once{
-      absl::StrCat("providers/", provider, "/assignmentRequests"),
-      request.request_id(), server::RequestDigest(request)};
-  return db_.Transaction([&](store::Connection& c) {
-    return store::CreateOnce(c, once, create, replay);
-  });
-}
-
-absl::StatusOr<v1::AssignmentRequest> AssignmentApi::ReadRequest(
-    const auth::Principal& caller, const std::string& name) {
-  WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(name, "municipalities/*/assignmentRequests/*", "name"));
-  if (absl::Status s = auth::RequireMunicipalityOrProvider(
-          caller, ids[0],
-          caller.kind == auth::PrincipalKind::kProvider ? caller.tenant : "",
-          absl::StrCat("read requests to municipality ", ids[0]));
-      !s.ok()) {
-    return s;
-  }
-  v1::AssignmentRequest r;
-  if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
-        auto got = Repo::GetRequest(c, ids[1]);
-        if (!got.ok()) return got.status();
-        r = *std::move(got);
-        return absl::OkStatus();
-      });
-      !s.ok()) {
-    return s;
-  }
-  // Another municipality's request, or another provider's, is not there
-  // for this caller.
-  if (r.requested().municipality() != ids[0] ||
-      (caller.kind == auth::PrincipalKind::kProvider &&
-       r.requested().provider_agb() != caller.tenant)) {
-    return absl::NotFoundError(
-        absl::StrCat("municipality ", ids[0], " has no request ", ids[1]));
-  }
-  return r;
-}
-
-absl::Status AssignmentApi::GetAssignmentRequest(
-    const auth::Principal& caller,
-    const v1::GetAssignmentRequestRequest& request,
-    v1::AssignmentRequest* response) {
-  WMO_ASSIGN_OR_RETURN(r, ReadRequest(caller, request.name()));
-  *response = std::move(r);
-  return audit::RecordRead(db_, caller, response->name(),
-                           "GetAssignmentRequest", {response->name()});
-}
-
-absl::Status AssignmentApi::ListAssignmentRequests(
-    const auth::Principal& caller,
-    const v1::ListAssignmentRequestsRequest& request,
-    v1::ListAssignmentRequestsResponse* response) {
-  WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(request.parent(), "municipalities/*", "parent"));
-  Repo::RequestFilter filter{ids[0] == "-" ? "" : ids[0], "",
-                             static_cast<int>(request.state())};
-  if (caller.kind == auth::PrincipalKind::kProvider) {
-    // A provider lists the requests it made, and only those.
-    filter.provider_agb = caller.tenant;
-  } else if (absl::Status s = auth::RequireMunicipality(
-                 caller, ids[0],
-                 absl::StrCat("list requests to municipality ", ids[0]));
-             !s.ok()) {
-    return s;
-  }
-  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
-  absl::Status read =
-      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
-        // One more than a page tells whether another page follows.
-        WMO_ASSIGN_OR_RETURN(
-            rows, Repo::ListRequests(c, filter, page.after, page.size + 1));
-        response->Clear();
-        for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
-          *response->add_assignment_requests() = std::move(rows[i]);
-        }
-        const auto& listed = response->assignment_requests();
-        response->set_next_page_token(server::NextPageTokenAfter(
-            page, listed.empty() ? "" : Repo::RequestKey(*listed.rbegin()),
-            rows.size() > page.size));
-        return absl::OkStatus();
-      });
-  if (!read.ok()) return read;
-  std::vector<std::string> names;
-  for (const auto& r : response->assignment_requests()) {
-    names.push_back(r.name());
-  }
-  return audit::RecordRead(
-      db_, caller, absl::StrCat(request.parent(), "/assignmentRequests"),
-      "ListAssignmentRequests", names);
-}
-
-absl::Status AssignmentApi::AnswerAssignmentRequest(
-    const auth::Principal& caller,
-    const v1::AnswerAssignmentRequestRequest& request,
-    v1::AssignmentRequest* response) {
-  WMO_ASSIGN_OR_RETURN(
-      ids, ParseName(request.name(), "municipalities/*/assignmentRequests/*",
-                     "name"));
-  if (absl::Status s = auth::RequireMunicipality(
-          caller, ids[0],
-          absl::StrCat("answer requests to municipality ", ids[0]));
-      !s.ok()) {
-    return s;
-  }
-  WMO_ASSIGN_OR_RETURN(r, ReadRequest(caller, request.name()));
-  if (!request.grant()) {
-    if (!RejectionReasons().count(request.rejection_reason())) {
-      return Refused(absl::StatusCode::kInvalidArgument, "malformed",
-                     {Violation("AS-REASON", "", "rejection_reason",
-                                "give a WJ759 code (RedenAfwijzingVerzoek) "
-                                "1..9, e.g. 3 no contract")});
-    }
-  }
-  auto finish = [&](store::Connection& c,
-                    const v1::Assignment* granted) -> absl::Status {
-    WMO_ASSIGN_OR_RETURN(current, Repo::GetRequest(c, ids[1]));
-    if (current.state() != v1::AssignmentRequest::OPEN) {
-      return Refused("AS-STATE", "", "name",
-                     "the request was answered already");
-    }
-    const v1::AssignmentRequest before = current;
-    current.set_state(granted ? v1::AssignmentRequest::GRANTED
-                              : v1::AssignmentRequest::REJECTED);
-    if (granted) current.set_assignment(granted->name());
-    if (!granted) current.set_rejection_reason(request.rejection_reason());
-    *current.mutable_update_time() = server::Timestamp(now_());
-    if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = audit::Record(
-            c, audit::Change(caller, current.name(), "AnswerAssignmentRequest",
-                             before, current));
-        !s.ok()) {
-      return s;
-    }
-    *response = std::move(current);
-    return absl::OkStatus();
-  };
-  if (!request.grant()) {
-    return db_.Transaction(
-        [&](store::Connection& c) { return finish(c, nullptr); });
-  }
-  v1::Assignment candidate =
-      request.has_assignment() ? request.assignment() : r.requested();
-  // The municipality may adjust what is granted, not to whom or by whom.
-  candidate.set_municipality(ids[0]);
-  *candidate.mutable_client() = r.requested().client();
-  candidate.set_provider_agb(r.requested().provider_agb());
-  v1::Assignment created;
-  return CreateChecked(
-      std::move(candidate), {}, caller,
-      [&](store::Connection& c, const v1::Assignment& a) {
-        return finish(c, &a);
-      },
-      &created);
 }
 
 absl::Status AssignmentApi::ListAuditEntries(

@@ -1,0 +1,282 @@
+// AssignmentApi: providers' requests for assignments (iWmo 315) and the
+// municipality's answers. The assignments themselves are assignment_api.cc.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "libs/audit/audit.h"
+#include "libs/auth/permissions.h"
+#include "libs/server/api.h"
+#include "libs/server/digest.h"
+#include "libs/server/status.h"
+#include "services/assignment/assignment_api.h"
+#include "services/assignment/assignment_api_internal.h"
+#include "services/assignment/assignment_repository.h"
+#include "services/assignment/assignment_rules.h"
+
+namespace wmo::assignment {
+namespace {
+
+using Repo = AssignmentRepository;
+using internal::ClearOutputFields;
+using internal::Refused;
+using internal::RejectionReasons;
+using server::ParseName;
+using server::Violation;
+using wmo::type::v1::RuleViolation;
+
+}  // namespace
+
+absl::Status AssignmentApi::RequestAssignment(
+    const auth::Principal& caller, const v1::RequestAssignmentRequest& request,
+    v1::AssignmentRequest* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.parent(), "municipalities/*", "parent"));
+  const std::string& municipality = ids[0];
+  // Only a provider asks, for itself.
+  const std::string& asked_by = request.request().requested().provider_agb();
+  const std::string provider = asked_by.empty() ? caller.tenant : asked_by;
+  if (absl::Status s = auth::RequireProvider(
+          caller, provider,
+          absl::StrCat("request assignments as provider ", provider));
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = server::CheckRequestId(request.request_id()); !s.ok()) {
+    return s;
+  }
+  v1::AssignmentRequest r = request.request();
+  v1::Assignment& wanted = *r.mutable_requested();
+  ClearOutputFields(wanted);
+  wanted.clear_number();
+  wanted.set_provider_agb(provider);
+  if (wanted.municipality().empty()) wanted.set_municipality(municipality);
+  std::vector<RuleViolation> violations = CheckFormat(wanted);
+  if (wanted.municipality() != municipality) {
+    violations.push_back(Violation("AS-MUNICIPALITY", "",
+                                   "request.requested.municipality",
+                                   "must be the municipality asked (parent), "
+                                   "or empty"));
+  }
+  if (r.provider_reference().empty()) {
+    violations.push_back(Violation("AS-REFERENCE", "",
+                                   "request.provider_reference",
+                                   "give your own reference for the request"));
+  }
+  if (!violations.empty()) {
+    return Refused(absl::StatusCode::kInvalidArgument,
+                   "the request is malformed", violations);
+  }
+  const std::string id =
+      absl::StrFormat("%016x", absl::Uniform<uint64_t>(absl::BitGen()));
+  r.set_name(Repo::RequestName(municipality, id));
+  r.set_state(v1::AssignmentRequest::OPEN);
+  r.clear_rejection_reason();
+  r.clear_assignment();
+  *r.mutable_create_time() = server::Timestamp(now_());
+  *r.mutable_update_time() = r.create_time();
+  const auto open_request = Refused(
+      absl::StatusCode::kAlreadyExists, "request refused",
+      {Violation("TR374", "9374", "request.requested.client",
+                 "a request of yours for this client is still open; wait "
+                 "for its answer")});
+  const auto reference_used =
+      Refused(absl::StatusCode::kAlreadyExists, "request refused",
+              {Violation("TR347", "9347", "request.provider_reference",
+                         "you used this reference before; give a new one")});
+  auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
+    // Checked first for a precise answer. When two requests race, the unique
+    // indexes refuse the second insert; its transaction then reruns and
+    // these checks see the first.
+    WMO_ASSIGN_OR_RETURN(
+        open, Repo::HasOpenRequest(c, provider, wanted.client().bsn()));
+    if (open) return open_request;
+    WMO_ASSIGN_OR_RETURN(
+        used, Repo::ReferenceUsed(c, provider, r.provider_reference()));
+    if (used) return reference_used;
+    absl::Status s = Repo::InsertRequest(c, id, r);
+    if (absl::IsAlreadyExists(s)) return store::MarkRetryable(s);
+    if (!s.ok()) return s;
+    if (absl::Status s = audit::Record(
+            c, audit::Change(caller, r.name(), "RequestAssignment",
+                             v1::AssignmentRequest(), r));
+        !s.ok()) {
+      return s;
+    }
+    *response = r;
+    return r.name();
+  };
+  auto replay = [&](store::Connection& c,
+                    const std::string& name) -> absl::Status {
+    // By id: requests made before they were named under the municipality
+    // were recorded under the provider's name.
+    WMO_ASSIGN_OR_RETURN(first,
+                         Repo::GetRequest(c, name.substr(name.rfind('/') + 1)));
+    *response = std::move(first);
+    return absl::OkStatus();
+  };
+  // A request id is the provider's, whichever municipality it asks.
+  const store::CreateRequest once{
+      absl::StrCat("providers/", provider, "/assignmentRequests"),
+      request.request_id(), server::RequestDigest(request)};
+  return db_.Transaction([&](store::Connection& c) {
+    return store::CreateOnce(c, once, create, replay);
+  });
+}
+
+absl::StatusOr<v1::AssignmentRequest> AssignmentApi::ReadRequest(
+    const auth::Principal& caller, const std::string& name) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(name, "municipalities/*/assignmentRequests/*", "name"));
+  if (absl::Status s = auth::RequireMunicipalityOrProvider(
+          caller, ids[0],
+          caller.kind == auth::PrincipalKind::kProvider ? caller.tenant : "",
+          absl::StrCat("read requests to municipality ", ids[0]));
+      !s.ok()) {
+    return s;
+  }
+  v1::AssignmentRequest r;
+  if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
+        auto got = Repo::GetRequest(c, ids[1]);
+        if (!got.ok()) return got.status();
+        r = *std::move(got);
+        return absl::OkStatus();
+      });
+      !s.ok()) {
+    return s;
+  }
+  // Another municipality's request, or another provider's, is not there
+  // for this caller.
+  if (r.requested().municipality() != ids[0] ||
+      (caller.kind == auth::PrincipalKind::kProvider &&
+       r.requested().provider_agb() != caller.tenant)) {
+    return absl::NotFoundError(
+        absl::StrCat("municipality ", ids[0], " has no request ", ids[1]));
+  }
+  return r;
+}
+
+absl::Status AssignmentApi::GetAssignmentRequest(
+    const auth::Principal& caller,
+    const v1::GetAssignmentRequestRequest& request,
+    v1::AssignmentRequest* response) {
+  WMO_ASSIGN_OR_RETURN(r, ReadRequest(caller, request.name()));
+  *response = std::move(r);
+  return audit::RecordRead(db_, caller, response->name(),
+                           "GetAssignmentRequest", {response->name()});
+}
+
+absl::Status AssignmentApi::ListAssignmentRequests(
+    const auth::Principal& caller,
+    const v1::ListAssignmentRequestsRequest& request,
+    v1::ListAssignmentRequestsResponse* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.parent(), "municipalities/*", "parent"));
+  Repo::RequestFilter filter{ids[0] == "-" ? "" : ids[0], "",
+                             static_cast<int>(request.state())};
+  if (caller.kind == auth::PrincipalKind::kProvider) {
+    // A provider lists the requests it made, and only those.
+    filter.provider_agb = caller.tenant;
+  } else if (absl::Status s = auth::RequireMunicipality(
+                 caller, ids[0],
+                 absl::StrCat("list requests to municipality ", ids[0]));
+             !s.ok()) {
+    return s;
+  }
+  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
+  absl::Status read =
+      db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+        // One more than a page tells whether another page follows.
+        WMO_ASSIGN_OR_RETURN(
+            rows, Repo::ListRequests(c, filter, page.after, page.size + 1));
+        response->Clear();
+        for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
+          *response->add_assignment_requests() = std::move(rows[i]);
+        }
+        const auto& listed = response->assignment_requests();
+        response->set_next_page_token(server::NextPageTokenAfter(
+            page, listed.empty() ? "" : Repo::RequestKey(*listed.rbegin()),
+            rows.size() > page.size));
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  std::vector<std::string> names;
+  for (const auto& r : response->assignment_requests()) {
+    names.push_back(r.name());
+  }
+  return audit::RecordRead(
+      db_, caller, absl::StrCat(request.parent(), "/assignmentRequests"),
+      "ListAssignmentRequests", names);
+}
+
+absl::Status AssignmentApi::AnswerAssignmentRequest(
+    const auth::Principal& caller,
+    const v1::AnswerAssignmentRequestRequest& request,
+    v1::AssignmentRequest* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, ParseName(request.name(), "municipalities/*/assignmentRequests/*",
+                     "name"));
+  if (absl::Status s = auth::RequireMunicipality(
+          caller, ids[0],
+          absl::StrCat("answer requests to municipality ", ids[0]));
+      !s.ok()) {
+    return s;
+  }
+  WMO_ASSIGN_OR_RETURN(r, ReadRequest(caller, request.name()));
+  if (!request.grant()) {
+    if (!RejectionReasons().count(request.rejection_reason())) {
+      return Refused(absl::StatusCode::kInvalidArgument, "malformed",
+                     {Violation("AS-REASON", "", "rejection_reason",
+                                "give a WJ759 code (RedenAfwijzingVerzoek) "
+                                "1..9, e.g. 3 no contract")});
+    }
+  }
+  auto finish = [&](store::Connection& c,
+                    const v1::Assignment* granted) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(current, Repo::GetRequest(c, ids[1]));
+    if (current.state() != v1::AssignmentRequest::OPEN) {
+      return Refused("AS-STATE", "", "name",
+                     "the request was answered already");
+    }
+    const v1::AssignmentRequest before = current;
+    current.set_state(granted ? v1::AssignmentRequest::GRANTED
+                              : v1::AssignmentRequest::REJECTED);
+    if (granted) current.set_assignment(granted->name());
+    if (!granted) current.set_rejection_reason(request.rejection_reason());
+    *current.mutable_update_time() = server::Timestamp(now_());
+    if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = audit::Record(
+            c, audit::Change(caller, current.name(), "AnswerAssignmentRequest",
+                             before, current));
+        !s.ok()) {
+      return s;
+    }
+    *response = std::move(current);
+    return absl::OkStatus();
+  };
+  if (!request.grant()) {
+    return db_.Transaction(
+        [&](store::Connection& c) { return finish(c, nullptr); });
+  }
+  v1::Assignment candidate =
+      request.has_assignment() ? request.assignment() : r.requested();
+  // The municipality may adjust what is granted, not to whom or by whom.
+  candidate.set_municipality(ids[0]);
+  *candidate.mutable_client() = r.requested().client();
+  candidate.set_provider_agb(r.requested().provider_agb());
+  v1::Assignment created;
+  return CreateChecked(
+      std::move(candidate), {}, caller,
+      [&](store::Connection& c, const v1::Assignment& a) {
+        return finish(c, &a);
+      },
+      &created);
+}
+
+}  // namespace wmo::assignment
