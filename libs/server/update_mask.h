@@ -13,17 +13,31 @@
 
 namespace wmo::server {
 
-// Partial updates (AIP-134), one way for every service.
+// Partial updates (AIP-134), one way for every service, by the fields'
+// google.api.field_behavior (AIP-203): what the server sets (OUTPUT_ONLY,
+// IDENTIFIER) is ignored on input, the etag is the update's precondition
+// (AIP-154), and IMMUTABLE fields keep their value.
 
 // The fields an update changes: the mask's paths, or with an empty mask
-// every field `patch` sets other than those in `ignored` (its name, etag
-// and the like). INVALID_ARGUMENT, with rule `rule_id` on field
-// "update_mask", naming a path that is not in `changeable`.
+// every field `patch` sets; either way without the ignored ones, and with
+// an empty mask without the IMMUTABLE ones too (a whole resource sent back
+// carries them; KeepsImmutable checks they are unchanged).
+// INVALID_ARGUMENT, with rule `rule_id` on field "update_mask", naming a
+// path that is IMMUTABLE or not a field.
 absl::StatusOr<std::vector<std::string>> FieldsToUpdate(
     const google::protobuf::FieldMask& mask,
-    const google::protobuf::Message& patch,
-    const std::set<std::string>& changeable,
-    const std::set<std::string>& ignored, absl::string_view rule_id);
+    const google::protobuf::Message& patch, absl::string_view rule_id);
+
+// INVALID_ARGUMENT, with rule `rule_id` on `prefix` + the field, when
+// `patch` sets an IMMUTABLE field to another value than `stored` has.
+absl::Status KeepsImmutable(const google::protobuf::Message& patch,
+                            const google::protobuf::Message& stored,
+                            absl::string_view prefix,
+                            absl::string_view rule_id);
+
+// Clears what a caller cannot set in `m` and its sub-messages: every
+// OUTPUT_ONLY and IDENTIFIER field (the service derives them).
+void ClearOutputOnly(google::protobuf::Message& m);
 
 // Copies `fields` of `patch` into `target`, each replaced whole: a list or
 // message is `patch`'s, a field `patch` leaves unset is cleared.

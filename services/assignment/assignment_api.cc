@@ -50,25 +50,11 @@ absl::Status Refused(absl::string_view rule, absl::string_view return_code,
                  {server::Violation(rule, return_code, field, message)});
 }
 
-void ClearOutputFields(v1::Assignment& a) {
-  a.clear_name();
-  a.clear_product_category();
-  a.clear_product_code();
-  a.clear_state();
-  a.clear_end_reason();
-  a.clear_delivery();
-  a.clear_revision();
-  a.clear_create_time();
-  a.clear_update_time();
-  a.clear_etag();
-}
-
 }  // namespace internal
 
 namespace {
 
 using Repo = AssignmentRepository;
-using internal::ClearOutputFields;
 using internal::Refused;
 using server::ParseName;
 using server::Violation;
@@ -210,7 +196,7 @@ absl::Status AssignmentApi::CreateChecked(
     absl::FunctionRef<absl::Status(store::Connection&, const v1::Assignment&)>
         also,
     v1::Assignment* response) {
-  ClearOutputFields(candidate);
+  server::ClearOutputOnly(candidate);
   if (absl::Status s = server::CheckRequestId(once.request_id); !s.ok()) {
     return s;
   }
@@ -351,27 +337,8 @@ absl::Status AssignmentApi::UpdateAssignment(
         "assignment.change_reason: 13 (deleted) goes through "
         "DeleteAssignment");
   }
-  static const std::set<std::string> kChangeable = {
-      "end_date", "extent",    "budget_cents",
-      "results",  "approvals", "activities"};
-  std::vector<std::string> fields(request.update_mask().paths().begin(),
-                                  request.update_mask().paths().end());
-  for (const std::string& field : fields) {
-    if (!kChangeable.count(field)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "update_mask: \"", field,
-          "\" cannot change; changeable are end_date, extent, budget_cents, "
-          "results, approvals, activities"));
-    }
-  }
-  if (fields.empty()) {
-    if (!patch.end_date().empty()) fields.push_back("end_date");
-    if (patch.has_extent()) fields.push_back("extent");
-    if (patch.budget_cents() != 0) fields.push_back("budget_cents");
-    if (patch.results_size() > 0) fields.push_back("results");
-    if (patch.approvals_size() > 0) fields.push_back("approvals");
-    if (patch.activities_size() > 0) fields.push_back("activities");
-  }
+  WMO_ASSIGN_OR_RETURN(fields, server::FieldsToUpdate(request.update_mask(),
+                                                      patch, "AS-UPDATE"));
   // A budget replaces an extent and the other way round.
   if (std::count(fields.begin(), fields.end(), "extent") !=
       std::count(fields.begin(), fields.end(), "budget_cents")) {
@@ -403,6 +370,11 @@ absl::Status AssignmentApi::UpdateAssignment(
         if (a.state() != v1::Assignment::ACTIVE) {
           return Refused("AS-STATE", "", "assignment.name",
                          "only an active assignment can be changed");
+        }
+        if (absl::Status s = server::KeepsImmutable(patch, before,
+                                                    "assignment.", "AS-UPDATE");
+            !s.ok()) {
+          return s;
         }
         server::CopyFields(fields, patch, a);
         a.set_change_reason(patch.change_reason());

@@ -25,9 +25,6 @@ absl::Status Refused(absl::StatusCode code, absl::string_view summary,
 absl::Status Refused(absl::string_view rule, absl::string_view return_code,
                      absl::string_view field, absl::string_view message);
 
-// Clears the fields a caller cannot set: the service derives them.
-void ClearOutputFields(v1::Assignment& a);
-
 }  // namespace wmo::assignment::internal
 
 #endif  // WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_API_INTERNAL_H_

@@ -13,6 +13,7 @@
 #include "libs/server/api.h"
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
+#include "libs/server/update_mask.h"
 #include "services/assignment/assignment_api.h"
 #include "services/assignment/assignment_api_internal.h"
 #include "services/assignment/assignment_repository.h"
@@ -22,7 +23,6 @@ namespace wmo::assignment {
 namespace {
 
 using Repo = AssignmentRepository;
-using internal::ClearOutputFields;
 using internal::Refused;
 using internal::RejectionReasons;
 using server::ParseName;
@@ -51,7 +51,7 @@ absl::Status AssignmentApi::RequestAssignment(
   }
   v1::AssignmentRequest r = request.request();
   v1::Assignment& wanted = *r.mutable_requested();
-  ClearOutputFields(wanted);
+  server::ClearOutputOnly(wanted);
   wanted.clear_number();
   wanted.set_provider_agb(provider);
   if (wanted.municipality().empty()) wanted.set_municipality(municipality);

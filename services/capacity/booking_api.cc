@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "libs/server/update_mask.h"
 #include "services/capacity/capacity_common.h"
 
 namespace wmo::capacity {
@@ -30,6 +31,7 @@ absl::Status BookingApi::CreateBooking(const auth::Principal& caller,
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "bedPools", "parent"));
   r.parent = key;
   r.booking = request.booking();
+  server::ClearOutputOnly(r.booking);
   if (auto days = RequestedDays(&r.booking, nullptr); !days.ok()) {
     return days.status();
   }
@@ -206,6 +208,7 @@ absl::Status BookingApi::JoinWaitlist(const auth::Principal& caller,
   r.caller = &caller;
   r.operation = "JoinWaitlist";
   v1::WaitlistEntry entry = request.entry();
+  server::ClearOutputOnly(entry);
   if ((kind == Kind::kPool) != entry.has_booking() ||
       (kind == Kind::kGroup) != entry.has_enrolment()) {
     return Malformed({Violation("CP-FORMAT", "", "entry",

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "libs/server/update_mask.h"
 #include "services/capacity/capacity_common.h"
 
 namespace wmo::capacity {
@@ -28,6 +29,7 @@ absl::Status EnrolmentApi::CreateEnrolment(
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "groups", "parent"));
   r.parent = key;
   r.enrolment = request.enrolment();
+  server::ClearOutputOnly(r.enrolment);
   if (auto days = RequestedDays(nullptr, &r.enrolment); !days.ok()) {
     return days.status();
   }

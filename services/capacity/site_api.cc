@@ -27,7 +27,6 @@ using site_crud::Pools;
 using site_crud::UpdateSite;
 
 // What a patch carries besides changes: which site, and which version.
-const std::set<std::string> kNotChanges = {"name", "etag"};
 using wmo::catalog::v1::Catalog;
 
 // The catalog a new group or pool names, valid today; CP-CATALOG when none.
@@ -116,10 +115,8 @@ absl::Status SiteApi::UpdateLocation(const auth::Principal& caller,
   WMO_ASSIGN_OR_RETURN(key,
                        LocationKey(request.location().name(), "location.name"));
   WMO_ASSIGN_OR_RETURN(
-      fields, server::FieldsToUpdate(
-                  request.update_mask(), request.location(),
-                  {"display_name", "municipality", "postcode", "address"},
-                  kNotChanges, "CP-FORMAT"));
+      fields, server::FieldsToUpdate(request.update_mask(), request.location(),
+                                     "CP-FORMAT"));
   // A move to another municipality keeps the location's groups and pools
   // only where their catalogs serve it (CP-REGION): their catalogs first,
   // outside the transaction.
@@ -282,9 +279,7 @@ absl::Status SiteApi::UpdateGroup(const auth::Principal& caller,
                        catalogs_.CatalogOn(catalog_id, server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(
       fields, server::FieldsToUpdate(request.update_mask(), request.group(),
-                                     {"display_name", "min_size", "max_size",
-                                      "max_clients_per_staff", "sessions"},
-                                     kNotChanges, "CP-FORMAT"));
+                                     "CP-FORMAT"));
   const std::string& etag =
       request.etag().empty() ? request.group().etag() : request.etag();
   return UpdateSite<Groups>(
@@ -460,10 +455,8 @@ absl::Status SiteApi::UpdateBedPool(const auth::Principal& caller,
   WMO_ASSIGN_OR_RETURN(catalog,
                        catalogs_.CatalogOn(catalog_id, server::TodayBy(now_)));
   WMO_ASSIGN_OR_RETURN(
-      fields,
-      server::FieldsToUpdate(request.update_mask(), request.bed_pool(),
-                             {"display_name", "beds", "wheelchair_accessible"},
-                             kNotChanges, "CP-FORMAT"));
+      fields, server::FieldsToUpdate(request.update_mask(), request.bed_pool(),
+                                     "CP-FORMAT"));
   const std::string& etag =
       request.etag().empty() ? request.bed_pool().etag() : request.etag();
   return UpdateSite<Pools>(

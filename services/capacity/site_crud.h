@@ -23,6 +23,8 @@ namespace wmo::capacity::site_crud {
 struct Locations {
   using Resource = v1::Location;
   static constexpr absl::string_view kWhat = "location";
+  // The request field that carries it.
+  static constexpr absl::string_view kField = "location.";
   static absl::StatusOr<SiteKey> Key(const std::string& name,
                                      const std::string& field) {
     return LocationKey(name, field);
@@ -44,6 +46,7 @@ struct Locations {
 struct Groups {
   using Resource = v1::Group;
   static constexpr absl::string_view kWhat = "group";
+  static constexpr absl::string_view kField = "group.";
   static absl::StatusOr<SiteKey> Key(const std::string& name,
                                      const std::string& field) {
     return ChildKey(name, "groups", field);
@@ -65,6 +68,7 @@ struct Groups {
 struct Pools {
   using Resource = v1::BedPool;
   static constexpr absl::string_view kWhat = "bed pool";
+  static constexpr absl::string_view kField = "bed_pool.";
   static absl::StatusOr<SiteKey> Key(const std::string& name,
                                      const std::string& field) {
     return ChildKey(name, "bedPools", field);
@@ -127,6 +131,7 @@ absl::Status CreateSite(
     const server::Clock& now,
     absl::FunctionRef<absl::Status(store::Connection&)> check,
     typename Site::Resource* response) {
+  server::ClearOutputOnly(site);
   site.set_name(Site::Name(key));
   *site.mutable_create_time() = server::Timestamp(now());
   *site.mutable_update_time() = site.create_time();
@@ -172,6 +177,11 @@ absl::Status UpdateSite(
     WMO_ASSIGN_OR_RETURN(site, Site::Get(c, key));
     const typename Site::Resource before = site;
     if (absl::Status s = server::CheckEtag(etag, site.etag(), Site::kWhat);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s =
+            server::KeepsImmutable(patch, site, Site::kField, "CP-FORMAT");
         !s.ok()) {
       return s;
     }

@@ -15,6 +15,7 @@
 #include "libs/server/api.h"
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
+#include "libs/server/update_mask.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/registry.h"
@@ -60,13 +61,6 @@ void AddTotals(v1::Declaration& d) {
       t.set_rejected_cents(t.rejected_cents() + Signed(line));
     }
   }
-}
-
-void ClearOutputFields(v1::Declaration& d) {
-  d.clear_name();
-  d.clear_totals();
-  d.clear_create_time();
-  for (auto& line : *d.mutable_lines()) line.clear_verdict();
 }
 
 // Everything a declaration's checks need from the other services, fetched
@@ -192,7 +186,7 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
                                    const std::string& parent, v1::Declaration d,
                                    bool store, v1::Declaration* response) {
   WMO_ASSIGN_OR_RETURN(ids, ParseName(parent, "providers/*", "parent"));
-  ClearOutputFields(d);
+  server::ClearOutputOnly(d);
   if (d.provider_agb().empty()) d.set_provider_agb(ids[0]);
   if (d.provider_agb() != ids[0]) {
     return server::ViolationStatus(
