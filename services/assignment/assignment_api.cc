@@ -112,12 +112,9 @@ absl::StatusOr<CatalogFacts> LoadCatalogFacts(catalog::CatalogSource& catalogs,
   if (!catalog.ok()) return catalog.status();
   CatalogFacts facts;
   facts.catalog = *std::move(catalog);
-  const wmo::catalog::v1::Contract* contract = nullptr;
-  for (const auto& c : facts.catalog->contracts()) {
-    if (c.provider_agb() == a.provider_agb()) contract = &c;
-  }
-  facts.contract =
-      catalog::CheckContract(*facts.catalog, contract, a.product(), *start);
+  facts.contract = catalog::CheckContract(
+      *facts.catalog, catalog::FindContract(*facts.catalog, a.provider_agb()),
+      a.product(), *start);
   return facts;
 }
 
@@ -132,11 +129,9 @@ absl::Status CheckAndComplete(v1::Assignment& a, const CatalogFacts& facts,
     return Refused(absl::StatusCode::kFailedPrecondition,
                    "the assignment breaks catalog rules", violations);
   }
-  for (const auto& p : facts.catalog->products()) {
-    if (p.id() == a.product()) {
-      a.set_product_category(p.category());
-      a.set_product_code(p.code());
-    }
+  if (const auto* p = catalog::FindProduct(*facts.catalog, a.product())) {
+    a.set_product_category(p->category());
+    a.set_product_code(p->code());
   }
   a.set_lot(EffectiveLot(a, *facts.catalog));
   return absl::OkStatus();

@@ -238,11 +238,10 @@ absl::Status AssignmentApi::AddQualifyingCovers(
       if (catalog.ok()) it->second = *std::move(catalog);
     }
     if (it->second == nullptr) continue;
-    for (const auto& p : it->second->products()) {
-      if (p.id() == a.product() && !p.requires_any_of().product_ids().empty()) {
-        dependents.emplace_back(&a, it->second.get());
-        clients.insert(a.client().bsn());
-      }
+    const auto* p = catalog::FindProduct(*it->second, a.product());
+    if (p != nullptr && !p->requires_any_of().product_ids().empty()) {
+      dependents.emplace_back(&a, it->second.get());
+      clients.insert(a.client().bsn());
     }
   }
   if (dependents.empty()) return absl::OkStatus();

@@ -27,6 +27,9 @@ namespace {
 
 namespace cat = ::wmo::catalog::v1;
 namespace typ = ::wmo::type::v1;
+using catalog::FindLot;
+using catalog::FindProduct;
+using catalog::LotsHolding;
 using ::wmo::rules::Date;
 using ::wmo::rules::Period;
 using ::wmo::server::Violation;
@@ -78,30 +81,6 @@ bool HoldsIgnoringCase(
   return std::any_of(list.begin(), list.end(), [&](const std::string& item) {
     return absl::EqualsIgnoreCase(item, value);
   });
-}
-
-const cat::Product* FindProduct(const cat::Catalog& catalog,
-                                absl::string_view id) {
-  for (const cat::Product& p : catalog.products()) {
-    if (p.id() == id) return &p;
-  }
-  return nullptr;
-}
-
-const cat::Lot* FindLot(const cat::Catalog& catalog, absl::string_view id) {
-  for (const cat::Lot& lot : catalog.lots()) {
-    if (lot.id() == id) return &lot;
-  }
-  return nullptr;
-}
-
-std::vector<std::string> LotsHolding(const cat::Catalog& catalog,
-                                     absl::string_view product) {
-  std::vector<std::string> ids;
-  for (const cat::Lot& lot : catalog.lots()) {
-    if (Holds(lot.product_ids(), product)) ids.push_back(lot.id());
-  }
-  return ids;
 }
 
 // The lot an assignment is in, when that lot exists and holds its product;

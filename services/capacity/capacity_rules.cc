@@ -16,17 +16,10 @@
 namespace wmo::capacity {
 namespace {
 
+using catalog::FindProduct;
 using server::Violation;
 using wmo::catalog::v1::Product;
 using wmo::catalog::v1::ProductKind;
-
-const Product* FindProduct(const wmo::catalog::v1::Catalog& catalog,
-                           const std::string& id) {
-  for (const Product& p : catalog.products()) {
-    if (p.id() == id) return &p;
-  }
-  return nullptr;
-}
 
 // Products of `catalog` named by `ids`, each of one of `kinds`.
 void CheckProducts(const wmo::catalog::v1::Catalog& catalog,
@@ -199,10 +192,8 @@ Violations CheckContracted(
     const wmo::catalog::v1::Catalog& catalog, const std::string& provider,
     const google::protobuf::RepeatedPtrField<std::string>& products,
     rules::Date on) {
-  const wmo::catalog::v1::Contract* contract = nullptr;
-  for (const auto& c : catalog.contracts()) {
-    if (c.provider_agb() == provider) contract = &c;
-  }
+  const wmo::catalog::v1::Contract* contract =
+      catalog::FindContract(catalog, provider);
   Violations v;
   for (int i = 0; i < products.size(); ++i) {
     const catalog::ContractCheck check =

@@ -8,6 +8,7 @@
 #include "prometheus/family.h"
 #include "prometheus/registry.h"
 #include "services/capacity/placement_rules.h"
+#include "services/catalog/catalog_rules.h"
 
 namespace wmo::capacity {
 namespace {
@@ -16,20 +17,13 @@ using server::ParseName;
 using wmo::catalog::v1::Catalog;
 using wmo::catalog::v1::Product;
 
-const Product* ProductOf(const Catalog& catalog, const std::string& id) {
-  for (const auto& p : catalog.products()) {
-    if (p.id() == id) return &p;
-  }
-  return nullptr;
-}
-
 Entitlement EntitlementOf(const Placement::Facts& facts) {
   Entitlement in;
   in.assignment = facts.assignment ? &*facts.assignment : nullptr;
   in.catalog = facts.catalog.get();
   in.problem = facts.problem;
   if (in.assignment != nullptr && in.catalog != nullptr) {
-    in.product = ProductOf(*in.catalog, in.assignment->product());
+    in.product = catalog::FindProduct(*in.catalog, in.assignment->product());
   }
   return in;
 }

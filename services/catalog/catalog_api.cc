@@ -93,9 +93,7 @@ absl::Status CatalogApi::ListProducts(const v1::ListProductsRequest& request,
   const v1::Catalog& catalog = version.catalog();
   const v1::Lot* lot = nullptr;
   if (!request.lot().empty()) {
-    for (const auto& l : catalog.lots()) {
-      if (l.id() == request.lot()) lot = &l;
-    }
+    lot = FindLot(catalog, request.lot());
     if (lot == nullptr) {
       return absl::InvalidArgumentError(
           absl::StrCat("lot: catalog ", catalog.id(), " has no lot \"",

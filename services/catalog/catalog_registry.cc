@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "services/catalog/catalog_rules.h"
 #include "wmo/catalog/v1/catalog_service.pb.h"
 
 namespace wmo::catalog {
@@ -18,35 +19,14 @@ std::string VersionKey(const std::string& id, int64_t version) {
   return absl::StrCat("wmo1/catalog/", id, "/v", version);
 }
 
-// The picked version among one catalog's versions, or nullptr.
-const VersionInfo* Pick(const std::vector<VersionInfo>& versions,
-                        const std::string& catalog_id, rules::Date date) {
-  const VersionInfo* best = nullptr;
-  for (const VersionInfo& v : versions) {
-    if (v.catalog_id != catalog_id) continue;
-    auto period = rules::ParsePeriod(v.valid_from, v.valid_to, "version");
-    if (period.ok() && period->Contains(date) &&
-        (best == nullptr || v.version > best->version)) {
-      best = &v;
-    }
-  }
-  return best;
-}
-
 }  // namespace
 
 const v1::Product* CatalogVersion::FindProduct(const std::string& id) const {
-  for (const auto& p : catalog_->products()) {
-    if (p.id() == id) return &p;
-  }
-  return nullptr;
+  return catalog::FindProduct(*catalog_, id);
 }
 
 const v1::Contract* CatalogVersion::FindContract(const std::string& agb) const {
-  for (const auto& c : catalog_->contracts()) {
-    if (c.provider_agb() == agb) return &c;
-  }
-  return nullptr;
+  return catalog::FindContract(*catalog_, agb);
 }
 
 absl::StatusOr<std::vector<VersionInfo>> CatalogRegistry::Versions() {
@@ -105,7 +85,7 @@ absl::StatusOr<CatalogVersion> CatalogRegistry::Effective(
     const std::string& catalog_id, rules::Date date) {
   auto versions = Versions();
   if (!versions.ok()) return versions.status();
-  const VersionInfo* v = Pick(*versions, catalog_id, date);
+  const VersionInfo* v = PickVersion(*versions, catalog_id, date);
   if (v != nullptr) return Version(catalog_id, v->version);
   for (const VersionInfo& any : *versions) {
     if (any.catalog_id == catalog_id) {
@@ -128,7 +108,7 @@ absl::StatusOr<std::vector<CatalogVersion>> CatalogRegistry::AllEffective(
   for (size_t i = 0; i < versions->size(); ++i) {
     const std::string& id = (*versions)[i].catalog_id;
     if (i > 0 && (*versions)[i - 1].catalog_id == id) continue;
-    if (const VersionInfo* v = Pick(*versions, id, date)) {
+    if (const VersionInfo* v = PickVersion(*versions, id, date)) {
       auto version = Version(id, v->version);
       if (!version.ok()) return version.status();
       out.push_back(*std::move(version));

@@ -10,17 +10,12 @@
 #include "libs/auth/principal.h"
 #include "libs/server/api.h"
 #include "libs/store/store.h"
+#include "services/catalog/catalog_rules.h"
 #include "wmo/catalog/v1/catalog.pb.h"
 
 namespace wmo::catalog {
 
 // Where a stored catalog version applies.
-struct VersionInfo {
-  std::string catalog_id;
-  int64_t version = 0;
-  std::string valid_from;
-  std::string valid_to;  // "" for open-ended
-};
 
 // A version to store, parsed and validated.
 struct NewVersion {

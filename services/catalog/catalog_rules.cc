@@ -13,6 +13,54 @@ using wmo::catalog::v1::Contract;
 using wmo::catalog::v1::Product;
 using wmo::catalog::v1::Tariff;
 
+const Product* FindProduct(const Catalog& catalog, absl::string_view id) {
+  for (const Product& p : catalog.products()) {
+    if (p.id() == id) return &p;
+  }
+  return nullptr;
+}
+
+const Contract* FindContract(const Catalog& catalog,
+                             absl::string_view provider_agb) {
+  for (const Contract& c : catalog.contracts()) {
+    if (c.provider_agb() == provider_agb) return &c;
+  }
+  return nullptr;
+}
+
+const v1::Lot* FindLot(const Catalog& catalog, absl::string_view id) {
+  for (const v1::Lot& lot : catalog.lots()) {
+    if (lot.id() == id) return &lot;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> LotsHolding(const Catalog& catalog,
+                                     absl::string_view product) {
+  std::vector<std::string> ids;
+  for (const v1::Lot& lot : catalog.lots()) {
+    if (std::find(lot.product_ids().begin(), lot.product_ids().end(),
+                  product) != lot.product_ids().end()) {
+      ids.push_back(lot.id());
+    }
+  }
+  return ids;
+}
+
+const VersionInfo* PickVersion(const std::vector<VersionInfo>& versions,
+                               absl::string_view catalog_id, rules::Date date) {
+  const VersionInfo* best = nullptr;
+  for (const VersionInfo& v : versions) {
+    if (v.catalog_id != catalog_id) continue;
+    auto period = rules::ParsePeriod(v.valid_from, v.valid_to, "version");
+    if (period.ok() && period->Contains(date) &&
+        (best == nullptr || v.version > best->version)) {
+      best = &v;
+    }
+  }
+  return best;
+}
+
 bool ContractCovers(const Catalog& catalog, const Contract& contract,
                     const std::string& product_id) {
   if (std::find(contract.product_ids().begin(), contract.product_ids().end(),

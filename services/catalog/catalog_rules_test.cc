@@ -90,5 +90,30 @@ TEST(CatalogRulesTest, ContractCheckSaysWhyNot) {
               HasSubstr("no contract"));
 }
 
+TEST(CatalogRulesTest, LooksUpProductsContractsAndLots) {
+  EXPECT_EQ(FindProduct(Catalog(), "bgg")->tariffs(0).cents(), 4000);
+  EXPECT_EQ(FindProduct(Catalog(), "none"), nullptr);
+  EXPECT_EQ(FindContract(Catalog(), "99990002")->lot_ids(0), "1");
+  EXPECT_EQ(FindContract(Catalog(), "99990003"), nullptr);
+  EXPECT_EQ(FindLot(Catalog(), "1")->product_ids(0), "bgg");
+  EXPECT_EQ(FindLot(Catalog(), "2"), nullptr);
+  EXPECT_EQ(LotsHolding(Catalog(), "bgg"), std::vector<std::string>{"1"});
+  EXPECT_TRUE(LotsHolding(Catalog(), "bgi").empty());
+}
+
+// The version in force: its period holds the day; of two, the higher
+// version (a corrected re-import) wins; other catalogs do not count.
+TEST(CatalogRulesTest, PicksTheVersionInForce) {
+  const std::vector<VersionInfo> versions = {
+      {"c", 1, "2024-01-01", "2024-12-31"},
+      {"c", 2, "2024-01-01", "2024-12-31"},
+      {"c", 3, "2025-01-01", ""},
+      {"d", 9, "2024-01-01", ""}};
+  EXPECT_EQ(PickVersion(versions, "c", Date(2024, 6, 1))->version, 2);
+  EXPECT_EQ(PickVersion(versions, "c", Date(2030, 1, 1))->version, 3);
+  EXPECT_EQ(PickVersion(versions, "c", Date(2023, 12, 31)), nullptr);
+  EXPECT_EQ(PickVersion(versions, "e", Date(2024, 6, 1)), nullptr);
+}
+
 }  // namespace
 }  // namespace wmo::catalog

@@ -291,18 +291,17 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
       it = look.catalogs.emplace(key, *std::move(catalog)).first;
     }
     const Catalog& catalog = *it->second;
-    for (const Product& p : catalog.products()) {
-      if (p.id() != a.product()) continue;
+    if (const Product* p = catalog::FindProduct(catalog, a.product())) {
       auto billing_key =
-          std::make_tuple(catalog.id(), catalog.version(), p.id());
+          std::make_tuple(catalog.id(), catalog.version(), p->id());
       auto b = look.billings.find(billing_key);
       if (b == look.billings.end()) {
         b = look.billings
-                .emplace(billing_key, catalog::BillingOf(catalog.id(), p))
+                .emplace(billing_key, catalog::BillingOf(catalog.id(), *p))
                 .first;
       }
       facts.billing = &b->second;
-      look.products[a.number()] = &p;
+      look.products[a.number()] = p;
     }
     if (!facts.billing) {
       look.product_problems[a.number()] =
@@ -337,8 +336,9 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
       }
     }
     if (version != look.catalogs.end()) {
-      for (const Product& p : version->second->products()) {
-        if (p.id() == a.product()) in_force = &p;
+      if (const Product* p =
+              catalog::FindProduct(*version->second, a.product())) {
+        in_force = p;
       }
     }
     auto tariff = catalog::FindTariff(*in_force, a.basis(), line.period.from);
