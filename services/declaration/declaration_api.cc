@@ -508,13 +508,18 @@ absl::Status DeclarationApi::ListDeclarations(
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         WMO_ASSIGN_OR_RETURN(
             rows, Repo::List(c, ids[0], municipality, request.period(),
-                             page.offset, page.size + 1));
+                             page.after, page.size + 1));
         response->Clear();
         for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
           *response->add_declarations() = std::move(rows[i]);
         }
-        response->set_next_page_token(server::NextPageToken(
-            page, rows.size() > page.size ? page.offset + page.size + 1 : 0));
+        const auto& listed = response->declarations();
+        response->set_next_page_token(server::NextPageTokenAfter(
+            page,
+            listed.empty() ? ""
+                           : absl::StrCat(listed.rbegin()->period(), "/",
+                                          listed.rbegin()->number()),
+            rows.size() > page.size));
         return absl::OkStatus();
       });
   if (!read.ok()) return read;

@@ -440,14 +440,20 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
 
 absl::StatusOr<std::vector<v1::Declaration>> DeclarationRepository::List(
     store::Connection& c, const std::string& provider_agb,
-    const std::string& municipality, const std::string& period, size_t offset,
-    size_t limit) {
+    const std::string& municipality, const std::string& period,
+    const std::string& after, size_t limit) {
+  // The key of the previous page's last declaration: "period/number".
+  const size_t cut = after.find('/');
+  const std::string after_period = after.substr(0, cut);
+  const std::string after_number =
+      cut == std::string::npos ? "" : after.substr(cut + 1);
   auto rows = c.Execute(
       "SELECT summary FROM declarations WHERE provider_agb = ?"
       " AND (? = '' OR municipality = ?) AND (? = '' OR period = ?)"
-      " ORDER BY period DESC, number LIMIT ? OFFSET ?",
-      {provider_agb, municipality, municipality, period, period,
-       static_cast<int64_t>(limit), static_cast<int64_t>(offset)});
+      " AND (? = '' OR period < ? OR (period = ? AND number > ?))"
+      " ORDER BY period DESC, number LIMIT ?",
+      {provider_agb, municipality, municipality, period, period, after_period,
+       after_period, after_period, after_number, static_cast<int64_t>(limit)});
   if (!rows.ok()) return rows.status();
   std::vector<v1::Declaration> out;
   out.reserve(rows->size());

@@ -55,11 +55,13 @@ class DeclarationRepository {
                            const rules::Ledger& before,
                            const rules::Ledger& after);
 
-  // Declarations without lines, newest period first.
+  // At most `limit` declarations without lines, newest period first and
+  // by number, after the one with key `after` ("period/number"; "" from
+  // the first).
   static absl::StatusOr<std::vector<v1::Declaration>> List(
       store::Connection& c, const std::string& provider_agb,
-      const std::string& municipality, const std::string& period, size_t offset,
-      size_t limit);
+      const std::string& municipality, const std::string& period,
+      const std::string& after, size_t limit);
 
   // Approved amounts per municipality and product of one month.
   static absl::StatusOr<v1::Settlement> Settle(store::Connection& c,

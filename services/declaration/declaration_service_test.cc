@@ -500,6 +500,33 @@ TEST_P(DeclarationServiceTest,
   EXPECT_EQ(Settle("2024-03").net_cents(), 0);
 }
 
+// Pages of one walk the provider's declarations newest period first, by
+// number within a period, by key: each once.
+TEST_P(DeclarationServiceTest, DeclarationsPageByKey) {
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  MustSubmit(Declaration(
+      "D2", "2024-03", {KdvLine("R2", a, "2024-03-01", "2024-03-31", 1)}));
+  MustSubmit(Declaration(
+      "D1", "2024-03", {KdvLine("R1", a, "2024-03-01", "2024-03-31", 1)}));
+  MustSubmit(Declaration(
+      "D3", "2024-04", {KdvLine("R3", a, "2024-04-01", "2024-04-30", 1)}));
+  std::vector<std::string> seen;
+  std::string token;
+  do {
+    grpc::ClientContext context;
+    v1::ListDeclarationsRequest request;
+    request.set_parent(std::string("providers/") + kProvider);
+    request.set_page_size(1);
+    request.set_page_token(token);
+    v1::ListDeclarationsResponse page;
+    grpc::Status s = declarations_->ListDeclarations(&context, request, &page);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    for (const auto& d : page.declarations()) seen.push_back(d.number());
+    token = page.next_page_token();
+  } while (!token.empty() && seen.size() < 10);
+  EXPECT_THAT(seen, ElementsAre("D3", "D1", "D2"));
+}
+
 TEST_P(DeclarationServiceTest, CreditAndNewDebitCorrectAnApprovedLine) {
   Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
   v1::Line debit = KdvLine("R1", a, "2024-03-01", "2024-03-31", 5);
