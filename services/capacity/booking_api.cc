@@ -172,11 +172,11 @@ absl::Status BookingApi::ListBookings(const auth::Principal& caller,
         WMO_ASSIGN_OR_RETURN(
             rows,
             Repo::ListBookings(c, key, request.from_date(), request.to_date(),
-                               request.show_cancelled(), clients, page.offset,
+                               request.show_cancelled(), clients, page.after,
                                page.size + 1));
         response->Clear();
-        Page(rows, page, response->mutable_bookings(),
-             response->mutable_next_page_token());
+        PageByKey(rows, page, response->mutable_bookings(),
+                  response->mutable_next_page_token());
         return absl::OkStatus();
       });
   if (!read.ok()) return read;

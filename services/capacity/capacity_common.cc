@@ -18,6 +18,14 @@ namespace wmo::capacity {
 using server::ParseName;
 using server::Violation;
 
+std::string KeyOf(const v1::Booking& b) {
+  return absl::StrCat(b.arrival_date(), "/", IdOf(b.name()));
+}
+
+std::string KeyOf(const v1::Enrolment& e) {
+  return absl::StrCat(e.start_date(), "/", IdOf(e.name()));
+}
+
 std::string NewId() {
   return absl::StrFormat("%016x", absl::Uniform<uint64_t>(absl::BitGen()));
 }

@@ -125,7 +125,7 @@ absl::StatusOr<store::CreateRequest> Once(const CreateRequest& request,
 }
 
 // Fills a list response from `rows` read with one row more than the page
-// (that row only says that another page follows).
+// (that row only says that another page follows); by offset.
 template <typename T>
 void Page(std::vector<T>& rows, const server::Page& page,
           google::protobuf::RepeatedPtrField<T>* out, std::string* token) {
@@ -136,17 +136,32 @@ void Page(std::vector<T>& rows, const server::Page& page,
       page, rows.size() > page.size ? page.offset + page.size + 1 : 0);
 }
 
-// The rows of a page taken from all `rows` of a parent, keeping those under
-// the assignments named by `prefix`: what Page expects (one more than the
-// page when another follows).
+// A booking's or enrolment's place in its list: "{first day}/{id}", which
+// orders as the repository's (date, id).
+std::string KeyOf(const v1::Booking& b);
+std::string KeyOf(const v1::Enrolment& e);
+
+// The same by key: the next page starts after the last row's KeyOf.
+template <typename T>
+void PageByKey(std::vector<T>& rows, const server::Page& page,
+               google::protobuf::RepeatedPtrField<T>* out, std::string* token) {
+  for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
+    *out->Add() = std::move(rows[i]);
+  }
+  *token = server::NextPageTokenAfter(
+      page, out->empty() ? "" : KeyOf(*out->rbegin()), rows.size() > page.size);
+}
+
+// The rows of a page taken from all `rows` of a parent in key order,
+// keeping those under the assignments named by `prefix`: what PageByKey
+// expects (one more than the page when another follows).
 template <typename T>
 std::vector<T> OnlyUnder(std::vector<T> rows, const std::string& prefix,
                          const server::Page& page) {
   std::vector<T> kept;
-  size_t skipped = 0;
   for (T& row : rows) {
     if (!absl::StartsWith(row.assignment(), prefix)) continue;
-    if (skipped++ < page.offset) continue;
+    if (!page.after.empty() && KeyOf(row) <= page.after) continue;
     kept.push_back(std::move(row));
     if (kept.size() > page.size) break;
   }

@@ -193,6 +193,13 @@ constexpr store::Migration kMigrations[] = {
     {6, "", UpgradeTimes},
 };
 
+// A page key "date/id" as its two parts; "" and "" for the first page.
+std::pair<std::string, std::string> SplitKey(const std::string& key) {
+  const size_t cut = key.find('/');
+  if (cut == std::string::npos) return {key, ""};
+  return {key.substr(0, cut), key.substr(cut + 1)};
+}
+
 const char* KindName(Kind kind) {
   switch (kind) {
     case Kind::kLocation:
@@ -508,19 +515,22 @@ absl::StatusOr<v1::Booking> CapacityRepository::GetBooking(
 absl::StatusOr<std::vector<v1::Booking>> CapacityRepository::ListBookings(
     store::Connection& c, const SiteKey& pool, const std::string& from,
     const std::string& to, bool show_cancelled,
-    const std::string& assignment_prefix, size_t offset, size_t limit) {
+    const std::string& assignment_prefix, const std::string& after,
+    size_t limit) {
   // A booking has a night in [from, to] when it arrives on or before `to`
-  // and departs after `from`.
+  // and departs after `from`. Pages follow (arrival, id).
+  const auto [after_date, after_id] = SplitKey(after);
   return ParseAll<v1::Booking>(c.Execute(
       "SELECT body FROM bookings WHERE provider_agb = ? AND location_id = ?"
       " AND pool_id = ? AND (? = '' OR departure > ?)"
       " AND (? = '' OR arrival <= ?) AND (? = 1 OR state = 1)"
       " AND (? = '' OR substr(assignment, 1, length(?)) = ?)"
-      " ORDER BY arrival, id LIMIT ? OFFSET ?",
+      " AND (? = '' OR arrival > ? OR (arrival = ? AND id > ?))"
+      " ORDER BY arrival, id LIMIT ?",
       {pool.provider, pool.location, pool.id, from, from, to, to,
        int64_t{show_cancelled}, assignment_prefix, assignment_prefix,
-       assignment_prefix, static_cast<int64_t>(limit),
-       static_cast<int64_t>(offset)}));
+       assignment_prefix, after_date, after_date, after_date, after_id,
+       static_cast<int64_t>(limit)}));
 }
 
 absl::StatusOr<std::map<int, std::set<rules::Date>>>
@@ -679,13 +689,17 @@ absl::StatusOr<v1::Enrolment> CapacityRepository::GetEnrolment(
 
 absl::StatusOr<std::vector<v1::Enrolment>> CapacityRepository::ListEnrolments(
     store::Connection& c, const SiteKey& group, const std::string& active_on,
-    size_t offset, size_t limit) {
+    const std::string& after, size_t limit) {
+  // Pages follow (start_date, id).
+  const auto [after_date, after_id] = SplitKey(after);
   return ParseAll<v1::Enrolment>(c.Execute(
       "SELECT body FROM enrolments WHERE provider_agb = ? AND location_id = ?"
       " AND group_id = ? AND (? = '' OR (start_date <= ? AND end_date >= ?))"
-      " ORDER BY start_date, id LIMIT ? OFFSET ?",
+      " AND (? = '' OR start_date > ? OR (start_date = ? AND id > ?))"
+      " ORDER BY start_date, id LIMIT ?",
       {group.provider, group.location, group.id, active_on, active_on,
-       active_on, static_cast<int64_t>(limit), static_cast<int64_t>(offset)}));
+       active_on, after_date, after_date, after_date, after_id,
+       static_cast<int64_t>(limit)}));
 }
 
 absl::Status CapacityRepository::DeleteEnrolments(store::Connection& c,

@@ -121,7 +121,8 @@ class CapacityRepository {
   static absl::StatusOr<std::vector<v1::Booking>> ListBookings(
       store::Connection& c, const SiteKey& pool, const std::string& from,
       const std::string& to, bool show_cancelled,
-      const std::string& assignment_prefix, size_t offset, size_t limit);
+      const std::string& assignment_prefix, const std::string& after,
+      size_t limit);
   // Bed-nights taken in the pool within `nights`, by bed.
   static absl::StatusOr<std::map<int, std::set<rules::Date>>> TakenBeds(
       store::Connection& c, const SiteKey& pool, const rules::Period& nights);
@@ -166,7 +167,7 @@ class CapacityRepository {
   // The group's enrolments; with `active_on` only those running that day.
   static absl::StatusOr<std::vector<v1::Enrolment>> ListEnrolments(
       store::Connection& c, const SiteKey& group, const std::string& active_on,
-      size_t offset, size_t limit);
+      const std::string& after, size_t limit);
 
   // Deletes every enrolment of a group.
   static absl::Status DeleteEnrolments(store::Connection& c,

@@ -161,13 +161,13 @@ absl::Status EnrolmentApi::ListEnrolments(
         WMO_ASSIGN_OR_RETURN(
             rows, clients.empty()
                       ? Repo::ListEnrolments(c, key, request.active_on(),
-                                             page.offset, page.size + 1)
-                      : Repo::ListEnrolments(c, key, request.active_on(), 0,
-                                             kAllEnrolments));
+                                             page.after, page.size + 1)
+                      : Repo::ListEnrolments(c, key, request.active_on(),
+                                             page.after, kAllEnrolments));
         if (!clients.empty()) rows = OnlyUnder(std::move(rows), clients, page);
         response->Clear();
-        Page(rows, page, response->mutable_enrolments(),
-             response->mutable_next_page_token());
+        PageByKey(rows, page, response->mutable_enrolments(),
+                  response->mutable_next_page_token());
         return absl::OkStatus();
       });
   if (!read.ok()) return read;

@@ -76,7 +76,7 @@ absl::StatusOr<EnrolmentFacts> LoadEnrolment(store::Connection& c,
                        Repo::ClientEnrolments(c, f.enrolment.client_bsn()));
   f.client_enrolments = std::move(mine);
   WMO_ASSIGN_OR_RETURN(
-      enrolled, Repo::ListEnrolments(c, r.parent, "", 0, kAllEnrolments));
+      enrolled, Repo::ListEnrolments(c, r.parent, "", "", kAllEnrolments));
   f.group_enrolments = std::move(enrolled);
   return f;
 }

@@ -301,7 +301,7 @@ absl::Status SiteApi::CheckStillFits(store::Connection& c, const SiteKey& key,
   // session must still hold them all.
   const rules::Date today = server::TodayBy(now_);
   WMO_ASSIGN_OR_RETURN(enrolled,
-                       Repo::ListEnrolments(c, key, "", 0, kAllEnrolments));
+                       Repo::ListEnrolments(c, key, "", "", kAllEnrolments));
   std::vector<rules::EnrolmentSpan> running;
   rules::Date last = today;
   for (const v1::Enrolment& e : enrolled) {
@@ -348,7 +348,7 @@ absl::Status SiteApi::DeleteGroup(const auth::Principal& caller,
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(before, Repo::GetGroup(c, key));
     WMO_ASSIGN_OR_RETURN(enrolments,
-                         Repo::ListEnrolments(c, key, "", 0, kAllEnrolments));
+                         Repo::ListEnrolments(c, key, "", "", kAllEnrolments));
     for (const auto& e : enrolments) {
       if (e.end_date() >= today) {
         return Refused(absl::StatusCode::kFailedPrecondition, "in use",
