@@ -192,6 +192,8 @@ absl::Status AssignmentApi::CreateChecked(
         also,
     v1::Assignment* response) {
   server::ClearOutputOnly(candidate);
+  // The reason of a change (WMO002); a new assignment has none.
+  candidate.clear_change_reason();
   if (absl::Status s = server::CheckRequestId(once.request_id); !s.ok()) {
     return s;
   }

@@ -172,6 +172,13 @@ int SessionCapacity(const v1::Group& g, const v1::Session& s) {
   return capacity;
 }
 
+Violations CheckBounded(const v1::Group& group) {
+  if (group.max_size() > 0 || group.max_clients_per_staff() > 0) return {};
+  return {Violation("CP-SIZE", "", "max_size",
+                    "the catalog sets no group size for these products; give "
+                    "max_size")};
+}
+
 Violations CheckPool(const v1::BedPool& pool,
                      const wmo::catalog::v1::Catalog& catalog) {
   Violations v;

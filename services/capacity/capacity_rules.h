@@ -49,6 +49,11 @@ Violations CheckGroup(const v1::Group& group,
 v1::Group WithCatalogBounds(v1::Group group,
                             const wmo::catalog::v1::Catalog& catalog);
 
+// CP-SIZE: a group with its catalog's bounds filled in (WithCatalogBounds)
+// still holds at most some number of clients: where the catalog sets no
+// size, the provider gives max_size.
+Violations CheckBounded(const v1::Group& group);
+
 // How many clients one session may hold: the maximum size and staff x
 // clients per staff, whichever is smaller; -1 when unbounded.
 int SessionCapacity(const v1::Group& group, const v1::Session& session);

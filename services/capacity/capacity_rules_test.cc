@@ -1568,6 +1568,23 @@ TEST_P(CapacityRulesTest, GroupsAndPoolsAreNoLooserThanTheirCatalog) {
     EXPECT_EQ(updated.max_size(), 10);
     EXPECT_EQ(updated.etag(), "r2");
   }
+  // Nor may an update take away the only bound (CP-SIZE), which would leave
+  // every session without a capacity.
+  {
+    SCOPED_TRACE("CP_SIZE_UpdateKeepsABound");
+    v1::Group created;
+    ASSERT_TRUE(CreateGroup(Location("99990301", kWeert), BggGroup(monday, 10),
+                            &created)
+                    .ok());
+    grpc::ClientContext context;
+    v1::UpdateGroupRequest update;
+    update.mutable_group()->set_name(created.name());
+    update.mutable_update_mask()->add_paths("max_size");
+    v1::Group updated;
+    grpc::Status s = capacity_->UpdateGroup(&context, update, &updated);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(RuleIds(s), std::set<std::string>{"CP-SIZE"}) << Dump(s);
+  }
 
   struct PoolCase {
     std::string name;
@@ -2190,6 +2207,20 @@ TEST_P(CapacityRulesTest, AvailabilityRanksLocationsAndOccupancyCountsAll) {
 
 namespace wmo::capacity {
 namespace {
+
+// CP-SIZE as a rule of its own: a bound from the catalog or the provider,
+// either size or clients per staff.
+TEST(CapacityGroupTest, CP_SIZE_AGroupHoldsAtMostSomeNumber) {
+  v1::Group g;
+  EXPECT_EQ(CheckBounded(g).size(), 1u);
+  EXPECT_EQ(CheckBounded(g)[0].rule_id(), "CP-SIZE");
+  EXPECT_EQ(CheckBounded(g)[0].field(), "max_size");
+  g.set_max_clients_per_staff(4);
+  EXPECT_TRUE(CheckBounded(g).empty());
+  g.clear_max_clients_per_staff();
+  g.set_max_size(12);
+  EXPECT_TRUE(CheckBounded(g).empty());
+}
 
 // S4-06 and S0-03 hold on every night booked and every day enrolled, also
 // for assignments that predate the rule and run past the bound.

@@ -227,11 +227,7 @@ absl::Status SiteApi::CreateGroup(const auth::Principal& caller,
   }
   if (!v.empty()) return Refusal(v);
   g = WithCatalogBounds(std::move(g), *catalog);
-  if (g.max_size() == 0 && g.max_clients_per_staff() == 0) {
-    return Malformed({Violation("CP-SIZE", "", "max_size",
-                                "the catalog sets no group size for these "
-                                "products; give max_size")});
-  }
+  if (Violations v = CheckBounded(g); !v.empty()) return Malformed(v);
   return CreateSite<Groups>(
       db_, caller, once,
       {location.provider, location.location, request.group_id()}, std::move(g),
@@ -290,6 +286,8 @@ absl::Status SiteApi::UpdateGroup(const auth::Principal& caller,
           return Refusal(v);
         }
         g = WithCatalogBounds(std::move(g), *catalog);
+        // An update may not leave a group without a bound either.
+        if (Violations v = CheckBounded(g); !v.empty()) return Malformed(v);
         return CheckStillFits(c, key, g);
       },
       response);
