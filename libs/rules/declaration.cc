@@ -1,3 +1,7 @@
+// Every check of a declaration line, one function each, in the order
+// CheckDeclaration runs them (declaration.h lists them). Over 600 lines on
+// purpose: the TR rules of iWmo and the billing rules of five catalogs read
+// together, and no rule needs another file to be understood.
 #include "libs/rules/declaration.h"
 
 #include <algorithm>
