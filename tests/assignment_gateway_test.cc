@@ -100,6 +100,14 @@ TEST_F(AssignmentGatewayTest, WholeLifecycleOverHttp) {
   EXPECT_EQ(audit["entries"][1]["operation"], "GetAssignment");
   EXPECT_EQ(audit["entries"][3]["actor"],
             "provider 99990303 (subject test-client)");
+  // Times are RFC 3339 both ways: in the answer, and as a bound.
+  EXPECT_THAT(audit["entries"][0]["time"].get<std::string>(),
+              ::testing::MatchesRegex("20[0-9-]+T[0-9:.]+Z"));
+  EXPECT_EQ(Call("GET", path + "/auditEntries?startTime=2999-01-01T00:00:00Z",
+                 "", 200)["entries"]
+                .size(),
+            0u);
+  Call("GET", path + "/auditEntries?startTime=yesterday", "", 400);
 }
 
 TEST_F(AssignmentGatewayTest, RefusalIs400WithEveryRule) {

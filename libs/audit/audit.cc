@@ -89,7 +89,8 @@ absl::Status MayRead(const auth::Principal& caller, absl::string_view parent,
 absl::Status UpgradeStoredTimes(store::Connection& c) {
   static constexpr server::LegacyTime kLegacy[] = {
       {"wmo.type.v1.AuditEntry", 4, "time"}};
-  return server::UpgradeTimesIn<AuditEntry>(c, {"audit_log"}, kLegacy);
+  return server::UpgradeTimesIn<AuditEntry>(c, {"audit_log", "owner, time, id"},
+                                            kLegacy);
 }
 
 AuditEntry Entry(const auth::Principal& caller, absl::string_view resource,
@@ -220,7 +221,7 @@ absl::Status List(store::Database& db, const auth::Principal& caller,
       TimeBound(request, request.start_time(), "start_time", "");
   const std::string to =
       TimeBound(request, request.end_time(), "end_time", "9999");
-  absl::StatusOr<server::Page> page = server::ParsePage(request);
+  absl::StatusOr<server::Page> page = server::ParseKeyPage(request);
   if (!page.ok()) return page.status();
 
   const std::string resource = LikePattern(request.parent());
@@ -234,21 +235,23 @@ absl::Status List(store::Database& db, const auth::Principal& caller,
   const std::string owner = OwnerOf(request.parent());
   const bool every_owner = (*ids)[0] == "-";
   const std::string sql = absl::StrCat(
-      "SELECT body, time, id FROM audit_log WHERE ",
+      "SELECT body, time, id, owner FROM audit_log WHERE ",
       every_owner ? "owner LIKE ? ESCAPE '\\'" : "owner = ?",
       " AND (resource LIKE ? ESCAPE '\\' OR resource LIKE ? ESCAPE '\\'"
       " OR resource LIKE ? ESCAPE '\\')"
       " AND time >= ? AND time < ?"
-      " AND (time > ? OR (time = ? AND id > ?)) ORDER BY time, id LIMIT ?");
-  // Pages by key: the time and id of the previous page's last entry.
-  const size_t cut = page->after.find('/');
-  const std::string after_time = page->after.substr(0, cut);
-  const std::string after_id =
-      cut == std::string::npos ? "" : page->after.substr(cut + 1);
-  auto rows = db.Execute(
-      sql, {every_owner ? LikePattern(owner) : owner, resource,
-            absl::StrCat(resource, "/%"), collection, from, to, after_time,
-            after_time, after_id, static_cast<int64_t>(page->size + 1)});
+      " AND (time > ? OR (time = ? AND (id > ? OR (id = ? AND owner > ?))))"
+      " ORDER BY time, id, owner LIMIT ?");
+  // Pages by key: the time, id and owner of the previous page's last entry
+  // (its primary key: entries of two tenants may share a time and an id).
+  std::vector<std::string> after =
+      absl::StrSplit(page->after, absl::MaxSplits('|', 2));
+  after.resize(3);
+  auto rows =
+      db.Execute(sql, {every_owner ? LikePattern(owner) : owner, resource,
+                       absl::StrCat(resource, "/%"), collection, from, to,
+                       after[0], after[0], after[1], after[1], after[2],
+                       static_cast<int64_t>(page->size + 1)});
   if (!rows.ok()) return rows.status();
   // The operator's copy of a tenant's trail leaves out the values (client
   // data); the catalogs' trail is its own and holds none.
@@ -271,8 +274,10 @@ absl::Status List(store::Database& db, const auth::Principal& caller,
       *page,
       listed == 0
           ? ""
-          : absl::StrCat(store::ResultSet::Text((*rows)[listed - 1], 1), "/",
-                         store::ResultSet::Text((*rows)[listed - 1], 2)),
+          : absl::StrJoin({store::ResultSet::Text((*rows)[listed - 1], 1),
+                           store::ResultSet::Text((*rows)[listed - 1], 2),
+                           store::ResultSet::Text((*rows)[listed - 1], 3)},
+                          "|"),
       rows->size() > page->size));
   // A tenant's trail with its values holds client data: reading it is a
   // look too. (The operator's copy has none; the catalogs' holds none.)

@@ -265,10 +265,12 @@ class Gateway::Impl {
       exchange->request_id = server::NewRequestId();
       exchange->route = "invalid";
       return Finish(*exchange,
-                    ErrorResponse(400, absl::InvalidArgumentError(absl::StrCat(
-                                           "header x-request-id must be "
-                                           "printable ASCII of at most ",
-                                           kMaxRequestIdBytes, " bytes"))));
+                    ErrorResponse(400,
+                                  absl::InvalidArgumentError(absl::StrCat(
+                                      "header x-request-id must be "
+                                      "printable ASCII of at most ",
+                                      kMaxRequestIdBytes, " bytes")),
+                                  exchange->request_id));
     }
     Dispatch(exchange, request);
   }
@@ -300,9 +302,11 @@ class Gateway::Impl {
         return Finish(e, JsonResponse(200, R"({"status":"SERVING"})"));
       }
       return Finish(
-          e, ErrorResponse(503, server::WithReason(
-                                    absl::UnavailableError(ready.message()),
-                                    "NOT_READY")));
+          e, ErrorResponse(
+                 503,
+                 server::WithReason(absl::UnavailableError(ready.message()),
+                                    "NOT_READY"),
+                 e.request_id));
     }
     if (method == "GET" && path == "/openapi.json") {
       e.route = "/openapi.json";
@@ -313,19 +317,23 @@ class Gateway::Impl {
     if (match.path_match == nullptr) {
       e.route = "unmatched";
       return Finish(
-          e, ErrorResponse(404, server::WithReason(
-                                    absl::NotFoundError(absl::StrCat(
+          e, ErrorResponse(
+                 404,
+                 server::WithReason(absl::NotFoundError(absl::StrCat(
                                         "no route for ", method, " ", path)),
-                                    "ROUTE_NOT_FOUND")));
+                                    "ROUTE_NOT_FOUND"),
+                 e.request_id));
     }
     if (match.route == nullptr) {
       e.route = match.path_match->path.text();
-      http::Response response = ErrorResponse(
-          405, server::WithReason(
-                   absl::UnimplementedError(absl::StrCat(
-                       "method ", method, " is not allowed here; use ",
-                       absl::StrJoin(match.allowed_methods, ", "))),
-                   "METHOD_NOT_ALLOWED"));
+      http::Response response =
+          ErrorResponse(405,
+                        server::WithReason(
+                            absl::UnimplementedError(absl::StrCat(
+                                "method ", method, " is not allowed here; use ",
+                                absl::StrJoin(match.allowed_methods, ", "))),
+                            "METHOD_NOT_ALLOWED"),
+                        e.request_id);
       response.headers.emplace_back("Allow",
                                     absl::StrJoin(match.allowed_methods, ", "));
       return Finish(e, std::move(response));
@@ -334,7 +342,7 @@ class Gateway::Impl {
     e.matched = match.route;
     if (absl::Status s = Call(exchange, match.variables, query, request);
         !s.ok()) {
-      Finish(e, StatusResponse(s));
+      Finish(e, StatusResponse(s, e.request_id));
     }
   }
 
@@ -392,7 +400,8 @@ class Gateway::Impl {
                  status, route.body == "*" ? "" : route.body));
     }
     absl::StatusOr<std::string> json = Render(*e.matched, &e.received);
-    if (!json.ok()) return Finish(e, StatusResponse(json.status()));
+    if (!json.ok())
+      return Finish(e, StatusResponse(json.status(), e.request_id));
     Finish(e, JsonResponse(200, *std::move(json)));
   }
 
@@ -504,16 +513,18 @@ class Gateway::Impl {
     return response;
   }
 
-  http::Response StatusResponse(const absl::Status& status) const {
+  http::Response StatusResponse(const absl::Status& status,
+                                absl::string_view request_id) const {
     return ErrorResponse(HttpStatusForGrpcCode(static_cast<int>(status.code())),
-                         status);
+                         status, request_id);
   }
 
   // An error the gateway answers itself, with the details a service's
   // error has (server::ToGrpcStatus: ErrorInfo first).
-  http::Response ErrorResponse(int http_status,
-                               const absl::Status& status) const {
-    return GrpcErrorResponse(http_status, server::ToGrpcStatus(status), "");
+  http::Response ErrorResponse(int http_status, const absl::Status& status,
+                               absl::string_view request_id = "") const {
+    return GrpcErrorResponse(http_status,
+                             server::ToGrpcStatus(status, request_id), "");
   }
 
   // A service's error; `body_field`: the request field the HTTP body was.

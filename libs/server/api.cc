@@ -140,6 +140,17 @@ absl::StatusOr<Page> ParsePage(const google::protobuf::Message& request,
   return page;
 }
 
+absl::StatusOr<Page> ParseKeyPage(const google::protobuf::Message& request,
+                                  int default_size, int max_size) {
+  absl::StatusOr<Page> page = ParsePage(request, default_size, max_size);
+  if (page.ok() && page->offset > 0) {
+    return absl::InvalidArgumentError(
+        "page_token: not a token from this list; pass next_page_token of "
+        "the previous response unchanged");
+  }
+  return page;
+}
+
 std::string NextPageToken(const Page& page, size_t total) {
   const size_t next = page.offset + page.size;
   if (next >= total) return "";

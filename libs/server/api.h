@@ -68,6 +68,11 @@ struct Page {
 absl::StatusOr<Page> ParsePage(const google::protobuf::Message& request,
                                int default_size = 50, int max_size = 500);
 
+// ParsePage for a list that pages by key: an offset token (from before the
+// list paged by key) is refused rather than read as the first page.
+absl::StatusOr<Page> ParseKeyPage(const google::protobuf::Message& request,
+                                  int default_size = 50, int max_size = 500);
+
 // The token for the page after `page` when `total` items exist, or "".
 std::string NextPageToken(const Page& page, size_t total);
 

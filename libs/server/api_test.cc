@@ -105,6 +105,13 @@ TEST(ApiTest, KeyTokensCarryTheLastKey) {
   EXPECT_EQ(next->offset, 0u);
   EXPECT_THAT(ParsePage(Bookings(2, token, "2024-04-01")).status().message(),
               HasSubstr("other filters"));
+  // An offset token does not restart a list that pages by key.
+  auto offset = ParsePage(Bookings(2, "", "2024-03-01"));
+  const std::string old = NextPageToken(*offset, 5);
+  EXPECT_TRUE(ParsePage(Bookings(2, old, "2024-03-01")).ok());
+  EXPECT_THAT(ParseKeyPage(Bookings(2, old, "2024-03-01")).status().message(),
+              HasSubstr("not a token from this list"));
+  EXPECT_TRUE(ParseKeyPage(Bookings(2, token, "2024-03-01")).ok());
 }
 
 }  // namespace

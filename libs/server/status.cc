@@ -127,13 +127,17 @@ std::string ReasonOf(const absl::Status& status) {
 }
 
 absl::Status ForClient(const absl::Status& status) {
+  return ForClient(status, CallScope::RequestId());
+}
+
+absl::Status ForClient(const absl::Status& status,
+                       absl::string_view request_id) {
   const std::string detail = store::ErrorDetail(status);
   const bool internal = status.code() == absl::StatusCode::kInternal ||
                         status.code() == absl::StatusCode::kUnknown ||
                         status.code() == absl::StatusCode::kDataLoss;
   if (detail.empty() && !internal) return status;
-  std::string id = CallScope::RequestId();
-  if (id.empty()) id = "-";
+  const std::string id = request_id.empty() ? "-" : std::string(request_id);
   LogWarning(absl::StrCat(
       "request ", id, ": ", absl::StatusCodeToString(status.code()), ": ",
       status.message(), detail.empty() ? "" : " | ", detail));
@@ -147,8 +151,13 @@ absl::Status ForClient(const absl::Status& status) {
 }
 
 grpc::Status ToGrpcStatus(const absl::Status& domain_status) {
+  return ToGrpcStatus(domain_status, CallScope::RequestId());
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& domain_status,
+                          absl::string_view request_id) {
   if (domain_status.ok()) return grpc::Status::OK;
-  const absl::Status status = ForClient(domain_status);
+  const absl::Status status = ForClient(domain_status, request_id);
   const auto code = static_cast<grpc::StatusCode>(status.code());
   const std::string message(status.message());
   const auto violations = Violations(status);
@@ -170,9 +179,7 @@ grpc::Status ToGrpcStatus(const absl::Status& domain_status) {
       !codes.empty()) {
     metadata["returnCodes"] = std::move(codes);
   }
-  if (std::string id = CallScope::RequestId(); !id.empty()) {
-    metadata["requestId"] = std::move(id);
-  }
+  if (!request_id.empty()) metadata["requestId"] = std::string(request_id);
   rich.add_details()->PackFrom(info);
   if (violations.empty()) {
     return grpc::Status(code, message, rich.SerializeAsString());

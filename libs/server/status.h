@@ -50,6 +50,9 @@ std::string ReasonOf(const absl::Status& status);
 // of an internal error go to the log, with the current call's request id
 // (CallScope), and the client gets the message without them.
 absl::Status ForClient(const absl::Status& status);
+// The same for the call with `request_id`, outside a CallScope.
+absl::Status ForClient(const absl::Status& status,
+                       absl::string_view request_id);
 
 // Maps a domain status (through ForClient) to a gRPC status whose details
 // hold an ErrorInfo (reason, kErrorDomain, metadata: the rule ids and
@@ -57,6 +60,10 @@ absl::Status ForClient(const absl::Status& status);
 // rule violations, wmo.type.v1.RuleViolations and a PreconditionFailure or
 // BadRequest.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+// The same for the call with `request_id`, outside a CallScope (the
+// gateway's own answers).
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          absl::string_view request_id);
 
 // The domain status of another service's answer, its message prefixed with
 // `prefix` and its rule violations and reason kept: what ToGrpcStatus made,

@@ -6,10 +6,12 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "google/protobuf/message.h"
@@ -31,27 +33,39 @@ struct LegacyTime {
 absl::Status UpgradeLegacyTimes(google::protobuf::Message& m,
                                 absl::Span<const LegacyTime> legacy);
 
-// Where a store keeps serialized protos of one type: a column of a table,
-// in the rows `where` selects (SQL, "" for all).
+// Where a store keeps serialized protos of one type: a column of a table
+// with primary key `key` ("municipality, number"), in the rows `where`
+// selects (SQL, "" for all).
 struct StoredColumn {
   absl::string_view table;
+  absl::string_view key;
   absl::string_view column = "body";
   absl::string_view where = "";
 };
 
-// Rewrites every stored `T` in `stored` by `fix`, each row found by its
-// value. DATA_LOSS when one cannot be read.
+// Rewrites every stored `T` in `stored` by `fix`, row by row through the
+// primary key: the keys are read first (small), then each value, so that a
+// large table is neither held in memory nor scanned once per row.
+// DATA_LOSS when one cannot be read.
 template <typename T>
 absl::Status RewriteStored(store::Connection& c, const StoredColumn& stored,
                            absl::FunctionRef<absl::Status(T&)> fix) {
-  const std::string where =
-      stored.where.empty() ? "" : absl::StrCat(" AND ", stored.where);
-  auto rows = c.Execute(
-      absl::StrCat("SELECT ", stored.column, " FROM ", stored.table,
+  std::vector<absl::string_view> key_columns = absl::StrSplit(stored.key, ", ");
+  std::string by_key;
+  for (absl::string_view column : key_columns) {
+    absl::StrAppend(&by_key, by_key.empty() ? "" : " AND ", column, " = ?");
+  }
+  auto keys = c.Execute(
+      absl::StrCat("SELECT ", stored.key, " FROM ", stored.table,
                    stored.where.empty() ? "" : " WHERE ", stored.where));
-  if (!rows.ok()) return rows.status();
-  for (const auto& row : *rows) {
-    const std::string before(store::ResultSet::Text(row, 0));
+  if (!keys.ok()) return keys.status();
+  for (const store::ResultSet::Row& key : *keys) {
+    auto row = c.Execute(absl::StrCat("SELECT ", stored.column, " FROM ",
+                                      stored.table, " WHERE ", by_key),
+                         absl::MakeConstSpan(key));
+    if (!row.ok()) return row.status();
+    if (row->empty()) continue;
+    const std::string before(store::ResultSet::Text((*row)[0], 0));
     T message;
     if (!message.ParseFromString(before)) {
       return absl::DataLossError(
@@ -60,11 +74,12 @@ absl::Status RewriteStored(store::Connection& c, const StoredColumn& stored,
     if (absl::Status s = fix(message); !s.ok()) return s;
     std::string after = message.SerializeAsString();
     if (after == before) continue;
+    std::vector<store::Value> params = {store::Blob{std::move(after)}};
+    params.insert(params.end(), key.begin(), key.end());
     if (absl::Status s =
-            c.Execute(
-                 absl::StrCat("UPDATE ", stored.table, " SET ", stored.column,
-                              " = ? WHERE ", stored.column, " = ?", where),
-                 {store::Blob{std::move(after)}, store::Blob{before}})
+            c.Execute(absl::StrCat("UPDATE ", stored.table, " SET ",
+                                   stored.column, " = ? WHERE ", by_key),
+                      params)
                 .status();
         !s.ok()) {
       return s;

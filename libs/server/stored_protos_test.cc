@@ -61,7 +61,7 @@ class RewriteStoredTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     WMO_OPEN_TEST_DATABASE_OR_SKIP(db_, GetParam(), dir_);
-    ASSERT_TRUE(db_->Execute("CREATE TABLE kept (kind TEXT NOT NULL,"
+    ASSERT_TRUE(db_->Execute("CREATE TABLE kept (kind TEXT PRIMARY KEY,"
                              " body BYTEA NOT NULL)")
                     .ok());
   }
@@ -82,7 +82,7 @@ TEST_P(RewriteStoredTest, UpgradesTheSelectedRows) {
   }
   ASSERT_TRUE(db_->Transaction([](store::Connection& c) {
                    return UpgradeTimesIn<WaitlistEntry>(
-                       c, {"kept", "body", "kind = 'a'"}, kLegacy);
+                       c, {"kept", "kind", "body", "kind = 'a'"}, kLegacy);
                  })
                   .ok());
   auto rows = db_->Execute("SELECT kind, body FROM kept ORDER BY kind");

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -105,7 +105,8 @@ void ClearOutputOnly(google::protobuf::Message& m) {
   struct Plan {
     std::vector<const google::protobuf::FieldDescriptor*> clear, descend;
   };
-  thread_local absl::flat_hash_map<const google::protobuf::Descriptor*, Plan>
+  // Node-based: the recursion below adds plans while one is in use.
+  thread_local absl::node_hash_map<const google::protobuf::Descriptor*, Plan>
       plans;
   const auto* type = m.GetDescriptor();
   auto [it, added] = plans.try_emplace(type);

@@ -522,6 +522,7 @@ TEST_P(AssignmentServiceTest, RequestsAreReadAndListedByTheirTwoParties) {
     return grpc::StatusCode::OK;
   };
   std::vector<std::string> expected;
+  expected.reserve(made.size());
   for (const auto& r : made) expected.push_back(r.name());
   std::sort(expected.begin(), expected.end(),
             [&](const std::string& a, const std::string& b) {

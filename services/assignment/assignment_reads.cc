@@ -320,7 +320,7 @@ absl::Status AssignmentApi::ListMatching(
              !s.ok()) {
     return s;
   }
-  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
+  WMO_ASSIGN_OR_RETURN(page, server::ParseKeyPage(request));
   if (!request.active_on().empty()) {
     if (auto d = rules::ParseDate(request.active_on(), "active_on"); !d.ok()) {
       return d.status();

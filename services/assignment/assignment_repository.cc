@@ -41,18 +41,61 @@ constexpr server::LegacyTime kLegacyTimes[] = {
 // Migration 9: times as google.protobuf.Timestamp.
 absl::Status UpgradeTimes(store::Connection& c) {
   using server::UpgradeTimesIn;
-  absl::Status s =
-      UpgradeTimesIn<v1::Assignment>(c, {"assignments"}, kLegacyTimes);
+  absl::Status s = UpgradeTimesIn<v1::Assignment>(
+      c, {"assignments", "municipality, number"}, kLegacyTimes);
   if (s.ok()) {
-    s = UpgradeTimesIn<v1::Assignment>(c, {"assignment_versions"},
-                                       kLegacyTimes);
+    s = UpgradeTimesIn<v1::Assignment>(
+        c, {"assignment_versions", "municipality, number, revision"},
+        kLegacyTimes);
   }
   if (s.ok()) {
-    s = UpgradeTimesIn<v1::AssignmentRequest>(c, {"assignment_requests"},
+    s = UpgradeTimesIn<v1::AssignmentRequest>(c, {"assignment_requests", "id"},
                                               kLegacyTimes);
   }
   if (s.ok()) s = audit::UpgradeStoredTimes(c);
   return s;
+}
+
+// The trail of request `id` kept under the provider's name, now under the
+// request's (municipality's) name. The answer was recorded under both: the
+// municipality's copy stays and the provider's goes.
+absl::Status MoveRequestTrail(store::Connection& c,
+                              const v1::AssignmentRequest& r,
+                              const std::string& id) {
+  const std::string owner =
+      absl::StrCat("providers/", r.requested().provider_agb());
+  auto entries = c.Execute(
+      "SELECT owner, time, id, body FROM audit_log"
+      " WHERE owner = ? AND resource = ?",
+      {owner, absl::StrCat(owner, "/assignmentRequests/", id)});
+  if (!entries.ok()) return entries.status();
+  for (const auto& row : *entries) {
+    std::vector<store::Value> key(row.begin(), row.begin() + 3);
+    type::v1::AuditEntry entry;
+    if (!entry.ParseFromString(ResultSet::Text(row, 3))) {
+      return absl::DataLossError("an audit entry cannot be read");
+    }
+    absl::Status s;
+    if (entry.operation() == "AnswerAssignmentRequest") {
+      s = c.Execute(
+               "DELETE FROM audit_log WHERE owner = ? AND time = ? AND id = ?",
+               key)
+              .status();
+    } else {
+      entry.set_resource(r.name());
+      std::vector<store::Value> params = {
+          absl::StrCat("municipalities/", r.requested().municipality()),
+          r.name(), Blob{entry.SerializeAsString()}};
+      params.insert(params.end(), key.begin(), key.end());
+      s = c.Execute(
+               "UPDATE audit_log SET owner = ?, resource = ?, body = ?"
+               " WHERE owner = ? AND time = ? AND id = ?",
+               params)
+              .status();
+    }
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 // Migration 10: every stored request named under its municipality.
@@ -69,6 +112,7 @@ absl::Status RenameRequests(store::Connection& c) {
     r.set_name(
         AssignmentRepository::RequestName(r.requested().municipality(), id));
     if (absl::Status s = UpdateRequestRow(c, id, r); !s.ok()) return s;
+    if (absl::Status s = MoveRequestTrail(c, r, id); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -166,8 +210,8 @@ constexpr store::Migration kMigrations[] = {
      " PRIMARY KEY (municipality, number))"},
     {9, "", UpgradeTimes},
     // Requests are named under the municipality asked (they were under the
-    // provider) and listed per municipality or per provider, oldest first.
-    // Audit entries recorded before keep the name they were recorded under.
+    // provider), with their trails, and listed per municipality or per
+    // provider, oldest first.
     {10,
      "ALTER TABLE assignment_requests"
      " ADD COLUMN municipality TEXT NOT NULL DEFAULT '';"

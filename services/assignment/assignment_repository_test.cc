@@ -4,10 +4,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/temp_dir.h"
+#include "wmo/type/v1/audit.pb.h"
 
 namespace wmo::assignment {
 namespace {
@@ -25,7 +27,7 @@ class AssignmentRepositoryTest : public ::testing::TestWithParam<std::string> {
 };
 
 // A request kept under the provider's name, its times as text, before
-// migrations 9 and 10 is named
+// migrations 9 and 10 is named (and so is its trail)
 // under its municipality after it, found by the lists and still the
 // same request.
 TEST_P(AssignmentRepositoryTest, OldRequestsAreNamedUnderTheirMunicipality) {
@@ -50,7 +52,43 @@ TEST_P(AssignmentRepositoryTest, OldRequestsAreNamedUnderTheirMunicipality) {
                     std::string("ref-1"), std::string("999993653"), int64_t{1},
                     store::Blob{old.SerializeAsString()}})
           .ok());
+  // Its trail: the request under the provider's name, the answer under
+  // both names.
+  auto audit = [&](const std::string& owner, const std::string& resource,
+                   const std::string& id, const std::string& operation) {
+    type::v1::AuditEntry e;
+    e.set_resource(resource);
+    e.set_operation(operation);
+    return db_->Execute(
+        "INSERT INTO audit_log (owner, resource, time, id, body)"
+        " VALUES (?, ?, '2024-03-01T09:00:00.000000Z', ?, ?)",
+        {owner, resource, id, store::Blob{e.SerializeAsString()}});
+  };
+  ASSERT_TRUE(
+      audit("providers/99990303", old.name(), "a1", "RequestAssignment").ok());
+  ASSERT_TRUE(
+      audit("providers/99990303", old.name(), "a2", "AnswerAssignmentRequest")
+          .ok());
+  ASSERT_TRUE(audit("municipalities/0988",
+                    "municipalities/0988/assignmentRequests/00000000000000aa",
+                    "a3", "AnswerAssignmentRequest")
+                  .ok());
   ASSERT_TRUE(store::Migrate(*db_, "assignment", all).ok());
+  auto trail =
+      db_->Execute("SELECT owner, resource, body FROM audit_log ORDER BY id");
+  ASSERT_TRUE(trail.ok());
+  std::vector<std::string> operations;
+  for (const auto& row : *trail) {
+    type::v1::AuditEntry e;
+    ASSERT_TRUE(e.ParseFromString(store::ResultSet::Text(row, 2)));
+    EXPECT_EQ(store::ResultSet::Text(row, 0), "municipalities/0988");
+    EXPECT_EQ(store::ResultSet::Text(row, 1),
+              "municipalities/0988/assignmentRequests/00000000000000aa");
+    EXPECT_EQ(e.resource(), store::ResultSet::Text(row, 1));
+    operations.push_back(e.operation());
+  }
+  EXPECT_EQ(operations, (std::vector<std::string>{"RequestAssignment",
+                                                  "AnswerAssignmentRequest"}));
 
   v1::AssignmentRequest renamed;
   std::vector<v1::AssignmentRequest> by_municipality, by_provider;

@@ -187,7 +187,7 @@ absl::Status AssignmentApi::ListAssignmentRequests(
              !s.ok()) {
     return s;
   }
-  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
+  WMO_ASSIGN_OR_RETURN(page, server::ParseKeyPage(request));
   absl::Status read =
       db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
         // One more than a page tells whether another page follows.

@@ -161,7 +161,7 @@ absl::Status BookingApi::ListBookings(const auth::Principal& caller,
     }
   }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "bedPools", "parent"));
-  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
+  WMO_ASSIGN_OR_RETURN(page, server::ParseKeyPage(request));
   for (const auto& [text, field] : {std::pair{request.from_date(), "from_date"},
                                     std::pair{request.to_date(), "to_date"}}) {
     if (text.empty()) continue;

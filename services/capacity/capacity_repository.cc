@@ -1,14 +1,14 @@
-// All SQL of the capacity store: its schema and every statement, for six
-// tables. Over 600 lines on purpose: one place to see what the service
-// reads and writes, and which unique keys guard bookings.
+// Every statement of the capacity store, for six tables (the schema is
+// capacity_migrations.cc). Over 600 lines on purpose: one place to see
+// what the service reads and writes, and which unique keys guard bookings.
 #include "services/capacity/capacity_repository.h"
+
+#include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "libs/audit/audit.h"
 #include "libs/rules/capacity.h"
-#include "libs/server/stored_protos.h"
-#include "libs/store/request_ids.h"
 
 namespace wmo::capacity {
 namespace {
@@ -16,182 +16,6 @@ namespace {
 using store::Blob;
 using store::ResultSet;
 using Kind = CapacityRepository::Kind;
-
-// "…/waitlist/{id}" → "…/waitlistEntries/{id}".
-void RenameWaitlistEntry(std::string* name) {
-  const size_t at = name->rfind("/waitlist/");
-  if (at != std::string::npos) name->replace(at, 10, "/waitlistEntries/");
-}
-
-// Migration 5: the entries, and the bookings made from them.
-absl::Status RenameWaitlistEntries(store::Connection& c) {
-  if (absl::Status s = server::RewriteStored<v1::WaitlistEntry>(
-          c, {"waitlist"},
-          [](v1::WaitlistEntry& e) {
-            RenameWaitlistEntry(e.mutable_name());
-            return absl::OkStatus();
-          });
-      !s.ok()) {
-    return s;
-  }
-  return server::RewriteStored<v1::Booking>(
-      c, {"bookings"}, [](v1::Booking& b) {
-        RenameWaitlistEntry(b.mutable_waitlist_entry());
-        return absl::OkStatus();
-      });
-}
-
-// The *_time fields that were RFC 3339 text (see the protos' reserved
-// numbers).
-constexpr server::LegacyTime kLegacyTimes[] = {
-    {"wmo.capacity.v1.Location", 6, "create_time"},
-    {"wmo.capacity.v1.Location", 7, "update_time"},
-    {"wmo.capacity.v1.Group", 9, "create_time"},
-    {"wmo.capacity.v1.Group", 10, "update_time"},
-    {"wmo.capacity.v1.BedPool", 7, "create_time"},
-    {"wmo.capacity.v1.BedPool", 8, "update_time"},
-    {"wmo.capacity.v1.Enrolment", 9, "create_time"},
-    {"wmo.capacity.v1.Booking", 8, "create_time"},
-    {"wmo.capacity.v1.Booking", 9, "cancel_time"},
-    {"wmo.capacity.v1.WaitlistEntry", 6, "create_time"},
-    {"wmo.capacity.v1.WaitlistEntry", 7, "update_time"},
-};
-
-// Migration 6: times as google.protobuf.Timestamp.
-absl::Status UpgradeTimes(store::Connection& c) {
-  using server::UpgradeTimesIn;
-  absl::Status s = UpgradeTimesIn<v1::Location>(
-      c, {"sites", "body", "kind = 'location'"}, kLegacyTimes);
-  if (s.ok()) {
-    s = UpgradeTimesIn<v1::Group>(c, {"sites", "body", "kind = 'group'"},
-                                  kLegacyTimes);
-  }
-  if (s.ok()) {
-    s = UpgradeTimesIn<v1::BedPool>(c, {"sites", "body", "kind = 'pool'"},
-                                    kLegacyTimes);
-  }
-  if (s.ok()) s = UpgradeTimesIn<v1::Booking>(c, {"bookings"}, kLegacyTimes);
-  if (s.ok()) {
-    s = UpgradeTimesIn<v1::Enrolment>(c, {"enrolments"}, kLegacyTimes);
-  }
-  if (s.ok()) {
-    s = UpgradeTimesIn<v1::WaitlistEntry>(c, {"waitlist"}, kLegacyTimes);
-  }
-  if (s.ok()) s = audit::UpgradeStoredTimes(c);
-  return s;
-}
-
-constexpr store::Migration kMigrations[] = {
-    {1,
-     // Locations, groups and pools; `site_id` is "" for a location.
-     "CREATE TABLE sites ("
-     " kind TEXT NOT NULL,"
-     " provider_agb TEXT NOT NULL,"
-     " location_id TEXT NOT NULL,"
-     " site_id TEXT NOT NULL,"
-     " municipality TEXT NOT NULL,"
-     " body BYTEA NOT NULL,"
-     " PRIMARY KEY (kind, provider_agb, location_id, site_id));"
-     "CREATE INDEX sites_by_municipality ON sites (kind, municipality);"
-     "CREATE TABLE bookings ("
-     " provider_agb TEXT NOT NULL,"
-     " location_id TEXT NOT NULL,"
-     " pool_id TEXT NOT NULL,"
-     " id TEXT NOT NULL,"
-     " request_id TEXT NOT NULL,"
-     " assignment TEXT NOT NULL,"
-     " catalog TEXT NOT NULL,"
-     " product TEXT NOT NULL,"
-     " arrival TEXT NOT NULL,"
-     " departure TEXT NOT NULL,"
-     " state BIGINT NOT NULL,"
-     " body BYTEA NOT NULL,"
-     " PRIMARY KEY (provider_agb, location_id, pool_id, id));"
-     "CREATE UNIQUE INDEX bookings_by_request ON bookings"
-     " (provider_agb, location_id, pool_id, request_id)"
-     " WHERE request_id <> '';"
-     // One row per bed and night: a bed-night is never booked twice.
-     "CREATE TABLE bed_nights ("
-     " provider_agb TEXT NOT NULL,"
-     " location_id TEXT NOT NULL,"
-     " pool_id TEXT NOT NULL,"
-     " bed BIGINT NOT NULL,"
-     " night TEXT NOT NULL,"
-     " booking_id TEXT NOT NULL,"
-     " PRIMARY KEY (provider_agb, location_id, pool_id, bed, night));"
-     // Free beds are looked up by night, whatever the bed.
-     "CREATE INDEX bed_nights_by_night ON bed_nights"
-     " (provider_agb, location_id, pool_id, night);"
-     "CREATE INDEX bed_nights_by_booking ON bed_nights"
-     " (provider_agb, location_id, pool_id, booking_id);"
-     // One row per client and night: no client sleeps in two beds.
-     "CREATE TABLE client_nights ("
-     " client_bsn TEXT NOT NULL,"
-     " night TEXT NOT NULL,"
-     " catalog TEXT NOT NULL,"
-     " product TEXT NOT NULL,"
-     " assignment TEXT NOT NULL,"
-     " provider_agb TEXT NOT NULL,"
-     " location_id TEXT NOT NULL,"
-     " pool_id TEXT NOT NULL,"
-     " booking_id TEXT NOT NULL,"
-     " PRIMARY KEY (client_bsn, night));"
-     "CREATE INDEX client_nights_by_assignment ON client_nights"
-     " (assignment);"
-     "CREATE INDEX client_nights_by_booking ON client_nights"
-     " (provider_agb, location_id, pool_id, booking_id);"
-     "CREATE TABLE enrolments ("
-     " provider_agb TEXT NOT NULL,"
-     " location_id TEXT NOT NULL,"
-     " group_id TEXT NOT NULL,"
-     " id TEXT NOT NULL,"
-     " client_bsn TEXT NOT NULL,"
-     " start_date TEXT NOT NULL,"
-     " end_date TEXT NOT NULL,"
-     " body BYTEA NOT NULL,"
-     " PRIMARY KEY (provider_agb, location_id, group_id, id));"
-     "CREATE INDEX enrolments_by_client ON enrolments (client_bsn);"
-     "CREATE TABLE waitlist ("
-     " kind TEXT NOT NULL,"
-     " provider_agb TEXT NOT NULL,"
-     " location_id TEXT NOT NULL,"
-     " parent_id TEXT NOT NULL,"
-     " id TEXT NOT NULL,"
-     " seq BIGINT NOT NULL,"
-     " state BIGINT NOT NULL,"
-     " body BYTEA NOT NULL,"
-     " PRIMARY KEY (kind, provider_agb, location_id, parent_id, id));"
-     "CREATE INDEX waitlist_in_order ON waitlist"
-     " (kind, provider_agb, location_id, parent_id, state, seq)"},
-    // Request ids of every create in the table every service shares
-    // (store::CreateOnce), which also keeps a digest of the request; the
-    // bookings' own column goes, its ids move over without one.
-    {2, store::kRequestIdsTable},
-    {3,
-     "INSERT INTO create_requests (scope, request_id, body_sha256, resource)"
-     " SELECT 'providers/' || provider_agb || '/locations/' || location_id"
-     " || '/bedPools/' || pool_id || '/bookings', request_id, '',"
-     " 'providers/' || provider_agb || '/locations/' || location_id"
-     " || '/bedPools/' || pool_id || '/bookings/' || id"
-     " FROM bookings WHERE request_id <> '';"
-     "DROP INDEX bookings_by_request;"
-     "ALTER TABLE bookings DROP COLUMN request_id"},
-    {4, audit::kAuditTable},
-    // Waitlist entries are a literal plural collection, "waitlistEntries"
-    // (AIP-122), in stored names, request ids and the audit trail.
-    {5,
-     "UPDATE create_requests SET"
-     " scope = REPLACE(scope, '/waitlist', '/waitlistEntries'),"
-     " resource = REPLACE(resource, '/waitlist/', '/waitlistEntries/')"
-     " WHERE scope LIKE 'providers/%/waitlist';"
-     "UPDATE audit_log SET"
-     " resource = REPLACE(resource, '/waitlist/', '/waitlistEntries/')"
-     " WHERE resource LIKE 'providers/%/waitlist/%';"
-     "UPDATE audit_log SET resource = resource || 'Entries'"
-     " WHERE resource LIKE 'providers/%/waitlist'",
-     RenameWaitlistEntries},
-    {6, "", UpgradeTimes},
-};
 
 // A page key "date/id" as its two parts; "" and "" for the first page.
 std::pair<std::string, std::string> SplitKey(const std::string& key) {
@@ -288,10 +112,6 @@ absl::StatusOr<std::vector<T>> ListChildren(store::Connection& c, Kind kind,
 }
 
 }  // namespace
-
-absl::Span<const store::Migration> CapacityRepository::Migrations() {
-  return kMigrations;
-}
 
 absl::Status CapacityRepository::InsertLocation(store::Connection& c,
                                                 const SiteKey& key,

@@ -150,7 +150,7 @@ absl::Status EnrolmentApi::ListEnrolments(
     }
   }
   WMO_ASSIGN_OR_RETURN(key, ChildKey(request.parent(), "groups", "parent"));
-  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
+  WMO_ASSIGN_OR_RETURN(page, server::ParseKeyPage(request));
   if (!request.active_on().empty()) {
     if (auto d = rules::ParseDate(request.active_on(), "active_on"); !d.ok()) {
       return d.status();

@@ -20,7 +20,7 @@ absl::Status UpgradeTimes(store::Connection& c) {
   static constexpr server::LegacyTime kLegacy[] = {
       {"wmo.catalog.v1.Catalog", 17, "import_time"}};
   absl::Status s = server::UpgradeTimesIn<v1::Catalog>(
-      c, {"catalog_versions", "catalog"}, kLegacy);
+      c, {"catalog_versions", "catalog_id, version", "catalog"}, kLegacy);
   if (s.ok()) s = audit::UpgradeStoredTimes(c);
   return s;
 }
@@ -93,10 +93,14 @@ absl::StatusOr<wmo::catalog::v1::Catalog> CatalogRepository::Load(
   }
   catalog.set_version(version);
   catalog.set_content_sha256(ResultSet::Text((*rows)[0], 1));
-  WMO_ASSIGN_OR_RETURN(
-      import_time,
-      server::ParseTimestamp(ResultSet::Text((*rows)[0], 2), "import_time"));
-  *catalog.mutable_import_time() = import_time;
+  auto import_time =
+      server::ParseTimestamp(ResultSet::Text((*rows)[0], 2), "import_time");
+  if (!import_time.ok()) {
+    return absl::DataLossError(absl::StrCat("stored catalog ", catalog_id, " v",
+                                            version, ": ",
+                                            import_time.status().message()));
+  }
+  *catalog.mutable_import_time() = *import_time;
   return catalog;
 }
 

@@ -498,7 +498,7 @@ absl::Status DeclarationApi::ListDeclarations(
   WMO_ASSIGN_OR_RETURN(municipality,
                        AddresseeFilter(caller, ids[0], request.municipality(),
                                        "list the declarations of provider"));
-  WMO_ASSIGN_OR_RETURN(page, server::ParsePage(request));
+  WMO_ASSIGN_OR_RETURN(page, server::ParseKeyPage(request));
   if (!request.period().empty()) {
     if (auto m = rules::ParseMonth(request.period(), "period"); !m.ok()) {
       return m.status();

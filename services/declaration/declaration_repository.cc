@@ -23,11 +23,11 @@ using store::Value;
 absl::Status UpgradeTimes(store::Connection& c) {
   static constexpr server::LegacyTime kLegacy[] = {
       {"wmo.declaration.v1.Declaration", 8, "create_time"}};
-  absl::Status s =
-      server::UpgradeTimesIn<v1::Declaration>(c, {"declarations"}, kLegacy);
+  absl::Status s = server::UpgradeTimesIn<v1::Declaration>(
+      c, {"declarations", "provider_agb, number"}, kLegacy);
   if (s.ok()) {
-    s = server::UpgradeTimesIn<v1::Declaration>(c, {"declarations", "summary"},
-                                                kLegacy);
+    s = server::UpgradeTimesIn<v1::Declaration>(
+        c, {"declarations", "provider_agb, number", "summary"}, kLegacy);
   }
   if (s.ok()) s = audit::UpgradeStoredTimes(c);
   return s;
