@@ -2,17 +2,22 @@
 // lines, iWmo 323) checked and stored on SQLite, side by side in one run:
 // - in-process: DeclarationApi::SubmitDeclaration called directly, on a
 //   store of the bench's own;
-// - streamed: SubmitDeclarationStream over loopback gRPC to a declaration
-//   server (an App serving only the declaration service);
+// - streamed: SubmitDeclarationStream over loopback gRPC to a fresh
+//   all-in-one App per run (its own stores, the assignments created in it
+//   before timing);
 // - echo: grpc.health.v1.Health/Check served by that same server, over the
 //   same kind of channel.
-// Both declaration paths look their assignments and catalog up over loopback
-// gRPC in one all-in-one App (10,000 clients with bgi, bgg and vervoer each,
-// created through the assignment service before timing), and
-// every run starts each path on an empty declaration store. Also measured:
-// the in-process path on a new thread, a second month (April) on the same
+// The in-process path looks its assignments and catalog up in one
+// all-in-one App (10,000 clients with bgi, bgg and vervoer each, created
+// through the assignment service before timing) through an in-process
+// channel that counts as another role, as a declaration service sharing
+// that App would: the assignment service gives the qualifying cover only
+// to another role, and a split role proves it is one by a service
+// certificate (mutual TLS), which this bench does not set up. Every run
+// starts each path on an empty declaration store. Also measured: the
+// in-process path on a new thread, a second month (April) on the same
 // store and server, March with day-level detail, and March streamed to the
-// all-in-one App. Prints Markdown tables for BENCHMARKS.md:
+// look-ups' App. Prints Markdown tables for BENCHMARKS.md:
 //   make bench   (runs build/bench/declaration_bench; needs no PostgreSQL
 //                 or Redis)
 // WMO_BENCH_CLIENTS and WMO_BENCH_RUNS override the 10,000 clients and the
@@ -27,6 +32,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,6 +47,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/codegen/client_unary_call.h"
 #include "libs/rules/dates.h"
+#include "libs/server/call_scope.h"
 #include "libs/store/instrumented.h"
 #include "libs/store/store.h"
 #include "libs/testing/temp_dir.h"
@@ -307,6 +314,13 @@ void Tally(const declaration::v1::Verdict& verdict, Outcome& o) {
   }
 }
 
+// The provider that declares.
+const auth::Principal& Provider() {
+  static const auth::Principal* const kProviderPrincipal = new auth::Principal{
+      auth::PrincipalKind::kProvider, kProvider, "declaration-bench"};
+  return *kProviderPrincipal;
+}
+
 // The in-process path: a DeclarationApi of the bench's own on an empty
 // SQLite store (instrumented and with metrics, as the App builds it), its
 // look-ups over `lookups`.
@@ -333,8 +347,10 @@ struct InProcess {
     Declaration response;
     const std::string parent = absl::StrCat("providers/", kProvider);
     const auto start = Clock::now();
-    const auth::Principal provider{auth::PrincipalKind::kProvider, kProvider,
-                                   "declaration-bench"};
+    // As the service runs a call: its look-ups act for the provider.
+    grpc::CallbackServerContext context;
+    server::CallScope scope(context, Provider());
+    const auth::Principal& provider = Provider();
     absl::Status s =
         validate ? api_->ValidateDeclaration(provider, parent, d, &response)
                  : api_->SubmitDeclaration(provider, parent, d, &response);
@@ -462,8 +478,11 @@ std::unique_ptr<App> StartApp(server::ServerOptions options) {
   return app;
 }
 
-std::shared_ptr<grpc::Channel> LoopbackChannel(const App& app) {
-  auto channel = testing::SeparateChannelTo(app);
+// A channel of its own to `app`, calling as `caller` (a municipality's
+// case system by default; declarations come from their provider).
+std::shared_ptr<grpc::Channel> LoopbackChannel(
+    const App& app, const auth::Principal& caller = testing::TestCaller()) {
+  auto channel = testing::SeparateChannelTo(app, caller);
   if (channel == nullptr) {
     Die("connect", absl::UnavailableError(absl::StrCat(
                        "127.0.0.1:", app.grpc_port(), " does not answer")));
@@ -495,8 +514,6 @@ int Run() {
   lookup_options.data_dir = dir.File("lookups");
   lookup_options.catalog_dir = testing::SourceDir() + "/catalogs";
   std::unique_ptr<App> lookups = StartApp(lookup_options);
-  const std::string lookup_address =
-      absl::StrCat("127.0.0.1:", lookups->grpc_port());
 
   std::vector<Client> clients = MakeClients(n_clients);
   const int kSetupThreads = EnvInt("WMO_BENCH_SETUP_THREADS", 4);
@@ -512,24 +529,22 @@ int Run() {
       3 * n_clients / setup_seconds, retries);
   std::fflush(stdout);
 
-  // A fresh declaration server (its own empty SQLite store) per streamed run,
-  // its look-ups over loopback to `lookups` like the in-process path's.
-  auto declaration_server = [&](const std::string& name) {
-    server::ServerOptions options;
-    options.services = {"declaration"};
-    options.data_dir = dir.File(name);
-    options.catalog_dir = lookup_options.catalog_dir;
-    options.catalog_address = lookup_address;
-    options.assignment_address = lookup_address;
-    // The look-ups check the tokens this server passes on: one key.
-    std::filesystem::create_directories(options.data_dir);
-    std::filesystem::copy_file(
-        lookup_options.data_dir + "/dev-signing-key.pem",
-        options.data_dir + "/dev-signing-key.pem",
-        std::filesystem::copy_options::overwrite_existing);
-    return StartApp(options);
+  // A fresh all-in-one server (its own empty SQLite stores) per streamed
+  // run, the assignments created in it before the clock starts; its
+  // clients carry the numbers it gave them.
+  struct Streamed {
+    std::unique_ptr<App> app;
+    std::vector<Client> clients;
   };
-  const auto lookup_channel = [&] { return LoopbackChannel(*lookups); };
+  auto declaration_server = [&](const std::string& name) {
+    server::ServerOptions options = lookup_options;
+    options.data_dir = dir.File(name);
+    Streamed server{StartApp(options), clients};
+    CreateAssignments(LoopbackChannel(*server.app), server.clients,
+                      kSetupThreads);
+    return server;
+  };
+  const auto lookup_channel = [&] { return lookups->RoleChannel(); };
 
   struct Row {
     std::string path;
@@ -564,12 +579,12 @@ int Run() {
     }
     {
       auto server = declaration_server(absl::StrCat("st", r));
-      auto channel = LoopbackChannel(*server);
+      auto channel = LoopbackChannel(*server.app, Provider());
       rows[kStreamed].outcomes.push_back(SubmitStreamed(
-          channel, MonthOf(clients, kMarch, absl::StrCat("ST", r),
+          channel, MonthOf(server.clients, kMarch, absl::StrCat("ST", r),
                            absl::StrCat("S", r))));
       rows[kStreamedApril].outcomes.push_back(SubmitStreamed(
-          channel, MonthOf(clients, kApril, absl::StrCat("STA", r),
+          channel, MonthOf(server.clients, kApril, absl::StrCat("STA", r),
                            absl::StrCat("SA", r))));
       if (r == 0) {
         Echo(channel, 1, 2000);  // warm-up
@@ -605,14 +620,16 @@ int Run() {
     detail_rows[0].outcomes.push_back(
         in_process.Submit(MonthOf(clients, kMarch, "IPD", "ID", true)));
     auto server = declaration_server("std");
-    detail_rows[1].outcomes.push_back(SubmitStreamed(
-        LoopbackChannel(*server), MonthOf(clients, kMarch, "STD", "SD", true)));
+    detail_rows[1].outcomes.push_back(
+        SubmitStreamed(LoopbackChannel(*server.app, Provider()),
+                       MonthOf(server.clients, kMarch, "STD", "SD", true)));
   }
   // And once streamed to the all-in-one App, whose declaration service
   // reaches catalog and assignment through in-process channels.
   Row all_in_one{"streamed, all-in-one App", {}};
-  all_in_one.outcomes.push_back(SubmitStreamed(
-      LoopbackChannel(*lookups), MonthOf(clients, kMarch, "AIO", "A")));
+  all_in_one.outcomes.push_back(
+      SubmitStreamed(LoopbackChannel(*lookups, Provider()),
+                     MonthOf(clients, kMarch, "AIO", "A")));
 
   // Where the in-process path's time goes, each part measured apart on a
   // fresh store: the assignment look-up alone, the catalog look-up alone,
@@ -634,7 +651,10 @@ int Run() {
     assignment::AssignmentClient assignments;
     assignments.SetChannel(lookup_channel());
     start = Clock::now();
+    grpc::CallbackServerContext context;
+    std::optional<server::CallScope> scope(std::in_place, context, Provider());
     auto found = assignments.BatchGet(kMunicipality, numbers);
+    scope.reset();
     parts.push_back({absl::StrCat("AssignmentClient::BatchGet of ",
                                   numbers.size(), " assignments (",
                                   (numbers.size() + 999) / 1000, " calls)"),

@@ -420,12 +420,7 @@ absl::Status App::Start() {
       return grpc::CreateCustomChannel(kAddressFlags.at(service),
                                        *channel_credentials, channel_args);
     }
-    std::vector<
-        std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
-        mark;
-    mark.push_back(s.authenticator->InProcessMark());
-    return s.grpc_server->experimental().InProcessChannelWithInterceptors(
-        channel_args, std::move(mark));
+    return RoleChannel();
   };
   if (s.assignment_api) {
     s.assignment_catalogs->SetChannel(channel_to("catalog"));
@@ -495,6 +490,18 @@ void App::Shutdown() {
     state_->grpc_server->Wait();
   }
   state_.reset();
+}
+
+std::shared_ptr<grpc::Channel> App::RoleChannel() const {
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      mark;
+  mark.push_back(state_->authenticator->InProcessMark());
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  channel_args.SetMaxSendMessageSize(options_.max_message_bytes);
+  return state_->grpc_server->experimental().InProcessChannelWithInterceptors(
+      channel_args, std::move(mark));
 }
 
 int App::grpc_port() const { return state_ ? state_->grpc_port : 0; }

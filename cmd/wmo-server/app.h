@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "grpcpp/channel.h"
 #include "libs/server/options.h"
 #include "libs/store/store.h"
 
@@ -26,6 +27,11 @@ class App {
   void Shutdown();
 
   const server::ServerOptions& options() const { return options_; }
+
+  // A channel into this server's services that counts as another role of
+  // this process, as the services' own calls to each other do (valid after
+  // Start): for a bench or test that stands in for a role.
+  std::shared_ptr<grpc::Channel> RoleChannel() const;
 
   // Bound ports, valid after Start.
   int grpc_port() const;
