@@ -80,8 +80,9 @@ grpc::ServerUnaryReactor* RespondLater(grpc::CallbackServerContext* context,
                                        std::function<absl::Status()> call) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<auth::Principal> caller = authenticator.Authenticate(*context);
+  // Refused before the call's scope: named by the caller's request id.
   if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
+    reactor->Finish(ToGrpcStatus(caller.status(), RequestIdOf(*context)));
     return reactor;
   }
   const bool from_role = authenticator.FromAnotherRole(*context);
@@ -103,7 +104,9 @@ grpc::ServerUnaryReactor* RespondLater(grpc::CallbackServerContext* context,
         call = nullptr;
         reactor->Finish(answer);
       });
-  if (!queued) reactor->Finish(ToGrpcStatus(executor.Full()));
+  if (!queued) {
+    reactor->Finish(ToGrpcStatus(executor.Full(), RequestIdOf(*context)));
+  }
   return reactor;
 }
 
