@@ -1,0 +1,77 @@
+#ifndef WMO_LIBS_IWMO_XML_DOCUMENT_H_
+#define WMO_LIBS_IWMO_XML_DOCUMENT_H_
+
+// iWmo messages as XML documents: parsing hardened for input from outside
+// (libxml2, never string manipulation) and the header every message starts
+// with. Independent of how messages travel: a hub's envelope is taken off
+// before a message comes here.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+struct _xmlDoc;
+struct _xmlNode;
+
+namespace wmo::iwmo {
+
+// What a message may be.
+struct XmlLimits {
+  // A month's declaration of a large municipality is some tens of MB.
+  size_t max_bytes = size_t{64} << 20;
+  // iWmo messages nest about eight deep.
+  int max_depth = 32;
+};
+
+// One parsed message. The parser reads no network and no DTD: a document
+// type declaration is refused before its internal subset is read, so no
+// entity is ever declared or expanded (billion laughs, external entities).
+class XmlDocument {
+ public:
+  // INVALID_ARGUMENT saying what is wrong and where ("line 3, column 7")
+  // when `bytes` is not one well-formed document within `limits`.
+  static absl::StatusOr<XmlDocument> Parse(absl::string_view bytes,
+                                           const XmlLimits& limits = {});
+
+  // The root element; never null.
+  const _xmlNode* root() const;
+
+ private:
+  struct Free {
+    void operator()(_xmlDoc* doc) const;
+  };
+  explicit XmlDocument(_xmlDoc* doc) : doc_(doc) {}
+
+  std::unique_ptr<_xmlDoc, Free> doc_;
+};
+
+// The header of an iWmo 3.2 message (Bericht/Header).
+struct MessageHeader {
+  // "WMO323", from the root element's namespace.
+  std::string message;
+  // BerichtCode: 484 for WMO323.
+  int code = 0;
+  // Afzender and Ontvanger: an AGB code or a municipality (CBS) code.
+  std::string sender;
+  std::string receiver;
+  // BerichtIdentificatie/Identificatie and /Dagtekening (YYYY-MM-DD).
+  std::string id;
+  std::string date;
+};
+
+// The namespace of message `message` ("WMO323") in release 3.2.
+std::string MessageNamespace(absl::string_view message);
+
+// The header of `doc`: its root must be Bericht in the namespace of one of
+// the fifteen messages, with a Header whose BerichtCode is that message's.
+// INVALID_ARGUMENT naming the element ("/Bericht/Header/BerichtCode")
+// otherwise. Only what routing needs is read here; the full checks of a
+// message are its schema's.
+absl::StatusOr<MessageHeader> ReadHeader(const XmlDocument& doc);
+
+}  // namespace wmo::iwmo
+
+#endif  // WMO_LIBS_IWMO_XML_DOCUMENT_H_
