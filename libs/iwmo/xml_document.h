@@ -13,8 +13,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-struct _xmlDoc;
-struct _xmlNode;
+// libxml2's own types, declared here so that its headers stay out of the
+// includers'.
+struct _xmlDoc;   // NOLINT(bugprone-reserved-identifier): libxml2's name
+struct _xmlNode;  // NOLINT(bugprone-reserved-identifier): libxml2's name
 
 namespace wmo::iwmo {
 
