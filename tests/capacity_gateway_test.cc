@@ -355,7 +355,8 @@ TEST_P(CapacityGatewayTest, BookingsWaitlistsAvailabilityAndOccupancy) {
   const std::string waiting_name = waiting["name"];
   EXPECT_THAT(waiting_name, HasSubstr("groups/atelier/waitlistEntries/"));
   EXPECT_EQ(
-      Call("GET", std::string(kGroup) + "/waitlistEntries", "", 200)["entries"].size(),
+      Call("GET", std::string(kGroup) + "/waitlistEntries", "", 200)["entries"]
+          .size(),
       1u);
   EXPECT_EQ(Call("POST", "/v1/" + waiting_name + ":leave", "{}", 200)["state"],
             "LEFT");

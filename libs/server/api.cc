@@ -158,6 +158,12 @@ std::string NextPageToken(const Page& page, size_t total) {
       absl::StrCat(kTokenKind, ":", next, ":", page.query));
 }
 
+std::pair<std::string, std::string> SplitPageKey(absl::string_view key) {
+  const size_t cut = key.find('/');
+  if (cut == absl::string_view::npos) return {std::string(key), ""};
+  return {std::string(key.substr(0, cut)), std::string(key.substr(cut + 1))};
+}
+
 std::string NextPageTokenAfter(const Page& page, absl::string_view last_key,
                                bool more) {
   if (!more || last_key.empty()) return "";

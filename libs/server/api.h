@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -75,6 +76,10 @@ absl::StatusOr<Page> ParseKeyPage(const google::protobuf::Message& request,
 
 // The token for the page after `page` when `total` items exist, or "".
 std::string NextPageToken(const Page& page, size_t total);
+
+// A two-part page key "{first}/{rest}" (a sort column, then an id that may
+// itself hold slashes) as its parts; "" and "" for the first page.
+std::pair<std::string, std::string> SplitPageKey(absl::string_view key);
 
 // The token for the page after `page`, whose last item has sort key
 // `last_key`, when `more` items follow; "" otherwise.

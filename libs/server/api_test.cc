@@ -90,6 +90,12 @@ TEST(ApiTest, ATokenIsBoundToItsFilters) {
   EXPECT_THAT(other.status().message(), HasSubstr("other filters"));
 }
 
+TEST(ApiTest, PageKeysSplitAtTheirFirstSlash) {
+  EXPECT_EQ(SplitPageKey(""), std::make_pair(std::string(), std::string()));
+  EXPECT_EQ(SplitPageKey("2024-03/D/7"),
+            std::make_pair(std::string("2024-03"), std::string("D/7")));
+}
+
 // Keyset paging: the token carries the last item's key (colons and all)
 // and is bound to the filters like an offset token.
 TEST(ApiTest, KeyTokensCarryTheLastKey) {

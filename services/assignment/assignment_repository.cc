@@ -519,10 +519,7 @@ absl::StatusOr<std::vector<v1::AssignmentRequest>>
 AssignmentRepository::ListRequests(store::Connection& c, const RequestFilter& f,
                                    const std::string& after, size_t limit) {
   // The key of the previous page's last request: "create_time/id".
-  const size_t slash = after.find('/');
-  const std::string after_time = after.substr(0, slash);
-  const std::string after_id =
-      slash == std::string::npos ? "" : after.substr(slash + 1);
+  const auto [after_time, after_id] = server::SplitPageKey(after);
   // Empty filter values match everything: "? = ''" short-circuits; each
   // index serves the column a caller always gives.
   auto rows = c.Execute(

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "libs/rules/capacity.h"
+#include "libs/server/api.h"
 
 namespace wmo::capacity {
 namespace {
@@ -16,13 +17,6 @@ namespace {
 using store::Blob;
 using store::ResultSet;
 using Kind = CapacityRepository::Kind;
-
-// A page key "date/id" as its two parts; "" and "" for the first page.
-std::pair<std::string, std::string> SplitKey(const std::string& key) {
-  const size_t cut = key.find('/');
-  if (cut == std::string::npos) return {key, ""};
-  return {key.substr(0, cut), key.substr(cut + 1)};
-}
 
 const char* KindName(Kind kind) {
   switch (kind) {
@@ -339,7 +333,7 @@ absl::StatusOr<std::vector<v1::Booking>> CapacityRepository::ListBookings(
     size_t limit) {
   // A booking has a night in [from, to] when it arrives on or before `to`
   // and departs after `from`. Pages follow (arrival, id).
-  const auto [after_date, after_id] = SplitKey(after);
+  const auto [after_date, after_id] = server::SplitPageKey(after);
   return ParseAll<v1::Booking>(c.Execute(
       "SELECT body FROM bookings WHERE provider_agb = ? AND location_id = ?"
       " AND pool_id = ? AND (? = '' OR departure > ?)"
@@ -511,7 +505,7 @@ absl::StatusOr<std::vector<v1::Enrolment>> CapacityRepository::ListEnrolments(
     store::Connection& c, const SiteKey& group, const std::string& active_on,
     const std::string& after, size_t limit) {
   // Pages follow (start_date, id).
-  const auto [after_date, after_id] = SplitKey(after);
+  const auto [after_date, after_id] = server::SplitPageKey(after);
   return ParseAll<v1::Enrolment>(c.Execute(
       "SELECT body FROM enrolments WHERE provider_agb = ? AND location_id = ?"
       " AND group_id = ? AND (? = '' OR (start_date <= ? AND end_date >= ?))"

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "libs/audit/audit.h"
+#include "libs/server/api.h"
 #include "libs/server/stored_protos.h"
 
 namespace wmo::declaration {
@@ -443,10 +444,7 @@ absl::StatusOr<std::vector<v1::Declaration>> DeclarationRepository::List(
     const std::string& municipality, const std::string& period,
     const std::string& after, size_t limit) {
   // The key of the previous page's last declaration: "period/number".
-  const size_t cut = after.find('/');
-  const std::string after_period = after.substr(0, cut);
-  const std::string after_number =
-      cut == std::string::npos ? "" : after.substr(cut + 1);
+  const auto [after_period, after_number] = server::SplitPageKey(after);
   auto rows = c.Execute(
       "SELECT summary FROM declarations WHERE provider_agb = ?"
       " AND (? = '' OR municipality = ?) AND (? = '' OR period = ?)"

@@ -504,12 +504,12 @@ TEST_P(DeclarationServiceTest,
 // number within a period, by key: each once.
 TEST_P(DeclarationServiceTest, DeclarationsPageByKey) {
   Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
-  MustSubmit(Declaration(
-      "D2", "2024-03", {KdvLine("R2", a, "2024-03-01", "2024-03-31", 1)}));
-  MustSubmit(Declaration(
-      "D1", "2024-03", {KdvLine("R1", a, "2024-03-01", "2024-03-31", 1)}));
-  MustSubmit(Declaration(
-      "D3", "2024-04", {KdvLine("R3", a, "2024-04-01", "2024-04-30", 1)}));
+  MustSubmit(Declaration("D2", "2024-03",
+                         {KdvLine("R2", a, "2024-03-01", "2024-03-31", 1)}));
+  MustSubmit(Declaration("D1", "2024-03",
+                         {KdvLine("R1", a, "2024-03-01", "2024-03-31", 1)}));
+  MustSubmit(Declaration("D3", "2024-04",
+                         {KdvLine("R3", a, "2024-04-01", "2024-04-30", 1)}));
   std::vector<std::string> seen;
   std::string token;
   do {
