@@ -64,6 +64,10 @@ struct MessageHeader {
   std::string date;
 };
 
+// The namespace of the types every message shares (basisschema).
+inline constexpr absl::string_view kBaseNamespace =
+    "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema";
+
 // The namespace of message `message` ("WMO323") in release 3.2.
 std::string MessageNamespace(absl::string_view message);
 

@@ -1,0 +1,196 @@
+// The messages this system reads, in the model of schema.h: the data types
+// of the basisschema they use and the structure of each message, element by
+// element in the order of the standard.
+
+#include <memory>
+
+#include "libs/iwmo/schema.h"
+
+namespace wmo::iwmo {
+namespace {
+
+// Everything below refers to what is above it, so one object holds it all
+// and is built once.
+struct Model {
+  // Data types (LDT_*), named as in the standard.
+  SimpleType agb{.name = "LDT_AgbCode",
+                 .min_length = 1,
+                 .max_length = 8,
+                 .pattern = Pattern::kDigits,
+                 .digits = 8};
+  SimpleType bsn{.name = "LDT_BurgerServicenummer",
+                 .min_length = 1,
+                 .max_length = 9,
+                 .pattern = Pattern::kDigits,
+                 .digits = 9};
+  SimpleType municipality{.name = "LDT_Gemeente",
+                          .min_length = 1,
+                          .pattern = Pattern::kDigits,
+                          .digits = 4};
+  SimpleType date{.name = "LDT_Datum",
+                  .base = Base::kDate,
+                  .pattern = Pattern::kNoTimeZone};
+  SimpleType message_id{.name = "LDT_IdentificatieBericht",
+                        .min_length = 1,
+                        .max_length = 12,
+                        .pattern = Pattern::kNonBlank};
+  SimpleType version{.name = "LDT_Versie",
+                     .min_length = 1,
+                     .pattern = Pattern::kVersion};
+  SimpleType amount{.name = "LDT_Bedrag",
+                    .base = Base::kInteger,
+                    .min_value = 0,
+                    .max_value = 99999999};
+  SimpleType total{.name = "LDT_TotaalBedrag",
+                   .base = Base::kInteger,
+                   .min_value = 0,
+                   .max_value = 999999999999};
+  SimpleType number{.name = "LDT_Nummer",
+                    .base = Base::kInteger,
+                    .min_value = 0,
+                    .max_value = 999999999};
+  SimpleType volume{.name = "LDT_Volume",
+                    .base = Base::kInteger,
+                    .min_value = 0,
+                    .max_value = 99999999};
+  SimpleType debit_credit{
+      .name = "LDT_DebetCredit", .max_length = 1, .values = {"C", "D"}};
+  SimpleType unit{.name = "LDT_Eenheid",
+                  .max_length = 2,
+                  .values = {"01", "04", "14", "16", "82", "83", "84"}};
+  SimpleType product_category{
+      .name = "LDT_ProductCategorie",
+      .max_length = 2,
+      .values = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10",
+                 "11", "12", "13", "14", "15", "16", "17", "18"}};
+  SimpleType product_code{.name = "LDT_ProductCode",
+                          .min_length = 1,
+                          .max_length = 5,
+                          .pattern = Pattern::kNonBlank};
+  SimpleType reference_number{
+      .name = "LDT_ReferentieNummer", .min_length = 1, .max_length = 20};
+  // DeclaratieNummer: LDT_IdentificatieDeclaratie narrowed in WMO323.
+  SimpleType declaration_number{.name = "LDT_IdentificatieDeclaratie",
+                                .min_length = 1,
+                                .max_length = 12,
+                                .pattern = Pattern::kAlphanumeric};
+  SimpleType message_version{.name = "LDT_BerichtVersie",
+                             .base = Base::kInteger,
+                             .min_value = 0,
+                             .max_value = 99,
+                             .pattern = Pattern::kLiteral,
+                             .literal = "3"};
+  SimpleType message_subversion{.name = "LDT_BerichtSubversie",
+                                .base = Base::kInteger,
+                                .min_value = 0,
+                                .max_value = 99,
+                                .pattern = Pattern::kLiteral,
+                                .literal = "2"};
+  SimpleType code_323{.name = "LDT_BerichtCode",
+                      .min_length = 1,
+                      .max_length = 3,
+                      .pattern = Pattern::kLiteral,
+                      .literal = "484"};
+
+  // Composite types (CDT_*): their children are in the basisschema's
+  // namespace.
+  ComplexType message_identification{{
+      {"Identificatie", Space::kBase, &message_id},
+      {"Dagtekening", Space::kBase, &date},
+  }};
+  ComplexType xsd_version{{
+      {"BasisschemaXsdVersie", Space::kBase, &version},
+      {"BerichtXsdVersie", Space::kBase, &version},
+  }};
+  ComplexType closed_period{{
+      {"Begindatum", Space::kBase, &date},
+      {"Einddatum", Space::kBase, &date},
+  }};
+  ComplexType amount_with_direction{{
+      {"Bedrag", Space::kBase, &amount},
+      {"DebetCredit", Space::kBase, &debit_credit},
+  }};
+  ComplexType total_with_direction{{
+      {"TotaalBedrag", Space::kBase, &total},
+      {"DebetCredit", Space::kBase, &debit_credit},
+  }};
+  ComplexType reference{{
+      {"ReferentieNummer", Space::kBase, &reference_number},
+      {.name = "VorigReferentieNummer",
+       .space = Space::kBase,
+       .simple = &reference_number,
+       .min_occurs = 0},
+  }};
+
+  // WMO323, declaratie: provider to municipality.
+  ComplexType header_323{{
+      {"BerichtCode", Space::kMessage, &code_323},
+      {"BerichtVersie", Space::kMessage, &message_version},
+      {"BerichtSubversie", Space::kMessage, &message_subversion},
+      {"Afzender", Space::kMessage, &agb},
+      {"Ontvanger", Space::kMessage, &municipality},
+      {"BerichtIdentificatie", Space::kMessage, nullptr,
+       &message_identification},
+      {"XsdVersie", Space::kMessage, nullptr, &xsd_version},
+  }};
+  ComplexType line_323{{
+      {"ProductReferentie", Space::kMessage, nullptr, &reference},
+      {"ToewijzingNummer", Space::kMessage, &number},
+      {"ProductCategorie", Space::kMessage, &product_category},
+      {"ProductCode", Space::kMessage, &product_code},
+      {"ProductPeriode", Space::kMessage, nullptr, &closed_period},
+      {"GeleverdVolume", Space::kMessage, &volume},
+      {"Eenheid", Space::kMessage, &unit},
+      {.name = "ProductTarief",
+       .space = Space::kMessage,
+       .simple = &amount,
+       .min_occurs = 0},
+      {"IngediendBedrag", Space::kMessage, nullptr, &amount_with_direction},
+  }};
+  ComplexType lines_323{{
+      {.name = "Prestatie",
+       .space = Space::kMessage,
+       .complex = &line_323,
+       .max_occurs = -1},
+  }};
+  ComplexType client_323{{
+      {"Bsn", Space::kMessage, &bsn},
+      {"Prestaties", Space::kMessage, nullptr, &lines_323},
+  }};
+  ComplexType clients_323{{
+      {.name = "Client",
+       .space = Space::kMessage,
+       .complex = &client_323,
+       .max_occurs = -1},
+  }};
+  ComplexType declaration_323{{
+      {"DeclaratieNummer", Space::kMessage, &declaration_number},
+      {"DeclaratiePeriode", Space::kMessage, nullptr, &closed_period},
+      {"DeclaratieDagtekening", Space::kMessage, &date},
+      {"TotaalIngediendBedrag", Space::kMessage, nullptr,
+       &total_with_direction},
+      {"Clienten", Space::kMessage, nullptr, &clients_323},
+  }};
+  ComplexType root_323{{
+      {"Header", Space::kMessage, nullptr, &header_323},
+      {"Declaratie", Space::kMessage, nullptr, &declaration_323},
+  }};
+  MessageSchema wmo323{"WMO323", &root_323};
+};
+
+const Model& TheModel() {
+  static const Model* const model = new Model();
+  return *model;
+}
+
+}  // namespace
+
+const MessageSchema* SchemaOf(absl::string_view message) {
+  const Model& model = TheModel();
+  for (const MessageSchema* schema : {&model.wmo323}) {
+    if (message == schema->message) return schema;
+  }
+  return nullptr;
+}
+
+}  // namespace wmo::iwmo

@@ -1,0 +1,100 @@
+#include "libs/iwmo/oracle.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+
+namespace wmo::iwmo::testing {
+namespace {
+
+// stdout and stderr of `command`.
+std::string Run(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(
+      popen(absl::StrCat(command, " 2>&1").c_str(), "r"), pclose);
+  std::string out;
+  if (pipe == nullptr) return out;
+  char buffer[1 << 14];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) {
+    out.append(buffer, n);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ReferenceDir() {
+  const char* env = std::getenv("WMO_IWMO_REFERENCE");
+  const std::string dir = env != nullptr ? env : WMO_IWMO_REFERENCE_DIR;
+  return std::filesystem::exists(std::filesystem::path(dir) /
+                                 "tr-cd-cs-wmo-3.2.xsl")
+             ? dir
+             : std::string();
+}
+
+std::vector<OfficialVerdict> JudgeOfficially(
+    absl::string_view message, const std::vector<std::string>& documents) {
+  const std::string dir = ReferenceDir();
+  std::vector<OfficialVerdict> out(documents.size());
+  if (dir.empty() || documents.empty()) return out;
+  const std::filesystem::path work =
+      std::filesystem::path(::testing::TempDir()) /
+      absl::StrCat("iwmo-oracle-", getpid());
+  std::filesystem::create_directories(work);
+  std::vector<std::string> files;
+  for (size_t i = 0; i < documents.size(); ++i) {
+    files.push_back((work / absl::StrCat(i, ".xml")).string());
+    std::ofstream(files.back(), std::ios::binary) << documents[i];
+  }
+  const std::string all = absl::StrJoin(files, " ");
+  // xmllint ends its say on each file with "F validates" or "F fails to
+  // validate"; the lines before belong to that file.
+  const std::string schema = Run(absl::StrCat(
+      "xmllint --noout --schema ", dir, "/xsd/", message, ".xsd ", all));
+  std::string pending;
+  for (absl::string_view line : absl::StrSplit(schema, '\n')) {
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (line == absl::StrCat(files[i], " validates")) {
+        out[i].schema_valid = true;
+      }
+      if (line == absl::StrCat(files[i], " validates") ||
+          line == absl::StrCat(files[i], " fails to validate")) {
+        out[i].detail = pending;
+        pending.clear();
+        break;
+      }
+    }
+    if (!absl::EndsWith(line, "validates") &&
+        !absl::EndsWith(line, "fails to validate")) {
+      absl::StrAppend(&pending, line, "\n");
+    }
+  }
+  // xsltproc writes one report per file, in order, each a document.
+  const std::string reports = Run(absl::StrCat(
+      "xsltproc ", dir, "/tr-cd-cs-wmo-3.2.xsl ", all));
+  std::vector<absl::string_view> each =
+      absl::StrSplit(reports, "<?xml ", absl::SkipEmpty());
+  EXPECT_EQ(each.size(), documents.size())
+      << "xsltproc wrote a report per well-formed message only:\n"
+      << reports.substr(0, 2000);
+  for (size_t i = 0; i < each.size() && i < out.size(); ++i) {
+    for (absl::string_view part : absl::StrSplit(each[i], "<n4:Code>")) {
+      if (part.data() == each[i].data()) continue;
+      out[i].rules.emplace_back(part.substr(0, part.find('<')));
+    }
+    absl::StrAppend(&out[i].detail, each[i]);
+  }
+  std::filesystem::remove_all(work);
+  return out;
+}
+
+}  // namespace wmo::iwmo::testing

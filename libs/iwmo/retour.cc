@@ -1,0 +1,105 @@
+#include "libs/iwmo/retour.h"
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "libs/iwmo/xml_document.h"
+
+namespace wmo::iwmo {
+namespace {
+
+struct RetourPair {
+  absl::string_view message;
+  absl::string_view retour;
+  const char* code;
+};
+constexpr RetourPair kRetours[] = {
+    {"WMO301", "WMO302", "415"}, {"WMO305", "WMO306", "419"},
+    {"WMO307", "WMO308", "421"}, {"WMO315", "WMO316", "445"},
+    {"WMO317", "WMO318", "481"}, {"WMO319", "WMO320", "483"},
+    {"WMO323", "WMO325", "485"}};
+
+const RetourPair* PairOf(absl::string_view message) {
+  for (const RetourPair& pair : kRetours) {
+    if (pair.message == message) return &pair;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::string_view RetourOf(absl::string_view message) {
+  const RetourPair* pair = PairOf(message);
+  return pair == nullptr ? absl::string_view() : pair->retour;
+}
+
+void WriteReturnCodes(XmlWriter& w, const std::vector<std::string>& codes) {
+  w.Open("RetourCodes");
+  for (const std::string& code : codes) w.Leaf("RetourCode", code);
+  w.Close();
+}
+
+void WriteXsdVersion(XmlWriter& w, absl::string_view name,
+                     absl::string_view basis, absl::string_view message) {
+  w.Open(name);
+  w.Leaf("BasisschemaXsdVersie", basis, Space::kBase);
+  w.Leaf("BerichtXsdVersie", message, Space::kBase);
+  w.Close();
+}
+
+void WriteTotal(XmlWriter& w, absl::string_view name, int64_t cents) {
+  w.Open(name);
+  w.Leaf("TotaalBedrag", absl::StrCat(std::llabs(cents)), Space::kBase);
+  w.Leaf("DebetCredit", cents < 0 ? "C" : "D", Space::kBase);
+  w.Close();
+}
+
+void WriteRetourHeader(XmlWriter& w, const Answered& answered,
+                       const std::vector<std::string>& codes,
+                       absl::string_view id, absl::string_view today) {
+  const RetourPair& pair = *PairOf(answered.message);
+  const bool declaration = pair.retour == "WMO325";
+  w.Open("Header");
+  w.Leaf("BerichtCode", pair.code);
+  w.Leaf("BerichtVersie", "3");
+  w.Leaf("BerichtSubversie", "2");
+  // A technical retour keeps the parties of the message it returns; the
+  // declaration's answer goes from the municipality to the provider.
+  w.Leaf("Afzender", declaration ? answered.receiver : answered.sender);
+  w.Leaf("Ontvanger", declaration ? answered.sender : answered.receiver);
+  w.Open("BerichtIdentificatie");
+  w.Leaf("Identificatie", id, Space::kBase);
+  w.Leaf("Dagtekening", today, Space::kBase);
+  w.Close();
+  WriteXsdVersion(w, "XsdVersie", kXsdVersion, kXsdVersion);
+  if (declaration) {
+    w.Open("DeclaratieIdentificatie");
+    w.Leaf("Identificatie", answered.id, Space::kBase);
+    w.Leaf("Dagtekening", answered.date, Space::kBase);
+    w.Close();
+    WriteXsdVersion(w, "XsdVersieDeclaratie", answered.basis_xsd_version,
+                    answered.message_xsd_version);
+  } else {
+    w.Leaf("IdentificatieRetour", answered.id);
+    w.Leaf("DagtekeningRetour", answered.date);
+    WriteXsdVersion(w, "XsdVersieRetour", answered.basis_xsd_version,
+                    answered.message_xsd_version);
+  }
+  WriteReturnCodes(w, codes);
+  w.Close();
+}
+
+std::string WriteRefusal(const Answered& answered,
+                         const std::vector<std::string>& codes,
+                         const Fault* fault, absl::string_view id,
+                         absl::string_view today) {
+  XmlWriter w(RetourOf(answered.message));
+  if (fault != nullptr) {
+    w.Comment(absl::StrCat(fault->rule, " at ", fault->location, ": ",
+                           fault->description));
+  }
+  WriteRetourHeader(w, answered, codes, id, today);
+  return w.Finish();
+}
+
+}  // namespace wmo::iwmo
