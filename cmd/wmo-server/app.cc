@@ -43,9 +43,13 @@
 #include "services/catalog/catalog_repository.h"
 #include "services/catalog/catalog_service.h"
 #include "services/declaration/declaration_api.h"
+#include "services/declaration/declaration_client.h"
 #include "services/declaration/declaration_repository.h"
 #include "services/declaration/declaration_service.h"
 #include "services/declaration/usage_reporter.h"
+#include "services/iwmo/iwmo_api.h"
+#include "services/iwmo/iwmo_repository.h"
+#include "services/iwmo/iwmo_service.h"
 
 namespace wmo {
 
@@ -96,6 +100,13 @@ struct App::State {
   std::unique_ptr<server::Executor> capacity_executor;
   std::unique_ptr<capacity::CapacityService> capacity_service;
   std::shared_ptr<capacity::CapacityMetrics> capacity_metrics;
+
+  // iWmo message layer.
+  std::unique_ptr<declaration::DeclarationClient> iwmo_declarations;
+  std::unique_ptr<catalog::CatalogClient> iwmo_catalogs;
+  std::unique_ptr<iwmo::IwmoApi> iwmo_api;
+  std::unique_ptr<server::Executor> iwmo_executor;
+  std::unique_ptr<iwmo::IwmoService> iwmo_service;
 
   std::unique_ptr<grpc::Server> grpc_server;
   int grpc_port = 0;
@@ -320,7 +331,8 @@ absl::Status App::Start() {
   const std::map<std::string, std::vector<std::string>> kCalls = {
       {"assignment", {"catalog", "declaration"}},
       {"declaration", {"assignment", "catalog"}},
-      {"capacity", {"assignment", "catalog"}}};
+      {"capacity", {"assignment", "catalog"}},
+      {"iwmo", {"declaration", "catalog"}}};
   for (const auto& [service, callees] : kCalls) {
     if (!options_.services.count(service)) continue;
     for (const std::string& callee : callees) {
@@ -399,6 +411,24 @@ absl::Status App::Start() {
     gateway_services.push_back("wmo.capacity.v1.CapacityService");
   }
 
+  if (options_.services.count("iwmo")) {
+    auto db = OpenServiceStore(options_, "iwmo", iwmo::IwmoRepository::Migrations(),
+                               *s.registry);
+    if (!db.ok()) return db.status();
+    s.iwmo_declarations = std::make_unique<declaration::DeclarationClient>();
+    s.iwmo_catalogs = std::make_unique<catalog::CatalogClient>();
+    s.iwmo_api = std::make_unique<iwmo::IwmoApi>(
+        **db, *s.iwmo_declarations, *s.iwmo_catalogs, options_.clock);
+    s.stores.push_back({"iwmo", "wmo.iwmo.v1.IwmoService", *std::move(db)});
+    // Few threads: each holds a whole message while it is checked.
+    s.iwmo_executor = std::make_unique<server::Executor>(
+        "iwmo", 4, kMaxQueuedCalls, queue_delay);
+    s.iwmo_service = std::make_unique<iwmo::IwmoService>(
+        *s.iwmo_api, *s.iwmo_executor, *s.authenticator);
+    builder.RegisterService(s.iwmo_service.get());
+    gateway_services.push_back("wmo.iwmo.v1.IwmoService");
+  }
+
   s.grpc_server = builder.BuildAndStart();
   if (s.grpc_server == nullptr || s.grpc_port == 0) {
     s.grpc_server.reset();
@@ -434,6 +464,10 @@ absl::Status App::Start() {
   if (s.capacity_api) {
     s.capacity_assignments->SetChannel(channel_to("assignment"));
     s.capacity_catalogs->SetChannel(channel_to("catalog"));
+  }
+  if (s.iwmo_api) {
+    s.iwmo_declarations->SetChannel(channel_to("declaration"));
+    s.iwmo_catalogs->SetChannel(channel_to("catalog"));
   }
 
   s.store_health = std::make_unique<server::StoreHealth>(

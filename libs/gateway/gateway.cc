@@ -15,6 +15,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/type_resolver.h"
 #include "google/protobuf/util/type_resolver_util.h"
+#include "google/api/httpbody.pb.h"
 #include "google/rpc/code.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpcpp/channel.h"
@@ -357,8 +358,19 @@ class Gateway::Impl {
     if (!parameters.ok()) return parameters.status();
     std::unique_ptr<Message> message(
         Prototype(*route.method->input_type()).New());
-    if (absl::Status s = BuildRequest(route.body, request.body, variables,
-                                      *parameters, message.get());
+    // A body bound to a google.api.HttpBody field goes in as it came, with
+    // its content type; any other body is JSON.
+    const FieldDescriptor* raw_body = RawBodyField(route);
+    if (raw_body != nullptr) {
+      auto* body = static_cast<google::api::HttpBody*>(
+          message->GetReflection()->MutableMessage(message.get(), raw_body));
+      const std::string* content_type = request.Header("content-type");
+      body->set_content_type(content_type == nullptr ? "" : *content_type);
+      body->set_data(request.body);
+    }
+    if (absl::Status s =
+            BuildRequest(raw_body != nullptr ? "" : route.body, request.body,
+                         variables, *parameters, message.get());
         !s.ok()) {
       return s;
     }
@@ -399,10 +411,39 @@ class Gateway::Impl {
                  HttpStatusForGrpcCode(static_cast<int>(status.error_code())),
                  status, route.body == "*" ? "" : route.body));
     }
+    if (e.matched->method->output_type() ==
+        google::api::HttpBody::descriptor()) {
+      // The answer is its body, with its content type (an iWmo retour).
+      google::api::HttpBody body;
+      if (!grpc::SerializationTraits<google::api::HttpBody>::Deserialize(
+               &e.received, &body)
+               .ok()) {
+        return Finish(e, StatusResponse(absl::InternalError(
+                                            "response is not a valid "
+                                            "google.api.HttpBody"),
+                                        e.request_id));
+      }
+      http::Response response;
+      response.content_type = body.content_type();
+      response.body = std::move(*body.mutable_data());
+      return Finish(e, std::move(response));
+    }
     absl::StatusOr<std::string> json = Render(*e.matched, &e.received);
     if (!json.ok())
       return Finish(e, StatusResponse(json.status(), e.request_id));
     Finish(e, JsonResponse(200, *std::move(json)));
+  }
+
+  // The top-level google.api.HttpBody field the route's body binds, or
+  // null.
+  static const FieldDescriptor* RawBodyField(const Route& route) {
+    if (route.body.empty() || route.body == "*") return nullptr;
+    const FieldDescriptor* field =
+        route.method->input_type()->FindFieldByName(route.body);
+    return field != nullptr &&
+                   field->message_type() == google::api::HttpBody::descriptor()
+               ? field
+               : nullptr;
   }
 
   // Counts the answer and sends it with the request id (counted first, so

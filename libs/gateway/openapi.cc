@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "google/api/field_behavior.pb.h"
 #include "google/protobuf/descriptor.h"
+#include "google/api/httpbody.pb.h"
 #include "google/rpc/status.pb.h"
 #include "libs/gateway/request_builder.h"
 #include "nlohmann/json.hpp"
@@ -365,6 +366,16 @@ Json JsonContent(Json schema) {
   return {{"application/json", {{"schema", std::move(schema)}}}};
 }
 
+// A google.api.HttpBody travels as itself, in the content type the field's
+// or method's comment names.
+bool IsHttpBody(const Descriptor* type) {
+  return type == google::api::HttpBody::descriptor();
+}
+
+Json RawContent() {
+  return {{"*/*", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}};
+}
+
 Json Operation(const Route& route, const std::string& operation_id,
                Json path_parameters, SchemaSet& schemas) {
   const auto& method = *route.method;
@@ -394,7 +405,9 @@ Json Operation(const Route& route, const std::string& operation_id,
   } else if (!route.body.empty()) {
     const FieldDescriptor& field = *input.FindFieldByName(route.body);
     Json body = {{"required", true},
-                 {"content", JsonContent(schemas.FieldSchema(field))}};
+                 {"content", IsHttpBody(field.message_type())
+                                 ? RawContent()
+                                 : JsonContent(schemas.FieldSchema(field))}};
     if (std::string c = schemas.Comment(field); !c.empty()) {
       body["description"] = c;
     }
@@ -403,7 +416,8 @@ Json Operation(const Route& route, const std::string& operation_id,
 
   const Descriptor& output = *method.output_type();
   Json response_schema =
-      route.response_body.empty()
+      IsHttpBody(&output) ? Json()
+      : route.response_body.empty()
           ? schemas.MessageSchema(output)
           : schemas.FieldSchema(*output.FindFieldByName(route.response_body));
   std::string ok_description = schemas.Comment(output);
@@ -413,7 +427,9 @@ Json Operation(const Route& route, const std::string& operation_id,
   operation["responses"] = {
       {"200",
        {{"description", ok_description},
-        {"content", JsonContent(std::move(response_schema))}}},
+        {"content", IsHttpBody(&output)
+                        ? RawContent()
+                        : JsonContent(std::move(response_schema))}}},
       {"401",
        {{"description",
          "No valid bearer token (missing, expired, another issuer or "

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "libs/iwmo/retour.h"
 #include "libs/iwmo/schema.h"
 
 namespace wmo::iwmo {
@@ -86,6 +87,18 @@ struct Model {
                                 .max_value = 99,
                                 .pattern = Pattern::kLiteral,
                                 .literal = "2"};
+  SimpleType return_code{
+      .name = "LDT_RetourCode",
+      .max_length = 4,
+      .values = {"0001", "0200", "0233", "0611", "8001", "8017", "8021",
+                 "8187", "8214", "8848", "9019", "9056", "9063", "9069",
+                 "9071", "9074", "9307", "9308", "9319", "9321", "9322",
+                 "9326", "9332", "9333", "9338", "9339", "9340", "9341",
+                 "9346", "9347", "9349", "9350", "9351", "9355", "9357",
+                 "9359", "9360", "9361", "9365", "9366", "9367", "9369",
+                 "9373", "9374", "9375", "9379", "9384", "9385", "9387",
+                 "9388", "9389", "9390", "9411", "9412", "9413", "9414",
+                 "9415", "S300", "S329"}};
   SimpleType code_323{.name = "LDT_BerichtCode",
                       .min_length = 1,
                       .max_length = 3,
@@ -191,6 +204,38 @@ const MessageSchema* SchemaOf(absl::string_view message) {
     if (message == schema->message) return schema;
   }
   return nullptr;
+}
+
+bool IsReturnCode(absl::string_view code) {
+  return IsValid(code, TheModel().return_code);
+}
+
+bool IsValidVersion(absl::string_view version) {
+  return IsValid(version, TheModel().version);
+}
+
+std::optional<Fault> CheckAnswerable(const MessageHeader& header) {
+  const Model& model = TheModel();
+  const struct {
+    const std::string* value;
+    const SimpleType* type;
+    const char* location;
+  } fields[] = {
+      {&header.sender, &model.agb, "/Bericht/Header/Afzender"},
+      {&header.receiver, &model.municipality, "/Bericht/Header/Ontvanger"},
+      {&header.id, &model.message_id,
+       "/Bericht/Header/BerichtIdentificatie/Identificatie"},
+      {&header.date, &model.date,
+       "/Bericht/Header/BerichtIdentificatie/Dagtekening"},
+  };
+  for (const auto& field : fields) {
+    if (!IsValid(*field.value, *field.type)) {
+      return Fault{field.location, "XSD",
+                   "missing or invalid; a retour cannot be addressed "
+                   "without it"};
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace wmo::iwmo

@@ -37,6 +37,12 @@ struct Answered {
   std::string message_xsd_version = kXsdVersion;
 };
 
+// Whether `code` is one of the return codes (WJ001) a retour may carry.
+bool IsReturnCode(absl::string_view code);
+
+// Whether `version` is a version as XsdVersie holds it (1.0.0).
+bool IsValidVersion(absl::string_view version);
+
 // "WMO325" for "WMO323", and so on; empty for a message without a retour.
 absl::string_view RetourOf(absl::string_view message);
 

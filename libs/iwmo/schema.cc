@@ -157,6 +157,8 @@ std::string Expected(const SimpleType& type) {
   return out;
 }
 
+}  // namespace
+
 bool IsValid(absl::string_view raw, const SimpleType& type) {
   absl::string_view value = raw;
   switch (type.base) {
@@ -183,6 +185,8 @@ bool IsValid(absl::string_view raw, const SimpleType& type) {
          std::find(type.values.begin(), type.values.end(), value) !=
              type.values.end();
 }
+
+namespace {
 
 class Checker {
  public:

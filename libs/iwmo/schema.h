@@ -98,6 +98,9 @@ struct MessageSchema {
   const ComplexType* root;
 };
 
+// Whether `text` is a valid value of `type`.
+bool IsValid(absl::string_view text, const SimpleType& type);
+
 // The schemas of the messages this system reads; null for another.
 const MessageSchema* SchemaOf(absl::string_view message);
 
@@ -106,6 +109,13 @@ const MessageSchema* SchemaOf(absl::string_view message);
 // between elements is one, comments and processing instructions are not.
 std::optional<Fault> CheckSchema(const XmlDocument& doc,
                                  const MessageSchema& schema);
+
+// The first field of `header` (of a message from a provider) that a retour
+// could not carry back validly: a sender that is no AGB code, a receiver
+// that is no municipality code, an identification or date that is no such
+// thing. Its XSD versions are not needed: a retour names its own where the
+// message's are unusable.
+std::optional<Fault> CheckAnswerable(const MessageHeader& header);
 
 // XPath of `node` as the official validation prints it: an index only
 // where siblings share the name.

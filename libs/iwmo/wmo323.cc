@@ -418,15 +418,34 @@ Answered AnsweredBy(const Wmo323& m) {
                   m.message_xsd_version};
 }
 
+std::string WriteWmo325Refused(const Wmo323& m,
+                               const std::vector<std::string>& codes,
+                               absl::string_view answer_id,
+                               absl::string_view today) {
+  XmlWriter w("WMO325");
+  WriteRetourHeader(w, AnsweredBy(m), {kNoRemark}, answer_id, today);
+  w.Open("DeclaratieAntwoord");
+  w.Leaf("DeclaratieNummer", m.number);
+  w.Open("TotaalIngediendBedrag");
+  w.Leaf("TotaalBedrag", m.total, Space::kBase);
+  w.Leaf("DebetCredit", m.total_direction, Space::kBase);
+  w.Close();
+  WriteTotal(w, "TotaalToegekendBedrag", 0);
+  WriteReturnCodes(w, codes);
+  w.Close();
+  return w.Finish();
+}
+
 std::vector<std::string> ReturnCodesOf(const v1::Verdict& verdict) {
   std::vector<std::string> codes;
   for (const type::v1::RuleViolation& v : verdict.violations()) {
-    const std::string code = v.return_code().empty() ? "0001" : v.return_code();
+    const std::string code =
+        IsReturnCode(v.return_code()) ? v.return_code() : kRejected;
     if (std::find(codes.begin(), codes.end(), code) == codes.end()) {
       codes.push_back(code);
     }
   }
-  if (codes.empty()) codes.push_back("0001");
+  if (codes.empty()) codes.push_back(kRejected);
   return codes;
 }
 

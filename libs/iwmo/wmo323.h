@@ -91,6 +91,14 @@ std::string WriteWmo325(const Wmo323& message,
                         const declaration::v1::Declaration& verdict,
                         absl::string_view answer_id, absl::string_view today);
 
+// The WMO325 refusing the declaration in `message` as a whole, with the
+// return codes of the rules it broke (a declaration number used before,
+// 9333): nothing granted.
+std::string WriteWmo325Refused(const Wmo323& message,
+                               const std::vector<std::string>& codes,
+                               absl::string_view answer_id,
+                               absl::string_view today);
+
 // The return codes of a rejected line, each once, in rule order: a rule's
 // own iWmo code, or for a rule without one (a catalog rule) 0001.
 std::vector<std::string> ReturnCodesOf(const declaration::v1::Verdict& verdict);

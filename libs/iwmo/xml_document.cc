@@ -15,16 +15,10 @@
 namespace wmo::iwmo {
 namespace {
 
-// The fifteen messages of release 3.2 and their BerichtCode.
-struct Message {
-  absl::string_view name;
-  int code;
-};
-constexpr Message kMessages[] = {
-    {"WMO301", 414}, {"WMO302", 415}, {"WMO305", 418}, {"WMO306", 419},
-    {"WMO307", 420}, {"WMO308", 421}, {"WMO315", 444}, {"WMO316", 445},
-    {"WMO317", 480}, {"WMO318", 481}, {"WMO319", 482}, {"WMO320", 483},
-    {"WMO323", 484}, {"WMO325", 485}};
+// The fifteen messages of release 3.2.
+constexpr absl::string_view kMessages[] = {
+    "WMO301", "WMO302", "WMO305", "WMO306", "WMO307", "WMO308", "WMO315",
+    "WMO316", "WMO317", "WMO318", "WMO319", "WMO320", "WMO323", "WMO325"};
 
 // What the parser saw that it must refuse.
 struct ParseState {
@@ -62,26 +56,23 @@ bool Named(const xmlNode* node, absl::string_view name) {
          absl::string_view(reinterpret_cast<const char*>(node->name)) == name;
 }
 
-// The child element `name` of `parent` in the parent's namespace, or null.
+// The first child element called `name`, in any namespace, or null.
 const xmlNode* Child(const xmlNode* parent, absl::string_view name) {
-  for (const xmlNode* child = parent->children; child != nullptr;
-       child = child->next) {
-    if (Named(child, name) && child->ns == parent->ns) return child;
+  for (const xmlNode* child = parent == nullptr ? nullptr : parent->children;
+       child != nullptr; child = child->next) {
+    if (Named(child, name)) return child;
   }
   return nullptr;
 }
 
+// The trimmed text of `node`; empty for null.
 std::string Text(const xmlNode* node) {
+  if (node == nullptr) return "";
   xmlChar* content = xmlNodeGetContent(node);
   std::string text(content == nullptr ? ""
                                       : reinterpret_cast<const char*>(content));
   xmlFree(content);
   return std::string(absl::StripAsciiWhitespace(text));
-}
-
-absl::Status Missing(absl::string_view path) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ": missing; every message has it"));
 }
 
 }  // namespace
@@ -142,46 +133,28 @@ absl::StatusOr<MessageHeader> ReadHeader(const XmlDocument& doc) {
   const xmlNode* root = doc.root();
   const absl::string_view ns =
       root->ns == nullptr ? "" : reinterpret_cast<const char*>(root->ns->href);
-  const Message* message = nullptr;
-  for (const Message& m : kMessages) {
-    if (ns == MessageNamespace(m.name)) message = &m;
+  const absl::string_view* message = nullptr;
+  for (const absl::string_view& m : kMessages) {
+    if (ns == MessageNamespace(m)) message = &m;
   }
   if (!Named(root, "Bericht") || message == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         "/", reinterpret_cast<const char*>(root->name),
-        ": not an iWmo 3.2 "
-        "message; the root is Bericht in the namespace of its message, such "
-        "as ",
+        ": not an iWmo 3.2 message; the root is Bericht in the namespace of "
+        "its message, such as ",
         MessageNamespace("WMO323"), " (namespace here: \"", ns, "\")"));
   }
   const xmlNode* header = Child(root, "Header");
-  if (header == nullptr) return Missing("/Bericht/Header");
-  MessageHeader out;
-  out.message = std::string(message->name);
-  const xmlNode* code = Child(header, "BerichtCode");
-  if (code == nullptr) return Missing("/Bericht/Header/BerichtCode");
-  if (!absl::SimpleAtoi(Text(code), &out.code) || out.code != message->code) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "/Bericht/Header/BerichtCode: \"", Text(code), "\" is not the code of ",
-        message->name, "; it is ", message->code));
-  }
-  for (auto [name, field] : {std::pair{"Afzender", &out.sender},
-                             std::pair{"Ontvanger", &out.receiver}}) {
-    const xmlNode* node = Child(header, name);
-    if (node == nullptr) return Missing(absl::StrCat("/Bericht/Header/", name));
-    *field = Text(node);
-  }
   const xmlNode* id = Child(header, "BerichtIdentificatie");
-  if (id == nullptr) return Missing("/Bericht/Header/BerichtIdentificatie");
-  for (auto [name, field] : {std::pair{"Identificatie", &out.id},
-                             std::pair{"Dagtekening", &out.date}}) {
-    const xmlNode* node = Child(id, name);
-    if (node == nullptr) {
-      return Missing(
-          absl::StrCat("/Bericht/Header/BerichtIdentificatie/", name));
-    }
-    *field = Text(node);
-  }
+  const xmlNode* xsd = Child(header, "XsdVersie");
+  MessageHeader out;
+  out.message = std::string(*message);
+  out.sender = Text(Child(header, "Afzender"));
+  out.receiver = Text(Child(header, "Ontvanger"));
+  out.id = Text(Child(id, "Identificatie"));
+  out.date = Text(Child(id, "Dagtekening"));
+  out.basis_xsd_version = Text(Child(xsd, "BasisschemaXsdVersie"));
+  out.message_xsd_version = Text(Child(xsd, "BerichtXsdVersie"));
   return out;
 }
 

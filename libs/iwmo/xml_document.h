@@ -50,18 +50,20 @@ class XmlDocument {
   std::unique_ptr<_xmlDoc, Free> doc_;
 };
 
-// The header of an iWmo 3.2 message (Bericht/Header).
+// The header of an iWmo 3.2 message (Bericht/Header) as far as it can be
+// read: what a retour needs to go back, whether or not the rest is valid.
 struct MessageHeader {
   // "WMO323", from the root element's namespace.
   std::string message;
-  // BerichtCode: 484 for WMO323.
-  int code = 0;
   // Afzender and Ontvanger: an AGB code or a municipality (CBS) code.
   std::string sender;
   std::string receiver;
   // BerichtIdentificatie/Identificatie and /Dagtekening (YYYY-MM-DD).
   std::string id;
   std::string date;
+  // XsdVersie/BasisschemaXsdVersie and /BerichtXsdVersie.
+  std::string basis_xsd_version;
+  std::string message_xsd_version;
 };
 
 // The namespace of the types every message shares (basisschema).
@@ -72,10 +74,9 @@ inline constexpr absl::string_view kBaseNamespace =
 std::string MessageNamespace(absl::string_view message);
 
 // The header of `doc`: its root must be Bericht in the namespace of one of
-// the fifteen messages, with a Header whose BerichtCode is that message's.
-// INVALID_ARGUMENT naming the element ("/Bericht/Header/BerichtCode")
-// otherwise. Only what routing needs is read here; the full checks of a
-// message are its schema's.
+// the fifteen messages (INVALID_ARGUMENT otherwise: no retour can answer
+// it). The fields are read by name, trimmed, empty where absent; whether
+// they are valid is the schema's to say (CheckSchema).
 absl::StatusOr<MessageHeader> ReadHeader(const XmlDocument& doc);
 
 }  // namespace wmo::iwmo

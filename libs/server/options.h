@@ -16,7 +16,7 @@ namespace wmo::server {
 // The roles a process can play; the default is all of them (all-in-one).
 inline const std::vector<std::string>& KnownServices() {
   static const auto* const kServices = new std::vector<std::string>{
-      "catalog", "assignment", "declaration", "capacity"};
+      "catalog", "assignment", "declaration", "capacity", "iwmo"};
   return *kServices;
 }
 

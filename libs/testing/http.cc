@@ -6,10 +6,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace wmo::testing {
@@ -57,9 +59,14 @@ HttpResponse HttpRequest(
   const int fd = ConnectLoopback(port);
   if (fd < 0) return response;
   std::string request = method + " " + path +
-                        " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: "
-                        "application/json\r\nContent-Length: " +
+                        " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: " +
                         std::to_string(body.size()) + "\r\n";
+  // JSON unless the caller names another type.
+  if (std::none_of(headers.begin(), headers.end(), [](const auto& header) {
+        return absl::EqualsIgnoreCase(header.first, "Content-Type");
+      })) {
+    request += "Content-Type: application/json\r\n";
+  }
   for (const auto& [name, value] : headers) {
     absl::StrAppend(&request, name, ": ", value, "\r\n");
   }

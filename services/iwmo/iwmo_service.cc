@@ -1,0 +1,19 @@
+#include "services/iwmo/iwmo_service.h"
+
+#include "libs/server/call_scope.h"
+#include "libs/server/executor.h"
+
+namespace wmo::iwmo {
+
+grpc::ServerUnaryReactor* IwmoService::SubmitMessage(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return server::RespondLaterParsed<v1::SubmitMessageRequest,
+                                    google::api::HttpBody>(
+      context, executor_, authenticator_, request, response,
+      [this](const v1::SubmitMessageRequest& in, google::api::HttpBody* out) {
+        return api_.SubmitMessage(*server::CallScope::Caller(), in, out);
+      });
+}
+
+}  // namespace wmo::iwmo

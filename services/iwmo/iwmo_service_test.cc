@@ -1,0 +1,289 @@
+// The iWmo message layer against the whole app in-process (real catalog,
+// assignment and declaration services, real stores), over REST as a
+// provider's system would call it: a WMO323 gets the same verdicts as the
+// same declaration in JSON, its WMO325 is what the official validation
+// accepts, refusals keep nothing, and a message sent again gets the same
+// answer.
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "cmd/wmo-server/app_testing.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "libs/iwmo/oracle.h"
+#include "libs/iwmo/test_messages.h"
+#include "libs/iwmo/wmo323.h"
+#include "libs/iwmo/xml_document.h"
+#include "libs/testing/http.h"
+#include "libs/testing/temp_dir.h"
+#include "wmo/assignment/v1/assignment_service.grpc.pb.h"
+#include "wmo/declaration/v1/declaration_service.grpc.pb.h"
+
+namespace wmo::iwmo {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using iwmo::testing::TestLine;
+using iwmo::testing::TestWmo323;
+using wmo::assignment::v1::Assignment;
+
+namespace dv1 = ::wmo::declaration::v1;
+
+constexpr char kMunicipality[] = "0988";  // Weert, midden-limburg-2024
+constexpr char kProvider[] = "99990303";  // contracted for lot 5 (KDV)
+constexpr int64_t kKdvTariff = 16400;     // cents per etmaal
+constexpr char kBsn[] = "111222333";
+
+class IwmoServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    WMO_START_APP_OR_SKIP(app_, GetParam(), dir_);
+    assignment_ = CreateKdv(*app_);
+  }
+
+  // A KDV assignment for January to June 2027 (the apps' clock says
+  // 2027-03-01), 20 etmalen in total.
+  static Assignment CreateKdv(const App& app) {
+    Assignment a;
+    a.mutable_client()->set_bsn(kBsn);
+    a.mutable_client()->set_birth_date("1950-03-01");
+    a.set_provider_agb(kProvider);
+    a.set_catalog("midden-limburg-2024");
+    a.set_product("kdv");
+    a.set_basis("1");
+    a.mutable_extent()->set_volume(20);
+    a.mutable_extent()->set_unit(wmo::type::v1::UNIT_DAY_NIGHT);
+    a.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_TOTAL);
+    a.set_start_date("2027-01-01");
+    a.set_end_date("2027-06-30");
+    auto* result = a.add_results();
+    result->set_life_domain("Wonen");
+    result->set_activity_type(wmo::assignment::v1::ACTIVITY_TYPE_HELP);
+    auto stub =
+        wmo::assignment::v1::AssignmentService::NewStub(wmo::testing::ChannelTo(app));
+    grpc::ClientContext context;
+    wmo::assignment::v1::CreateAssignmentRequest request;
+    request.set_parent(absl::StrCat("municipalities/", kMunicipality));
+    *request.mutable_assignment() = a;
+    Assignment created;
+    grpc::Status s = stub->CreateAssignment(&context, request, &created);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return created;
+  }
+
+  // A KDV line of `volume` etmalen in February 2027.
+  TestLine Line(const std::string& reference, int64_t volume,
+                int64_t tariff = kKdvTariff) const {
+    TestLine line;
+    line.reference = reference;
+    line.assignment_number = assignment_.number();
+    line.product_category = assignment_.product_category();
+    line.product_code = assignment_.product_code();
+    line.start_date = "2027-02-01";
+    line.end_date = "2027-02-28";
+    line.volume = absl::StrCat(volume);
+    line.unit = "14";
+    line.tariff = absl::StrCat(tariff);
+    line.amount = absl::StrCat(volume * tariff);
+    return line;
+  }
+
+  // A declaration of February 2027 holding `lines`.
+  static TestWmo323 Declaration(std::vector<TestLine> lines,
+                                const std::string& id = "M1") {
+    TestWmo323 m;
+    m.sender = kProvider;
+    m.receiver = kMunicipality;
+    m.id = id;
+    m.date = "2027-03-01";
+    m.number = "F2027";
+    m.period_start = "2027-02-01";
+    m.period_end = "2027-02-28";
+    m.signed_date = "2027-03-01";
+    m.clients[0].bsn = kBsn;
+    m.clients[0].lines = std::move(lines);
+    return m;
+  }
+
+  static wmo::testing::HttpResponse Post(
+      const App& app, const std::string& xml,
+      const auth::Principal& as = wmo::testing::Provider(kProvider)) {
+    return wmo::testing::HttpRequest(
+        app.http_port(), "POST", "/v1/iwmo/messages", xml,
+        {{"Authorization", wmo::testing::BearerFor(app, as)},
+         {"Content-Type", "application/xml"}});
+  }
+
+  // The declaration as the provider's JSON client would submit it.
+  static wmo::testing::HttpResponse PostJson(const App& app,
+                                             const dv1::Declaration& d) {
+    std::string json;
+    EXPECT_TRUE(google::protobuf::util::MessageToJsonString(d, &json).ok());
+    return wmo::testing::HttpRequest(
+        app.http_port(), "POST",
+        absl::StrCat("/v1/providers/", kProvider, "/declarations"), json,
+        {{"Authorization",
+          wmo::testing::BearerFor(app, wmo::testing::Provider(kProvider))}});
+  }
+
+  absl::StatusOr<dv1::Declaration> Stored(const std::string& number) {
+    auto stub = dv1::DeclarationService::NewStub(wmo::testing::ChannelTo(*app_));
+    grpc::ClientContext context;
+    dv1::GetDeclarationRequest request;
+    request.set_name(
+        absl::StrCat("providers/", kProvider, "/declarations/", number));
+    dv1::Declaration d;
+    grpc::Status s = stub->GetDeclaration(&context, request, &d);
+    if (!s.ok()) return absl::Status(absl::StatusCode(s.error_code()), "");
+    return d;
+  }
+
+  wmo::testing::TempDir dir_;
+  std::unique_ptr<App> app_;
+  Assignment assignment_;
+};
+
+// One declaration with an approved line (January, declared late) and one
+// over the assigned volume (TR321) at another tariff (TR418), as XML to
+// one app and as JSON to another that holds the same assignment: the same
+// verdict on every line, and the 325 lists exactly the rejected one with
+// the codes of its rules.
+TEST_P(IwmoServiceTest, GivesTheVerdictsOfTheSameDeclarationInJson) {
+  TestLine january = Line("A1", 5);
+  january.start_date = "2027-01-01";
+  january.end_date = "2027-01-31";
+  const TestWmo323 message =
+      Declaration({january, Line("A2", 500, kKdvTariff + 1)});
+  const wmo::testing::HttpResponse xml = Post(*app_, message.Render());
+  ASSERT_EQ(xml.status, 200) << xml.body;
+  EXPECT_THAT(xml.head, HasSubstr("application/xml"));
+
+  wmo::testing::TempDir other_dir;
+  std::unique_ptr<App> other;
+  WMO_START_APP_OR_SKIP(other, GetParam(), other_dir);
+  ASSERT_EQ(CreateKdv(*other).number(), assignment_.number());
+  auto parsed = XmlDocument::Parse(message.Render());
+  ASSERT_TRUE(parsed.ok());
+  const wmo::testing::HttpResponse json =
+      PostJson(*other, ToDeclaration(ReadWmo323(*parsed)));
+  ASSERT_EQ(json.status, 200) << json.body;
+  dv1::Declaration by_json;
+  const auto parsed_json =
+      google::protobuf::util::JsonStringToMessage(json.body, &by_json);
+  ASSERT_TRUE(parsed_json.ok()) << parsed_json << json.body.substr(0, 500);
+
+  absl::StatusOr<dv1::Declaration> by_xml = Stored("F2027");
+  ASSERT_TRUE(by_xml.ok()) << by_xml.status() << xml.body;
+  ASSERT_EQ(by_xml->lines_size(), 2);
+  ASSERT_EQ(by_json.lines_size(), 2);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(by_xml->lines(i).verdict().outcome(),
+              by_json.lines(i).verdict().outcome())
+        << i;
+    std::vector<std::string> xml_rules, json_rules;
+    for (const auto& v : by_xml->lines(i).verdict().violations()) {
+      xml_rules.push_back(v.rule_id());
+    }
+    for (const auto& v : by_json.lines(i).verdict().violations()) {
+      json_rules.push_back(v.rule_id());
+    }
+    EXPECT_EQ(xml_rules, json_rules) << i;
+  }
+  EXPECT_EQ(by_json.lines(0).verdict().outcome(), dv1::Verdict::APPROVED);
+  EXPECT_EQ(by_json.lines(1).verdict().outcome(), dv1::Verdict::REJECTED);
+
+  // The 325: the second line with its codes, 5 etmalen granted.
+  EXPECT_THAT(xml.body, Not(HasSubstr("<iwmo:ReferentieNummer>A1<")));
+  EXPECT_THAT(xml.body, HasSubstr("<iwmo:ReferentieNummer>A2<"));
+  EXPECT_THAT(xml.body, HasSubstr("<RetourCode>9321</RetourCode>"));
+  EXPECT_THAT(xml.body, HasSubstr("<RetourCode>0611</RetourCode>"));
+  EXPECT_THAT(xml.body, HasSubstr(absl::StrCat(
+                            "<TotaalToegekendBedrag>\n      <iwmo:TotaalBedrag>",
+                            5 * kKdvTariff, "<")));
+  if (!testing::ReferenceDir().empty()) {
+    auto official = testing::JudgeOfficially("WMO325", {xml.body});
+    EXPECT_TRUE(official[0].accepted()) << official[0].detail << xml.body;
+  }
+}
+
+TEST_P(IwmoServiceTest, AnswersAMessageSentAgainTheSameWay) {
+  const std::string xml = Declaration({Line("A1", 5)}).Render();
+  const wmo::testing::HttpResponse first = Post(*app_, xml);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_THAT(first.body, HasSubstr("<RetourCode>8001</RetourCode>"));
+  const wmo::testing::HttpResponse again = Post(*app_, xml);
+  EXPECT_EQ(again.body, first.body);
+
+  // The same identification with other content: TR056.
+  const wmo::testing::HttpResponse reused =
+      Post(*app_, Declaration({Line("A9", 1)}).Render());
+  ASSERT_EQ(reused.status, 200) << reused.body;
+  EXPECT_THAT(reused.body, HasSubstr("<RetourCode>9056</RetourCode>"));
+  EXPECT_THAT(reused.body, Not(HasSubstr("DeclaratieAntwoord")));
+}
+
+TEST_P(IwmoServiceTest, RefusesABrokenMessageWholeAndKeepsNothing) {
+  TestWmo323 message = Declaration({Line("A1", 5)});
+  message.clients[0].lines[0].unit = "99";
+  const wmo::testing::HttpResponse retour = Post(*app_, message.Render());
+  ASSERT_EQ(retour.status, 200) << retour.body;
+  EXPECT_THAT(retour.body, HasSubstr("<RetourCode>0001</RetourCode>"));
+  EXPECT_THAT(retour.body,
+              HasSubstr("XSD at /Bericht/Declaratie/Clienten/Client/"
+                        "Prestaties/Prestatie/Eenheid"));
+  EXPECT_EQ(Stored("F2027").status().code(), absl::StatusCode::kNotFound);
+  if (!testing::ReferenceDir().empty()) {
+    auto official = testing::JudgeOfficially("WMO325", {retour.body});
+    EXPECT_TRUE(official[0].accepted()) << official[0].detail << retour.body;
+  }
+
+  // A rule of the official validation: the product period is not in one
+  // month (CS337).
+  message = Declaration({Line("A1", 5)}, "M2");
+  message.clients[0].lines[0].start_date = "2027-01-15";
+  const wmo::testing::HttpResponse rule = Post(*app_, message.Render());
+  EXPECT_THAT(rule.body, HasSubstr("CS337 at "));
+  EXPECT_EQ(Stored("F2027").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_P(IwmoServiceTest, RefusesWhatNoRetourCanAnswer) {
+  const wmo::testing::HttpResponse broken = Post(*app_, "<Bericht><Header>");
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_THAT(broken.body, HasSubstr("IWMO_NOT_WELL_FORMED"));
+  EXPECT_THAT(broken.body, HasSubstr("0001"));
+
+  const wmo::testing::HttpResponse foreign =
+      Post(*app_, "<Bericht xmlns=\"urn:other\"/>");
+  EXPECT_EQ(foreign.status, 400);
+  EXPECT_THAT(foreign.body, HasSubstr("IWMO_UNKNOWN_MESSAGE"));
+
+  const wmo::testing::HttpResponse json = wmo::testing::HttpRequest(
+      app_->http_port(), "POST", "/v1/iwmo/messages", "{}",
+      {{"Authorization",
+        wmo::testing::BearerFor(*app_, wmo::testing::Provider(kProvider))}});
+  EXPECT_EQ(json.status, 400);
+  EXPECT_THAT(json.body, HasSubstr("application/xml"));
+}
+
+TEST_P(IwmoServiceTest, ASenderSendsAsItself) {
+  const std::string xml = Declaration({Line("A1", 5)}).Render();
+  EXPECT_EQ(Post(*app_, xml, wmo::testing::Provider("12345678")).status, 403);
+  EXPECT_EQ(Post(*app_, xml, wmo::testing::Municipality(kMunicipality)).status,
+            403);
+  TestWmo323 elsewhere = Declaration({Line("A1", 5)});
+  elsewhere.receiver = "0363";  // Amsterdam: no catalog here serves it
+  const wmo::testing::HttpResponse unserved = Post(*app_, elsewhere.Render());
+  EXPECT_EQ(unserved.status, 403);
+  EXPECT_THAT(unserved.body, HasSubstr("MUNICIPALITY_NOT_SERVED"));
+  EXPECT_EQ(Stored("F2027").status().code(), absl::StatusCode::kNotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, IwmoServiceTest,
+                         ::testing::Values("sqlite", "postgres"));
+
+}  // namespace
+}  // namespace wmo::iwmo
