@@ -67,9 +67,12 @@ constexpr IwmoRule kTr304{"TR304", "8187"};
 constexpr IwmoRule kTr307{"TR307", "9307"};
 constexpr IwmoRule kTr308{"TR308", "9308"};
 constexpr IwmoRule kTr314{"TR314", "8021"};
-constexpr IwmoRule kTr137{"TR137", ""};
+// TR137 and TR335 have no code of their own: the official validation (the
+// iWmo stylesheet) checks them, and a message it faults is rejected for
+// technical reasons (0001).
+constexpr IwmoRule kTr137{"TR137", "0001"};
 // Care is declared within 60 months of its end.
-constexpr IwmoRule kTr335{"TR335", ""};
+constexpr IwmoRule kTr335{"TR335", "0001"};
 constexpr int kDeclarableMonths = 60;
 constexpr IwmoRule kTr319{"TR319", "9319"};
 constexpr IwmoRule kCs337{"CS337", "0001"};
@@ -88,6 +91,10 @@ constexpr IwmoRule kTr388{"TR388", "9388"};
 constexpr IwmoRule kTr389{"TR389", "9389"};
 constexpr IwmoRule kTr390{"TR390", "9390"};
 constexpr IwmoRule kTr418{"TR418", "0611"};
+// No technical rule: the message is rejected for technical reasons, as for a
+// breach of the schema (retourcodes.tsv lists 0001 without a rule). The
+// closest code of what is malformed, never a violation's own rule.
+constexpr IwmoRule kTechnical{"-", "0001"};
 
 constexpr char kDetailRule[] = "DC-DETAIL";
 
@@ -108,10 +115,12 @@ LineViolation Violation(const IwmoRule& rule, std::string field,
   return {rule.id, rule.code, std::move(field), std::move(message)};
 }
 
-// A catalog (S…) or service (DC-…) rule: no iWmo return code.
-LineViolation Violation(const std::string& rule_id, std::string field,
-                        std::string message) {
-  return {rule_id, "", std::move(field), std::move(message)};
+// A catalog (S…) or service (DC-…) rule has no iWmo return code of its own:
+// it keeps its id and answers with the code of `closest`, the technical rule
+// its check is nearest to, so that every rejected line has a WJ001 code.
+LineViolation Violation(const std::string& rule_id, const IwmoRule& closest,
+                        std::string field, std::string message) {
+  return {rule_id, closest.code, std::move(field), std::move(message)};
 }
 
 // ---------------------------------------------------------------------------
@@ -327,7 +336,8 @@ void CheckQualifyingCover(const DeclaredLine& line,
         FirstUncovered(line.period, cover.periods);
     if (!first) return;
     v.push_back(Violation(
-        cover.rule_id, *first == line.period.from ? "start_date" : "end_date",
+        cover.rule_id, kTr338,
+        *first == line.period.from ? "start_date" : "end_date",
         absl::StrCat("on ", FormatDate(*first),
                      ", a day of the product period, the client has no "
                      "assignment of ",
@@ -339,7 +349,7 @@ void CheckQualifyingCover(const DeclaredLine& line,
   for (const auto& [day, total] : line_days) {
     if (!FirstUncovered(Period{day, day}, cover.periods)) continue;
     v.push_back(Violation(
-        cover.rule_id, DeliveryField(total.first_index, "date"),
+        cover.rule_id, kTr338, DeliveryField(total.first_index, "date"),
         absl::StrCat("on ", FormatDate(day),
                      " the client has no assignment of ", products,
                      ", which this product goes only together with; leave "
@@ -690,7 +700,7 @@ void DeclarationChecker::CheckDetail(const DeclaredLine& line,
     const DayDelivery& delivery = line.deliveries[i];
     if (!line.period.Contains(delivery.date)) {
       v.push_back(
-          Violation(kDetailRule, DeliveryField(i, "date"),
+          Violation(kDetailRule, kTechnical, DeliveryField(i, "date"),
                     absl::StrCat("delivery date ", FormatDate(delivery.date),
                                  " lies outside the product period ",
                                  FormatPeriod(line.period),
@@ -698,7 +708,7 @@ void DeclarationChecker::CheckDetail(const DeclaredLine& line,
     }
     if (delivery.no_show ? delivery.quantity < 0 : delivery.quantity <= 0) {
       v.push_back(Violation(
-          kDetailRule, DeliveryField(i, "quantity"),
+          kDetailRule, kTechnical, DeliveryField(i, "quantity"),
           absl::StrCat("the delivery on ", FormatDate(delivery.date),
                        " has quantity ", delivery.quantity,
                        "; give a quantity above 0 or leave the day out")));
@@ -707,7 +717,7 @@ void DeclarationChecker::CheckDetail(const DeclaredLine& line,
   }
   if (sum != line.volume) {
     v.push_back(Violation(
-        kDetailRule, "deliveries",
+        kDetailRule, kTechnical, "deliveries",
         absl::StrCat("the delivered quantities add up to ", Saturate(sum),
                      " but the volume is ", line.volume,
                      "; make the day detail add up to the volume")));
@@ -722,6 +732,10 @@ void DeclarationChecker::CheckCap(
   if (!cap.counts_days && !InProductUnit(billing, line.unit)) return;
   const int64_t max = cap.max_quantity;
   const std::string what = cap.counts_days ? "days" : "units";
+  // A cap on the whole assignment is nearest to TR322 (the sum of its
+  // lines), any other to TR321 (too much volume in a period).
+  const IwmoRule& closest =
+      cap.window == CapWindow::kAssignment ? kTr322 : kTr321;
   // `before` is what the client had in the window without this line, when
   // the cap counts quantities: the line may add at most max - before.
   auto report = [&](std::string field, const std::string& situation,
@@ -733,7 +747,8 @@ void DeclarationChecker::CheckCap(
     if (cap.advisory) {
       absl::StrAppend(&message,
                       "; reported only, keep to the guideline where you can");
-      out.notices.push_back(Violation(cap.rule_id, std::move(field), message));
+      out.notices.push_back(
+          Violation(cap.rule_id, closest, std::move(field), message));
       return;
     }
     if (before.has_value()) {
@@ -744,7 +759,8 @@ void DeclarationChecker::CheckCap(
     } else {
       absl::StrAppend(&message, "; leave out the days beyond the maximum");
     }
-    out.violations.push_back(Violation(cap.rule_id, std::move(field), message));
+    out.violations.push_back(
+        Violation(cap.rule_id, closest, std::move(field), message));
   };
   const bool detail = !line.deliveries.empty();
 
@@ -899,7 +915,8 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
       done = run.to;
       if (DaysIn(run) > max) {
         v.push_back(Violation(
-            billing.contiguous_rule_id, DeliveryField(total.first_index),
+            billing.contiguous_rule_id, kTr321,
+            DeliveryField(total.first_index),
             absl::StrCat("the stay from ", FormatPeriod(run), " lasts ",
                          DaysIn(run), " consecutive days, more than the ", max,
                          " one contiguous stay of product ", billing.product,
@@ -924,7 +941,7 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
             AgeProblem(limit, *a.birth, care)) {
       const bool too_young = care.from < DaysWithinAge(limit, *a.birth).from;
       v.push_back(Violation(
-          limit.rule_id,
+          limit.rule_id, too_young ? kTr307 : kTr308,
           detail ? "deliveries" : (too_young ? "start_date" : "end_date"),
           absl::StrCat("product ", billing.product,
                        " has an age bound on every day: ", *problem)));
@@ -935,7 +952,7 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
     for (size_t i = 0; i < line.deliveries.size(); ++i) {
       if (!line.deliveries[i].unplanned) continue;
       v.push_back(Violation(
-          billing.planned_only_rule_id, DeliveryField(i, "unplanned"),
+          billing.planned_only_rule_id, kTr338, DeliveryField(i, "unplanned"),
           absl::StrCat("the delivery on ", FormatDate(line.deliveries[i].date),
                        " was at an unplanned moment; product ", billing.product,
                        " is billable at planned moments only (unplanned "
@@ -947,7 +964,7 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
     for (size_t i = 0; i < line.deliveries.size(); ++i) {
       if (!line.deliveries[i].no_show) continue;
       v.push_back(Violation(
-          billing.no_show_rule_id, DeliveryField(i, "no_show"),
+          billing.no_show_rule_id, kTr321, DeliveryField(i, "no_show"),
           absl::StrCat("the delivery on ", FormatDate(line.deliveries[i].date),
                        " is a no-show; a no-show is not billable; leave it out "
                        "of the volume and the day detail")));
@@ -1002,7 +1019,8 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
       const int64_t amount = counted(*stay);
       if (amount > 1) {
         v.push_back(Violation(
-            billing.once_per_stay_rule_id, DeliveryField(total.first_index),
+            billing.once_per_stay_rule_id, kTr321,
+            DeliveryField(total.first_index),
             absl::StrCat("the stay from ", FormatPeriod(*stay), " would have ",
                          amount, " units of product ", billing.product,
                          "; one unit covers the whole stay (there at its "
@@ -1018,7 +1036,8 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
       const int64_t amount = counted(Period{day, day});
       if (amount > 1) {
         v.push_back(Violation(
-            billing.once_per_day_rule_id, DeliveryField(total.first_index),
+            billing.once_per_day_rule_id, kTr321,
+            DeliveryField(total.first_index),
             absl::StrCat(
                 "on ", FormatDate(day), " the client would have ", amount,
                 " units of product ", billing.product,
@@ -1051,7 +1070,7 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
           });
       if (!present) {
         v.push_back(Violation(
-            billing.attendance_rule_id, DeliveryField(i),
+            billing.attendance_rule_id, kTr338, DeliveryField(i),
             absl::StrCat("on ", FormatDate(delivery.date),
                          " the client attended none of ",
                          absl::StrJoin(billing.only_on_attendance_of, ", "),
@@ -1096,7 +1115,8 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
       }
       if (clash != nullptr) {
         v.push_back(Violation(
-            billing.not_concurrent_rule_id, DeliveryField(i, "start_time"),
+            billing.not_concurrent_rule_id, kTr338,
+            DeliveryField(i, "start_time"),
             absl::StrCat("the delivery on ", FormatDate(delivery.date),
                          " from ", FormatMinute(delivery.start_minute), " to ",
                          FormatMinute(delivery.end_minute),
@@ -1128,7 +1148,8 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
       const absl::int128 digital_all = before.digital_volume + digital;
       if (digital_all * 100 > all * billing.max_digital_percent) {
         v.push_back(Violation(
-            billing.digital_rule_id, DeliveryField(*first_digital, "digital"),
+            billing.digital_rule_id, kTr322,
+            DeliveryField(*first_digital, "digital"),
             absl::StrCat("digital contact would be ", Saturate(digital_all),
                          " of ", Saturate(all),
                          " units delivered on assignment ", a.number,
@@ -1144,14 +1165,14 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
       if (delivery.no_show) continue;
       if (delivery.start_minute < 0 || delivery.end_minute < 0) {
         v.push_back(Violation(
-            billing.windows_rule_id, DeliveryField(i, "start_time"),
+            billing.windows_rule_id, kTechnical, DeliveryField(i, "start_time"),
             absl::StrCat("the delivery on ", FormatDate(delivery.date),
                          " has no times; product ", billing.product,
                          " is billable only inside its delivery windows, give "
                          "the start and end time")));
       } else if (!InsideWindows(billing.windows, delivery)) {
         v.push_back(Violation(
-            billing.windows_rule_id, DeliveryField(i, "start_time"),
+            billing.windows_rule_id, kTr307, DeliveryField(i, "start_time"),
             absl::StrCat("the delivery on ", FormatDate(delivery.date),
                          " from ", FormatMinute(delivery.start_minute), " to ",
                          FormatMinute(delivery.end_minute),
@@ -1173,7 +1194,7 @@ void DeclarationChecker::CheckBilling(const DeclaredLine& line,
           absl::int128(delivery.quantity) * billing.session_minutes;
       if (DurationMinutes(delivery) < expected) {
         out.notices.push_back(Violation(
-            billing.session_rule_id, DeliveryField(i, "end_time"),
+            billing.session_rule_id, kTr321, DeliveryField(i, "end_time"),
             absl::StrCat("the delivery on ", FormatDate(delivery.date),
                          " lasted ", DurationMinutes(delivery),
                          " minutes, shorter than ", delivery.quantity,

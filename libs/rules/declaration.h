@@ -22,9 +22,11 @@ namespace wmo::rules {
 // stores what it approved.
 
 // One violated rule: stable rule id (TR…, S…, DC-… for the service's own
-// format rules), the iWmo return code where retourcodes.tsv has one, the
-// field path within the line ("volume", "deliveries[3].start_time"), and
-// what is wrong and what to change. Never holds a BSN.
+// format rules); its iWmo return code (WJ001), the rule's own from
+// retourcodes.tsv or, for a catalog or service rule, the code of the closest
+// technical rule (every check of a declaration line gives one); the field
+// path within the line ("volume", "deliveries[3].start_time"); and what is
+// wrong and what to change. Never holds a BSN.
 struct LineViolation {
   std::string rule_id;
   std::string return_code;

@@ -872,6 +872,7 @@ TEST(DeclarationRulesTest, Tr137RejectsCareNotYetGiven) {
   s.Debit("R1", "A1", 10);  // June, to the 30th
   LineOutcome out = s.CheckOne();
   ASSERT_THAT(RuleIds(out.violations), ElementsAre("TR137"));
+  EXPECT_EQ(out.violations[0].return_code, "0001");
   EXPECT_EQ(out.violations[0].field, "end_date");
 }
 
@@ -890,6 +891,7 @@ TEST(DeclarationRulesTest, Tr335RejectsCareOlderThanSixtyMonths) {
   late.Debit("R1", "A1", 35);
   LineOutcome out = late.CheckOne();
   ASSERT_THAT(RuleIds(out.violations), ElementsAre("TR335"));
+  EXPECT_EQ(out.violations[0].return_code, "0001");
   EXPECT_EQ(out.violations[0].field, "end_date");
   EXPECT_THAT(out.violations[0].message, HasSubstr("60 months"));
 }
@@ -1491,7 +1493,7 @@ TEST(DeclarationRulesTest, DetailRejectsDaysNotAddingUpToVolume) {
   line.deliveries = {Day(D(2026, 6, 1), 2), Day(D(2026, 6, 2), 3)};
   LineOutcome out = s.CheckOne();
   ASSERT_THAT(RuleIds(out.violations), ElementsAre("DC-DETAIL"));
-  EXPECT_EQ(out.violations[0].return_code, "");
+  EXPECT_EQ(out.violations[0].return_code, "0001");
   EXPECT_EQ(out.violations[0].field, "deliveries");
   EXPECT_THAT(out.violations[0].message, HasSubstr("add up to 5"));
 }
@@ -1532,7 +1534,7 @@ TEST(DeclarationRulesTest, YearCapRejectsAboveTheMaximum) {
   s.Debit("R1", "K1", 3);
   LineOutcome out = s.CheckOne();
   ASSERT_THAT(RuleIds(out.violations), ElementsAre("S3-09"));
-  EXPECT_EQ(out.violations[0].return_code, "");
+  EXPECT_EQ(out.violations[0].return_code, "9321");
   EXPECT_EQ(out.violations[0].field, "volume");
   EXPECT_THAT(out.violations[0].message, HasSubstr("at most 2"));
 }
@@ -1560,6 +1562,36 @@ TEST(DeclarationRulesTest, WeekCapRejectsFourDaysInTwoStays) {
   ASSERT_THAT(RuleIds(out.violations), ElementsAre("S3-09"));
   EXPECT_EQ(out.violations[0].field, "deliveries[0]");
   EXPECT_THAT(out.violations[0].message, HasSubstr("2026-W23"));
+}
+
+// The codes of WJ001 a WMO325 may answer with (the schema's LDT_RetourCode).
+const std::vector<std::string>& RetourCodes() {
+  static const auto* const kCodes = new std::vector<std::string>{
+      "0001", "0200", "0233", "0611", "8001", "8017", "8021", "8187", "8214",
+      "8848", "9019", "9056", "9063", "9069", "9071", "9074", "9307", "9308",
+      "9319", "9321", "9322", "9326", "9332", "9333", "9338", "9339", "9340",
+      "9341", "9346", "9347", "9349", "9350", "9351", "9355", "9357", "9359",
+      "9360", "9361", "9365", "9366", "9367", "9369", "9373", "9374", "9375",
+      "9379", "9384", "9385", "9387", "9388", "9389", "9390", "9411", "9412",
+      "9413", "9414", "9415", "S300", "S329"};
+  return *kCodes;
+}
+
+// A catalog rule has no iWmo code of its own: its violation keeps the
+// catalog's rule id and carries the code of the closest technical rule, so
+// that the WMO325 answer has a code for the rejected line.
+TEST(DeclarationRulesTest, CatalogRuleViolationCarriesItsIdAndAReturnCode) {
+  Scenario s;
+  s.Assign("K1", Kdv());
+  // Four etmalen in 2026-W23, over S3-09's three a week.
+  s.Debit("R1", "K1",
+          {Day(D(2026, 6, 1)), Day(D(2026, 6, 2)), Day(D(2026, 6, 4)),
+           Day(D(2026, 6, 5))});
+  LineOutcome out = s.CheckOne();
+  ASSERT_EQ(out.violations.size(), 1u);
+  EXPECT_EQ(out.violations[0].rule_id, "S3-09");
+  EXPECT_THAT(out.violations[0].return_code, Not(IsEmpty()));
+  EXPECT_THAT(RetourCodes(), Contains(out.violations[0].return_code));
 }
 
 TEST(DeclarationRulesTest, WeekCapAcceptsThreeDays) {
@@ -1736,6 +1768,7 @@ TEST(DeclarationRulesTest, AssignmentCapRejectsAboveTheMaximum) {
   s.Debit("R1", "W1", 4);
   LineOutcome out = s.CheckOne();
   ASSERT_THAT(RuleIds(out.violations), ElementsAre("S2-05"));
+  EXPECT_EQ(out.violations[0].return_code, "9322");
   EXPECT_THAT(out.violations[0].message, HasSubstr("at most 3"));
 }
 
@@ -1757,6 +1790,7 @@ TEST(DeclarationRulesTest, AdvisoryCapGivesNoticeAndApproval) {
   EXPECT_TRUE(out.approved);
   EXPECT_THAT(out.violations, IsEmpty());
   ASSERT_THAT(RuleIds(out.notices), ElementsAre("S2-01"));
+  EXPECT_EQ(out.notices[0].return_code, "9322");
   EXPECT_THAT(out.notices[0].message, HasSubstr("guideline"));
 }
 
@@ -2053,6 +2087,7 @@ TEST(DeclarationRulesTest, SessionShorterThanSessionsGivesNotice) {
   LineOutcome out = s.CheckOne();
   EXPECT_TRUE(out.approved);
   ASSERT_THAT(RuleIds(out.notices), ElementsAre("S2-03"));
+  EXPECT_EQ(out.notices[0].return_code, "9321");
   EXPECT_EQ(out.notices[0].field, "deliveries[0].end_time");
   EXPECT_THAT(out.notices[0].message, HasSubstr("180 minutes"));
 }

@@ -189,9 +189,10 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
   server::ClearOutputOnly(d);
   if (d.provider_agb().empty()) d.set_provider_agb(ids[0]);
   if (d.provider_agb() != ids[0]) {
+    // 0001, as every malformed header: rejected for technical reasons.
     return server::ViolationStatus(
         absl::StatusCode::kInvalidArgument, "malformed",
-        {server::Violation("DC-HEADER", "", "declaration.provider_agb",
+        {server::Violation("DC-HEADER", "0001", "declaration.provider_agb",
                            "differs from the parent; leave it empty")});
   }
   WMO_ASSIGN_OR_RETURN(month, CheckHeader(d, kMaxLines));

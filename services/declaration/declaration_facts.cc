@@ -16,15 +16,21 @@ namespace {
 
 using wmo::type::v1::RuleViolation;
 
+// The WJ001 code of every rule here: a malformed header or line is what the
+// iWmo schema and its restrictions (RS…) refuse, and iWmo answers a message
+// it refuses so with 0001 (rejected for technical reasons). None of these
+// rules has a technical rule closer to it.
+constexpr char kTechnical[] = "0001";
+
 rules::LineViolation Format(std::string field, std::string message) {
-  return {"DC-FORMAT", "", std::move(field), std::move(message)};
+  return {"DC-FORMAT", kTechnical, std::move(field), std::move(message)};
 }
 
 // RS005: a number above what its iWmo element holds; `fix` says what to
 // change.
 rules::LineViolation TooLarge(std::string field, int64_t value, int64_t max,
                               absl::string_view fix) {
-  return {"RS005", "", std::move(field),
+  return {"RS005", kTechnical, std::move(field),
           absl::StrCat(value, " is more than the ", max,
                        " the iWmo standard allows here; ", fix)};
 }
@@ -86,7 +92,7 @@ absl::StatusOr<rules::Period> CheckHeader(const v1::Declaration& d,
   std::vector<RuleViolation> violations;
   if (!rules::IsValidAgb(d.provider_agb())) {
     violations.push_back(server::Violation(
-        "DC-HEADER", "", "declaration.provider_agb",
+        "DC-HEADER", kTechnical, "declaration.provider_agb",
         "an AGB code has 8 digits; name the provider in the parent"));
   }
   const std::string& n = d.number();
@@ -94,19 +100,19 @@ absl::StatusOr<rules::Period> CheckHeader(const v1::Declaration& d,
       !std::all_of(n.begin(), n.end(),
                    [](char c) { return absl::ascii_isalnum(c); })) {
     violations.push_back(server::Violation(
-        "DC-HEADER", "", "declaration.number",
+        "DC-HEADER", kTechnical, "declaration.number",
         "give the declaration number (DeclaratieNummer) as 1 to 12 letters "
         "or digits"));
   }
   if (!rules::IsValidMunicipalityCode(d.municipality())) {
     violations.push_back(
-        server::Violation("DC-HEADER", "", "declaration.municipality",
+        server::Violation("DC-HEADER", kTechnical, "declaration.municipality",
                           "give the 4-digit CBS code of the municipality"));
   }
   auto month = rules::ParseMonth(d.period(), "declaration.period");
   if (!month.ok()) {
     violations.push_back(server::Violation(
-        "DC-HEADER", "", "declaration.period",
+        "DC-HEADER", kTechnical, "declaration.period",
         "give the declared month as YYYY-MM, for example 2024-03"));
   }
   // RS040: the submitted total, and every subset's (the approved total),
@@ -118,7 +124,7 @@ absl::StatusOr<rules::Period> CheckHeader(const v1::Declaration& d,
   }
   if (debits > rules::kMaxTotalCents || credits > rules::kMaxTotalCents) {
     violations.push_back(server::Violation(
-        "RS040", "", "declaration.lines",
+        "RS040", kTechnical, "declaration.lines",
         absl::StrCat("the ",
                      debits > rules::kMaxTotalCents ? "debit" : "credit",
                      " lines add up to more than ", rules::kMaxTotalCents,
@@ -127,7 +133,7 @@ absl::StatusOr<rules::Period> CheckHeader(const v1::Declaration& d,
   }
   if (d.lines_size() > max_lines) {
     violations.push_back(server::Violation(
-        "DC-HEADER", "", "declaration.lines",
+        "DC-HEADER", kTechnical, "declaration.lines",
         absl::StrCat(d.lines_size(), " lines; at most ", max_lines,
                      " per declaration: split it by period or client")));
   }
