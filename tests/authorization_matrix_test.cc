@@ -360,6 +360,11 @@ class AuthorizationMatrixTest : public ::testing::Test {
           p + "/settlements/2024-03", "",   200, 403, 200, 200, 403),
       row("DeclarationService_ListAuditEntries", "GET", d + "/auditEntries",
           "",                                    200, 403, 403, 403, 200),
+
+      // iWmo messages come from providers; a body that is not XML is
+      // refused before anything else is read.
+      row("IwmoService_SubmitMessage", "POST", "/v1/iwmo/messages", "{}",
+                                                400, 400, 403, 403, 403),
     };
     // clang-format on
   }
@@ -428,7 +433,7 @@ TEST_F(AuthorizationMatrixTest, EveryMethodOverGrpc) {
   const std::vector<std::string> services = {
       "wmo.catalog.v1.CatalogService", "wmo.assignment.v1.AssignmentService",
       "wmo.declaration.v1.DeclarationService",
-      "wmo.capacity.v1.CapacityService"};
+      "wmo.capacity.v1.CapacityService", "wmo.iwmo.v1.IwmoService"};
   std::vector<gateway::Route> routes;
   std::set<std::string> methods;  // every method of the services
   for (const std::string& name : services) {

@@ -51,7 +51,8 @@ std::vector<std::string> ReadmeExamples(std::string* exports = nullptr) {
 // Runs `command` with bash; its stdout, and whether it exited 0.
 std::pair<std::string, bool> RunShell(const std::string& command) {
   std::string out;
-  FILE* pipe = popen(absl::StrCat(command, " 2>&1").c_str(), "r");
+  // In a group, so that a here-document can end the command.
+  FILE* pipe = popen(absl::StrCat("{ ", command, "\n} 2>&1").c_str(), "r");
   if (pipe == nullptr) return {"popen failed", false};
   char buffer[4096];
   size_t n;
@@ -109,21 +110,32 @@ TEST_F(ReadmeExamplesTest, EveryCurlExampleAnswersWithSuccessInOrder) {
   for (const std::string& example : examples) {
     if (!absl::StartsWith(example, "curl ")) continue;
     ++curls;
-    // The status code on a last line of its own.
-    auto [out, ok] =
-        RunShell(absl::StrCat(Localized(example), " -w '\\n%{http_code}'"));
+    // The status code on a last line of its own; before a here-document,
+    // which must end the command.
+    std::string command = Localized(example);
+    const size_t here = command.find(" <<'EOF'");
+    command.insert(here == std::string::npos ? command.size() : here,
+                   " -w '\\n%{http_code}'");
+    auto [out, ok] = RunShell(command);
     ASSERT_TRUE(ok) << example << "\n" << out;
     const size_t last = out.rfind('\n');
     ASSERT_NE(last, std::string::npos) << example << "\n" << out;
     const std::string body = out.substr(0, last);
     EXPECT_EQ(out.substr(last + 1), "200") << example << "\n" << body;
-    EXPECT_TRUE(absl::StartsWith(body, "{") || absl::StartsWith(body, "["))
+    EXPECT_TRUE(absl::StartsWith(body, "{") || absl::StartsWith(body, "[") ||
+                absl::StartsWith(body, "<?xml"))
         << example << "\n"
         << body;
-    // Validation answers 200 with verdicts: every line of the example must
-    // be approved, or the example teaches a declaration that fails.
+    // Validation answers 200 with verdicts, and an iWmo message with its
+    // retour: every line of the example must be approved, or the example
+    // teaches a declaration that fails.
     EXPECT_THAT(body, ::testing::Not(::testing::HasSubstr("REJECTED")))
         << example;
+    if (absl::StartsWith(body, "<?xml")) {
+      EXPECT_THAT(body, ::testing::HasSubstr("<RetourCode>8001</RetourCode>"))
+          << example << "\n"
+          << body;
+    }
   }
   EXPECT_GE(curls, 5) << "the README's examples were not found";
 }

@@ -412,8 +412,8 @@ absl::Status App::Start() {
   }
 
   if (options_.services.count("iwmo")) {
-    auto db = OpenServiceStore(options_, "iwmo", iwmo::IwmoRepository::Migrations(),
-                               *s.registry);
+    auto db = OpenServiceStore(options_, "iwmo",
+                               iwmo::IwmoRepository::Migrations(), *s.registry);
     if (!db.ok()) return db.status();
     s.iwmo_declarations = std::make_unique<declaration::DeclarationClient>();
     s.iwmo_catalogs = std::make_unique<catalog::CatalogClient>();

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/api/httpbody.pb.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
@@ -15,7 +16,6 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/type_resolver.h"
 #include "google/protobuf/util/type_resolver_util.h"
-#include "google/api/httpbody.pb.h"
 #include "google/rpc/code.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpcpp/channel.h"
@@ -418,10 +418,10 @@ class Gateway::Impl {
       if (!grpc::SerializationTraits<google::api::HttpBody>::Deserialize(
                &e.received, &body)
                .ok()) {
-        return Finish(e, StatusResponse(absl::InternalError(
-                                            "response is not a valid "
-                                            "google.api.HttpBody"),
-                                        e.request_id));
+        return Finish(
+            e, StatusResponse(absl::InternalError("response is not a valid "
+                                                  "google.api.HttpBody"),
+                              e.request_id));
       }
       http::Response response;
       response.content_type = body.content_type();

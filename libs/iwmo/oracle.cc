@@ -58,8 +58,8 @@ std::vector<OfficialVerdict> JudgeOfficially(
   const std::string all = absl::StrJoin(files, " ");
   // xmllint ends its say on each file with "F validates" or "F fails to
   // validate"; the lines before belong to that file.
-  const std::string schema = Run(absl::StrCat(
-      "xmllint --noout --schema ", dir, "/xsd/", message, ".xsd ", all));
+  const std::string schema = Run(absl::StrCat("xmllint --noout --schema ", dir,
+                                              "/xsd/", message, ".xsd ", all));
   std::string pending;
   for (absl::string_view line : absl::StrSplit(schema, '\n')) {
     for (size_t i = 0; i < files.size(); ++i) {
@@ -79,8 +79,8 @@ std::vector<OfficialVerdict> JudgeOfficially(
     }
   }
   // xsltproc writes one report per file, in order, each a document.
-  const std::string reports = Run(absl::StrCat(
-      "xsltproc ", dir, "/tr-cd-cs-wmo-3.2.xsl ", all));
+  const std::string reports =
+      Run(absl::StrCat("xsltproc ", dir, "/tr-cd-cs-wmo-3.2.xsl ", all));
   std::vector<absl::string_view> each =
       absl::StrSplit(reports, "<?xml ", absl::SkipEmpty());
   EXPECT_EQ(each.size(), documents.size())

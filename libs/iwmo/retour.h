@@ -19,8 +19,8 @@ namespace wmo::iwmo {
 inline constexpr char kXsdVersion[] = "1.0.0";
 
 // Return codes every message class may carry.
-inline constexpr char kRejected[] = "0001";    // refused: technical reasons
-inline constexpr char kNoRemark[] = "0200";    // accepted
+inline constexpr char kRejected[] = "0001";      // refused: technical reasons
+inline constexpr char kNoRemark[] = "0200";      // accepted
 inline constexpr char kFullyGranted[] = "8001";  // a declaration, all of it
 
 // The message a retour answers: who sent it to whom, and its identity.

@@ -220,13 +220,12 @@ class Checker {
           reinterpret_cast<const char*>(attribute->name);
       const bool schema_hint =
           attribute->ns != nullptr &&
-          reinterpret_cast<const char*>(attribute->ns->href) ==
-              kXsiNamespace &&
+          reinterpret_cast<const char*>(attribute->ns->href) == kXsiNamespace &&
           (name == "schemaLocation" || name == "noNamespaceSchemaLocation");
       if (!schema_hint) {
-        return Fault{LocationOf(node), "XSD",
-                     absl::StrCat("attribute ", name,
-                                  " is not allowed; leave it out")};
+        return Fault{
+            LocationOf(node), "XSD",
+            absl::StrCat("attribute ", name, " is not allowed; leave it out")};
       }
     }
     return std::nullopt;
@@ -243,8 +242,8 @@ class Checker {
   std::optional<Fault> Complex(const xmlNode* node, const ComplexType& type) {
     if (auto fault = Attributes(node)) return fault;
     const std::vector<Element>& sequence = type.sequence;
-    size_t at = 0;     // the particle the next element may match
-    int matched = 0;   // elements matched by it so far
+    size_t at = 0;    // the particle the next element may match
+    int matched = 0;  // elements matched by it so far
     for (const xmlNode* child = node->children; child != nullptr;
          child = child->next) {
       if (child->type == XML_TEXT_NODE ||
@@ -279,9 +278,9 @@ class Checker {
       }
       if (at == sequence.size()) {
         return Fault{LocationOf(child), "XSD",
-                     at == 0 ? std::string("no element is allowed here")
-                             : absl::StrCat(NameOf(child),
-                                            " is not allowed here")};
+                     at == 0
+                         ? std::string("no element is allowed here")
+                         : absl::StrCat(NameOf(child), " is not allowed here")};
       }
       ++matched;
       const Element& element = sequence[at];
@@ -292,9 +291,8 @@ class Checker {
     }
     for (; at < sequence.size(); ++at, matched = 0) {
       if (matched < sequence[at].min_occurs) {
-        return Fault{
-            absl::StrCat(LocationOf(node), "/", sequence[at].name), "XSD",
-            absl::StrCat(sequence[at].name, " is missing")};
+        return Fault{absl::StrCat(LocationOf(node), "/", sequence[at].name),
+                     "XSD", absl::StrCat(sequence[at].name, " is missing")};
       }
     }
     return std::nullopt;
@@ -309,8 +307,7 @@ class Checker {
          child = child->next) {
       if (child->type == XML_ELEMENT_NODE) {
         return Fault{LocationOf(child), "XSD",
-                     absl::StrCat(NameOf(node),
-                                  " holds text, not elements")};
+                     absl::StrCat(NameOf(node), " holds text, not elements")};
       }
       if (child->type != XML_TEXT_NODE &&
           child->type != XML_CDATA_SECTION_NODE) {
@@ -356,8 +353,8 @@ std::string LocationOf(const _xmlNode* node) {
     others = before > 0;
     for (const xmlNode* sibling = at->next; !others && sibling != nullptr;
          sibling = sibling->next) {
-      others = sibling->type == XML_ELEMENT_NODE &&
-               NameOf(sibling) == NameOf(at);
+      others =
+          sibling->type == XML_ELEMENT_NODE && NameOf(sibling) == NameOf(at);
     }
     steps.push_back(others ? absl::StrCat(NameOf(at), "[", before + 1, "]")
                            : std::string(NameOf(at)));

@@ -43,13 +43,13 @@ enum class Base {
 // The patterns the basisschema uses, by what they mean.
 enum class Pattern {
   kNone,
-  kLiteral,      // exactly `literal` (BerichtCode 484, BerichtVersie 3)
-  kDigits,       // exactly `digits` ASCII digits ([0-9]{8})
-  kAnyDigits,    // [0-9]*
-  kNonBlank,     // .*[^\s].*: one line with a character that is not a space
-  kAlphanumeric, // ([a-zA-Z0-9])+
-  kVersion,      // 1.0.0: three numbers without leading zeros
-  kNoTimeZone,   // [^:Z]*: a date without a zone
+  kLiteral,       // exactly `literal` (BerichtCode 484, BerichtVersie 3)
+  kDigits,        // exactly `digits` ASCII digits ([0-9]{8})
+  kAnyDigits,     // [0-9]*
+  kNonBlank,      // .*[^\s].*: one line with a character that is not a space
+  kAlphanumeric,  // ([a-zA-Z0-9])+
+  kVersion,       // 1.0.0: three numbers without leading zeros
+  kNoTimeZone,    // [^:Z]*: a date without a zone
 };
 
 // A data type (LDT_*): base, facets and code list.

@@ -56,8 +56,7 @@ std::string TestWmo323::Render() const {
       w.Open("ProductReferentie");
       w.Leaf("ReferentieNummer", line.reference, Space::kBase);
       if (line.previous_reference.has_value()) {
-        w.Leaf("VorigReferentieNummer", *line.previous_reference,
-               Space::kBase);
+        w.Leaf("VorigReferentieNummer", *line.previous_reference, Space::kBase);
       }
       w.Close();
       w.Leaf("ToewijzingNummer", line.assignment_number);

@@ -157,8 +157,7 @@ Wmo323 ReadWmo323(const XmlDocument& doc) {
                                    Step("Prestatie", l, lines.size()));
       const xmlNode* reference = Child(node, "ProductReferentie");
       line.reference = TextAt(reference, "ReferentieNummer");
-      if (const xmlNode* previous =
-              Child(reference, "VorigReferentieNummer")) {
+      if (const xmlNode* previous = Child(reference, "VorigReferentieNummer")) {
         line.previous_reference = TextOf(previous);
       }
       line.assignment_number = TextAt(node, "ToewijzingNummer");
@@ -180,7 +179,8 @@ Wmo323 ReadWmo323(const XmlDocument& doc) {
 
 std::optional<Fault> CheckWmo323Rules(const Wmo323& m) {
   const std::string period = absl::StrCat(kDeclaration, "/DeclaratiePeriode");
-  const std::string total = absl::StrCat(kDeclaration, "/TotaalIngediendBedrag");
+  const std::string total =
+      absl::StrCat(kDeclaration, "/TotaalIngediendBedrag");
   // The declaration as a whole.
   if (DateNumber(m.period_start) < 20210101) {
     return RuleFault(absl::StrCat(period, "/Begindatum"), "CS100",
@@ -306,12 +306,11 @@ std::optional<Fault> CheckWmo323Rules(const Wmo323& m) {
                          "Dagtekening");
       }
       if (IsBefore(line.end_date, line.start_date)) {
-        return RuleFault(absl::StrCat(at, "/ProductPeriode/Einddatum"),
-                         "TR137", "the product period ends before it starts");
+        return RuleFault(absl::StrCat(at, "/ProductPeriode/Einddatum"), "TR137",
+                         "the product period ends before it starts");
       }
       if (IsBefore(m.message_date, line.end_date)) {
-        return RuleFault(absl::StrCat(at, "/ProductPeriode/Einddatum"),
-                         "TR137",
+        return RuleFault(absl::StrCat(at, "/ProductPeriode/Einddatum"), "TR137",
                          "the product period ends after the message's "
                          "Dagtekening: declare care once it has been given");
       }
@@ -322,8 +321,7 @@ std::optional<Fault> CheckWmo323Rules(const Wmo323& m) {
                          "an earlier one, not a later one");
       }
       if (DateNumber(line.end_date) < oldest) {
-        return RuleFault(absl::StrCat(at, "/ProductPeriode/Einddatum"),
-                         "TR335",
+        return RuleFault(absl::StrCat(at, "/ProductPeriode/Einddatum"), "TR335",
                          "care is declared within 60 months of the "
                          "DeclaratieDagtekening");
       }
@@ -480,8 +478,7 @@ std::string WriteWmo325(const Wmo323& m, const v1::Declaration& verdict,
       w.Open("ProductReferentie");
       w.Leaf("ReferentieNummer", line.reference, Space::kBase);
       if (line.previous_reference.has_value()) {
-        w.Leaf("VorigReferentieNummer", *line.previous_reference,
-               Space::kBase);
+        w.Leaf("VorigReferentieNummer", *line.previous_reference, Space::kBase);
       }
       w.Close();
       w.Leaf("ToewijzingNummer", line.assignment_number);

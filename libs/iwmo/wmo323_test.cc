@@ -155,10 +155,8 @@ std::vector<Case> HandWrittenCases() {
       [&](TestWmo323& m) { line(m).assignment_number = "1000000000"; });
   add("tariff too high", [&](TestWmo323& m) { line(m).tariff = "100000000"; });
   add("direction X", [&](TestWmo323& m) { line(m).direction = "X"; });
-  add("total of 13 digits",
-      [](TestWmo323& m) { m.total = "1000000000000"; });
-  raw("BerichtCode of another message", "<BerichtCode>484",
-      "<BerichtCode>485");
+  add("total of 13 digits", [](TestWmo323& m) { m.total = "1000000000000"; });
+  raw("BerichtCode of another message", "<BerichtCode>484", "<BerichtCode>485");
   raw("BerichtVersie 03", "<BerichtVersie>3", "<BerichtVersie>03");
   raw("BerichtSubversie with spaces", "<BerichtSubversie>2",
       "<BerichtSubversie> 2");
@@ -238,9 +236,8 @@ std::vector<Case> HandWrittenCases() {
   });
   add("TR134 period after the message date",
       [](TestWmo323& m) { m.date = "2026-08-31"; });
-  add("TR137 line ends after the message date", [&](TestWmo323& m) {
-    m.date = "2026-09-29";
-  });
+  add("TR137 line ends after the message date",
+      [&](TestWmo323& m) { m.date = "2026-09-29"; });
   add("TR137 line ends before it starts", [&](TestWmo323& m) {
     line(m).start_date = "2026-09-20";
     line(m).end_date = "2026-09-10";
@@ -296,8 +293,8 @@ std::vector<Case> GeneratedCases(int count) {
       "2024-02-29", "2025-02-29", "2020-12-31", "2026-9-01",  " 2026-09-30",
       "2026-09-31", "2021-09-30", "2021-10-01"};
   const std::vector<std::string> numbers = {
-      "0", "1", "10", "010", "+10", "-0", "99999999", "100000000", "1e3",
-      " 5 ", "", "5000", "50000", "4.0"};
+      "0",         "1",   "10",  "010", "+10",  "-0",    "99999999",
+      "100000000", "1e3", " 5 ", "",    "5000", "50000", "4.0"};
   const std::vector<std::string> codes = {"01", "04", "83", "84", "02",
                                           "1",  "",   "C",  "D",  "d"};
   std::vector<Case> cases;
@@ -311,15 +308,33 @@ std::vector<Case> GeneratedCases(int count) {
     for (int e = 0; e < edits; ++e) {
       TestLine& l = m.clients[random() % 2].lines[0];
       switch (random() % 9) {
-        case 0: l.start_date = pick(dates); break;
-        case 1: l.end_date = pick(dates); break;
-        case 2: l.volume = pick(numbers); break;
-        case 3: l.amount = pick(numbers); break;
-        case 4: l.unit = pick(codes); break;
-        case 5: l.direction = pick(codes); break;
-        case 6: l.tariff = pick(numbers); break;
-        case 7: m.period_end = pick(dates); break;
-        case 8: m.total = pick(numbers); break;
+        case 0:
+          l.start_date = pick(dates);
+          break;
+        case 1:
+          l.end_date = pick(dates);
+          break;
+        case 2:
+          l.volume = pick(numbers);
+          break;
+        case 3:
+          l.amount = pick(numbers);
+          break;
+        case 4:
+          l.unit = pick(codes);
+          break;
+        case 5:
+          l.direction = pick(codes);
+          break;
+        case 6:
+          l.tariff = pick(numbers);
+          break;
+        case 7:
+          m.period_end = pick(dates);
+          break;
+        case 8:
+          m.total = pick(numbers);
+          break;
       }
     }
     cases.push_back({absl::StrCat("generated ", i),
@@ -359,8 +374,7 @@ TEST(Wmo323Test, AgreesWithTheOfficialValidationOnEveryMessage) {
         (absl::StartsWith(rule, "TR") || absl::StartsWith(rule, "CS") ||
          absl::StartsWith(rule, "CD")) &&
         std::all_of(rule.begin() + 2, rule.end(), absl::ascii_isdigit);
-    if (named_after_rule &&
-        !absl::StrContains(cases[i].name, "within")) {
+    if (named_after_rule && !absl::StrContains(cases[i].name, "within")) {
       EXPECT_EQ(fault ? fault->rule : "none", rule) << cases[i].name;
       EXPECT_THAT(official[i].rules, ::testing::Contains(rule))
           << cases[i].name;
@@ -393,7 +407,8 @@ TEST(Wmo323Test, NamesTheFirstFaultByItsPath) {
 
 TEST(Wmo323Test, NamesAMissingElementWhereItBelongs) {
   const std::optional<Fault> fault = Judge(ReplaceFirst(
-      TestWmo323().Render(), "<DeclaratieDagtekening>2026-10-02</DeclaratieDagtekening>", ""));
+      TestWmo323().Render(),
+      "<DeclaratieDagtekening>2026-10-02</DeclaratieDagtekening>", ""));
   ASSERT_TRUE(fault.has_value());
   EXPECT_EQ(fault->location, "/Bericht/Declaratie/DeclaratieDagtekening");
   EXPECT_THAT(fault->description, HasSubstr("missing"));
@@ -514,10 +529,9 @@ TEST(Wmo323Test, AnswersWithAValidWmo325) {
   }
   const auto official = testing::JudgeOfficially("WMO325", documents);
   for (size_t i = 0; i < answers.size(); ++i) {
-    EXPECT_TRUE(official[i].accepted())
-        << answers[i].name << "\n"
-        << official[i].detail << "\n"
-        << documents[i];
+    EXPECT_TRUE(official[i].accepted()) << answers[i].name << "\n"
+                                        << official[i].detail << "\n"
+                                        << documents[i];
   }
   EXPECT_THAT(documents[0], HasSubstr("<RetourCode>8001</RetourCode>"));
   EXPECT_THAT(documents[0], ::testing::Not(HasSubstr("<Clienten>")));

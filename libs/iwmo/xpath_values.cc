@@ -32,8 +32,8 @@ int64_t AdjustDate(int64_t date, Overflow overflow) {
     }
     int64_t next = date;
     if (last > 0 && day > last) {
-      next = overflow == Overflow::kCarry ? date - last + 100
-                                          : date - day + last;
+      next =
+          overflow == Overflow::kCarry ? date - last + 100 : date - day + last;
     }
     if ((next / 100) % 100 > 12) next = next - 1200 + 10000;
     if (next == date) return date;
@@ -93,9 +93,9 @@ double XPathNumber(absl::string_view text) {
   }
   const size_t dot = text.find('.');
   const absl::string_view whole = text.substr(0, dot);
-  const absl::string_view fraction =
-      dot == absl::string_view::npos ? absl::string_view()
-                                     : text.substr(dot + 1);
+  const absl::string_view fraction = dot == absl::string_view::npos
+                                         ? absl::string_view()
+                                         : text.substr(dot + 1);
   if (whole.empty() && fraction.empty()) return kNaN;
   for (absl::string_view part : {whole, fraction}) {
     for (char c : part) {

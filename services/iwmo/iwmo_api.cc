@@ -40,7 +40,7 @@ absl::Status Unanswerable(absl::string_view reason, absl::string_view field,
                           absl::string_view message) {
   return server::WithReason(
       server::ViolationStatus(
-          absl::StatusCode::kInvalidArgument, message,
+          absl::StatusCode::kInvalidArgument, "no iWmo message to answer",
           {server::Violation("XSD", kRejected, field, message)}),
       reason);
 }
@@ -117,9 +117,9 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
         "IWMO_MESSAGE_NOT_TAKEN");
   }
   if (std::optional<Fault> fault = CheckAnswerable(*header)) {
-    return Unanswerable("IWMO_HEADER_UNUSABLE", fault->location,
-                        absl::StrCat(fault->location, ": ",
-                                     fault->description));
+    return Unanswerable(
+        "IWMO_HEADER_UNUSABLE", fault->location,
+        absl::StrCat(fault->location, ": ", fault->description));
   }
   if (header->sender != caller.tenant) {
     return absl::PermissionDeniedError(absl::StrCat(
@@ -132,9 +132,9 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   if (!served.ok()) return served.status();
   if (!*served) {
     return server::WithReason(
-        absl::PermissionDeniedError(absl::StrCat(
-            "/Bericht/Header/Ontvanger: municipality ", header->receiver,
-            " is not served by this system")),
+        absl::PermissionDeniedError(
+            absl::StrCat("/Bericht/Header/Ontvanger: municipality ",
+                         header->receiver, " is not served by this system")),
         "MUNICIPALITY_NOT_SERVED");
   }
   const std::string sha = server::Sha256Hex(body.data());
@@ -142,8 +142,7 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   const std::string today_text = rules::FormatDate(today);
   // A refusal is not kept: its identification comes from what it refuses,
   // so the same message is refused the same way.
-  auto refuse = [&](const std::vector<std::string>& codes,
-                    const Fault* fault) {
+  auto refuse = [&](const std::vector<std::string>& codes, const Fault* fault) {
     retour->set_content_type("application/xml");
     retour->set_data(WriteRefusal(answered, codes, fault,
                                   absl::StrCat("X", sha.substr(0, 11)),
@@ -210,8 +209,8 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
                   ? WriteWmo325(message, *judged, id, today_text)
                   : WriteWmo325Refused(message, refused, id, today_text);
     return Repo::Insert(
-        c, {header->sender, header->id, header->message, sha, *number,
-            written, server::TimeText(server::Timestamp(now_()))});
+        c, {header->sender, header->id, header->message, sha, *number, written,
+            server::TimeText(server::Timestamp(now_()))});
   });
   if (!stored.ok()) return stored;
   retour->set_content_type("application/xml");

@@ -42,8 +42,8 @@ absl::StatusOr<std::optional<IwmoRepository::Answered>> IwmoRepository::Find(
 }
 
 absl::StatusOr<int64_t> IwmoRepository::NextRetourNumber(store::Connection& c) {
-  auto rows =
-      c.Execute("SELECT COALESCE(MAX(retour_number), 0) + 1 FROM iwmo_messages");
+  auto rows = c.Execute(
+      "SELECT COALESCE(MAX(retour_number), 0) + 1 FROM iwmo_messages");
   if (!rows.ok()) return rows.status();
   return ResultSet::Int((*rows)[0], 0);
 }
@@ -54,8 +54,8 @@ absl::Status IwmoRepository::Insert(store::Connection& c, const Record& r) {
           "INSERT INTO iwmo_messages (sender, message_id, message,"
           " content_sha256, retour_number, retour, receive_time)"
           " VALUES (?, ?, ?, ?, ?, ?, ?)",
-          {r.sender, r.message_id, r.message, r.content_sha256,
-           r.retour_number, store::Blob{r.retour}, r.receive_time})
+          {r.sender, r.message_id, r.message, r.content_sha256, r.retour_number,
+           store::Blob{r.retour}, r.receive_time})
       .status();
 }
 

@@ -25,10 +25,10 @@
 namespace wmo::iwmo {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::Not;
 using iwmo::testing::TestLine;
 using iwmo::testing::TestWmo323;
+using ::testing::HasSubstr;
+using ::testing::Not;
 using wmo::assignment::v1::Assignment;
 
 namespace dv1 = ::wmo::declaration::v1;
@@ -63,8 +63,8 @@ class IwmoServiceTest : public ::testing::TestWithParam<std::string> {
     auto* result = a.add_results();
     result->set_life_domain("Wonen");
     result->set_activity_type(wmo::assignment::v1::ACTIVITY_TYPE_HELP);
-    auto stub =
-        wmo::assignment::v1::AssignmentService::NewStub(wmo::testing::ChannelTo(app));
+    auto stub = wmo::assignment::v1::AssignmentService::NewStub(
+        wmo::testing::ChannelTo(app));
     grpc::ClientContext context;
     wmo::assignment::v1::CreateAssignmentRequest request;
     request.set_parent(absl::StrCat("municipalities/", kMunicipality));
@@ -131,7 +131,8 @@ class IwmoServiceTest : public ::testing::TestWithParam<std::string> {
   }
 
   absl::StatusOr<dv1::Declaration> Stored(const std::string& number) {
-    auto stub = dv1::DeclarationService::NewStub(wmo::testing::ChannelTo(*app_));
+    auto stub =
+        dv1::DeclarationService::NewStub(wmo::testing::ChannelTo(*app_));
     grpc::ClientContext context;
     dv1::GetDeclarationRequest request;
     request.set_name(
@@ -201,9 +202,10 @@ TEST_P(IwmoServiceTest, GivesTheVerdictsOfTheSameDeclarationInJson) {
   EXPECT_THAT(xml.body, HasSubstr("<iwmo:ReferentieNummer>A2<"));
   EXPECT_THAT(xml.body, HasSubstr("<RetourCode>9321</RetourCode>"));
   EXPECT_THAT(xml.body, HasSubstr("<RetourCode>0611</RetourCode>"));
-  EXPECT_THAT(xml.body, HasSubstr(absl::StrCat(
-                            "<TotaalToegekendBedrag>\n      <iwmo:TotaalBedrag>",
-                            5 * kKdvTariff, "<")));
+  EXPECT_THAT(xml.body,
+              HasSubstr(absl::StrCat(
+                  "<TotaalToegekendBedrag>\n      <iwmo:TotaalBedrag>",
+                  5 * kKdvTariff, "<")));
   if (!testing::ReferenceDir().empty()) {
     auto official = testing::JudgeOfficially("WMO325", {xml.body});
     EXPECT_TRUE(official[0].accepted()) << official[0].detail << xml.body;
