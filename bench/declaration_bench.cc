@@ -42,6 +42,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/population.h"
 #include "cmd/wmo-server/app.h"
 #include "cmd/wmo-server/app_testing.h"
 #include "grpcpp/grpcpp.h"
@@ -66,225 +67,33 @@
 namespace wmo {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using assignment::v1::Assignment;
 using assignment::v1::AssignmentService;
+using bench::AssignmentOf;
+using bench::Client;
+using bench::Clock;
+using bench::CreateAssignments;
+using bench::DebitLine;
+using bench::Die;
+using bench::EnvInt;
+using bench::kApril;
+using bench::kCatalog;
+using bench::kMarch;
+using bench::kMunicipality;
+using bench::kProvider;
+using bench::LoopbackChannel;
+using bench::MakeClients;
+using bench::Median;
+using bench::Month;
+using bench::MonthOf;
+using bench::SecondsSince;
+using bench::StartApp;
 using declaration::v1::Declaration;
 using declaration::v1::DeclarationService;
 using declaration::v1::Line;
 
-constexpr char kMunicipality[] = "0988";  // Weert, midden-limburg-2024
-constexpr char kProvider[] = "99990301";  // contracted for every lot
-constexpr char kCatalog[] = "midden-limburg-2024";
-// The months declared. March 2024 touches five ISO weeks and has five
-// Sundays, April five ISO weeks and four Sundays; every line bills four
-// weeks of care, within what an extent per week allows in either.
-struct Month {
-  const char* period;
-  const char* first_day;
-  const char* last_day;
-};
-constexpr Month kMarch{"2024-03", "2024-03-01", "2024-03-31"};
-constexpr Month kApril{"2024-04", "2024-04-01", "2024-04-30"};
 // Lines per message of the streamed path.
 constexpr int kLinesPerPart = 1000;
-
-// Tariffs of the catalog, in cents, by basis "1" to "5" (the catalog's
-// example tariffs; vervoer has one for every basis).
-constexpr int64_t kBgiTariff[] = {6450, 6450, 6980, 6720, 6610};
-constexpr int64_t kBggTariff[] = {4380, 4380, 5240, 3960, 4710};
-constexpr int64_t kVervoerTariff = 2350;
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-int EnvInt(const char* name, int fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && std::atoi(value) > 0 ? std::atoi(value) : fallback;
-}
-
-void Die(const std::string& what, const absl::Status& status) {
-  std::fprintf(stderr, "%s: %s\n", what.c_str(), status.ToString().c_str());
-  std::exit(1);
-}
-
-// One client: three assignments in lot 1 (bgi hours per week, bgg day parts
-// per week, vervoer days per week) and what a month of care gives.
-struct Client {
-  std::string bsn;
-  int basis = 1;                  // "1" to "5"
-  int hours = 0;                  // bgi per week
-  int day_parts = 0;              // bgg per week, also vervoer days per week
-  std::string bgi, bgg, vervoer;  // assignment numbers
-};
-
-std::vector<Client> MakeClients(int n) {
-  std::vector<Client> clients(n);
-  for (int i = 0; i < n; ++i) {
-    clients[i].bsn = testing::TestBsn(i);
-    clients[i].basis = 1 + i % 5;
-    clients[i].hours = 2 + i % 4;      // 2 to 5 hours a week
-    clients[i].day_parts = 1 + i % 3;  // 1 to 3 day parts a week
-  }
-  return clients;
-}
-
-Assignment AssignmentOf(const Client& c, const std::string& product,
-                        wmo::type::v1::Unit unit, int volume, bool basis) {
-  Assignment a;
-  a.mutable_client()->set_bsn(c.bsn);
-  a.mutable_client()->set_birth_date("1968-05-17");
-  a.set_provider_agb(kProvider);
-  a.set_catalog(kCatalog);
-  a.set_lot("1");
-  a.set_product(product);
-  if (basis) a.set_basis(std::to_string(c.basis));
-  a.mutable_extent()->set_volume(volume);
-  a.mutable_extent()->set_unit(unit);
-  a.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_PER_WEEK);
-  a.set_start_date("2024-01-01");
-  a.set_end_date("2024-12-31");
-  auto* result = a.add_results();
-  result->set_life_domain("Sociaal functioneren");
-  result->set_activity_type(assignment::v1::ACTIVITY_TYPE_HELP);
-  return a;
-}
-
-// Creates the three assignments of every client through the assignment
-// service, `threads` callers at once; vervoer after bgg (it requires bgg).
-// A call refused with UNAVAILABLE (SQLite's "database is locked" once the
-// busy timeout ran out) is retried with the same request id; returns how
-// many were.
-int CreateAssignments(const std::shared_ptr<grpc::Channel>& channel,
-                      std::vector<Client>& clients, int threads) {
-  auto stub = AssignmentService::NewStub(channel);
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::atomic<int> retries{0};
-  const auto start = Clock::now();
-  std::vector<std::thread> workers;
-  workers.reserve(threads);
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      auto create = [&](const Assignment& a) -> std::string {
-        assignment::v1::CreateAssignmentRequest request;
-        request.set_parent(absl::StrCat("municipalities/", kMunicipality));
-        request.set_request_id(
-            absl::StrCat("bench-", a.client().bsn(), "-", a.product()));
-        *request.mutable_assignment() = a;
-        Assignment created;
-        for (int attempt = 1;; ++attempt) {
-          grpc::ClientContext context;
-          grpc::Status s = stub->CreateAssignment(&context, request, &created);
-          if (s.ok()) break;
-          if (s.error_code() == grpc::StatusCode::UNAVAILABLE && attempt < 5) {
-            ++retries;
-            continue;
-          }
-          if (!failed.exchange(true)) {
-            std::fprintf(stderr, "CreateAssignment %s: %s\n",
-                         a.product().c_str(), s.error_message().c_str());
-          }
-          break;
-        }
-        return created.number();
-      };
-      for (size_t i = next++; i < clients.size() && !failed; i = next++) {
-        Client& c = clients[i];
-        c.bgi = create(AssignmentOf(c, "bgi", wmo::type::v1::UNIT_HOUR, c.hours,
-                                    /*basis=*/true));
-        c.bgg = create(AssignmentOf(c, "bgg", wmo::type::v1::UNIT_DAY_PART,
-                                    c.day_parts, /*basis=*/true));
-        if (i % 2000 == 1999) {
-          std::fprintf(stderr, "setup: %zu clients after %.1f s\n", i + 1,
-                       SecondsSince(start));
-        }
-        c.vervoer =
-            create(AssignmentOf(c, "vervoer", wmo::type::v1::UNIT_PIECES_OUTPUT,
-                                c.day_parts, /*basis=*/false));
-      }
-    });
-  }
-  for (auto& w : workers) w.join();
-  if (failed) std::exit(1);
-  return retries;
-}
-
-// A debit line over the whole month.
-Line DebitLine(const Month& month, std::string reference,
-               const std::string& number, const std::string& bsn,
-               const char* category, const char* code, int64_t volume,
-               wmo::type::v1::Unit unit, int64_t tariff) {
-  Line line;
-  line.set_reference(std::move(reference));
-  line.set_assignment_number(number);
-  line.set_client_bsn(bsn);
-  line.set_product_category(category);
-  line.set_product_code(code);
-  line.set_start_date(month.first_day);
-  line.set_end_date(month.last_day);
-  line.set_volume(volume);
-  line.set_unit(unit);
-  line.set_tariff_cents(tariff);
-  line.set_amount_cents(volume * tariff);
-  line.set_direction(Line::DEBIT);
-  return line;
-}
-
-void AddDelivery(Line& line, int day, const char* start, const char* end,
-                 int64_t quantity) {
-  auto* d = line.add_deliveries();
-  d->set_date(absl::StrFormat("2024-03-%02d", day));
-  d->set_start_time(start);
-  d->set_end_time(end);
-  d->set_quantity(quantity);
-}
-
-// The month of all clients, 3 lines each; `tag` makes the references
-// unique per declaration. With `detail` (March only), every line carries its
-// days: bgi on the Tuesdays, bgg on Monday (Thursday, Wednesday) mornings,
-// vervoer on the bgg days, four weeks from 4 March.
-Declaration MonthOf(const std::vector<Client>& clients, const Month& month,
-                    const std::string& number, const std::string& tag,
-                    bool detail = false) {
-  Declaration d;
-  d.set_number(number);
-  d.set_municipality(kMunicipality);
-  d.set_period(month.period);
-  d.mutable_lines()->Reserve(3 * static_cast<int>(clients.size()));
-  int k = 0;
-  auto reference = [&] { return absl::StrFormat("%s%08d", tag, k++); };
-  for (const Client& c : clients) {
-    const int64_t weeks = 4;
-    Line bgi = DebitLine(month, reference(), c.bgi, c.bsn, "02", "02BGI",
-                         weeks * c.hours, wmo::type::v1::UNIT_HOUR,
-                         kBgiTariff[c.basis - 1]);
-    Line bgg = DebitLine(month, reference(), c.bgg, c.bsn, "02", "02BGG",
-                         weeks * c.day_parts, wmo::type::v1::UNIT_DAY_PART,
-                         kBggTariff[c.basis - 1]);
-    Line vervoer = DebitLine(month, reference(), c.vervoer, c.bsn, "08",
-                             "08VVR", weeks * c.day_parts,
-                             wmo::type::v1::UNIT_PIECES_OUTPUT, kVervoerTariff);
-    if (detail) {
-      static const char* const kBgiEnd[] = {"",      "",      "12:00",
-                                            "13:00", "14:00", "15:00"};
-      const int kBggDays[] = {0, 3, 2};  // Monday, Thursday, Wednesday
-      for (int w = 0; w < weeks; ++w) {
-        const int monday = 4 + 7 * w;
-        AddDelivery(bgi, monday + 1, "10:00", kBgiEnd[c.hours], c.hours);
-        for (int p = 0; p < c.day_parts; ++p) {
-          AddDelivery(bgg, monday + kBggDays[p], "09:00", "13:00", 1);
-          AddDelivery(vervoer, monday + kBggDays[p], "08:30", "13:30", 1);
-        }
-      }
-    }
-    *d.add_lines() = std::move(bgi);
-    *d.add_lines() = std::move(bgg);
-    *d.add_lines() = std::move(vervoer);
-  }
-  return d;
-}
 
 struct Outcome {
   double seconds = 0;
@@ -470,32 +279,6 @@ EchoResult Echo(const std::shared_ptr<grpc::Channel>& channel, int callers,
           all[all.size() * 99 / 100]};
 }
 
-std::unique_ptr<App> StartApp(server::ServerOptions options) {
-  options.grpc_port = options.http_port = options.metrics_port = 0;
-  options.auth = server::ServerOptions::Auth::kDev;
-  auto app = std::make_unique<App>(std::move(options));
-  if (absl::Status s = app->Start(); !s.ok()) Die("App::Start", s);
-  return app;
-}
-
-// A channel of its own to `app`, calling as `caller` (a municipality's
-// case system by default; declarations come from their provider).
-std::shared_ptr<grpc::Channel> LoopbackChannel(
-    const App& app, const auth::Principal& caller = testing::TestCaller()) {
-  auto channel = testing::SeparateChannelTo(app, caller);
-  if (channel == nullptr) {
-    Die("connect", absl::UnavailableError(absl::StrCat(
-                       "127.0.0.1:", app.grpc_port(), " does not answer")));
-  }
-  return channel;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2]
-                      : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 int Run() {
   const int n_clients = EnvInt("WMO_BENCH_CLIENTS", 10000);
   const int runs = EnvInt("WMO_BENCH_RUNS", 5);
@@ -518,8 +301,8 @@ int Run() {
   std::vector<Client> clients = MakeClients(n_clients);
   const int kSetupThreads = EnvInt("WMO_BENCH_SETUP_THREADS", 4);
   auto start = Clock::now();
-  const int retries =
-      CreateAssignments(LoopbackChannel(*lookups), clients, kSetupThreads);
+  const int retries = CreateAssignments(
+      LoopbackChannel(*lookups, testing::TestCaller()), clients, kSetupThreads);
   const double setup_seconds = SecondsSince(start);
   std::printf(
       "Setup: %d assignments (bgi, bgg, vervoer per client) created through "
@@ -540,8 +323,8 @@ int Run() {
     server::ServerOptions options = lookup_options;
     options.data_dir = dir.File(name);
     Streamed server{StartApp(options), clients};
-    CreateAssignments(LoopbackChannel(*server.app), server.clients,
-                      kSetupThreads);
+    CreateAssignments(LoopbackChannel(*server.app, testing::TestCaller()),
+                      server.clients, kSetupThreads);
     return server;
   };
   const auto lookup_channel = [&] { return lookups->RoleChannel(); };

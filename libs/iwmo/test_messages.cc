@@ -8,7 +8,7 @@
 
 namespace wmo::iwmo::testing {
 
-std::string TestWmo323::Render() const {
+std::string TestWmo323::Render(bool indent) const {
   int64_t balance = 0;
   for (const TestClient& client : clients) {
     for (const TestLine& line : client.lines) {
@@ -17,7 +17,7 @@ std::string TestWmo323::Render() const {
       balance += line.direction == "C" ? -amount : amount;
     }
   }
-  XmlWriter w("WMO323");
+  XmlWriter w("WMO323", indent);
   w.Open("Header");
   w.Leaf("BerichtCode", "484");
   w.Leaf("BerichtVersie", "3");

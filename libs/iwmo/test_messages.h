@@ -49,7 +49,8 @@ struct TestWmo323 {
   std::optional<std::string> total_direction;
   std::vector<TestClient> clients = {TestClient()};
 
-  std::string Render() const;
+  // The message, one element a line and indented unless `indent` is false.
+  std::string Render(bool indent = true) const;
 };
 
 }  // namespace wmo::iwmo::testing

@@ -18,9 +18,9 @@ constexpr char kBasePrefix[] = "iwmo";
 
 }  // namespace
 
-XmlWriter::XmlWriter(absl::string_view message)
+XmlWriter::XmlWriter(absl::string_view message, bool indent)
     : buffer_(xmlBufferCreate()), writer_(xmlNewTextWriterMemory(buffer_, 0)) {
-  xmlTextWriterSetIndent(writer_, 1);
+  xmlTextWriterSetIndent(writer_, indent ? 1 : 0);
   xmlTextWriterSetIndentString(writer_, reinterpret_cast<const xmlChar*>("  "));
   xmlTextWriterStartDocument(writer_, nullptr, "UTF-8", nullptr);
   xmlTextWriterStartElementNS(writer_, nullptr, X("Bericht"),

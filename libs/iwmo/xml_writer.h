@@ -17,8 +17,9 @@ namespace wmo::iwmo {
 // message's namespace as the default, the basisschema's as "iwmo".
 class XmlWriter {
  public:
-  // Starts the document and its root, Bericht, of `message` ("WMO325").
-  explicit XmlWriter(absl::string_view message);
+  // Starts the document and its root, Bericht, of `message` ("WMO325"),
+  // one element a line, indented, unless `indent` is false.
+  explicit XmlWriter(absl::string_view message, bool indent = true);
   ~XmlWriter();
   XmlWriter(const XmlWriter&) = delete;
   XmlWriter& operator=(const XmlWriter&) = delete;

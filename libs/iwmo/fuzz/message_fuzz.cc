@@ -1,0 +1,63 @@
+// libFuzzer target: whatever a provider's system sends to the iWmo
+// endpoint goes through the reader of its message as the service runs it:
+// parse, identify, check the schema and the message rules, map onto the
+// API, and write the retour. Nothing may crash, leak or run away, and
+// every retour written must be a document the reader itself accepts.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "libs/iwmo/retour.h"
+#include "libs/iwmo/schema.h"
+#include "libs/iwmo/wmo323.h"
+#include "libs/iwmo/xml_document.h"
+
+namespace {
+
+// A retour the system wrote parses again: anything else is a bug in the
+// writer (unescaped text, a broken comment).
+void ExpectWellFormed(const std::string& xml) {
+  if (!wmo::iwmo::XmlDocument::Parse(xml).ok()) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace wmo::iwmo;  // NOLINT(google-build-using-namespace)
+  const absl::string_view bytes(reinterpret_cast<const char*>(data), size);
+  absl::StatusOr<XmlDocument> doc = XmlDocument::Parse(bytes);
+  if (!doc.ok()) return 0;
+  absl::StatusOr<MessageHeader> header = ReadHeader(*doc);
+  if (!header.ok()) return 0;
+  const MessageSchema* schema = SchemaOf(header->message);
+  if (schema == nullptr) return 0;
+  std::optional<Fault> fault = CheckSchema(*doc, *schema);
+  if (!fault && header->message == "WMO323") {
+    const Wmo323 message = ReadWmo323(*doc);
+    fault = CheckWmo323Rules(message);
+    if (!fault) {
+      // Half the lines rejected, as a verdict might.
+      wmo::declaration::v1::Declaration verdict = ToDeclaration(message);
+      for (int i = 0; i < verdict.lines_size(); ++i) {
+        auto* judged = verdict.mutable_lines(i)->mutable_verdict();
+        judged->set_outcome(i % 2 == 0
+                                ? wmo::declaration::v1::Verdict::APPROVED
+                                : wmo::declaration::v1::Verdict::REJECTED);
+        if (i % 2 == 1) judged->add_violations()->set_return_code("9321");
+      }
+      ExpectWellFormed(WriteWmo325(message, verdict, "R1", "2026-11-30"));
+      ExpectWellFormed(
+          WriteWmo325Refused(message, {"9333"}, "R2", "2026-11-30"));
+    }
+  }
+  if (!CheckAnswerable(*header)) {
+    Answered answered{header->message, header->sender, header->receiver,
+                      header->id, header->date};
+    ExpectWellFormed(WriteRefusal(
+        answered, {kRejected}, fault ? &*fault : nullptr, "X1", "2026-11-30"));
+  }
+  return 0;
+}
