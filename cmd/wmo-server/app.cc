@@ -103,6 +103,7 @@ struct App::State {
 
   // iWmo message layer.
   std::unique_ptr<declaration::DeclarationClient> iwmo_declarations;
+  std::unique_ptr<assignment::AssignmentClient> iwmo_assignments;
   std::unique_ptr<catalog::CatalogClient> iwmo_catalogs;
   std::unique_ptr<iwmo::IwmoApi> iwmo_api;
   std::unique_ptr<server::Executor> iwmo_executor;
@@ -332,7 +333,7 @@ absl::Status App::Start() {
       {"assignment", {"catalog", "declaration"}},
       {"declaration", {"assignment", "catalog"}},
       {"capacity", {"assignment", "catalog"}},
-      {"iwmo", {"declaration", "catalog"}}};
+      {"iwmo", {"declaration", "assignment", "catalog"}}};
   for (const auto& [service, callees] : kCalls) {
     if (!options_.services.count(service)) continue;
     for (const std::string& callee : callees) {
@@ -417,12 +418,16 @@ absl::Status App::Start() {
     if (!db.ok()) return db.status();
     s.iwmo_declarations = std::make_unique<declaration::DeclarationClient>();
     s.iwmo_catalogs = std::make_unique<catalog::CatalogClient>();
+    s.iwmo_assignments = std::make_unique<assignment::AssignmentClient>();
     s.iwmo_api = std::make_unique<iwmo::IwmoApi>(
-        **db, *s.iwmo_declarations, *s.iwmo_catalogs, options_.clock);
+        **db, *s.iwmo_declarations, *s.iwmo_assignments, *s.iwmo_catalogs,
+        options_.clock);
     s.stores.push_back({"iwmo", "wmo.iwmo.v1.IwmoService", *std::move(db)});
-    // Few threads: each holds a whole message while it is checked.
-    s.iwmo_executor = std::make_unique<server::Executor>(
-        "iwmo", 4, kMaxQueuedCalls, queue_delay);
+    // Few threads and a short queue: each call holds a whole message,
+    // tens of megabytes, and its tree several times that while it is
+    // checked.
+    s.iwmo_executor =
+        std::make_unique<server::Executor>("iwmo", 2, 16, queue_delay);
     s.iwmo_service = std::make_unique<iwmo::IwmoService>(
         *s.iwmo_api, *s.iwmo_executor, *s.authenticator);
     builder.RegisterService(s.iwmo_service.get());
@@ -467,6 +472,7 @@ absl::Status App::Start() {
   }
   if (s.iwmo_api) {
     s.iwmo_declarations->SetChannel(channel_to("declaration"));
+    s.iwmo_assignments->SetChannel(channel_to("assignment"));
     s.iwmo_catalogs->SetChannel(channel_to("catalog"));
   }
 

@@ -359,20 +359,21 @@ class Gateway::Impl {
     std::unique_ptr<Message> message(
         Prototype(*route.method->input_type()).New());
     // A body bound to a google.api.HttpBody field goes in as it came, with
-    // its content type; any other body is JSON.
+    // its content type; any other body is JSON. Either way no query
+    // parameter may set a field of the body.
     const FieldDescriptor* raw_body = RawBodyField(route);
+    if (absl::Status s =
+            BuildRequest(route.body, raw_body != nullptr ? "" : request.body,
+                         variables, *parameters, message.get());
+        !s.ok()) {
+      return s;
+    }
     if (raw_body != nullptr) {
       auto* body = static_cast<google::api::HttpBody*>(
           message->GetReflection()->MutableMessage(message.get(), raw_body));
       const std::string* content_type = request.Header("content-type");
       body->set_content_type(content_type == nullptr ? "" : *content_type);
       body->set_data(request.body);
-    }
-    if (absl::Status s =
-            BuildRequest(raw_body != nullptr ? "" : route.body, request.body,
-                         variables, *parameters, message.get());
-        !s.ok()) {
-      return s;
     }
     for (const char* header : kForwardedHeaders) {
       const std::string* value = request.Header(header);

@@ -97,11 +97,59 @@ struct Model {
                  "9367", "9369", "9373", "9374", "9375", "9379", "9384", "9385",
                  "9387", "9388", "9389", "9390", "9411", "9412", "9413", "9414",
                  "9415", "S300", "S329"}};
+  SimpleType date_use{
+      .name = "LDT_DatumGebruik", .max_length = 1, .values = {"1", "2", "3"}};
+  SimpleType gender{
+      .name = "LDT_Geslacht", .max_length = 1, .values = {"0", "1", "2"}};
+  SimpleType name_text{.name = "LDT_Naam",
+                       .min_length = 1,
+                       .max_length = 200,
+                       .pattern = Pattern::kNonBlank};
+  SimpleType prefix{.name = "LDT_Voorvoegsel",
+                    .min_length = 1,
+                    .max_length = 10,
+                    .pattern = Pattern::kNonBlank};
+  SimpleType initials{.name = "LDT_Voorletters",
+                      .min_length = 1,
+                      .max_length = 6,
+                      .pattern = Pattern::kLetters};
+  SimpleType delivery_status{.name = "LDT_StatusAanlevering",
+                             .max_length = 1,
+                             .values = {"1", "2", "3", "9"}};
+  SimpleType end_reason{.name = "LDT_RedenBeeindiging",
+                        .max_length = 2,
+                        .values = {"02", "19", "20", "21", "22", "23", "31",
+                                   "36", "37", "38", "39"}};
+  SimpleType code_305{.name = "LDT_BerichtCode",
+                      .min_length = 1,
+                      .max_length = 3,
+                      .pattern = Pattern::kLiteral,
+                      .literal = "418"};
+  SimpleType code_307{.name = "LDT_BerichtCode",
+                      .min_length = 1,
+                      .max_length = 3,
+                      .pattern = Pattern::kLiteral,
+                      .literal = "420"};
   SimpleType code_323{.name = "LDT_BerichtCode",
                       .min_length = 1,
                       .max_length = 3,
                       .pattern = Pattern::kLiteral,
                       .literal = "484"};
+
+  // The header of a message from a provider to a municipality, whose
+  // BerichtCode is `code`.
+  ComplexType ProviderHeader(const SimpleType& code) const {
+    return {{
+        {"BerichtCode", Space::kMessage, &code},
+        {"BerichtVersie", Space::kMessage, &message_version},
+        {"BerichtSubversie", Space::kMessage, &message_subversion},
+        {"Afzender", Space::kMessage, &agb},
+        {"Ontvanger", Space::kMessage, &municipality},
+        {"BerichtIdentificatie", Space::kMessage, nullptr,
+         &message_identification},
+        {"XsdVersie", Space::kMessage, nullptr, &xsd_version},
+    }};
+  }
 
   // Composite types (CDT_*): their children are in the basisschema's
   // namespace.
@@ -133,17 +181,112 @@ struct Model {
        .min_occurs = 0},
   }};
 
-  // WMO323, declaratie: provider to municipality.
-  ComplexType header_323{{
-      {"BerichtCode", Space::kMessage, &code_323},
-      {"BerichtVersie", Space::kMessage, &message_version},
-      {"BerichtSubversie", Space::kMessage, &message_subversion},
-      {"Afzender", Space::kMessage, &agb},
-      {"Ontvanger", Space::kMessage, &municipality},
-      {"BerichtIdentificatie", Space::kMessage, nullptr,
-       &message_identification},
-      {"XsdVersie", Space::kMessage, nullptr, &xsd_version},
+  ComplexType birth_date{{
+      {"Datum", Space::kBase, &date},
+      {.name = "DatumGebruik",
+       .space = Space::kBase,
+       .simple = &date_use,
+       .min_occurs = 0},
   }};
+  ComplexType surname{{
+      {"Achternaam", Space::kBase, &name_text},
+      {.name = "Voorvoegsel",
+       .space = Space::kBase,
+       .simple = &prefix,
+       .min_occurs = 0},
+  }};
+  ComplexType short_name{{
+      {"Geslachtsnaam", Space::kBase, nullptr, &surname},
+      {.name = "Voornamen",
+       .space = Space::kBase,
+       .simple = &name_text,
+       .min_occurs = 0},
+      {.name = "Voorletters",
+       .space = Space::kBase,
+       .simple = &initials,
+       .min_occurs = 0},
+  }};
+  ComplexType product{{
+      {"Categorie", Space::kBase, &product_category},
+      {.name = "Code",
+       .space = Space::kBase,
+       .simple = &product_code,
+       .min_occurs = 0},
+  }};
+
+  // WMO305, start zorg, and WMO307, stop zorg: provider to municipality.
+  // The product's fields before its dates, which the two share.
+  std::vector<Element> ProductKey() const {
+    return {
+        {.name = "ToewijzingNummer",
+         .space = Space::kMessage,
+         .simple = &number,
+         .min_occurs = 0},
+        {.name = "Product",
+         .space = Space::kMessage,
+         .complex = &product,
+         .min_occurs = 0},
+        {.name = "ToewijzingIngangsdatum",
+         .space = Space::kMessage,
+         .simple = &date,
+         .min_occurs = 0},
+        {"Begindatum", Space::kMessage, &date},
+    };
+  }
+  ComplexType start_product = [this] {
+    ComplexType t{ProductKey()};
+    t.sequence.push_back(
+        {"StatusAanlevering", Space::kMessage, &delivery_status});
+    return t;
+  }();
+  ComplexType stop_product = [this] {
+    ComplexType t{ProductKey()};
+    t.sequence.push_back({"RedenBeeindiging", Space::kMessage, &end_reason});
+    t.sequence.push_back({"Einddatum", Space::kMessage, &date});
+    t.sequence.push_back(
+        {"StatusAanlevering", Space::kMessage, &delivery_status});
+    return t;
+  }();
+  ComplexType start_products{{
+      {.name = "StartProduct",
+       .space = Space::kMessage,
+       .complex = &start_product,
+       .max_occurs = -1},
+  }};
+  ComplexType stop_products{{
+      {.name = "StopProduct",
+       .space = Space::kMessage,
+       .complex = &stop_product,
+       .max_occurs = -1},
+  }};
+  // The client of a 305 or 307, with `products`.
+  ComplexType DeliveryClient(const char* products_name,
+                             const ComplexType& products) const {
+    return {{
+        {"Bsn", Space::kMessage, &bsn},
+        {"Geboortedatum", Space::kMessage, nullptr, &birth_date},
+        {"Geslacht", Space::kMessage, &gender},
+        {"Naam", Space::kMessage, nullptr, &short_name},
+        {products_name, Space::kMessage, nullptr, &products},
+    }};
+  }
+  ComplexType client_305 = DeliveryClient("StartProducten", start_products);
+  ComplexType client_307 = DeliveryClient("StopProducten", stop_products);
+  ComplexType header_305 = ProviderHeader(code_305);
+  ComplexType header_307 = ProviderHeader(code_307);
+  ComplexType root_305{{
+      {"Header", Space::kMessage, nullptr, &header_305},
+      {"Client", Space::kMessage, nullptr, &client_305},
+  }};
+  ComplexType root_307{{
+      {"Header", Space::kMessage, nullptr, &header_307},
+      {"Client", Space::kMessage, nullptr, &client_307},
+  }};
+  MessageSchema wmo305{"WMO305", &root_305};
+  MessageSchema wmo307{"WMO307", &root_307};
+
+  // WMO323, declaratie: provider to municipality.
+  ComplexType header_323 = ProviderHeader(code_323);
   ComplexType line_323{{
       {"ProductReferentie", Space::kMessage, nullptr, &reference},
       {"ToewijzingNummer", Space::kMessage, &number},
@@ -198,7 +341,8 @@ const Model& TheModel() {
 
 const MessageSchema* SchemaOf(absl::string_view message) {
   const Model& model = TheModel();
-  for (const MessageSchema* schema : {&model.wmo323}) {
+  for (const MessageSchema* schema :
+       {&model.wmo305, &model.wmo307, &model.wmo323}) {
     if (message == schema->message) return schema;
   }
   return nullptr;

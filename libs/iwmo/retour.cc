@@ -93,7 +93,7 @@ std::string WriteRefusal(const Answered& answered,
                          const std::vector<std::string>& codes,
                          const Fault* fault, absl::string_view id,
                          absl::string_view today) {
-  XmlWriter w(RetourOf(answered.message));
+  XmlWriter w(RetourOf(answered.message), /*indent=*/false);
   if (fault != nullptr) {
     w.Comment(absl::StrCat(fault->rule, " at ", fault->location, ": ",
                            fault->description));

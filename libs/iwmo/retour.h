@@ -5,6 +5,7 @@
 // 305, 308 on 307, 316 on 315, 318 on 317, 325 on 323), with return codes
 // (WJ001) per message class.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@
 #include "libs/iwmo/xml_writer.h"
 
 namespace wmo::iwmo {
+
+// Retours are written without indentation: a 325 rejecting 100,000 lines
+// stays well below the 64 MiB a message may have.
 
 // The XSD version of release 3.2 this system writes and reads.
 inline constexpr char kXsdVersion[] = "1.0.0";
@@ -60,6 +64,21 @@ std::string WriteRefusal(const Answered& answered,
                          const std::vector<std::string>& codes,
                          const Fault* fault, absl::string_view id,
                          absl::string_view today);
+
+// The return codes of `violations`, each once, in order: a rule's code, or
+// 0001 for one outside the list (no rule should have one).
+template <typename Violations>
+std::vector<std::string> ReturnCodes(const Violations& violations) {
+  std::vector<std::string> codes;
+  for (const auto& v : violations) {
+    std::string code = IsReturnCode(v.return_code()) ? v.return_code()
+                                                     : std::string(kRejected);
+    if (std::find(codes.begin(), codes.end(), code) == codes.end()) {
+      codes.push_back(std::move(code));
+    }
+  }
+  return codes;
+}
 
 void WriteReturnCodes(XmlWriter& w, const std::vector<std::string>& codes);
 void WriteXsdVersion(XmlWriter& w, absl::string_view name,

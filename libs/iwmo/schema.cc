@@ -94,6 +94,30 @@ bool IsNonBlankLine(absl::string_view text) {
          !std::all_of(text.begin(), text.end(), IsXmlSpace);
 }
 
+// ([a-zA-ZÀ-ỳ])+: ASCII letters and the code points U+00C0 to U+1EF3.
+bool IsLetters(absl::string_view text) {
+  if (text.empty()) return false;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      if (!absl::ascii_isalpha(text[i])) return false;
+      ++i;
+      continue;
+    }
+    // A well-formed document is valid UTF-8 (libxml2 checked it).
+    const int length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2;
+    if (i + length > text.size()) return false;
+    uint32_t code = byte & (0xFF >> (length + 1));
+    for (int k = 1; k < length; ++k) {
+      code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    if (code < 0xC0 || code > 0x1EF3) return false;
+    i += length;
+  }
+  return true;
+}
+
 bool MatchesPattern(absl::string_view value, const SimpleType& type) {
   switch (type.pattern) {
     case Pattern::kNone:
@@ -112,6 +136,8 @@ bool MatchesPattern(absl::string_view value, const SimpleType& type) {
              std::all_of(value.begin(), value.end(), absl::ascii_isalnum);
     case Pattern::kVersion:
       return IsVersion(value);
+    case Pattern::kLetters:
+      return IsLetters(value);
   }
   return false;
 }
@@ -133,6 +159,9 @@ std::string Expected(const SimpleType& type) {
                           " letters and digits (A-Z, a-z, 0-9)");
     case Pattern::kVersion:
       return "a version of three numbers, such as 1.0.0";
+    case Pattern::kLetters:
+      return absl::StrCat("1 to ", type.max_length,
+                          " letters, without dots or spaces");
     default:
       break;
   }
@@ -263,9 +292,13 @@ class Checker {
       if (child->type != XML_ELEMENT_NODE) continue;  // comments, PIs
       while (at < sequence.size()) {
         const Element& element = sequence[at];
-        if (Matches(child, element) &&
-            (element.max_occurs < 0 || matched < element.max_occurs)) {
-          break;
+        if (Matches(child, element)) {
+          if (element.max_occurs < 0 || matched < element.max_occurs) break;
+          return Fault{
+              LocationOf(child), "XSD",
+              absl::StrCat(element.name, " occurs at most ", element.max_occurs,
+                           " time", element.max_occurs == 1 ? "" : "s",
+                           " here")};
         }
         if (matched < element.min_occurs) {
           return Fault{
@@ -278,9 +311,7 @@ class Checker {
       }
       if (at == sequence.size()) {
         return Fault{LocationOf(child), "XSD",
-                     at == 0
-                         ? std::string("no element is allowed here")
-                         : absl::StrCat(NameOf(child), " is not allowed here")};
+                     absl::StrCat(NameOf(child), " is not allowed here")};
       }
       ++matched;
       const Element& element = sequence[at];
@@ -303,6 +334,7 @@ class Checker {
     absl::string_view value;
     text_.clear();
     int texts = 0;
+    bool interrupted = false;  // by a comment or processing instruction
     for (const xmlNode* child = node->children; child != nullptr;
          child = child->next) {
       if (child->type == XML_ELEMENT_NODE) {
@@ -311,7 +343,15 @@ class Checker {
       }
       if (child->type != XML_TEXT_NODE &&
           child->type != XML_CDATA_SECTION_NODE) {
+        interrupted = texts > 0;
         continue;
+      }
+      if (interrupted) {
+        // The official validation reads a value's first piece of text
+        // only: a value split by a comment would be judged on part of it.
+        return Fault{LocationOf(node), "XSD",
+                     "a value may not be split by a comment or processing "
+                     "instruction"};
       }
       const absl::string_view text =
           child->content == nullptr

@@ -5,8 +5,11 @@
 // elements a message holds, in which order and how often, and what text each
 // simple element may carry (the basisschema's data types, LDT_*). A message
 // is checked against it before any rule reads it, so every reader after
-// this one can trust the shape. The official XSDs are what this model says;
-// the tests check the two agree.
+// this one can trust the shape. The official XSDs are what this model says,
+// and the tests check the two agree, with two deliberate differences, both
+// stricter: a year has four digits (xs:date also takes 12026 and -2026),
+// and a value may not be split by a comment (the official stylesheet would
+// judge the first piece of it alone).
 
 #include <cstdint>
 #include <initializer_list>
@@ -19,8 +22,8 @@
 
 namespace wmo::iwmo {
 
-// Where a message breaks a rule, and which: the first fault in document
-// order is what a retour reports.
+// Where a message breaks a rule, and which: the first fault found (the
+// schema's in document order, then the rules') is what a retour reports.
 struct Fault {
   // XPath of the element as the official validation prints it:
   // "/Bericht/Declaratie/Clienten/Client[2]/Bsn". An element that is
@@ -50,6 +53,7 @@ enum class Pattern {
   kAlphanumeric,  // ([a-zA-Z0-9])+
   kVersion,       // 1.0.0: three numbers without leading zeros
   kNoTimeZone,    // [^:Z]*: a date without a zone
+  kLetters,       // ([a-zA-ZÀ-ỳ])+: letters, accented ones too
 };
 
 // A data type (LDT_*): base, facets and code list.
@@ -105,8 +109,9 @@ bool IsValid(absl::string_view text, const SimpleType& type);
 const MessageSchema* SchemaOf(absl::string_view message);
 
 // The first way `doc` breaks `schema`, in document order; nullopt when it
-// is valid. Attributes other than xsi:schemaLocation are faults, text
-// between elements is one, comments and processing instructions are not.
+// is valid. Attributes other than xsi:schemaLocation and
+// xsi:noNamespaceSchemaLocation are faults, text between elements is one,
+// comments and processing instructions are not (unless they split a value).
 std::optional<Fault> CheckSchema(const XmlDocument& doc,
                                  const MessageSchema& schema);
 

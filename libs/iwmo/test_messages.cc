@@ -8,18 +8,13 @@
 
 namespace wmo::iwmo::testing {
 
-std::string TestWmo323::Render(bool indent) const {
-  int64_t balance = 0;
-  for (const TestClient& client : clients) {
-    for (const TestLine& line : client.lines) {
-      int64_t amount = 0;
-      if (!absl::SimpleAtoi(line.amount, &amount)) continue;
-      balance += line.direction == "C" ? -amount : amount;
-    }
-  }
-  XmlWriter w("WMO323", indent);
+namespace {
+
+void Header(XmlWriter& w, const char* code, const std::string& sender,
+            const std::string& receiver, const std::string& id,
+            const std::string& date) {
   w.Open("Header");
-  w.Leaf("BerichtCode", "484");
+  w.Leaf("BerichtCode", code);
   w.Leaf("BerichtVersie", "3");
   w.Leaf("BerichtSubversie", "2");
   w.Leaf("Afzender", sender);
@@ -33,6 +28,27 @@ std::string TestWmo323::Render(bool indent) const {
   w.Leaf("BerichtXsdVersie", "1.0.0", Space::kBase);
   w.Close();
   w.Close();
+}
+
+void Optional(XmlWriter& w, const char* name,
+              const std::optional<std::string>& value,
+              Space space = Space::kMessage) {
+  if (value.has_value()) w.Leaf(name, *value, space);
+}
+
+}  // namespace
+
+std::string TestWmo323::Render(bool indent) const {
+  int64_t balance = 0;
+  for (const TestClient& client : clients) {
+    for (const TestLine& line : client.lines) {
+      int64_t amount = 0;
+      if (!absl::SimpleAtoi(line.amount, &amount)) continue;
+      balance += line.direction == "C" ? -amount : amount;
+    }
+  }
+  XmlWriter w("WMO323", indent);
+  Header(w, "484", sender, receiver, id, date);
   w.Open("Declaratie");
   w.Leaf("DeclaratieNummer", number);
   w.Open("DeclaratiePeriode");
@@ -76,6 +92,47 @@ std::string TestWmo323::Render(bool indent) const {
       w.Close();
     }
     w.Close();
+    w.Close();
+  }
+  w.Close();
+  w.Close();
+  return w.Finish();
+}
+
+std::string TestDelivery::Render() const {
+  XmlWriter w(stop ? "WMO307" : "WMO305");
+  Header(w, stop ? "420" : "418", sender, receiver, id, date);
+  w.Open("Client");
+  w.Leaf("Bsn", bsn);
+  w.Open("Geboortedatum");
+  w.Leaf("Datum", birth_date, Space::kBase);
+  Optional(w, "DatumGebruik", birth_date_use, Space::kBase);
+  w.Close();
+  w.Leaf("Geslacht", gender);
+  w.Open("Naam");
+  w.Open("Geslachtsnaam", Space::kBase);
+  w.Leaf("Achternaam", surname, Space::kBase);
+  Optional(w, "Voorvoegsel", surname_prefix, Space::kBase);
+  w.Close();
+  Optional(w, "Voorletters", initials, Space::kBase);
+  w.Close();
+  w.Open(stop ? "StopProducten" : "StartProducten");
+  for (const TestDeliveryProduct& p : products) {
+    w.Open(stop ? "StopProduct" : "StartProduct");
+    Optional(w, "ToewijzingNummer", p.assignment_number);
+    if (p.category.has_value()) {
+      w.Open("Product");
+      w.Leaf("Categorie", *p.category, Space::kBase);
+      Optional(w, "Code", p.code, Space::kBase);
+      w.Close();
+    }
+    Optional(w, "ToewijzingIngangsdatum", p.assignment_start);
+    w.Leaf("Begindatum", p.start_date);
+    if (stop) {
+      w.Leaf("RedenBeeindiging", p.end_reason);
+      w.Leaf("Einddatum", p.end_date);
+    }
+    w.Leaf("StatusAanlevering", p.status);
     w.Close();
   }
   w.Close();

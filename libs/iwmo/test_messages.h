@@ -53,6 +53,39 @@ struct TestWmo323 {
   std::string Render(bool indent = true) const;
 };
 
+// A StartProduct (WMO305) or StopProduct (WMO307).
+struct TestDeliveryProduct {
+  std::optional<std::string> assignment_number = "1001";
+  std::optional<std::string> category = "02";
+  std::optional<std::string> code = "02A01";
+  std::optional<std::string> assignment_start;
+  std::string start_date = "2026-09-01";
+  // For a stop only.
+  std::string end_reason = "02";
+  std::string end_date = "2026-09-30";
+  std::string status = "1";
+};
+
+// A WMO305 (start) or, with `stop`, a WMO307 from provider 12345678 to
+// municipality 0988.
+struct TestDelivery {
+  bool stop = false;
+  std::string sender = "12345678";
+  std::string receiver = "0988";
+  std::string id = "S1";
+  std::string date = "2026-10-02";
+  std::string bsn = "999993653";
+  std::string birth_date = "1950-03-01";
+  std::optional<std::string> birth_date_use;
+  std::string gender = "2";
+  std::string surname = "Jansen";
+  std::optional<std::string> surname_prefix;
+  std::optional<std::string> initials = "J";
+  std::vector<TestDeliveryProduct> products = {TestDeliveryProduct()};
+
+  std::string Render() const;
+};
+
 }  // namespace wmo::iwmo::testing
 
 #endif  // WMO_LIBS_IWMO_TEST_MESSAGES_H_

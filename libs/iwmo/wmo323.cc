@@ -8,12 +8,12 @@
 #include <limits>
 #include <set>
 #include <tuple>
-#include <unordered_set>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/iwmo/reading.h"
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/xml_writer.h"
 #include "libs/iwmo/xpath_values.h"
@@ -23,61 +23,6 @@ namespace {
 
 namespace v1 = ::wmo::declaration::v1;
 
-absl::string_view NameOf(const xmlNode* node) {
-  return reinterpret_cast<const char*>(node->name);
-}
-
-// The element children of `node`, in order.
-std::vector<const xmlNode*> Children(const xmlNode* node) {
-  std::vector<const xmlNode*> out;
-  for (const xmlNode* child = node->children; child != nullptr;
-       child = child->next) {
-    if (child->type == XML_ELEMENT_NODE) out.push_back(child);
-  }
-  return out;
-}
-
-// The child `name` of `node`, or null: the schema has fixed the order, so
-// a look-up by name is enough.
-const xmlNode* Child(const xmlNode* node, absl::string_view name) {
-  for (const xmlNode* child = node->children; child != nullptr;
-       child = child->next) {
-    if (child->type == XML_ELEMENT_NODE && NameOf(child) == name) return child;
-  }
-  return nullptr;
-}
-
-// The text of a simple element, as sent (its text and CDATA children).
-std::string TextOf(const xmlNode* node) {
-  std::string out;
-  if (node == nullptr) return out;
-  for (const xmlNode* child = node->children; child != nullptr;
-       child = child->next) {
-    if ((child->type == XML_TEXT_NODE ||
-         child->type == XML_CDATA_SECTION_NODE) &&
-        child->content != nullptr) {
-      out.append(reinterpret_cast<const char*>(child->content));
-    }
-  }
-  return out;
-}
-
-std::string TextAt(const xmlNode* node, absl::string_view name) {
-  return TextOf(Child(node, name));
-}
-
-std::string TextAt(const xmlNode* node, absl::string_view name,
-                   absl::string_view inner) {
-  const xmlNode* child = Child(node, name);
-  return child == nullptr ? std::string() : TextAt(child, inner);
-}
-
-// The XPath step of the `index`th of `count` siblings named `name`.
-std::string Step(absl::string_view name, size_t index, size_t count) {
-  return count > 1 ? absl::StrCat(name, "[", index + 1, "]")
-                   : std::string(name);
-}
-
 constexpr char kDeclaration[] = "/Bericht/Declaratie";
 
 Fault RuleFault(std::string location, absl::string_view rule,
@@ -86,31 +31,10 @@ Fault RuleFault(std::string location, absl::string_view rule,
                std::string(description)};
 }
 
-// CS002: the BSN passes the 11-proef, as the stylesheet computes it (a sum
-// of 0 passes here; the declaration's own checks refuse it).
-bool PassesElevenTest(absl::string_view bsn) {
-  const double number = XPathNumber(bsn);
-  if (std::isnan(number)) return false;
-  int64_t digits = static_cast<int64_t>(number);
-  int64_t sum = 0;
-  for (int weight = -1; weight <= 9; ++weight) {
-    if (weight == 0 || weight == 1) continue;
-    sum += weight * (digits % 10);
-    digits /= 10;
-  }
-  return sum % 11 == 0;
-}
-
 // CS325: an amount of 0 is a debit.
 bool IsZeroCredit(absl::string_view amount, absl::string_view direction) {
   const std::string d = NormalizeSpace(direction);
   return XPathNumber(amount) == 0 && (d == "C" || d == "c");
-}
-
-// checkafter: `later` does not lie before `earlier` (dates as numbers,
-// the later one cut to its first ten characters).
-bool IsBefore(absl::string_view later, absl::string_view earlier) {
-  return DateNumber(earlier) > DateNumber(later.substr(0, 10));
 }
 
 }  // namespace
@@ -406,22 +330,12 @@ declaration::v1::Declaration ToDeclaration(const Wmo323& m) {
   return d;
 }
 
-Answered AnsweredBy(const Wmo323& m) {
-  return Answered{"WMO323",
-                  m.sender,
-                  m.receiver,
-                  m.message_id,
-                  std::string(TrimXmlSpace(m.message_date)),
-                  m.basis_xsd_version,
-                  m.message_xsd_version};
-}
-
-std::string WriteWmo325Refused(const Wmo323& m,
+std::string WriteWmo325Refused(const Wmo323& m, const Answered& answered,
                                const std::vector<std::string>& codes,
                                absl::string_view answer_id,
                                absl::string_view today) {
-  XmlWriter w("WMO325");
-  WriteRetourHeader(w, AnsweredBy(m), {kNoRemark}, answer_id, today);
+  XmlWriter w("WMO325", /*indent=*/false);
+  WriteRetourHeader(w, answered, {kNoRemark}, answer_id, today);
   w.Open("DeclaratieAntwoord");
   w.Leaf("DeclaratieNummer", m.number);
   w.Open("TotaalIngediendBedrag");
@@ -435,22 +349,16 @@ std::string WriteWmo325Refused(const Wmo323& m,
 }
 
 std::vector<std::string> ReturnCodesOf(const v1::Verdict& verdict) {
-  std::vector<std::string> codes;
-  for (const type::v1::RuleViolation& v : verdict.violations()) {
-    const std::string code =
-        IsReturnCode(v.return_code()) ? v.return_code() : kRejected;
-    if (std::find(codes.begin(), codes.end(), code) == codes.end()) {
-      codes.push_back(code);
-    }
-  }
+  std::vector<std::string> codes = ReturnCodes(verdict.violations());
   if (codes.empty()) codes.push_back(kRejected);
   return codes;
 }
 
-std::string WriteWmo325(const Wmo323& m, const v1::Declaration& verdict,
+std::string WriteWmo325(const Wmo323& m, const Answered& answered,
+                        const v1::Declaration& verdict,
                         absl::string_view answer_id, absl::string_view today) {
-  XmlWriter w("WMO325");
-  WriteRetourHeader(w, AnsweredBy(m), {kNoRemark}, answer_id, today);
+  XmlWriter w("WMO325", /*indent=*/false);
+  WriteRetourHeader(w, answered, {kNoRemark}, answer_id, today);
 
   // Only rejected lines are listed, so submitted less granted is what they
   // add up to (TR342).

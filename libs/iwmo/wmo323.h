@@ -79,28 +79,26 @@ std::optional<Fault> CheckWmo323Rules(const Wmo323& message);
 // their amount as volume at a tariff of one cent.
 declaration::v1::Declaration ToDeclaration(const Wmo323& message);
 
-// The message `message` answers to, for its retour.
-Answered AnsweredBy(const Wmo323& message);
-
 // The WMO325 answering `message`, which was processed: `verdict` holds the
 // stored declaration with a verdict on each line in the message's order.
 // Only rejected lines are listed, with their return codes; the totals say
 // what was submitted and what is granted (8001 when all of it is).
 // `answer_id` and `today` identify and date the answer.
-std::string WriteWmo325(const Wmo323& message,
+std::string WriteWmo325(const Wmo323& message, const Answered& answered,
                         const declaration::v1::Declaration& verdict,
                         absl::string_view answer_id, absl::string_view today);
 
 // The WMO325 refusing the declaration in `message` as a whole, with the
 // return codes of the rules it broke (a declaration number used before,
 // 9333): nothing granted.
-std::string WriteWmo325Refused(const Wmo323& message,
+std::string WriteWmo325Refused(const Wmo323& message, const Answered& answered,
                                const std::vector<std::string>& codes,
                                absl::string_view answer_id,
                                absl::string_view today);
 
-// The return codes of a rejected line, each once, in rule order: a rule's
-// own iWmo code, or for a rule without one (a catalog rule) 0001.
+// The return codes of a rejected line, each once, in rule order: each
+// rule's iWmo code (a catalog rule's is that of the closest technical
+// rule); 0001 for a line rejected without a code.
 std::vector<std::string> ReturnCodesOf(const declaration::v1::Verdict& verdict);
 
 }  // namespace wmo::iwmo

@@ -74,7 +74,9 @@ std::vector<Case> HandWrittenCases() {
                      }});
   };
   auto line = [](TestWmo323& m) -> TestLine& { return m.clients[0].lines[0]; };
-  // Valid ones, some with what the schema allows at its edges.
+  // Valid by the schema, some at its edges; the stylesheet still refuses
+  // a date with spaces (CS337 compares the text) and an amount with a plus
+  // sign (TR358 cannot sum it).
   add("valid", [](TestWmo323&) {});
   cases.push_back({"two clients", [] { return TwoClients().Render(); }});
   add("leading zeros in a number",
@@ -523,11 +525,27 @@ TEST(Wmo323Test, AnswersWithAValidWmo325) {
   for (const Answer& a : answers) {
     auto doc = XmlDocument::Parse(a.message.Render());
     ASSERT_TRUE(doc.ok());
-    documents.push_back(WriteWmo325(ReadWmo323(*doc),
+    const Answered answered{"WMO323", a.message.sender, a.message.receiver,
+                            a.message.id, a.message.date};
+    documents.push_back(WriteWmo325(ReadWmo323(*doc), answered,
                                     Verdicts(a.message, a.rejected, a.codes),
                                     "A1", "2026-10-03"));
   }
+  {
+    // The declaration refused as a whole (its number used before): nothing
+    // granted.
+    const TestWmo323 refused = TwoClients();
+    auto doc = XmlDocument::Parse(refused.Render());
+    ASSERT_TRUE(doc.ok());
+    const Answered answered{"WMO323", refused.sender, refused.receiver,
+                            refused.id, refused.date};
+    documents.push_back(WriteWmo325Refused(ReadWmo323(*doc), answered, {"9333"},
+                                           "A2", "2026-10-03"));
+  }
   const auto official = testing::JudgeOfficially("WMO325", documents);
+  EXPECT_TRUE(official.back().accepted())
+      << official.back().detail << documents.back();
+  EXPECT_THAT(documents.back(), HasSubstr("<RetourCode>9333</RetourCode>"));
   for (size_t i = 0; i < answers.size(); ++i) {
     EXPECT_TRUE(official[i].accepted()) << answers[i].name << "\n"
                                         << official[i].detail << "\n"
@@ -535,8 +553,8 @@ TEST(Wmo323Test, AnswersWithAValidWmo325) {
   }
   EXPECT_THAT(documents[0], HasSubstr("<RetourCode>8001</RetourCode>"));
   EXPECT_THAT(documents[0], ::testing::Not(HasSubstr("<Clienten>")));
-  EXPECT_THAT(documents[2], HasSubstr("<RetourCode>9321</RetourCode>\n"
-                                      "              <RetourCode>9322"));
+  EXPECT_THAT(documents[2], HasSubstr("<RetourCode>9321</RetourCode>"
+                                      "<RetourCode>9322"));
 }
 
 TEST(Wmo323Test, RefusalsAreValidRetours) {

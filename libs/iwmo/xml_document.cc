@@ -11,11 +11,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/iwmo/reading.h"
+#include "libs/iwmo/xpath_values.h"
 
 namespace wmo::iwmo {
 namespace {
 
-// The fifteen messages of release 3.2.
+// The fourteen messages of release 3.2 (and the basisschema they share).
 constexpr absl::string_view kMessages[] = {
     "WMO301", "WMO302", "WMO305", "WMO306", "WMO307", "WMO308", "WMO315",
     "WMO316", "WMO317", "WMO318", "WMO319", "WMO320", "WMO323", "WMO325"};
@@ -23,7 +25,30 @@ constexpr absl::string_view kMessages[] = {
 // What the parser saw that it must refuse.
 struct ParseState {
   bool doctype = false;
+  size_t elements = 0;
+  size_t max_elements = 0;
+  // libxml2's own handler, which builds the tree.
+  startElementNsSAX2Func start_element = nullptr;
 };
+
+ParseState& StateOf(void* context) {
+  return *static_cast<ParseState*>(
+      static_cast<xmlParserCtxtPtr>(context)->_private);
+}
+
+// SAX: an element starts; counted, and the parse stopped past the limit.
+void CountElement(void* context, const xmlChar* name, const xmlChar* prefix,
+                  const xmlChar* uri, int namespaces_count,
+                  const xmlChar** namespaces, int attributes_count,
+                  int defaulted_count, const xmlChar** attributes) {
+  ParseState& state = StateOf(context);
+  if (++state.elements > state.max_elements) {
+    xmlStopParser(static_cast<xmlParserCtxtPtr>(context));
+    return;
+  }
+  state.start_element(context, name, prefix, uri, namespaces_count, namespaces,
+                      attributes_count, defaulted_count, attributes);
+}
 
 // SAX: a DOCTYPE starts; stop before its internal subset (where entities
 // are declared) is read.
@@ -31,7 +56,7 @@ void RefuseDoctype(void* context, const xmlChar* /*name*/,
                    const xmlChar* /*external_id*/,
                    const xmlChar* /*system_id*/) {
   auto* parser = static_cast<xmlParserCtxtPtr>(context);
-  static_cast<ParseState*>(parser->_private)->doctype = true;
+  StateOf(context).doctype = true;
   xmlStopParser(parser);
 }
 
@@ -56,23 +81,9 @@ bool Named(const xmlNode* node, absl::string_view name) {
          absl::string_view(reinterpret_cast<const char*>(node->name)) == name;
 }
 
-// The first child element called `name`, in any namespace, or null.
-const xmlNode* Child(const xmlNode* parent, absl::string_view name) {
-  for (const xmlNode* child = parent == nullptr ? nullptr : parent->children;
-       child != nullptr; child = child->next) {
-    if (Named(child, name)) return child;
-  }
-  return nullptr;
-}
-
 // The trimmed text of `node`; empty for null.
-std::string Text(const xmlNode* node) {
-  if (node == nullptr) return "";
-  xmlChar* content = xmlNodeGetContent(node);
-  std::string text(content == nullptr ? ""
-                                      : reinterpret_cast<const char*>(content));
-  xmlFree(content);
-  return std::string(absl::StripAsciiWhitespace(text));
+std::string Trimmed(const xmlNode* node) {
+  return std::string(TrimXmlSpace(TextOf(node)));
 }
 
 }  // namespace
@@ -95,8 +106,11 @@ absl::StatusOr<XmlDocument> XmlDocument::Parse(absl::string_view bytes,
   xmlParserCtxtPtr parser = xmlNewParserCtxt();
   if (parser == nullptr) return absl::ResourceExhaustedError("no memory");
   ParseState state;
+  state.max_elements = limits.max_elements;
+  state.start_element = parser->sax->startElementNs;
   parser->_private = &state;
   parser->sax->internalSubset = RefuseDoctype;
+  parser->sax->startElementNs = CountElement;
   // No network, no DTD loaded, no entity substituted, nothing printed.
   xmlDocPtr doc = xmlCtxtReadMemory(
       parser, bytes.data(), static_cast<int>(bytes.size()), "message", nullptr,
@@ -111,6 +125,11 @@ absl::StatusOr<XmlDocument> XmlDocument::Parse(absl::string_view bytes,
     return absl::InvalidArgumentError(
         "message: a document type declaration (DOCTYPE) is not allowed; "
         "send the message without it");
+  }
+  if (state.elements > limits.max_elements) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "message: more than ", limits.max_elements,
+        " elements; split it (a declaration holds at most 100,000 lines)"));
   }
   if (doc == nullptr || !well_formed || xmlDocGetRootElement(doc) == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -149,12 +168,13 @@ absl::StatusOr<MessageHeader> ReadHeader(const XmlDocument& doc) {
   const xmlNode* xsd = Child(header, "XsdVersie");
   MessageHeader out;
   out.message = std::string(*message);
-  out.sender = Text(Child(header, "Afzender"));
-  out.receiver = Text(Child(header, "Ontvanger"));
-  out.id = Text(Child(id, "Identificatie"));
-  out.date = Text(Child(id, "Dagtekening"));
-  out.basis_xsd_version = Text(Child(xsd, "BasisschemaXsdVersie"));
-  out.message_xsd_version = Text(Child(xsd, "BerichtXsdVersie"));
+  out.sender = Trimmed(Child(header, "Afzender"));
+  out.receiver = Trimmed(Child(header, "Ontvanger"));
+  // As sent: a retour names it exactly (its type keeps spaces).
+  out.id = TextOf(Child(id, "Identificatie"));
+  out.date = Trimmed(Child(id, "Dagtekening"));
+  out.basis_xsd_version = Trimmed(Child(xsd, "BasisschemaXsdVersie"));
+  out.message_xsd_version = Trimmed(Child(xsd, "BerichtXsdVersie"));
   return out;
 }
 

@@ -26,6 +26,10 @@ struct XmlLimits {
   size_t max_bytes = size_t{64} << 20;
   // iWmo messages nest about eight deep.
   int max_depth = 32;
+  // Elements at most: a DOM node costs some 130 bytes, so a body of empty
+  // elements would otherwise cost 30 times its size. A declaration of
+  // 100,000 lines, each of another client, has 2.3 million.
+  size_t max_elements = 4'000'000;
 };
 
 // One parsed message. The parser reads no network and no DTD: a document
@@ -75,8 +79,9 @@ std::string MessageNamespace(absl::string_view message);
 
 // The header of `doc`: its root must be Bericht in the namespace of one of
 // the fifteen messages (INVALID_ARGUMENT otherwise: no retour can answer
-// it). The fields are read by name, trimmed, empty where absent; whether
-// they are valid is the schema's to say (CheckSchema).
+// it). The fields are read by name, empty where absent, trimmed but for
+// the identification; whether they are valid is the schema's to say
+// (CheckSchema).
 absl::StatusOr<MessageHeader> ReadHeader(const XmlDocument& doc);
 
 }  // namespace wmo::iwmo

@@ -4,7 +4,6 @@
 
 #include <string>
 
-#include "absl/strings/str_replace.h"
 #include "libs/iwmo/xml_document.h"
 
 namespace wmo::iwmo {
@@ -53,9 +52,15 @@ void XmlWriter::Leaf(absl::string_view name, absl::string_view text,
 }
 
 void XmlWriter::Comment(absl::string_view text) {
-  // A comment may not hold "--" nor end in "-".
-  std::string safe = absl::StrReplaceAll(text, {{"--", "- -"}});
-  if (!safe.empty() && safe.back() == '-') safe.push_back(' ');
+  // A comment may not hold "--" nor end in "-": a space goes after every
+  // dash followed by another.
+  std::string safe;
+  for (size_t i = 0; i < text.size(); ++i) {
+    safe.push_back(text[i]);
+    if (text[i] == '-' && (i + 1 == text.size() || text[i + 1] == '-')) {
+      safe.push_back(' ');
+    }
+  }
   xmlTextWriterWriteComment(writer_, X(safe));
 }
 

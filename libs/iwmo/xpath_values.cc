@@ -143,4 +143,21 @@ double AddMonths(absl::string_view date, int months, Overflow overflow) {
       AdjustDate(static_cast<int64_t>(number) + 100 * months, overflow));
 }
 
+bool PassesElevenTest(absl::string_view bsn) {
+  const double number = XPathNumber(bsn);
+  if (std::isnan(number)) return false;
+  int64_t digits = static_cast<int64_t>(number);
+  int64_t sum = 0;
+  for (int weight = -1; weight <= 9; ++weight) {
+    if (weight == 0 || weight == 1) continue;
+    sum += weight * (digits % 10);
+    digits /= 10;
+  }
+  return sum % 11 == 0;
+}
+
+bool IsBefore(absl::string_view later, absl::string_view earlier) {
+  return DateNumber(earlier) > DateNumber(later.substr(0, 10));
+}
+
 }  // namespace wmo::iwmo

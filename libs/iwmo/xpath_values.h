@@ -48,6 +48,14 @@ enum class Overflow { kCarry, kTruncate };
 double AddDays(absl::string_view date, int days, Overflow overflow);
 double AddMonths(absl::string_view date, int months, Overflow overflow);
 
+// CS002 as the stylesheet computes the 11-proef (weights 9 to 2 and -1): a
+// sum of 0 passes here, where the services' own check refuses it.
+bool PassesElevenTest(absl::string_view bsn);
+
+// The stylesheet's checkafter fails: `earlier` lies after `later` (dates as
+// numbers, `later` cut to its first ten characters).
+bool IsBefore(absl::string_view later, absl::string_view earlier);
+
 }  // namespace wmo::iwmo
 
 #endif  // WMO_LIBS_IWMO_XPATH_VALUES_H_

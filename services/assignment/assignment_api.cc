@@ -500,6 +500,34 @@ absl::Status AssignmentApi::DeleteAssignment(
       response);
 }
 
+namespace {
+
+// StatusAanlevering 3 on a start: the delivery returns to what it was
+// before that start.
+absl::Status WithdrawStart(const v1::RecordDeliveryStartRequest& request,
+                           v1::Assignment& a) {
+  const v1::Delivery& d = a.delivery();
+  if (a.provider_agb() != request.provider_agb() ||
+      d.start_date() != request.start_date()) {
+    return Refused("TR063", "9063", "start_date",
+                   "no start on this date was recorded last; withdraw the "
+                   "current start only");
+  }
+  if (!d.stop_date().empty()) {
+    return Refused("TR071", "9071", "start_date",
+                   absl::StrCat("delivery stopped on ", d.stop_date(),
+                                " since; withdraw the stop first"));
+  }
+  v1::Delivery before;
+  before.set_start_date(d.previous_start_date());
+  before.set_stop_date(d.previous_stop_date());
+  before.set_stop_reason(d.previous_stop_reason());
+  *a.mutable_delivery() = std::move(before);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status AssignmentApi::RecordDeliveryStart(
     const auth::Principal& caller,
     const v1::RecordDeliveryStartRequest& request, v1::Assignment* response) {
@@ -514,6 +542,7 @@ absl::Status AssignmentApi::RecordDeliveryStart(
   return Modify(
       caller, request.name(), "", "RecordDeliveryStart",
       [&](store::Connection&, v1::Assignment& a) -> absl::Status {
+        if (request.withdraw()) return WithdrawStart(request, a);
         auto period = rules::ParsePeriod(a.start_date(), a.end_date(), "");
         if (a.provider_agb() != request.provider_agb() ||
             a.state() == v1::Assignment::DELETED || !period.ok() ||
@@ -531,15 +560,17 @@ absl::Status AssignmentApi::RecordDeliveryStart(
                                       "first"));
         }
         if (!d.stop_date().empty() && request.start_date() < d.stop_date()) {
-          return Refused("AS-DELIVERY", "", "start_date",
+          return Refused("AS-DELIVERY", "9019", "start_date",
                          absl::StrCat("a new start must not lie before the "
                                       "last stop on ",
                                       d.stop_date()));
         }
-        auto* delivery = a.mutable_delivery();
-        delivery->set_start_date(request.start_date());
-        delivery->clear_stop_date();
-        delivery->clear_stop_reason();
+        v1::Delivery started;
+        started.set_start_date(request.start_date());
+        started.set_previous_start_date(d.start_date());
+        started.set_previous_stop_date(d.stop_date());
+        started.set_previous_stop_reason(d.stop_reason());
+        *a.mutable_delivery() = std::move(started);
         return absl::OkStatus();
       },
       response);
@@ -566,6 +597,18 @@ absl::Status AssignmentApi::RecordDeliveryStop(
       caller, request.name(), "", "RecordDeliveryStop",
       [&](store::Connection&, v1::Assignment& a) -> absl::Status {
         const auto& d = a.delivery();
+        if (request.withdraw()) {
+          if (a.provider_agb() != request.provider_agb() ||
+              d.stop_date() != request.stop_date() ||
+              d.stop_reason() != request.stop_reason()) {
+            return Refused("TR063", "9063", "stop_date",
+                           "no stop on this date with this reason was "
+                           "recorded last; withdraw the last stop only");
+          }
+          a.mutable_delivery()->clear_stop_date();
+          a.mutable_delivery()->clear_stop_reason();
+          return absl::OkStatus();
+        }
         auto period = rules::ParsePeriod(a.start_date(), a.end_date(), "");
         if (a.provider_agb() != request.provider_agb() ||
             d.start_date().empty() || !d.stop_date().empty() || !period.ok() ||

@@ -49,4 +49,20 @@ absl::StatusOr<v1::RecordAssignmentUsageResponse> AssignmentClient::RecordUsage(
   return response;
 }
 
+absl::Status AssignmentClient::RecordStart(
+    const v1::RecordDeliveryStartRequest& request) {
+  v1::Assignment response;
+  return stub_.Invoke([&](auto& stub, auto& context) {
+    return stub.RecordDeliveryStart(&context, request, &response);
+  });
+}
+
+absl::Status AssignmentClient::RecordStop(
+    const v1::RecordDeliveryStopRequest& request) {
+  v1::Assignment response;
+  return stub_.Invoke([&](auto& stub, auto& context) {
+    return stub.RecordDeliveryStop(&context, request, &response);
+  });
+}
+
 }  // namespace wmo::assignment

@@ -12,9 +12,21 @@
 
 namespace wmo::assignment {
 
+// Where a provider's start and stop of delivery go (iWmo 305 and 307).
+class DeliveryRecorder {
+ public:
+  virtual ~DeliveryRecorder() = default;
+  // RecordDeliveryStart and RecordDeliveryStop, acting for the current
+  // call's caller.
+  virtual absl::Status RecordStart(
+      const v1::RecordDeliveryStartRequest& request) = 0;
+  virtual absl::Status RecordStop(
+      const v1::RecordDeliveryStopRequest& request) = 0;
+};
+
 // The assignment service as the other services see it, over gRPC
 // (in-process or over the network).
-class AssignmentClient : public AssignmentSource {
+class AssignmentClient : public AssignmentSource, public DeliveryRecorder {
  public:
   void SetChannel(std::shared_ptr<grpc::Channel> channel) {
     stub_.SetChannel(std::move(channel));
@@ -26,6 +38,10 @@ class AssignmentClient : public AssignmentSource {
       std::map<std::string, v1::QualifyingCover>* covers = nullptr) override;
   absl::StatusOr<v1::RecordAssignmentUsageResponse> RecordUsage(
       const std::vector<v1::AssignmentUsage>& usages) override;
+  absl::Status RecordStart(
+      const v1::RecordDeliveryStartRequest& request) override;
+  absl::Status RecordStop(
+      const v1::RecordDeliveryStopRequest& request) override;
 
  private:
   server::LateStub<v1::AssignmentService> stub_{"assignment"};

@@ -6,14 +6,18 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/iwmo/delivery.h"
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/schema.h"
 #include "libs/iwmo/wmo323.h"
 #include "libs/iwmo/xml_document.h"
+#include "libs/iwmo/xpath_values.h"
 #include "libs/rules/dates.h"
 #include "libs/server/digest.h"
+#include "libs/server/log.h"
 #include "libs/server/status.h"
 #include "services/iwmo/iwmo_repository.h"
 
@@ -58,18 +62,10 @@ Answered AnsweredOf(const MessageHeader& header) {
   return a;
 }
 
-// The return codes of a refused request: each rule's own, 0001 for one
-// without a code of the list.
+// The return codes of a refused request; none when it carries no rule
+// (the service could not decide).
 std::vector<std::string> CodesOf(const absl::Status& status) {
-  std::vector<std::string> codes;
-  for (const type::v1::RuleViolation& v : server::Violations(status)) {
-    const std::string code =
-        IsReturnCode(v.return_code()) ? v.return_code() : kRejected;
-    if (std::find(codes.begin(), codes.end(), code) == codes.end()) {
-      codes.push_back(code);
-    }
-  }
-  return codes;
+  return ReturnCodes(server::Violations(status));
 }
 
 }  // namespace
@@ -113,7 +109,8 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
     return server::WithReason(
         absl::UnimplementedError(absl::StrCat(
             header->message,
-            " is not taken in yet; this system takes WMO323 declarations")),
+            " is not taken in yet; this system takes WMO305, WMO307 and "
+            "WMO323")),
         "IWMO_MESSAGE_NOT_TAKEN");
   }
   if (std::optional<Fault> fault = CheckAnswerable(*header)) {
@@ -140,82 +137,185 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   const std::string sha = server::Sha256Hex(body.data());
   const Answered answered = AnsweredOf(*header);
   const std::string today_text = rules::FormatDate(today);
-  // A refusal is not kept: its identification comes from what it refuses,
-  // so the same message is refused the same way.
-  auto refuse = [&](const std::vector<std::string>& codes, const Fault* fault) {
+  auto answer = [&](std::string xml) {
     retour->set_content_type("application/xml");
-    retour->set_data(WriteRefusal(answered, codes, fault,
-                                  absl::StrCat("X", sha.substr(0, 11)),
-                                  today_text));
+    retour->set_data(std::move(xml));
     return absl::OkStatus();
   };
+  // A refusal is not kept. Its identification comes from what it refuses,
+  // on which day and why: the same message refused again the same way gets
+  // the same one, any other refusal another.
+  auto refuse = [&](const std::vector<std::string>& codes, const Fault* fault) {
+    const std::string id = absl::StrCat(
+        "X", server::Sha256Hex(
+                 absl::StrCat(sha, today_text, absl::StrJoin(codes, ",")))
+                 .substr(0, 11));
+    return answer(WriteRefusal(answered, codes, fault, id, today_text));
+  };
 
-  std::optional<Repo::Answered> seen;
+  // Facts: whether this identification was taken before, and by what.
+  const Repo::Key key{header->sender, header->message, header->id};
+  std::optional<Repo::Taken> taken;
   absl::Status read = db_.ReadTransaction([&](store::Connection& c) {
-    auto found = Repo::Find(c, header->sender, header->id);
-    if (!found.ok()) return found.status();
-    seen = *std::move(found);
+    WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, key));
+    taken = std::move(found);
     return absl::OkStatus();
   });
   if (!read.ok()) return read;
-  if (seen.has_value()) {
-    if (seen->content_sha256 != sha) {
-      // TR056: one identification per message and sender.
-      return refuse({"9056"}, nullptr);
-    }
-    retour->set_content_type("application/xml");
-    retour->set_data(seen->retour);
-    return absl::OkStatus();
+  if (taken.has_value() && taken->content_sha256 != sha) {
+    // TR056: one identification per sender and kind of message.
+    return refuse({"9056"}, nullptr);
+  }
+  if (taken.has_value() && taken->retour.has_value()) {
+    return answer(*std::move(taken->retour));
   }
 
   // Decide: the checks of the national validation, then the system date.
   if (std::optional<Fault> fault = CheckSchema(*doc, *schema)) {
     return refuse({kRejected}, &*fault);
   }
-  const Wmo323 message = ReadWmo323(*doc);
-  if (std::optional<Fault> fault = CheckWmo323Rules(message)) {
-    return refuse({kRejected}, &*fault);
+  const bool declaration = header->message == "WMO323";
+  std::optional<Wmo323> declared;
+  std::optional<DeliveryMessage> delivered;
+  std::optional<Fault> fault;
+  if (declaration) {
+    declared = ReadWmo323(*doc);
+    fault = CheckWmo323Rules(*declared);
+  } else {
+    delivered = ReadDeliveryMessage(*doc, header->message);
+    fault = CheckDeliveryRules(*delivered);
   }
+  if (fault) return refuse({kRejected}, &*fault);
   if (rules::ParseDate(header->date, "Dagtekening").value_or(today) > today) {
     // TR135: a message is not dated after the day it arrives.
     return refuse({"8848"}, nullptr);
   }
 
-  // The declaration's own rules, where its data lives.
+  // Claim the identification (a message taken in before and not answered,
+  // by a crash, keeps its claim and is processed again), then hand the
+  // meaning to the service that owns it: its rules decide the rest.
+  int64_t number = taken.has_value() ? taken->retour_number : 0;
+  bool other_content = false;
+  if (!taken.has_value()) {
+    absl::Status claimed = db_.Transaction([&](store::Connection& c) {
+      WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, key));
+      if (found.has_value()) {  // claimed meanwhile
+        other_content = found->content_sha256 != sha;
+        number = found->retour_number;
+        return absl::OkStatus();
+      }
+      WMO_ASSIGN_OR_RETURN(
+          claim, Repo::Claim(c, key, sha,
+                             server::TimeText(server::Timestamp(now_()))));
+      number = claim;
+      return absl::OkStatus();
+    });
+    if (!claimed.ok()) return claimed;
+    if (other_content) return refuse({"9056"}, nullptr);
+  }
+  absl::StatusOr<WriteRetour> write =
+      declaration ? Declare(caller, answered, *declared, today_text)
+                  : RecordDelivery(caller, header->receiver, *delivered,
+                                   answered, today_text);
+  if (!write.ok()) {
+    // Nothing was decided: the claim goes, and the same message may come
+    // again.
+    absl::Status released = db_.Transaction(
+        [&](store::Connection& c) { return Repo::Release(c, key); });
+    if (!released.ok()) server::LogWarning(released.message());
+    return write.status();
+  }
+
+  // Commit: the answer, kept with the message; a first answer kept
+  // meanwhile (the same message, sent twice at once) is the answer.
+  const std::string written = (*write)(absl::StrCat("R", number));
+  std::optional<std::string> kept;
+  absl::Status stored = db_.Transaction([&](store::Connection& c) {
+    if (absl::Status s = Repo::Answer(
+            c, key, written, server::TimeText(server::Timestamp(now_())));
+        !s.ok()) {
+      return s;
+    }
+    WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, key));
+    if (found.has_value()) kept = std::move(found->retour);
+    return absl::OkStatus();
+  });
+  if (!stored.ok()) return stored;
+  return answer(kept.value_or(written));
+}
+
+absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::Declare(
+    const auth::Principal& caller, const Answered& answered,
+    const Wmo323& message, const std::string& today) {
   declaration::v1::SubmitDeclarationRequest submit;
   submit.set_parent(absl::StrCat("providers/", caller.tenant));
   *submit.mutable_declaration() = ToDeclaration(message);
   absl::StatusOr<declaration::v1::Declaration> judged =
       declarations_.Submit(submit);
-  std::vector<std::string> refused;
-  if (!judged.ok()) {
-    refused = CodesOf(judged.status());
-    if (refused.empty()) return judged.status();  // nothing decided
-  }
-
-  // Commit: the answer, kept with the message it answers.
-  std::string written;
-  absl::Status stored = db_.Transaction([&](store::Connection& c) {
-    auto found = Repo::Find(c, header->sender, header->id);
-    if (!found.ok()) return found.status();
-    if (found->has_value()) {  // answered meanwhile, by a retry
-      written = (*found)->retour;
-      return absl::OkStatus();
+  if (judged.ok()) {
+    if (judged->lines_size() != static_cast<int>(message.LineCount())) {
+      return absl::InternalError(
+          absl::StrCat("the declaration service judged ", judged->lines_size(),
+                       " lines of ", message.LineCount()));
     }
-    auto number = Repo::NextRetourNumber(c);
-    if (!number.ok()) return number.status();
-    const std::string id = absl::StrCat("R", *number);
-    written = judged.ok()
-                  ? WriteWmo325(message, *judged, id, today_text)
-                  : WriteWmo325Refused(message, refused, id, today_text);
-    return Repo::Insert(
-        c, {header->sender, header->id, header->message, sha, *number, written,
-            server::TimeText(server::Timestamp(now_()))});
-  });
-  if (!stored.ok()) return stored;
-  retour->set_content_type("application/xml");
-  retour->set_data(std::move(written));
-  return absl::OkStatus();
+    return [&message, &answered, judged = *std::move(judged),
+            today](const std::string& id) {
+      return WriteWmo325(message, answered, judged, id, today);
+    };
+  }
+  std::vector<std::string> refused = CodesOf(judged.status());
+  if (refused.empty()) return judged.status();  // nothing decided
+  return [&message, &answered, refused, today](const std::string& id) {
+    return WriteWmo325Refused(message, answered, refused, id, today);
+  };
+}
+
+absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RecordDelivery(
+    const auth::Principal& caller, const std::string& municipality,
+    const DeliveryMessage& message, const Answered& answered,
+    const std::string& today) {
+  std::vector<std::vector<std::string>> codes(message.products.size());
+  for (size_t i = 0; i < message.products.size(); ++i) {
+    const DeliveryProduct& p = message.products[i];
+    int64_t number = 0;
+    if (!p.assignment_number.has_value() ||
+        !absl::SimpleAtoi(TrimXmlSpace(*p.assignment_number), &number)) {
+      // TR019: without its number a product cannot be linked.
+      codes[i] = {"9019"};
+      continue;
+    }
+    const std::string name =
+        absl::StrCat("municipalities/", municipality, "/assignments/", number);
+    const bool withdraw = NormalizeSpace(p.status) == "3";
+    absl::Status recorded;
+    if (message.is_stop()) {
+      assignment::v1::RecordDeliveryStopRequest stop;
+      stop.set_name(name);
+      stop.set_provider_agb(caller.tenant);
+      stop.set_stop_date(std::string(TrimXmlSpace(p.end_date.value_or(""))));
+      stop.set_stop_reason(p.end_reason.value_or(""));
+      stop.set_withdraw(withdraw);
+      recorded = deliveries_.RecordStop(stop);
+    } else {
+      assignment::v1::RecordDeliveryStartRequest start;
+      start.set_name(name);
+      start.set_provider_agb(caller.tenant);
+      start.set_start_date(std::string(TrimXmlSpace(p.start_date)));
+      start.set_withdraw(withdraw);
+      recorded = deliveries_.RecordStart(start);
+    }
+    if (recorded.ok()) continue;
+    if (absl::IsNotFound(recorded)) {
+      codes[i] = {"9019"};  // no such assignment of this municipality
+      continue;
+    }
+    codes[i] = CodesOf(recorded);
+    if (codes[i].empty()) return recorded;  // nothing decided
+  }
+  return [&message, &answered, codes = std::move(codes),
+          today](const std::string& id) {
+    return WriteDeliveryRetour(message, answered, codes, id, today);
+  };
 }
 
 }  // namespace wmo::iwmo

@@ -1,11 +1,17 @@
 #ifndef WMO_SERVICES_IWMO_IWMO_API_H_
 #define WMO_SERVICES_IWMO_IWMO_API_H_
 
+#include <functional>
+#include <string>
+
 #include "absl/status/status.h"
 #include "google/api/httpbody.pb.h"
 #include "libs/auth/principal.h"
+#include "libs/iwmo/delivery.h"
+#include "libs/iwmo/wmo323.h"
 #include "libs/server/api.h"
 #include "libs/store/store.h"
+#include "services/assignment/assignment_client.h"
 #include "services/catalog/catalog_source.h"
 #include "services/declaration/declaration_client.h"
 #include "wmo/iwmo/v1/iwmo_service.pb.h"
@@ -20,10 +26,13 @@ class IwmoApi {
   // `declarations` judges and keeps declarations (WMO323); `catalogs` says
   // which municipalities this system serves; `now` dates the retours and is
   // the system date of TR135.
+  // `deliveries` records starts and stops of delivery (WMO305, WMO307).
   IwmoApi(store::Database& db, declaration::DeclarationSink& declarations,
+          assignment::DeliveryRecorder& deliveries,
           catalog::CatalogSource& catalogs, server::Clock now = absl::Now)
       : db_(db),
         declarations_(declarations),
+        deliveries_(deliveries),
         catalogs_(catalogs),
         now_(std::move(now)) {}
 
@@ -32,8 +41,26 @@ class IwmoApi {
                              google::api::HttpBody* retour);
 
  private:
+  // Writes the retour of a message that was processed, given its
+  // identification.
+  using WriteRetour = std::function<std::string(const std::string& id)>;
+
+  // Hands a WMO323 to the declaration service; what writes its WMO325.
+  absl::StatusOr<WriteRetour> Declare(const auth::Principal& caller,
+                                      const Answered& answered,
+                                      const Wmo323& message,
+                                      const std::string& today);
+  // Records each product of a WMO305 or WMO307 with the assignment
+  // service; what writes its WMO306 or WMO308.
+  absl::StatusOr<WriteRetour> RecordDelivery(const auth::Principal& caller,
+                                             const std::string& municipality,
+                                             const DeliveryMessage& message,
+                                             const Answered& answered,
+                                             const std::string& today);
+
   store::Database& db_;
   declaration::DeclarationSink& declarations_;
+  assignment::DeliveryRecorder& deliveries_;
   catalog::CatalogSource& catalogs_;
   server::Clock now_;
 };

@@ -11,35 +11,45 @@
 
 namespace wmo::iwmo {
 
-// The messages answered: by sender and identification, with a digest of
-// what was sent and the retour it got, so that the same message gets the
-// same answer however often it comes.
+// The messages taken in: by sender, kind and identification (TR056: unique
+// per sender and kind), with a digest of what was sent and the retour it
+// got, so that the same message gets the same answer however often it
+// comes. A message is claimed before its meaning is handed on and answered
+// after, so that another message under the same identification is refused
+// rather than processed meanwhile.
 class IwmoRepository {
  public:
   static absl::Span<const store::Migration> Migrations();
 
-  struct Answered {
-    std::string content_sha256;
-    std::string retour;
-  };
-  static absl::StatusOr<std::optional<Answered>> Find(
-      store::Connection& c, const std::string& sender,
-      const std::string& message_id);
-
-  // The number the next retour is identified by (its Identificatie).
-  static absl::StatusOr<int64_t> NextRetourNumber(store::Connection& c);
-
-  struct Record {
+  // Which message, from whom.
+  struct Key {
     std::string sender;
-    std::string message_id;
     std::string message;  // "WMO323"
+    std::string message_id;
+  };
+
+  struct Taken {
     std::string content_sha256;
     int64_t retour_number = 0;
-    std::string retour;
-    std::string receive_time;  // RFC 3339
+    // Empty while the message is being processed.
+    std::optional<std::string> retour;
   };
-  // ALREADY_EXISTS when the sender's identification is taken.
-  static absl::Status Insert(store::Connection& c, const Record& record);
+  static absl::StatusOr<std::optional<Taken>> Find(store::Connection& c,
+                                                   const Key& key);
+
+  // Claims `key` for a message with `content_sha256`, numbering its retour;
+  // the number.
+  static absl::StatusOr<int64_t> Claim(store::Connection& c, const Key& key,
+                                       const std::string& content_sha256,
+                                       const std::string& receive_time);
+
+  // Keeps the retour of a claimed message, unless one was kept meanwhile.
+  static absl::Status Answer(store::Connection& c, const Key& key,
+                             const std::string& retour,
+                             const std::string& answer_time);
+
+  // Gives up a claim that was not answered: nothing was decided.
+  static absl::Status Release(store::Connection& c, const Key& key);
 };
 
 }  // namespace wmo::iwmo

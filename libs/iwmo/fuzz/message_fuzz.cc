@@ -1,15 +1,17 @@
 // libFuzzer target: whatever a provider's system sends to the iWmo
-// endpoint goes through the reader of its message as the service runs it:
-// parse, identify, check the schema and the message rules, map onto the
-// API, and write the retour. Nothing may crash, leak or run away, and
-// every retour written must be a document the reader itself accepts.
+// endpoint goes through the reader of its message: parse, identify, check
+// the schema and the message rules, map onto the API, and write the
+// retours it may get (answers, refusals). Nothing may crash, leak or run
+// away, and every retour written must be well-formed XML.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
+#include "libs/iwmo/delivery.h"
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/schema.h"
 #include "libs/iwmo/wmo323.h"
@@ -35,6 +37,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const MessageSchema* schema = SchemaOf(header->message);
   if (schema == nullptr) return 0;
   std::optional<Fault> fault = CheckSchema(*doc, *schema);
+  const Answered answered{header->message, header->sender, header->receiver,
+                          header->id, header->date};
+  if (!fault && header->message != "WMO323") {
+    const DeliveryMessage message = ReadDeliveryMessage(*doc, header->message);
+    fault = CheckDeliveryRules(message);
+    if (!fault) {
+      std::vector<std::vector<std::string>> codes(message.products.size());
+      if (!codes.empty()) codes[0] = {"9019"};
+      ExpectWellFormed(
+          WriteDeliveryRetour(message, answered, codes, "R3", "2026-11-30"));
+    }
+  }
   if (!fault && header->message == "WMO323") {
     const Wmo323 message = ReadWmo323(*doc);
     fault = CheckWmo323Rules(message);
@@ -48,14 +62,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                 : wmo::declaration::v1::Verdict::REJECTED);
         if (i % 2 == 1) judged->add_violations()->set_return_code("9321");
       }
-      ExpectWellFormed(WriteWmo325(message, verdict, "R1", "2026-11-30"));
       ExpectWellFormed(
-          WriteWmo325Refused(message, {"9333"}, "R2", "2026-11-30"));
+          WriteWmo325(message, answered, verdict, "R1", "2026-11-30"));
+      ExpectWellFormed(
+          WriteWmo325Refused(message, answered, {"9333"}, "R2", "2026-11-30"));
     }
   }
   if (!CheckAnswerable(*header)) {
-    Answered answered{header->message, header->sender, header->receiver,
-                      header->id, header->date};
     ExpectWellFormed(WriteRefusal(
         answered, {kRejected}, fault ? &*fault : nullptr, "X1", "2026-11-30"));
   }
