@@ -92,7 +92,7 @@ std::optional<Fault> CheckDeliveryRules(const DeliveryMessage& m) {
     return Fault{absl::StrCat(kClient, "/Bsn"), "CS002",
                  "the BSN does not pass the 11-proef"};
   }
-  const absl::string_view use = m.birth_date_use.value_or("");
+  const std::string use = m.birth_date_use.value_or("");
   if (!BirthDateFitsItsUse(m.birth_date, use)) {
     return Fault{birth, "CS139",
                  "the birth date does not fit DatumGebruik: 1 has the 1st "
