@@ -197,9 +197,11 @@ int Run() {
       "| path | runs | s per declaration (each run) | median s | lines/s "
       "(median) |\n|---|---:|---|---:|---:|\n");
   std::printf("| iWmo WMO323 → WMO325, REST | %d | %s | %.2f | %.0f |\n", runs,
-              cells(xml_seconds).c_str(), xml_median, lines / xml_median);
+              cells(xml_seconds).c_str(), xml_median,
+              static_cast<double>(lines) / xml_median);
   std::printf("| JSON declaration, REST | %d | %s | %.2f | %.0f |\n\n", runs,
-              cells(json_seconds).c_str(), json_median, lines / json_median);
+              cells(json_seconds).c_str(), json_median,
+              static_cast<double>(lines) / json_median);
   std::printf(
       "| ratio | measured | target |\n|---|---:|---:|\n| iWmo lines/s ÷ JSON "
       "lines/s | %.2f | ≥ 0.50 |\n",

@@ -39,7 +39,8 @@ struct Case {
 std::vector<Case> HandWrittenCases() {
   std::vector<Case> cases;
   for (const bool stop : {false, true}) {
-    auto add = [&](std::string name, std::function<void(TestDelivery&)> edit) {
+    auto add = [&](const std::string& name,
+                   const std::function<void(TestDelivery&)>& edit) {
       TestDelivery m;
       m.stop = stop;
       edit(m);

@@ -61,15 +61,17 @@ struct Case {
 
 std::vector<Case> HandWrittenCases() {
   std::vector<Case> cases;
-  auto add = [&](std::string name, std::function<void(TestWmo323&)> edit) {
-    cases.push_back({std::move(name), [edit] {
+  auto add = [&](const std::string& name,
+                 const std::function<void(TestWmo323&)>& edit) {
+    cases.push_back({name, [edit] {
                        TestWmo323 m;
                        edit(m);
                        return m.Render();
                      }});
   };
-  auto raw = [&](std::string name, std::string from, std::string to) {
-    cases.push_back({std::move(name), [from, to] {
+  auto raw = [&](const std::string& name, const std::string& from,
+                 const std::string& to) {
+    cases.push_back({name, [from, to] {
                        return ReplaceFirst(TestWmo323().Render(), from, to);
                      }});
   };
@@ -352,6 +354,7 @@ TEST(Wmo323Test, AgreesWithTheOfficialValidationOnEveryMessage) {
   std::vector<Case> cases = HandWrittenCases();
   for (Case& c : GeneratedCases(300)) cases.push_back(std::move(c));
   std::vector<std::string> documents;
+  documents.reserve(cases.size());
   for (const Case& c : cases) documents.push_back(c.xml());
   const std::vector<testing::OfficialVerdict> official =
       testing::JudgeOfficially("WMO323", documents);
@@ -462,8 +465,8 @@ TEST(Wmo323Test, MapsOntoTheApiDeclaration) {
 }
 
 // A verdict on the lines of `m`: those at `rejected` refused with `codes`.
-v1::Declaration Verdicts(const TestWmo323& m, std::vector<int> rejected,
-                         std::vector<std::string> codes) {
+v1::Declaration Verdicts(const TestWmo323& m, const std::vector<int>& rejected,
+                         const std::vector<std::string>& codes) {
   auto doc = XmlDocument::Parse(m.Render());
   v1::Declaration d = ToDeclaration(ReadWmo323(*doc));
   int64_t submitted = 0;

@@ -139,8 +139,8 @@ double AddMonths(absl::string_view date, int months, Overflow overflow) {
     number += 10000;
     months -= 12;
   }
-  return static_cast<double>(
-      AdjustDate(static_cast<int64_t>(number) + 100 * months, overflow));
+  return static_cast<double>(AdjustDate(
+      static_cast<int64_t>(number) + int64_t{100} * months, overflow));
 }
 
 bool PassesElevenTest(absl::string_view bsn) {
