@@ -70,9 +70,9 @@ std::vector<std::string> CodesOf(const absl::Status& status) {
 
 }  // namespace
 
-absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
-                                    const v1::SubmitMessageRequest& request,
-                                    google::api::HttpBody* retour) {
+absl::StatusOr<IwmoApi::Incoming> IwmoApi::Identify(
+    const auth::Principal& caller, const v1::SubmitMessageRequest& request,
+    rules::Date today) {
   if (caller.kind != auth::PrincipalKind::kProvider) {
     return absl::PermissionDeniedError(
         "iWmo messages come from providers: call as the provider that sends "
@@ -83,8 +83,6 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
     return absl::InvalidArgumentError(
         "message.content_type: send the message as application/xml");
   }
-
-  // Facts: the message, who sent it to whom, and whether it was answered.
   absl::StatusOr<XmlDocument> doc = XmlDocument::Parse(body.data());
   if (!doc.ok()) {
     return Unanswerable("IWMO_NOT_WELL_FORMED", "message",
@@ -123,7 +121,6 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
         "/Bericht/Header/Afzender: a provider sends as its own AGB code, ",
         caller.tenant));
   }
-  const rules::Date today = server::TodayBy(now_);
   absl::StatusOr<bool> served =
       catalogs_.ServesMunicipality(header->receiver, today);
   if (!served.ok()) return served.status();
@@ -134,8 +131,19 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
                          header->receiver, " is not served by this system")),
         "MUNICIPALITY_NOT_SERVED");
   }
-  const std::string sha = server::Sha256Hex(body.data());
-  const Answered answered = AnsweredOf(*header);
+  return Incoming{*std::move(doc), *std::move(header), schema,
+                  server::Sha256Hex(body.data())};
+}
+
+absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
+                                    const v1::SubmitMessageRequest& request,
+                                    google::api::HttpBody* retour) {
+  // Facts: the message, who sent it to whom, and whether it came before.
+  const rules::Date today = server::TodayBy(now_);
+  absl::StatusOr<Incoming> in = Identify(caller, request, today);
+  if (!in.ok()) return in.status();
+  const MessageHeader& header = in->header;
+  const Answered answered = AnsweredOf(header);
   const std::string today_text = rules::FormatDate(today);
   auto answer = [&](std::string xml) {
     retour->set_content_type("application/xml");
@@ -147,14 +155,12 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   // the same one, any other refusal another.
   auto refuse = [&](const std::vector<std::string>& codes, const Fault* fault) {
     const std::string id = absl::StrCat(
-        "X", server::Sha256Hex(
-                 absl::StrCat(sha, today_text, absl::StrJoin(codes, ",")))
+        "X", server::Sha256Hex(absl::StrCat(in->sha256, today_text,
+                                            absl::StrJoin(codes, ",")))
                  .substr(0, 11));
     return answer(WriteRefusal(answered, codes, fault, id, today_text));
   };
-
-  // Facts: whether this identification was taken before, and by what.
-  const Repo::Key key{header->sender, header->message, header->id};
+  const Repo::Key key{header.sender, header.message, header.id};
   std::optional<Repo::Taken> taken;
   absl::Status read = db_.ReadTransaction([&](store::Connection& c) {
     WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, key));
@@ -162,7 +168,7 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
     return absl::OkStatus();
   });
   if (!read.ok()) return read;
-  if (taken.has_value() && taken->content_sha256 != sha) {
+  if (taken.has_value() && taken->content_sha256 != in->sha256) {
     // TR056: one identification per sender and kind of message.
     return refuse({"9056"}, nullptr);
   }
@@ -171,51 +177,41 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   }
 
   // Decide: the checks of the national validation, then the system date.
-  if (std::optional<Fault> fault = CheckSchema(*doc, *schema)) {
+  if (std::optional<Fault> fault = CheckSchema(in->doc, *in->schema)) {
     return refuse({kRejected}, &*fault);
   }
-  const bool declaration = header->message == "WMO323";
+  const bool declaration = header.message == "WMO323";
   std::optional<Wmo323> declared;
   std::optional<DeliveryMessage> delivered;
   std::optional<Fault> fault;
   if (declaration) {
-    declared = ReadWmo323(*doc);
+    declared = ReadWmo323(in->doc);
     fault = CheckWmo323Rules(*declared);
   } else {
-    delivered = ReadDeliveryMessage(*doc, header->message);
+    delivered = ReadDeliveryMessage(in->doc, header.message);
     fault = CheckDeliveryRules(*delivered);
   }
   if (fault) return refuse({kRejected}, &*fault);
-  if (rules::ParseDate(header->date, "Dagtekening").value_or(today) > today) {
+  if (rules::ParseDate(header.date, "Dagtekening").value_or(today) > today) {
     // TR135: a message is not dated after the day it arrives.
     return refuse({"8848"}, nullptr);
   }
 
-  // Claim the identification (a message taken in before and not answered,
-  // by a crash, keeps its claim and is processed again), then hand the
-  // meaning to the service that owns it: its rules decide the rest.
-  int64_t number = taken.has_value() ? taken->retour_number : 0;
-  bool other_content = false;
-  if (!taken.has_value()) {
-    absl::Status claimed = db_.Transaction([&](store::Connection& c) {
-      WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, key));
-      if (found.has_value()) {  // claimed meanwhile
-        other_content = found->content_sha256 != sha;
-        number = found->retour_number;
-        return absl::OkStatus();
-      }
-      WMO_ASSIGN_OR_RETURN(
-          claim, Repo::Claim(c, key, sha,
-                             server::TimeText(server::Timestamp(now_()))));
-      number = claim;
-      return absl::OkStatus();
-    });
-    if (!claimed.ok()) return claimed;
-    if (other_content) return refuse({"9056"}, nullptr);
+  // Claim the identification, then hand the meaning to the service that
+  // owns it: its rules decide the rest.
+  int64_t number = 0;
+  if (taken.has_value()) {
+    // Taken in before and not answered (a crash): processed again.
+    number = taken->retour_number;
+  } else {
+    absl::StatusOr<std::optional<int64_t>> claimed = Claim(key, in->sha256);
+    if (!claimed.ok()) return claimed.status();
+    if (!claimed->has_value()) return refuse({"9056"}, nullptr);
+    number = **claimed;
   }
   absl::StatusOr<WriteRetour> write =
       declaration ? Declare(caller, answered, *declared, today_text)
-                  : RecordDelivery(caller, header->receiver, *delivered,
+                  : RecordDelivery(caller, header.receiver, *delivered,
                                    answered, today_text);
   if (!write.ok()) {
     // Nothing was decided: the claim goes, and the same message may come
@@ -226,13 +222,41 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
     return write.status();
   }
 
-  // Commit: the answer, kept with the message; a first answer kept
-  // meanwhile (the same message, sent twice at once) is the answer.
-  const std::string written = (*write)(absl::StrCat("R", number));
+  // Commit: the answer, kept with the message.
+  absl::StatusOr<std::string> kept =
+      Keep(key, (*write)(absl::StrCat("R", number)));
+  if (!kept.ok()) return kept.status();
+  return answer(*std::move(kept));
+}
+
+absl::StatusOr<std::optional<int64_t>> IwmoApi::Claim(
+    const IwmoRepository::Key& key, const std::string& sha256) {
+  std::optional<int64_t> number;
+  absl::Status claimed = db_.Transaction([&](store::Connection& c) {
+    number.reset();
+    WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, key));
+    if (found.has_value()) {  // claimed meanwhile
+      if (found->content_sha256 == sha256) number = found->retour_number;
+      return absl::OkStatus();
+    }
+    WMO_ASSIGN_OR_RETURN(
+        claim, Repo::Claim(c, key, sha256,
+                           server::TimeText(server::Timestamp(now_()))));
+    number = claim;
+    return absl::OkStatus();
+  });
+  if (!claimed.ok()) return claimed;
+  return number;
+}
+
+absl::StatusOr<std::string> IwmoApi::Keep(const IwmoRepository::Key& key,
+                                          const std::string& retour) {
+  // A first answer kept meanwhile (the same message, sent twice at once)
+  // is the answer.
   std::optional<std::string> kept;
   absl::Status stored = db_.Transaction([&](store::Connection& c) {
     if (absl::Status s = Repo::Answer(
-            c, key, written, server::TimeText(server::Timestamp(now_())));
+            c, key, retour, server::TimeText(server::Timestamp(now_())));
         !s.ok()) {
       return s;
     }
@@ -241,7 +265,7 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
     return absl::OkStatus();
   });
   if (!stored.ok()) return stored;
-  return answer(kept.value_or(written));
+  return kept.value_or(retour);
 }
 
 absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::Declare(

@@ -1,19 +1,24 @@
 #ifndef WMO_SERVICES_IWMO_IWMO_API_H_
 #define WMO_SERVICES_IWMO_IWMO_API_H_
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "google/api/httpbody.pb.h"
 #include "libs/auth/principal.h"
 #include "libs/iwmo/delivery.h"
+#include "libs/iwmo/schema.h"
 #include "libs/iwmo/wmo323.h"
+#include "libs/iwmo/xml_document.h"
 #include "libs/server/api.h"
 #include "libs/store/store.h"
 #include "services/assignment/assignment_client.h"
 #include "services/catalog/catalog_source.h"
 #include "services/declaration/declaration_client.h"
+#include "services/iwmo/iwmo_repository.h"
 #include "wmo/iwmo/v1/iwmo_service.pb.h"
 
 namespace wmo::iwmo {
@@ -41,6 +46,28 @@ class IwmoApi {
                              google::api::HttpBody* retour);
 
  private:
+  // A message that can be answered: parsed, its kind known, sent by the
+  // caller to a municipality served here.
+  struct Incoming {
+    XmlDocument doc;
+    MessageHeader header;
+    const MessageSchema* schema;
+    std::string sha256;  // of the body, to know it again
+  };
+  // The message of `request`, or why no retour can answer it (or the
+  // caller may not send it).
+  absl::StatusOr<Incoming> Identify(const auth::Principal& caller,
+                                    const v1::SubmitMessageRequest& request,
+                                    rules::Date today);
+  // Claims `key` for the message with `sha256`: its retour's number, or
+  // nullopt when another message took the identification meanwhile.
+  absl::StatusOr<std::optional<int64_t>> Claim(const IwmoRepository::Key& key,
+                                               const std::string& sha256);
+  // Keeps `retour` as the answer to `key`; the answer kept (a first one
+  // kept meanwhile wins).
+  absl::StatusOr<std::string> Keep(const IwmoRepository::Key& key,
+                                   const std::string& retour);
+
   // Writes the retour of a message that was processed, given its
   // identification.
   using WriteRetour = std::function<std::string(const std::string& id)>;
