@@ -21,6 +21,7 @@
 #include "libs/testing/temp_dir.h"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
 #include "wmo/declaration/v1/declaration_service.grpc.pb.h"
+#include "wmo/iwmo/v1/iwmo_service.grpc.pb.h"
 
 namespace wmo::iwmo {
 namespace {
@@ -209,6 +210,20 @@ TEST_P(IwmoServiceTest, GivesTheVerdictsOfTheSameDeclarationInJson) {
     auto official = testing::JudgeOfficially("WMO325", {xml.body});
     EXPECT_TRUE(official[0].accepted()) << official[0].detail << xml.body;
   }
+}
+
+TEST_P(IwmoServiceTest, AnswersOverGrpcToo) {
+  auto stub = v1::IwmoService::NewStub(
+      wmo::testing::ChannelTo(*app_, wmo::testing::Provider(kProvider)));
+  grpc::ClientContext context;
+  v1::SubmitMessageRequest request;
+  request.mutable_message()->set_content_type("application/xml");
+  request.mutable_message()->set_data(Declaration({Line("A1", 5)}).Render());
+  google::api::HttpBody retour;
+  const grpc::Status status = stub->SubmitMessage(&context, request, &retour);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(retour.content_type(), "application/xml");
+  EXPECT_THAT(retour.data(), HasSubstr("<RetourCode>8001</RetourCode>"));
 }
 
 TEST_P(IwmoServiceTest, AnswersAMessageSentAgainTheSameWay) {
