@@ -57,8 +57,8 @@ DeliveryMessage ReadDeliveryMessage(const XmlDocument& doc,
                                     absl::string_view message);
 
 // The first rule of the official validation `message` breaks (CS002,
-// CS058, CS139, TR002, TR018, TR101, TR134), decided as the stylesheet
-// decides it.
+// CS058, CS139, TR002, TR018, TR101, TR134), each decided as the stylesheet
+// decides it (which of several it reports first may differ).
 std::optional<Fault> CheckDeliveryRules(const DeliveryMessage& message);
 
 // The WMO306 or WMO308 answering `message`, which was processed: the client

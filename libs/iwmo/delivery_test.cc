@@ -233,7 +233,10 @@ TEST(DeliveryMessageTest, AnswersWithValidRetours) {
         testing::JudgeOfficially(stop ? "WMO308" : "WMO306", {retour});
     EXPECT_TRUE(official[0].accepted()) << official[0].detail << retour;
     EXPECT_THAT(retour, HasSubstr("<RetourCode>9019</RetourCode>"));
-    EXPECT_THAT(retour, HasSubstr("<IdentificatieRetour>S1<"));
+    // The header of the message returned, then the retour's own.
+    EXPECT_THAT(retour, HasSubstr("<iwmo:Identificatie>S1<"));
+    EXPECT_THAT(retour, HasSubstr("<IdentificatieRetour>R7<"));
+    EXPECT_THAT(retour, HasSubstr("<DagtekeningRetour>2026-10-03<"));
   }
 }
 

@@ -215,8 +215,8 @@ struct Model {
   }};
 
   // WMO305, start zorg, and WMO307, stop zorg: provider to municipality.
-  // The product's fields before its dates, which the two share.
-  std::vector<Element> ProductKey() const {
+  // The product's first fields, up to its start, which the two share.
+  std::vector<Element> ProductHead() const {
     return {
         {.name = "ToewijzingNummer",
          .space = Space::kMessage,
@@ -234,13 +234,13 @@ struct Model {
     };
   }
   ComplexType start_product = [this] {
-    ComplexType t{ProductKey()};
+    ComplexType t{ProductHead()};
     t.sequence.push_back(
         {"StatusAanlevering", Space::kMessage, &delivery_status});
     return t;
   }();
   ComplexType stop_product = [this] {
-    ComplexType t{ProductKey()};
+    ComplexType t{ProductHead()};
     t.sequence.push_back({"RedenBeeindiging", Space::kMessage, &end_reason});
     t.sequence.push_back({"Einddatum", Space::kMessage, &date});
     t.sequence.push_back(

@@ -2,7 +2,9 @@
 
 #include <libxml/tree.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/iwmo/xpath_values.h"
 
 namespace wmo::iwmo {
 namespace {
@@ -57,6 +59,12 @@ std::string TextAt(const _xmlNode* node, absl::string_view name,
 std::string Step(absl::string_view name, size_t index, size_t count) {
   return count > 1 ? absl::StrCat(name, "[", index + 1, "]")
                    : std::string(name);
+}
+
+std::optional<int64_t> WholeNumber(absl::string_view text) {
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(TrimXmlSpace(text), &value)) return std::nullopt;
+  return value;
 }
 
 std::optional<std::string> OptionalTextAt(const _xmlNode* node,

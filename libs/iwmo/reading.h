@@ -6,6 +6,7 @@
 // look-up by name is enough.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ std::string TextAt(const _xmlNode* node, absl::string_view name,
 // The text of child `name`, or nullopt when there is no such child.
 std::optional<std::string> OptionalTextAt(const _xmlNode* node,
                                           absl::string_view name);
+
+// The value of an xs:integer element's text (whitespace around it, a sign,
+// leading zeros), or nullopt when it is none: "0012" is 12.
+std::optional<int64_t> WholeNumber(absl::string_view text);
 
 // The XPath step of the `index`th of `count` siblings named `name`: an
 // index only where siblings share the name, as the official validation

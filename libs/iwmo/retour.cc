@@ -67,12 +67,14 @@ void WriteRetourHeader(XmlWriter& w, const Answered& answered,
   // declaration's answer goes from the municipality to the provider.
   w.Leaf("Afzender", declaration ? answered.receiver : answered.sender);
   w.Leaf("Ontvanger", declaration ? answered.sender : answered.receiver);
-  w.Open("BerichtIdentificatie");
-  w.Leaf("Identificatie", id, Space::kBase);
-  w.Leaf("Dagtekening", today, Space::kBase);
-  w.Close();
-  WriteXsdVersion(w, "XsdVersie", kXsdVersion, kXsdVersion);
   if (declaration) {
+    // The declaration's answer is a message of its own, naming the
+    // declaration it answers.
+    w.Open("BerichtIdentificatie");
+    w.Leaf("Identificatie", id, Space::kBase);
+    w.Leaf("Dagtekening", today, Space::kBase);
+    w.Close();
+    WriteXsdVersion(w, "XsdVersie", kXsdVersion, kXsdVersion);
     w.Open("DeclaratieIdentificatie");
     w.Leaf("Identificatie", answered.id, Space::kBase);
     w.Leaf("Dagtekening", answered.date, Space::kBase);
@@ -80,10 +82,17 @@ void WriteRetourHeader(XmlWriter& w, const Answered& answered,
     WriteXsdVersion(w, "XsdVersieDeclaratie", answered.basis_xsd_version,
                     answered.message_xsd_version);
   } else {
-    w.Leaf("IdentificatieRetour", answered.id);
-    w.Leaf("DagtekeningRetour", answered.date);
-    WriteXsdVersion(w, "XsdVersieRetour", answered.basis_xsd_version,
+    // A technical retour repeats the header of the message it returns and
+    // adds its own identification, date and XSD version.
+    w.Open("BerichtIdentificatie");
+    w.Leaf("Identificatie", answered.id, Space::kBase);
+    w.Leaf("Dagtekening", answered.date, Space::kBase);
+    w.Close();
+    WriteXsdVersion(w, "XsdVersie", answered.basis_xsd_version,
                     answered.message_xsd_version);
+    w.Leaf("IdentificatieRetour", id);
+    w.Leaf("DagtekeningRetour", today);
+    WriteXsdVersion(w, "XsdVersieRetour", kXsdVersion, kXsdVersion);
   }
   WriteReturnCodes(w, codes);
   w.Close();

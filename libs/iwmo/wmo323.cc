@@ -298,10 +298,9 @@ declaration::v1::Declaration ToDeclaration(const Wmo323& m) {
   d.set_number(m.number);
   d.set_municipality(m.receiver);
   d.set_period(std::string(TrimXmlSpace(m.period_start).substr(0, 7)));
+  // The schema checked every number.
   auto whole = [](absl::string_view text) {
-    int64_t value = 0;
-    (void)absl::SimpleAtoi(TrimXmlSpace(text), &value);  // schema-checked
-    return value;
+    return WholeNumber(text).value_or(0);
   };
   d.mutable_lines()->Reserve(static_cast<int>(m.LineCount()));
   for (const Wmo323Client& client : m.clients) {

@@ -71,7 +71,8 @@ Wmo323 ReadWmo323(const XmlDocument& doc);
 // The first rule of the official validation that `message` breaks: the
 // checks that need only the message itself (CD060, CD087, CS002, CS100,
 // CS325, CS337, CS339, CS340, TR101, TR134, TR137, TR315, TR316, TR319,
-// TR335, TR358, TR416), decided as the official stylesheet decides them.
+// TR335, TR358, TR416), each decided as the official stylesheet decides it
+// (which of several it reports first may differ).
 std::optional<Fault> CheckWmo323Rules(const Wmo323& message);
 
 // The declaration `message` makes, in the API's terms: what the same

@@ -78,7 +78,7 @@ inline constexpr absl::string_view kBaseNamespace =
 std::string MessageNamespace(absl::string_view message);
 
 // The header of `doc`: its root must be Bericht in the namespace of one of
-// the fifteen messages (INVALID_ARGUMENT otherwise: no retour can answer
+// the fourteen messages (INVALID_ARGUMENT otherwise: no retour can answer
 // it). The fields are read by name, empty where absent, trimmed but for
 // the identification; whether they are valid is the schema's to say
 // (CheckSchema).

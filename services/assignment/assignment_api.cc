@@ -502,11 +502,29 @@ absl::Status AssignmentApi::DeleteAssignment(
 
 namespace {
 
+// Whether `a` is the assignment of the client with `bsn`; any client when
+// the caller names none.
+bool OfClient(const v1::Assignment& a, const std::string& bsn) {
+  return bsn.empty() || a.client().bsn() == bsn;
+}
+
+absl::Status NotThisClient() {
+  return Refused("TR019", "9019", "client_bsn",
+                 "the assignment is another client's; check number and BSN");
+}
+
 // StatusAanlevering 3 on a start: the delivery returns to what it was
 // before that start.
 absl::Status WithdrawStart(const v1::RecordDeliveryStartRequest& request,
                            v1::Assignment& a) {
   const v1::Delivery& d = a.delivery();
+  if (a.provider_agb() == request.provider_agb() &&
+      d.start_date() != request.start_date() &&
+      d.previous_start_date() == request.start_date()) {
+    return Refused("TR071", "9071", "start_date",
+                   "delivery from this start stopped and started again "
+                   "since; it can no longer be withdrawn");
+  }
   if (a.provider_agb() != request.provider_agb() ||
       d.start_date() != request.start_date()) {
     return Refused("TR063", "9063", "start_date",
@@ -542,6 +560,7 @@ absl::Status AssignmentApi::RecordDeliveryStart(
   return Modify(
       caller, request.name(), "", "RecordDeliveryStart",
       [&](store::Connection&, v1::Assignment& a) -> absl::Status {
+        if (!OfClient(a, request.client_bsn())) return NotThisClient();
         if (request.withdraw()) return WithdrawStart(request, a);
         auto period = rules::ParsePeriod(a.start_date(), a.end_date(), "");
         if (a.provider_agb() != request.provider_agb() ||
@@ -553,6 +572,9 @@ absl::Status AssignmentApi::RecordDeliveryStart(
                          "and date");
         }
         const auto& d = a.delivery();
+        if (d.start_date() == request.start_date() && d.stop_date().empty()) {
+          return absl::OkStatus();  // recorded before: a message sent again
+        }
         if (!d.start_date().empty() && d.stop_date().empty()) {
           return Refused("TR326", "9326", "start_date",
                          absl::StrCat("delivery started on ", d.start_date(),
@@ -597,6 +619,7 @@ absl::Status AssignmentApi::RecordDeliveryStop(
       caller, request.name(), "", "RecordDeliveryStop",
       [&](store::Connection&, v1::Assignment& a) -> absl::Status {
         const auto& d = a.delivery();
+        if (!OfClient(a, request.client_bsn())) return NotThisClient();
         if (request.withdraw()) {
           if (a.provider_agb() != request.provider_agb() ||
               d.stop_date() != request.stop_date() ||
@@ -609,14 +632,26 @@ absl::Status AssignmentApi::RecordDeliveryStop(
           a.mutable_delivery()->clear_stop_reason();
           return absl::OkStatus();
         }
+        const bool same_start = request.start_date().empty() ||
+                                request.start_date() == d.start_date();
+        if (a.provider_agb() == request.provider_agb() && same_start &&
+            d.stop_date() == request.stop_date() &&
+            d.stop_reason() == request.stop_reason()) {
+          return absl::OkStatus();  // recorded before: a message sent again
+        }
+        if (a.provider_agb() == request.provider_agb() &&
+            (d.start_date().empty() || !d.stop_date().empty() || !same_start)) {
+          return Refused("TR069", "9069", "start_date",
+                         "no delivery runs from the start this stop names; "
+                         "stop the start that was recorded");
+        }
         auto period = rules::ParsePeriod(a.start_date(), a.end_date(), "");
-        if (a.provider_agb() != request.provider_agb() ||
-            d.start_date().empty() || !d.stop_date().empty() || !period.ok() ||
+        if (a.provider_agb() != request.provider_agb() || !period.ok() ||
             !period->Contains(stop) || request.stop_date() < d.start_date()) {
           return Refused("TR019", "9019", "name",
-                         "the stop matches no running delivery of this "
-                         "provider on this assignment; check number, "
-                         "provider, date (not before the start)");
+                         "the stop matches no delivery of this provider on "
+                         "this assignment; check number, provider, date "
+                         "(not before the start)");
         }
         a.mutable_delivery()->set_stop_date(request.stop_date());
         a.mutable_delivery()->set_stop_reason(request.stop_reason());

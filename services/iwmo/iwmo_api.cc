@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/iwmo/delivery.h"
+#include "libs/iwmo/reading.h"
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/schema.h"
 #include "libs/iwmo/wmo323.h"
@@ -30,6 +31,22 @@ using Repo = IwmoRepository;
 // in so far.
 constexpr absl::string_view kFromProviders[] = {
     "WMO302", "WMO305", "WMO307", "WMO315", "WMO317", "WMO320", "WMO323"};
+
+// How long a claimed message is taken to be in progress: past it, a claim
+// without an answer is one a crash left, and the message is processed
+// again when it comes. Far longer than the largest message takes.
+constexpr absl::Duration kClaimLease = absl::Minutes(2);
+
+// The products a WMO305 or WMO307 may hold: a client has a handful, and
+// each is a call to the assignment service.
+constexpr size_t kMaxDeliveryProducts = 100;
+
+absl::Status InProgress() {
+  return server::WithReason(
+      absl::UnavailableError("this message is being processed; send it again "
+                             "in a while to get its answer"),
+      "IWMO_IN_PROGRESS");
+}
 
 bool IsXml(absl::string_view content_type) {
   const absl::string_view media = absl::StripAsciiWhitespace(
@@ -175,6 +192,14 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   if (taken.has_value() && taken->retour.has_value()) {
     return answer(*std::move(taken->retour));
   }
+  if (taken.has_value()) {
+    absl::StatusOr<google::protobuf::Timestamp> claimed =
+        server::ParseTimestamp(taken->receive_time, "receive_time");
+    if (claimed.ok() &&
+        absl::FromUnixSeconds(claimed->seconds()) + kClaimLease > now_()) {
+      return InProgress();
+    }
+  }
 
   // Decide: the checks of the national validation, then the system date.
   if (std::optional<Fault> fault = CheckSchema(in->doc, *in->schema)) {
@@ -192,6 +217,12 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
     fault = CheckDeliveryRules(*delivered);
   }
   if (fault) return refuse({kRejected}, &*fault);
+  if (delivered && delivered->products.size() > kMaxDeliveryProducts) {
+    const Fault too_many{"/Bericht/Client", "IWMO-SIZE",
+                         absl::StrCat("at most ", kMaxDeliveryProducts,
+                                      " products per message; split it")};
+    return refuse({kRejected}, &too_many);
+  }
   if (rules::ParseDate(header.date, "Dagtekening").value_or(today) > today) {
     // TR135: a message is not dated after the day it arrives.
     return refuse({"8848"}, nullptr);
@@ -201,7 +232,7 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   // owns it: its rules decide the rest.
   int64_t number = 0;
   if (taken.has_value()) {
-    // Taken in before and not answered (a crash): processed again.
+    // Claimed before and never answered (a crash): processed again.
     number = taken->retour_number;
   } else {
     absl::StatusOr<std::optional<int64_t>> claimed = Claim(key, in->sha256);
@@ -214,8 +245,9 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
                   : RecordDelivery(caller, header.receiver, *delivered,
                                    answered, today_text);
   if (!write.ok()) {
-    // Nothing was decided: the claim goes, and the same message may come
-    // again.
+    // The claim goes, so that the same message may come again. What was
+    // recorded before the failure is recorded again without change (the
+    // services take a repeated start, stop or declaration as such).
     absl::Status released = db_.Transaction(
         [&](store::Connection& c) { return Repo::Release(c, key); });
     if (!released.ok()) server::LogWarning(released.message());
@@ -236,8 +268,7 @@ absl::StatusOr<std::optional<int64_t>> IwmoApi::Claim(
     number.reset();
     WMO_ASSIGN_OR_RETURN(found, Repo::Find(c, key));
     if (found.has_value()) {  // claimed meanwhile
-      if (found->content_sha256 == sha256) number = found->retour_number;
-      return absl::OkStatus();
+      return found->content_sha256 == sha256 ? InProgress() : absl::OkStatus();
     }
     WMO_ASSIGN_OR_RETURN(
         claim, Repo::Claim(c, key, sha256,
@@ -301,15 +332,15 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RecordDelivery(
   std::vector<std::vector<std::string>> codes(message.products.size());
   for (size_t i = 0; i < message.products.size(); ++i) {
     const DeliveryProduct& p = message.products[i];
-    int64_t number = 0;
-    if (!p.assignment_number.has_value() ||
-        !absl::SimpleAtoi(TrimXmlSpace(*p.assignment_number), &number)) {
+    const std::optional<int64_t> number =
+        WholeNumber(p.assignment_number.value_or(""));
+    if (!number.has_value()) {
       // TR019: without its number a product cannot be linked.
       codes[i] = {"9019"};
       continue;
     }
     const std::string name =
-        absl::StrCat("municipalities/", municipality, "/assignments/", number);
+        absl::StrCat("municipalities/", municipality, "/assignments/", *number);
     const bool withdraw = NormalizeSpace(p.status) == "3";
     absl::Status recorded;
     if (message.is_stop()) {
@@ -319,6 +350,8 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RecordDelivery(
       stop.set_stop_date(std::string(TrimXmlSpace(p.end_date.value_or(""))));
       stop.set_stop_reason(p.end_reason.value_or(""));
       stop.set_withdraw(withdraw);
+      stop.set_start_date(std::string(TrimXmlSpace(p.start_date)));
+      stop.set_client_bsn(message.bsn);
       recorded = deliveries_.RecordStop(stop);
     } else {
       assignment::v1::RecordDeliveryStartRequest start;
@@ -326,6 +359,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RecordDelivery(
       start.set_provider_agb(caller.tenant);
       start.set_start_date(std::string(TrimXmlSpace(p.start_date)));
       start.set_withdraw(withdraw);
+      start.set_client_bsn(message.bsn);
       recorded = deliveries_.RecordStart(start);
     }
     if (recorded.ok()) continue;

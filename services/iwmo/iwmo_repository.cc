@@ -33,14 +33,16 @@ absl::Span<const store::Migration> IwmoRepository::Migrations() {
 absl::StatusOr<std::optional<IwmoRepository::Taken>> IwmoRepository::Find(
     store::Connection& c, const Key& key) {
   auto rows = c.Execute(
-      "SELECT content_sha256, retour_number, retour, answer_time"
+      "SELECT content_sha256, retour_number, retour, answer_time,"
+      " receive_time"
       " FROM iwmo_messages WHERE sender = ? AND message = ? AND"
       " message_id = ?",
       {key.sender, key.message, key.message_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::nullopt;
   const ResultSet::Row& row = (*rows)[0];
-  Taken taken{ResultSet::Text(row, 0), ResultSet::Int(row, 1), std::nullopt};
+  Taken taken{ResultSet::Text(row, 0), ResultSet::Int(row, 1),
+              ResultSet::Text(row, 4), std::nullopt};
   if (!ResultSet::IsNull(row, 3)) taken.retour = ResultSet::Text(row, 2);
   return taken;
 }

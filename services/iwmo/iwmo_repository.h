@@ -16,7 +16,8 @@ namespace wmo::iwmo {
 // got, so that the same message gets the same answer however often it
 // comes. A message is claimed before its meaning is handed on and answered
 // after, so that another message under the same identification is refused
-// rather than processed meanwhile.
+// rather than processed meanwhile, and the same message sent again while it
+// is processed waits for its answer.
 class IwmoRepository {
  public:
   static absl::Span<const store::Migration> Migrations();
@@ -31,6 +32,8 @@ class IwmoRepository {
   struct Taken {
     std::string content_sha256;
     int64_t retour_number = 0;
+    // When it was claimed, RFC 3339.
+    std::string receive_time;
     // Empty while the message is being processed.
     std::optional<std::string> retour;
   };

@@ -383,6 +383,41 @@ TEST_P(IwmoServiceTest, StartsAndStopsDelivery) {
   }
 }
 
+// A product names its assignment and its client: another client's
+// assignment cannot be started; a stop names the start it ends; the same
+// start sent again in a new message is recorded without change.
+TEST_P(IwmoServiceTest, LinksDeliveryToTheAssignmentOfItsClient) {
+  testing::TestDelivery start;
+  start.sender = kProvider;
+  start.receiver = kMunicipality;
+  start.id = "S1";
+  start.date = "2027-03-01";
+  start.bsn = "999993653";  // not the assignment's client
+  start.products[0].assignment_number = assignment_.number();
+  start.products[0].start_date = "2027-01-11";
+  wmo::testing::HttpResponse r = Post(*app_, start.Render());
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>9019</RetourCode>"));
+
+  start.bsn = kBsn;
+  start.id = "S2";
+  r = Post(*app_, start.Render());
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>0200</RetourCode></RetourCodes>"
+                                "</StartProduct>"));
+  start.id = "S3";  // the same start again, in a new message
+  r = Post(*app_, start.Render());
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>0200</RetourCode></RetourCodes>"
+                                "</StartProduct>"));
+
+  testing::TestDelivery stop = start;
+  stop.stop = true;
+  stop.id = "T1";
+  stop.products[0].start_date = "2027-01-12";  // not the start recorded
+  stop.products[0].end_date = "2027-02-19";
+  stop.products[0].end_reason = "20";
+  r = Post(*app_, stop.Render());
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>9069</RetourCode>"));
+}
+
 // The same identification may serve a 305 and a 323: it is unique per kind
 // of message (TR056).
 TEST_P(IwmoServiceTest, AnIdentificationIsUniquePerKindOfMessage) {
