@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/iwmo/wmo323.h"
 #include "libs/iwmo/xml_writer.h"
 
 namespace wmo::iwmo::testing {
@@ -69,26 +70,20 @@ std::string TestWmo323::Render(bool indent) const {
     w.Open("Prestaties");
     for (const TestLine& line : client.lines) {
       w.Open("Prestatie");
-      w.Open("ProductReferentie");
-      w.Leaf("ReferentieNummer", line.reference, Space::kBase);
-      if (line.previous_reference.has_value()) {
-        w.Leaf("VorigReferentieNummer", *line.previous_reference, Space::kBase);
-      }
-      w.Close();
-      w.Leaf("ToewijzingNummer", line.assignment_number);
-      w.Leaf("ProductCategorie", line.product_category);
-      w.Leaf("ProductCode", line.product_code);
-      w.Open("ProductPeriode");
-      w.Leaf("Begindatum", line.start_date, Space::kBase);
-      w.Leaf("Einddatum", line.end_date, Space::kBase);
-      w.Close();
-      w.Leaf("GeleverdVolume", line.volume);
-      w.Leaf("Eenheid", line.unit);
-      if (line.tariff.has_value()) w.Leaf("ProductTarief", *line.tariff);
-      w.Open("IngediendBedrag");
-      w.Leaf("Bedrag", line.amount, Space::kBase);
-      w.Leaf("DebetCredit", line.direction, Space::kBase);
-      w.Close();
+      WriteLineFields(w,
+                      Wmo323Line{.location = {},
+                                 .reference = line.reference,
+                                 .previous_reference = line.previous_reference,
+                                 .assignment_number = line.assignment_number,
+                                 .product_category = line.product_category,
+                                 .product_code = line.product_code,
+                                 .start_date = line.start_date,
+                                 .end_date = line.end_date,
+                                 .volume = line.volume,
+                                 .unit = line.unit,
+                                 .tariff = line.tariff,
+                                 .amount = line.amount,
+                                 .direction = line.direction});
       w.Close();
     }
     w.Close();

@@ -329,6 +329,29 @@ declaration::v1::Declaration ToDeclaration(const Wmo323& m) {
   return d;
 }
 
+void WriteLineFields(XmlWriter& w, const Wmo323Line& line) {
+  w.Open("ProductReferentie");
+  w.Leaf("ReferentieNummer", line.reference, Space::kBase);
+  if (line.previous_reference.has_value()) {
+    w.Leaf("VorigReferentieNummer", *line.previous_reference, Space::kBase);
+  }
+  w.Close();
+  w.Leaf("ToewijzingNummer", line.assignment_number);
+  w.Leaf("ProductCategorie", line.product_category);
+  w.Leaf("ProductCode", line.product_code);
+  w.Open("ProductPeriode");
+  w.Leaf("Begindatum", line.start_date, Space::kBase);
+  w.Leaf("Einddatum", line.end_date, Space::kBase);
+  w.Close();
+  w.Leaf("GeleverdVolume", line.volume);
+  w.Leaf("Eenheid", line.unit);
+  if (line.tariff.has_value()) w.Leaf("ProductTarief", *line.tariff);
+  w.Open("IngediendBedrag");
+  w.Leaf("Bedrag", line.amount, Space::kBase);
+  w.Leaf("DebetCredit", line.direction, Space::kBase);
+  w.Close();
+}
+
 std::string WriteWmo325Refused(const Wmo323& m, const Answered& answered,
                                const std::vector<std::string>& codes,
                                absl::string_view answer_id,
@@ -382,26 +405,7 @@ std::string WriteWmo325(const Wmo323& m, const Answered& answered,
         opened = true;
       }
       w.Open("Prestatie");
-      w.Open("ProductReferentie");
-      w.Leaf("ReferentieNummer", line.reference, Space::kBase);
-      if (line.previous_reference.has_value()) {
-        w.Leaf("VorigReferentieNummer", *line.previous_reference, Space::kBase);
-      }
-      w.Close();
-      w.Leaf("ToewijzingNummer", line.assignment_number);
-      w.Leaf("ProductCategorie", line.product_category);
-      w.Leaf("ProductCode", line.product_code);
-      w.Open("ProductPeriode");
-      w.Leaf("Begindatum", line.start_date, Space::kBase);
-      w.Leaf("Einddatum", line.end_date, Space::kBase);
-      w.Close();
-      w.Leaf("GeleverdVolume", line.volume);
-      w.Leaf("Eenheid", line.unit);
-      if (line.tariff.has_value()) w.Leaf("ProductTarief", *line.tariff);
-      w.Open("IngediendBedrag");
-      w.Leaf("Bedrag", line.amount, Space::kBase);
-      w.Leaf("DebetCredit", line.direction, Space::kBase);
-      w.Close();
+      WriteLineFields(w, line);
       WriteReturnCodes(w, ReturnCodesOf(judged.verdict()));
       w.Close();
     }

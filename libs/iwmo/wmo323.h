@@ -14,6 +14,7 @@
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/schema.h"
 #include "libs/iwmo/xml_document.h"
+#include "libs/iwmo/xml_writer.h"
 #include "wmo/declaration/v1/declaration.pb.h"
 
 namespace wmo::iwmo {
@@ -79,6 +80,9 @@ std::optional<Fault> CheckWmo323Rules(const Wmo323& message);
 // declaration submitted as JSON would be. Lines in euros (unit 83) carry
 // their amount as volume at a tariff of one cent.
 declaration::v1::Declaration ToDeclaration(const Wmo323& message);
+
+// The fields of a Prestatie as sent, in the order WMO323 and WMO325 share.
+void WriteLineFields(XmlWriter& w, const Wmo323Line& line);
 
 // The WMO325 answering `message`, which was processed: `verdict` holds the
 // stored declaration with a verdict on each line in the message's order.
