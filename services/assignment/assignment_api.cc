@@ -198,14 +198,18 @@ absl::Status AssignmentApi::CreateChecked(
     return s;
   }
   if (absl::Status s = CheckFormatOf(candidate); !s.ok()) return s;
+  // iWmo carries the number as an integer (LDT_Nummer): "012" would come
+  // back as 12, so a number has no leading zero.
   if (!candidate.number().empty() &&
       (candidate.number().size() > 9 ||
        !std::all_of(candidate.number().begin(), candidate.number().end(),
-                    ::isdigit))) {
+                    ::isdigit) ||
+       (candidate.number().size() > 1 && candidate.number()[0] == '0'))) {
     return Refused(absl::StatusCode::kInvalidArgument, "malformed",
                    {Violation("AS-NUMBER", "", "number",
-                              "a ToewijzingNummer has 1 to 9 digits; leave it "
-                              "empty to have one assigned")});
+                              "a ToewijzingNummer has 1 to 9 digits, without "
+                              "a leading zero; leave it empty to have one "
+                              "assigned")});
   }
   WMO_ASSIGN_OR_RETURN(facts, LoadCatalogFacts(catalogs_, candidate));
   const std::string m = candidate.municipality();

@@ -135,6 +135,17 @@ TEST_P(AssignmentServiceTest, ChosenNumbersAreSkippedByTheNumbering) {
   EXPECT_THAT(RuleIds(Create(chosen, &out)), Contains("TR332"));
 }
 
+// iWmo messages carry the number as an integer: "012" would come back as 12.
+TEST_P(AssignmentServiceTest, ChosenNumberHasNoLeadingZero) {
+  v1::Assignment chosen = Kdv("2024-01-01", "2024-01-31", 5);
+  chosen.set_number("012");
+  v1::Assignment out;
+  grpc::Status s = Create(chosen, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("leading zero"));
+  EXPECT_EQ(CountForClient(), 0);
+}
+
 TEST_P(AssignmentServiceTest, RetryWithSameRequestIdReturnsTheFirstResult) {
   v1::Assignment first, second;
   ASSERT_TRUE(
