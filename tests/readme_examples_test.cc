@@ -48,19 +48,6 @@ std::vector<std::string> ReadmeExamples(std::string* exports = nullptr) {
   return commands;
 }
 
-// Runs `command` with bash; its stdout, and whether it exited 0.
-std::pair<std::string, bool> RunShell(const std::string& command) {
-  std::string out;
-  // In a group, so that a here-document can end the command.
-  FILE* pipe = popen(absl::StrCat("{ ", command, "\n} 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {"popen failed", false};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  const int status = pclose(pipe);
-  return {out, WIFEXITED(status) && WEXITSTATUS(status) == 0};
-}
-
 int PortAfter(const std::string& output, const std::string& label) {
   std::smatch m;
   const std::regex re(label + R"( +(?:http://)?127\.0\.0\.1:(\d+))");
@@ -116,7 +103,7 @@ TEST_F(ReadmeExamplesTest, EveryCurlExampleAnswersWithSuccessInOrder) {
     const size_t here = command.find(" <<'EOF'");
     command.insert(here == std::string::npos ? command.size() : here,
                    " -w '\\n%{http_code}'");
-    auto [out, ok] = RunShell(command);
+    auto [out, ok] = testing::RunShell(command);
     ASSERT_TRUE(ok) << example << "\n" << out;
     const size_t last = out.rfind('\n');
     ASSERT_NE(last, std::string::npos) << example << "\n" << out;
@@ -143,12 +130,12 @@ TEST_F(ReadmeExamplesTest, EveryCurlExampleAnswersWithSuccessInOrder) {
 TEST_F(ReadmeExamplesTest, GrpcExampleListsTheCatalogs) {
   // buf comes from the npm registry; run it only where it is installed, so
   // that the suite needs no network.
-  if (!RunShell("npx --no-install @bufbuild/buf --version").second) {
+  if (!testing::RunShell("npx --no-install @bufbuild/buf --version").ok) {
     GTEST_SKIP() << "buf is not installed (npm install @bufbuild/buf)";
   }
   for (const std::string& example : ReadmeExamples(&exports_)) {
     if (!absl::StartsWith(example, "npx ")) continue;
-    auto [out, ok] = RunShell(absl::StrReplaceAll(
+    auto [out, ok] = testing::RunShell(absl::StrReplaceAll(
         Localized(example),
         {{"npx @bufbuild/buf", "npx --no-install @bufbuild/buf"}}));
     EXPECT_TRUE(ok) << example << "\n" << out;

@@ -2,35 +2,17 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "libs/testing/process.h"
 
 namespace wmo::iwmo::testing {
-namespace {
-
-// stdout and stderr of `command`.
-std::string Run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(
-      popen(absl::StrCat(command, " 2>&1").c_str(), "r"), pclose);
-  std::string out;
-  if (pipe == nullptr) return out;
-  char buffer[1 << 14];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) {
-    out.append(buffer, n);
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string ReferenceDir() {
   const char* env = std::getenv("WMO_IWMO_REFERENCE");
@@ -58,8 +40,10 @@ std::vector<OfficialVerdict> JudgeOfficially(
   const std::string all = absl::StrJoin(files, " ");
   // xmllint ends its say on each file with "F validates" or "F fails to
   // validate"; the lines before belong to that file.
-  const std::string schema = Run(absl::StrCat("xmllint --noout --schema ", dir,
-                                              "/xsd/", message, ".xsd ", all));
+  const std::string schema =
+      wmo::testing::RunShell(absl::StrCat("xmllint --noout --schema ", dir,
+                                          "/xsd/", message, ".xsd ", all))
+          .output;
   std::string pending;
   for (absl::string_view line : absl::StrSplit(schema, '\n')) {
     for (size_t i = 0; i < files.size(); ++i) {
@@ -80,7 +64,9 @@ std::vector<OfficialVerdict> JudgeOfficially(
   }
   // xsltproc writes one report per file, in order, each a document.
   const std::string reports =
-      Run(absl::StrCat("xsltproc ", dir, "/tr-cd-cs-wmo-3.2.xsl ", all));
+      wmo::testing::RunShell(
+          absl::StrCat("xsltproc ", dir, "/tr-cd-cs-wmo-3.2.xsl ", all))
+          .output;
   std::vector<absl::string_view> each =
       absl::StrSplit(reports, "<?xml ", absl::SkipEmpty());
   EXPECT_EQ(each.size(), documents.size())

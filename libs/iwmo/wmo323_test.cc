@@ -15,6 +15,7 @@
 #include "libs/iwmo/oracle.h"
 #include "libs/iwmo/schema.h"
 #include "libs/iwmo/test_messages.h"
+#include "libs/iwmo/xml_writer.h"
 
 namespace wmo::iwmo {
 namespace {
@@ -419,6 +420,29 @@ TEST(Wmo323Test, NamesAMissingElementWhereItBelongs) {
   EXPECT_THAT(fault->description, HasSubstr("missing"));
 }
 
+// The official validation reads a value's first piece of text only; a
+// value split by a comment is refused rather than judged on part of itself.
+TEST(Wmo323Test, RefusesAValueSplitByAComment) {
+  const std::optional<Fault> fault = Judge(ReplaceFirst(
+      TestWmo323().Render(), "<Bsn>999993653", "<Bsn>99999<!-- -->3653"));
+  ASSERT_TRUE(fault.has_value());
+  EXPECT_EQ(fault->location, "/Bericht/Declaratie/Clienten/Client/Bsn");
+  EXPECT_THAT(fault->description, HasSubstr("split by a comment"));
+}
+
+// Repeated past its bound, an element is named where it repeats.
+TEST(Wmo323Test, NamesARepeatedElementWhereItRepeats) {
+  const std::optional<Fault> fault = Judge(
+      ReplaceFirst(TestWmo323().Render(), "<ProductTarief>5000</ProductTarief>",
+                   "<ProductTarief>5000</ProductTarief><ProductTarief>5000</"
+                   "ProductTarief>"));
+  ASSERT_TRUE(fault.has_value());
+  EXPECT_EQ(fault->location,
+            "/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie/"
+            "ProductTarief[2]");
+  EXPECT_THAT(fault->description, HasSubstr("at most 1 time"));
+}
+
 TEST(Wmo323Test, NeverRepeatsTheBsnInAFault) {
   TestWmo323 m;
   m.clients[0].bsn = "123456789";  // fails the 11-proef
@@ -560,15 +584,29 @@ TEST(Wmo323Test, AnswersWithAValidWmo325) {
                                       "<RetourCode>9322"));
 }
 
+// A fault's text goes into a comment, where "--" would end it early.
+TEST(XmlWriterTest, CommentsAreNeverEndedEarly) {
+  for (const char* text : {"a--b", "a---b", "a-", "----"}) {
+    XmlWriter w("WMO325");
+    w.Comment(text);
+    w.Leaf("Header", "");
+    const std::string xml = w.Finish();
+    EXPECT_TRUE(XmlDocument::Parse(xml).ok()) << xml;
+  }
+}
+
 TEST(Wmo323Test, RefusalsAreValidRetours) {
   if (testing::ReferenceDir().empty()) {
     GTEST_SKIP() << "no iWmo reference material (set WMO_IWMO_REFERENCE)";
   }
   Answered answered{"WMO323", "12345678", "0988", "M1", "2026-10-02"};
+  // Dashes that would end a comment early are broken up.
   const Fault fault{"/Bericht/Declaratie/Clienten/Client[2]/Bsn", "CS002",
-                    "the BSN does not pass the 11-proef -- fix it-"};
+                    "the BSN does not pass the 11-proef --- fix it-"};
   const std::string retour =
       WriteRefusal(answered, {kRejected}, &fault, "A2", "2026-10-03");
+  EXPECT_TRUE(XmlDocument::Parse(retour).ok()) << retour;
+  EXPECT_THAT(retour, HasSubstr("- - - fix it- "));
   const auto official = testing::JudgeOfficially("WMO325", {retour});
   EXPECT_TRUE(official[0].accepted()) << official[0].detail << retour;
   EXPECT_THAT(retour, HasSubstr("CS002 at /Bericht/Declaratie/Clienten/"

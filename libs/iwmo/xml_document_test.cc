@@ -91,6 +91,15 @@ TEST(XmlDocumentTest, KeepsToTheLimits) {
   EXPECT_THAT(
       XmlDocument::Parse(Message(), {.max_bytes = 100}).status().message(),
       HasSubstr("more than the 100"));
+  // Elements are counted as they are read: a body of empty elements would
+  // cost thirty times its size as a tree.
+  std::string wide = "<Bericht>";
+  for (int i = 0; i < 1000; ++i) wide += "<a/>";
+  wide += "</Bericht>";
+  EXPECT_TRUE(XmlDocument::Parse(wide).ok());
+  EXPECT_THAT(
+      XmlDocument::Parse(wide, {.max_elements = 500}).status().message(),
+      HasSubstr("more than 500 elements"));
 }
 
 TEST(XmlDocumentTest, IdentifiesTheMessageByItsNamespace) {

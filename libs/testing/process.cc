@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 namespace wmo::testing {
 
 Process::Process(const std::vector<std::string>& argv,
@@ -65,6 +67,23 @@ int Process::Stop(int signal) {
   if (pid_ <= 0) return -1;
   kill(pid_, signal);
   return Wait();
+}
+
+ShellResult RunShell(const std::string& command) {
+  ShellResult result;
+  FILE* pipe = popen(("{ " + command + "\n} 2>&1").c_str(), "r");
+  if (pipe == nullptr) {
+    result.output = "popen failed";
+    return result;
+  }
+  char buffer[1 << 14];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+    result.output.append(buffer, n);
+  }
+  const int status = pclose(pipe);
+  result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return result;
 }
 
 }  // namespace wmo::testing

@@ -36,6 +36,15 @@ class Process {
   std::string output_;
 };
 
+// What a shell command printed (stdout and stderr) and whether it exited 0.
+struct ShellResult {
+  std::string output;
+  bool ok = false;
+};
+
+// Runs `command` with sh, in a group so that a here-document may end it.
+ShellResult RunShell(const std::string& command);
+
 }  // namespace wmo::testing
 
 #endif  // WMO_LIBS_TESTING_PROCESS_H_
