@@ -540,6 +540,25 @@ TEST_F(AuthorizationMatrixTest, EveryMethodOverGrpc) {
         << "RecordAssignmentUsage as " << kCallerNames[c] << ": "
         << status.error_message();
   }
+  // A provider's changes go to the iWmo service, another role acting for
+  // the provider: from outside, every token is refused, the provider's own
+  // too.
+  const std::string changes_method =
+      "wmo.assignment.v1.AssignmentService.ListAssignmentChanges";
+  covered.insert(changes_method);
+  for (int c = 0; c < kCallers; ++c) {
+    grpc::ClientContext context;
+    if (c != kNoToken) context.AddMetadata("authorization", bearers_[c]);
+    assignment::v1::ListAssignmentChangesRequest request;
+    request.set_parent(absl::StrCat("providers/", kA));
+    assignment::v1::ListAssignmentChangesResponse response;
+    const grpc::Status status =
+        assignments->ListAssignmentChanges(&context, request, &response);
+    EXPECT_EQ(gateway::HttpStatusForGrpcCode(status.error_code()),
+              usage_expect[c])
+        << "ListAssignmentChanges as " << kCallerNames[c] << ": "
+        << status.error_message();
+  }
   EXPECT_EQ(covered, methods) << "every gRPC method has a row";
 }
 

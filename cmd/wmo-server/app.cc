@@ -420,8 +420,8 @@ absl::Status App::Start() {
     s.iwmo_catalogs = std::make_unique<catalog::CatalogClient>();
     s.iwmo_assignments = std::make_unique<assignment::AssignmentClient>();
     s.iwmo_api = std::make_unique<iwmo::IwmoApi>(
-        **db, *s.iwmo_declarations, *s.iwmo_assignments, *s.iwmo_catalogs,
-        options_.clock);
+        **db, *s.iwmo_declarations, *s.iwmo_assignments, *s.iwmo_assignments,
+        *s.iwmo_catalogs, options_.clock);
     s.stores.push_back({"iwmo", "wmo.iwmo.v1.IwmoService", *std::move(db)});
     // Few threads and a short queue: each call holds a whole message,
     // tens of megabytes, and its tree several times that while it is

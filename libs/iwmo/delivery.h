@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "libs/iwmo/person.h"
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/schema.h"
 #include "libs/iwmo/xml_document.h"
@@ -38,14 +39,7 @@ struct DeliveryMessage {
   std::string message;
   // BerichtIdentificatie/Dagtekening, which dates rules compare with.
   std::string message_date;
-  std::string bsn;
-  std::string birth_date;                     // Geboortedatum/Datum
-  std::optional<std::string> birth_date_use;  // Geboortedatum/DatumGebruik
-  std::string gender;                         // Geslacht
-  std::string surname;                        // Naam/Geslachtsnaam/Achternaam
-  std::optional<std::string> surname_prefix;  // .../Voorvoegsel
-  std::optional<std::string> first_names;     // Naam/Voornamen
-  std::optional<std::string> initials;        // Naam/Voorletters
+  Person client;
   std::vector<DeliveryProduct> products;
 
   bool is_stop() const { return message == "WMO307"; }
@@ -60,14 +54,6 @@ DeliveryMessage ReadDeliveryMessage(const XmlDocument& doc,
 // CS058, CS139, TR002, TR018, TR101, TR134), each decided as the stylesheet
 // decides it (which of several it reports first may differ).
 std::optional<Fault> CheckDeliveryRules(const DeliveryMessage& message);
-
-// The WMO306 or WMO308 answering `message`, which was processed: the client
-// and every product as sent, each product with `codes[i]` (0200 when it was
-// recorded), the client and the header with 0200.
-std::string WriteDeliveryRetour(
-    const DeliveryMessage& message, const Answered& answered,
-    const std::vector<std::vector<std::string>>& codes, absl::string_view id,
-    absl::string_view today);
 
 }  // namespace wmo::iwmo
 

@@ -227,8 +227,9 @@ TEST(DeliveryMessageTest, AnswersWithValidRetours) {
     ASSERT_TRUE(doc.ok());
     const DeliveryMessage read = ReadDeliveryMessage(*doc, MessageOf(m));
     const Answered answered{MessageOf(m), m.sender, m.receiver, m.id, m.date};
-    const std::string retour =
-        WriteDeliveryRetour(read, answered, {{}, {"9019"}}, "R7", "2026-10-03");
+    const std::string retour = WriteTechnicalRetour(
+        *doc, answered, {{read.products[1].location, {"9019"}}}, "R7",
+        "2026-10-03");
     const auto official =
         testing::JudgeOfficially(stop ? "WMO308" : "WMO306", {retour});
     EXPECT_TRUE(official[0].accepted()) << official[0].detail << retour;

@@ -120,6 +120,28 @@ struct Model {
                         .max_length = 2,
                         .values = {"02", "19", "20", "21", "22", "23", "31",
                                    "36", "37", "38", "39"}};
+  SimpleType provider_reference{.name = "LDT_Referentie",
+                                .min_length = 1,
+                                .max_length = 36,
+                                .pattern = Pattern::kNonBlank};
+  SimpleType comment{
+      .name = "LDT_Commentaar", .min_length = 1, .pattern = Pattern::kText};
+  SimpleType budget{.name = "LDT_Budget",
+                    .base = Base::kInteger,
+                    .min_value = 0,
+                    .max_value = 99999999};
+  SimpleType frequency{.name = "LDT_Frequentie",
+                       .max_length = 1,
+                       .values = {"1", "2", "4", "6"}};
+  SimpleType yes_no{.name = "LDT_JaNee", .max_length = 1, .values = {"1", "2"}};
+  SimpleType referrer_type{
+      .name = "LDT_TypeVerwijzer",
+      .max_length = 2,
+      .values = {"01", "02", "03", "04", "05", "06", "08"}};
+  SimpleType referrer_name{.name = "LDT_NaamVerwijzer",
+                           .min_length = 1,
+                           .max_length = 64,
+                           .pattern = Pattern::kNonBlank};
   SimpleType code_305{.name = "LDT_BerichtCode",
                       .min_length = 1,
                       .max_length = 3,
@@ -130,6 +152,11 @@ struct Model {
                       .max_length = 3,
                       .pattern = Pattern::kLiteral,
                       .literal = "420"};
+  SimpleType code_315{.name = "LDT_BerichtCode",
+                      .min_length = 1,
+                      .max_length = 3,
+                      .pattern = Pattern::kLiteral,
+                      .literal = "444"};
   SimpleType code_323{.name = "LDT_BerichtCode",
                       .min_length = 1,
                       .max_length = 3,
@@ -285,6 +312,66 @@ struct Model {
   MessageSchema wmo305{"WMO305", &root_305};
   MessageSchema wmo307{"WMO307", &root_307};
 
+  // WMO315, verzoek om toewijzing: provider to municipality.
+  ComplexType extent{{
+      {"Volume", Space::kBase, &volume},
+      {"Eenheid", Space::kBase, &unit},
+      {"Frequentie", Space::kBase, &frequency},
+  }};
+  ComplexType referrer{{
+      {"Type", Space::kBase, &referrer_type},
+      {.name = "Naam",
+       .space = Space::kBase,
+       .simple = &referrer_name,
+       .min_occurs = 0},
+      {.name = "ZorgverlenerCode",
+       .space = Space::kBase,
+       .simple = &agb,
+       .min_occurs = 0},
+  }};
+  // An element of the message's namespace that may be absent.
+  static Element Optional(const char* name, const SimpleType* simple,
+                          const ComplexType* complex = nullptr) {
+    return {.name = name,
+            .space = Space::kMessage,
+            .simple = simple,
+            .complex = complex,
+            .min_occurs = 0};
+  }
+  ComplexType requested_product{{
+      {"ReferentieAanbieder", Space::kMessage, &provider_reference},
+      Optional("BeschikkingNummer", &number),
+      Optional("Product", nullptr, &product),
+      Optional("BeschikkingIngangsdatum", &date),
+      {"ToewijzingIngangsdatum", Space::kMessage, &date},
+      Optional("ToewijzingEinddatum", &date),
+      Optional("Omvang", nullptr, &extent),
+      Optional("Budget", &budget),
+      {"Verwijzer", Space::kMessage, nullptr, &referrer},
+      Optional("Raamcontract", &yes_no),
+      Optional("Commentaar", &comment),
+  }};
+  ComplexType requested_products{{
+      {.name = "AangevraagdProduct",
+       .space = Space::kMessage,
+       .complex = &requested_product,
+       .max_occurs = -1},
+  }};
+  ComplexType client_315{{
+      {"Bsn", Space::kMessage, &bsn},
+      {"Geboortedatum", Space::kMessage, nullptr, &birth_date},
+      {"Geslacht", Space::kMessage, &gender},
+      {"Naam", Space::kMessage, nullptr, &short_name},
+      Optional("Commentaar", &comment),
+      {"AangevraagdeProducten", Space::kMessage, nullptr, &requested_products},
+  }};
+  ComplexType header_315 = ProviderHeader(code_315);
+  ComplexType root_315{{
+      {"Header", Space::kMessage, nullptr, &header_315},
+      {"Client", Space::kMessage, nullptr, &client_315},
+  }};
+  MessageSchema wmo315{"WMO315", &root_315};
+
   // WMO323, declaratie: provider to municipality.
   ComplexType header_323 = ProviderHeader(code_323);
   ComplexType line_323{{
@@ -342,7 +429,7 @@ const Model& TheModel() {
 const MessageSchema* SchemaOf(absl::string_view message) {
   const Model& model = TheModel();
   for (const MessageSchema* schema :
-       {&model.wmo305, &model.wmo307, &model.wmo323}) {
+       {&model.wmo305, &model.wmo307, &model.wmo315, &model.wmo323}) {
     if (message == schema->message) return schema;
   }
   return nullptr;

@@ -1,8 +1,12 @@
 #include "libs/iwmo/retour.h"
 
+#include <libxml/tree.h>
+
+#include <algorithm>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "libs/iwmo/reading.h"
 #include "libs/iwmo/xml_document.h"
 
 namespace wmo::iwmo {
@@ -12,12 +16,24 @@ struct RetourPair {
   absl::string_view message;
   absl::string_view retour;
   const char* code;
+  // The message classes the retour gives return codes of, by element name.
+  std::vector<absl::string_view> classes;
 };
-constexpr RetourPair kRetours[] = {
-    {"WMO301", "WMO302", "415"}, {"WMO305", "WMO306", "419"},
-    {"WMO307", "WMO308", "421"}, {"WMO315", "WMO316", "445"},
-    {"WMO317", "WMO318", "481"}, {"WMO319", "WMO320", "483"},
-    {"WMO323", "WMO325", "485"}};
+const RetourPair kRetours[] = {
+    {"WMO301",
+     "WMO302",
+     "415",
+     {"Client", "Relatie", "Contact", "ToegewezenProduct"}},
+    {"WMO305", "WMO306", "419", {"Client", "StartProduct"}},
+    {"WMO307", "WMO308", "421", {"Client", "StopProduct"}},
+    {"WMO315", "WMO316", "445", {"Client", "AangevraagdProduct"}},
+    {"WMO317",
+     "WMO318",
+     "481",
+     {"Client", "Verzoek", "OngewijzigdProduct", "TeWijzigenProduct",
+      "NieuwProduct"}},
+    {"WMO319", "WMO320", "483", {"Antwoord"}},
+    {"WMO323", "WMO325", "485", {}}};
 
 const RetourPair* PairOf(absl::string_view message) {
   for (const RetourPair& pair : kRetours) {
@@ -26,7 +42,52 @@ const RetourPair* PairOf(absl::string_view message) {
   return nullptr;
 }
 
+// Writes `node` of a message as sent, in the retour's namespace where it
+// was in the message's; a message class with its return codes last.
+void Echo(XmlWriter& w, const xmlNode* node, const RetourPair& pair,
+          const CodesByLocation& codes) {
+  const absl::string_view name = reinterpret_cast<const char*>(node->name);
+  const Space space =
+      node->ns != nullptr &&
+              reinterpret_cast<const char*>(node->ns->href) == kBaseNamespace
+          ? Space::kBase
+          : Space::kMessage;
+  const std::vector<const xmlNode*> children = Children(node);
+  const bool is_class = std::find(pair.classes.begin(), pair.classes.end(),
+                                  name) != pair.classes.end();
+  if (children.empty() && !is_class) {
+    w.Leaf(name, TextOf(node), space);
+    return;
+  }
+  w.Open(name, space);
+  for (const xmlNode* child : children) Echo(w, child, pair, codes);
+  if (is_class) {
+    const auto found = codes.find(LocationOf(node));
+    WriteReturnCodes(w, found == codes.end() || found->second.empty()
+                            ? std::vector<std::string>{kNoRemark}
+                            : found->second);
+  }
+  w.Close();
+}
+
 }  // namespace
+
+std::string WriteTechnicalRetour(const XmlDocument& doc,
+                                 const Answered& answered,
+                                 const CodesByLocation& codes,
+                                 absl::string_view id,
+                                 absl::string_view today) {
+  const RetourPair& pair = *PairOf(answered.message);
+  XmlWriter w(pair.retour, /*indent=*/false);
+  WriteRetourHeader(w, answered, {kNoRemark}, id, today);
+  for (const xmlNode* part : Children(doc.root())) {
+    if (reinterpret_cast<const char*>(part->name) !=
+        absl::string_view("Header")) {
+      Echo(w, part, pair, codes);
+    }
+  }
+  return w.Finish();
+}
 
 absl::string_view RetourOf(absl::string_view message) {
   const RetourPair* pair = PairOf(message);

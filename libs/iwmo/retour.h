@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "libs/iwmo/schema.h"
+#include "libs/iwmo/xml_document.h"
 #include "libs/iwmo/xml_writer.h"
 
 namespace wmo::iwmo {
@@ -79,6 +81,20 @@ std::vector<std::string> ReturnCodes(const Violations& violations) {
   }
   return codes;
 }
+
+// Return codes by the location of the message class they judge, as
+// LocationOf names it ("/Bericht/Client/StartProducten/StartProduct[2]").
+using CodesByLocation = std::map<std::string, std::vector<std::string>>;
+
+// The technical retour (WMO306, 308, 316, 318, 320) answering `doc`, a
+// message the schema check found valid and that was processed: its header
+// with 0200, then the message as sent, each message class (Client, a
+// product, ...) followed by its return codes: `codes` at its location,
+// 0200 where none are given.
+std::string WriteTechnicalRetour(const XmlDocument& doc,
+                                 const Answered& answered,
+                                 const CodesByLocation& codes,
+                                 absl::string_view id, absl::string_view today);
 
 void WriteReturnCodes(XmlWriter& w, const std::vector<std::string>& codes);
 void WriteXsdVersion(XmlWriter& w, absl::string_view name,

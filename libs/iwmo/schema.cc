@@ -138,6 +138,9 @@ bool MatchesPattern(absl::string_view value, const SimpleType& type) {
       return IsVersion(value);
     case Pattern::kLetters:
       return IsLetters(value);
+    case Pattern::kText:
+      // Any characters, lines included, as long as one is not a space.
+      return !std::all_of(value.begin(), value.end(), IsXmlSpace);
   }
   return false;
 }

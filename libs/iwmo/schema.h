@@ -54,6 +54,7 @@ enum class Pattern {
   kVersion,       // 1.0.0: three numbers without leading zeros
   kNoTimeZone,    // [^:Z]*: a date without a zone
   kLetters,       // ([a-zA-ZÀ-ỳ])+: letters, accented ones too
+  kText,          // ([.\s]*\S+[.\s]*)+: lines holding a non-space somewhere
 };
 
 // A data type (LDT_*): base, facets and code list.

@@ -135,4 +135,57 @@ std::string TestDelivery::Render() const {
   return w.Finish();
 }
 
+std::string TestRequest::Render() const {
+  XmlWriter w("WMO315");
+  Header(w, "444", sender, receiver, id, date);
+  w.Open("Client");
+  w.Leaf("Bsn", bsn);
+  w.Open("Geboortedatum");
+  w.Leaf("Datum", birth_date, Space::kBase);
+  Optional(w, "DatumGebruik", birth_date_use, Space::kBase);
+  w.Close();
+  w.Leaf("Geslacht", gender);
+  w.Open("Naam");
+  w.Open("Geslachtsnaam", Space::kBase);
+  w.Leaf("Achternaam", surname, Space::kBase);
+  w.Close();
+  Optional(w, "Voorletters", initials, Space::kBase);
+  w.Close();
+  Optional(w, "Commentaar", comment);
+  w.Open("AangevraagdeProducten");
+  for (const TestRequestedProduct& p : products) {
+    w.Open("AangevraagdProduct");
+    w.Leaf("ReferentieAanbieder", p.reference);
+    Optional(w, "BeschikkingNummer", p.decision_number);
+    if (p.category.has_value()) {
+      w.Open("Product");
+      w.Leaf("Categorie", *p.category, Space::kBase);
+      Optional(w, "Code", p.code, Space::kBase);
+      w.Close();
+    }
+    Optional(w, "BeschikkingIngangsdatum", p.decision_start);
+    w.Leaf("ToewijzingIngangsdatum", p.start);
+    Optional(w, "ToewijzingEinddatum", p.end);
+    if (p.unit.has_value()) {
+      w.Open("Omvang");
+      w.Leaf("Volume", p.volume, Space::kBase);
+      w.Leaf("Eenheid", *p.unit, Space::kBase);
+      w.Leaf("Frequentie", p.frequency, Space::kBase);
+      w.Close();
+    }
+    Optional(w, "Budget", p.budget);
+    w.Open("Verwijzer");
+    w.Leaf("Type", p.referrer_type, Space::kBase);
+    Optional(w, "Naam", p.referrer_name, Space::kBase);
+    Optional(w, "ZorgverlenerCode", p.referrer_agb, Space::kBase);
+    w.Close();
+    Optional(w, "Raamcontract", p.framework);
+    Optional(w, "Commentaar", p.comment);
+    w.Close();
+  }
+  w.Close();
+  w.Close();
+  return w.Finish();
+}
+
 }  // namespace wmo::iwmo::testing

@@ -86,6 +86,46 @@ struct TestDelivery {
   std::string Render() const;
 };
 
+// An AangevraagdProduct (WMO315): by default 10 hours a week of product
+// 02A01 for a quarter, referred by the municipality.
+struct TestRequestedProduct {
+  std::string reference = "REF-1";
+  std::optional<std::string> decision_number;
+  std::optional<std::string> decision_start;
+  std::optional<std::string> category = "02";
+  std::optional<std::string> code = "02A01";
+  std::string start = "2026-10-01";
+  std::optional<std::string> end = "2026-12-31";
+  // Volume, unit and frequency of the Omvang; no Omvang without a unit.
+  std::string volume = "10";
+  std::optional<std::string> unit = "04";
+  std::string frequency = "2";
+  std::optional<std::string> budget;
+  std::string referrer_type = "01";
+  std::optional<std::string> referrer_name;
+  std::optional<std::string> referrer_agb;
+  std::optional<std::string> framework;  // Raamcontract
+  std::optional<std::string> comment;
+};
+
+// A WMO315 from provider 12345678 to municipality 0988.
+struct TestRequest {
+  std::string sender = "12345678";
+  std::string receiver = "0988";
+  std::string id = "V1";
+  std::string date = "2026-10-02";
+  std::string bsn = "999993653";
+  std::string birth_date = "1950-03-01";
+  std::optional<std::string> birth_date_use;
+  std::string gender = "2";
+  std::string surname = "Jansen";
+  std::optional<std::string> initials = "J";
+  std::optional<std::string> comment;
+  std::vector<TestRequestedProduct> products = {TestRequestedProduct()};
+
+  std::string Render() const;
+};
+
 }  // namespace wmo::iwmo::testing
 
 #endif  // WMO_LIBS_IWMO_TEST_MESSAGES_H_

@@ -49,8 +49,8 @@ absl::StatusOr<std::shared_ptr<const cat::Catalog>> FakeCatalogs::CatalogOn(
   return version;
 }
 
-absl::StatusOr<bool> FakeCatalogs::ServesMunicipality(const std::string& cbs,
-                                                      rules::Date date) {
+absl::StatusOr<std::string> FakeCatalogs::CatalogServing(const std::string& cbs,
+                                                         rules::Date date) {
   std::vector<std::string> ids;
   {
     absl::MutexLock lock(&mu_);
@@ -60,10 +60,10 @@ absl::StatusOr<bool> FakeCatalogs::ServesMunicipality(const std::string& cbs,
     auto catalog = CatalogOn(id, date);
     if (!catalog.ok()) continue;
     for (const auto& m : (*catalog)->municipalities()) {
-      if (m.cbs_code() == cbs) return true;
+      if (m.cbs_code() == cbs) return id;
     }
   }
-  return false;
+  return std::string();
 }
 
 void FakeAssignments::Put(const asg::Assignment& a) {

@@ -29,8 +29,8 @@ class FakeCatalogs : public catalog::CatalogSource {
 
   absl::StatusOr<std::shared_ptr<const wmo::catalog::v1::Catalog>> CatalogOn(
       const std::string& catalog_id, rules::Date date) override;
-  absl::StatusOr<bool> ServesMunicipality(const std::string& cbs,
-                                          rules::Date date) override;
+  absl::StatusOr<std::string> CatalogServing(const std::string& cbs,
+                                             rules::Date date) override;
 
  private:
   absl::Mutex mu_;

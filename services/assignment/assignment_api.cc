@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "libs/audit/audit.h"
 #include "libs/auth/permissions.h"
 #include "libs/rules/identifiers.h"
@@ -59,6 +60,25 @@ using internal::Refused;
 using server::ParseName;
 using server::Violation;
 using wmo::type::v1::RuleViolation;
+
+// A change the provider is told of (by a WMO301): anything but the
+// delivery it reported itself.
+bool TellsProvider(v1::Assignment before, v1::Assignment after) {
+  for (v1::Assignment* a : {&before, &after}) {
+    a->clear_delivery();
+    a->clear_revision();
+    a->clear_etag();
+    a->clear_update_time();
+  }
+  return !google::protobuf::util::MessageDifferencer::Equals(before, after);
+}
+
+absl::Status RecordChangeOf(store::Connection& c, const v1::Assignment& a) {
+  v1::AssignmentChange change;
+  *change.mutable_assignment() = a;
+  *change.mutable_change_time() = a.update_time();
+  return Repo::RecordChange(c, a.provider_agb(), std::move(change));
+}
 
 // iWmo code lists the lifecycle methods take.
 const std::set<std::string>& ChangeReasons() {  // WMO002 RedenWijziging
@@ -191,7 +211,6 @@ absl::Status AssignmentApi::CreateChecked(
     absl::FunctionRef<absl::Status(store::Connection&, const v1::Assignment&)>
         also,
     v1::Assignment* response) {
-  server::ClearOutputOnly(candidate);
   // The reason of a change (WMO002); a new assignment has none.
   candidate.clear_change_reason();
   if (absl::Status s = server::CheckRequestId(once.request_id); !s.ok()) {
@@ -245,6 +264,7 @@ absl::Status AssignmentApi::CreateChecked(
         !s.ok()) {
       return s;
     }
+    if (absl::Status s = RecordChangeOf(c, a); !s.ok()) return s;
     if (absl::Status s = also(c, a); !s.ok()) return s;
     *response = std::move(a);
     return response->name();
@@ -274,6 +294,7 @@ absl::Status AssignmentApi::CreateAssignment(
     return s;
   }
   v1::Assignment candidate = request.assignment();
+  server::ClearOutputOnly(candidate);
   if (!candidate.municipality().empty() && candidate.municipality() != ids[0]) {
     return absl::InvalidArgumentError(
         "assignment.municipality differs from parent; leave it empty");
@@ -309,6 +330,9 @@ absl::Status AssignmentApi::Modify(
     after.set_etag(server::Etag(after.revision()));
     *after.mutable_update_time() = server::Timestamp(now_());
     if (absl::Status s = Repo::Update(c, after); !s.ok()) return s;
+    if (TellsProvider(before, after)) {
+      if (absl::Status s = RecordChangeOf(c, after); !s.ok()) return s;
+    }
     if (absl::Status s =
             audit::Record(c, AuditOf(caller, action, before, after));
         !s.ok()) {

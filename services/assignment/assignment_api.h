@@ -51,6 +51,11 @@ class AssignmentApi {
       const auth::Principal& caller,
       const v1::RecordAssignmentUsageRequest& request,
       v1::RecordAssignmentUsageResponse* response);
+  // Only another role of this system, acting for the provider or itself.
+  absl::Status ListAssignmentChanges(
+      const auth::Principal& caller,
+      const v1::ListAssignmentChangesRequest& request,
+      v1::ListAssignmentChangesResponse* response);
   // A provider gets only the assignments given to it; the others are
   // missing (allow_missing) or NOT_FOUND, as if they did not exist. The
   // qualifying cover is for another role of this system only.

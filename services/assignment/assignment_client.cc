@@ -65,4 +65,25 @@ absl::Status AssignmentClient::RecordStop(
   });
 }
 
+absl::StatusOr<v1::AssignmentRequest> AssignmentClient::Request(
+    const v1::RequestAssignmentRequest& request) {
+  v1::AssignmentRequest response;
+  absl::Status status = stub_.Invoke([&](auto& stub, auto& context) {
+    return stub.RequestAssignment(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::AssignmentChange>> AssignmentClient::Changes(
+    const v1::ListAssignmentChangesRequest& request) {
+  v1::ListAssignmentChangesResponse response;
+  absl::Status status = stub_.Invoke([&](auto& stub, auto& context) {
+    return stub.ListAssignmentChanges(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return std::vector<v1::AssignmentChange>(response.changes().begin(),
+                                           response.changes().end());
+}
+
 }  // namespace wmo::assignment

@@ -24,9 +24,24 @@ class DeliveryRecorder {
       const v1::RecordDeliveryStopRequest& request) = 0;
 };
 
+// Where a provider's requests for assignments go (iWmo 315), and what the
+// provider is to be told of (iWmo 301 and 319).
+class RequestDesk {
+ public:
+  virtual ~RequestDesk() = default;
+  // RequestAssignment, acting for the current call's caller.
+  virtual absl::StatusOr<v1::AssignmentRequest> Request(
+      const v1::RequestAssignmentRequest& request) = 0;
+  // ListAssignmentChanges, acting for the current call's caller.
+  virtual absl::StatusOr<std::vector<v1::AssignmentChange>> Changes(
+      const v1::ListAssignmentChangesRequest& request) = 0;
+};
+
 // The assignment service as the other services see it, over gRPC
 // (in-process or over the network).
-class AssignmentClient : public AssignmentSource, public DeliveryRecorder {
+class AssignmentClient : public AssignmentSource,
+                         public DeliveryRecorder,
+                         public RequestDesk {
  public:
   void SetChannel(std::shared_ptr<grpc::Channel> channel) {
     stub_.SetChannel(std::move(channel));
@@ -42,6 +57,10 @@ class AssignmentClient : public AssignmentSource, public DeliveryRecorder {
       const v1::RecordDeliveryStartRequest& request) override;
   absl::Status RecordStop(
       const v1::RecordDeliveryStopRequest& request) override;
+  absl::StatusOr<v1::AssignmentRequest> Request(
+      const v1::RequestAssignmentRequest& request) override;
+  absl::StatusOr<std::vector<v1::AssignmentChange>> Changes(
+      const v1::ListAssignmentChangesRequest& request) override;
 
  private:
   server::LateStub<v1::AssignmentService> stub_{"assignment"};

@@ -1,6 +1,7 @@
 // AssignmentApi: reading assignments (one, a batch for the other services,
 // lists and searches) and what the declaration service reports as billed
 // on them. Changes are assignment_api.cc.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -81,6 +82,38 @@ absl::Status AssignmentApi::GetAssignmentUsage(
     }
     WMO_ASSIGN_OR_RETURN(usage, Repo::GetUsage(c, ids[0], ids[1]));
     *response = std::move(usage);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AssignmentApi::ListAssignmentChanges(
+    const auth::Principal& caller,
+    const v1::ListAssignmentChangesRequest& request,
+    v1::ListAssignmentChangesResponse* response) {
+  WMO_ASSIGN_OR_RETURN(ids,
+                       ParseName(request.parent(), "providers/*", "parent"));
+  // The iWmo service reads them to write the provider's messages, acting
+  // for the provider (reading its outbox) or for itself.
+  const bool for_provider =
+      caller.kind == auth::PrincipalKind::kProvider && caller.tenant == ids[0];
+  if (!server::CallScope::FromAnotherRole() ||
+      !(for_provider || caller.kind == auth::PrincipalKind::kService)) {
+    return absl::PermissionDeniedError(
+        "only the iWmo service reads a provider's changes, for the provider");
+  }
+  if (request.after_sequence() < 0 || request.page_size() < 0) {
+    return absl::InvalidArgumentError(
+        "after_sequence and page_size: give 0 or more");
+  }
+  const size_t limit =
+      request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    WMO_ASSIGN_OR_RETURN(
+        changes, Repo::ListChanges(c, ids[0], request.after_sequence(), limit));
+    response->Clear();
+    for (v1::AssignmentChange& change : changes) {
+      *response->add_changes() = std::move(change);
+    }
     return absl::OkStatus();
   });
 }

@@ -222,6 +222,25 @@ constexpr store::Migration kMigrations[] = {
      "CREATE INDEX requests_by_provider ON assignment_requests"
      " (provider_agb, create_time, id)",
      RenameRequests},
+    // TR374 per batch: the requests of one iWmo 315 are open together, so
+    // the unique index holds the first request of each batch only. And the
+    // changes a provider is told of, numbered per provider.
+    {11,
+     "ALTER TABLE assignment_requests"
+     " ADD COLUMN batch TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE assignment_requests"
+     " ADD COLUMN first_in_batch BIGINT NOT NULL DEFAULT 1;"
+     "DROP INDEX open_request_per_client;"
+     "CREATE UNIQUE INDEX open_batch_per_client ON assignment_requests"
+     " (provider_agb, client_bsn) WHERE state = 1 AND first_in_batch = 1;"
+     "CREATE INDEX requests_by_batch ON assignment_requests"
+     " (provider_agb, batch);"
+     "CREATE TABLE assignment_changes ("
+     " provider_agb TEXT NOT NULL,"
+     " sequence BIGINT NOT NULL,"
+     " change_time TEXT NOT NULL,"
+     " body BYTEA NOT NULL,"
+     " PRIMARY KEY (provider_agb, sequence))"},
 };
 
 constexpr char kOpenEnd[] = "9999-12-31";
@@ -491,15 +510,27 @@ absl::Status AssignmentRepository::Update(store::Connection& c,
 absl::Status AssignmentRepository::InsertRequest(
     store::Connection& c, const std::string& id,
     const v1::AssignmentRequest& r) {
+  // The first request of a batch holds the batch's place in the unique
+  // index of open requests; a request without a batch is a batch of its own.
+  int64_t first_in_batch = 1;
+  if (!r.batch().empty()) {
+    auto rows = c.Execute(
+        "SELECT 1 FROM assignment_requests WHERE provider_agb = ? AND"
+        " batch = ?",
+        {r.requested().provider_agb(), r.batch()});
+    if (!rows.ok()) return rows.status();
+    first_in_batch = rows->empty() ? 1 : 0;
+  }
   return c
       .Execute(
           "INSERT INTO assignment_requests (id, provider_agb,"
           " provider_reference, client_bsn, state, municipality, create_time,"
-          " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          " batch, first_in_batch, body)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {id, r.requested().provider_agb(), r.provider_reference(),
            r.requested().client().bsn(), int64_t{r.state()},
            r.requested().municipality(), server::TimeText(r.create_time()),
-           Blob{r.SerializeAsString()}})
+           r.batch(), first_in_batch, Blob{r.SerializeAsString()}})
       .status();
 }
 
@@ -559,11 +590,12 @@ absl::StatusOr<v1::AssignmentRequest> AssignmentRepository::GetRequest(
 
 absl::StatusOr<bool> AssignmentRepository::HasOpenRequest(
     store::Connection& c, const std::string& provider,
-    const std::string& client_bsn) {
+    const std::string& client_bsn, const std::string& batch) {
   auto rows = c.Execute(
       "SELECT 1 FROM assignment_requests WHERE provider_agb = ? AND"
-      " client_bsn = ? AND state = ?",
-      {provider, client_bsn, int64_t{v1::AssignmentRequest::OPEN}});
+      " client_bsn = ? AND state = ? AND (? = '' OR batch <> ?)",
+      {provider, client_bsn, int64_t{v1::AssignmentRequest::OPEN}, batch,
+       batch});
   if (!rows.ok()) return rows.status();
   return !rows->empty();
 }
@@ -577,6 +609,38 @@ absl::StatusOr<bool> AssignmentRepository::ReferenceUsed(
       {provider, reference});
   if (!rows.ok()) return rows.status();
   return !rows->empty();
+}
+
+absl::Status AssignmentRepository::RecordChange(store::Connection& c,
+                                                const std::string& provider,
+                                                v1::AssignmentChange change) {
+  auto rows = c.Execute(
+      "SELECT COALESCE(MAX(sequence), 0) + 1 FROM assignment_changes"
+      " WHERE provider_agb = ?",
+      {provider});
+  if (!rows.ok()) return rows.status();
+  change.set_sequence(ResultSet::Int((*rows)[0], 0));
+  absl::Status inserted =
+      c.Execute(
+           "INSERT INTO assignment_changes (provider_agb, sequence,"
+           " change_time, body) VALUES (?, ?, ?, ?)",
+           {provider, change.sequence(), server::TimeText(change.change_time()),
+            Blob{change.SerializeAsString()}})
+          .status();
+  return absl::IsAlreadyExists(inserted) ? store::MarkRetryable(inserted)
+                                         : inserted;
+}
+
+absl::StatusOr<std::vector<v1::AssignmentChange>>
+AssignmentRepository::ListChanges(store::Connection& c,
+                                  const std::string& provider, int64_t after,
+                                  size_t limit) {
+  auto rows = c.Execute(
+      "SELECT body FROM assignment_changes WHERE provider_agb = ? AND"
+      " sequence > ? ORDER BY sequence LIMIT ?",
+      {provider, after, static_cast<int64_t>(limit)});
+  if (!rows.ok()) return rows.status();
+  return ParseAll<v1::AssignmentChange>(*rows);
 }
 
 }  // namespace wmo::assignment

@@ -118,14 +118,26 @@ class AssignmentRepository {
       const std::string& after, size_t limit);
   // A request's place in that order.
   static std::string RequestKey(const v1::AssignmentRequest& request);
-  // TR374: whether the provider has an open request for the client.
+  // TR374: whether the provider has an open request for the client
+  // outside `batch` (any, for an empty batch).
   static absl::StatusOr<bool> HasOpenRequest(store::Connection& c,
                                              const std::string& provider,
-                                             const std::string& client_bsn);
+                                             const std::string& client_bsn,
+                                             const std::string& batch);
   // TR347: whether the provider used the reference before.
   static absl::StatusOr<bool> ReferenceUsed(store::Connection& c,
                                             const std::string& provider,
                                             const std::string& reference);
+
+  // The changes a provider is told of (ListAssignmentChanges), numbered
+  // per provider in commit order. Record: ALREADY_EXISTS, retryable, when
+  // a concurrent change took the number.
+  static absl::Status RecordChange(store::Connection& c,
+                                   const std::string& provider,
+                                   v1::AssignmentChange change);
+  static absl::StatusOr<std::vector<v1::AssignmentChange>> ListChanges(
+      store::Connection& c, const std::string& provider, int64_t after,
+      size_t limit);
 };
 
 }  // namespace wmo::assignment

@@ -1,5 +1,6 @@
 // AssignmentApi: providers' requests for assignments (iWmo 315) and the
 // municipality's answers. The assignments themselves are assignment_api.cc.
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,6 +63,13 @@ absl::Status AssignmentApi::RequestAssignment(
                                    "must be the municipality asked (parent), "
                                    "or empty"));
   }
+  if (r.batch().size() > 64 ||
+      !std::all_of(r.batch().begin(), r.batch().end(),
+                   [](char ch) { return ch > ' ' && ch < 0x7f; })) {
+    violations.push_back(Violation("AS-BATCH", "", "request.batch",
+                                   "a batch is at most 64 printable ASCII "
+                                   "characters without spaces"));
+  }
   if (r.provider_reference().empty()) {
     violations.push_back(Violation("AS-REFERENCE", "",
                                    "request.provider_reference",
@@ -77,13 +85,14 @@ absl::Status AssignmentApi::RequestAssignment(
   r.set_state(v1::AssignmentRequest::OPEN);
   r.clear_rejection_reason();
   r.clear_assignment();
+  r.clear_under_investigation();
   *r.mutable_create_time() = server::Timestamp(now_());
   *r.mutable_update_time() = r.create_time();
   const auto open_request = Refused(
       absl::StatusCode::kAlreadyExists, "request refused",
       {Violation("TR374", "9374", "request.requested.client",
                  "a request of yours for this client is still open; wait "
-                 "for its answer")});
+                 "for its answer, or send this one in its batch")});
   const auto reference_used =
       Refused(absl::StatusCode::kAlreadyExists, "request refused",
               {Violation("TR347", "9347", "request.provider_reference",
@@ -93,7 +102,8 @@ absl::Status AssignmentApi::RequestAssignment(
     // indexes refuse the second insert; its transaction then reruns and
     // these checks see the first.
     WMO_ASSIGN_OR_RETURN(
-        open, Repo::HasOpenRequest(c, provider, wanted.client().bsn()));
+        open,
+        Repo::HasOpenRequest(c, provider, wanted.client().bsn(), r.batch()));
     if (open) return open_request;
     WMO_ASSIGN_OR_RETURN(
         used, Repo::ReferenceUsed(c, provider, r.provider_reference()));
@@ -227,7 +237,13 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
     return s;
   }
   WMO_ASSIGN_OR_RETURN(r, ReadRequest(caller, request.name()));
-  if (!request.grant()) {
+  if (request.investigate() && request.grant()) {
+    return Refused(absl::StatusCode::kInvalidArgument, "malformed",
+                   {Violation("AS-ANSWER", "", "investigate",
+                              "investigate neither grants nor rejects; "
+                              "clear grant")});
+  }
+  if (!request.grant() && !request.investigate()) {
     if (!RejectionReasons().count(request.rejection_reason())) {
       return Refused(absl::StatusCode::kInvalidArgument, "malformed",
                      {Violation("AS-REASON", "", "rejection_reason",
@@ -242,14 +258,37 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
       return Refused("AS-STATE", "", "name",
                      "the request was answered already");
     }
+    if (request.investigate() && current.under_investigation()) {
+      return Refused("AS-STATE", "", "investigate",
+                     "the provider was told already that the request is "
+                     "investigated");
+    }
     const v1::AssignmentRequest before = current;
-    current.set_state(granted ? v1::AssignmentRequest::GRANTED
-                              : v1::AssignmentRequest::REJECTED);
+    if (request.investigate()) {
+      current.set_under_investigation(true);
+    } else {
+      current.set_state(granted ? v1::AssignmentRequest::GRANTED
+                                : v1::AssignmentRequest::REJECTED);
+    }
     if (granted) current.set_assignment(granted->name());
-    if (!granted) current.set_rejection_reason(request.rejection_reason());
+    if (!granted && !request.investigate()) {
+      current.set_rejection_reason(request.rejection_reason());
+    }
     *current.mutable_update_time() = server::Timestamp(now_());
     if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
       return s;
+    }
+    if (!granted) {
+      // The provider is told (a WMO319); a grant tells it by the
+      // assignment's WMO301.
+      v1::AssignmentChange change;
+      *change.mutable_assignment_request() = current;
+      *change.mutable_change_time() = current.update_time();
+      if (absl::Status s = Repo::RecordChange(
+              c, current.requested().provider_agb(), std::move(change));
+          !s.ok()) {
+        return s;
+      }
     }
     if (absl::Status s = audit::Record(
             c, audit::Change(caller, current.name(), "AnswerAssignmentRequest",
@@ -266,10 +305,13 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
   }
   v1::Assignment candidate =
       request.has_assignment() ? request.assignment() : r.requested();
-  // The municipality may adjust what is granted, not to whom or by whom.
+  server::ClearOutputOnly(candidate);
+  // The municipality may adjust what is granted, not to whom or by whom;
+  // the assignment answers the provider's reference (its WMO301 names it).
   candidate.set_municipality(ids[0]);
   *candidate.mutable_client() = r.requested().client();
   candidate.set_provider_agb(r.requested().provider_agb());
+  candidate.set_provider_reference(r.provider_reference());
   v1::Assignment created;
   return CreateChecked(
       std::move(candidate), {}, caller,

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -58,6 +59,7 @@ constexpr char kCombinationRule[] = "AS-COMBINATION";
 constexpr char kCapRule[] = "AS-CAP";
 constexpr char kAgeRule[] = "AS-AGE";
 constexpr char kResultRule[] = "AS-RESULT";
+constexpr char kClientRule[] = "AS-CLIENT";
 
 // iWmo TR378: invalid municipality code, return code S300.
 constexpr char kMunicipalityRule[] = "TR378";
@@ -912,6 +914,99 @@ void CheckApprovals(const Facts& f, std::vector<RuleViolation>& out) {
   }
 }
 
+// Characters, not bytes: the iWmo lengths count characters.
+size_t CharacterCount(absl::string_view text) {
+  return std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+}
+
+// Text an iWmo name or address field takes: one line with something on it,
+// at most `max` characters.
+bool IsLineOfAtMost(absl::string_view text, size_t max) {
+  return !text.empty() && CharacterCount(text) <= max &&
+         text.find_first_of("\r\n") == absl::string_view::npos &&
+         text.find_first_not_of(" \t") != absl::string_view::npos;
+}
+
+bool IsAsciiOfAtMost(absl::string_view text, size_t max,
+                     bool (*is_allowed)(unsigned char)) {
+  return !text.empty() && text.size() <= max &&
+         std::all_of(text.begin(), text.end(),
+                     [&](char c) { return is_allowed(c); });
+}
+
+// Name, gender and address, as the WMO301 carries them (iWmo's data types:
+// LDT_Naam, LDT_Voorvoegsel, LDT_Voorletters, LDT_Geslacht, LDT_Postcode
+// in its Dutch form of CS089, LDT_Huisnummer, ...).
+void CheckClientDetails(const v1::Client& client,
+                        std::vector<RuleViolation>& out) {
+  auto refuse = [&](absl::string_view field, absl::string_view what) {
+    out.push_back(
+        Violation(kClientRule, "", absl::StrCat("client.", field), what));
+  };
+  if (client.has_name()) {
+    const v1::PersonName& name = client.name();
+    if (!IsLineOfAtMost(name.surname(), 200)) {
+      refuse("name.surname",
+             "give the family name, one line of at most 200 "
+             "characters");
+    }
+    if (!name.surname_prefix().empty() &&
+        !IsLineOfAtMost(name.surname_prefix(), 10)) {
+      refuse("name.surname_prefix", "a prefix has at most 10 characters");
+    }
+    if (!name.initials().empty() &&
+        !IsAsciiOfAtMost(name.initials(), 6, absl::ascii_isalpha)) {
+      refuse("name.initials",
+             "give at most 6 initials as letters, without dots or spaces");
+    }
+  }
+  if (!client.gender().empty() && client.gender() != "0" &&
+      client.gender() != "1" && client.gender() != "2") {
+    refuse("gender", "give 0 (unknown), 1 (male) or 2 (female)");
+  }
+  if (!client.has_contact()) return;
+  const v1::ContactDetails& contact = client.contact();
+  const std::string& postcode = contact.postcode();
+  const bool dutch_postcode =
+      postcode.size() == 6 && postcode[0] != '0' &&
+      IsAsciiOfAtMost(postcode.substr(0, 4), 4, absl::ascii_isdigit) &&
+      IsAsciiOfAtMost(postcode.substr(4), 2, absl::ascii_isupper);
+  if (!postcode.empty() && !dutch_postcode) {
+    refuse("contact.postcode",
+           "give a Dutch postcode as four digits and two capitals without a "
+           "space, for example 6041AB");
+  }
+  if (postcode.empty() != (contact.house_number() == 0)) {
+    refuse(postcode.empty() ? "contact.postcode" : "contact.house_number",
+           "an address has both a postcode and a house number");
+  }
+  if (contact.house_number() < 0 || contact.house_number() > 99999) {
+    refuse("contact.house_number", "a house number lies in 1..99999");
+  }
+  if (!contact.house_letter().empty() &&
+      !IsAsciiOfAtMost(contact.house_letter(), 1, absl::ascii_isalpha)) {
+    refuse("contact.house_letter", "a house letter is one letter");
+  }
+  if (!contact.house_number_addition().empty() &&
+      !IsLineOfAtMost(contact.house_number_addition(), 4)) {
+    refuse("contact.house_number_addition",
+           "an addition has at most 4 characters");
+  }
+  if (!contact.street().empty() && !IsLineOfAtMost(contact.street(), 24)) {
+    refuse("contact.street",
+           "a street name has at most 24 characters (the BRP's short form)");
+  }
+  if (!contact.city().empty() && !IsLineOfAtMost(contact.city(), 80)) {
+    refuse("contact.city", "a town name has at most 80 characters");
+  }
+  if (!contact.phone().empty() &&
+      !IsAsciiOfAtMost(contact.phone(), 15, absl::ascii_isdigit)) {
+    refuse("contact.phone", "give the phone number as at most 15 digits");
+  }
+}
+
 }  // namespace
 
 std::vector<RuleViolation> CheckFormat(const v1::Assignment& a) {
@@ -961,6 +1056,7 @@ std::vector<RuleViolation> CheckFormat(const v1::Assignment& a) {
                             "the client's birth date lies after the start "
                             "date; correct it"));
   }
+  CheckClientDetails(a.client(), out);
   CheckExtentFormat(a, out);
   for (int i = 0; i < a.approvals_size(); ++i) {
     const v1::Approval& approval = a.approvals(i);

@@ -50,6 +50,16 @@ grpc::ServerUnaryReactor* AssignmentService::GetAssignmentUsage(
       });
 }
 
+grpc::ServerUnaryReactor* AssignmentService::ListAssignmentChanges(
+    grpc::CallbackServerContext* context,
+    const v1::ListAssignmentChangesRequest* request,
+    v1::ListAssignmentChangesResponse* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListAssignmentChanges(Caller(), *request, response);
+      });
+}
+
 grpc::ServerUnaryReactor* AssignmentService::RecordAssignmentUsage(
     grpc::CallbackServerContext* context,
     const v1::RecordAssignmentUsageRequest* request,

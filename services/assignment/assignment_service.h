@@ -40,6 +40,10 @@ class AssignmentService final : public v1::AssignmentService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::RecordAssignmentUsageRequest* request,
       v1::RecordAssignmentUsageResponse* response) override;
+  grpc::ServerUnaryReactor* ListAssignmentChanges(
+      grpc::CallbackServerContext* context,
+      const v1::ListAssignmentChangesRequest* request,
+      v1::ListAssignmentChangesResponse* response) override;
   grpc::ServerUnaryReactor* ListAssignments(
       grpc::CallbackServerContext* context,
       const v1::ListAssignmentsRequest* request,

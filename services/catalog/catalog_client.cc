@@ -33,16 +33,20 @@ absl::StatusOr<std::shared_ptr<const v1::Catalog>> CatalogClient::CatalogOn(
   return std::shared_ptr<const v1::Catalog>(std::move(catalog));
 }
 
-absl::StatusOr<bool> CatalogClient::ServesMunicipality(const std::string& cbs,
-                                                       rules::Date date) {
+absl::StatusOr<std::string> CatalogClient::CatalogServing(
+    const std::string& cbs, rules::Date date) {
+  auto serving = [&](const std::map<std::string, std::string>& codes) {
+    const auto found = codes.find(cbs);
+    return found == codes.end() ? std::string() : found->second;
+  };
   {
     std::lock_guard lock(mu_);
     auto it = municipalities_.find(date);
     if (it != municipalities_.end() && it->second.until > absl::Now()) {
-      return it->second.codes.contains(cbs);
+      return serving(it->second.codes);
     }
   }
-  std::set<std::string> codes;
+  std::map<std::string, std::string> codes;
   v1::ListCatalogsRequest request;
   request.set_as_of(rules::FormatDate(date));
   request.set_view(v1::CATALOG_VIEW_BASIC);
@@ -55,12 +59,12 @@ absl::StatusOr<bool> CatalogClient::ServesMunicipality(const std::string& cbs,
     if (!status.ok()) return status;
     for (const v1::Catalog& c : page.catalogs()) {
       for (const v1::Municipality& m : c.municipalities()) {
-        codes.insert(m.cbs_code());
+        codes.emplace(m.cbs_code(), c.id());
       }
     }
     request.set_page_token(page.next_page_token());
   } while (!request.page_token().empty());
-  const bool served = codes.contains(cbs);
+  std::string served = serving(codes);
   std::lock_guard lock(mu_);
   if (municipalities_.size() > 100) {
     const absl::Time now = absl::Now();

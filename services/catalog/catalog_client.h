@@ -33,8 +33,8 @@ class CatalogClient : public CatalogSource {
 
   absl::StatusOr<std::shared_ptr<const v1::Catalog>> CatalogOn(
       const std::string& catalog_id, rules::Date date) override;
-  absl::StatusOr<bool> ServesMunicipality(const std::string& cbs,
-                                          rules::Date date) override;
+  absl::StatusOr<std::string> CatalogServing(const std::string& cbs,
+                                             rules::Date date) override;
 
  private:
   struct Kept {
@@ -48,7 +48,8 @@ class CatalogClient : public CatalogSource {
   std::map<std::pair<std::string, rules::Date>, Kept> kept_;
   struct KeptCodes {
     absl::Time until;
-    std::set<std::string> codes;
+    // Municipality code to the id of the catalog serving it.
+    std::map<std::string, std::string> codes;
   };
   std::map<rules::Date, KeptCodes> municipalities_;
 };

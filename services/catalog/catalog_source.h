@@ -20,10 +20,18 @@ class CatalogSource {
   virtual absl::StatusOr<std::shared_ptr<const v1::Catalog>> CatalogOn(
       const std::string& catalog_id, rules::Date date) = 0;
 
-  // Whether a catalog valid on `date` serves municipality `cbs` (its
-  // region's municipalities).
-  virtual absl::StatusOr<bool> ServesMunicipality(const std::string& cbs,
-                                                  rules::Date date) = 0;
+  // The id of the catalog valid on `date` that serves municipality `cbs`
+  // (one of its region's municipalities); empty when none does.
+  virtual absl::StatusOr<std::string> CatalogServing(const std::string& cbs,
+                                                     rules::Date date) = 0;
+
+  // Whether a catalog valid on `date` serves municipality `cbs`.
+  absl::StatusOr<bool> ServesMunicipality(const std::string& cbs,
+                                          rules::Date date) {
+    absl::StatusOr<std::string> id = CatalogServing(cbs, date);
+    if (!id.ok()) return id.status();
+    return !id->empty();
+  }
 };
 
 }  // namespace wmo::catalog

@@ -37,9 +37,9 @@ constexpr absl::string_view kFromProviders[] = {
 // again when it comes. Far longer than the largest message takes.
 constexpr absl::Duration kClaimLease = absl::Minutes(2);
 
-// The products a WMO305 or WMO307 may hold: a client has a handful, and
+// The products a WMO305, 307 or 315 may hold: a client has a handful, and
 // each is a call to the assignment service.
-constexpr size_t kMaxDeliveryProducts = 100;
+constexpr size_t kMaxClientProducts = 100;
 
 absl::Status InProgress() {
   return server::WithReason(
@@ -124,8 +124,8 @@ absl::StatusOr<IwmoApi::Incoming> IwmoApi::Identify(
     return server::WithReason(
         absl::UnimplementedError(absl::StrCat(
             header->message,
-            " is not taken in yet; this system takes WMO305, WMO307 and "
-            "WMO323")),
+            " is not taken in yet; this system takes WMO305, WMO307, "
+            "WMO315 and WMO323")),
         "IWMO_MESSAGE_NOT_TAKEN");
   }
   if (std::optional<Fault> fault = CheckAnswerable(*header)) {
@@ -205,21 +205,27 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   if (std::optional<Fault> fault = CheckSchema(in->doc, *in->schema)) {
     return refuse({kRejected}, &*fault);
   }
-  const bool declaration = header.message == "WMO323";
   std::optional<Wmo323> declared;
   std::optional<DeliveryMessage> delivered;
+  std::optional<Wmo315> requested;
   std::optional<Fault> fault;
-  if (declaration) {
+  size_t products = 0;
+  if (header.message == "WMO323") {
     declared = ReadWmo323(in->doc);
     fault = CheckWmo323Rules(*declared);
+  } else if (header.message == "WMO315") {
+    requested = ReadWmo315(in->doc);
+    fault = CheckWmo315Rules(*requested);
+    products = requested->products.size();
   } else {
     delivered = ReadDeliveryMessage(in->doc, header.message);
     fault = CheckDeliveryRules(*delivered);
+    products = delivered->products.size();
   }
   if (fault) return refuse({kRejected}, &*fault);
-  if (delivered && delivered->products.size() > kMaxDeliveryProducts) {
+  if (products > kMaxClientProducts) {
     const Fault too_many{"/Bericht/Client", "IWMO-SIZE",
-                         absl::StrCat("at most ", kMaxDeliveryProducts,
+                         absl::StrCat("at most ", kMaxClientProducts,
                                       " products per message; split it")};
     return refuse({kRejected}, &too_many);
   }
@@ -241,9 +247,10 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
     number = **claimed;
   }
   absl::StatusOr<WriteRetour> write =
-      declaration ? Declare(caller, answered, *declared, today_text)
-                  : RecordDelivery(caller, header.receiver, *delivered,
-                                   answered, today_text);
+      declared ? Declare(caller, answered, *declared, today_text)
+      : requested
+          ? RequestAssignments(*in, *requested, answered, today_text)
+          : RecordDelivery(caller, *in, *delivered, answered, today_text);
   if (!write.ok()) {
     // The claim goes, so that the same message may come again. What was
     // recorded before the failure is recorded again without change (the
@@ -326,17 +333,19 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::Declare(
 }
 
 absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RecordDelivery(
-    const auth::Principal& caller, const std::string& municipality,
+    const auth::Principal& caller, const Incoming& in,
     const DeliveryMessage& message, const Answered& answered,
     const std::string& today) {
-  std::vector<std::vector<std::string>> codes(message.products.size());
+  const std::string& municipality = in.header.receiver;
+  CodesByLocation codes;
   for (size_t i = 0; i < message.products.size(); ++i) {
     const DeliveryProduct& p = message.products[i];
+    std::vector<std::string>& judged = codes[p.location];
     const std::optional<int64_t> number =
         WholeNumber(p.assignment_number.value_or(""));
     if (!number.has_value()) {
       // TR019: without its number a product cannot be linked.
-      codes[i] = {"9019"};
+      judged = {"9019"};
       continue;
     }
     const std::string name =
@@ -351,7 +360,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RecordDelivery(
       stop.set_stop_reason(p.end_reason.value_or(""));
       stop.set_withdraw(withdraw);
       stop.set_start_date(std::string(TrimXmlSpace(p.start_date)));
-      stop.set_client_bsn(message.bsn);
+      stop.set_client_bsn(message.client.bsn);
       recorded = deliveries_.RecordStop(stop);
     } else {
       assignment::v1::RecordDeliveryStartRequest start;
@@ -359,21 +368,113 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RecordDelivery(
       start.set_provider_agb(caller.tenant);
       start.set_start_date(std::string(TrimXmlSpace(p.start_date)));
       start.set_withdraw(withdraw);
-      start.set_client_bsn(message.bsn);
+      start.set_client_bsn(message.client.bsn);
       recorded = deliveries_.RecordStart(start);
     }
     if (recorded.ok()) continue;
     if (absl::IsNotFound(recorded)) {
-      codes[i] = {"9019"};  // no such assignment of this municipality
+      judged = {"9019"};  // no such assignment of this municipality
       continue;
     }
-    codes[i] = CodesOf(recorded);
-    if (codes[i].empty()) return recorded;  // nothing decided
+    judged = CodesOf(recorded);
+    if (judged.empty()) return recorded;  // nothing decided
   }
-  return [&message, &answered, codes = std::move(codes),
-          today](const std::string& id) {
-    return WriteDeliveryRetour(message, answered, codes, id, today);
-  };
+  return
+      [&in, &answered, codes = std::move(codes), today](const std::string& id) {
+        return WriteTechnicalRetour(in.doc, answered, codes, id, today);
+      };
+}
+
+absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestAssignments(
+    const Incoming& in, const Wmo315& message, const Answered& answered,
+    const std::string& today) {
+  const MessageHeader& header = in.header;
+  // The message's requests are one batch; retried, each request is its
+  // first result again (request ids from the message's key).
+  const std::string key =
+      server::Sha256Hex(absl::StrCat(header.sender, "/WMO315/", header.id))
+          .substr(0, 24);
+  CodesByLocation codes;
+  for (size_t i = 0; i < message.products.size(); ++i) {
+    const RequestedProduct& p = message.products[i];
+    std::vector<std::string>& judged = codes[p.location];
+    absl::StatusOr<assignment::v1::RequestAssignmentRequest> request =
+        AssignmentRequestOf(message, p, header.receiver);
+    if (!request.ok()) return request.status();
+    request->set_request_id(absl::StrCat("iwmo-", key, "-", i));
+    request->mutable_request()->set_batch(absl::StrCat("iwmo-", key));
+    if (request->request().requested().product().empty()) {
+      // TR381: no product of the municipality's catalog has this category
+      // and code.
+      judged = {"S329"};
+      continue;
+    }
+    absl::Status requested = requests_.Request(*request).status();
+    if (requested.ok()) continue;
+    judged = CodesOf(requested);
+    if (judged.empty()) return requested;  // nothing decided
+  }
+  return
+      [&in, &answered, codes = std::move(codes), today](const std::string& id) {
+        return WriteTechnicalRetour(in.doc, answered, codes, id, today);
+      };
+}
+
+absl::StatusOr<assignment::v1::RequestAssignmentRequest>
+IwmoApi::AssignmentRequestOf(const Wmo315& message, const RequestedProduct& p,
+                             const std::string& municipality) {
+  assignment::v1::RequestAssignmentRequest request;
+  request.set_parent(absl::StrCat("municipalities/", municipality));
+  assignment::v1::AssignmentRequest& r = *request.mutable_request();
+  r.set_provider_reference(std::string(TrimXmlSpace(p.reference)));
+  assignment::v1::Assignment& a = *r.mutable_requested();
+  a.set_municipality(municipality);
+  const Person& person = message.client;
+  assignment::v1::Client& client = *a.mutable_client();
+  client.set_bsn(std::string(TrimXmlSpace(person.bsn)));
+  // An unknown birth date (DatumGebruik 3) is no date.
+  if (person.birth_date_use.value_or("") != "3") {
+    client.set_birth_date(std::string(TrimXmlSpace(person.birth_date)));
+  }
+  client.set_gender(NormalizeSpace(person.gender));
+  client.mutable_name()->set_surname(person.surname);
+  if (person.surname_prefix) {
+    client.mutable_name()->set_surname_prefix(*person.surname_prefix);
+  }
+  if (person.initials) client.mutable_name()->set_initials(*person.initials);
+  a.set_start_date(std::string(TrimXmlSpace(p.start)));
+  if (p.end) a.set_end_date(std::string(TrimXmlSpace(*p.end)));
+  if (p.unit) {
+    assignment::v1::Extent& extent = *a.mutable_extent();
+    extent.set_volume(WholeNumber(p.volume.value_or("")).value_or(0));
+    extent.set_unit(
+        static_cast<type::v1::Unit>(WholeNumber(*p.unit).value_or(0)));
+    extent.set_frequency(static_cast<type::v1::Frequency>(
+        WholeNumber(p.frequency.value_or("")).value_or(0)));
+  }
+  if (p.budget) a.set_budget_cents(WholeNumber(*p.budget).value_or(0));
+  // The product: the one of the municipality's catalog with this category
+  // and code; none when there is no such product.
+  absl::StatusOr<rules::Date> start = rules::ParseDate(a.start_date(), "");
+  if (!start.ok()) return request;
+  absl::StatusOr<std::string> catalog =
+      catalogs_.CatalogServing(municipality, *start);
+  if (!catalog.ok()) return catalog.status();
+  if (catalog->empty()) return request;
+  a.set_catalog(*catalog);
+  absl::StatusOr<std::shared_ptr<const catalog::v1::Catalog>> version =
+      catalogs_.CatalogOn(*catalog, *start);
+  if (!version.ok()) return version.status();
+  const std::string category = NormalizeSpace(p.category.value_or(""));
+  const std::string code = NormalizeSpace(p.code.value_or(""));
+  for (const catalog::v1::Product& product : (*version)->products()) {
+    if (product.category() == category &&
+        (code.empty() || product.code() == code)) {
+      a.set_product(product.id());
+      break;
+    }
+  }
+  return request;
 }
 
 }  // namespace wmo::iwmo

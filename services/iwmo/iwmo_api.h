@@ -11,6 +11,7 @@
 #include "libs/auth/principal.h"
 #include "libs/iwmo/delivery.h"
 #include "libs/iwmo/schema.h"
+#include "libs/iwmo/wmo315.h"
 #include "libs/iwmo/wmo323.h"
 #include "libs/iwmo/xml_document.h"
 #include "libs/server/api.h"
@@ -31,13 +32,16 @@ class IwmoApi {
   // `declarations` judges and keeps declarations (WMO323); `catalogs` says
   // which municipalities this system serves; `now` dates the retours and is
   // the system date of TR135.
-  // `deliveries` records starts and stops of delivery (WMO305, WMO307).
+  // `deliveries` records starts and stops of delivery (WMO305, WMO307);
+  // `requests` takes requests for assignments (WMO315).
   IwmoApi(store::Database& db, declaration::DeclarationSink& declarations,
           assignment::DeliveryRecorder& deliveries,
-          catalog::CatalogSource& catalogs, server::Clock now = absl::Now)
+          assignment::RequestDesk& requests, catalog::CatalogSource& catalogs,
+          server::Clock now = absl::Now)
       : db_(db),
         declarations_(declarations),
         deliveries_(deliveries),
+        requests_(requests),
         catalogs_(catalogs),
         now_(std::move(now)) {}
 
@@ -80,14 +84,28 @@ class IwmoApi {
   // Records each product of a WMO305 or WMO307 with the assignment
   // service; what writes its WMO306 or WMO308.
   absl::StatusOr<WriteRetour> RecordDelivery(const auth::Principal& caller,
-                                             const std::string& municipality,
+                                             const Incoming& in,
                                              const DeliveryMessage& message,
                                              const Answered& answered,
                                              const std::string& today);
+  // Hands each product of a WMO315 to the assignment service as a request,
+  // the products of one message as one batch; what writes its WMO316.
+  absl::StatusOr<WriteRetour> RequestAssignments(const Incoming& in,
+                                                 const Wmo315& message,
+                                                 const Answered& answered,
+                                                 const std::string& today);
+
+  // The request for `product` of `message` to `municipality`; the product
+  // is the one of the municipality's catalog with its category and code,
+  // none when there is no such product.
+  absl::StatusOr<assignment::v1::RequestAssignmentRequest> AssignmentRequestOf(
+      const Wmo315& message, const RequestedProduct& product,
+      const std::string& municipality);
 
   store::Database& db_;
   declaration::DeclarationSink& declarations_;
   assignment::DeliveryRecorder& deliveries_;
+  assignment::RequestDesk& requests_;
   catalog::CatalogSource& catalogs_;
   server::Clock now_;
 };

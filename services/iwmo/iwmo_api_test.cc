@@ -74,6 +74,20 @@ class FakeDeliveries : public assignment::DeliveryRecorder {
   int calls = 0;
 };
 
+class FakeRequests : public assignment::RequestDesk {
+ public:
+  absl::StatusOr<assignment::v1::AssignmentRequest> Request(
+      const assignment::v1::RequestAssignmentRequest& request) override {
+    requests.push_back(request);
+    return request.request();
+  }
+  absl::StatusOr<std::vector<assignment::v1::AssignmentChange>> Changes(
+      const assignment::v1::ListAssignmentChangesRequest&) override {
+    return std::vector<assignment::v1::AssignmentChange>();
+  }
+  std::vector<assignment::v1::RequestAssignmentRequest> requests;
+};
+
 class IwmoApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -82,8 +96,9 @@ class IwmoApiTest : public ::testing::Test {
     db_ = *std::move(db);
     ASSERT_TRUE(
         store::Migrate(*db_, "iwmo", IwmoRepository::Migrations()).ok());
-    api_ = std::make_unique<IwmoApi>(*db_, declarations_, deliveries_,
-                                     catalogs_, [this] { return now_; });
+    api_ =
+        std::make_unique<IwmoApi>(*db_, declarations_, deliveries_, requests_,
+                                  catalogs_, [this] { return now_; });
   }
 
   // The provider of the test messages.
@@ -105,6 +120,7 @@ class IwmoApiTest : public ::testing::Test {
   std::unique_ptr<store::Database> db_;
   FakeDeclarations declarations_;
   FakeDeliveries deliveries_;
+  FakeRequests requests_;
   wmo::testing::FakeCatalogs catalogs_;
   // The test messages are dated 2026-10-02.
   absl::Time now_ = absl::FromCivil(absl::CivilSecond(2026, 10, 5, 12, 0, 0),

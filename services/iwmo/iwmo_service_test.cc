@@ -438,6 +438,70 @@ TEST_P(IwmoServiceTest, AnIdentificationIsUniquePerKindOfMessage) {
       HasSubstr("<RetourCode>0200</RetourCode></RetourCodes></StartProduct>"));
 }
 
+// A WMO315 becomes one request per product, the message's products a
+// batch: the municipality sees them in its queue, with the client's name;
+// a product the catalog does not know gets S329; another request for the
+// client while these are open gets 9374 (TR374); the same message again
+// gets the same WMO316.
+TEST_P(IwmoServiceTest, RequestsAssignmentsPerProduct) {
+  testing::TestRequest m;
+  m.sender = kProvider;
+  m.receiver = kMunicipality;
+  m.id = "V1";
+  m.date = "2027-03-01";
+  m.bsn = "999993653";
+  testing::TestRequestedProduct& kdv = m.products[0];
+  kdv.category = assignment_.product_category();
+  kdv.code = assignment_.product_code();
+  kdv.start = "2027-04-01";
+  kdv.end = "2027-06-30";
+  kdv.volume = "10";
+  kdv.unit = "14";
+  kdv.frequency = "6";
+  m.products.push_back(kdv);
+  m.products[1].reference = "REF-2";
+  m.products[1].code = "99X99";  // in no catalog
+  wmo::testing::HttpResponse r = Post(*app_, m.Render());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("<ReferentieAanbieder>REF-1</"
+                                "ReferentieAanbieder>"));
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>0200</RetourCode></RetourCodes>"
+                                "</AangevraagdProduct>"));
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>S329</RetourCode></RetourCodes>"
+                                "</AangevraagdProduct>"));
+  if (!testing::ReferenceDir().empty()) {
+    auto official = testing::JudgeOfficially("WMO316", {r.body});
+    EXPECT_TRUE(official[0].accepted()) << official[0].detail << r.body;
+  }
+  EXPECT_EQ(Post(*app_, m.Render()).body, r.body);
+
+  auto stub = wmo::assignment::v1::AssignmentService::NewStub(
+      wmo::testing::ChannelTo(*app_));
+  grpc::ClientContext context;
+  wmo::testing::ActAs(context, *app_,
+                      wmo::testing::Municipality(kMunicipality));
+  wmo::assignment::v1::ListAssignmentRequestsRequest list;
+  list.set_parent(absl::StrCat("municipalities/", kMunicipality));
+  wmo::assignment::v1::ListAssignmentRequestsResponse listed;
+  grpc::Status s = stub->ListAssignmentRequests(&context, list, &listed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(listed.assignment_requests_size(), 1);
+  const wmo::assignment::v1::AssignmentRequest& asked =
+      listed.assignment_requests(0);
+  EXPECT_EQ(asked.provider_reference(), "REF-1");
+  EXPECT_FALSE(asked.batch().empty());
+  EXPECT_EQ(asked.requested().product(), "kdv");
+  EXPECT_EQ(asked.requested().client().name().surname(), "Jansen");
+  EXPECT_EQ(asked.requested().extent().volume(), 10);
+
+  m.id = "V2";
+  m.products.resize(1);
+  m.products[0].reference = "REF-3";
+  r = Post(*app_, m.Render());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>9374</RetourCode>"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, IwmoServiceTest,
                          ::testing::Values("sqlite", "postgres"));
 

@@ -14,6 +14,7 @@
 #include "libs/iwmo/delivery.h"
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/schema.h"
+#include "libs/iwmo/wmo315.h"
 #include "libs/iwmo/wmo323.h"
 #include "libs/iwmo/xml_document.h"
 
@@ -39,14 +40,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::optional<Fault> fault = CheckSchema(*doc, *schema);
   const Answered answered{header->message, header->sender, header->receiver,
                           header->id, header->date};
-  if (!fault && header->message != "WMO323") {
+  if (!fault && header->message == "WMO315") {
+    const Wmo315 message = ReadWmo315(*doc);
+    fault = CheckWmo315Rules(message);
+    if (!fault) {
+      ExpectWellFormed(WriteTechnicalRetour(
+          *doc, answered, {{message.products[0].location, {"9374"}}}, "R3",
+          "2026-11-30"));
+    }
+  }
+  if (!fault && header->message != "WMO323" && header->message != "WMO315") {
     const DeliveryMessage message = ReadDeliveryMessage(*doc, header->message);
     fault = CheckDeliveryRules(message);
     if (!fault) {
-      std::vector<std::vector<std::string>> codes(message.products.size());
-      if (!codes.empty()) codes[0] = {"9019"};
-      ExpectWellFormed(
-          WriteDeliveryRetour(message, answered, codes, "R3", "2026-11-30"));
+      ExpectWellFormed(WriteTechnicalRetour(
+          *doc, answered, {{message.products[0].location, {"9019"}}}, "R3",
+          "2026-11-30"));
     }
   }
   if (!fault && header->message == "WMO323") {
