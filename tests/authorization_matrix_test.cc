@@ -365,6 +365,13 @@ class AuthorizationMatrixTest : public ::testing::Test {
       // refused before anything else is read.
       row("IwmoService_SubmitMessage", "POST", "/v1/iwmo/messages", "{}",
                                                 400, 400, 403, 403, 403),
+      // A provider's outbox is its own; a municipality lists what it sent.
+      row("IwmoService_ListOutboxMessages", "GET",
+          std::string("/v1/providers/") + kA + "/iwmo/outbox", "",
+                                                200, 403, 200, 200, 403),
+      row("IwmoService_GetOutboxMessage", "GET",
+          std::string("/v1/providers/") + kA + "/iwmo/outbox/U404", "",
+                                                404, 403, 404, 404, 403),
     };
     // clang-format on
   }

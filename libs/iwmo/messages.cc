@@ -142,6 +142,133 @@ struct Model {
                            .min_length = 1,
                            .max_length = 64,
                            .pattern = Pattern::kNonBlank};
+  // The types of the WMO301 and its retour.
+  SimpleType time{.name = "LDT_Tijd", .base = Base::kTime};
+  SimpleType change_reason{
+      .name = "LDT_RedenWijziging",
+      .max_length = 2,
+      .values = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10",
+                 "11", "12", "13", "14"}};
+  SimpleType name_use{.name = "LDT_NaamGebruik",
+                      .max_length = 1,
+                      .values = {"1", "2", "3", "4", "5", "6"}};
+  SimpleType communication{.name = "LDT_Communicatievorm",
+                           .max_length = 1,
+                           .values = {"1", "2", "3"}};
+  SimpleType language{.name = "LDT_Taal",
+                      .min_length = 1,
+                      .max_length = 25,
+                      .pattern = Pattern::kNonBlank};
+  SimpleType legal_status{.name = "LDT_JuridischeStatus",
+                          .max_length = 2,
+                          .values = {"01", "02", "03", "04", "05", "11", "12"}};
+  SimpleType representation{.name = "LDT_WettelijkeVertegenwoordiging",
+                            .max_length = 2,
+                            .values = {"06", "07", "08", "09", "10"}};
+  SimpleType person_id{.name = "LDT_Persoonsid",
+                       .min_length = 1,
+                       .max_length = 20,
+                       .pattern = Pattern::kNonBlank};
+  SimpleType relation_order{.name = "LDT_RelatieVolgorde",
+                            .base = Base::kInteger,
+                            .min_value = 0,
+                            .max_value = 99};
+  SimpleType relation_kind{
+      .name = "LDT_SoortRelatie",
+      .max_length = 2,
+      .values = {"03", "04", "05", "06", "07", "08", "09", "10",
+                 "11", "12", "13", "14", "15", "16", "17", "18",
+                 "19", "20", "21", "22", "23", "24", "25"}};
+  SimpleType address_kind{.name = "LDT_AdresSoort",
+                          .max_length = 2,
+                          .values = {"01", "02", "03", "04"}};
+  SimpleType organisation{.name = "LDT_Organisatienaam",
+                          .min_length = 1,
+                          .max_length = 35,
+                          .pattern = Pattern::kNonBlank};
+  SimpleType email{.name = "LDT_Emailadres",
+                   .min_length = 1,
+                   .max_length = 80,
+                   .pattern = Pattern::kNonBlank};
+  SimpleType phone_number{.name = "LDT_Telefoonnummer",
+                          .min_length = 1,
+                          .max_length = 15,
+                          .pattern = Pattern::kAnyDigits};
+  SimpleType country_number{.name = "LDT_Landnummer",
+                            .min_length = 1,
+                            .max_length = 4,
+                            .pattern = Pattern::kNonBlank};
+  SimpleType house_number{.name = "LDT_Huisnummer",
+                          .base = Base::kInteger,
+                          .min_value = 0,
+                          .max_value = 99999};
+  SimpleType house_letter{.name = "LDT_Huisletter",
+                          .min_length = 1,
+                          .max_length = 1,
+                          .pattern = Pattern::kNonBlank};
+  SimpleType house_addition{.name = "LDT_HuisnummerToevoeging",
+                            .min_length = 1,
+                            .max_length = 4,
+                            .pattern = Pattern::kNonBlank};
+  SimpleType residence{.name = "LDT_AanduidingWoonadres",
+                       .max_length = 2,
+                       .values = {"AB", "BY", "TO", "WW"}};
+  SimpleType postcode{.name = "LDT_Postcode",
+                      .min_length = 1,
+                      .max_length = 8,
+                      .pattern = Pattern::kNonBlank};
+  SimpleType street{.name = "LDT_Straatnaam",
+                    .min_length = 1,
+                    .max_length = 24,
+                    .pattern = Pattern::kNonBlank};
+  SimpleType town{.name = "LDT_Plaatsnaam",
+                  .min_length = 1,
+                  .max_length = 80,
+                  .pattern = Pattern::kNonBlank};
+  // ISO 3166 two-letter codes, as the basisschema lists them.
+  SimpleType country{
+      .name = "LDT_LandCode",
+      .max_length = 2,
+      .values = {
+          "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS",
+          "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG",
+          "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT",
+          "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI",
+          "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY",
+          "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH",
+          "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB",
+          "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ",
+          "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT",
+          "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT",
+          "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP",
+          "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS",
+          "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH",
+          "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU",
+          "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI",
+          "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+          "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA",
+          "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG",
+          "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST",
+          "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK",
+          "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW", "TZ", "UA", "UG",
+          "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU",
+          "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW"}};
+  SimpleType request_answer{
+      .name = "LDT_VerzoekAntwoord", .max_length = 1, .values = {"1", "2"}};
+  SimpleType rejection_reason{
+      .name = "LDT_RedenAfwijzingVerzoek",
+      .max_length = 2,
+      .values = {"1", "2", "3", "4", "5", "6", "7", "8", "9"}};
+  SimpleType code_302{.name = "LDT_BerichtCode",
+                      .min_length = 1,
+                      .max_length = 3,
+                      .pattern = Pattern::kLiteral,
+                      .literal = "415"};
+  SimpleType code_320{.name = "LDT_BerichtCode",
+                      .min_length = 1,
+                      .max_length = 3,
+                      .pattern = Pattern::kLiteral,
+                      .literal = "483"};
   SimpleType code_305{.name = "LDT_BerichtCode",
                       .min_length = 1,
                       .max_length = 3,
@@ -372,6 +499,179 @@ struct Model {
   }};
   MessageSchema wmo315{"WMO315", &root_315};
 
+  // The retours of the messages a municipality sends (WMO302, WMO320):
+  // the header of the message returned, then the retour's own.
+  ComplexType return_codes{{
+      {.name = "RetourCode",
+       .space = Space::kMessage,
+       .simple = &return_code,
+       .max_occurs = -1},
+  }};
+  Element Codes() const {
+    return {"RetourCodes", Space::kMessage, nullptr, &return_codes};
+  }
+  // `t` with its return codes last: a message class of a retour.
+  ComplexType WithCodes(ComplexType t) const {
+    t.sequence.push_back(Codes());
+    return t;
+  }
+  ComplexType MunicipalityRetourHeader(const SimpleType& code) const {
+    return {{
+        {"BerichtCode", Space::kMessage, &code},
+        {"BerichtVersie", Space::kMessage, &message_version},
+        {"BerichtSubversie", Space::kMessage, &message_subversion},
+        {"Afzender", Space::kMessage, &municipality},
+        {"Ontvanger", Space::kMessage, &agb},
+        {"BerichtIdentificatie", Space::kMessage, nullptr,
+         &message_identification},
+        {"XsdVersie", Space::kMessage, nullptr, &xsd_version},
+        {"IdentificatieRetour", Space::kMessage, &message_id},
+        {"DagtekeningRetour", Space::kMessage, &date},
+        Optional("XsltVersie", &version),
+        {"XsdVersieRetour", Space::kMessage, nullptr, &xsd_version},
+        Optional("RetourCodes", nullptr, &return_codes),
+    }};
+  }
+
+  // WMO320: the provider's retour on a WMO319.
+  ComplexType answer_320 = WithCodes({{
+      {"ReferentieAanbieder", Space::kMessage, &provider_reference},
+      {"VerzoekAntwoord", Space::kMessage, &request_answer},
+      Optional("RedenAfwijzingVerzoek", &rejection_reason),
+  }});
+  ComplexType header_320 = MunicipalityRetourHeader(code_320);
+  ComplexType root_320{{
+      {"Header", Space::kMessage, nullptr, &header_320},
+      Optional("Antwoord", nullptr, &answer_320),
+  }};
+  MessageSchema wmo320{"WMO320", &root_320};
+
+  // WMO302: the provider's retour on a WMO301, the client and its
+  // assignments as sent, each class with its codes.
+  ComplexType full_name{{
+      {"Geslachtsnaam", Space::kBase, nullptr, &surname},
+      {.name = "Partnernaam",
+       .space = Space::kBase,
+       .complex = &surname,
+       .min_occurs = 0},
+      {.name = "Voornamen",
+       .space = Space::kBase,
+       .simple = &name_text,
+       .min_occurs = 0},
+      {.name = "Voorletters",
+       .space = Space::kBase,
+       .simple = &initials,
+       .min_occurs = 0},
+      {"NaamGebruik", Space::kBase, &name_use},
+  }};
+  ComplexType communication_way{{
+      {"Vorm", Space::kBase, &communication},
+      {.name = "Taal",
+       .space = Space::kBase,
+       .simple = &language,
+       .min_occurs = 0},
+  }};
+  static Element OptionalBase(const char* name, const SimpleType* simple,
+                              const ComplexType* complex = nullptr) {
+    return {.name = name,
+            .space = Space::kBase,
+            .simple = simple,
+            .complex = complex,
+            .min_occurs = 0};
+  }
+  ComplexType house{{
+      {"Huisnummer", Space::kBase, &house_number},
+      OptionalBase("Huisletter", &house_letter),
+      OptionalBase("HuisnummerToevoeging", &house_addition),
+      OptionalBase("AanduidingWoonadres", &residence),
+  }};
+  ComplexType address{{
+      OptionalBase("Huis", nullptr, &house),
+      OptionalBase("Postcode", &postcode),
+      OptionalBase("Straatnaam", &street),
+      OptionalBase("Plaatsnaam", &town),
+      OptionalBase("LandCode", &country),
+  }};
+  ComplexType phone{{
+      {"Telefoonnummer", Space::kBase, &phone_number},
+      {"Landnummer", Space::kBase, &country_number},
+  }};
+  ComplexType phones{{
+      {"Telefoon01", Space::kBase, nullptr, &phone},
+      OptionalBase("Telefoon02", nullptr, &phone),
+  }};
+  ComplexType open_period{{
+      OptionalBase("Begindatum", &date),
+      OptionalBase("Einddatum", &date),
+  }};
+  ComplexType contact_302 = WithCodes({{
+      {"Soort", Space::kMessage, &address_kind},
+      Optional("Adres", nullptr, &address),
+      Optional("Organisatie", &organisation),
+      Optional("Telefoon", nullptr, &phones),
+      Optional("Emailadres", &email),
+      Optional("Periode", nullptr, &open_period),
+  }});
+  ComplexType relation_302 = WithCodes({{
+      {"Nummer", Space::kMessage, &person_id},
+      Optional("Volgorde", &relation_order),
+      {"Soort", Space::kMessage, &relation_kind},
+      Optional("Geboortedatum", nullptr, &birth_date),
+      Optional("Geslacht", &gender),
+      {"Naam", Space::kMessage, nullptr, &full_name},
+      {"Contact", Space::kMessage, nullptr, &contact_302},
+  }});
+  ComplexType relations_302{{
+      {.name = "Relatie",
+       .space = Space::kMessage,
+       .complex = &relation_302,
+       .max_occurs = -1},
+  }};
+  ComplexType contacts_302{{
+      {.name = "Contact",
+       .space = Space::kMessage,
+       .complex = &contact_302,
+       .max_occurs = -1},
+  }};
+  ComplexType assigned_302 = WithCodes({{
+      {"ToewijzingNummer", Space::kMessage, &number},
+      Optional("ReferentieAanbieder", &provider_reference),
+      Optional("Product", nullptr, &product),
+      {"Toewijzingsdatum", Space::kMessage, &date},
+      {"Toewijzingstijd", Space::kMessage, &time},
+      {"Ingangsdatum", Space::kMessage, &date},
+      Optional("Einddatum", &date),
+      Optional("RedenWijziging", &change_reason),
+      Optional("Omvang", nullptr, &extent),
+      Optional("Budget", &budget),
+      Optional("Commentaar", &comment),
+  }});
+  ComplexType assigned_products_302{{
+      {.name = "ToegewezenProduct",
+       .space = Space::kMessage,
+       .complex = &assigned_302,
+       .max_occurs = -1},
+  }};
+  ComplexType client_302 = WithCodes({{
+      {"Bsn", Space::kMessage, &bsn},
+      {"Geboortedatum", Space::kMessage, nullptr, &birth_date},
+      {"Geslacht", Space::kMessage, &gender},
+      {"Naam", Space::kMessage, nullptr, &full_name},
+      Optional("Communicatie", nullptr, &communication_way),
+      Optional("JuridischeStatus", &legal_status),
+      Optional("WettelijkeVertegenwoordiging", &representation),
+      Optional("Commentaar", &comment),
+      Optional("Relaties", nullptr, &relations_302),
+      {"Contactgegevens", Space::kMessage, nullptr, &contacts_302},
+      {"ToegewezenProducten", Space::kMessage, nullptr, &assigned_products_302},
+  }});
+  ComplexType header_302 = MunicipalityRetourHeader(code_302);
+  ComplexType root_302{{
+      {"Header", Space::kMessage, nullptr, &header_302},
+      Optional("Client", nullptr, &client_302),
+  }};
+  MessageSchema wmo302{"WMO302", &root_302};
+
   // WMO323, declaratie: provider to municipality.
   ComplexType header_323 = ProviderHeader(code_323);
   ComplexType line_323{{
@@ -429,7 +729,8 @@ const Model& TheModel() {
 const MessageSchema* SchemaOf(absl::string_view message) {
   const Model& model = TheModel();
   for (const MessageSchema* schema :
-       {&model.wmo305, &model.wmo307, &model.wmo315, &model.wmo323}) {
+       {&model.wmo302, &model.wmo305, &model.wmo307, &model.wmo315,
+        &model.wmo320, &model.wmo323}) {
     if (message == schema->message) return schema;
   }
   return nullptr;

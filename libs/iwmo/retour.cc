@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/iwmo/reading.h"
 #include "libs/iwmo/xml_document.h"
+#include "libs/iwmo/xpath_values.h"
 
 namespace wmo::iwmo {
 namespace {
@@ -87,6 +88,28 @@ std::string WriteTechnicalRetour(const XmlDocument& doc,
     }
   }
   return w.Finish();
+}
+
+std::vector<std::string> ReturnCodesIn(const XmlDocument& doc) {
+  std::vector<std::string> codes;
+  std::vector<const xmlNode*> open = {doc.root()};
+  // Depth first, in document order.
+  while (!open.empty()) {
+    const xmlNode* node = open.back();
+    open.pop_back();
+    if (reinterpret_cast<const char*>(node->name) ==
+        absl::string_view("RetourCode")) {
+      const std::string code(TrimXmlSpace(TextOf(node)));
+      if (code != kNoRemark &&
+          std::find(codes.begin(), codes.end(), code) == codes.end()) {
+        codes.push_back(code);
+      }
+      continue;
+    }
+    const std::vector<const xmlNode*> children = Children(node);
+    open.insert(open.end(), children.rbegin(), children.rend());
+  }
+  return codes;
 }
 
 absl::string_view RetourOf(absl::string_view message) {

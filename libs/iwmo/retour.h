@@ -96,6 +96,10 @@ std::string WriteTechnicalRetour(const XmlDocument& doc,
                                  const CodesByLocation& codes,
                                  absl::string_view id, absl::string_view today);
 
+// The return codes a retour in `doc` carries anywhere but 0200, each once,
+// in document order: none when it accepts all of the message it returns.
+std::vector<std::string> ReturnCodesIn(const XmlDocument& doc);
+
 void WriteReturnCodes(XmlWriter& w, const std::vector<std::string>& codes);
 void WriteXsdVersion(XmlWriter& w, absl::string_view name,
                      absl::string_view basis, absl::string_view message);

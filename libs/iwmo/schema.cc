@@ -62,6 +62,32 @@ bool IsDate(absl::string_view text) {
   return day <= last;
 }
 
+// xs:time without a zone: hh:mm:ss, seconds with optional fractions;
+// 24:00:00 is midnight.
+bool IsTime(absl::string_view text) {
+  if (text.size() < 8 || text[2] != ':' || text[5] != ':') return false;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  if (!AllDigits(text.substr(0, 2)) || !AllDigits(text.substr(3, 2)) ||
+      !AllDigits(text.substr(6, 2)) ||
+      !absl::SimpleAtoi(text.substr(0, 2), &hour) ||
+      !absl::SimpleAtoi(text.substr(3, 2), &minute) ||
+      !absl::SimpleAtoi(text.substr(6, 2), &second)) {
+    return false;
+  }
+  absl::string_view fraction = text.substr(8);
+  if (!fraction.empty() && (fraction.size() < 2 || fraction[0] != '.' ||
+                            !AllDigits(fraction.substr(1)))) {
+    return false;
+  }
+  if (hour == 24) {
+    return minute == 0 && second == 0 &&
+           fraction.find_first_not_of(".0") == absl::string_view::npos;
+  }
+  return hour < 24 && minute < 60 && second < 60;
+}
+
 // xs:integer within [min, max].
 bool IsIntegerWithin(absl::string_view text, int64_t min, int64_t max) {
   bool negative = false;
@@ -174,6 +200,8 @@ std::string Expected(const SimpleType& type) {
                           type.max_value);
     case Base::kDate:
       return "a date YYYY-MM-DD without a time zone";
+    case Base::kTime:
+      return "a time hh:mm:ss without a time zone";
     case Base::kString:
       break;
   }
@@ -205,6 +233,10 @@ bool IsValid(absl::string_view raw, const SimpleType& type) {
     case Base::kDate:
       value = TrimXmlSpace(raw);
       if (!IsDate(value)) return false;
+      break;
+    case Base::kTime:
+      value = TrimXmlSpace(raw);
+      if (!IsTime(value)) return false;
       break;
   }
   if (type.min_length >= 0 || type.max_length >= 0) {

@@ -41,6 +41,7 @@ enum class Base {
   kString,   // whitespace kept as it is
   kInteger,  // xs:integer: whitespace collapsed, optional sign, digits
   kDate,     // xs:date: whitespace collapsed, YYYY-MM-DD
+  kTime,     // xs:time: whitespace collapsed, hh:mm:ss with fractions
 };
 
 // The patterns the basisschema uses, by what they mean.

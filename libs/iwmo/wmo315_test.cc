@@ -197,6 +197,7 @@ TEST(Wmo315Test, AgreesWithTheOfficialValidationOnEveryMessage) {
   std::vector<Case> cases = HandWrittenCases();
   for (Case& c : GeneratedCases(300)) cases.push_back(std::move(c));
   std::vector<std::string> documents;
+  documents.reserve(cases.size());
   for (const Case& c : cases) documents.push_back(c.message.Render());
   const auto official = testing::JudgeOfficially("WMO315", documents);
   int accepted = 0;

@@ -38,14 +38,16 @@ std::string FormatDate(Date date) {
                          date.day());
 }
 
-Date TodayAt(absl::Time now) {
+absl::TimeZone DutchTime() {
   static const absl::TimeZone kAmsterdam = [] {
     absl::TimeZone tz;
     return absl::LoadTimeZone("Europe/Amsterdam", &tz) ? tz
                                                        : absl::UTCTimeZone();
   }();
-  return absl::ToCivilDay(now, kAmsterdam);
+  return kAmsterdam;
 }
+
+Date TodayAt(absl::Time now) { return absl::ToCivilDay(now, DutchTime()); }
 
 int IsoWeekday(Date date) {
   // absl numbers Monday 0 … Sunday 6.

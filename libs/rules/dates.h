@@ -27,6 +27,11 @@ std::string FormatDate(Date date);
 // library reads none.
 Date TodayAt(absl::Time now);
 
+// The time zone of the Netherlands (Europe/Amsterdam; UTC where the
+// machine has no zone data): the zone of "today" and of times in iWmo
+// messages.
+absl::TimeZone DutchTime();
+
 // The ISO weekday of a date: Monday 1 … Sunday 7.
 int IsoWeekday(Date date);
 

@@ -86,4 +86,22 @@ absl::StatusOr<std::vector<v1::AssignmentChange>> AssignmentClient::Changes(
                                            response.changes().end());
 }
 
+absl::StatusOr<std::vector<v1::Assignment>> AssignmentClient::Search(
+    v1::SearchAssignmentsRequest request) {
+  std::vector<v1::Assignment> found;
+  request.set_page_size(500);
+  do {
+    v1::ListAssignmentsResponse page;
+    absl::Status status = stub_.Invoke([&](auto& stub, auto& context) {
+      return stub.SearchAssignments(&context, request, &page);
+    });
+    if (!status.ok()) return status;
+    for (v1::Assignment& a : *page.mutable_assignments()) {
+      found.push_back(std::move(a));
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return found;
+}
+
 }  // namespace wmo::assignment

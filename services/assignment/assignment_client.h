@@ -24,8 +24,8 @@ class DeliveryRecorder {
       const v1::RecordDeliveryStopRequest& request) = 0;
 };
 
-// Where a provider's requests for assignments go (iWmo 315), and what the
-// provider is to be told of (iWmo 301 and 319).
+// The assignment service's side of the iWmo messages besides delivery:
+// providers' requests in (315), and what providers are told of (301, 319).
 class RequestDesk {
  public:
   virtual ~RequestDesk() = default;
@@ -35,6 +35,9 @@ class RequestDesk {
   // ListAssignmentChanges, acting for the current call's caller.
   virtual absl::StatusOr<std::vector<v1::AssignmentChange>> Changes(
       const v1::ListAssignmentChangesRequest& request) = 0;
+  // Every page of SearchAssignments, acting for the current call's caller.
+  virtual absl::StatusOr<std::vector<v1::Assignment>> Search(
+      v1::SearchAssignmentsRequest request) = 0;
 };
 
 // The assignment service as the other services see it, over gRPC
@@ -61,6 +64,8 @@ class AssignmentClient : public AssignmentSource,
       const v1::RequestAssignmentRequest& request) override;
   absl::StatusOr<std::vector<v1::AssignmentChange>> Changes(
       const v1::ListAssignmentChangesRequest& request) override;
+  absl::StatusOr<std::vector<v1::Assignment>> Search(
+      v1::SearchAssignmentsRequest request) override;
 
  private:
   server::LateStub<v1::AssignmentService> stub_{"assignment"};

@@ -309,7 +309,16 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
   // The municipality may adjust what is granted, not to whom or by whom;
   // the assignment answers the provider's reference (its WMO301 names it).
   candidate.set_municipality(ids[0]);
-  *candidate.mutable_client() = r.requested().client();
+  // The client is the request's; the municipality adds what a provider
+  // does not send (the address), and may correct the name.
+  v1::Client client = r.requested().client();
+  if (request.assignment().client().has_contact()) {
+    *client.mutable_contact() = request.assignment().client().contact();
+  }
+  if (request.assignment().client().has_name()) {
+    *client.mutable_name() = request.assignment().client().name();
+  }
+  *candidate.mutable_client() = std::move(client);
   candidate.set_provider_agb(r.requested().provider_agb());
   candidate.set_provider_reference(r.provider_reference());
   v1::Assignment created;

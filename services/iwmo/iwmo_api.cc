@@ -1,7 +1,10 @@
 #include "services/iwmo/iwmo_api.h"
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -9,14 +12,18 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/util/json_util.h"
 #include "libs/iwmo/delivery.h"
 #include "libs/iwmo/reading.h"
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/schema.h"
+#include "libs/iwmo/wmo301.h"
 #include "libs/iwmo/wmo323.h"
 #include "libs/iwmo/xml_document.h"
 #include "libs/iwmo/xpath_values.h"
 #include "libs/rules/dates.h"
+#include "libs/rules/identifiers.h"
+#include "libs/server/api.h"
 #include "libs/server/digest.h"
 #include "libs/server/log.h"
 #include "libs/server/status.h"
@@ -37,9 +44,19 @@ constexpr absl::string_view kFromProviders[] = {
 // again when it comes. Far longer than the largest message takes.
 constexpr absl::Duration kClaimLease = absl::Minutes(2);
 
+// Assignment changes read per call to the assignment service, and per
+// outbox read at most.
+constexpr size_t kChangesPerPage = 1000;
+constexpr size_t kChangesPerRead = 10000;
+
 // The products a WMO305, 307 or 315 may hold: a client has a handful, and
 // each is a call to the assignment service.
 constexpr size_t kMaxClientProducts = 100;
+
+// A provider's retour on a message of the outbox.
+bool IsRetourOnOutbox(absl::string_view message) {
+  return message == "WMO302" || message == "WMO320";
+}
 
 absl::Status InProgress() {
   return server::WithReason(
@@ -124,9 +141,21 @@ absl::StatusOr<IwmoApi::Incoming> IwmoApi::Identify(
     return server::WithReason(
         absl::UnimplementedError(absl::StrCat(
             header->message,
-            " is not taken in yet; this system takes WMO305, WMO307, "
-            "WMO315 and WMO323")),
+            " is not taken in yet; this system takes WMO302, WMO305, "
+            "WMO307, WMO315, WMO320 and WMO323")),
         "IWMO_MESSAGE_NOT_TAKEN");
+  }
+  if (IsRetourOnOutbox(header->message)) {
+    // A retour keeps the parties of the message it returns: the provider
+    // is its Ontvanger.
+    if (header->receiver != caller.tenant) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "/Bericht/Header/Ontvanger: a provider returns the messages sent "
+          "to it, ",
+          caller.tenant));
+    }
+    return Incoming{*std::move(doc), *std::move(header), schema,
+                    server::Sha256Hex(body.data())};
   }
   if (std::optional<Fault> fault = CheckAnswerable(*header)) {
     return Unanswerable(
@@ -160,6 +189,7 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   absl::StatusOr<Incoming> in = Identify(caller, request, today);
   if (!in.ok()) return in.status();
   const MessageHeader& header = in->header;
+  if (IsRetourOnOutbox(header.message)) return Acknowledge(*in, retour);
   const Answered answered = AnsweredOf(header);
   const std::string today_text = rules::FormatDate(today);
   auto answer = [&](std::string xml) {
@@ -475,6 +505,263 @@ IwmoApi::AssignmentRequestOf(const Wmo315& message, const RequestedProduct& p,
     }
   }
   return request;
+}
+
+absl::Status IwmoApi::MakeOutboxMessages(const std::string& provider) {
+  // Facts: the changes since the outbox's cursor, and for each client
+  // whose assignments changed, its assignments at the provider.
+  int64_t cursor = 0;
+  absl::Status read = db_.ReadTransaction([&](store::Connection& c) {
+    WMO_ASSIGN_OR_RETURN(at, Repo::OutboxCursor(c, provider));
+    cursor = at;
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  std::vector<assignment::v1::AssignmentChange> changes;
+  for (;;) {
+    assignment::v1::ListAssignmentChangesRequest page;
+    page.set_parent(absl::StrCat("providers/", provider));
+    page.set_after_sequence(changes.empty() ? cursor
+                                            : changes.back().sequence());
+    page.set_page_size(kChangesPerPage);
+    WMO_ASSIGN_OR_RETURN(more, requests_.Changes(page));
+    for (auto& change : more) changes.push_back(std::move(change));
+    // Bounded work per read: the rest comes with the next.
+    if (more.size() < kChangesPerPage || changes.size() >= kChangesPerRead) {
+      break;
+    }
+  }
+  if (changes.empty()) return absl::OkStatus();
+  const std::string today = rules::FormatDate(server::TodayBy(now_));
+  // A client's changes make one WMO301, at the place of its last change.
+  auto client_of = [](const assignment::v1::Assignment& a) {
+    return std::make_pair(a.municipality(), a.client().bsn());
+  };
+  std::map<std::pair<std::string, std::string>, size_t> last;
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> changed;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (changes[i].has_assignment()) {
+      last[client_of(changes[i].assignment())] = i;
+      changed[client_of(changes[i].assignment())].insert(
+          changes[i].assignment().name());
+    }
+  }
+  std::vector<Repo::Outgoing> messages;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const assignment::v1::AssignmentChange& change = changes[i];
+    if (change.has_assignment_request()) {
+      const assignment::v1::AssignmentRequest& r = change.assignment_request();
+      Repo::Outgoing& m = messages.emplace_back();
+      m.record.set_message("WMO319");
+      m.record.set_municipality(r.requested().municipality());
+      m.record.set_state(v1::OutboxMessage::PENDING);
+      m.write = [r, provider, today](const std::string& id) {
+        return WriteWmo319({r.requested().municipality(), provider, id, today},
+                           r);
+      };
+      continue;
+    }
+    const auto key = client_of(change.assignment());
+    if (last[key] != i) continue;
+    assignment::v1::SearchAssignmentsRequest search;
+    search.set_parent(absl::StrCat("municipalities/", key.first));
+    search.set_client_bsn(key.second);
+    search.set_provider_agb(provider);
+    WMO_ASSIGN_OR_RETURN(all, requests_.Search(search));
+    // The current ones, and those that changed, whatever became of them.
+    std::vector<assignment::v1::Assignment> told;
+    for (assignment::v1::Assignment& a : all) {
+      const bool current = a.state() != assignment::v1::Assignment::DELETED &&
+                           (a.end_date().empty() || a.end_date() >= today);
+      if (current || changed[key].count(a.name())) {
+        told.push_back(std::move(a));
+      }
+    }
+    if (told.empty()) continue;
+    // The client as the most recent version that names it fully.
+    const assignment::v1::Assignment* named = &told.front();
+    for (const assignment::v1::Assignment& a : told) {
+      const bool complete = MissingForWmo301(a.client()).empty();
+      if ((complete && !MissingForWmo301(named->client()).empty()) ||
+          (complete &&
+           a.update_time().seconds() > named->update_time().seconds())) {
+        named = &a;
+      }
+    }
+    Repo::Outgoing& m = messages.emplace_back();
+    m.record.set_message("WMO301");
+    m.record.set_municipality(key.first);
+    const std::string missing = MissingForWmo301(named->client());
+    if (!missing.empty()) {
+      m.record.set_state(v1::OutboxMessage::INCOMPLETE);
+      m.record.set_incomplete_reason(absl::StrCat(
+          "a WMO301 needs ", missing,
+          ": give them on the client's assignments at this provider"));
+      continue;
+    }
+    m.record.set_state(v1::OutboxMessage::PENDING);
+    assignment::v1::Client client = named->client();
+    m.write = [municipality = key.first, provider, today,
+               client = std::move(client),
+               told = std::move(told)](const std::string& id) {
+      return WriteWmo301({municipality, provider, id, today}, client, told);
+    };
+  }
+  // Commit: the messages and the cursor together.
+  const int64_t to = changes.back().sequence();
+  return db_.Transaction([&](store::Connection& c) {
+    return Repo::AddToOutbox(c, provider, cursor, to, messages,
+                             server::Timestamp(now_()));
+  });
+}
+
+absl::Status IwmoApi::ListOutboxMessages(
+    const auth::Principal& caller, const v1::ListOutboxMessagesRequest& request,
+    v1::ListOutboxMessagesResponse* response) {
+  WMO_ASSIGN_OR_RETURN(
+      ids, server::ParseName(request.parent(), "providers/*", "parent"));
+  const std::string& provider = ids[0];
+  if (provider != "-" && !rules::IsValidAgb(provider)) {
+    return absl::InvalidArgumentError(
+        "parent: providers/<AGB code of 8 digits>, or providers/- for a "
+        "municipality's messages to every provider");
+  }
+  Repo::OutboxFilter filter{provider == "-" ? "" : provider, "",
+                            static_cast<int>(request.state()), false};
+  if (caller.kind == auth::PrincipalKind::kProvider) {
+    if (provider != caller.tenant) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "a provider lists its own outbox: providers/", caller.tenant));
+    }
+    if (absl::Status s = MakeOutboxMessages(provider); !s.ok()) return s;
+  } else if (caller.kind == auth::PrincipalKind::kMunicipality) {
+    filter.municipality = caller.tenant;
+    filter.incomplete = true;
+  } else {
+    return absl::PermissionDeniedError(
+        "the outbox is the provider's, and the sending municipality's");
+  }
+  WMO_ASSIGN_OR_RETURN(page, server::ParseKeyPage(request));
+  return db_.ReadTransaction([&](store::Connection& c) -> absl::Status {
+    // One more than a page tells whether another page follows.
+    WMO_ASSIGN_OR_RETURN(
+        rows, Repo::ListOutbox(c, filter, page.after, page.size + 1));
+    response->Clear();
+    for (size_t i = 0; i < rows.size() && i < page.size; ++i) {
+      *response->add_outbox_messages() = std::move(rows[i]);
+    }
+    const auto& listed = response->outbox_messages();
+    response->set_next_page_token(server::NextPageTokenAfter(
+        page, listed.empty() ? "" : Repo::OutboxKey(*listed.rbegin()),
+        rows.size() > page.size));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status IwmoApi::GetOutboxMessage(
+    const auth::Principal& caller, const v1::GetOutboxMessageRequest& request,
+    google::api::HttpBody* message) {
+  WMO_ASSIGN_OR_RETURN(
+      ids,
+      server::ParseName(request.name(), "providers/*/iwmo/outbox/*", "name"));
+  int64_t number = 0;
+  if (!absl::StartsWith(ids[1], "U") ||
+      !absl::SimpleAtoi(ids[1].substr(1), &number)) {
+    return absl::InvalidArgumentError(
+        "name: providers/<AGB>/iwmo/outbox/U<number>, as listed");
+  }
+  const bool provider =
+      caller.kind == auth::PrincipalKind::kProvider && caller.tenant == ids[0];
+  if (!provider && caller.kind != auth::PrincipalKind::kMunicipality) {
+    return absl::PermissionDeniedError(
+        "the outbox is the provider's, and the sending municipality's");
+  }
+  std::optional<Repo::Sent> sent;
+  absl::Status read = db_.ReadTransaction([&](store::Connection& c) {
+    WMO_ASSIGN_OR_RETURN(found, Repo::FindSent(c, number));
+    sent = std::move(found);
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  // Another provider's message, or another municipality's, is not there
+  // for this caller.
+  if (!sent.has_value() || sent->record.name() != request.name() ||
+      (!provider && sent->record.municipality() != caller.tenant) ||
+      (provider && sent->record.state() == v1::OutboxMessage::INCOMPLETE)) {
+    return absl::NotFoundError(absl::StrCat("no message ", request.name()));
+  }
+  if (sent->record.state() == v1::OutboxMessage::INCOMPLETE) {
+    return server::WithReason(
+        absl::FailedPreconditionError(sent->record.incomplete_reason()),
+        "IWMO_INCOMPLETE");
+  }
+  message->set_content_type("application/xml");
+  message->set_data(std::move(sent->xml));
+  return absl::OkStatus();
+}
+
+absl::Status IwmoApi::Acknowledge(const Incoming& in,
+                                  google::api::HttpBody* answer) {
+  const MessageHeader& header = in.header;
+  // No retour answers a retour: a fault is the request's.
+  if (std::optional<Fault> fault = CheckSchema(in.doc, *in.schema)) {
+    return Unanswerable(
+        "IWMO_SCHEMA", fault->location,
+        absl::StrCat(fault->location, ": ", fault->description));
+  }
+  const std::string name = absl::StrCat(
+      "providers/", header.receiver, "/iwmo/outbox/", TrimXmlSpace(header.id));
+  int64_t number = 0;
+  const absl::string_view id = TrimXmlSpace(header.id);
+  const bool ours =
+      absl::StartsWith(id, "U") && absl::SimpleAtoi(id.substr(1), &number);
+  const std::string answered_kind =
+      header.message == "WMO302" ? "WMO301" : "WMO319";
+  const std::vector<std::string> codes = ReturnCodesIn(in.doc);
+  v1::OutboxMessage record;
+  absl::Status stored = db_.Transaction([&](store::Connection& c) {
+    std::optional<Repo::Sent> sent;
+    if (ours) {
+      WMO_ASSIGN_OR_RETURN(found, Repo::FindSent(c, number));
+      sent = std::move(found);
+    }
+    if (!sent.has_value() || sent->record.name() != name ||
+        sent->record.municipality() != header.sender ||
+        sent->record.message() != answered_kind ||
+        sent->record.state() == v1::OutboxMessage::INCOMPLETE) {
+      return absl::NotFoundError(absl::StrCat(
+          "/Bericht/Header/BerichtIdentificatie: no ", answered_kind, " ", id,
+          " of municipality ", header.sender, " to you"));
+    }
+    record = std::move(sent->record);
+    const v1::OutboxMessage::State state = codes.empty()
+                                               ? v1::OutboxMessage::ACCEPTED
+                                               : v1::OutboxMessage::REJECTED;
+    if (record.state() != v1::OutboxMessage::PENDING) {
+      // The same retour again gets the same answer; another is refused.
+      if (record.state() == state &&
+          std::equal(codes.begin(), codes.end(), record.return_codes().begin(),
+                     record.return_codes().end())) {
+        return absl::OkStatus();
+      }
+      return server::WithReason(
+          absl::FailedPreconditionError(absl::StrCat(
+              name, " was acknowledged already, with another retour")),
+          "IWMO_ACKNOWLEDGED");
+    }
+    record.set_state(state);
+    *record.mutable_return_codes() = {codes.begin(), codes.end()};
+    *record.mutable_acknowledge_time() = server::Timestamp(now_());
+    return Repo::Acknowledge(c, number, record);
+  });
+  if (!stored.ok()) return stored;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(record, &json).ok()) {
+    return absl::InternalError("the outbox message could not be written");
+  }
+  answer->set_content_type("application/json");
+  answer->set_data(std::move(json));
+  return absl::OkStatus();
 }
 
 }  // namespace wmo::iwmo

@@ -48,6 +48,14 @@ class IwmoApi {
   absl::Status SubmitMessage(const auth::Principal& caller,
                              const v1::SubmitMessageRequest& request,
                              google::api::HttpBody* retour);
+  // A provider lists its own outbox (making the messages its assignment
+  // changes call for first); a municipality the messages it sent.
+  absl::Status ListOutboxMessages(const auth::Principal& caller,
+                                  const v1::ListOutboxMessagesRequest& request,
+                                  v1::ListOutboxMessagesResponse* response);
+  absl::Status GetOutboxMessage(const auth::Principal& caller,
+                                const v1::GetOutboxMessageRequest& request,
+                                google::api::HttpBody* message);
 
  private:
   // A message that can be answered: parsed, its kind known, sent by the
@@ -94,6 +102,18 @@ class IwmoApi {
                                                  const Wmo315& message,
                                                  const Answered& answered,
                                                  const std::string& today);
+
+  // Records a provider's retour (WMO302, WMO320) on the outbox message it
+  // returns: ACCEPTED when it carries no return code but 0200, REJECTED
+  // with its codes otherwise. The answer is the outbox message, as JSON.
+  absl::Status Acknowledge(const Incoming& in, google::api::HttpBody* answer);
+
+  // Adds to the provider's outbox the messages its assignment changes
+  // since the last call for: a WMO319 per request rejected or investigated,
+  // a WMO301 per client whose assignments changed (after its last change,
+  // with all its current assignments at the provider). Acts for the
+  // provider.
+  absl::Status MakeOutboxMessages(const std::string& provider);
 
   // The request for `product` of `message` to `municipality`; the product
   // is the one of the municipality's catalog with its category and code,

@@ -85,6 +85,10 @@ class FakeRequests : public assignment::RequestDesk {
       const assignment::v1::ListAssignmentChangesRequest&) override {
     return std::vector<assignment::v1::AssignmentChange>();
   }
+  absl::StatusOr<std::vector<assignment::v1::Assignment>> Search(
+      assignment::v1::SearchAssignmentsRequest) override {
+    return std::vector<assignment::v1::Assignment>();
+  }
   std::vector<assignment::v1::RequestAssignmentRequest> requests;
 };
 

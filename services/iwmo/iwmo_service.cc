@@ -16,4 +16,26 @@ grpc::ServerUnaryReactor* IwmoService::SubmitMessage(
       });
 }
 
+grpc::ServerUnaryReactor* IwmoService::ListOutboxMessages(
+    grpc::CallbackServerContext* context,
+    const v1::ListOutboxMessagesRequest* request,
+    v1::ListOutboxMessagesResponse* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.ListOutboxMessages(*server::CallScope::Caller(), *request,
+                                       response);
+      });
+}
+
+grpc::ServerUnaryReactor* IwmoService::GetOutboxMessage(
+    grpc::CallbackServerContext* context,
+    const v1::GetOutboxMessageRequest* request,
+    google::api::HttpBody* response) {
+  return server::RespondLater(
+      context, executor_, authenticator_, [this, request, response] {
+        return api_.GetOutboxMessage(*server::CallScope::Caller(), *request,
+                                     response);
+      });
+}
+
 }  // namespace wmo::iwmo

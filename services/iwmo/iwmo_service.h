@@ -25,6 +25,14 @@ class IwmoService final
   grpc::ServerUnaryReactor* SubmitMessage(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
                                           grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListOutboxMessages(
+      grpc::CallbackServerContext* context,
+      const v1::ListOutboxMessagesRequest* request,
+      v1::ListOutboxMessagesResponse* response) override;
+  grpc::ServerUnaryReactor* GetOutboxMessage(
+      grpc::CallbackServerContext* context,
+      const v1::GetOutboxMessageRequest* request,
+      google::api::HttpBody* response) override;
 
  private:
   IwmoApi& api_;

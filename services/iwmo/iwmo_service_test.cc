@@ -5,6 +5,7 @@
 // accepts, refusals keep nothing, and a message sent again gets the same
 // answer.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "libs/iwmo/oracle.h"
+#include "libs/iwmo/retour.h"
 #include "libs/iwmo/test_messages.h"
 #include "libs/iwmo/wmo323.h"
 #include "libs/iwmo/xml_document.h"
@@ -500,6 +502,167 @@ TEST_P(IwmoServiceTest, RequestsAssignmentsPerProduct) {
   r = Post(*app_, m.Render());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_THAT(r.body, HasSubstr("<RetourCode>9374</RetourCode>"));
+}
+
+// The round trip of a request: the provider's 315, the municipality's
+// notice that it investigates (a 319 in the provider's outbox), its grant
+// (a 301 with all the client's assignments at the provider, naming the
+// provider's reference), and the provider's retours (320, 302) recorded
+// against them. A client whose assignments lack a name and an address gets
+// no 301: the municipality sees why.
+TEST_P(IwmoServiceTest, AnswersARequestThroughTheOutbox) {
+  testing::TestRequest m;
+  m.sender = kProvider;
+  m.receiver = kMunicipality;
+  m.id = "V1";
+  m.date = "2027-03-01";
+  m.bsn = "999993653";
+  m.products[0].category = assignment_.product_category();
+  m.products[0].code = assignment_.product_code();
+  m.products[0].start = "2027-04-01";
+  m.products[0].end = "2027-06-30";
+  m.products[0].unit = "14";
+  m.products[0].frequency = "6";
+  ASSERT_EQ(Post(*app_, m.Render()).status, 200);
+
+  auto stub = wmo::assignment::v1::AssignmentService::NewStub(
+      wmo::testing::ChannelTo(*app_));
+  auto as_municipality = [&](grpc::ClientContext& context) {
+    wmo::testing::ActAs(context, *app_,
+                        wmo::testing::Municipality(kMunicipality));
+  };
+  wmo::assignment::v1::ListAssignmentRequestsResponse listed;
+  {
+    grpc::ClientContext context;
+    as_municipality(context);
+    wmo::assignment::v1::ListAssignmentRequestsRequest list;
+    list.set_parent(absl::StrCat("municipalities/", kMunicipality));
+    ASSERT_TRUE(stub->ListAssignmentRequests(&context, list, &listed).ok());
+    ASSERT_EQ(listed.assignment_requests_size(), 1);
+  }
+  const std::string request = listed.assignment_requests(0).name();
+  auto answer =
+      [&](const std::function<void(
+              wmo::assignment::v1::AnswerAssignmentRequestRequest&)>& how) {
+        grpc::ClientContext context;
+        as_municipality(context);
+        wmo::assignment::v1::AnswerAssignmentRequestRequest a;
+        a.set_name(request);
+        how(a);
+        wmo::assignment::v1::AssignmentRequest out;
+        grpc::Status s = stub->AnswerAssignmentRequest(&context, a, &out);
+        EXPECT_TRUE(s.ok()) << s.error_message();
+      };
+  auto outbox = [&](const auth::Principal& as, const std::string& path) {
+    wmo::testing::HttpResponse r = wmo::testing::HttpRequest(
+        app_->http_port(), "GET", path, "",
+        {{"Authorization", wmo::testing::BearerFor(*app_, as)}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    v1::ListOutboxMessagesResponse out;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &out).ok())
+        << r.body;
+    return out;
+  };
+  const std::string mine =
+      absl::StrCat("/v1/providers/", kProvider, "/iwmo/outbox");
+  const auth::Principal provider = wmo::testing::Provider(kProvider);
+
+  answer([](auto& a) { a.set_investigate(true); });
+  v1::ListOutboxMessagesResponse box = outbox(provider, mine);
+  // The KDV assignment of the fixture names no client: its 301 waits.
+  ASSERT_EQ(box.outbox_messages_size(), 1) << box.DebugString();
+  const v1::OutboxMessage notice = box.outbox_messages(0);
+  EXPECT_EQ(notice.message(), "WMO319");
+  EXPECT_EQ(notice.state(), v1::OutboxMessage::PENDING);
+  EXPECT_EQ(notice.sequence(), 2);
+
+  answer([&](auto& a) {
+    a.set_grant(true);
+    // What the municipality grants: the KDV of the fixture, from April, and
+    // the client's address.
+    Assignment& granted = *a.mutable_assignment();
+    granted = assignment_;
+    granted.clear_name();
+    granted.clear_number();
+    granted.clear_client();
+    granted.set_start_date("2027-04-01");
+    granted.mutable_extent()->set_volume(10);
+    auto* contact = granted.mutable_client()->mutable_contact();
+    contact->set_postcode("6001AB");
+    contact->set_house_number(7);
+  });
+  box = outbox(provider, absl::StrCat(mine, "?state=PENDING"));
+  ASSERT_EQ(box.outbox_messages_size(), 2) << box.DebugString();
+  const v1::OutboxMessage told = box.outbox_messages(1);
+  EXPECT_EQ(told.message(), "WMO301");
+  EXPECT_EQ(told.sequence(), 3);
+
+  auto get = [&](const std::string& name) {
+    return wmo::testing::HttpRequest(
+        app_->http_port(), "GET", absl::StrCat("/v1/", name), "",
+        {{"Authorization", wmo::testing::BearerFor(*app_, provider)}});
+  };
+  const wmo::testing::HttpResponse xml301 = get(told.name());
+  ASSERT_EQ(xml301.status, 200) << xml301.body;
+  EXPECT_THAT(xml301.body, HasSubstr("<ReferentieAanbieder>REF-1<"));
+  EXPECT_THAT(xml301.body, HasSubstr("<iwmo:Achternaam>Jansen<"));
+  const wmo::testing::HttpResponse xml319 = get(notice.name());
+  ASSERT_EQ(xml319.status, 200) << xml319.body;
+  EXPECT_THAT(xml319.body, HasSubstr("<VerzoekAntwoord>2<"));
+  if (!testing::ReferenceDir().empty()) {
+    EXPECT_TRUE(testing::JudgeOfficially("WMO301", {xml301.body})[0].accepted())
+        << xml301.body;
+    EXPECT_TRUE(testing::JudgeOfficially("WMO319", {xml319.body})[0].accepted())
+        << xml319.body;
+  }
+
+  // The provider's retours: the 319 taken, the 301 refused.
+  const std::string id319 = notice.name().substr(notice.name().rfind('/') + 1);
+  const std::string id301 = told.name().substr(told.name().rfind('/') + 1);
+  auto retour = [&](const std::string& kind, const std::string& sent,
+                    const CodesByLocation& codes) {
+    auto doc = XmlDocument::Parse(sent);
+    EXPECT_TRUE(doc.ok());
+    auto header = ReadHeader(*doc);
+    EXPECT_TRUE(header.ok());
+    const Answered answered{kind, header->sender, header->receiver, header->id,
+                            header->date};
+    return WriteTechnicalRetour(*doc, answered, codes, "P1", "2027-03-01");
+  };
+  wmo::testing::HttpResponse r = Post(*app_, retour("WMO319", xml319.body, {}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("\"ACCEPTED\""));
+  const std::string refusal = retour(
+      "WMO301", xml301.body,
+      {{"/Bericht/Client/ToegewezenProducten/ToegewezenProduct", {"9332"}}});
+  r = Post(*app_, refusal);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("\"REJECTED\""));
+  EXPECT_EQ(Post(*app_, refusal).body, r.body);  // the same again
+  // Another provider cannot acknowledge it.
+  EXPECT_EQ(Post(*app_, refusal, wmo::testing::Provider("99990302")).status,
+            403);
+
+  // The municipality sees what became of its messages, and why the first
+  // 301 was not sent.
+  box = outbox(wmo::testing::Municipality(kMunicipality),
+               "/v1/providers/-/iwmo/outbox");
+  ASSERT_EQ(box.outbox_messages_size(), 3) << box.DebugString();
+  EXPECT_EQ(box.outbox_messages(0).state(), v1::OutboxMessage::INCOMPLETE);
+  EXPECT_THAT(box.outbox_messages(0).incomplete_reason(), HasSubstr("name"));
+  EXPECT_EQ(box.outbox_messages(1).state(), v1::OutboxMessage::ACCEPTED);
+  EXPECT_EQ(box.outbox_messages(2).state(), v1::OutboxMessage::REJECTED);
+  EXPECT_THAT(box.outbox_messages(2).return_codes(),
+              ::testing::ElementsAre("9332"));
+  // The provider does not see the one not sent, nor another's outbox.
+  EXPECT_EQ(outbox(provider, mine).outbox_messages_size(), 2);
+  EXPECT_EQ(
+      wmo::testing::HttpRequest(
+          app_->http_port(), "GET", mine, "",
+          {{"Authorization", wmo::testing::BearerFor(
+                                 *app_, wmo::testing::Provider("99990302"))}})
+          .status,
+      403);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, IwmoServiceTest,
