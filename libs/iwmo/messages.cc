@@ -284,6 +284,13 @@ struct Model {
                       .max_length = 3,
                       .pattern = Pattern::kLiteral,
                       .literal = "444"};
+  SimpleType request_reason{
+      .name = "LDT_RedenVerzoek", .max_length = 1, .values = {"1", "2"}};
+  SimpleType code_317{.name = "LDT_BerichtCode",
+                      .min_length = 1,
+                      .max_length = 3,
+                      .pattern = Pattern::kLiteral,
+                      .literal = "480"};
   SimpleType code_323{.name = "LDT_BerichtCode",
                       .min_length = 1,
                       .max_length = 3,
@@ -498,6 +505,52 @@ struct Model {
       {"Client", Space::kMessage, nullptr, &client_315},
   }};
   MessageSchema wmo315{"WMO315", &root_315};
+
+  // WMO317, verzoek om wijziging: provider to municipality.
+  ComplexType unchanged_317{{
+      {"ToewijzingNummer", Space::kMessage, &number},
+  }};
+  ComplexType altered_317{{
+      {"ToewijzingNummer", Space::kMessage, &number},
+      {"GewensteIngangsdatum", Space::kMessage, &date},
+      Optional("Einddatum", &date),
+      Optional("Omvang", nullptr, &extent),
+      Optional("Budget", &budget),
+  }};
+  ComplexType new_317{{
+      Optional("Product", nullptr, &product),
+      {"GewensteIngangsdatum", Space::kMessage, &date},
+      Optional("Einddatum", &date),
+      Optional("Omvang", nullptr, &extent),
+      Optional("Budget", &budget),
+  }};
+  // A list of at least one `name`.
+  static ComplexType ListOf(const char* name, const ComplexType& item) {
+    return {{{.name = name,
+              .space = Space::kMessage,
+              .complex = &item,
+              .max_occurs = -1}}};
+  }
+  ComplexType unchanged_list_317 = ListOf("OngewijzigdProduct", unchanged_317);
+  ComplexType altered_list_317 = ListOf("TeWijzigenProduct", altered_317);
+  ComplexType new_list_317 = ListOf("NieuwProduct", new_317);
+  ComplexType request_317{{
+      {"ReferentieAanbieder", Space::kMessage, &provider_reference},
+      {"RedenVerzoek", Space::kMessage, &request_reason},
+      Optional("OngewijzigdeProducten", nullptr, &unchanged_list_317),
+      Optional("TeWijzigenProducten", nullptr, &altered_list_317),
+      Optional("NieuweProducten", nullptr, &new_list_317),
+  }};
+  ComplexType client_317{{
+      {"Bsn", Space::kMessage, &bsn},
+      {"Verzoek", Space::kMessage, nullptr, &request_317},
+  }};
+  ComplexType header_317 = ProviderHeader(code_317);
+  ComplexType root_317{{
+      {"Header", Space::kMessage, nullptr, &header_317},
+      {"Client", Space::kMessage, nullptr, &client_317},
+  }};
+  MessageSchema wmo317{"WMO317", &root_317};
 
   // The retours of the messages a municipality sends (WMO302, WMO320):
   // the header of the message returned, then the retour's own.
@@ -730,7 +783,7 @@ const MessageSchema* SchemaOf(absl::string_view message) {
   const Model& model = TheModel();
   for (const MessageSchema* schema :
        {&model.wmo302, &model.wmo305, &model.wmo307, &model.wmo315,
-        &model.wmo320, &model.wmo323}) {
+        &model.wmo317, &model.wmo320, &model.wmo323}) {
     if (message == schema->message) return schema;
   }
   return nullptr;

@@ -188,4 +188,63 @@ std::string TestRequest::Render() const {
   return w.Finish();
 }
 
+std::string TestChangeRequest::Render() const {
+  XmlWriter w("WMO317");
+  Header(w, "480", sender, receiver, id, date);
+  w.Open("Client");
+  w.Leaf("Bsn", bsn);
+  w.Open("Verzoek");
+  w.Leaf("ReferentieAanbieder", reference);
+  w.Leaf("RedenVerzoek", reason);
+  auto write = [&](const TestWantedProduct& p, bool to_add) {
+    if (to_add && p.category.has_value()) {
+      w.Open("Product");
+      w.Leaf("Categorie", *p.category, Space::kBase);
+      Optional(w, "Code", p.code, Space::kBase);
+      w.Close();
+    }
+    if (!to_add) w.Leaf("ToewijzingNummer", p.assignment_number.value_or(""));
+    w.Leaf("GewensteIngangsdatum", p.start);
+    Optional(w, "Einddatum", p.end);
+    if (p.unit.has_value()) {
+      w.Open("Omvang");
+      w.Leaf("Volume", p.volume, Space::kBase);
+      w.Leaf("Eenheid", *p.unit, Space::kBase);
+      w.Leaf("Frequentie", p.frequency, Space::kBase);
+      w.Close();
+    }
+    Optional(w, "Budget", p.budget);
+  };
+  if (!unchanged.empty()) {
+    w.Open("OngewijzigdeProducten");
+    for (const std::string& number : unchanged) {
+      w.Open("OngewijzigdProduct");
+      w.Leaf("ToewijzingNummer", number);
+      w.Close();
+    }
+    w.Close();
+  }
+  if (!altered.empty()) {
+    w.Open("TeWijzigenProducten");
+    for (const TestWantedProduct& p : altered) {
+      w.Open("TeWijzigenProduct");
+      write(p, false);
+      w.Close();
+    }
+    w.Close();
+  }
+  if (!added.empty()) {
+    w.Open("NieuweProducten");
+    for (const TestWantedProduct& p : added) {
+      w.Open("NieuwProduct");
+      write(p, true);
+      w.Close();
+    }
+    w.Close();
+  }
+  w.Close();
+  w.Close();
+  return w.Finish();
+}
+
 }  // namespace wmo::iwmo::testing

@@ -126,6 +126,41 @@ struct TestRequest {
   std::string Render() const;
 };
 
+// A product to change or to add in a WMO317: by default 12 hours a week of
+// 02A01 from 2026-11-01 to the end of the year.
+struct TestWantedProduct {
+  std::optional<std::string> assignment_number;  // to change: its number
+  std::optional<std::string> category = "02";    // to add: its product
+  std::optional<std::string> code = "02A01";
+  std::string start = "2026-11-01";
+  std::optional<std::string> end = "2026-12-31";
+  std::string volume = "12";
+  std::optional<std::string> unit = "04";
+  std::string frequency = "2";
+  std::optional<std::string> budget;
+};
+
+// A WMO317 from provider 12345678 to municipality 0988: assignment 1001
+// unchanged, 1002 to change.
+struct TestChangeRequest {
+  std::string sender = "12345678";
+  std::string receiver = "0988";
+  std::string id = "W1";
+  std::string date = "2026-10-02";
+  std::string bsn = "999993653";
+  std::string reference = "CHG-1";
+  std::string reason = "1";
+  std::vector<std::string> unchanged = {"1001"};
+  std::vector<TestWantedProduct> altered = {[] {
+    TestWantedProduct p;
+    p.assignment_number = "1002";
+    return p;
+  }()};
+  std::vector<TestWantedProduct> added;
+
+  std::string Render() const;
+};
+
 }  // namespace wmo::iwmo::testing
 
 #endif  // WMO_LIBS_IWMO_TEST_MESSAGES_H_

@@ -11,25 +11,19 @@
 
 #include "libs/iwmo/person.h"
 #include "libs/iwmo/schema.h"
+#include "libs/iwmo/wanted_product.h"
 #include "libs/iwmo/xml_document.h"
 
 namespace wmo::iwmo {
 
 // An AangevraagdProduct as sent.
 struct RequestedProduct {
-  // XPath of the product, for faults and return codes.
-  std::string location;
+  // Product, period (ToewijzingIngangsdatum, ToewijzingEinddatum), extent
+  // or budget; its location is the product's.
+  WantedProduct wanted;
   std::string reference;                       // ReferentieAanbieder
   std::optional<std::string> decision_number;  // BeschikkingNummer
-  std::optional<std::string> category;         // Product/Categorie
-  std::optional<std::string> code;             // Product/Code
   std::optional<std::string> decision_start;   // BeschikkingIngangsdatum
-  std::string start;                           // ToewijzingIngangsdatum
-  std::optional<std::string> end;              // ToewijzingEinddatum
-  std::optional<std::string> volume;           // Omvang/Volume
-  std::optional<std::string> unit;             // Omvang/Eenheid
-  std::optional<std::string> frequency;        // Omvang/Frequentie
-  std::optional<std::string> budget;           // Budget
   std::string referrer_type;                   // Verwijzer/Type
   std::optional<std::string> referrer_name;    // Verwijzer/Naam
   std::optional<std::string> referrer_agb;     // Verwijzer/ZorgverlenerCode

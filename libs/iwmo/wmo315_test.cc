@@ -244,7 +244,7 @@ TEST(Wmo315Test, ItsRetourValidatesAndCarriesACodePerProduct) {
   const Wmo315 read = ReadWmo315(*doc);
   const Answered answered{"WMO315", m.sender, m.receiver, m.id, m.date};
   const std::string retour = WriteTechnicalRetour(
-      *doc, answered, {{read.products[1].location, {"9374"}}}, "R9",
+      *doc, answered, {{read.products[1].wanted.location, {"9374"}}}, "R9",
       "2026-10-03");
   const auto official = testing::JudgeOfficially("WMO316", {retour});
   EXPECT_TRUE(official[0].accepted()) << official[0].detail << retour;
@@ -266,15 +266,15 @@ TEST(Wmo315Test, ReadsWhatTheRequestNeeds) {
   EXPECT_EQ(read.client.initials, "J");
   ASSERT_EQ(read.products.size(), 1u);
   const RequestedProduct& p = read.products[0];
-  EXPECT_EQ(p.location,
+  EXPECT_EQ(p.wanted.location,
             "/Bericht/Client/AangevraagdeProducten/AangevraagdProduct");
   EXPECT_EQ(p.reference, "REF-1");
-  EXPECT_EQ(p.category, "02");
-  EXPECT_FALSE(p.code.has_value());
-  EXPECT_FALSE(p.unit.has_value());
-  EXPECT_EQ(p.budget, "150000");
-  EXPECT_EQ(p.start, "2026-10-01");
-  EXPECT_EQ(p.end, "2026-12-31");
+  EXPECT_EQ(p.wanted.category, "02");
+  EXPECT_FALSE(p.wanted.code.has_value());
+  EXPECT_FALSE(p.wanted.unit.has_value());
+  EXPECT_EQ(p.wanted.budget, "150000");
+  EXPECT_EQ(p.wanted.start, "2026-10-01");
+  EXPECT_EQ(p.wanted.end, "2026-12-31");
   EXPECT_EQ(p.referrer_type, "01");
 }
 

@@ -129,6 +129,12 @@ class AssignmentApi {
           also,
       v1::Assignment* response);
 
+  // A change request (iWmo 317) against the client's stored assignments:
+  // FAILED_PRECONDITION with every violation (TR349, TR350, TR351, TR357,
+  // TR373, TR411, TR304).
+  absl::Status CheckChangeAgainstStore(store::Connection& c,
+                                       const v1::AssignmentRequest& request);
+
   // Adds to `response` the qualifying cover of each of its assignments
   // whose product needs another (requires_any_of).
   absl::Status AddQualifyingCovers(v1::BatchGetAssignmentsResponse& response);

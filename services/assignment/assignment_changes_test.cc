@@ -1,10 +1,12 @@
 // What a provider is told of, and its requests in batches, without a
 // server: AssignmentApi on a store of its own (SQLite and PostgreSQL) with
 // the catalogs faked and the clock fixed.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
@@ -88,6 +90,7 @@ class AssignmentChangesTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<store::Database> db_;
   testing::FakeCatalogs catalogs_;
   std::unique_ptr<AssignmentApi> api_;
+  int asked_ = 0;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, AssignmentChangesTest,
@@ -202,6 +205,76 @@ TEST_P(AssignmentChangesTest, AnInvestigatedRequestIsGrantedWithItsReference) {
   v1::Assignment assignment;
   ASSERT_TRUE(api_->GetAssignment(kWeert, get, &assignment).ok());
   EXPECT_EQ(assignment.provider_reference(), "ref-1");
+}
+
+// A change request (iWmo 317) names every current assignment of the
+// client at the provider, each its own and current; a change from a past
+// day applies from the assignment's start. Granted, it creates nothing:
+// the municipality makes the changes.
+TEST_P(AssignmentChangesTest, AChangeRequestFitsTheClientsAssignments) {
+  v1::CreateAssignmentRequest create;
+  create.set_parent("municipalities/0988");
+  *create.mutable_assignment() = testing::WeertKdv();
+  v1::Assignment first, second;
+  ASSERT_TRUE(api_->CreateAssignment(kWeert, create, &first).ok());
+  create.mutable_assignment()->set_start_date("2024-07-01");
+  create.mutable_assignment()->set_end_date("2024-12-31");
+  ASSERT_TRUE(api_->CreateAssignment(kWeert, create, &second).ok());
+
+  auto ask = [&](const std::function<void(v1::ChangeRequest&)>& edit) {
+    v1::RequestAssignmentRequest request;
+    request.set_parent("municipalities/0988");
+    request.mutable_request()->set_provider_reference(
+        absl::StrCat("chg-", ++asked_));
+    request.mutable_request()->mutable_requested()->mutable_client()->set_bsn(
+        "111222333");
+    v1::ChangeRequest& change = *request.mutable_request()->mutable_change();
+    change.add_unchanged(first.name());
+    v1::Alteration& alteration = *change.add_alterations();
+    alteration.set_assignment(second.name());
+    alteration.set_start_date("2024-08-01");
+    alteration.set_end_date("2024-12-31");
+    alteration.mutable_extent()->set_volume(12);
+    alteration.mutable_extent()->set_unit(type::v1::UNIT_DAY_NIGHT);
+    alteration.mutable_extent()->set_frequency(type::v1::FREQUENCY_TOTAL);
+    edit(change);
+    v1::AssignmentRequest asked;
+    absl::Status s = api_->RequestAssignment(kProvider, request, &asked);
+    std::vector<std::string> rules;
+    for (const auto& v : server::Violations(s)) rules.push_back(v.rule_id());
+    return std::make_pair(s.ok() ? asked : v1::AssignmentRequest(), rules);
+  };
+  EXPECT_THAT(ask([](auto& c) { c.clear_unchanged(); }).second,
+              ElementsAre("TR349"));
+  EXPECT_THAT(ask([](auto& c) {
+                c.set_unchanged(0,
+                                "municipalities/0988/"
+                                "assignments/999");
+              }).second,
+              ::testing::UnorderedElementsAre("TR350", "TR349"));
+  EXPECT_THAT(ask([](auto& c) {
+                c.mutable_alterations(0)->set_start_date("2024-04-01");
+              }).second,
+              ElementsAre("TR357"));
+  EXPECT_THAT(
+      ask([](auto& c) { c.mutable_alterations(0)->clear_extent(); }).second,
+      ElementsAre("TR411"));
+  EXPECT_THAT(ask([](auto& c) {
+                c.clear_alterations();
+                c.clear_unchanged();
+              }).second,
+              ::testing::IsSupersetOf({"TR352", "TR353"}));
+
+  auto [asked, rules] = ask([](auto&) {});
+  ASSERT_TRUE(rules.empty());
+  EXPECT_TRUE(asked.has_change());
+  // Another request for the client waits for this one (TR374).
+  EXPECT_THAT(ask([](auto&) {}).second, ElementsAre("TR374"));
+  absl::StatusOr<v1::AssignmentRequest> granted =
+      Answer(asked, [](auto& r) { r.set_grant(true); });
+  ASSERT_TRUE(granted.ok()) << granted.status();
+  EXPECT_EQ(granted->state(), v1::AssignmentRequest::GRANTED);
+  EXPECT_TRUE(granted->assignment().empty());
 }
 
 // Name, gender and address as the WMO301 will carry them.

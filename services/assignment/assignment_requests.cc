@@ -1,6 +1,7 @@
 // AssignmentApi: providers' requests for assignments (iWmo 315) and the
 // municipality's answers. The assignments themselves are assignment_api.cc.
 #include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "libs/audit/audit.h"
 #include "libs/auth/permissions.h"
+#include "libs/rules/identifiers.h"
 #include "libs/server/api.h"
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
@@ -29,6 +31,46 @@ using internal::RejectionReasons;
 using server::ParseName;
 using server::Violation;
 using wmo::type::v1::RuleViolation;
+
+// A change request names the client and its municipality; what it
+// changes is checked against the store when it is made.
+std::vector<RuleViolation> CheckChangeFormat(const v1::AssignmentRequest& r) {
+  std::vector<RuleViolation> out;
+  if (!rules::IsValidBsn(r.requested().client().bsn())) {
+    out.push_back(Violation("AS-BSN", "", "request.requested.client.bsn",
+                            "the client's BSN is not 9 digits passing the "
+                            "11-proef"));
+  }
+  const v1::ChangeRequest& change = r.change();
+  if (change.unchanged_size() + change.alterations_size() == 0) {
+    out.push_back(Violation("TR352", "", "request.change",
+                            "name the client's current assignments, as "
+                            "unchanged or to change"));
+  }
+  if (change.alterations_size() + change.additions_size() == 0) {
+    out.push_back(Violation("TR353", "", "request.change",
+                            "a change request changes or adds something"));
+  }
+  for (int i = 0; i < change.alterations_size(); ++i) {
+    for (RuleViolation& v : CheckAlterationFormat(
+             change.alterations(i),
+             absl::StrCat("request.change.alterations[", i, "]"))) {
+      out.push_back(std::move(v));
+    }
+  }
+  for (int i = 0; i < change.additions_size(); ++i) {
+    v1::Assignment added = change.additions(i);
+    added.set_municipality(r.requested().municipality());
+    *added.mutable_client() = r.requested().client();
+    added.set_provider_agb(r.requested().provider_agb());
+    for (RuleViolation& v : CheckFormat(added)) {
+      v.set_field(
+          absl::StrCat("request.change.additions[", i, "].", v.field()));
+      out.push_back(std::move(v));
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -56,7 +98,8 @@ absl::Status AssignmentApi::RequestAssignment(
   wanted.clear_number();
   wanted.set_provider_agb(provider);
   if (wanted.municipality().empty()) wanted.set_municipality(municipality);
-  std::vector<RuleViolation> violations = CheckFormat(wanted);
+  std::vector<RuleViolation> violations =
+      r.has_change() ? CheckChangeFormat(r) : CheckFormat(wanted);
   if (wanted.municipality() != municipality) {
     violations.push_back(Violation("AS-MUNICIPALITY", "",
                                    "request.requested.municipality",
@@ -108,6 +151,9 @@ absl::Status AssignmentApi::RequestAssignment(
     WMO_ASSIGN_OR_RETURN(
         used, Repo::ReferenceUsed(c, provider, r.provider_reference()));
     if (used) return reference_used;
+    if (r.has_change()) {
+      if (absl::Status s = CheckChangeAgainstStore(c, r); !s.ok()) return s;
+    }
     absl::Status s = Repo::InsertRequest(c, id, r);
     if (absl::IsAlreadyExists(s)) return store::MarkRetryable(s);
     if (!s.ok()) return s;
@@ -267,20 +313,20 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
     if (request.investigate()) {
       current.set_under_investigation(true);
     } else {
-      current.set_state(granted ? v1::AssignmentRequest::GRANTED
-                                : v1::AssignmentRequest::REJECTED);
+      current.set_state(request.grant() ? v1::AssignmentRequest::GRANTED
+                                        : v1::AssignmentRequest::REJECTED);
     }
     if (granted) current.set_assignment(granted->name());
-    if (!granted && !request.investigate()) {
+    if (!request.grant() && !request.investigate()) {
       current.set_rejection_reason(request.rejection_reason());
     }
     *current.mutable_update_time() = server::Timestamp(now_());
     if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
       return s;
     }
-    if (!granted) {
+    if (!request.grant()) {
       // The provider is told (a WMO319); a grant tells it by the
-      // assignment's WMO301.
+      // assignments' WMO301.
       v1::AssignmentChange change;
       *change.mutable_assignment_request() = current;
       *change.mutable_change_time() = current.update_time();
@@ -299,7 +345,14 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
     *response = std::move(current);
     return absl::OkStatus();
   };
-  if (!request.grant()) {
+  // A change request is granted by the changes the municipality makes.
+  if (!request.grant() || r.has_change()) {
+    if (request.has_assignment() && r.has_change()) {
+      return Refused(absl::StatusCode::kInvalidArgument, "malformed",
+                     {Violation("AS-ANSWER", "", "assignment",
+                                "a change request is granted by the changes "
+                                "you make; leave assignment out")});
+    }
     return db_.Transaction(
         [&](store::Connection& c) { return finish(c, nullptr); });
   }
@@ -328,6 +381,41 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
         return finish(c, &a);
       },
       &created);
+}
+
+absl::Status AssignmentApi::CheckChangeAgainstStore(
+    store::Connection& c, const v1::AssignmentRequest& r) {
+  const v1::Assignment& wanted = r.requested();
+  WMO_ASSIGN_OR_RETURN(by_bsn,
+                       Repo::ListForClients(c, {wanted.client().bsn()}));
+  std::vector<v1::Assignment> current;
+  for (v1::Assignment& a : by_bsn[wanted.client().bsn()]) {
+    if (a.municipality() == wanted.municipality() &&
+        a.provider_agb() == wanted.provider_agb()) {
+      current.push_back(std::move(a));
+    }
+  }
+  std::vector<std::string> names(r.change().unchanged().begin(),
+                                 r.change().unchanged().end());
+  for (const v1::Alteration& alteration : r.change().alterations()) {
+    names.push_back(alteration.assignment());
+  }
+  std::map<std::string, v1::Assignment> named;
+  for (const std::string& name : names) {
+    auto ids = ParseName(name, "municipalities/*/assignments/*", "");
+    if (!ids.ok() || (*ids)[0] != wanted.municipality()) continue;
+    absl::StatusOr<v1::Assignment> a = Repo::Get(c, (*ids)[0], (*ids)[1]);
+    if (absl::IsNotFound(a.status())) continue;
+    if (!a.ok()) return a.status();
+    named.emplace(name, *std::move(a));
+  }
+  std::vector<RuleViolation> violations = CheckChangeRequest(
+      r.change(), wanted.provider_agb(), wanted.client().bsn(), current, named,
+      server::TodayBy(now_));
+  if (violations.empty()) return absl::OkStatus();
+  return Refused(absl::StatusCode::kFailedPrecondition,
+                 "the change request does not fit the client's assignments",
+                 violations);
 }
 
 }  // namespace wmo::assignment

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -1069,6 +1070,115 @@ std::vector<RuleViolation> CheckFormat(const v1::Assignment& a) {
     }
     DateField(approval.date(), absl::StrCat("approvals[", i, "].date"),
               /*required=*/false, out);
+  }
+  return out;
+}
+
+std::vector<RuleViolation> CheckAlterationFormat(
+    const v1::Alteration& alteration, const std::string& field) {
+  v1::Assignment wanted;
+  wanted.set_start_date(alteration.start_date());
+  wanted.set_end_date(alteration.end_date());
+  if (alteration.has_extent()) *wanted.mutable_extent() = alteration.extent();
+  wanted.set_budget_cents(alteration.budget_cents());
+  std::vector<RuleViolation> out;
+  const std::optional<Date> start =
+      DateField(wanted.start_date(), "start_date", /*required=*/true, out);
+  const std::optional<Date> end =
+      DateField(wanted.end_date(), "end_date", /*required=*/false, out);
+  if (start && end && *end < *start) {
+    out.push_back(Violation(kDateRule, "", "end_date",
+                            "end_date lies before start_date; make it on or "
+                            "after the start"));
+  }
+  // Neither changes only the period: whether the assignment needs one to
+  // be given is TR411's (CheckChangeRequest).
+  if (alteration.has_extent() || alteration.budget_cents() != 0) {
+    CheckExtentFormat(wanted, out);
+  }
+  for (RuleViolation& v : out) {
+    v.set_field(absl::StrCat(field, ".", v.field()));
+  }
+  return out;
+}
+
+std::vector<RuleViolation> CheckChangeRequest(
+    const v1::ChangeRequest& change, const std::string& provider,
+    const std::string& client_bsn, const std::vector<v1::Assignment>& current,
+    const std::map<std::string, v1::Assignment>& named, Date today) {
+  std::vector<RuleViolation> out;
+  const std::string today_text = rules::FormatDate(today);
+  auto is_current = [&](const v1::Assignment& a) {
+    return a.state() == v1::Assignment::ACTIVE &&
+           a.provider_agb() == provider &&
+           (a.end_date().empty() || a.end_date() >= today_text);
+  };
+  // The named assignment, when it is a current one of this client here;
+  // null after reporting why not.
+  auto find = [&](const std::string& name, const std::string& field,
+                  const char* rule, const char* code) -> const v1::Assignment* {
+    const auto found = named.find(name);
+    if (found != named.end() && found->second.client().bsn() != client_bsn) {
+      out.push_back(Violation("TR304", "8187", field,
+                              "this assignment is another client's"));
+      return nullptr;
+    }
+    if (found == named.end() || !is_current(found->second)) {
+      out.push_back(
+          Violation(rule, code, field,
+                    absl::StrCat(name,
+                                 " is no current assignment of yours for this "
+                                 "client")));
+      return nullptr;
+    }
+    return &found->second;
+  };
+  std::set<std::string> listed;
+  for (int i = 0; i < change.unchanged_size(); ++i) {
+    listed.insert(change.unchanged(i));
+    find(change.unchanged(i), absl::StrCat("request.change.unchanged[", i, "]"),
+         "TR350", "9350");
+  }
+  for (int i = 0; i < change.alterations_size(); ++i) {
+    const v1::Alteration& alteration = change.alterations(i);
+    const std::string field =
+        absl::StrCat("request.change.alterations[", i, "]");
+    listed.insert(alteration.assignment());
+    const v1::Assignment* a =
+        find(alteration.assignment(), absl::StrCat(field, ".assignment"),
+             "TR351", "9351");
+    if (a == nullptr) continue;
+    const bool from_own_start = alteration.start_date() == a->start_date();
+    if (alteration.start_date() <= today_text && !from_own_start) {
+      out.push_back(Violation(
+          "TR357", "9357", absl::StrCat(field, ".start_date"),
+          "a change from a past day applies from the assignment's own "
+          "start; give a later day, or its start"));
+    }
+    if (alteration.budget_cents() != 0 &&
+        alteration.budget_cents() != a->budget_cents() && !from_own_start) {
+      out.push_back(Violation("TR373", "9373",
+                              absl::StrCat(field, ".start_date"),
+                              "a budget changes from the assignment's own "
+                              "start only"));
+    }
+    if (a->has_extent() && !alteration.has_extent() &&
+        alteration.budget_cents() == 0) {
+      out.push_back(Violation("TR411", "9411", absl::StrCat(field, ".extent"),
+                              "give the extent wanted: the product has a "
+                              "product code"));
+    }
+  }
+  int missing = 0;
+  for (const v1::Assignment& a : current) {
+    if (is_current(a) && !listed.count(a.name())) ++missing;
+  }
+  if (missing > 0) {
+    out.push_back(Violation(
+        "TR349", "9349", "request.change",
+        absl::StrCat("name every current assignment of the client, as "
+                     "unchanged or to change; ",
+                     missing, " is not named")));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #define WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_RULES_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,25 @@ namespace wmo::assignment {
 // A refusal here is INVALID_ARGUMENT.
 std::vector<wmo::type::v1::RuleViolation> CheckFormat(
     const v1::Assignment& assignment);
+
+// The format of a change request's alteration (dates, extent xor budget),
+// fields under `field`.
+std::vector<wmo::type::v1::RuleViolation> CheckAlterationFormat(
+    const v1::Alteration& alteration, const std::string& field);
+
+// A provider's change request (iWmo 317) against what is stored:
+// `current` holds the client's assignments at the provider in the
+// municipality, `named` every assignment the request names, by name (any
+// client's). Each named one must be current at the provider (TR350,
+// TR351) and the client's (TR304); every current one named (TR349); a
+// change from a day on or before `today` only from the assignment's own
+// start (TR357), and a budget only changed from it (TR373); an assignment
+// with an extent keeps one (TR411). Fields are those of the
+// RequestAssignmentRequest ("request.change.alterations[0].start_date").
+std::vector<wmo::type::v1::RuleViolation> CheckChangeRequest(
+    const v1::ChangeRequest& change, const std::string& provider,
+    const std::string& client_bsn, const std::vector<v1::Assignment>& current,
+    const std::map<std::string, v1::Assignment>& named, rules::Date today);
 
 // What the catalog checks need besides the assignment itself.
 struct CatalogContext {

@@ -83,6 +83,31 @@ absl::Status Unanswerable(absl::string_view reason, absl::string_view field,
       reason);
 }
 
+// The element of a WMO317 a violation of its change request is about: the
+// product of "request.change.alterations[1].start_date", or the request.
+std::string LocationOfField(const Wmo317& m, absl::string_view field) {
+  auto index = [&](absl::string_view list) -> std::optional<size_t> {
+    const std::string prefix = absl::StrCat("request.change.", list, "[");
+    if (!absl::StartsWith(field, prefix)) return std::nullopt;
+    size_t i = 0;
+    const absl::string_view rest = field.substr(prefix.size());
+    if (!absl::SimpleAtoi(rest.substr(0, rest.find(']')), &i)) {
+      return std::nullopt;
+    }
+    return i;
+  };
+  if (auto i = index("unchanged"); i && *i < m.unchanged.size()) {
+    return m.unchanged[*i].location;
+  }
+  if (auto i = index("alterations"); i && *i < m.altered.size()) {
+    return m.altered[*i].wanted.location;
+  }
+  if (auto i = index("additions"); i && *i < m.added.size()) {
+    return m.added[*i].location;
+  }
+  return "/Bericht/Client/Verzoek";
+}
+
 Answered AnsweredOf(const MessageHeader& header) {
   Answered a{header.message, header.sender, header.receiver, header.id,
              header.date};
@@ -139,10 +164,8 @@ absl::StatusOr<IwmoApi::Incoming> IwmoApi::Identify(
   const MessageSchema* schema = SchemaOf(header->message);
   if (schema == nullptr) {
     return server::WithReason(
-        absl::UnimplementedError(absl::StrCat(
-            header->message,
-            " is not taken in yet; this system takes WMO302, WMO305, "
-            "WMO307, WMO315, WMO320 and WMO323")),
+        absl::UnimplementedError(
+            absl::StrCat(header->message, " is not taken in by this system")),
         "IWMO_MESSAGE_NOT_TAKEN");
   }
   if (IsRetourOnOutbox(header->message)) {
@@ -238,6 +261,7 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   std::optional<Wmo323> declared;
   std::optional<DeliveryMessage> delivered;
   std::optional<Wmo315> requested;
+  std::optional<Wmo317> changed;
   std::optional<Fault> fault;
   size_t products = 0;
   if (header.message == "WMO323") {
@@ -247,6 +271,11 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
     requested = ReadWmo315(in->doc);
     fault = CheckWmo315Rules(*requested);
     products = requested->products.size();
+  } else if (header.message == "WMO317") {
+    changed = ReadWmo317(in->doc);
+    fault = CheckWmo317Rules(*changed);
+    products = changed->unchanged.size() + changed->altered.size() +
+               changed->added.size();
   } else {
     delivered = ReadDeliveryMessage(in->doc, header.message);
     fault = CheckDeliveryRules(*delivered);
@@ -276,11 +305,16 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
     if (!claimed->has_value()) return refuse({"9056"}, nullptr);
     number = **claimed;
   }
-  absl::StatusOr<WriteRetour> write =
-      declared ? Declare(caller, answered, *declared, today_text)
-      : requested
-          ? RequestAssignments(*in, *requested, answered, today_text)
-          : RecordDelivery(caller, *in, *delivered, answered, today_text);
+  absl::StatusOr<WriteRetour> write;
+  if (declared) {
+    write = Declare(caller, answered, *declared, today_text);
+  } else if (requested) {
+    write = RequestAssignments(*in, *requested, answered, today_text);
+  } else if (changed) {
+    write = RequestChange(*in, *changed, answered, today_text);
+  } else {
+    write = RecordDelivery(caller, *in, *delivered, answered, today_text);
+  }
   if (!write.ok()) {
     // The claim goes, so that the same message may come again. What was
     // recorded before the failure is recorded again without change (the
@@ -427,7 +461,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestAssignments(
   CodesByLocation codes;
   for (size_t i = 0; i < message.products.size(); ++i) {
     const RequestedProduct& p = message.products[i];
-    std::vector<std::string>& judged = codes[p.location];
+    std::vector<std::string>& judged = codes[p.wanted.location];
     absl::StatusOr<assignment::v1::RequestAssignmentRequest> request =
         AssignmentRequestOf(message, p, header.receiver);
     if (!request.ok()) return request.status();
@@ -443,6 +477,75 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestAssignments(
     if (requested.ok()) continue;
     judged = CodesOf(requested);
     if (judged.empty()) return requested;  // nothing decided
+  }
+  return
+      [&in, &answered, codes = std::move(codes), today](const std::string& id) {
+        return WriteTechnicalRetour(in.doc, answered, codes, id, today);
+      };
+}
+
+absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestChange(
+    const Incoming& in, const Wmo317& message, const Answered& answered,
+    const std::string& today) {
+  const std::string& municipality = in.header.receiver;
+  const std::string assignments =
+      absl::StrCat("municipalities/", municipality, "/assignments/");
+  assignment::v1::RequestAssignmentRequest request;
+  request.set_parent(absl::StrCat("municipalities/", municipality));
+  // A retry is the first request again.
+  const std::string key =
+      server::Sha256Hex(
+          absl::StrCat(in.header.sender, "/WMO317/", in.header.id))
+          .substr(0, 24);
+  request.set_request_id(absl::StrCat("iwmo-", key));
+  assignment::v1::AssignmentRequest& r = *request.mutable_request();
+  r.set_provider_reference(std::string(TrimXmlSpace(message.reference)));
+  r.set_request_reason(NormalizeSpace(message.reason));
+  r.mutable_requested()->set_municipality(municipality);
+  r.mutable_requested()->mutable_client()->set_bsn(
+      std::string(TrimXmlSpace(message.bsn)));
+  assignment::v1::ChangeRequest& change = *r.mutable_change();
+  for (const UnchangedProduct& p : message.unchanged) {
+    change.add_unchanged(
+        absl::StrCat(assignments, WholeNumber(p.number).value_or(0)));
+  }
+  for (const AlteredProduct& p : message.altered) {
+    assignment::v1::Assignment wanted;
+    SetPeriodAndExtent(p.wanted, wanted);
+    assignment::v1::Alteration& alteration = *change.add_alterations();
+    alteration.set_assignment(
+        absl::StrCat(assignments, WholeNumber(p.number).value_or(0)));
+    alteration.set_start_date(wanted.start_date());
+    alteration.set_end_date(wanted.end_date());
+    if (wanted.has_extent()) *alteration.mutable_extent() = wanted.extent();
+    alteration.set_budget_cents(wanted.budget_cents());
+  }
+  CodesByLocation codes;
+  for (const WantedProduct& p : message.added) {
+    assignment::v1::Assignment& added = *change.add_additions();
+    added.set_municipality(municipality);
+    SetPeriodAndExtent(p, added);
+    if (absl::Status s = SetProduct(p, added); !s.ok()) return s;
+    // TR381: no product of the municipality's catalog has this category
+    // and code.
+    if (added.product().empty()) codes[p.location] = {"S329"};
+  }
+  if (codes.empty()) {
+    absl::Status requested = requests_.Request(request).status();
+    if (!requested.ok()) {
+      const std::vector<type::v1::RuleViolation> violations =
+          server::Violations(requested);
+      if (violations.empty()) return requested;  // nothing decided
+      for (const type::v1::RuleViolation& v : violations) {
+        std::vector<std::string>& judged =
+            codes[LocationOfField(message, v.field())];
+        const std::string code =
+            IsReturnCode(v.return_code()) ? v.return_code() : kRejected;
+        if (std::find(judged.begin(), judged.end(), code) == judged.end()) {
+          judged.push_back(code);
+        }
+      }
+    }
   }
   return
       [&in, &answered, codes = std::move(codes), today](const std::string& id) {
@@ -472,39 +575,33 @@ IwmoApi::AssignmentRequestOf(const Wmo315& message, const RequestedProduct& p,
     client.mutable_name()->set_surname_prefix(*person.surname_prefix);
   }
   if (person.initials) client.mutable_name()->set_initials(*person.initials);
-  a.set_start_date(std::string(TrimXmlSpace(p.start)));
-  if (p.end) a.set_end_date(std::string(TrimXmlSpace(*p.end)));
-  if (p.unit) {
-    assignment::v1::Extent& extent = *a.mutable_extent();
-    extent.set_volume(WholeNumber(p.volume.value_or("")).value_or(0));
-    extent.set_unit(
-        static_cast<type::v1::Unit>(WholeNumber(*p.unit).value_or(0)));
-    extent.set_frequency(static_cast<type::v1::Frequency>(
-        WholeNumber(p.frequency.value_or("")).value_or(0)));
-  }
-  if (p.budget) a.set_budget_cents(WholeNumber(*p.budget).value_or(0));
-  // The product: the one of the municipality's catalog with this category
-  // and code; none when there is no such product.
+  SetPeriodAndExtent(p.wanted, a);
+  if (absl::Status s = SetProduct(p.wanted, a); !s.ok()) return s;
+  return request;
+}
+
+absl::Status IwmoApi::SetProduct(const WantedProduct& wanted,
+                                 assignment::v1::Assignment& a) {
   absl::StatusOr<rules::Date> start = rules::ParseDate(a.start_date(), "");
-  if (!start.ok()) return request;
+  if (!start.ok()) return absl::OkStatus();
   absl::StatusOr<std::string> catalog =
-      catalogs_.CatalogServing(municipality, *start);
+      catalogs_.CatalogServing(a.municipality(), *start);
   if (!catalog.ok()) return catalog.status();
-  if (catalog->empty()) return request;
-  a.set_catalog(*catalog);
+  if (catalog->empty()) return absl::OkStatus();
   absl::StatusOr<std::shared_ptr<const catalog::v1::Catalog>> version =
       catalogs_.CatalogOn(*catalog, *start);
   if (!version.ok()) return version.status();
-  const std::string category = NormalizeSpace(p.category.value_or(""));
-  const std::string code = NormalizeSpace(p.code.value_or(""));
+  const std::string category = NormalizeSpace(wanted.category.value_or(""));
+  const std::string code = NormalizeSpace(wanted.code.value_or(""));
   for (const catalog::v1::Product& product : (*version)->products()) {
     if (product.category() == category &&
         (code.empty() || product.code() == code)) {
+      a.set_catalog(*catalog);
       a.set_product(product.id());
       break;
     }
   }
-  return request;
+  return absl::OkStatus();
 }
 
 absl::Status IwmoApi::MakeOutboxMessages(const std::string& provider) {

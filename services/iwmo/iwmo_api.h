@@ -12,6 +12,7 @@
 #include "libs/iwmo/delivery.h"
 #include "libs/iwmo/schema.h"
 #include "libs/iwmo/wmo315.h"
+#include "libs/iwmo/wmo317.h"
 #include "libs/iwmo/wmo323.h"
 #include "libs/iwmo/xml_document.h"
 #include "libs/server/api.h"
@@ -114,6 +115,19 @@ class IwmoApi {
   // with all its current assignments at the provider). Acts for the
   // provider.
   absl::Status MakeOutboxMessages(const std::string& provider);
+
+  // Hands a WMO317 to the assignment service as one change request; what
+  // writes its WMO318.
+  absl::StatusOr<WriteRetour> RequestChange(const Incoming& in,
+                                            const Wmo317& message,
+                                            const Answered& answered,
+                                            const std::string& today);
+
+  // Sets the catalog and product of `assignment` (of a municipality, with
+  // its start date) to the catalog's product with the category and code
+  // `wanted` names; neither when the catalog has no such product.
+  absl::Status SetProduct(const WantedProduct& wanted,
+                          assignment::v1::Assignment& assignment);
 
   // The request for `product` of `message` to `municipality`; the product
   // is the one of the municipality's catalog with its category and code,

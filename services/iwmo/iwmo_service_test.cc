@@ -665,6 +665,102 @@ TEST_P(IwmoServiceTest, AnswersARequestThroughTheOutbox) {
       403);
 }
 
+// A WMO317 is one change request: refused per product where it does not
+// fit the client's assignments (9357 for a change from a past day), taken
+// whole otherwise (its WMO318 all 0200); the municipality's rejection
+// reaches the provider as a WMO319.
+TEST_P(IwmoServiceTest, TakesARequestForAChangeAndAnswersIt) {
+  testing::TestChangeRequest m;
+  m.sender = kProvider;
+  m.receiver = kMunicipality;
+  m.id = "W1";
+  m.date = "2027-03-01";
+  m.bsn = kBsn;
+  m.unchanged.clear();
+  testing::TestWantedProduct& more = m.altered[0];
+  more.assignment_number = assignment_.number();
+  more.category.reset();
+  more.code.reset();
+  more.start = "2027-02-01";  // past, and not the assignment's start
+  more.end = "2027-06-30";
+  more.volume = "25";
+  more.unit = "14";
+  more.frequency = "6";
+  std::vector<std::string> retours;
+  wmo::testing::HttpResponse r = Post(*app_, m.Render());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>9357</RetourCode></RetourCodes>"
+                                "</TeWijzigenProduct>"));
+  retours.push_back(r.body);
+
+  m.id = "W2";
+  more.start = "2027-04-01";
+  r = Post(*app_, m.Render());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, Not(HasSubstr("<RetourCode>9")));
+  retours.push_back(r.body);
+  m.id = "W3";  // another while it is open
+  m.reference = "CHG-2";
+  r = Post(*app_, m.Render());
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>9374</RetourCode></RetourCodes>"
+                                "</Verzoek>"));
+  if (!testing::ReferenceDir().empty()) {
+    for (const std::string& xml : retours) {
+      EXPECT_TRUE(testing::JudgeOfficially("WMO318", {xml})[0].accepted())
+          << xml;
+    }
+  }
+
+  auto stub = wmo::assignment::v1::AssignmentService::NewStub(
+      wmo::testing::ChannelTo(*app_));
+  wmo::assignment::v1::ListAssignmentRequestsResponse listed;
+  {
+    grpc::ClientContext context;
+    wmo::testing::ActAs(context, *app_,
+                        wmo::testing::Municipality(kMunicipality));
+    wmo::assignment::v1::ListAssignmentRequestsRequest list;
+    list.set_parent(absl::StrCat("municipalities/", kMunicipality));
+    ASSERT_TRUE(stub->ListAssignmentRequests(&context, list, &listed).ok());
+  }
+  ASSERT_EQ(listed.assignment_requests_size(), 1);
+  const auto& asked = listed.assignment_requests(0);
+  ASSERT_EQ(asked.change().alterations_size(), 1);
+  EXPECT_EQ(asked.change().alterations(0).assignment(), assignment_.name());
+  EXPECT_EQ(asked.change().alterations(0).extent().volume(), 25);
+  {
+    grpc::ClientContext context;
+    wmo::testing::ActAs(context, *app_,
+                        wmo::testing::Municipality(kMunicipality));
+    wmo::assignment::v1::AnswerAssignmentRequestRequest answer;
+    answer.set_name(asked.name());
+    answer.set_rejection_reason("3");
+    wmo::assignment::v1::AssignmentRequest out;
+    grpc::Status s = stub->AnswerAssignmentRequest(&context, answer, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  const wmo::testing::HttpResponse listing = wmo::testing::HttpRequest(
+      app_->http_port(), "GET",
+      absl::StrCat("/v1/providers/", kProvider, "/iwmo/outbox"), "",
+      {{"Authorization",
+        wmo::testing::BearerFor(*app_, wmo::testing::Provider(kProvider))}});
+  ASSERT_EQ(listing.status, 200) << listing.body;
+  v1::ListOutboxMessagesResponse box;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(listing.body, &box).ok());
+  ASSERT_EQ(box.outbox_messages_size(), 1) << listing.body;
+  const wmo::testing::HttpResponse answer = wmo::testing::HttpRequest(
+      app_->http_port(), "GET",
+      absl::StrCat("/v1/", box.outbox_messages(0).name()), "",
+      {{"Authorization",
+        wmo::testing::BearerFor(*app_, wmo::testing::Provider(kProvider))}});
+  EXPECT_THAT(answer.body, HasSubstr("<ReferentieAanbieder>CHG-1<"));
+  EXPECT_THAT(answer.body, HasSubstr("<RedenAfwijzingVerzoek>3<"));
+  if (!testing::ReferenceDir().empty()) {
+    EXPECT_TRUE(testing::JudgeOfficially("WMO319", {answer.body})[0].accepted())
+        << answer.body;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, IwmoServiceTest,
                          ::testing::Values("sqlite", "postgres"));
 

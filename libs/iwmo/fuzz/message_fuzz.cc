@@ -15,6 +15,7 @@
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/schema.h"
 #include "libs/iwmo/wmo315.h"
+#include "libs/iwmo/wmo317.h"
 #include "libs/iwmo/wmo323.h"
 #include "libs/iwmo/xml_document.h"
 
@@ -40,24 +41,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::optional<Fault> fault = CheckSchema(*doc, *schema);
   const Answered answered{header->message, header->sender, header->receiver,
                           header->id, header->date};
-  if (!fault && (header->message == "WMO302" || header->message == "WMO320")) {
-    // A provider's retour: its codes are what is read of it.
-    for (const std::string& code : ReturnCodesIn(*doc)) {
-      if (code.empty()) std::abort();
+  const std::string& kind = header->message;
+  if (kind == "WMO302" || kind == "WMO320") {
+    // A provider's retour gets no retour: its codes are what is read of it.
+    if (!fault) {
+      for (const std::string& code : ReturnCodesIn(*doc)) {
+        if (code.empty()) std::abort();
+      }
     }
     return 0;
   }
-  if (!fault && header->message == "WMO315") {
+  if (!fault && kind == "WMO315") {
     const Wmo315 message = ReadWmo315(*doc);
     fault = CheckWmo315Rules(message);
     if (!fault) {
       ExpectWellFormed(WriteTechnicalRetour(
-          *doc, answered, {{message.products[0].location, {"9374"}}}, "R3",
+          *doc, answered, {{message.products[0].wanted.location, {"9374"}}},
+          "R3", "2026-11-30"));
+    }
+  }
+  if (!fault && kind == "WMO317") {
+    const Wmo317 message = ReadWmo317(*doc);
+    fault = CheckWmo317Rules(message);
+    if (!fault) {
+      ExpectWellFormed(WriteTechnicalRetour(
+          *doc, answered, {{"/Bericht/Client/Verzoek", {"9349"}}}, "R3",
           "2026-11-30"));
     }
   }
-  if (!fault && header->message != "WMO323" && header->message != "WMO315") {
-    const DeliveryMessage message = ReadDeliveryMessage(*doc, header->message);
+  if (!fault && (kind == "WMO305" || kind == "WMO307")) {
+    const DeliveryMessage message = ReadDeliveryMessage(*doc, kind);
     fault = CheckDeliveryRules(message);
     if (!fault) {
       ExpectWellFormed(WriteTechnicalRetour(
@@ -65,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           "2026-11-30"));
     }
   }
-  if (!fault && header->message == "WMO323") {
+  if (!fault && kind == "WMO323") {
     const Wmo323 message = ReadWmo323(*doc);
     fault = CheckWmo323Rules(message);
     if (!fault) {
