@@ -361,10 +361,10 @@ class AuthorizationMatrixTest : public ::testing::Test {
       row("DeclarationService_ListAuditEntries", "GET", d + "/auditEntries",
           "",                                    200, 403, 403, 403, 200),
 
-      // iWmo messages come from providers; a body that is not XML is
-      // refused before anything else is read.
+      // iWmo messages come from providers (and municipalities' imports);
+      // a body that is not XML is refused before anything else is read.
       row("IwmoService_SubmitMessage", "POST", "/v1/iwmo/messages", "{}",
-                                                400, 400, 403, 403, 403),
+                                                400, 400, 400, 400, 403),
       // A provider's outbox is its own; a municipality lists what it sent.
       row("IwmoService_ListOutboxMessages", "GET",
           std::string("/v1/providers/") + kA + "/iwmo/outbox", "",

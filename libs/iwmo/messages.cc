@@ -259,6 +259,11 @@ struct Model {
       .name = "LDT_RedenAfwijzingVerzoek",
       .max_length = 2,
       .values = {"1", "2", "3", "4", "5", "6", "7", "8", "9"}};
+  SimpleType code_301{.name = "LDT_BerichtCode",
+                      .min_length = 1,
+                      .max_length = 3,
+                      .pattern = Pattern::kLiteral,
+                      .literal = "414"};
   SimpleType code_302{.name = "LDT_BerichtCode",
                       .min_length = 1,
                       .max_length = 3,
@@ -657,36 +662,33 @@ struct Model {
       OptionalBase("Begindatum", &date),
       OptionalBase("Einddatum", &date),
   }};
-  ComplexType contact_302 = WithCodes({{
+  // `t` with element `name` of type `now`: a 302's class in place of the
+  // 301's.
+  static ComplexType Retyped(ComplexType t, absl::string_view name,
+                             const ComplexType* now) {
+    for (Element& e : t.sequence) {
+      if (name == e.name) e.complex = now;
+    }
+    return t;
+  }
+  ComplexType contact_301{{
       {"Soort", Space::kMessage, &address_kind},
       Optional("Adres", nullptr, &address),
       Optional("Organisatie", &organisation),
       Optional("Telefoon", nullptr, &phones),
       Optional("Emailadres", &email),
       Optional("Periode", nullptr, &open_period),
-  }});
-  ComplexType relation_302 = WithCodes({{
+  }};
+  ComplexType relation_301{{
       {"Nummer", Space::kMessage, &person_id},
       Optional("Volgorde", &relation_order),
       {"Soort", Space::kMessage, &relation_kind},
       Optional("Geboortedatum", nullptr, &birth_date),
       Optional("Geslacht", &gender),
       {"Naam", Space::kMessage, nullptr, &full_name},
-      {"Contact", Space::kMessage, nullptr, &contact_302},
-  }});
-  ComplexType relations_302{{
-      {.name = "Relatie",
-       .space = Space::kMessage,
-       .complex = &relation_302,
-       .max_occurs = -1},
+      {"Contact", Space::kMessage, nullptr, &contact_301},
   }};
-  ComplexType contacts_302{{
-      {.name = "Contact",
-       .space = Space::kMessage,
-       .complex = &contact_302,
-       .max_occurs = -1},
-  }};
-  ComplexType assigned_302 = WithCodes({{
+  ComplexType assigned_301{{
       {"ToewijzingNummer", Space::kMessage, &number},
       Optional("ReferentieAanbieder", &provider_reference),
       Optional("Product", nullptr, &product),
@@ -698,14 +700,11 @@ struct Model {
       Optional("Omvang", nullptr, &extent),
       Optional("Budget", &budget),
       Optional("Commentaar", &comment),
-  }});
-  ComplexType assigned_products_302{{
-      {.name = "ToegewezenProduct",
-       .space = Space::kMessage,
-       .complex = &assigned_302,
-       .max_occurs = -1},
   }};
-  ComplexType client_302 = WithCodes({{
+  ComplexType relations_301 = ListOf("Relatie", relation_301);
+  ComplexType contacts_301 = ListOf("Contact", contact_301);
+  ComplexType assigned_products_301 = ListOf("ToegewezenProduct", assigned_301);
+  ComplexType client_301{{
       {"Bsn", Space::kMessage, &bsn},
       {"Geboortedatum", Space::kMessage, nullptr, &birth_date},
       {"Geslacht", Space::kMessage, &gender},
@@ -714,10 +713,38 @@ struct Model {
       Optional("JuridischeStatus", &legal_status),
       Optional("WettelijkeVertegenwoordiging", &representation),
       Optional("Commentaar", &comment),
-      Optional("Relaties", nullptr, &relations_302),
-      {"Contactgegevens", Space::kMessage, nullptr, &contacts_302},
-      {"ToegewezenProducten", Space::kMessage, nullptr, &assigned_products_302},
-  }});
+      Optional("Relaties", nullptr, &relations_301),
+      {"Contactgegevens", Space::kMessage, nullptr, &contacts_301},
+      {"ToegewezenProducten", Space::kMessage, nullptr, &assigned_products_301},
+  }};
+  ComplexType header_301{{
+      {"BerichtCode", Space::kMessage, &code_301},
+      {"BerichtVersie", Space::kMessage, &message_version},
+      {"BerichtSubversie", Space::kMessage, &message_subversion},
+      {"Afzender", Space::kMessage, &municipality},
+      {"Ontvanger", Space::kMessage, &agb},
+      {"BerichtIdentificatie", Space::kMessage, nullptr,
+       &message_identification},
+      {"XsdVersie", Space::kMessage, nullptr, &xsd_version},
+  }};
+  ComplexType root_301{{
+      {"Header", Space::kMessage, nullptr, &header_301},
+      {"Client", Space::kMessage, nullptr, &client_301},
+  }};
+  MessageSchema wmo301{"WMO301", &root_301};
+
+  // The 302: the 301's classes, each with its codes.
+  ComplexType contact_302 = WithCodes(contact_301);
+  ComplexType relation_302 =
+      WithCodes(Retyped(relation_301, "Contact", &contact_302));
+  ComplexType relations_302 = ListOf("Relatie", relation_302);
+  ComplexType contacts_302 = ListOf("Contact", contact_302);
+  ComplexType assigned_302 = WithCodes(assigned_301);
+  ComplexType assigned_products_302 = ListOf("ToegewezenProduct", assigned_302);
+  ComplexType client_302 =
+      WithCodes(Retyped(Retyped(Retyped(client_301, "Relaties", &relations_302),
+                                "Contactgegevens", &contacts_302),
+                        "ToegewezenProducten", &assigned_products_302));
   ComplexType header_302 = MunicipalityRetourHeader(code_302);
   ComplexType root_302{{
       {"Header", Space::kMessage, nullptr, &header_302},
@@ -782,8 +809,8 @@ const Model& TheModel() {
 const MessageSchema* SchemaOf(absl::string_view message) {
   const Model& model = TheModel();
   for (const MessageSchema* schema :
-       {&model.wmo302, &model.wmo305, &model.wmo307, &model.wmo315,
-        &model.wmo317, &model.wmo320, &model.wmo323}) {
+       {&model.wmo301, &model.wmo302, &model.wmo305, &model.wmo307,
+        &model.wmo315, &model.wmo317, &model.wmo320, &model.wmo323}) {
     if (message == schema->message) return schema;
   }
   return nullptr;
@@ -804,8 +831,14 @@ std::optional<Fault> CheckAnswerable(const MessageHeader& header) {
     const SimpleType* type;
     const char* location;
   } fields[] = {
-      {&header.sender, &model.agb, "/Bericht/Header/Afzender"},
-      {&header.receiver, &model.municipality, "/Bericht/Header/Ontvanger"},
+      // A WMO301 goes from a municipality to a provider; the others
+      // answered go the other way.
+      {&header.sender,
+       header.message == "WMO301" ? &model.municipality : &model.agb,
+       "/Bericht/Header/Afzender"},
+      {&header.receiver,
+       header.message == "WMO301" ? &model.agb : &model.municipality,
+       "/Bericht/Header/Ontvanger"},
       {&header.id, &model.message_id,
        "/Bericht/Header/BerichtIdentificatie/Identificatie"},
       {&header.date, &model.date,

@@ -34,33 +34,39 @@ Person ReadPerson(const _xmlNode* client) {
   return p;
 }
 
-std::optional<Fault> CheckPerson(const Person& p,
-                                 absl::string_view message_date,
-                                 absl::string_view client) {
-  const std::string birth = absl::StrCat(client, "/Geboortedatum/Datum");
-  if (!PassesElevenTest(p.bsn)) {
-    return Fault{absl::StrCat(client, "/Bsn"), "CS002",
-                 "the BSN does not pass the 11-proef"};
-  }
-  const std::string use = p.birth_date_use.value_or("");
-  if (!BirthDateFitsItsUse(p.birth_date, use)) {
+std::optional<Fault> CheckBirthDate(absl::string_view date,
+                                    const std::optional<std::string>& use,
+                                    absl::string_view message_date,
+                                    absl::string_view owner) {
+  const std::string birth = absl::StrCat(owner, "/Geboortedatum/Datum");
+  const std::string how = use.value_or("");
+  if (!BirthDateFitsItsUse(date, how)) {
     return Fault{birth, "CS139",
                  "the birth date does not fit DatumGebruik: 1 has the 1st "
                  "of the month, 2 the 1st of January, 3 is 1900-01-01"};
   }
   // TR002: born at most 120 years before the message, unless unknown.
-  if (!(use == "3" && p.birth_date == "1900-01-01") &&
-      DateNumber(p.birth_date) + 1200000 <
-          DateNumber(message_date.substr(0, 10))) {
+  if (!(how == "3" && date == "1900-01-01") &&
+      DateNumber(date) + 1200000 < DateNumber(message_date.substr(0, 10))) {
     return Fault{birth, "TR002",
                  "the birth date lies more than 120 years before the "
                  "message"};
   }
-  if (IsBefore(message_date, p.birth_date)) {
+  if (IsBefore(message_date, date)) {
     return Fault{birth, "TR134",
                  "the birth date lies after the message's Dagtekening"};
   }
   return std::nullopt;
+}
+
+std::optional<Fault> CheckPerson(const Person& p,
+                                 absl::string_view message_date,
+                                 absl::string_view client) {
+  if (!PassesElevenTest(p.bsn)) {
+    return Fault{absl::StrCat(client, "/Bsn"), "CS002",
+                 "the BSN does not pass the 11-proef"};
+  }
+  return CheckBirthDate(p.birth_date, p.birth_date_use, message_date, client);
 }
 
 }  // namespace wmo::iwmo

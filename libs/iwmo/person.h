@@ -28,6 +28,14 @@ struct Person {
 // The person of `client`, an element the schema check found valid.
 Person ReadPerson(const _xmlNode* client);
 
+// The first rule the birth date `date` (with DatumGebruik `use`) of the
+// element at `owner` breaks: CS139, TR002 (at most 120 years before
+// `message_date`), TR134 (not after it).
+std::optional<Fault> CheckBirthDate(absl::string_view date,
+                                    const std::optional<std::string>& use,
+                                    absl::string_view message_date,
+                                    absl::string_view owner);
+
 // The first rule of the official validation the person breaks: CS002 (the
 // 11-proef), CS139 (the birth date fits DatumGebruik), TR002 (born at most
 // 120 years before `message_date`), TR134 (not after it). `client` is the

@@ -216,6 +216,134 @@ TEST(Wmo301Test, ReadsTheProvidersRetoursAsTheXsdDoes) {
   EXPECT_THAT(ReturnCodesIn(*accepting302), ::testing::IsEmpty());
 }
 
+// A municipality's WMO301s, read for its migration import: the product
+// agrees with the official validation on every one, valid or broken.
+TEST(Wmo301Test, ReadsAsTheOfficialValidationJudges) {
+  if (testing::ReferenceDir().empty()) {
+    GTEST_SKIP() << "no iWmo reference material (set WMO_IWMO_REFERENCE)";
+  }
+  av1::Assignment second = Hours("1002");
+  second.set_product_code("02A02");
+  const std::string base = WriteWmo301(kOut, Client(), {Hours("1001"), second});
+  struct Case {
+    std::string name;
+    std::string xml;
+  };
+  std::vector<Case> cases = {{"valid", base}};
+  auto edit = [&](const std::string& name, const std::string& from,
+                  const std::string& to, int nth = 0) {
+    std::string xml = base;
+    size_t at = xml.find(from);
+    for (int i = 0; i < nth && at != std::string::npos; ++i) {
+      at = xml.find(from, at + 1);
+    }
+    ASSERT_NE(at, std::string::npos) << name;
+    xml.replace(at, from.size(), to);
+    cases.push_back({name, xml});
+  };
+  const std::string contact_end = "</Contact>";
+  edit("a relation", "<Contactgegevens>",
+       "<Relaties><Relatie><Nummer>R1</Nummer><Soort>03</Soort><Naam>"
+       "<iwmo:Geslachtsnaam><iwmo:Achternaam>Jansen</iwmo:Achternaam>"
+       "</iwmo:Geslachtsnaam><iwmo:NaamGebruik>1</iwmo:NaamGebruik></Naam>"
+       "<Contact><Soort>02</Soort><Telefoon><iwmo:Telefoon01>"
+       "<iwmo:Telefoonnummer>0612345678</iwmo:Telefoonnummer>"
+       "<iwmo:Landnummer>0031</iwmo:Landnummer></iwmo:Telefoon01>"
+       "</Telefoon></Contact></Relatie></Relaties><Contactgegevens>");
+  edit("communication by interpreter", "<Contactgegevens>",
+       "<Communicatie><iwmo:Vorm>1</iwmo:Vorm><iwmo:Taal>Pools</iwmo:Taal>"
+       "</Communicatie><Contactgegevens>");
+  edit("a temporary address too", contact_end,
+       contact_end +
+           "<Contact><Soort>04</Soort><Adres><iwmo:Huis>"
+           "<iwmo:Huisnummer>3</iwmo:Huisnummer></iwmo:Huis>"
+           "<iwmo:Postcode>6001AB</iwmo:Postcode>"
+           "<iwmo:LandCode>NL</iwmo:LandCode></Adres><Periode>"
+           "<iwmo:Begindatum>2026-10-01</iwmo:Begindatum>"
+           "<iwmo:Einddatum>2026-10-31</iwmo:Einddatum></Periode>"
+           "</Contact>");
+  edit("CD007 a language without an interpreter", "<Contactgegevens>",
+       "<Communicatie><iwmo:Vorm>2</iwmo:Vorm><iwmo:Taal>Pools</iwmo:Taal>"
+       "</Communicatie><Contactgegevens>");
+  edit("CS050 name use 2 without a partner", "<iwmo:NaamGebruik>1<",
+       "<iwmo:NaamGebruik>2<");
+  edit("CS089 postcode with a space", "6041AB", "6041 AB");
+  edit("CD034 BRP address without a postcode",
+       "<iwmo:Postcode>6041AB</iwmo:Postcode><iwmo:Straatnaam>Markt"
+       "</iwmo:Straatnaam><iwmo:Plaatsnaam>Weert</iwmo:Plaatsnaam>"
+       "<iwmo:LandCode>NL</iwmo:LandCode>",
+       "<iwmo:Straatnaam>Markt</iwmo:Straatnaam><iwmo:Plaatsnaam>Weert"
+       "</iwmo:Plaatsnaam>");
+  edit("CD025 Dutch address without a house",
+       "<iwmo:Huis><iwmo:Huisnummer>12</iwmo:Huisnummer><iwmo:Huisletter>a"
+       "</iwmo:Huisletter><iwmo:HuisnummerToevoeging>bis"
+       "</iwmo:HuisnummerToevoeging></iwmo:Huis>",
+       "");
+  edit("CD009 a period on a BRP address", "</Telefoon>",
+       "</Telefoon><Periode><iwmo:Begindatum>2026-10-01</iwmo:Begindatum>"
+       "</Periode>");
+  edit("TR061 only a temporary address", "<Soort>01</Soort>",
+       "<Soort>04</Soort>");
+  edit("TR101 an assignment twice", "<ToewijzingNummer>1002<",
+       "<ToewijzingNummer>1001<");
+  edit("TR302 the same product twice", "<iwmo:Code>02A02<",
+       "<iwmo:Code>02A01<");
+  edit("TR134 decided after the message", "<Toewijzingsdatum>2026-09-15<",
+       "<Toewijzingsdatum>2026-10-03<");
+  edit("CS336 reason 01",
+       "<Ingangsdatum>2026-10-01</Ingangsdatum>"
+       "<Einddatum>2026-12-31</Einddatum>",
+       "<Ingangsdatum>2026-10-01</Ingangsdatum><Einddatum>2026-12-31"
+       "</Einddatum><RedenWijziging>01</RedenWijziging>");
+  edit("CS335 deleted yet running",
+       "<Ingangsdatum>2026-10-01</Ingangsdatum>"
+       "<Einddatum>2026-12-31</Einddatum>",
+       "<Ingangsdatum>2026-10-01</Ingangsdatum><Einddatum>2026-12-31"
+       "</Einddatum><RedenWijziging>13</RedenWijziging>");
+  edit("CS003 ends before it starts", "<Einddatum>2026-12-31<",
+       "<Einddatum>2026-09-30<");
+  edit("CS002 11-proef", "<Bsn>999993653<", "<Bsn>123456789<");
+  edit("XSD a time with a zone", "13:30:00", "13:30:00Z");
+  std::vector<std::string> documents;
+  documents.reserve(cases.size());
+  for (const Case& c : cases) documents.push_back(c.xml);
+  const auto official = testing::JudgeOfficially("WMO301", documents);
+  int accepted = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    auto doc = XmlDocument::Parse(cases[i].xml);
+    ASSERT_TRUE(doc.ok()) << cases[i].name;
+    std::optional<Fault> fault = CheckSchema(*doc, *SchemaOf("WMO301"));
+    if (!fault) fault = CheckWmo301Rules(ReadWmo301(*doc));
+    accepted += official[i].accepted() ? 1 : 0;
+    EXPECT_EQ(!fault.has_value(), official[i].accepted())
+        << cases[i].name << ": product says "
+        << (fault ? fault->rule + " at " + fault->location : "valid")
+        << "; official: " << official[i].detail << "\n"
+        << cases[i].xml;
+    const std::string& name = cases[i].name;
+    if (name.rfind("TR", 0) == 0 || name.rfind("CS", 0) == 0 ||
+        name.rfind("CD", 0) == 0) {
+      EXPECT_EQ(fault ? fault->rule : "none", name.substr(0, 5)) << name;
+      EXPECT_THAT(official[i].rules, ::testing::Contains(name.substr(0, 5)))
+          << name;
+    }
+  }
+  EXPECT_EQ(accepted, 4);
+}
+
+TEST(Wmo301Test, GivesTheClientAsTheApiHoldsIt) {
+  auto doc = XmlDocument::Parse(WriteWmo301(kOut, Client(), {Hours("1")}));
+  ASSERT_TRUE(doc.ok());
+  const av1::Client client = ClientOf(ReadWmo301(*doc));
+  EXPECT_EQ(client.bsn(), "999993653");
+  EXPECT_EQ(client.birth_date(), "1950-03-01");
+  EXPECT_EQ(client.name().surname_prefix(), "van der");
+  EXPECT_EQ(client.contact().postcode(), "6041AB");
+  EXPECT_EQ(client.contact().house_number(), 12);
+  EXPECT_EQ(client.contact().house_number_addition(), "bis");
+  EXPECT_EQ(client.contact().phone(), "0475123456");
+}
+
 TEST(Wmo301Test, NeedsANameAndAnAddressOrPhone) {
   av1::Client c = Client();
   EXPECT_EQ(MissingForWmo301(c), "");

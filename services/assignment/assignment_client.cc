@@ -104,4 +104,14 @@ absl::StatusOr<std::vector<v1::Assignment>> AssignmentClient::Search(
   return found;
 }
 
+absl::StatusOr<v1::Assignment> AssignmentClient::Create(
+    const v1::CreateAssignmentRequest& request) {
+  v1::Assignment response;
+  absl::Status status = stub_.Invoke([&](auto& stub, auto& context) {
+    return stub.CreateAssignment(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
 }  // namespace wmo::assignment

@@ -25,7 +25,8 @@ class DeliveryRecorder {
 };
 
 // The assignment service's side of the iWmo messages besides delivery:
-// providers' requests in (315), and what providers are told of (301, 319).
+// providers' requests in (315, 317), what providers are told of (301,
+// 319), and the assignments a municipality imports (301).
 class RequestDesk {
  public:
   virtual ~RequestDesk() = default;
@@ -38,6 +39,10 @@ class RequestDesk {
   // Every page of SearchAssignments, acting for the current call's caller.
   virtual absl::StatusOr<std::vector<v1::Assignment>> Search(
       v1::SearchAssignmentsRequest request) = 0;
+  // CreateAssignment, acting for the current call's caller: a
+  // municipality importing its assignments (301).
+  virtual absl::StatusOr<v1::Assignment> Create(
+      const v1::CreateAssignmentRequest& request) = 0;
 };
 
 // The assignment service as the other services see it, over gRPC
@@ -66,6 +71,8 @@ class AssignmentClient : public AssignmentSource,
       const v1::ListAssignmentChangesRequest& request) override;
   absl::StatusOr<std::vector<v1::Assignment>> Search(
       v1::SearchAssignmentsRequest request) override;
+  absl::StatusOr<v1::Assignment> Create(
+      const v1::CreateAssignmentRequest& request) override;
 
  private:
   server::LateStub<v1::AssignmentService> stub_{"assignment"};

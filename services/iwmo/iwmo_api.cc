@@ -132,9 +132,11 @@ std::vector<std::string> CodesOf(const absl::Status& status) {
 absl::StatusOr<IwmoApi::Incoming> IwmoApi::Identify(
     const auth::Principal& caller, const v1::SubmitMessageRequest& request,
     rules::Date today) {
-  if (caller.kind != auth::PrincipalKind::kProvider) {
+  if (caller.kind != auth::PrincipalKind::kProvider &&
+      caller.kind != auth::PrincipalKind::kMunicipality) {
     return absl::PermissionDeniedError(
-        "iWmo messages come from providers: call as the provider that sends "
+        "iWmo messages come from providers, and from municipalities "
+        "importing their assignments (WMO301): call as the party that sends "
         "the message");
   }
   const google::api::HttpBody& body = request.message();
@@ -152,14 +154,25 @@ absl::StatusOr<IwmoApi::Incoming> IwmoApi::Identify(
     return Unanswerable("IWMO_UNKNOWN_MESSAGE", "/Bericht",
                         header.status().message());
   }
-  if (std::find(std::begin(kFromProviders), std::end(kFromProviders),
-                header->message) == std::end(kFromProviders)) {
+  // A municipality moving from another system imports its assignments as
+  // the WMO301s it sent.
+  const bool import = header->message == "WMO301";
+  if (!import && std::find(std::begin(kFromProviders), std::end(kFromProviders),
+                           header->message) == std::end(kFromProviders)) {
     return Unanswerable(
         "IWMO_UNKNOWN_MESSAGE", "/Bericht",
         absl::StrCat(header->message,
                      " goes from a municipality to a provider; providers "
                      "send ",
-                     absl::StrJoin(kFromProviders, ", ")));
+                     absl::StrJoin(kFromProviders, ", "),
+                     ", municipalities import WMO301"));
+  }
+  if (import != (caller.kind == auth::PrincipalKind::kMunicipality)) {
+    return absl::PermissionDeniedError(
+        import ? "a WMO301 is imported by the municipality that sent it"
+               : absl::StrCat(header->message,
+                              " comes from a provider: call as the provider "
+                              "that sends it"));
   }
   const MessageSchema* schema = SchemaOf(header->message);
   if (schema == nullptr) {
@@ -186,18 +199,21 @@ absl::StatusOr<IwmoApi::Incoming> IwmoApi::Identify(
         absl::StrCat(fault->location, ": ", fault->description));
   }
   if (header->sender != caller.tenant) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "/Bericht/Header/Afzender: a provider sends as its own AGB code, ",
-        caller.tenant));
+    return absl::PermissionDeniedError(
+        absl::StrCat("/Bericht/Header/Afzender: ",
+                     import ? "a municipality imports its own messages, as "
+                            : "a provider sends as its own AGB code, ",
+                     caller.tenant));
   }
+  const std::string& municipality = import ? header->sender : header->receiver;
   absl::StatusOr<bool> served =
-      catalogs_.ServesMunicipality(header->receiver, today);
+      catalogs_.ServesMunicipality(municipality, today);
   if (!served.ok()) return served.status();
   if (!*served) {
     return server::WithReason(
-        absl::PermissionDeniedError(
-            absl::StrCat("/Bericht/Header/Ontvanger: municipality ",
-                         header->receiver, " is not served by this system")),
+        absl::PermissionDeniedError(absl::StrCat(
+            import ? "/Bericht/Header/Afzender" : "/Bericht/Header/Ontvanger",
+            ": municipality ", municipality, " is not served by this system")),
         "MUNICIPALITY_NOT_SERVED");
   }
   return Incoming{*std::move(doc), *std::move(header), schema,
@@ -262,9 +278,14 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
   std::optional<DeliveryMessage> delivered;
   std::optional<Wmo315> requested;
   std::optional<Wmo317> changed;
+  std::optional<Wmo301> imported;
   std::optional<Fault> fault;
   size_t products = 0;
-  if (header.message == "WMO323") {
+  if (header.message == "WMO301") {
+    imported = ReadWmo301(in->doc);
+    fault = CheckWmo301Rules(*imported);
+    products = imported->products.size();
+  } else if (header.message == "WMO323") {
     declared = ReadWmo323(in->doc);
     fault = CheckWmo323Rules(*declared);
   } else if (header.message == "WMO315") {
@@ -312,6 +333,8 @@ absl::Status IwmoApi::SubmitMessage(const auth::Principal& caller,
     write = RequestAssignments(*in, *requested, answered, today_text);
   } else if (changed) {
     write = RequestChange(*in, *changed, answered, today_text);
+  } else if (imported) {
+    write = Import(*in, *imported, answered, today_text);
   } else {
     write = RecordDelivery(caller, *in, *delivered, answered, today_text);
   }
@@ -546,6 +569,47 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestChange(
         }
       }
     }
+  }
+  return
+      [&in, &answered, codes = std::move(codes), today](const std::string& id) {
+        return WriteTechnicalRetour(in.doc, answered, codes, id, today);
+      };
+}
+
+absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::Import(const Incoming& in,
+                                                     const Wmo301& message,
+                                                     const Answered& answered,
+                                                     const std::string& today) {
+  const std::string& municipality = in.header.sender;
+  // A retry creates nothing twice: the request ids come from the message.
+  const std::string key =
+      server::Sha256Hex(absl::StrCat(municipality, "/WMO301/", in.header.id))
+          .substr(0, 24);
+  const assignment::v1::Client client = ClientOf(message);
+  CodesByLocation codes;
+  for (size_t i = 0; i < message.products.size(); ++i) {
+    const AssignedProduct& p = message.products[i];
+    // A deleted assignment is no current one: nothing to import.
+    if (NormalizeSpace(p.change_reason.value_or("")) == "13") continue;
+    std::vector<std::string>& judged = codes[p.wanted.location];
+    assignment::v1::CreateAssignmentRequest create;
+    create.set_parent(absl::StrCat("municipalities/", municipality));
+    create.set_request_id(absl::StrCat("iwmo-", key, "-", i));
+    assignment::v1::Assignment& a = *create.mutable_assignment();
+    a.set_municipality(municipality);
+    a.set_number(absl::StrCat(WholeNumber(p.number).value_or(0)));
+    *a.mutable_client() = client;
+    a.set_provider_agb(in.header.receiver);
+    SetPeriodAndExtent(p.wanted, a);
+    if (absl::Status s = SetProduct(p.wanted, a); !s.ok()) return s;
+    if (a.product().empty()) {
+      judged = {"S329"};  // TR381: the catalog has no such product
+      continue;
+    }
+    absl::Status created = requests_.Create(create).status();
+    if (created.ok()) continue;
+    judged = CodesOf(created);
+    if (judged.empty()) return created;  // nothing decided
   }
   return
       [&in, &answered, codes = std::move(codes), today](const std::string& id) {

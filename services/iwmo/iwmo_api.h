@@ -11,6 +11,7 @@
 #include "libs/auth/principal.h"
 #include "libs/iwmo/delivery.h"
 #include "libs/iwmo/schema.h"
+#include "libs/iwmo/wmo301.h"
 #include "libs/iwmo/wmo315.h"
 #include "libs/iwmo/wmo317.h"
 #include "libs/iwmo/wmo323.h"
@@ -115,6 +116,13 @@ class IwmoApi {
   // with all its current assignments at the provider). Acts for the
   // provider.
   absl::Status MakeOutboxMessages(const std::string& provider);
+
+  // Creates each current assignment of a municipality's WMO301 (its
+  // migration import) with its number, through the checks of any create;
+  // what writes its WMO302, with a code per assignment.
+  absl::StatusOr<WriteRetour> Import(const Incoming& in, const Wmo301& message,
+                                     const Answered& answered,
+                                     const std::string& today);
 
   // Hands a WMO317 to the assignment service as one change request; what
   // writes its WMO318.

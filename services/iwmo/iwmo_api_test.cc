@@ -89,6 +89,10 @@ class FakeRequests : public assignment::RequestDesk {
       assignment::v1::SearchAssignmentsRequest) override {
     return std::vector<assignment::v1::Assignment>();
   }
+  absl::StatusOr<assignment::v1::Assignment> Create(
+      const assignment::v1::CreateAssignmentRequest& request) override {
+    return request.assignment();
+  }
   std::vector<assignment::v1::RequestAssignmentRequest> requests;
 };
 

@@ -17,6 +17,7 @@
 #include "libs/iwmo/oracle.h"
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/test_messages.h"
+#include "libs/iwmo/wmo301.h"
 #include "libs/iwmo/wmo323.h"
 #include "libs/iwmo/xml_document.h"
 #include "libs/testing/http.h"
@@ -759,6 +760,80 @@ TEST_P(IwmoServiceTest, TakesARequestForAChangeAndAnswersIt) {
     EXPECT_TRUE(testing::JudgeOfficially("WMO319", {answer.body})[0].accepted())
         << answer.body;
   }
+}
+
+// A municipality moving from another system imports the WMO301s it sent:
+// each current assignment is created with its number through the checks
+// of any create, and the WMO302 says per assignment how it went: 0200,
+// S329 for a product its catalog lacks, 9332 for a number in use. The same
+// message again gets the same answer; a provider cannot import.
+TEST_P(IwmoServiceTest, ImportsAMunicipalitysAssignments) {
+  constexpr char kDoetinchem[] = "0222";  // toekomst-sociaal-domein-2023
+  constexpr char kCompleet[] = "99990301";
+  wmo::assignment::v1::Client client;
+  client.set_bsn("999993653");
+  client.set_birth_date("1950-03-01");
+  client.set_gender("1");
+  client.mutable_name()->set_surname("Bakker");
+  client.mutable_contact()->set_postcode("7001AB");
+  client.mutable_contact()->set_house_number(3);
+  auto hours = [](const std::string& number, const std::string& code) {
+    Assignment a;
+    a.set_number(number);
+    a.set_product_category("02");
+    a.set_product_code(code);
+    a.set_start_date("2027-01-01");
+    a.set_end_date("2027-03-31");
+    a.mutable_extent()->set_volume(4);
+    a.mutable_extent()->set_unit(wmo::type::v1::UNIT_HOUR);
+    a.mutable_extent()->set_frequency(wmo::type::v1::FREQUENCY_PER_WEEK);
+    a.set_state(Assignment::ACTIVE);
+    a.set_revision(1);
+    a.mutable_update_time()->set_seconds(1798761600);  // 2027-01-01
+    return a;
+  };
+  const std::string xml =
+      WriteWmo301({kDoetinchem, kCompleet, "MIG1", "2027-03-01"}, client,
+                  {hours("70001", "02A01"), hours("70002", "99X99")});
+  const auth::Principal doetinchem = wmo::testing::Municipality(kDoetinchem);
+  wmo::testing::HttpResponse r = Post(*app_, xml, doetinchem);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("<ToewijzingNummer>70001</ToewijzingNummer>"));
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>0200</RetourCode></RetourCodes>"
+                                "</ToegewezenProduct>"));
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>S329</RetourCode></RetourCodes>"
+                                "</ToegewezenProduct>"));
+  if (!testing::ReferenceDir().empty()) {
+    EXPECT_TRUE(testing::JudgeOfficially("WMO302", {r.body})[0].accepted())
+        << r.body;
+  }
+  EXPECT_EQ(Post(*app_, xml, doetinchem).body, r.body);
+
+  auto stub = wmo::assignment::v1::AssignmentService::NewStub(
+      wmo::testing::ChannelTo(*app_));
+  grpc::ClientContext context;
+  wmo::testing::ActAs(context, *app_, doetinchem);
+  wmo::assignment::v1::GetAssignmentRequest get;
+  get.set_name(
+      absl::StrCat("municipalities/", kDoetinchem, "/assignments/70001"));
+  Assignment imported;
+  grpc::Status s = stub->GetAssignment(&context, get, &imported);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(imported.product(), "begeleiding-acuut");
+  EXPECT_EQ(imported.provider_agb(), kCompleet);
+  EXPECT_EQ(imported.client().name().surname(), "Bakker");
+  EXPECT_EQ(imported.client().contact().postcode(), "7001AB");
+
+  // The same number in another message, for another client: in use.
+  client.set_bsn(kBsn);
+  const std::string again =
+      WriteWmo301({kDoetinchem, kCompleet, "MIG2", "2027-03-01"}, client,
+                  {hours("70001", "02A01")});
+  r = Post(*app_, again, doetinchem);
+  EXPECT_THAT(r.body, HasSubstr("<RetourCode>9332</RetourCode>"));
+  // Only the municipality that sent it imports it.
+  EXPECT_EQ(Post(*app_, again, wmo::testing::Municipality("0197")).status, 403);
+  EXPECT_EQ(Post(*app_, again, wmo::testing::Provider(kCompleet)).status, 403);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, IwmoServiceTest,

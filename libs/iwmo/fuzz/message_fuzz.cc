@@ -14,6 +14,7 @@
 #include "libs/iwmo/delivery.h"
 #include "libs/iwmo/retour.h"
 #include "libs/iwmo/schema.h"
+#include "libs/iwmo/wmo301.h"
 #include "libs/iwmo/wmo315.h"
 #include "libs/iwmo/wmo317.h"
 #include "libs/iwmo/wmo323.h"
@@ -50,6 +51,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
     return 0;
+  }
+  if (!fault && kind == "WMO301") {
+    const Wmo301 message = ReadWmo301(*doc);
+    fault = CheckWmo301Rules(message);
+    if (!fault) {
+      if (ClientOf(message).bsn().empty()) std::abort();
+      ExpectWellFormed(WriteTechnicalRetour(
+          *doc, answered, {{message.products[0].wanted.location, {"9332"}}},
+          "R3", "2026-11-30"));
+    }
   }
   if (!fault && kind == "WMO315") {
     const Wmo315 message = ReadWmo315(*doc);
