@@ -302,19 +302,23 @@ struct Model {
                       .pattern = Pattern::kLiteral,
                       .literal = "484"};
 
-  // The header of a message from a provider to a municipality, whose
-  // BerichtCode is `code`.
-  ComplexType ProviderHeader(const SimpleType& code) const {
+  // The header of a message whose BerichtCode is `code`, from `sender` to
+  // `receiver` (an AGB code or a municipality).
+  ComplexType Header(const SimpleType& code, const SimpleType& sender,
+                     const SimpleType& receiver) const {
     return {{
         {"BerichtCode", Space::kMessage, &code},
         {"BerichtVersie", Space::kMessage, &message_version},
         {"BerichtSubversie", Space::kMessage, &message_subversion},
-        {"Afzender", Space::kMessage, &agb},
-        {"Ontvanger", Space::kMessage, &municipality},
+        {"Afzender", Space::kMessage, &sender},
+        {"Ontvanger", Space::kMessage, &receiver},
         {"BerichtIdentificatie", Space::kMessage, nullptr,
          &message_identification},
         {"XsdVersie", Space::kMessage, nullptr, &xsd_version},
     }};
+  }
+  ComplexType ProviderHeader(const SimpleType& code) const {
+    return Header(code, agb, municipality);
   }
 
   // Composite types (CDT_*): their children are in the basisschema's
@@ -574,21 +578,15 @@ struct Model {
     return t;
   }
   ComplexType MunicipalityRetourHeader(const SimpleType& code) const {
-    return {{
-        {"BerichtCode", Space::kMessage, &code},
-        {"BerichtVersie", Space::kMessage, &message_version},
-        {"BerichtSubversie", Space::kMessage, &message_subversion},
-        {"Afzender", Space::kMessage, &municipality},
-        {"Ontvanger", Space::kMessage, &agb},
-        {"BerichtIdentificatie", Space::kMessage, nullptr,
-         &message_identification},
-        {"XsdVersie", Space::kMessage, nullptr, &xsd_version},
-        {"IdentificatieRetour", Space::kMessage, &message_id},
-        {"DagtekeningRetour", Space::kMessage, &date},
-        Optional("XsltVersie", &version),
-        {"XsdVersieRetour", Space::kMessage, nullptr, &xsd_version},
-        Optional("RetourCodes", nullptr, &return_codes),
-    }};
+    ComplexType t = Header(code, municipality, agb);
+    t.sequence.insert(
+        t.sequence.end(),
+        {{"IdentificatieRetour", Space::kMessage, &message_id},
+         {"DagtekeningRetour", Space::kMessage, &date},
+         Optional("XsltVersie", &version),
+         {"XsdVersieRetour", Space::kMessage, nullptr, &xsd_version},
+         Optional("RetourCodes", nullptr, &return_codes)});
+    return t;
   }
 
   // WMO320: the provider's retour on a WMO319.
@@ -717,16 +715,7 @@ struct Model {
       {"Contactgegevens", Space::kMessage, nullptr, &contacts_301},
       {"ToegewezenProducten", Space::kMessage, nullptr, &assigned_products_301},
   }};
-  ComplexType header_301{{
-      {"BerichtCode", Space::kMessage, &code_301},
-      {"BerichtVersie", Space::kMessage, &message_version},
-      {"BerichtSubversie", Space::kMessage, &message_subversion},
-      {"Afzender", Space::kMessage, &municipality},
-      {"Ontvanger", Space::kMessage, &agb},
-      {"BerichtIdentificatie", Space::kMessage, nullptr,
-       &message_identification},
-      {"XsdVersie", Space::kMessage, nullptr, &xsd_version},
-  }};
+  ComplexType header_301 = Header(code_301, municipality, agb);
   ComplexType root_301{{
       {"Header", Space::kMessage, nullptr, &header_301},
       {"Client", Space::kMessage, nullptr, &client_301},

@@ -2,13 +2,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/testing/process.h"
 
@@ -81,6 +84,50 @@ std::vector<OfficialVerdict> JudgeOfficially(
   }
   std::filesystem::remove_all(work);
   return out;
+}
+
+std::vector<OfficialVerdict> ExpectSameVerdicts(
+    absl::string_view message, const std::vector<NamedMessage>& messages,
+    const std::function<std::optional<Fault>(const std::string& xml)>& judge) {
+  std::vector<std::string> documents;
+  documents.reserve(messages.size());
+  for (const NamedMessage& m : messages) documents.push_back(m.xml);
+  std::vector<OfficialVerdict> official = JudgeOfficially(message, documents);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const std::string& name = messages[i].name;
+    const std::optional<Fault> fault = judge(documents[i]);
+    EXPECT_EQ(!fault.has_value(), official[i].accepted())
+        << name << ": product says "
+        << (fault ? absl::StrCat(fault->rule, " at ", fault->location, ": ",
+                                 fault->description)
+                  : "valid")
+        << "; official: schema "
+        << (official[i].schema_valid ? "valid" : "invalid") << ", rules "
+        << absl::StrJoin(official[i].rules, " ") << "\n"
+        << (getenv("WMO_IWMO_VERBOSE") != nullptr
+                ? absl::StrCat(official[i].detail, "\n", documents[i])
+                : "");
+    // "305 TR101 ..." and "TR101 ..." name TR101.
+    absl::string_view rule = name;
+    if (rule.size() > 4 && absl::ascii_isdigit(rule[0]) && rule[3] == ' ') {
+      rule.remove_prefix(4);
+    }
+    rule = rule.substr(0, 5);
+    const bool named_after_rule =
+        rule.size() == 5 &&
+        (absl::StartsWith(rule, "TR") || absl::StartsWith(rule, "CS") ||
+         absl::StartsWith(rule, "CD")) &&
+        std::all_of(rule.begin() + 2, rule.end(), absl::ascii_isdigit);
+    if (named_after_rule) {
+      EXPECT_EQ(fault ? fault->rule : "none", rule) << name;
+      EXPECT_THAT(official[i].rules, ::testing::Contains(std::string(rule)))
+          << name;
+    }
+    if (fault && official[i].schema_valid) {
+      EXPECT_THAT(official[i].rules, ::testing::Contains(fault->rule)) << name;
+    }
+  }
+  return official;
 }
 
 }  // namespace wmo::iwmo::testing

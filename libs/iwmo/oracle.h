@@ -7,10 +7,13 @@
 // the team's, outside this repository; tests that need it skip, saying
 // where they looked, when it is not there.
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "libs/iwmo/schema.h"
 
 namespace wmo::iwmo::testing {
 
@@ -32,6 +35,23 @@ struct OfficialVerdict {
 // each tool.
 std::vector<OfficialVerdict> JudgeOfficially(
     absl::string_view message, const std::vector<std::string>& documents);
+
+// A test message: what it shows, and its text. A name that starts with a
+// rule ("TR319 a line of next month", after an optional "305 ") is a
+// message built to break that rule.
+struct NamedMessage {
+  std::string name;
+  std::string xml;
+};
+
+// Expects the product's judgement of each message of kind `message`
+// (`judge`: the first fault, or none) to agree with the official one:
+// accepted or refused alike; a message named after a rule refused for
+// that rule by both; a rule the product names on a schema-valid message
+// one the stylesheet reports too. The official verdicts, in order.
+std::vector<OfficialVerdict> ExpectSameVerdicts(
+    absl::string_view message, const std::vector<NamedMessage>& messages,
+    const std::function<std::optional<Fault>(const std::string& xml)>& judge);
 
 }  // namespace wmo::iwmo::testing
 

@@ -37,6 +37,28 @@ void Optional(XmlWriter& w, const char* name,
   if (value.has_value()) w.Leaf(name, *value, space);
 }
 
+// Bsn, Geboortedatum, Geslacht and Naam of a client of a 305, 307 or 315.
+void WritePerson(XmlWriter& w, const std::string& bsn,
+                 const std::string& birth_date,
+                 const std::optional<std::string>& birth_date_use,
+                 const std::string& gender, const std::string& surname,
+                 const std::optional<std::string>& surname_prefix,
+                 const std::optional<std::string>& initials) {
+  w.Leaf("Bsn", bsn);
+  w.Open("Geboortedatum");
+  w.Leaf("Datum", birth_date, Space::kBase);
+  Optional(w, "DatumGebruik", birth_date_use, Space::kBase);
+  w.Close();
+  w.Leaf("Geslacht", gender);
+  w.Open("Naam");
+  w.Open("Geslachtsnaam", Space::kBase);
+  w.Leaf("Achternaam", surname, Space::kBase);
+  Optional(w, "Voorvoegsel", surname_prefix, Space::kBase);
+  w.Close();
+  Optional(w, "Voorletters", initials, Space::kBase);
+  w.Close();
+}
+
 }  // namespace
 
 std::string TestWmo323::Render(bool indent) const {
@@ -98,19 +120,8 @@ std::string TestDelivery::Render() const {
   XmlWriter w(stop ? "WMO307" : "WMO305");
   Header(w, stop ? "420" : "418", sender, receiver, id, date);
   w.Open("Client");
-  w.Leaf("Bsn", bsn);
-  w.Open("Geboortedatum");
-  w.Leaf("Datum", birth_date, Space::kBase);
-  Optional(w, "DatumGebruik", birth_date_use, Space::kBase);
-  w.Close();
-  w.Leaf("Geslacht", gender);
-  w.Open("Naam");
-  w.Open("Geslachtsnaam", Space::kBase);
-  w.Leaf("Achternaam", surname, Space::kBase);
-  Optional(w, "Voorvoegsel", surname_prefix, Space::kBase);
-  w.Close();
-  Optional(w, "Voorletters", initials, Space::kBase);
-  w.Close();
+  WritePerson(w, bsn, birth_date, birth_date_use, gender, surname,
+              surname_prefix, initials);
   w.Open(stop ? "StopProducten" : "StartProducten");
   for (const TestDeliveryProduct& p : products) {
     w.Open(stop ? "StopProduct" : "StartProduct");
@@ -139,18 +150,8 @@ std::string TestRequest::Render() const {
   XmlWriter w("WMO315");
   Header(w, "444", sender, receiver, id, date);
   w.Open("Client");
-  w.Leaf("Bsn", bsn);
-  w.Open("Geboortedatum");
-  w.Leaf("Datum", birth_date, Space::kBase);
-  Optional(w, "DatumGebruik", birth_date_use, Space::kBase);
-  w.Close();
-  w.Leaf("Geslacht", gender);
-  w.Open("Naam");
-  w.Open("Geslachtsnaam", Space::kBase);
-  w.Leaf("Achternaam", surname, Space::kBase);
-  w.Close();
-  Optional(w, "Voorletters", initials, Space::kBase);
-  w.Close();
+  WritePerson(w, bsn, birth_date, birth_date_use, gender, surname, std::nullopt,
+              initials);
   Optional(w, "Commentaar", comment);
   w.Open("AangevraagdeProducten");
   for (const TestRequestedProduct& p : products) {

@@ -43,7 +43,10 @@ bool HasAddress(const av1::ContactDetails& c) {
 std::string ChangeReasonOf(const av1::Assignment& a) {
   if (a.state() == av1::Assignment::DELETED) return "13";
   if (a.state() == av1::Assignment::ENDED) return "05";  // shortened
-  return a.revision() > 1 ? a.change_reason() : "";
+  if (a.revision() <= 1) return "";
+  // 01 is no longer used (CS336): a change stored with it before says 14,
+  // its successor.
+  return a.change_reason() == "01" ? "14" : a.change_reason();
 }
 
 void WriteProduct(XmlWriter& w, const av1::Assignment& a) {

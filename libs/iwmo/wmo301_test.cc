@@ -1,8 +1,10 @@
 #include "libs/iwmo/wmo301.h"
 
+#include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/iwmo/oracle.h"
@@ -103,6 +105,87 @@ TEST(Wmo301Test, WritesWhatTheOfficialValidationAccepts) {
   EXPECT_THAT(messages[0], HasSubstr("<ReferentieAanbieder>REF-1<"));
   EXPECT_THAT(messages[1], HasSubstr("<iwmo:DatumGebruik>3<"));
   EXPECT_THAT(messages[1], HasSubstr("<Soort>02<"));
+}
+
+// Generated clients and their assignments: every WMO301 written, and the
+// WMO302 a provider would return on it, is what the official validation
+// accepts.
+TEST(Wmo301Test, WritesWhatTheOfficialValidationAcceptsForManyClients) {
+  if (testing::ReferenceDir().empty()) {
+    GTEST_SKIP() << "no iWmo reference material (set WMO_IWMO_REFERENCE)";
+  }
+  std::mt19937 random(20261130);
+  const std::vector<std::string> prefixes = {"", "van", "van der", "de"};
+  const std::vector<std::string> initials = {"", "J", "JP", "ÉÅ"};
+  const std::vector<std::string> reasons = {"", "04", "05", "12", "14"};
+  std::vector<std::string> messages;
+  std::vector<std::string> retours;
+  for (int i = 0; i < 120; ++i) {
+    av1::Client c = Client();
+    c.mutable_name()->set_surname_prefix(prefixes[random() % 4]);
+    c.mutable_name()->set_initials(initials[random() % 4]);
+    c.set_gender(std::to_string(random() % 3));
+    if (random() % 4 == 0) c.clear_birth_date();
+    if (random() % 3 == 0) c.mutable_contact()->clear_phone();
+    if (random() % 3 == 0) {
+      c.mutable_contact()->clear_postcode();
+      c.mutable_contact()->set_house_number(0);
+      c.mutable_contact()->set_phone("0612345678");
+    }
+    if (random() % 2 == 0) c.mutable_contact()->clear_house_letter();
+    std::vector<av1::Assignment> assignments;
+    const int count = 1 + static_cast<int>(random() % 4);
+    for (int k = 0; k < count; ++k) {
+      av1::Assignment a = Hours(std::to_string(1000 + k));
+      a.set_product_code(absl::StrCat("02A0", k + 1));
+      switch (random() % 5) {
+        case 0:
+          // A budget names its category only (TR302): its own category.
+          a.clear_extent();
+          a.set_budget_cents(10000 + k);
+          a.set_product_category(absl::StrCat("0", 3 + k));
+          break;
+        case 1:
+          a.set_state(av1::Assignment::ENDED);
+          a.set_end_date("2026-11-15");
+          break;
+        case 2:
+          a.set_state(av1::Assignment::DELETED);
+          a.set_end_date(a.start_date());
+          break;
+        case 3:
+          a.set_revision(3);
+          a.set_change_reason(reasons[random() % reasons.size()]);
+          break;
+        default:
+          a.mutable_extent()->set_frequency(type::v1::FREQUENCY_TOTAL);
+          a.mutable_extent()->set_unit(type::v1::UNIT_DAY_NIGHT);
+          break;
+      }
+      if (random() % 3 == 0) a.set_provider_reference(absl::StrCat("R", k));
+      assignments.push_back(a);
+    }
+    const Outgoing out{"0988", "99990303", absl::StrCat("U", i), kOut.date};
+    messages.push_back(WriteWmo301(out, c, assignments));
+    auto doc = XmlDocument::Parse(messages.back());
+    ASSERT_TRUE(doc.ok());
+    const Wmo301 read = ReadWmo301(*doc);
+    retours.push_back(WriteTechnicalRetour(
+        *doc, {"WMO301", out.municipality, out.provider, out.id, out.date},
+        {{read.products[0].wanted.location, {"9332"}}}, "P1", "2026-10-03"));
+  }
+  const auto official = testing::JudgeOfficially("WMO301", messages);
+  const auto returned = testing::JudgeOfficially("WMO302", retours);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    EXPECT_TRUE(official[i].accepted()) << official[i].detail << messages[i];
+    EXPECT_TRUE(returned[i].schema_valid) << returned[i].detail << retours[i];
+    auto doc = XmlDocument::Parse(messages[i]);
+    ASSERT_TRUE(doc.ok());
+    EXPECT_FALSE(CheckSchema(*doc, *SchemaOf("WMO301")).has_value());
+    const std::optional<Fault> fault = CheckWmo301Rules(ReadWmo301(*doc));
+    EXPECT_FALSE(fault.has_value())
+        << (fault ? fault->rule + " at " + fault->location : "");
+  }
 }
 
 TEST(Wmo301Test, AnswersARequestWithAWmo319) {

@@ -81,10 +81,12 @@ absl::Status RecordChangeOf(store::Connection& c, const v1::Assignment& a) {
 }
 
 // iWmo code lists the lifecycle methods take.
-const std::set<std::string>& ChangeReasons() {  // WMO002 RedenWijziging
+// WMO002 RedenWijziging, without 01: it is no longer used (CS336; 14 is
+// its successor), and the WMO301 telling the change would be refused.
+const std::set<std::string>& ChangeReasons() {
   static const auto* const kCodes =
-      new std::set<std::string>{"01", "02", "03", "04", "05", "06", "07",
-                                "08", "09", "10", "11", "12", "13", "14"};
+      new std::set<std::string>{"02", "03", "04", "05", "06", "07", "08",
+                                "09", "10", "11", "12", "13", "14"};
   return *kCodes;
 }
 const std::set<std::string>& EndReasons() {  // WMO588 RedenBeeindiging

@@ -578,6 +578,33 @@ void CheckSameProduct(const Facts& f, std::vector<RuleViolation>& out) {
 // S0-07: a product bundled into another one the client has at the same time
 // (begeleiding included in kortdurend verblijf) is extra support, which needs
 // the recorded approval the bundling product asks for.
+// iWmo TR302: a WMO301 names a budget by its category alone (a product
+// code asks for an extent, CD041), so at one provider a budget stands for
+// its whole category: it may not overlap another assignment of that
+// category, or the provider's WMO301 would name the product twice.
+// Categories 11 to 14 may overlap.
+void CheckBudgetCategory(const Facts& f, std::vector<RuleViolation>& out) {
+  const std::string& category = f.product.category();
+  if (category >= "11" && category <= "14") return;
+  for (const Other& o : f.others) {
+    const bool either_budget =
+        f.a.budget_cents() != 0 || o.assignment->budget_cents() != 0;
+    if (!either_budget || o.product == nullptr ||
+        o.product->category() != category ||
+        o.assignment->provider_agb() != f.a.provider_agb() ||
+        o.assignment->product() == f.a.product() ||
+        !o.period.Overlaps(f.period)) {
+      continue;  // the same product is TR361's
+    }
+    out.push_back(Violation(
+        "TR302", "", "start_date",
+        absl::StrCat("a budget stands for its whole product category at the "
+                     "provider, and the client already has ",
+                     Describe(f, o),
+                     " in it; let the periods follow each other")));
+  }
+}
+
 void CheckBundledExtraSupport(const Facts& f, std::vector<RuleViolation>& out) {
   if (HasApproval(f.a, cat::APPROVAL_KIND_EXTRA_SUPPORT)) return;
   for (const Other& o : f.others) {
@@ -1245,6 +1272,7 @@ std::vector<RuleViolation> CheckAgainstCatalog(const v1::Assignment& assignment,
   CheckRequiresAnyOf(f, out);
   CheckExcludes(f, out);
   CheckSameProduct(f, out);
+  CheckBudgetCategory(f, out);
   CheckBundledExtraSupport(f, out);
   CheckCaps(f, out);
   CheckAge(f, out);

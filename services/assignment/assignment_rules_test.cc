@@ -556,6 +556,16 @@ std::vector<Case> MiddenLimburgCases() {
              {Kdv(10, "2024-03-01", "2024-06-30")}),
       Accept("S3_02_OtherLotEndedBefore", bgi("1", "2024-12-31"),
              {bgg("2", "2023-01-01", "2023-12-31")}),
+      // TR302: a budget stands for its category (02) at the provider.
+      Refuse("TR302_BudgetOverlapsAnotherOfItsCategory", "TR302",
+             Make(bgi("1", "2024-12-31")).NoExtent().Budget(250000),
+             {bgg("1", "2024-06-01", "2024-12-31")}, "start_date"),
+      Accept(
+          "TR302_BudgetAfterAnotherOfItsCategory",
+          Make(bgg("1", "2024-01-01", "2024-12-31")).NoExtent().Budget(250000),
+          {Make(bgi("1", "2023-12-31")).Start("2023-01-01")}),
+      Accept("TR302_TwoExtentsOfOneCategory", bgi("1", "2024-12-31"),
+             {bgg("1", "2024-06-01", "2024-12-31")}),
       // S3-03: lots 1-2 at most 2 years, lots 3-4 1 to 5 years, KDV 1 year.
       Accept("S3_03_Lot1TwoYears", bgi("1", "2025-12-31")),
       Refuse("S3_03_Lot1LongerThanTwoYears", "S3-03", bgi("1", "2026-01-01"),
@@ -769,7 +779,7 @@ TEST(AssignmentRulesCoverageTest, EveryRuleHasAnAcceptedAndARefusedCase) {
         "S2-02",       "S2-03",       "S2-04",        "S2-05",      "S2-07",
         "S3-02",       "S3-03",       "S3-08",        "S3-09",      "S3-10",
         "S4-01",       "S4-02",       "S4-04",        "S4-05",      "S4-06",
-        "TR361",       "TR378",       "RS005"}) {
+        "TR302",       "TR361",       "TR378",        "RS005"}) {
     std::string prefix = rule;
     std::replace(prefix.begin(), prefix.end(), '-', '_');
     prefix += "_";
