@@ -69,6 +69,9 @@ class AssignmentChangesTest : public ::testing::TestWithParam<std::string> {
     request.mutable_request()->set_batch(batch);
     *request.mutable_request()->mutable_requested() = testing::WeertKdv();
     v1::AssignmentRequest asked;
+    // As the iWmo service asks, for the provider: only it sets a batch.
+    grpc::CallbackServerContext context;
+    server::CallScope scope(context, kProvider, /*from_another_role=*/true);
     absl::Status s = api_->RequestAssignment(kProvider, request, &asked);
     if (!s.ok()) return s;
     return asked;
@@ -177,6 +180,47 @@ TEST_P(AssignmentChangesTest, ABatchOfRequestsIsOpenTogether) {
       Answer(*first, [](auto& r) { r.set_rejection_reason("3"); }).ok());
   EXPECT_EQ(Ask("ref-5", "m-3").status().code(),
             absl::StatusCode::kAlreadyExists);
+  // A caller from outside cannot name a batch.
+  v1::RequestAssignmentRequest outside;
+  outside.set_parent("municipalities/0988");
+  outside.mutable_request()->set_provider_reference("ref-6");
+  outside.mutable_request()->set_batch("m-1");
+  *outside.mutable_request()->mutable_requested() = testing::WeertKdv();
+  v1::AssignmentRequest refused;
+  EXPECT_THAT(
+      server::Violations(api_->RequestAssignment(kProvider, outside, &refused)),
+      ElementsAre(
+          ::testing::Property(&type::v1::RuleViolation::rule_id, "AS-BATCH")));
+}
+
+// A change request naming another provider's assignment learns nothing of
+// it: it is no assignment of this provider (TR351), whoever's client.
+TEST_P(AssignmentChangesTest, AnotherProvidersAssignmentStaysUnsaid) {
+  v1::CreateAssignmentRequest create;
+  create.set_parent("municipalities/0988");
+  *create.mutable_assignment() = testing::WeertKdv();
+  v1::Assignment theirs;
+  ASSERT_TRUE(api_->CreateAssignment(kWeert, create, &theirs).ok());
+  v1::RequestAssignmentRequest request;
+  request.set_parent("municipalities/0988");
+  request.mutable_request()->set_provider_reference("probe");
+  request.mutable_request()->mutable_requested()->mutable_client()->set_bsn(
+      "999993653");  // not the assignment's client
+  v1::Alteration& alteration =
+      *request.mutable_request()->mutable_change()->add_alterations();
+  alteration.set_assignment(theirs.name());
+  alteration.set_start_date("2024-05-01");
+  alteration.set_end_date("2024-06-30");
+  alteration.mutable_extent()->set_volume(5);
+  alteration.mutable_extent()->set_unit(type::v1::UNIT_DAY_NIGHT);
+  alteration.mutable_extent()->set_frequency(type::v1::FREQUENCY_TOTAL);
+  v1::AssignmentRequest asked;
+  std::vector<std::string> rules;
+  for (const auto& v : server::Violations(
+           api_->RequestAssignment(kOtherProvider, request, &asked))) {
+    rules.push_back(v.rule_id());
+  }
+  EXPECT_THAT(rules, ElementsAre("TR351"));
 }
 
 // A request is investigated once, then granted: the assignment names the
@@ -275,6 +319,14 @@ TEST_P(AssignmentChangesTest, AChangeRequestFitsTheClientsAssignments) {
   ASSERT_TRUE(granted.ok()) << granted.status();
   EXPECT_EQ(granted->state(), v1::AssignmentRequest::GRANTED);
   EXPECT_TRUE(granted->assignment().empty());
+  // The provider is told: the client's WMO301 follows from this change.
+  absl::StatusOr<std::vector<v1::AssignmentChange>> changes =
+      Changes(kProvider);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_FALSE(changes->empty());
+  EXPECT_EQ(changes->back().assignment_request().state(),
+            v1::AssignmentRequest::GRANTED);
+  EXPECT_TRUE(changes->back().assignment_request().has_change());
 }
 
 // Name, gender and address as the WMO301 will carry them.
@@ -296,7 +348,7 @@ TEST_P(AssignmentChangesTest, ClientDetailsHaveTheFormsOfTheWmo301) {
                           "client.name.initials", "client.gender",
                           "client.contact.postcode"));
 
-  client.mutable_name()->set_initials("JP");
+  client.mutable_name()->set_initials("ÉJ");  // accented letters are letters
   client.set_gender("2");
   client.mutable_contact()->set_postcode("6041AB");
   s = api_->CreateAssignment(kWeert, create, &out);

@@ -516,8 +516,9 @@ absl::Status AssignmentRepository::InsertRequest(
   if (!r.batch().empty()) {
     auto rows = c.Execute(
         "SELECT 1 FROM assignment_requests WHERE provider_agb = ? AND"
-        " batch = ?",
-        {r.requested().provider_agb(), r.batch()});
+        " client_bsn = ? AND batch = ?",
+        {r.requested().provider_agb(), r.requested().client().bsn(),
+         r.batch()});
     if (!rows.ok()) return rows.status();
     first_in_batch = rows->empty() ? 1 : 0;
   }

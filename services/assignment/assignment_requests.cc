@@ -14,6 +14,7 @@
 #include "libs/auth/permissions.h"
 #include "libs/rules/identifiers.h"
 #include "libs/server/api.h"
+#include "libs/server/call_scope.h"
 #include "libs/server/digest.h"
 #include "libs/server/status.h"
 #include "libs/server/update_mask.h"
@@ -106,9 +107,15 @@ absl::Status AssignmentApi::RequestAssignment(
                                    "must be the municipality asked (parent), "
                                    "or empty"));
   }
-  if (r.batch().size() > 64 ||
-      !std::all_of(r.batch().begin(), r.batch().end(),
-                   [](char ch) { return ch > ' ' && ch < 0x7f; })) {
+  // A batch is one iWmo 315 message's: the iWmo service sets it, so that
+  // a caller cannot join requests to an old batch to pass TR374.
+  if (!r.batch().empty() && !server::CallScope::FromAnotherRole()) {
+    violations.push_back(Violation("AS-BATCH", "", "request.batch",
+                                   "the iWmo service sets the batch of a "
+                                   "message's requests; leave it empty"));
+  } else if (r.batch().size() > 64 ||
+             !std::all_of(r.batch().begin(), r.batch().end(),
+                          [](char ch) { return ch > ' ' && ch < 0x7f; })) {
     violations.push_back(Violation("AS-BATCH", "", "request.batch",
                                    "a batch is at most 64 printable ASCII "
                                    "characters without spaces"));
@@ -324,9 +331,10 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
     if (absl::Status s = Repo::UpdateRequest(c, ids[1], current); !s.ok()) {
       return s;
     }
-    if (!request.grant()) {
-      // The provider is told (a WMO319); a grant tells it by the
-      // assignments' WMO301.
+    if (!request.grant() || current.has_change()) {
+      // The provider is told: a WMO319, or for a change request granted
+      // the client's WMO301 (with the changes made, or none). A new
+      // assignment granted tells it by its own WMO301.
       v1::AssignmentChange change;
       *change.mutable_assignment_request() = current;
       *change.mutable_change_time() = current.update_time();

@@ -575,9 +575,6 @@ void CheckSameProduct(const Facts& f, std::vector<RuleViolation>& out) {
   }
 }
 
-// S0-07: a product bundled into another one the client has at the same time
-// (begeleiding included in kortdurend verblijf) is extra support, which needs
-// the recorded approval the bundling product asks for.
 // iWmo TR302: a WMO301 names a budget by its category alone (a product
 // code asks for an extent, CD041), so at one provider a budget stands for
 // its whole category: it may not overlap another assignment of that
@@ -605,6 +602,9 @@ void CheckBudgetCategory(const Facts& f, std::vector<RuleViolation>& out) {
   }
 }
 
+// S0-07: a product bundled into another one the client has at the same time
+// (begeleiding included in kortdurend verblijf) is extra support, which needs
+// the recorded approval the bundling product asks for.
 void CheckBundledExtraSupport(const Facts& f, std::vector<RuleViolation>& out) {
   if (HasApproval(f.a, cat::APPROVAL_KIND_EXTRA_SUPPORT)) return;
   for (const Other& o : f.others) {
@@ -964,6 +964,16 @@ bool IsAsciiOfAtMost(absl::string_view text, size_t max,
                      [&](char c) { return is_allowed(c); });
 }
 
+// Letters, accented ones too (iWmo's [a-zA-ZÀ-ỳ]), at most `max`: ASCII
+// letters and whatever is not ASCII, which a name holds only as letters.
+bool IsLettersOfAtMost(absl::string_view text, size_t max) {
+  return !text.empty() && CharacterCount(text) <= max &&
+         std::all_of(text.begin(), text.end(), [](char c) {
+           return absl::ascii_isalpha(c) ||
+                  static_cast<unsigned char>(c) >= 0x80;
+         });
+}
+
 // Name, gender and address, as the WMO301 carries them (iWmo's data types:
 // LDT_Naam, LDT_Voorvoegsel, LDT_Voorletters, LDT_Geslacht, LDT_Postcode
 // in its Dutch form of CS089, LDT_Huisnummer, ...).
@@ -984,8 +994,7 @@ void CheckClientDetails(const v1::Client& client,
         !IsLineOfAtMost(name.surname_prefix(), 10)) {
       refuse("name.surname_prefix", "a prefix has at most 10 characters");
     }
-    if (!name.initials().empty() &&
-        !IsAsciiOfAtMost(name.initials(), 6, absl::ascii_isalpha)) {
+    if (!name.initials().empty() && !IsLettersOfAtMost(name.initials(), 6)) {
       refuse("name.initials",
              "give at most 6 initials as letters, without dots or spaces");
     }
@@ -1141,16 +1150,19 @@ std::vector<RuleViolation> CheckChangeRequest(
            (a.end_date().empty() || a.end_date() >= today_text);
   };
   // The named assignment, when it is a current one of this client here;
-  // null after reporting why not.
+  // null after reporting why not. Another provider's assignment is one this
+  // provider does not know of: whose it is stays unsaid.
   auto find = [&](const std::string& name, const std::string& field,
                   const char* rule, const char* code) -> const v1::Assignment* {
     const auto found = named.find(name);
-    if (found != named.end() && found->second.client().bsn() != client_bsn) {
+    const bool ours =
+        found != named.end() && found->second.provider_agb() == provider;
+    if (ours && found->second.client().bsn() != client_bsn) {
       out.push_back(Violation("TR304", "8187", field,
                               "this assignment is another client's"));
       return nullptr;
     }
-    if (found == named.end() || !is_current(found->second)) {
+    if (!ours || !is_current(found->second)) {
       out.push_back(
           Violation(rule, code, field,
                     absl::StrCat(name,

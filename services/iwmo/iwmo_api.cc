@@ -44,14 +44,22 @@ constexpr absl::string_view kFromProviders[] = {
 // again when it comes. Far longer than the largest message takes.
 constexpr absl::Duration kClaimLease = absl::Minutes(2);
 
-// Assignment changes read per call to the assignment service, and per
-// outbox read at most.
-constexpr size_t kChangesPerPage = 1000;
-constexpr size_t kChangesPerRead = 10000;
+// Assignment changes made into messages per read of the outbox: each may
+// cost a search of its client's assignments, and a read has a deadline.
+// The rest comes with the next read.
+constexpr size_t kChangesPerRead = 200;
 
 // The products a WMO305, 307 or 315 may hold: a client has a handful, and
 // each is a call to the assignment service.
 constexpr size_t kMaxClientProducts = 100;
+
+// The key the requests and assignments of a message are made under, so
+// that the same message sent again makes none twice.
+std::string KeyOf(const MessageHeader& header) {
+  return server::Sha256Hex(
+             absl::StrCat(header.sender, "/", header.message, "/", header.id))
+      .substr(0, 24);
+}
 
 // A provider's retour on a message of the outbox.
 bool IsRetourOnOutbox(absl::string_view message) {
@@ -419,6 +427,16 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::Declare(
   };
 }
 
+IwmoApi::WriteRetour IwmoApi::TechnicalRetour(const Incoming& in,
+                                              const Answered& answered,
+                                              CodesByLocation codes,
+                                              const std::string& today) {
+  return
+      [&in, &answered, codes = std::move(codes), today](const std::string& id) {
+        return WriteTechnicalRetour(in.doc, answered, codes, id, today);
+      };
+}
+
 absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RecordDelivery(
     const auth::Principal& caller, const Incoming& in,
     const DeliveryMessage& message, const Answered& answered,
@@ -466,10 +484,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RecordDelivery(
     judged = CodesOf(recorded);
     if (judged.empty()) return recorded;  // nothing decided
   }
-  return
-      [&in, &answered, codes = std::move(codes), today](const std::string& id) {
-        return WriteTechnicalRetour(in.doc, answered, codes, id, today);
-      };
+  return TechnicalRetour(in, answered, std::move(codes), today);
 }
 
 absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestAssignments(
@@ -478,9 +493,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestAssignments(
   const MessageHeader& header = in.header;
   // The message's requests are one batch; retried, each request is its
   // first result again (request ids from the message's key).
-  const std::string key =
-      server::Sha256Hex(absl::StrCat(header.sender, "/WMO315/", header.id))
-          .substr(0, 24);
+  const std::string key = KeyOf(header);
   CodesByLocation codes;
   for (size_t i = 0; i < message.products.size(); ++i) {
     const RequestedProduct& p = message.products[i];
@@ -501,10 +514,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestAssignments(
     judged = CodesOf(requested);
     if (judged.empty()) return requested;  // nothing decided
   }
-  return
-      [&in, &answered, codes = std::move(codes), today](const std::string& id) {
-        return WriteTechnicalRetour(in.doc, answered, codes, id, today);
-      };
+  return TechnicalRetour(in, answered, std::move(codes), today);
 }
 
 absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestChange(
@@ -516,10 +526,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestChange(
   assignment::v1::RequestAssignmentRequest request;
   request.set_parent(absl::StrCat("municipalities/", municipality));
   // A retry is the first request again.
-  const std::string key =
-      server::Sha256Hex(
-          absl::StrCat(in.header.sender, "/WMO317/", in.header.id))
-          .substr(0, 24);
+  const std::string key = KeyOf(in.header);
   request.set_request_id(absl::StrCat("iwmo-", key));
   assignment::v1::AssignmentRequest& r = *request.mutable_request();
   r.set_provider_reference(std::string(TrimXmlSpace(message.reference)));
@@ -570,10 +577,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestChange(
       }
     }
   }
-  return
-      [&in, &answered, codes = std::move(codes), today](const std::string& id) {
-        return WriteTechnicalRetour(in.doc, answered, codes, id, today);
-      };
+  return TechnicalRetour(in, answered, std::move(codes), today);
 }
 
 absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::Import(const Incoming& in,
@@ -582,9 +586,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::Import(const Incoming& in,
                                                      const std::string& today) {
   const std::string& municipality = in.header.sender;
   // A retry creates nothing twice: the request ids come from the message.
-  const std::string key =
-      server::Sha256Hex(absl::StrCat(municipality, "/WMO301/", in.header.id))
-          .substr(0, 24);
+  const std::string key = KeyOf(in.header);
   const assignment::v1::Client client = ClientOf(message);
   CodesByLocation codes;
   for (size_t i = 0; i < message.products.size(); ++i) {
@@ -611,10 +613,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::Import(const Incoming& in,
     judged = CodesOf(created);
     if (judged.empty()) return created;  // nothing decided
   }
-  return
-      [&in, &answered, codes = std::move(codes), today](const std::string& id) {
-        return WriteTechnicalRetour(in.doc, answered, codes, id, today);
-      };
+  return TechnicalRetour(in, answered, std::move(codes), today);
 }
 
 absl::StatusOr<assignment::v1::RequestAssignmentRequest>
@@ -657,13 +656,19 @@ absl::Status IwmoApi::SetProduct(const WantedProduct& wanted,
   if (!version.ok()) return version.status();
   const std::string category = NormalizeSpace(wanted.category.value_or(""));
   const std::string code = NormalizeSpace(wanted.code.value_or(""));
+  // Without a code, a category names a product only when it holds one.
+  const catalog::v1::Product* found = nullptr;
   for (const catalog::v1::Product& product : (*version)->products()) {
-    if (product.category() == category &&
-        (code.empty() || product.code() == code)) {
-      a.set_catalog(*catalog);
-      a.set_product(product.id());
-      break;
+    if (product.category() != category ||
+        (!code.empty() && product.code() != code)) {
+      continue;
     }
+    if (found != nullptr) return absl::OkStatus();  // ambiguous
+    found = &product;
+  }
+  if (found != nullptr) {
+    a.set_catalog(*catalog);
+    a.set_product(found->id());
   }
   return absl::OkStatus();
 }
@@ -678,39 +683,39 @@ absl::Status IwmoApi::MakeOutboxMessages(const std::string& provider) {
     return absl::OkStatus();
   });
   if (!read.ok()) return read;
-  std::vector<assignment::v1::AssignmentChange> changes;
-  for (;;) {
-    assignment::v1::ListAssignmentChangesRequest page;
-    page.set_parent(absl::StrCat("providers/", provider));
-    page.set_after_sequence(changes.empty() ? cursor
-                                            : changes.back().sequence());
-    page.set_page_size(kChangesPerPage);
-    WMO_ASSIGN_OR_RETURN(more, requests_.Changes(page));
-    for (auto& change : more) changes.push_back(std::move(change));
-    // Bounded work per read: the rest comes with the next.
-    if (more.size() < kChangesPerPage || changes.size() >= kChangesPerRead) {
-      break;
-    }
-  }
+  assignment::v1::ListAssignmentChangesRequest page;
+  page.set_parent(absl::StrCat("providers/", provider));
+  page.set_after_sequence(cursor);
+  page.set_page_size(kChangesPerRead);
+  WMO_ASSIGN_OR_RETURN(changes, requests_.Changes(page));
   if (changes.empty()) return absl::OkStatus();
   const std::string today = rules::FormatDate(server::TodayBy(now_));
   // A client's changes make one WMO301, at the place of its last change.
-  auto client_of = [](const assignment::v1::Assignment& a) {
+  // A change request granted tells the client's assignments too.
+  auto told_of_client = [](const assignment::v1::AssignmentChange& change) {
+    return change.has_assignment() ||
+           change.assignment_request().state() ==
+               assignment::v1::AssignmentRequest::GRANTED;
+  };
+  auto client_of = [](const assignment::v1::AssignmentChange& change) {
+    const assignment::v1::Assignment& a =
+        change.has_assignment() ? change.assignment()
+                                : change.assignment_request().requested();
     return std::make_pair(a.municipality(), a.client().bsn());
   };
   std::map<std::pair<std::string, std::string>, size_t> last;
   std::map<std::pair<std::string, std::string>, std::set<std::string>> changed;
   for (size_t i = 0; i < changes.size(); ++i) {
+    if (!told_of_client(changes[i])) continue;
+    last[client_of(changes[i])] = i;
     if (changes[i].has_assignment()) {
-      last[client_of(changes[i].assignment())] = i;
-      changed[client_of(changes[i].assignment())].insert(
-          changes[i].assignment().name());
+      changed[client_of(changes[i])].insert(changes[i].assignment().name());
     }
   }
   std::vector<Repo::Outgoing> messages;
   for (size_t i = 0; i < changes.size(); ++i) {
     const assignment::v1::AssignmentChange& change = changes[i];
-    if (change.has_assignment_request()) {
+    if (!told_of_client(change)) {
       const assignment::v1::AssignmentRequest& r = change.assignment_request();
       Repo::Outgoing& m = messages.emplace_back();
       m.record.set_message("WMO319");
@@ -722,7 +727,7 @@ absl::Status IwmoApi::MakeOutboxMessages(const std::string& provider) {
       };
       continue;
     }
-    const auto key = client_of(change.assignment());
+    const auto key = client_of(change);
     if (last[key] != i) continue;
     assignment::v1::SearchAssignmentsRequest search;
     search.set_parent(absl::StrCat("municipalities/", key.first));
@@ -794,7 +799,12 @@ absl::Status IwmoApi::ListOutboxMessages(
       return absl::PermissionDeniedError(absl::StrCat(
           "a provider lists its own outbox: providers/", caller.tenant));
     }
-    if (absl::Status s = MakeOutboxMessages(provider); !s.ok()) return s;
+    // What is kept is listed even when no new message can be made now.
+    if (absl::Status s = MakeOutboxMessages(provider); !s.ok()) {
+      server::LogWarning(
+          absl::StrCat("the outbox of provider ", provider,
+                       " is not brought up to date: ", s.message()));
+    }
   } else if (caller.kind == auth::PrincipalKind::kMunicipality) {
     filter.municipality = caller.tenant;
     filter.incomplete = true;

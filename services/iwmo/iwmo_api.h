@@ -86,6 +86,13 @@ class IwmoApi {
   // identification.
   using WriteRetour = std::function<std::string(const std::string& id)>;
 
+  // What writes the technical retour of `in` with `codes`; `in` and
+  // `answered` outlive it (the call's).
+  static WriteRetour TechnicalRetour(const Incoming& in,
+                                     const Answered& answered,
+                                     CodesByLocation codes,
+                                     const std::string& today);
+
   // Hands a WMO323 to the declaration service; what writes its WMO325.
   absl::StatusOr<WriteRetour> Declare(const auth::Principal& caller,
                                       const Answered& answered,
@@ -133,7 +140,8 @@ class IwmoApi {
 
   // Sets the catalog and product of `assignment` (of a municipality, with
   // its start date) to the catalog's product with the category and code
-  // `wanted` names; neither when the catalog has no such product.
+  // `wanted` names; neither when the catalog has no such product, or, for
+  // a category without a code, more than one.
   absl::Status SetProduct(const WantedProduct& wanted,
                           assignment::v1::Assignment& assignment);
 

@@ -171,10 +171,21 @@ absl::Status IwmoRepository::AddToOutbox(
                     ? "INSERT INTO iwmo_outbox_cursors (after_change, provider)"
                       " VALUES (?, ?)"
                     : "UPDATE iwmo_outbox_cursors SET after_change = ?"
-                      " WHERE provider = ?",
-                {to, provider})
+                      " WHERE provider = ? AND after_change = ?",
+                from == 0 ? std::vector<store::Value>{to, provider}
+                          : std::vector<store::Value>{to, provider, from})
           .status();
-  return absl::IsAlreadyExists(moved) ? store::MarkRetryable(moved) : moved;
+  if (absl::IsAlreadyExists(moved)) return store::MarkRetryable(moved);
+  if (!moved.ok()) return moved;
+  // Another read that moved the cursor first (its update waited for ours,
+  // or ours for its) made these messages: ours go, the read reruns and
+  // finds them made.
+  WMO_ASSIGN_OR_RETURN(moved_to, OutboxCursor(c, provider));
+  if (moved_to != to) {
+    return store::MarkRetryable(
+        absl::AbortedError("the outbox was brought up to date meanwhile"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<v1::OutboxMessage>> IwmoRepository::ListOutbox(
@@ -222,13 +233,24 @@ absl::StatusOr<std::optional<IwmoRepository::Sent>> IwmoRepository::FindSent(
 
 absl::Status IwmoRepository::Acknowledge(store::Connection& c, int64_t number,
                                          const v1::OutboxMessage& record) {
-  return c
-      .Execute(
-          "UPDATE iwmo_outbox SET state = ?, record = ?"
-          " WHERE message_number = ?",
-          {int64_t{record.state()}, store::Blob{record.SerializeAsString()},
-           number})
-      .status();
+  // Only a pending message: of two retours at once, the second finds the
+  // first's (and its transaction reruns to answer as for a retour sent
+  // again).
+  absl::Status updated =
+      c.Execute(
+           "UPDATE iwmo_outbox SET state = ?, record = ?"
+           " WHERE message_number = ? AND state = ?",
+           {int64_t{record.state()}, store::Blob{record.SerializeAsString()},
+            number, int64_t{v1::OutboxMessage::PENDING}})
+          .status();
+  if (!updated.ok()) return updated;
+  WMO_ASSIGN_OR_RETURN(now, FindSent(c, number));
+  if (!now.has_value() ||
+      now->record.SerializeAsString() != record.SerializeAsString()) {
+    return store::MarkRetryable(
+        absl::AbortedError("the message was acknowledged meanwhile"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace wmo::iwmo
