@@ -472,14 +472,20 @@ struct Model {
        .simple = &agb,
        .min_occurs = 0},
   }};
-  // An element of the message's namespace that may be absent.
+  // An element that may be absent, of the message's namespace or
+  // (OptionalBase) of the basisschema's.
   static Element Optional(const char* name, const SimpleType* simple,
-                          const ComplexType* complex = nullptr) {
+                          const ComplexType* complex = nullptr,
+                          Space space = Space::kMessage) {
     return {.name = name,
-            .space = Space::kMessage,
+            .space = space,
             .simple = simple,
             .complex = complex,
             .min_occurs = 0};
+  }
+  static Element OptionalBase(const char* name, const SimpleType* simple,
+                              const ComplexType* complex = nullptr) {
+    return Optional(name, simple, complex, Space::kBase);
   }
   ComplexType requested_product{{
       {"ReferentieAanbieder", Space::kMessage, &provider_reference},
@@ -627,14 +633,6 @@ struct Model {
        .simple = &language,
        .min_occurs = 0},
   }};
-  static Element OptionalBase(const char* name, const SimpleType* simple,
-                              const ComplexType* complex = nullptr) {
-    return {.name = name,
-            .space = Space::kBase,
-            .simple = simple,
-            .complex = complex,
-            .min_occurs = 0};
-  }
   ComplexType house{{
       {"Huisnummer", Space::kBase, &house_number},
       OptionalBase("Huisletter", &house_letter),

@@ -54,10 +54,14 @@ constexpr size_t kChangesPerRead = 200;
 constexpr size_t kMaxClientProducts = 100;
 
 // The key the requests and assignments of a message are made under, so
-// that the same message sent again makes none twice.
-std::string KeyOf(const MessageHeader& header) {
-  return server::Sha256Hex(
-             absl::StrCat(header.sender, "/", header.message, "/", header.id))
+// that the same message sent again makes none twice. Other content under
+// the identification (sent after a failure let it go) has a key of its
+// own: its requests are judged afresh (9347 for a reference taken by the
+// first) rather than refused as another body under the same request id.
+std::string KeyOf(const MessageHeader& header,
+                  const std::string& content_sha256) {
+  return server::Sha256Hex(absl::StrCat(header.sender, "/", header.message, "/",
+                                        header.id, "/", content_sha256))
       .substr(0, 24);
 }
 
@@ -493,7 +497,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestAssignments(
   const MessageHeader& header = in.header;
   // The message's requests are one batch; retried, each request is its
   // first result again (request ids from the message's key).
-  const std::string key = KeyOf(header);
+  const std::string key = KeyOf(header, in.sha256);
   CodesByLocation codes;
   for (size_t i = 0; i < message.products.size(); ++i) {
     const RequestedProduct& p = message.products[i];
@@ -526,7 +530,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::RequestChange(
   assignment::v1::RequestAssignmentRequest request;
   request.set_parent(absl::StrCat("municipalities/", municipality));
   // A retry is the first request again.
-  const std::string key = KeyOf(in.header);
+  const std::string key = KeyOf(in.header, in.sha256);
   request.set_request_id(absl::StrCat("iwmo-", key));
   assignment::v1::AssignmentRequest& r = *request.mutable_request();
   r.set_provider_reference(std::string(TrimXmlSpace(message.reference)));
@@ -586,7 +590,7 @@ absl::StatusOr<IwmoApi::WriteRetour> IwmoApi::Import(const Incoming& in,
                                                      const std::string& today) {
   const std::string& municipality = in.header.sender;
   // A retry creates nothing twice: the request ids come from the message.
-  const std::string key = KeyOf(in.header);
+  const std::string key = KeyOf(in.header, in.sha256);
   const assignment::v1::Client client = ClientOf(message);
   CodesByLocation codes;
   for (size_t i = 0; i < message.products.size(); ++i) {

@@ -96,6 +96,25 @@ class IwmoServiceTest : public ::testing::TestWithParam<std::string> {
     return line;
   }
 
+  // A WMO315 asking KDV for April to June 2027 for client 999993653.
+  testing::TestRequest KdvRequest() const {
+    testing::TestRequest m;
+    m.sender = kProvider;
+    m.receiver = kMunicipality;
+    m.id = "V1";
+    m.date = "2027-03-01";
+    m.bsn = "999993653";
+    testing::TestRequestedProduct& kdv = m.products[0];
+    kdv.category = assignment_.product_category();
+    kdv.code = assignment_.product_code();
+    kdv.start = "2027-04-01";
+    kdv.end = "2027-06-30";
+    kdv.volume = "10";
+    kdv.unit = "14";
+    kdv.frequency = "6";
+    return m;
+  }
+
   // A declaration of February 2027 holding `lines`.
   static TestWmo323 Declaration(std::vector<TestLine> lines,
                                 const std::string& id = "M1") {
@@ -447,21 +466,8 @@ TEST_P(IwmoServiceTest, AnIdentificationIsUniquePerKindOfMessage) {
 // client while these are open gets 9374 (TR374); the same message again
 // gets the same WMO316.
 TEST_P(IwmoServiceTest, RequestsAssignmentsPerProduct) {
-  testing::TestRequest m;
-  m.sender = kProvider;
-  m.receiver = kMunicipality;
-  m.id = "V1";
-  m.date = "2027-03-01";
-  m.bsn = "999993653";
-  testing::TestRequestedProduct& kdv = m.products[0];
-  kdv.category = assignment_.product_category();
-  kdv.code = assignment_.product_code();
-  kdv.start = "2027-04-01";
-  kdv.end = "2027-06-30";
-  kdv.volume = "10";
-  kdv.unit = "14";
-  kdv.frequency = "6";
-  m.products.push_back(kdv);
+  testing::TestRequest m = KdvRequest();
+  m.products.push_back(m.products[0]);
   m.products[1].reference = "REF-2";
   m.products[1].code = "99X99";  // in no catalog
   wmo::testing::HttpResponse r = Post(*app_, m.Render());
@@ -512,18 +518,7 @@ TEST_P(IwmoServiceTest, RequestsAssignmentsPerProduct) {
 // against them. A client whose assignments lack a name and an address gets
 // no 301: the municipality sees why.
 TEST_P(IwmoServiceTest, AnswersARequestThroughTheOutbox) {
-  testing::TestRequest m;
-  m.sender = kProvider;
-  m.receiver = kMunicipality;
-  m.id = "V1";
-  m.date = "2027-03-01";
-  m.bsn = "999993653";
-  m.products[0].category = assignment_.product_category();
-  m.products[0].code = assignment_.product_code();
-  m.products[0].start = "2027-04-01";
-  m.products[0].end = "2027-06-30";
-  m.products[0].unit = "14";
-  m.products[0].frequency = "6";
+  const testing::TestRequest m = KdvRequest();
   ASSERT_EQ(Post(*app_, m.Render()).status, 200);
 
   auto stub = wmo::assignment::v1::AssignmentService::NewStub(
