@@ -7,6 +7,7 @@
 #include <regex>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
@@ -14,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "libs/auth/keys.h"
 #include "libs/auth/token_signer.h"
+#include "libs/server/build_info.h"
 #include "libs/testing/credentials.h"
 #include "libs/testing/health.h"
 #include "libs/testing/http.h"
@@ -117,6 +119,17 @@ TEST(ServerBinaryTest, BadFlagIsOneLineAndNonZero) {
   EXPECT_NE(server.Wait(), 0);
   EXPECT_EQ(server.output(),
             "wmo-server: unknown flag --grpc_prot; see --help for the flags\n");
+}
+
+// --version says what was built, as the build_info metric does.
+TEST(ServerBinaryTest, VersionNamesTheVersionAndCommit) {
+  const testing::ShellResult version =
+      testing::RunShell(absl::StrCat("'", Binary(), "' --version"));
+  EXPECT_TRUE(version.ok) << version.output;
+  EXPECT_EQ(version.output, absl::StrCat("wmo-server ", server::Version(),
+                                         " (commit ", server::Commit(), ")\n"));
+  EXPECT_THAT(std::string(server::Commit()),
+              ::testing::MatchesRegex("[0-9a-f]{12}(-dirty)?|unknown"));
 }
 
 TEST(ServerBinaryTest, PortInUseIsRefused) {

@@ -17,6 +17,7 @@
 #include "cmd/wmo-server/app.h"
 #include "libs/auth/key_files.h"
 #include "libs/auth/principal.h"
+#include "libs/server/build_info.h"
 #include "libs/server/log.h"
 #include "libs/server/options.h"
 
@@ -114,6 +115,12 @@ int main(int argc, char** argv) {
   }
   if (options->help) {
     std::fputs(wmo::server::OptionsHelp().c_str(), stdout);
+    return 0;
+  }
+  if (options->version) {
+    std::printf("wmo-server %s (commit %s)\n",
+                std::string(wmo::server::Version()).c_str(),
+                std::string(wmo::server::Commit()).c_str());
     return 0;
   }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "libs/http/server.h"
+#include "libs/server/build_info.h"
 #include "prometheus/collectable.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -201,6 +202,7 @@ class ProcessCollector final : public prometheus::Collectable {
         Family("process_start_time_seconds",
                "Start time since the Unix epoch in seconds.",
                prometheus::MetricType::Gauge, start_time_),
+        BuildInfo(),
     };
   }
 
@@ -222,6 +224,16 @@ class ProcessCollector final : public prometheus::Collectable {
       fields.emplace_back(f);
     }
     return fields;
+  }
+
+  // 1, labelled with what was built: which version runs where.
+  static prometheus::MetricFamily BuildInfo() {
+    prometheus::MetricFamily family =
+        Family("wmo_build_info", "The version and commit of wmo-server.",
+               prometheus::MetricType::Gauge, 1);
+    family.metric.front().label = {{"commit", std::string(Commit())},
+                                   {"version", std::string(Version())}};
+    return family;
   }
 
   static prometheus::MetricFamily Family(const char* name, const char* help,

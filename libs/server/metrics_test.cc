@@ -11,6 +11,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "gtest/gtest.h"
 #include "libs/http/server.h"
+#include "libs/server/build_info.h"
 #include "libs/testing/http.h"
 #include "prometheus/registry.h"
 
@@ -163,6 +164,9 @@ TEST_F(MetricsTest, EndpointServesRegistryAndProcessMetrics) {
   EXPECT_THAT(response.body, HasSubstr("grpc_server_handled_total{"));
   EXPECT_THAT(response.body, HasSubstr("process_resident_memory_bytes "));
   EXPECT_THAT(response.body, HasSubstr("process_cpu_seconds_total "));
+  EXPECT_THAT(response.body,
+              HasSubstr(absl::StrCat("wmo_build_info{commit=\"", Commit(),
+                                     "\",version=\"", Version(), "\"} 1")));
 }
 
 TEST_F(MetricsTest, PortInUseIsUnavailable) {

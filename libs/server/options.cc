@@ -240,6 +240,10 @@ absl::StatusOr<ServerOptions> ParseOptions(
       options.help = true;
       continue;
     }
+    if (arg == "--version") {
+      options.version = true;
+      continue;
+    }
     if (arg.rfind("--", 0) != 0 || arg.find('=') == std::string::npos) {
       return absl::InvalidArgumentError(absl::StrCat(
           "unexpected argument \"", arg, "\"; flags look like --name=value"));
@@ -262,7 +266,8 @@ absl::StatusOr<ServerOptions> ParseOptions(
 std::string OptionsHelp() {
   std::string out =
       "usage: wmo-server [--name=value ...]; each flag can also be set by "
-      "the environment variable WMO_<NAME>\n";
+      "the environment variable WMO_<NAME>\n"
+      "       wmo-server --version: the version and commit\n";
   for (const Flag& flag : Flags()) {
     absl::StrAppend(&out, "  --", flag.name, "  ", flag.help, "\n");
   }

@@ -91,6 +91,8 @@ struct ServerOptions {
     return it != service_database_urls.end() ? it->second : database_url;
   }
   bool help = false;
+  // --version: print the version and commit, and exit.
+  bool version = false;
 };
 
 // Reads options from `args` (without the program name) as --name=value, each

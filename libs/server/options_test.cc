@@ -52,6 +52,13 @@ TEST(OptionsTest, IdentityIsJwtByDefaultAndDevOnlyWhenAsked) {
             "--auth=none: choose jwt or dev");
 }
 
+TEST(OptionsTest, VersionIsAskedFor) {
+  auto options = ParseOptions({"--version"}, Env({}));
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_TRUE(options->version);
+  EXPECT_FALSE(ParseOptions({}, Env({}))->version);
+}
+
 TEST(OptionsTest, UnknownFlagIsNamed) {
   auto o = ParseOptions({"--grcp_port=1"}, Env({}));
   EXPECT_THAT(o.status().message(), HasSubstr("unknown flag --grcp_port"));
