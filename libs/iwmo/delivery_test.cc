@@ -182,9 +182,7 @@ TEST(DeliveryMessageTest, AgreesWithTheOfficialValidationOnEveryMessage) {
     const auto official = testing::ExpectSameVerdicts(
         kind, messages,
         [&](const std::string& xml) { return Judge(xml, kind); });
-    const int accepted = static_cast<int>(
-        std::count_if(official.begin(), official.end(),
-                      [](const auto& v) { return v.accepted(); }));
+    const int accepted = testing::CountAccepted(official);
     EXPECT_GT(accepted, 20) << (stop ? "307" : "305");
     EXPECT_GT(static_cast<int>(messages.size()) - accepted, 40)
         << (stop ? "307" : "305");

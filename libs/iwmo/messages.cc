@@ -259,48 +259,24 @@ struct Model {
       .name = "LDT_RedenAfwijzingVerzoek",
       .max_length = 2,
       .values = {"1", "2", "3", "4", "5", "6", "7", "8", "9"}};
-  SimpleType code_301{.name = "LDT_BerichtCode",
-                      .min_length = 1,
-                      .max_length = 3,
-                      .pattern = Pattern::kLiteral,
-                      .literal = "414"};
-  SimpleType code_302{.name = "LDT_BerichtCode",
-                      .min_length = 1,
-                      .max_length = 3,
-                      .pattern = Pattern::kLiteral,
-                      .literal = "415"};
-  SimpleType code_320{.name = "LDT_BerichtCode",
-                      .min_length = 1,
-                      .max_length = 3,
-                      .pattern = Pattern::kLiteral,
-                      .literal = "483"};
-  SimpleType code_305{.name = "LDT_BerichtCode",
-                      .min_length = 1,
-                      .max_length = 3,
-                      .pattern = Pattern::kLiteral,
-                      .literal = "418"};
-  SimpleType code_307{.name = "LDT_BerichtCode",
-                      .min_length = 1,
-                      .max_length = 3,
-                      .pattern = Pattern::kLiteral,
-                      .literal = "420"};
-  SimpleType code_315{.name = "LDT_BerichtCode",
-                      .min_length = 1,
-                      .max_length = 3,
-                      .pattern = Pattern::kLiteral,
-                      .literal = "444"};
+  // The BerichtCode of one message: LDT_BerichtCode narrowed to its value.
+  static SimpleType MessageCode(const char* literal) {
+    return {.name = "LDT_BerichtCode",
+            .min_length = 1,
+            .max_length = 3,
+            .pattern = Pattern::kLiteral,
+            .literal = literal};
+  }
+  SimpleType code_301 = MessageCode("414");
+  SimpleType code_302 = MessageCode("415");
+  SimpleType code_320 = MessageCode("483");
+  SimpleType code_305 = MessageCode("418");
+  SimpleType code_307 = MessageCode("420");
+  SimpleType code_315 = MessageCode("444");
   SimpleType request_reason{
       .name = "LDT_RedenVerzoek", .max_length = 1, .values = {"1", "2"}};
-  SimpleType code_317{.name = "LDT_BerichtCode",
-                      .min_length = 1,
-                      .max_length = 3,
-                      .pattern = Pattern::kLiteral,
-                      .literal = "480"};
-  SimpleType code_323{.name = "LDT_BerichtCode",
-                      .min_length = 1,
-                      .max_length = 3,
-                      .pattern = Pattern::kLiteral,
-                      .literal = "484"};
+  SimpleType code_317 = MessageCode("480");
+  SimpleType code_323 = MessageCode("484");
 
   // The header of a message whose BerichtCode is `code`, from `sender` to
   // `receiver` (an AGB code or a municipality).

@@ -86,6 +86,12 @@ std::vector<OfficialVerdict> JudgeOfficially(
   return out;
 }
 
+int CountAccepted(const std::vector<OfficialVerdict>& verdicts) {
+  return static_cast<int>(
+      std::count_if(verdicts.begin(), verdicts.end(),
+                    [](const OfficialVerdict& v) { return v.accepted(); }));
+}
+
 std::vector<OfficialVerdict> ExpectSameVerdicts(
     absl::string_view message, const std::vector<NamedMessage>& messages,
     const std::function<std::optional<Fault>(const std::string& xml)>& judge) {

@@ -36,6 +36,9 @@ struct OfficialVerdict {
 std::vector<OfficialVerdict> JudgeOfficially(
     absl::string_view message, const std::vector<std::string>& documents);
 
+// How many of `verdicts` accept their message.
+int CountAccepted(const std::vector<OfficialVerdict>& verdicts);
+
 // A test message: what it shows, and its text. A name that starts with a
 // rule ("TR319 a line of next month", after an optional "305 ") is a
 // message built to break that rule.

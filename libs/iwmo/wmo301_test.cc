@@ -100,6 +100,7 @@ TEST(Wmo301Test, WritesWhatTheOfficialValidationAccepts) {
     EXPECT_TRUE(official[i].accepted()) << official[i].detail << messages[i];
   }
   EXPECT_THAT(messages[0], HasSubstr("<Toewijzingstijd>13:30:00<"));
+  EXPECT_THAT(messages[0], HasSubstr("<RedenWijziging>04<"));
   EXPECT_THAT(messages[0], HasSubstr("<RedenWijziging>05<"));
   EXPECT_THAT(messages[0], HasSubstr("<RedenWijziging>13<"));
   EXPECT_THAT(messages[0], HasSubstr("<ReferentieAanbieder>REF-1<"));
@@ -425,6 +426,17 @@ TEST(Wmo301Test, GivesTheClientAsTheApiHoldsIt) {
   EXPECT_EQ(client.contact().house_number(), 12);
   EXPECT_EQ(client.contact().house_number_addition(), "bis");
   EXPECT_EQ(client.contact().phone(), "0475123456");
+}
+
+// CS336: 01 is no longer used; a change stored with it is told as 14,
+// its successor.
+TEST(Wmo301Test, TellsAnOldCorrectionAsItsSuccessor) {
+  av1::Assignment corrected = Hours("1001");
+  corrected.set_revision(2);
+  corrected.set_change_reason("01");
+  const std::string xml = WriteWmo301(kOut, Client(), {corrected});
+  EXPECT_THAT(xml, HasSubstr("<RedenWijziging>14<"));
+  EXPECT_THAT(xml, Not(HasSubstr("<RedenWijziging>01<")));
 }
 
 TEST(Wmo301Test, NeedsANameAndAnAddressOrPhone) {

@@ -202,9 +202,7 @@ TEST(Wmo315Test, AgreesWithTheOfficialValidationOnEveryMessage) {
   for (const Case& c : cases) messages.push_back({c.name, c.message.Render()});
   const auto official = testing::ExpectSameVerdicts(
       "WMO315", messages, [](const std::string& xml) { return Judge(xml); });
-  const int accepted = static_cast<int>(
-      std::count_if(official.begin(), official.end(),
-                    [](const auto& v) { return v.accepted(); }));
+  const int accepted = testing::CountAccepted(official);
   EXPECT_GT(accepted, 40);
   EXPECT_GT(static_cast<int>(cases.size()) - accepted, 60);
 

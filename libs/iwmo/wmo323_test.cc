@@ -360,9 +360,7 @@ TEST(Wmo323Test, AgreesWithTheOfficialValidationOnEveryMessage) {
   for (const Case& c : cases) messages.push_back({c.name, c.xml()});
   const std::vector<testing::OfficialVerdict> official =
       testing::ExpectSameVerdicts("WMO323", messages, Judge);
-  const int accepted = static_cast<int>(
-      std::count_if(official.begin(), official.end(),
-                    [](const auto& v) { return v.accepted(); }));
+  const int accepted = testing::CountAccepted(official);
   // Both kinds are well represented.
   EXPECT_GT(accepted, 30);
   EXPECT_GT(static_cast<int>(cases.size()) - accepted, 100);

@@ -329,6 +329,28 @@ TEST_P(AssignmentChangesTest, AChangeRequestFitsTheClientsAssignments) {
   EXPECT_TRUE(changes->back().assignment_request().has_change());
 }
 
+// CS336: change reason 01 is no longer used; a change gives another.
+TEST_P(AssignmentChangesTest, ChangeReason01IsRefused) {
+  v1::CreateAssignmentRequest create;
+  create.set_parent("municipalities/0988");
+  *create.mutable_assignment() = testing::WeertKdv();
+  v1::Assignment created;
+  ASSERT_TRUE(api_->CreateAssignment(kWeert, create, &created).ok());
+  v1::UpdateAssignmentRequest update;
+  update.mutable_assignment()->set_name(created.name());
+  update.mutable_assignment()->set_change_reason("01");
+  update.mutable_assignment()->set_end_date("2024-05-31");
+  v1::Assignment updated;
+  const absl::Status s = api_->UpdateAssignment(kWeert, update, &updated);
+  std::vector<std::string> fields;
+  for (const auto& v : server::Violations(s)) {
+    fields.push_back(absl::StrCat(v.rule_id(), " ", v.field()));
+  }
+  EXPECT_THAT(fields, ElementsAre("AS-REASON assignment.change_reason"));
+  update.mutable_assignment()->set_change_reason("05");
+  EXPECT_TRUE(api_->UpdateAssignment(kWeert, update, &updated).ok());
+}
+
 // Name, gender and address as the WMO301 will carry them.
 TEST_P(AssignmentChangesTest, ClientDetailsHaveTheFormsOfTheWmo301) {
   v1::CreateAssignmentRequest create;
