@@ -5,11 +5,13 @@
 #include <csignal>
 #include <cstdio>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
@@ -21,6 +23,7 @@
 #include "libs/testing/http.h"
 #include "libs/testing/process.h"
 #include "libs/testing/temp_dir.h"
+#include "nlohmann/json.hpp"
 
 namespace wmo {
 namespace {
@@ -268,6 +271,179 @@ TEST(ServerBinaryTest, KeysRotateThroughTheJwksFileWithoutRestart) {
   EXPECT_EQ(status_with(second, "2026-12"), 200);
   EXPECT_EQ(status_with(first, "2026-11"), 401);
   EXPECT_EQ(server.Stop(SIGTERM), 0) << server.output();
+}
+
+// The lines of `output` that are JSON objects with "msg" `msg`.
+std::vector<nlohmann::json> LogEvents(const std::string& output,
+                                      const std::string& msg) {
+  std::vector<nlohmann::json> events;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
+    if (event.is_object() && event.value("msg", "") == msg) {
+      events.push_back(std::move(event));
+    }
+  }
+  return events;
+}
+
+// --log_format=json: one object a line, an access line per REST request
+// and per gRPC call sharing the request id, naming the route template and
+// never the path's query or a body.
+TEST(ServerBinaryTest, JsonLogHasAnAccessLinePerRequestWithoutPersonalData) {
+  testing::TempDir dir;
+  testing::Process server(Args(dir, {"--log_format=json"}));
+  ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
+  const int http = PortAfter(server.output(), "REST");
+  const std::string bearer = testing::DevBearer(
+      dir.File("var"), {auth::PrincipalKind::kMunicipality, "0988", "t"});
+  const testing::HttpResponse listed = testing::HttpGet(
+      http, "/v1/municipalities/0988/assignments?page_token=999993653",
+      {{"Authorization", bearer}});
+  EXPECT_EQ(listed.status, 400) << listed.body;
+  const testing::HttpResponse searched = testing::HttpRequest(
+      http, "POST", "/v1/municipalities/0988/assignments:search",
+      R"({"client_bsn":"999993653"})", {{"Authorization", bearer}});
+  EXPECT_EQ(searched.status, 200) << searched.body;
+  EXPECT_EQ(server.Stop(SIGTERM), 0);
+
+  std::istringstream lines(server.output());
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_TRUE(nlohmann::json::accept(line)) << line;
+  }
+  EXPECT_THAT(server.output(), ::testing::Not(HasSubstr("999993653")));
+  const std::vector<nlohmann::json> requests =
+      LogEvents(server.output(), "http request");
+  ASSERT_EQ(requests.size(), 2u) << server.output();
+  EXPECT_EQ(requests[0]["method"], "GET");
+  EXPECT_EQ(requests[0]["route"], "/v1/{parent=municipalities/*}/assignments");
+  EXPECT_EQ(requests[0]["status"], 400);
+  EXPECT_TRUE(requests[0]["duration_ms"].is_number());
+  EXPECT_EQ(requests[1]["route"],
+            "/v1/{parent=municipalities/*}/assignments:search");
+  EXPECT_EQ(requests[1]["status"], 200);
+  const std::string request_id = requests[1]["request_id"];
+  EXPECT_THAT(searched.head, HasSubstr(request_id));
+  const std::vector<nlohmann::json> calls =
+      LogEvents(server.output(), "grpc call");
+  EXPECT_TRUE(std::any_of(calls.begin(), calls.end(), [&](const auto& call) {
+    return call["request_id"] == request_id &&
+           call["method"] ==
+               "/wmo.assignment.v1.AssignmentService/SearchAssignments" &&
+           call["code"] == "OK";
+  })) << server.output();
+}
+
+// Each service's health by its name, and the protocol through reflection
+// as generic clients find it.
+TEST(ServerBinaryTest, HealthAnswersPerServiceAndThroughReflection) {
+  testing::TempDir dir;
+  testing::Process server(Args(dir));
+  ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
+  const int grpc_port = PortAfter(server.output(), "gRPC");
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
+                                     grpc::InsecureChannelCredentials());
+  for (const char* service :
+       {"", "wmo.catalog.v1.CatalogService",
+        "wmo.assignment.v1.AssignmentService",
+        "wmo.declaration.v1.DeclarationService",
+        "wmo.capacity.v1.CapacityService", "wmo.iwmo.v1.IwmoService"}) {
+    EXPECT_EQ(testing::HealthOf(*channel, service), testing::Serving::kServing)
+        << service;
+  }
+  EXPECT_EQ(testing::HealthOf(*channel, "wmo.no.v1.Such"),
+            testing::Serving::kUnknown);
+
+  const testing::ShellResult curl = testing::RunShell(absl::StrCat(
+      "cd '", testing::SourceDir(),
+      "' && node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge"
+      " -d '{\"service\":\"wmo.iwmo.v1.IwmoService\"}' "
+      "http://127.0.0.1:",
+      grpc_port, "/grpc.health.v1.Health/Check"));
+  EXPECT_TRUE(curl.ok) << curl.output;
+  EXPECT_THAT(curl.output, HasSubstr(R"("status": "SERVING")"));
+  EXPECT_EQ(server.Stop(SIGTERM), 0);
+}
+
+// On SIGTERM health turns NOT_SERVING first, so that checkers stop sending
+// calls before the drain ends the ones in flight.
+TEST(ServerBinaryTest, HealthTurnsNotServingBeforeTheDrain) {
+  testing::TempDir dir;
+  testing::Process server(Args(dir, {"--drain_seconds=2"}));
+  ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
+  auto channel = grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", PortAfter(server.output(), "gRPC")),
+      grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("wmo.declaration.v1.DeclarationService");
+  auto watch = stub->Watch(&context, request);
+  grpc::health::v1::HealthCheckResponse status;
+  ASSERT_TRUE(watch->Read(&status));
+  EXPECT_EQ(status.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  ASSERT_EQ(kill(server.pid(), SIGTERM), 0);
+  ASSERT_TRUE(watch->Read(&status)) << server.output();
+  EXPECT_EQ(status.status(),
+            grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  context.TryCancel();
+  EXPECT_EQ(server.Wait(), 0) << server.output();
+}
+
+// `wmo-server jwks` lists the development key, so that a server checking
+// bearer tokens against a JWKS file (as in a cluster, not on loopback)
+// takes the tokens `wmo-server token` makes.
+TEST(ServerBinaryTest, JwksCommandLetsAJwtServerTakeDevelopmentTokens) {
+  testing::TempDir dir;
+  const testing::ShellResult jwks = testing::RunShell(
+      absl::StrCat("'", Binary(), "' jwks --data_dir=", dir.File("keys")));
+  ASSERT_TRUE(jwks.ok) << jwks.output;
+  const std::string path = dir.Write("jwks.json", jwks.output);
+  std::vector<std::string> args =
+      Args(dir, {"--jwt_keys=" + path, "--jwt_issuer=wmo-server-dev"});
+  args.erase(std::find(args.begin(), args.end(), "--auth=dev"));
+  testing::Process server(args);
+  ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
+  const int http = PortAfter(server.output(), "REST");
+  const testing::ShellResult token = testing::RunShell(absl::StrCat(
+      "'", Binary(), "' token --kind=operator --data_dir=", dir.File("keys")));
+  ASSERT_TRUE(token.ok) << token.output;
+  std::string bearer = "Bearer " + token.output;
+  bearer.pop_back();  // The newline.
+  EXPECT_EQ(testing::HttpGet(http, "/v1/catalogs", {{"Authorization", bearer}})
+                .status,
+            200);
+  EXPECT_EQ(server.Stop(SIGTERM), 0);
+}
+
+// With every store on PostgreSQL and keys from a file, nothing is written
+// to the data directory: a read-only container needs no volume.
+TEST(ServerBinaryTest, NeedsNoDataDirectoryWhenEveryStoreIsOnPostgres) {
+  const char* url = std::getenv("WMO_TEST_POSTGRES_URL");
+  if (url == nullptr) GTEST_SKIP() << "WMO_TEST_POSTGRES_URL is not set";
+  testing::TempDir dir;
+  const std::string file = dir.Write("not-a-dir", "x");
+  const std::string keys = *auth::NewEcPrivateKeyPem();
+  const std::string path = dir.Write(
+      "jwks.json", R"({"keys":[)" + *auth::PublicJwk(keys, "k") + "]}");
+  std::vector<std::string> args = Args(
+      dir, {"--data_dir=" + file + "/var", "--database_url=" + std::string(url),
+            "--jwt_keys=" + path, "--jwt_issuer=https://id.example.nl"});
+  args.erase(std::find(args.begin(), args.end(), "--auth=dev"));
+  testing::Process server(args);
+  ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
+  EXPECT_THAT(server.output(), HasSubstr("(PostgreSQL only)"));
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.output();
+
+  // One SQLite store is enough to need it.
+  args.push_back("--capacity_database_url=");
+  testing::Process sqlite(args);
+  EXPECT_EQ(sqlite.Wait(), 1);
+  EXPECT_THAT(sqlite.output(), HasSubstr("SQLite stores and --auth=dev need a "
+                                         "writable directory there"));
 }
 
 }  // namespace

@@ -250,12 +250,18 @@ absl::Status App::StartAuthentication(State& s) {
 absl::Status App::Start() {
   state_ = std::make_unique<State>();
   State& s = *state_;
-  std::error_code ec;
-  std::filesystem::create_directories(options_.data_dir, ec);
-  if (ec || !std::filesystem::is_directory(options_.data_dir)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data directory ", options_.data_dir,
-        " is not usable: ", ec ? ec.message() : "not a directory"));
+  // Made only when used, so that a container with a read-only root file
+  // system and every store on PostgreSQL needs no volume.
+  if (options_.UsesDataDir()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options_.data_dir, ec);
+    if (ec || !std::filesystem::is_directory(options_.data_dir)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data directory ", options_.data_dir,
+          " is not usable: ", ec ? ec.message() : "not a directory",
+          "; SQLite stores and --auth=dev need a writable directory there "
+          "(a volume), or give --database_url and --auth=jwt"));
+    }
   }
 
   if (absl::Status s_auth = StartAuthentication(s); !s_auth.ok()) {
@@ -269,7 +275,7 @@ absl::Status App::Start() {
       channel_credentials = server::ChannelCredentialsOf(options_);
   if (!channel_credentials.ok()) return channel_credentials.status();
 
-  grpc::EnableDefaultHealthCheckService(true);
+  server::EnableHealthService();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   // Without this, a second server would silently share a port in use.

@@ -1,10 +1,11 @@
 // wmo-server: runs the chosen services (default all) until SIGINT/SIGTERM,
 // then drains in-flight calls and exits 0. Any start-up problem is one line
 // on stderr and exit code 1. `wmo-server token ...` prints a development
-// token instead.
+// token instead, and `wmo-server jwks` the development key's JWKS.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,32 +24,45 @@
 
 namespace {
 
-// `wmo-server token --kind=K [--tenant=CODE] [--subject=NAME] [--ttl=8h]
-// [--data_dir=DIR]`: a development token (--auth=dev) on stdout.
-int PrintDevToken(const std::vector<std::string>& args) {
-  std::map<std::string, std::string> flags = {
-      {"data_dir", std::getenv("WMO_DATA_DIR") != nullptr
-                       ? std::getenv("WMO_DATA_DIR")
-                       : "./var"},
-      {"kind", ""},
-      {"tenant", ""},
-      {"subject", "developer"},
-      {"ttl", "8h"}};
+// The --name=value flags of a subcommand into `flags`, which holds the
+// known names with their defaults. False (having said why) on any other.
+bool ParseSubcommandFlags(const std::vector<std::string>& args,
+                          const char* usage,
+                          std::map<std::string, std::string>& flags) {
   for (const std::string& arg : args) {
     const size_t eq = arg.find('=');
     const std::string name = arg.rfind("--", 0) == 0 && eq != std::string::npos
                                  ? arg.substr(2, eq - 2)
                                  : "";
     if (flags.count(name) == 0) {
-      std::fprintf(stderr,
-                   "wmo-server token: unexpected \"%s\"; usage: wmo-server "
-                   "token --kind=municipality|provider|operator "
-                   "[--tenant=CODE] [--subject=NAME] [--ttl=8h] "
-                   "[--data_dir=DIR]\n",
-                   arg.c_str());
-      return 2;
+      std::fprintf(stderr, "wmo-server: unexpected \"%s\"; usage: %s\n",
+                   arg.c_str(), usage);
+      return false;
     }
     flags[name] = arg.substr(eq + 1);
+  }
+  return true;
+}
+
+std::string DefaultDataDir() {
+  const char* dir = std::getenv("WMO_DATA_DIR");
+  return dir != nullptr ? dir : "./var";
+}
+
+// `wmo-server token --kind=K [--tenant=CODE] [--subject=NAME] [--ttl=8h]
+// [--data_dir=DIR]`: a development token (--auth=dev) on stdout.
+int PrintDevToken(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> flags = {{"data_dir", DefaultDataDir()},
+                                              {"kind", ""},
+                                              {"tenant", ""},
+                                              {"subject", "developer"},
+                                              {"ttl", "8h"}};
+  if (!ParseSubcommandFlags(
+          args,
+          "wmo-server token --kind=municipality|provider|operator "
+          "[--tenant=CODE] [--subject=NAME] [--ttl=8h] [--data_dir=DIR]",
+          flags)) {
+    return 2;
   }
   absl::Duration ttl;
   if (!absl::ParseDuration(flags["ttl"], &ttl) || ttl <= absl::ZeroDuration()) {
@@ -70,6 +84,27 @@ int PrintDevToken(const std::vector<std::string>& args) {
     return 2;
   }
   std::printf("%s\n", token->c_str());
+  return 0;
+}
+
+// `wmo-server jwks [--data_dir=DIR]`: the JWKS of the development key on
+// stdout, for a server that checks development tokens with --auth=jwt
+// --jwt_issuer=wmo-server-dev (the dev Kubernetes overlay).
+int PrintDevJwks(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> flags = {{"data_dir", DefaultDataDir()}};
+  if (!ParseSubcommandFlags(args, "wmo-server jwks [--data_dir=DIR]", flags)) {
+    return 2;
+  }
+  // As the server would, on first use.
+  std::error_code ec;
+  std::filesystem::create_directories(flags["data_dir"], ec);
+  absl::StatusOr<std::string> jwks = wmo::auth::DevJwks(flags["data_dir"]);
+  if (!jwks.ok()) {
+    std::fprintf(stderr, "wmo-server jwks: %s\n",
+                 std::string(jwks.status().message()).c_str());
+    return 2;
+  }
+  std::printf("%s\n", jwks->c_str());
   return 0;
 }
 
@@ -107,6 +142,9 @@ int main(int argc, char** argv) {
   if (!args.empty() && args[0] == "token") {
     return PrintDevToken({args.begin() + 1, args.end()});
   }
+  if (!args.empty() && args[0] == "jwks") {
+    return PrintDevJwks({args.begin() + 1, args.end()});
+  }
   auto options = wmo::server::ParseOptions(args, std::getenv);
   if (!options.ok()) {
     std::fprintf(stderr, "wmo-server: %s\n",
@@ -136,9 +174,10 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  wmo::server::InitLogging(options->log_format);
   wmo::App app(*options);
   if (absl::Status s = app.Start(); !s.ok()) {
-    std::fprintf(stderr, "wmo-server: %s\n", std::string(s.message()).c_str());
+    wmo::server::LogError(absl::StrCat("wmo-server: ", s.message()));
     return 1;
   }
   const std::string& host = options->host;
@@ -147,7 +186,8 @@ int main(int argc, char** argv) {
       "\n  gRPC     ", host, ":", app.grpc_port(),
       " (health, reflection)\n  REST     http://", host, ":", app.http_port(),
       "/v1/catalogs  (OpenAPI: /openapi.json)\n  metrics  http://", host, ":",
-      app.metrics_port(), "/metrics\n  data     ", options->data_dir,
+      app.metrics_port(), "/metrics\n  data     ",
+      options->UsesDataDir() ? options->data_dir : "(PostgreSQL only)",
       "  catalogs ", options->catalog_dir));
   if (options->auth == wmo::server::ServerOptions::Auth::kDev) {
     PrintDevTokens(*options, app.http_port());

@@ -59,11 +59,28 @@ absl::StatusOr<std::string> LoadOrCreateDevKey(const std::string& data_dir) {
                    std::strerror(link_error)));
 }
 
-absl::StatusOr<std::vector<VerificationKey>> DevVerificationKeys(
-    const std::string& private_pem) {
+namespace {
+
+// The JWKS that lists the public half of a development key.
+absl::StatusOr<std::string> DevJwksOf(const std::string& private_pem) {
   absl::StatusOr<std::string> jwk = PublicJwk(private_pem, kDevKeyId);
   if (!jwk.ok()) return jwk.status();
-  return ParseJwks(absl::StrCat(R"({"keys":[)", *jwk, "]}"));
+  return absl::StrCat(R"({"keys":[)", *jwk, "]}");
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<VerificationKey>> DevVerificationKeys(
+    const std::string& private_pem) {
+  absl::StatusOr<std::string> jwks = DevJwksOf(private_pem);
+  if (!jwks.ok()) return jwks.status();
+  return ParseJwks(*jwks);
+}
+
+absl::StatusOr<std::string> DevJwks(const std::string& data_dir) {
+  absl::StatusOr<std::string> pem = LoadOrCreateDevKey(data_dir);
+  if (!pem.ok()) return pem.status();
+  return DevJwksOf(*pem);
 }
 
 absl::StatusOr<std::string> DevToken(const std::string& data_dir,

@@ -27,6 +27,12 @@ absl::StatusOr<std::string> LoadOrCreateDevKey(const std::string& data_dir);
 absl::StatusOr<std::vector<VerificationKey>> DevVerificationKeys(
     const std::string& private_pem);
 
+// The JWKS of the development key under `data_dir` (made on first use):
+// what a server started with --auth=jwt and issuer kDevIssuer takes to
+// check development tokens where --auth=dev cannot serve (a laptop's
+// cluster, whose probes do not come from loopback).
+absl::StatusOr<std::string> DevJwks(const std::string& data_dir);
+
 // A development token for `principal`, signed with the key under
 // `data_dir`, issued at `now` for `lifetime`: what `wmo-server token`
 // prints. NOT_FOUND when there is no key there yet (a new one would sign

@@ -455,13 +455,24 @@ class Gateway::Impl {
       response.headers.emplace_back("WWW-Authenticate",
                                     R"(Bearer realm="wmo")");
     }
-    if (requests_ != nullptr) Count(e, response.status);
+    const std::chrono::duration<double> elapsed =
+        std::chrono::steady_clock::now() - e.started;
+    if (requests_ != nullptr) Count(e, response.status, elapsed);
+    // The access log names the route template too, never the path or query
+    // (which may carry a BSN). Probes that pass would only be noise.
+    if (response.status >= 300 ||
+        (e.route != "/healthz" && e.route != "/readyz")) {
+      server::LogInfo("http request", {{"method", e.method},
+                                       {"route", e.route},
+                                       {"status", response.status},
+                                       {"duration_ms", elapsed.count() * 1000},
+                                       {"request_id", e.request_id}});
+    }
     e.reply->Send(std::move(response));
   }
 
-  void Count(const Exchange& e, int status) {
-    const std::chrono::duration<double> elapsed =
-        std::chrono::steady_clock::now() - e.started;
+  void Count(const Exchange& e, int status,
+             std::chrono::duration<double> elapsed) {
     // The route label is the template, never the concrete path, which
     // carries identifiers (and would make the series unbounded).
     requests_

@@ -13,6 +13,7 @@
 #include "google/protobuf/descriptor.h"
 #include "libs/http/server.h"
 #include "libs/server/build_info.h"
+#include "libs/server/log.h"
 #include "prometheus/collectable.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -62,12 +63,9 @@ const char* CodeName(grpc::StatusCode code) {
   return i >= 0 && i < 17 ? kNames[i] : "Unknown";
 }
 
-// A method some linked proto declares, or the health service that gRPC
-// itself serves (its messages are not in the descriptor pool): a bounded set.
+// A method some linked proto declares (the health protocol's among them):
+// a bounded set.
 bool IsKnownMethod(absl::string_view service, absl::string_view method) {
-  if (service == "grpc.health.v1.Health") {
-    return method == "Check" || method == "Watch";
-  }
   return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
              absl::StrCat(service, ".", method)) != nullptr;
 }
@@ -83,6 +81,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   MetricsInterceptor(ServerRpcInfo* info, GrpcFamilies& families)
       : families_(families),
         type_(TypeName(info->type())),
+        full_method_(info->method()),
         start_(std::chrono::steady_clock::now()) {
     // info->method() is "/package.Service/Method".
     std::pair<std::string, std::string> parts =
@@ -105,11 +104,30 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   void Intercept(
       grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      // A call without a request id gets one here, so that the handler
+      // (CallScope), the calls it makes and this log line share it.
+      auto* metadata = methods->GetRecvInitialMetadata();
+      if (auto it = metadata->find(kRequestIdKey); it != metadata->end()) {
+        request_id_.assign(it->second.data(), it->second.size());
+      } else {
+        request_id_ = NewRequestId();
+        metadata->emplace(kRequestIdKey, request_id_);
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
       const double seconds = std::chrono::duration<double>(
                                  std::chrono::steady_clock::now() - start_)
                                  .count();
+      // Health checks that pass come every few seconds from each probe.
+      if (!status.ok() || service_ != "grpc.health.v1.Health") {
+        LogInfo("grpc call", {{"method", full_method_},
+                              {"code", CodeName(status.error_code())},
+                              {"duration_ms", seconds * 1000},
+                              {"request_id", request_id_}});
+      }
       families_.handled
           .Add({{"grpc_type", type_},
                 {"grpc_service", service_},
@@ -129,8 +147,15 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   }
 
  private:
+  // A literal: the metadata map keeps a reference to it.
+  static constexpr char kRequestIdKey[] = "x-request-id";
+
   GrpcFamilies& families_;
   std::string type_, service_, method_;
+  // The method as called, for the log (labels take only known ones).
+  std::string full_method_;
+  // Referred to by the call's metadata while the call lasts.
+  std::string request_id_;
   std::chrono::steady_clock::time_point start_;
 };
 

@@ -23,7 +23,9 @@ namespace wmo::server {
 // dashboards expect (go-grpc-prometheus): grpc_server_started_total,
 // grpc_server_handled_total, grpc_server_handling_seconds, labelled by
 // grpc_type, grpc_service, grpc_method and grpc_code. Labels never carry
-// request data.
+// request data. Also writes the access log line of each call (method, code,
+// duration, request id), giving a call that came without an x-request-id
+// one for its handler to use.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeMetricsInterceptorFactory(prometheus::Registry& registry);
 

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "libs/http/server.h"
 #include "libs/server/build_info.h"
+#include "libs/server/store_health.h"
 #include "libs/testing/http.h"
 #include "prometheus/registry.h"
 
@@ -45,7 +46,7 @@ double Value(prometheus::Registry& registry, const std::string& family,
 class MetricsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    grpc::EnableDefaultHealthCheckService(true);
+    EnableHealthService();
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),

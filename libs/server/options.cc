@@ -93,7 +93,10 @@ std::vector<Flag> MakeFlags() {
        [](const std::string& v, ServerOptions& o) {
          return SetPort("metrics_port", v, o.metrics_port);
        }},
-      {"data_dir", "directory for SQLite files (default ./var)",
+      {"data_dir",
+       "directory for SQLite files and the development key (default "
+       "./var); not used when every service has a database URL and "
+       "--auth=jwt",
        [](const std::string& v, ServerOptions& o) {
          o.data_dir = v;
          return absl::OkStatus();
@@ -184,6 +187,20 @@ std::vector<Flag> MakeFlags() {
          o.jwt_audience = v;
          return absl::OkStatus();
        }},
+      {"log_format",
+       "text (default: time, level, message, key=value fields) or json "
+       "(one object per line)",
+       [](const std::string& v, ServerOptions& o) {
+         if (v == "text") {
+           o.log_format = LogFormat::kText;
+         } else if (v == "json") {
+           o.log_format = LogFormat::kJson;
+         } else {
+           return absl::InvalidArgumentError(
+               absl::StrCat("--log_format=", v, ": choose text or json"));
+         }
+         return absl::OkStatus();
+       }},
       {"tls_cert",
        "PEM certificate (chain) for TLS on the gRPC port and for calls to "
        "the other roles",
@@ -267,7 +284,10 @@ std::string OptionsHelp() {
   std::string out =
       "usage: wmo-server [--name=value ...]; each flag can also be set by "
       "the environment variable WMO_<NAME>\n"
-      "       wmo-server --version: the version and commit\n";
+      "       wmo-server --version: the version and commit\n"
+      "       wmo-server token --kind=...: a development token (--auth=dev)\n"
+      "       wmo-server jwks [--data_dir=DIR]: the development key's JWKS, "
+      "for a server that checks development tokens with --auth=jwt\n";
   for (const Flag& flag : Flags()) {
     absl::StrAppend(&out, "  --", flag.name, "  ", flag.help, "\n");
   }

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/server/log.h"
 
 namespace wmo::server {
 
@@ -84,11 +85,21 @@ struct ServerOptions {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
+  LogFormat log_format = LogFormat::kText;
 
   // The database URL of one service ("" for SQLite).
   const std::string& DatabaseUrl(const std::string& service) const {
     auto it = service_database_urls.find(service);
     return it != service_database_urls.end() ? it->second : database_url;
+  }
+  // Whether data_dir is used: for a served service without a database URL
+  // (its SQLite file), or for the development key.
+  bool UsesDataDir() const {
+    if (auth == Auth::kDev) return true;
+    for (const std::string& service : services) {
+      if (DatabaseUrl(service).empty()) return true;
+    }
+    return false;
   }
   bool help = false;
   // --version: print the version and commit, and exit.

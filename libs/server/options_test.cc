@@ -59,6 +59,36 @@ TEST(OptionsTest, VersionIsAskedFor) {
   EXPECT_FALSE(ParseOptions({}, Env({}))->version);
 }
 
+TEST(OptionsTest, LogFormatIsTextOrJson) {
+  EXPECT_EQ(ParseOptions({}, Env({}))->log_format, LogFormat::kText);
+  EXPECT_EQ(ParseOptions({"--log_format=json"}, Env({}))->log_format,
+            LogFormat::kJson);
+  EXPECT_EQ(ParseOptions({}, Env({{"WMO_LOG_FORMAT", "json"}}))->log_format,
+            LogFormat::kJson);
+  EXPECT_EQ(ParseOptions({"--log_format=xml"}, Env({})).status().message(),
+            "--log_format=xml: choose text or json");
+}
+
+// The data directory holds SQLite files and the development key only.
+TEST(OptionsTest, DataDirectoryIsUsedBySqliteOrDevelopmentKeysOnly) {
+  auto postgres =
+      ParseOptions({"--auth=jwt", "--database_url=postgres://db/wmo"}, Env({}));
+  ASSERT_TRUE(postgres.ok()) << postgres.status();
+  EXPECT_FALSE(postgres->UsesDataDir());
+  EXPECT_TRUE(
+      ParseOptions({"--auth=dev", "--database_url=postgres://db/wmo"}, Env({}))
+          ->UsesDataDir());
+  EXPECT_TRUE(
+      ParseOptions({"--database_url=postgres://db/wmo", "--iwmo_database_url="},
+                   Env({}))
+          ->UsesDataDir());
+  // A role this process does not serve needs no store here.
+  EXPECT_FALSE(ParseOptions({"--services=catalog",
+                             "--catalog_database_url=postgres://db/wmo"},
+                            Env({}))
+                   ->UsesDataDir());
+}
+
 TEST(OptionsTest, UnknownFlagIsNamed) {
   auto o = ParseOptions({"--grcp_port=1"}, Env({}));
   EXPECT_THAT(o.status().message(), HasSubstr("unknown flag --grcp_port"));

@@ -138,9 +138,14 @@ absl::Status ForClient(const absl::Status& status,
                         status.code() == absl::StatusCode::kDataLoss;
   if (detail.empty() && !internal) return status;
   const std::string id = request_id.empty() ? "-" : std::string(request_id);
-  LogWarning(absl::StrCat(
-      "request ", id, ": ", absl::StatusCodeToString(status.code()), ": ",
-      status.message(), detail.empty() ? "" : " | ", detail));
+  // The store's detail and an internal error's cause are for operators
+  // only: the client gets the request id to quote.
+  (internal ? LogError : LogWarning)(
+      internal ? "internal error" : "store error",
+      {{"request_id", id},
+       {"code", absl::StatusCodeToString(status.code())},
+       {"error", status.message()},
+       {"detail", detail}});
   if (internal) {
     return absl::Status(
         status.code(),

@@ -4,9 +4,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "grpc/health/v1/health.pb.h"
 #include "libs/server/log.h"
 
 namespace wmo::server {
+
+void EnableHealthService() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::health::v1::HealthCheckRequest::descriptor();
+}
 
 StoreHealth::StoreHealth(grpc::HealthCheckServiceInterface* health,
                          absl::Duration period)

@@ -15,6 +15,11 @@
 
 namespace wmo::server {
 
+// Makes servers built from now on serve gRPC's health protocol, with its
+// descriptors in the pool (gRPC links none): reflection resolves it for
+// generic clients, and the metrics label its calls.
+void EnableHealthService();
+
 // Watches the stores of the services a process serves, on a thread of its
 // own, and reports them: the gRPC health status of each service (and of the
 // whole server, "") and the readiness answer of /readyz. A store that fails

@@ -1,43 +1,23 @@
 #include "libs/testing/health.h"
 
-#include <future>
-#include <vector>
-
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
-#include "grpcpp/generic/generic_stub.h"
-#include "grpcpp/support/byte_buffer.h"
 
 namespace wmo::testing {
 
 Serving HealthOf(grpc::Channel& channel, const std::string& service,
                  std::chrono::milliseconds deadline) {
-  grpc::GenericStub stub(
+  auto stub = grpc::health::v1::Health::NewStub(
       std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + deadline);
-  std::string request;
-  if (!service.empty()) {  // Field 1, length-delimited; names are short.
-    request = std::string(1, 0x0a) +
-              std::string(1, static_cast<char>(service.size())) + service;
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::health::v1::HealthCheckResponse response;
+  if (!stub->Check(&context, request, &response).ok()) {
+    return Serving::kUnknown;
   }
-  grpc::Slice slice(request);
-  grpc::ByteBuffer in(&slice, 1), out;
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", {}, &in, &out,
-                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
-  if (!done.get_future().get().ok()) return Serving::kUnknown;
-  std::vector<grpc::Slice> slices;
-  std::string bytes;
-  if (out.Dump(&slices).ok()) {
-    for (const auto& s : slices) {
-      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-  }
-  // Field 1, varint; absent means 0 (UNKNOWN).
-  if (bytes.size() >= 2 && bytes[0] == 0x08) {
-    return static_cast<Serving>(bytes[1]);
-  }
-  return Serving::kUnknown;
+  return static_cast<Serving>(response.status());
 }
 
 }  // namespace wmo::testing

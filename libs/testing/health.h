@@ -12,8 +12,7 @@ namespace wmo::testing {
 enum class Serving { kUnknown = 0, kServing = 1, kNotServing = 2 };
 
 // grpc.health.v1.Health/Check for `service` ("" for the whole server);
-// kUnknown when the call itself fails. The two messages are encoded by hand
-// (a string field 1, an enum field 1): the health proto is not installed.
+// kUnknown when the call itself fails.
 Serving HealthOf(
     grpc::Channel& channel, const std::string& service,
     std::chrono::milliseconds deadline = std::chrono::milliseconds(2000));
