@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: setup configure build run test check tidy bench format clean
+.PHONY: setup configure build run test check tidy bench format clean image image-test
 
 setup:
 	@scripts/setup
@@ -42,6 +42,17 @@ bench: build
 	@scripts/with-test-services $(BUILD)/bench/capacity_bench
 	@$(BUILD)/bench/auth_bench
 	@scripts/with-test-services $(BUILD)/bench/load_bench
+
+# The container image (docker, or podman where docker has no engine), and
+# a run of it as the Kubernetes manifests run it. Minutes: after changing
+# deploy/Dockerfile or the libraries the server links, and before a release.
+image:
+	@scripts/setup --image
+	@scripts/image
+
+image-test:
+	@scripts/setup --image
+	@scripts/image-test
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i --style=Google

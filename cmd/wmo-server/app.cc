@@ -2,7 +2,10 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 
@@ -255,10 +258,17 @@ absl::Status App::Start() {
   if (options_.UsesDataDir()) {
     std::error_code ec;
     std::filesystem::create_directories(options_.data_dir, ec);
-    if (ec || !std::filesystem::is_directory(options_.data_dir)) {
+    std::string wrong;
+    if (ec) {
+      wrong = ec.message();
+    } else if (!std::filesystem::is_directory(options_.data_dir)) {
+      wrong = "not a directory";
+    } else if (access(options_.data_dir.c_str(), W_OK) != 0) {
+      wrong = std::strerror(errno);  // A read-only file system, say.
+    }
+    if (!wrong.empty()) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "data directory ", options_.data_dir,
-          " is not usable: ", ec ? ec.message() : "not a directory",
+          "data directory ", options_.data_dir, " is not usable: ", wrong,
           "; SQLite stores and --auth=dev need a writable directory there "
           "(a volume), or give --database_url and --auth=jwt"));
     }
