@@ -205,10 +205,11 @@ class ProcessCollector final : public prometheus::Collectable {
 
   std::vector<prometheus::MetricFamily> Collect() const override {
     const auto stat = Split(ReadFile("/proc/self/stat"));
-    double cpu = 0, rss = 0;
+    double cpu = 0, rss = 0, threads = 0;
     if (stat.size() > 23) {
       cpu = (std::stod(stat[13]) + std::stod(stat[14])) /
             static_cast<double>(sysconf(_SC_CLK_TCK));
+      threads = std::stod(stat[19]);
       rss = std::stod(stat[23]) * static_cast<double>(sysconf(_SC_PAGESIZE));
     }
     double fds = 0;
@@ -224,6 +225,8 @@ class ProcessCollector final : public prometheus::Collectable {
                prometheus::MetricType::Gauge, rss),
         Family("process_open_fds", "Open file descriptors.",
                prometheus::MetricType::Gauge, fds),
+        Family("process_threads", "Threads of the process.",
+               prometheus::MetricType::Gauge, threads),
         Family("process_start_time_seconds",
                "Start time since the Unix epoch in seconds.",
                prometheus::MetricType::Gauge, start_time_),

@@ -164,6 +164,9 @@ TEST_F(MetricsTest, EndpointServesRegistryAndProcessMetrics) {
   EXPECT_EQ(response.status, 200);
   EXPECT_THAT(response.body, HasSubstr("grpc_server_handled_total{"));
   EXPECT_THAT(response.body, HasSubstr("process_resident_memory_bytes "));
+  // This test's own threads at least: gRPC's and the metrics server's.
+  EXPECT_THAT(response.body,
+              ::testing::ContainsRegex("\nprocess_threads [1-9][0-9]*"));
   EXPECT_THAT(response.body, HasSubstr("process_cpu_seconds_total "));
   EXPECT_THAT(response.body,
               HasSubstr(absl::StrCat("wmo_build_info{commit=\"", Commit(),
