@@ -119,20 +119,19 @@ void PrintDevTokens(const wmo::server::ServerOptions& options, int http_port) {
                   {"provider 99990303",
                    {PrincipalKind::kProvider, "99990303", "developer"}},
                   {"operator", {PrincipalKind::kOperator, "", "developer"}}};
-  std::string text =
-      "development tokens (8 h; more with `wmo-server token --kind=...`):";
   std::string first;
   for (const auto& caller : kCallers) {
     absl::StatusOr<std::string> token = wmo::auth::DevToken(
         options.data_dir, caller.principal, absl::Now(), absl::Hours(8));
     if (!token.ok()) return;
     if (first.empty()) first = *token;
-    absl::StrAppend(&text, "\n  ", caller.label, "\n    ", *token);
+    wmo::server::LogInfo(absl::StrCat("development token (8 h) for ",
+                                      caller.label, ": ", *token));
   }
-  absl::StrAppend(&text, "\n  try: curl -s -H \"Authorization: Bearer ", first,
-                  "\" http://", options.host, ":", http_port,
-                  "/v1/municipalities/0988/assignments");
-  wmo::server::LogInfo(text);
+  wmo::server::LogInfo(absl::StrCat(
+      "try: curl -s -H \"Authorization: Bearer ", first, "\" http://",
+      options.host, ":", http_port, "/v1/municipalities/0988/assignments",
+      "  (more tokens: wmo-server token --kind=...)"));
 }
 
 }  // namespace
@@ -181,14 +180,21 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::string& host = options->host;
-  wmo::server::LogInfo(absl::StrCat(
-      "wmo-server serving ", absl::StrJoin(options->services, ","),
-      "\n  gRPC     ", host, ":", app.grpc_port(),
-      " (health, reflection)\n  REST     http://", host, ":", app.http_port(),
-      "/v1/catalogs  (OpenAPI: /openapi.json)\n  metrics  http://", host, ":",
-      app.metrics_port(), "/metrics\n  data     ",
+  // One line each, the addresses in a fixed column for people to read.
+  using wmo::server::LogInfo;
+  LogInfo(absl::StrCat("wmo-server serving ",
+                       absl::StrJoin(options->services, ",")));
+  LogInfo(absl::StrCat("gRPC     ", host, ":", app.grpc_port(),
+                       " (health, reflection)"));
+  LogInfo(absl::StrCat("REST     http://", host, ":", app.http_port(),
+                       "/v1/catalogs  (OpenAPI: /openapi.json)"));
+  LogInfo(absl::StrCat(
+      "data     ",
       options->UsesDataDir() ? options->data_dir : "(PostgreSQL only)",
       "  catalogs ", options->catalog_dir));
+  // Last: tests and scripts wait for this line.
+  LogInfo(absl::StrCat("metrics  http://", host, ":", app.metrics_port(),
+                       "/metrics"));
   if (options->auth == wmo::server::ServerOptions::Auth::kDev) {
     PrintDevTokens(*options, app.http_port());
   }
