@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <future>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "libs/auth/keys.h"
@@ -305,6 +307,20 @@ TEST(ServerBinaryTest, JsonLogHasAnAccessLinePerRequestWithoutPersonalData) {
       http, "POST", "/v1/municipalities/0988/assignments:search",
       R"({"client_bsn":"999993653"})", {{"Authorization", bearer}});
   EXPECT_EQ(searched.status, 200) << searched.body;
+  // A gRPC caller's own method name and request id reach the log only when
+  // they are a known method and a well-formed id.
+  grpc::GenericStub stub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", PortAfter(server.output(), "gRPC")),
+      grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.AddMetadata("x-request-id", std::string(200, '9') + "999993653");
+  grpc::Slice empty("");
+  grpc::ByteBuffer in(&empty, 1), out;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/wmo.x.v1.Lookup/Client999993653", {}, &in, &out,
+                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  EXPECT_EQ(done.get_future().get().error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_EQ(server.Stop(SIGTERM), 0);
 
   std::istringstream lines(server.output());
@@ -328,9 +344,13 @@ TEST(ServerBinaryTest, JsonLogHasAnAccessLinePerRequestWithoutPersonalData) {
       LogEvents(server.output(), "grpc call");
   EXPECT_TRUE(std::any_of(calls.begin(), calls.end(), [&](const auto& call) {
     return call["request_id"] == request_id &&
-           call["method"] ==
-               "/wmo.assignment.v1.AssignmentService/SearchAssignments" &&
-           call["code"] == "OK";
+           call["service"] == "wmo.assignment.v1.AssignmentService" &&
+           call["method"] == "SearchAssignments" && call["code"] == "OK";
+  })) << server.output();
+  EXPECT_TRUE(std::any_of(calls.begin(), calls.end(), [&](const auto& call) {
+    return call["service"] == "unknown" && call["method"] == "unknown" &&
+           call["code"] == "UNIMPLEMENTED" &&
+           std::string(call["request_id"]).size() == 32;
   })) << server.output();
 }
 

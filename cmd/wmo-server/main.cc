@@ -108,7 +108,8 @@ int PrintDevJwks(const std::vector<std::string>& args) {
   return 0;
 }
 
-// --auth=dev: tokens to try the API with, valid for 8 hours.
+// --auth=dev: tokens to try the API with, valid for 8 hours, on stdout:
+// credentials are no log events, and must not reach a log pipeline.
 void PrintDevTokens(const wmo::server::ServerOptions& options, int http_port) {
   using wmo::auth::PrincipalKind;
   const struct {
@@ -125,13 +126,15 @@ void PrintDevTokens(const wmo::server::ServerOptions& options, int http_port) {
         options.data_dir, caller.principal, absl::Now(), absl::Hours(8));
     if (!token.ok()) return;
     if (first.empty()) first = *token;
-    wmo::server::LogInfo(absl::StrCat("development token (8 h) for ",
-                                      caller.label, ": ", *token));
+    std::printf("development token (8 h) for %s: %s\n", caller.label,
+                token->c_str());
   }
-  wmo::server::LogInfo(absl::StrCat(
-      "try: curl -s -H \"Authorization: Bearer ", first, "\" http://",
-      options.host, ":", http_port, "/v1/municipalities/0988/assignments",
-      "  (more tokens: wmo-server token --kind=...)"));
+  std::printf(
+      "try: curl -s -H \"Authorization: Bearer %s\" "
+      "http://%s:%d/v1/municipalities/0988/assignments\n"
+      "(more tokens: wmo-server token --kind=...)\n",
+      first.c_str(), options.host.c_str(), http_port);
+  std::fflush(stdout);
 }
 
 }  // namespace

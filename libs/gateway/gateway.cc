@@ -47,8 +47,6 @@ using google::protobuf::Message;
 
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
 constexpr char kRequestIdHeader[] = "x-request-id";
-// Request ids longer than this are not ids.
-constexpr size_t kMaxRequestIdBytes = 128;
 // HTTP headers passed on as gRPC metadata (lower case, as gRPC wants them).
 constexpr const char* kForwardedHeaders[] = {"authorization"};
 // Methods other than these share one label value, which keeps the metric
@@ -261,8 +259,7 @@ class Gateway::Impl {
     exchange->head = request.method == "HEAD";
     const std::string* id = request.Header(kRequestIdHeader);
     exchange->request_id = id == nullptr ? server::NewRequestId() : *id;
-    if (id != nullptr &&
-        (!IsMetadataValue(*id) || id->size() > kMaxRequestIdBytes)) {
+    if (id != nullptr && !server::IsValidRequestId(*id)) {
       exchange->request_id = server::NewRequestId();
       exchange->route = "invalid";
       return Finish(*exchange,
@@ -270,7 +267,7 @@ class Gateway::Impl {
                                   absl::InvalidArgumentError(absl::StrCat(
                                       "header x-request-id must be "
                                       "printable ASCII of at most ",
-                                      kMaxRequestIdBytes, " bytes")),
+                                      server::kMaxRequestIdBytes, " bytes")),
                                   exchange->request_id));
     }
     Dispatch(exchange, request);

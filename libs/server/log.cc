@@ -47,13 +47,32 @@ Logger& Current() {
   return *logger;
 }
 
+// A message as one line of text: control characters (a status's detail
+// may hold newlines) escaped, UTF-8 kept.
+std::string OneLine(absl::string_view text) {
+  std::string line;
+  line.reserve(text.size());
+  for (char c : text) {
+    if (c == '\n') {
+      line += "\\n";
+    } else if (c == '\t') {
+      line += "\\t";
+    } else if ((c >= 0 && c < 0x20) || c == 0x7F) {
+      absl::StrAppendFormat(&line, "\\x%02x", static_cast<int>(c));
+    } else {
+      line += c;
+    }
+  }
+  return line;
+}
+
 // A text value as key=value: bare when it is one word, quoted otherwise.
 std::string TextValue(const std::string& value) {
   bool bare = !value.empty();
   for (char c : value) {
-    bare = bare && c > ' ' && c != '"' && c != '=' && c != 0x7F;
+    bare = bare && (c > ' ' || c < 0) && c != '"' && c != '=' && c != 0x7F;
   }
-  return bare ? value : absl::StrCat("\"", absl::CEscape(value), "\"");
+  return bare ? value : absl::StrCat("\"", absl::Utf8SafeCEscape(value), "\"");
 }
 
 void Log(spdlog::level::level_enum level, absl::string_view message,
@@ -80,7 +99,7 @@ void Log(spdlog::level::level_enum level, absl::string_view message,
                         nlohmann::ordered_json::error_handler_t::replace);
     line = line.substr(1, line.size() - 2);  // The members, without braces.
   } else {
-    line = std::string(message);
+    line = OneLine(message);
     for (const LogField& field : fields) {
       absl::StrAppend(&line, " ", field.key(), "=", TextValue(field.value()));
     }
@@ -88,7 +107,8 @@ void Log(spdlog::level::level_enum level, absl::string_view message,
   current.logger->log(level, "{}", line);
 }
 
-// gRPC's own lines, at its INFO and above (DEBUG only with GRPC_VERBOSITY).
+// gRPC's own lines, as many as GRPC_VERBOSITY lets through (ERROR unless
+// set otherwise).
 void LogFromGrpc(gpr_log_func_args* args) {
   const spdlog::level::level_enum level =
       args->severity == GPR_LOG_SEVERITY_ERROR  ? spdlog::level::err
@@ -133,6 +153,14 @@ void LogWarning(absl::string_view message,
 void LogError(absl::string_view message,
               std::initializer_list<LogField> fields) {
   Log(spdlog::level::err, message, fields);
+}
+
+bool IsValidRequestId(absl::string_view id) {
+  if (id.size() > kMaxRequestIdBytes) return false;
+  for (char c : id) {
+    if (c < 0x20 || c > 0x7E) return false;
+  }
+  return true;
 }
 
 std::string NewRequestId() {

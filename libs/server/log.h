@@ -55,6 +55,14 @@ void LogError(absl::string_view message,
 // the logs of every service it passed.
 std::string NewRequestId();
 
+// The longest request id a caller may send (x-request-id).
+inline constexpr size_t kMaxRequestIdBytes = 128;
+
+// Whether a caller's request id may be used as it is: printable ASCII of
+// at most kMaxRequestIdBytes, so that it cannot break a log line or carry
+// much besides an id.
+bool IsValidRequestId(absl::string_view id);
+
 }  // namespace wmo::server
 
 #endif  // WMO_LIBS_SERVER_LOG_H_

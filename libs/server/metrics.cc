@@ -81,7 +81,6 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   MetricsInterceptor(ServerRpcInfo* info, GrpcFamilies& families)
       : families_(families),
         type_(TypeName(info->type())),
-        full_method_(info->method()),
         start_(std::chrono::steady_clock::now()) {
     // info->method() is "/package.Service/Method".
     std::pair<std::string, std::string> parts =
@@ -107,11 +106,15 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
             InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       // A call without a request id gets one here, so that the handler
       // (CallScope), the calls it makes and this log line share it.
+      // One that could break a log line is replaced.
       auto* metadata = methods->GetRecvInitialMetadata();
-      if (auto it = metadata->find(kRequestIdKey); it != metadata->end()) {
+      auto it = metadata->find(kRequestIdKey);
+      if (it != metadata->end() &&
+          IsValidRequestId({it->second.data(), it->second.size()})) {
         request_id_.assign(it->second.data(), it->second.size());
       } else {
         request_id_ = NewRequestId();
+        if (it != metadata->end()) metadata->erase(it);
         metadata->emplace(kRequestIdKey, request_id_);
       }
     }
@@ -123,10 +126,14 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
                                  .count();
       // Health checks that pass come every few seconds from each probe.
       if (!status.ok() || service_ != "grpc.health.v1.Health") {
-        LogInfo("grpc call", {{"method", full_method_},
-                              {"code", CodeName(status.error_code())},
-                              {"duration_ms", seconds * 1000},
-                              {"request_id", request_id_}});
+        LogInfo(
+            "grpc call",
+            {{"service", service_},
+             {"method", method_},
+             {"code", absl::StatusCodeToString(
+                          static_cast<absl::StatusCode>(status.error_code()))},
+             {"duration_ms", seconds * 1000},
+             {"request_id", request_id_}});
       }
       families_.handled
           .Add({{"grpc_type", type_},
@@ -152,8 +159,6 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
 
   GrpcFamilies& families_;
   std::string type_, service_, method_;
-  // The method as called, for the log (labels take only known ones).
-  std::string full_method_;
   // Referred to by the call's metadata while the call lasts.
   std::string request_id_;
   std::chrono::steady_clock::time_point start_;
