@@ -7,7 +7,10 @@
 # on purpose must fail with each fault named, so that the test cannot pass
 # by checking nothing.
 #
-#   k8s_manifests_test.sh [SOURCE_DIR]
+#   k8s_manifests_test.sh [SOURCE_DIR [WMO_SERVER]]
+#
+# With WMO_SERVER, the roles' call graph validate.mjs checks the
+# NetworkPolicies against must be the one the server's --help lists.
 #
 # Exits 77 (ctest's SKIP_RETURN_CODE) where kubectl or Node.js is missing.
 set -eu
@@ -36,6 +39,16 @@ for package in kubernetes-models @kubernetes-models/prometheus-operator yaml; do
   [ -d "$root/node_modules/$package" ] ||
     fail "the npm package $package is not installed: run scripts/setup (npm ci)"
 done
+
+if [ -n "${2:-}" ]; then
+  from_server=$("$2" --help | sed -n '/^roles and the roles they call:/,$p' | sed 1d | tr -d ' ')
+  in_validator=$(node "$validate" --print-calls | tr -d ' ')
+  [ -n "$from_server" ] && [ "$from_server" = "$in_validator" ] ||
+    fail "validate.mjs's CALLS differ from the server's (wmo-server --help):
+$from_server
+validate.mjs:
+$in_validator"
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -41,6 +41,30 @@ command -v curl >/dev/null || skip "needs curl"
 
 echo "== static checks"
 python3 "$obs/check.py" static "$obs"
+# And on a copy with an alert that has no description, runbook or unit
+# test: the checks must name it, or they check nothing.
+broken=$(mktemp -d "${TMPDIR:-/tmp}/observability_broken.XXXXXX")
+cp -R "$obs/." "$broken"
+python3 - "$broken/alerts.yaml" <<'PY'
+import sys, yaml
+path = sys.argv[1]
+rules = yaml.safe_load(open(path))
+rules["groups"][0]["rules"].append(
+    {"alert": "WmoUntested", "expr": "up == 2", "labels": {"severity": "ticket"}})
+yaml.safe_dump(rules, open(path, "w"))
+PY
+if python3 "$obs/check.py" static "$broken" >"$broken/out" 2>&1; then
+  rm -rf "$broken"
+  echo "FAILED: the static checks pass an alert without runbook or tests"
+  exit 1
+fi
+grep -q WmoUntested "$broken/out" || {
+  cat "$broken/out"
+  rm -rf "$broken"
+  echo "FAILED: the static checks do not name the alert they refuse"
+  exit 1
+}
+rm -rf "$broken"
 
 # PROMETHEUS and PROMTOOL name other builds (upstream's, say) than PATH's.
 prometheus=${PROMETHEUS:-$(command -v prometheus || true)}

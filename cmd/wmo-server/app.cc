@@ -339,18 +339,13 @@ absl::Status App::Start() {
     gateway_services.push_back("wmo.catalog.v1.CatalogService");
   }
 
-  // Which other services each one calls, and the flag naming where they run
-  // when this process does not serve them.
+  // Where the services each one calls run when this process does not serve
+  // them.
   const std::map<std::string, std::string> kAddressFlags = {
       {"catalog", options_.catalog_address},
       {"assignment", options_.assignment_address},
       {"declaration", options_.declaration_address}};
-  const std::map<std::string, std::vector<std::string>> kCalls = {
-      {"assignment", {"catalog", "declaration"}},
-      {"declaration", {"assignment", "catalog"}},
-      {"capacity", {"assignment", "catalog"}},
-      {"iwmo", {"declaration", "assignment", "catalog"}}};
-  for (const auto& [service, callees] : kCalls) {
+  for (const auto& [service, callees] : server::RoleCallees()) {
     if (!options_.services.count(service)) continue;
     for (const std::string& callee : callees) {
       if (!options_.services.count(callee) &&

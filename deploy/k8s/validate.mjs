@@ -136,15 +136,9 @@ const GRPC_SERVICES = {
   iwmo: "wmo.iwmo.v1.IwmoService",
 };
 const ROLES = Object.keys(GRPC_SERVICES);
-// app.cc's kCalls: the roles whose address a split role must be given.
-const NEEDS_ADDRESS = {
-  assignment: ["catalog", "declaration"],
-  declaration: ["assignment", "catalog"],
-  capacity: ["assignment", "catalog"],
-  iwmo: ["declaration", "assignment", "catalog"],
-};
-// The channels app.cc opens (SetChannel): whom each role really calls.
-// Assignment is given the declaration address but never dials it.
+// Whom each role calls (and so needs the address of, when split): the
+// server's own table (options.h RoleCallees, listed by `wmo-server --help`),
+// which tests/k8s_manifests_test.sh compares with this copy.
 const CALLS = {
   catalog: [],
   assignment: ["catalog"],
@@ -202,6 +196,12 @@ function workloadRules(w) {
   ];
   if (!(pod.containers?.length > 0)) bad(`${podPath}.containers`, "missing");
   for (const [c, path, init] of containers) {
+    // A release, not a moving tag: a digest, or a tag with a minor version
+    // (postgres:15 moves with every point release).
+    const tag = (c.image ?? "").replace(/^.*\//, "").split(":")[1] ?? "";
+    if (!/@sha256:/.test(c.image ?? "") && !/^v?\d+\.\d+/.test(tag)) {
+      bad(`${path}.image`, `${c.image}: pin a release (a tag such as 15.10, or a digest)`);
+    }
     const sc = c.securityContext ?? {};
     if (sc.allowPrivilegeEscalation !== false) {
       bad(`${path}.securityContext.allowPrivilegeEscalation`, "must be false");
@@ -251,9 +251,6 @@ function wmoServerRules(pod, c, path, podPath) {
     if (psc[k] !== 65532) {
       bad(`${podPath}.securityContext.${k}`, "must be 65532 (the image's user)");
     }
-  }
-  if (!/[:@]/.test(c.image.replace(/^.*\//, "")) || /:latest$/.test(c.image)) {
-    bad(`${path}.image`, `${c.image}: pin a tag or digest (kustomize images:)`);
   }
   const tmp = (c.volumeMounts ?? []).find((m) => m.mountPath === "/tmp");
   const tmpVolume = (pod.volumes ?? []).find((v) => v.name === tmp?.name);
@@ -326,7 +323,7 @@ function renderRules(objects, production) {
   for (const { d, c, roles } of wmo) {
     const env = envOf(c);
     for (const role of roles) {
-      for (const callee of NEEDS_ADDRESS[role] ?? []) {
+      for (const callee of CALLS[role] ?? []) {
         if (roles.includes(callee)) continue;
         const name = `WMO_${callee.toUpperCase()}_ADDRESS`;
         const [host, port] = (env[name] ?? "").split(":");
@@ -435,6 +432,12 @@ function networkRules(policies, wmo) {
 // ---- Main ----------------------------------------------------------------
 
 const args = process.argv.slice(2);
+if (args[0] === "--print-calls") {  // role: callee,callee as --help lists them
+  for (const [role, callees] of Object.entries(CALLS)) {
+    console.log(`${role}: ${callees.length ? callees.join(",") : "-"}`);
+  }
+  process.exit(0);
+}
 const production = args.includes("--production");
 const files = args.filter((a) => a !== "--production");
 if (files.length === 0 || files.some((f) => f.startsWith("--") && f !== "-")) {

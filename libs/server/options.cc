@@ -291,6 +291,12 @@ std::string OptionsHelp() {
   for (const Flag& flag : Flags()) {
     absl::StrAppend(&out, "  --", flag.name, "  ", flag.help, "\n");
   }
+  absl::StrAppend(&out, "roles and the roles they call:\n");
+  for (const std::string& role : KnownServices()) {
+    const std::vector<std::string>& callees = RoleCallees().at(role);
+    absl::StrAppend(&out, "  ", role, ": ",
+                    callees.empty() ? "-" : absl::StrJoin(callees, ","), "\n");
+  }
   return out;
 }
 

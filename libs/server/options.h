@@ -21,6 +21,20 @@ inline const std::vector<std::string>& KnownServices() {
   return *kServices;
 }
 
+// Which roles each role calls: where a role runs without them, it is told
+// their address (--<callee>_address). Calls flow one way: catalog calls
+// none, and no role calls iwmo or capacity.
+inline const std::map<std::string, std::vector<std::string>>& RoleCallees() {
+  static const auto* const kCallees =
+      new std::map<std::string, std::vector<std::string>>{
+          {"catalog", {}},
+          {"assignment", {"catalog"}},
+          {"declaration", {"assignment", "catalog"}},
+          {"capacity", {"assignment", "catalog"}},
+          {"iwmo", {"declaration", "assignment", "catalog"}}};
+  return *kCallees;
+}
+
 struct ServerOptions {
   // Default: all of them.
   std::set<std::string> services{KnownServices().begin(),
