@@ -17,6 +17,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/store/deadline.h"
@@ -93,6 +94,10 @@ absl::Status ErrorOf(PGconn* conn, const PGresult* result,
   return StoreError(absl::StatusCode::kInternal, "database error", detail);
 }
 
+// Look-ups with more parameters than this are planned at each run
+// (PostgresConnection::Execute).
+constexpr size_t kMostParametersPrepared = 64;
+
 class PostgresConnection final : public Connection {
  public:
   PostgresConnection(ConnPtr conn, absl::Duration answer_timeout)
@@ -101,7 +106,14 @@ class PostgresConnection final : public Connection {
   absl::StatusOr<ResultSet> Execute(absl::string_view sql,
                                     absl::Span<const Value> params) override {
     if (abandoned_) return Abandoned();
-    auto name = Prepare(sql);
+    // Look-ups by many keys (QueryInChunks) are planned at each run: a
+    // plan kept from when a table was small (a sequential scan per chunk)
+    // would stay when it has grown, costing seconds a declaration. They are
+    // few per transaction, so planning them costs little. An INSERT of
+    // many rows (ExecuteRows) scans nothing: its plan is kept.
+    const bool bulk = params.size() > kMostParametersPrepared &&
+                      !absl::StartsWith(sql, "INSERT");
+    absl::StatusOr<std::string> name = bulk ? std::string() : Prepare(sql);
     if (!name.ok()) return name.status();
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size());
@@ -122,12 +134,17 @@ class PostgresConnection final : public Connection {
         values[i] = nullptr;
       }
     }
-    if (!PQsendQueryPrepared(conn_.get(), name->c_str(),
-                             static_cast<int>(params.size()), values.data(),
-                             lengths.data(), formats.data(),
-                             /*resultFormat=*/0)) {
-      return ErrorOf(conn_.get(), nullptr, "execute");
-    }
+    const int sent =
+        bulk ? PQsendQueryParams(conn_.get(), NumberPlaceholders(sql).c_str(),
+                                 static_cast<int>(params.size()),
+                                 /*paramTypes=*/nullptr, values.data(),
+                                 lengths.data(), formats.data(),
+                                 /*resultFormat=*/0)
+             : PQsendQueryPrepared(conn_.get(), name->c_str(),
+                                   static_cast<int>(params.size()),
+                                   values.data(), lengths.data(),
+                                   formats.data(), /*resultFormat=*/0);
+    if (!sent) return ErrorOf(conn_.get(), nullptr, "execute");
     auto awaited = Await("execute");
     if (!awaited.ok()) return awaited.status();
     ResultPtr result = *std::move(awaited);

@@ -1,6 +1,7 @@
 #include "libs/store/store.h"
 
 #include <algorithm>
+#include <bit>
 #include <string>
 #include <vector>
 
@@ -113,17 +114,15 @@ absl::Status Migrate(Database& db, absl::string_view service,
 
 namespace {
 
-// Keys per statement of QueryInChunks.
+// Keys per statement of QueryInChunks, at most.
 constexpr size_t kChunk = 256;
 
-const std::string& InList() {
-  static const auto* const kList = [] {
-    auto* list = new std::string("(?");
-    for (size_t i = 1; i < kChunk; ++i) list->append(", ?");
-    list->append(")");
-    return list;
-  }();
-  return *kList;
+// "(?, ?, …)" with `n` placeholders.
+std::string InList(size_t n) {
+  std::string list = "(?";
+  for (size_t i = 1; i < n; ++i) list.append(", ?");
+  list.append(")");
+  return list;
 }
 
 }  // namespace
@@ -132,9 +131,24 @@ absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
                          absl::string_view tuple,
                          const std::vector<std::vector<Value>>& rows,
                          absl::string_view sql_after, size_t per_statement) {
+  return ExecuteRows(
+      c, sql_before, tuple, rows, sql_after,
+      [](const ResultSet&) { return absl::OkStatus(); }, per_statement);
+}
+
+absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
+                         absl::string_view tuple,
+                         const std::vector<std::vector<Value>>& rows,
+                         absl::string_view sql_after,
+                         absl::FunctionRef<absl::Status(const ResultSet&)> each,
+                         size_t per_statement) {
   const size_t width = std::count(tuple.begin(), tuple.end(), '?');
-  for (size_t from = 0; from < rows.size(); from += per_statement) {
-    const size_t to = std::min(rows.size(), from + per_statement);
+  // Full statements, then the rest in powers of two: each statement text
+  // is prepared once per connection and kept, so a handful of shapes per
+  // call site rather than one per row count.
+  for (size_t from = 0, to = 0; from < rows.size(); from = to) {
+    const size_t left = rows.size() - from;
+    to = from + (left >= per_statement ? per_statement : std::bit_floor(left));
     std::string sql(sql_before);
     std::vector<Value> params;
     params.reserve((to - from) * width);
@@ -148,7 +162,9 @@ absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
       params.insert(params.end(), rows[r].begin(), rows[r].end());
     }
     absl::StrAppend(&sql, sql_after);
-    if (auto done = c.Execute(sql, params); !done.ok()) return done.status();
+    auto done = c.Execute(sql, params);
+    if (!done.ok()) return done.status();
+    if (absl::Status s = each(*done); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -158,16 +174,22 @@ absl::Status QueryInChunks(
     const std::vector<Value>& leading, const std::set<std::string>& keys,
     absl::FunctionRef<absl::Status(const ResultSet&)> each,
     absl::string_view sql_after) {
-  if (keys.empty()) return absl::OkStatus();
-  const std::string sql = absl::StrCat(sql_before, " IN ", InList(), sql_after);
-  std::vector<Value> params = leading;
-  params.resize(leading.size() + kChunk);
   auto it = keys.begin();
-  while (it != keys.end()) {
+  for (size_t left = keys.size(); left > 0;) {
+    // A power of two of keys, the last repeated to fill it: a few statement
+    // shapes, and one key asked as one (the common case) stays cheap.
+    const size_t n = std::min(kChunk, std::bit_ceil(left));
+    const std::string sql =
+        absl::StrCat(sql_before, " IN ", InList(n), sql_after);
+    std::vector<Value> params = leading;
+    params.reserve(leading.size() + n);
     std::string last;
-    for (size_t i = 0; i < kChunk; ++i) {
-      if (it != keys.end()) last = *it++;
-      params[leading.size() + i] = last;
+    for (size_t i = 0; i < n; ++i) {
+      if (it != keys.end()) {
+        last = *it++;
+        --left;
+      }
+      params.push_back(last);
     }
     auto rows = c.Execute(sql, params);
     if (!rows.ok()) return rows.status();

@@ -145,9 +145,9 @@ absl::Status RunGuarded(absl::FunctionRef<absl::Status(Connection&)> fn,
 // Runs "<sql_before> IN (?, …)<sql_after>" once per chunk of the distinct
 // `keys`, with `leading` parameters before them, passing each result to
 // `each`: a batch look-up (or write) in a few statements rather than one
-// per key. Every chunk has the
-// same number of placeholders (the last key repeats), so the statement is
-// prepared once.
+// per key. A chunk has 256 placeholders, or the power of two that holds
+// the keys left (the last key repeats): a few statement shapes, each
+// prepared once, and one key is asked as one.
 absl::Status QueryInChunks(
     Connection& c, absl::string_view sql_before,
     const std::vector<Value>& leading, const std::set<std::string>& keys,
@@ -158,11 +158,20 @@ absl::Status QueryInChunks(
 // to `per_statement` of `rows` at a time, each row filling one `tuple` (its
 // placeholders, "(?, ?)"; a CAST where PostgreSQL cannot infer a type, as
 // in VALUES): a multi-row write or a row-value match in a few statements
-// rather than one per row. The last statement takes the rows left over.
+// rather than one per row. The rows left over after the full statements go
+// in statements of 64, 32, … 1 rows, so that a call site prepares a handful
+// of statement shapes, not one per row count.
 absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
                          absl::string_view tuple,
                          const std::vector<std::vector<Value>>& rows,
                          absl::string_view sql_after,
+                         size_t per_statement = 100);
+// The same, handing what each statement returns (RETURNING) to `each`.
+absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
+                         absl::string_view tuple,
+                         const std::vector<std::vector<Value>>& rows,
+                         absl::string_view sql_after,
+                         absl::FunctionRef<absl::Status(const ResultSet&)> each,
                          size_t per_statement = 100);
 
 // Whether `db` can serve statements now: one trivial statement, given at

@@ -131,8 +131,8 @@ TEST_P(StoreTest, QueryInChunksFindsEveryKeyOnceAcrossChunks) {
   EXPECT_EQ(*found.rbegin(), 599);
 }
 
-// Many rows in few statements: 250 inserted in three (the last holds the
-// rest), then a row-value match deletes those given with their exact n.
+// Many rows in few statements: 250 inserted in five (100, 100, 32, 16, 2),
+// then a row-value match deletes those given with their exact n.
 TEST_P(StoreTest, ExecuteRowsWritesAndMatchesRowsInChunks) {
   std::vector<std::vector<Value>> rows;
   rows.reserve(250);
@@ -159,6 +159,56 @@ TEST_P(StoreTest, ExecuteRowsWritesAndMatchesRowsInChunks) {
   ASSERT_TRUE(left.ok()) << left.status();
   EXPECT_EQ(ResultSet::Int((*left)[0], 0), 100);
   EXPECT_EQ(ResultSet::Int((*left)[0], 1), 150);
+}
+
+// What each multi-row statement returns reaches the caller, on both
+// stores.
+TEST_P(StoreTest, ExecuteRowsHandsOnWhatEachStatementReturns) {
+  std::vector<std::vector<Value>> rows;
+  for (int i = 0; i < 150; ++i) rows.push_back({absl::StrCat("r", i)});
+  int64_t returned = 0, sum = 0;
+  absl::Status s = db_->Transaction([&](Connection& c) {
+    return ExecuteRows(c, "INSERT INTO item (id, n) VALUES ", "(?, 7)", rows,
+                       " RETURNING n", [&](const ResultSet& result) {
+                         for (const auto& row : result) {
+                           ++returned;
+                           sum += ResultSet::Int(row, 0);
+                         }
+                         return absl::OkStatus();
+                       });
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(returned, 150);
+  EXPECT_EQ(sum, 150 * 7);
+}
+
+// The statements a call of ExecuteRows sends, by their row counts.
+class CountingConnection final : public Connection {
+ public:
+  absl::StatusOr<ResultSet> Execute(absl::string_view sql,
+                                    absl::Span<const Value>) override {
+    int tuples = 0;
+    for (size_t at = sql.find("(?)"); at != absl::string_view::npos;
+         at = sql.find("(?)", at + 1)) {
+      ++tuples;
+    }
+    statement_rows.push_back(tuples);
+    return ResultSet{};
+  }
+  absl::Status ExecuteScript(absl::string_view) override {
+    return absl::OkStatus();
+  }
+  std::vector<int> statement_rows;
+};
+
+// Full statements, then the rest in powers of two: few statement shapes,
+// each prepared once, whatever the number of rows.
+TEST(ExecuteRowsTest, SendsTheRestInPowersOfTwo) {
+  CountingConnection c;
+  std::vector<std::vector<Value>> rows(237, {Value{int64_t{1}}});
+  ASSERT_TRUE(
+      ExecuteRows(c, "INSERT INTO t (n) VALUES ", "(?)", rows, "").ok());
+  EXPECT_THAT(c.statement_rows, ::testing::ElementsAre(100, 100, 32, 4, 1));
 }
 
 TEST_P(StoreTest, MigrationsApplyOnce) {
