@@ -326,41 +326,54 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
        Blob{declaration.SerializeAsString()}});
   if (!inserted.ok()) return inserted.status();
 
+  // Every write below goes in statements of many rows: one round trip per
+  // row would cost more than the checks of the whole declaration.
   std::set<std::string> approved_debits;
+  std::set<std::string> credited;
+  std::vector<std::vector<store::Value>> lines;
+  lines.reserve(declaration.lines_size());
   for (const v1::Line& line : declaration.lines()) {
     if (line.reference().empty()) continue;
     const bool credit = line.direction() == v1::Line::CREDIT;
-    // A reference stored before keeps its first line (TR314).
-    auto row = c.Execute(
-        "INSERT INTO declaration_lines (provider_agb, reference,"
-        " declaration_number, municipality, period, assignment_number,"
-        " product_category, product_code, client_bsn, unit, tariff_cents,"
-        " start_date, end_date, volume, amount_cents, digital_volume, credit,"
-        " approved, credited)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
-        " ON CONFLICT (provider_agb, reference) DO NOTHING",
+    lines.push_back(
         {agb, line.reference(), declaration.number(), m, declaration.period(),
          line.assignment_number(), line.product_category(), line.product_code(),
          line.client_bsn(), int64_t{line.unit()}, line.tariff_cents(),
          line.start_date(), line.end_date(), line.volume(), line.amount_cents(),
          DigitalVolume(line), int64_t{credit}, int64_t{Approved(line)}});
-    if (!row.ok()) return row.status();
     if (!Approved(line)) continue;
     if (credit) {
-      auto credited = c.Execute(
-          "UPDATE declaration_lines SET credited = 1"
-          " WHERE provider_agb = ? AND reference = ?",
-          {agb, line.credited_reference()});
-      if (!credited.ok()) return credited.status();
+      credited.insert(line.credited_reference());
     } else {
       approved_debits.insert(line.reference());
     }
   }
+  // A reference stored before keeps its first line (TR314).
+  if (absl::Status s = store::ExecuteRows(
+          c,
+          "INSERT INTO declaration_lines (provider_agb, reference,"
+          " declaration_number, municipality, period, assignment_number,"
+          " product_category, product_code, client_bsn, unit, tariff_cents,"
+          " start_date, end_date, volume, amount_cents, digital_volume, credit,"
+          " approved, credited) VALUES ",
+          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", lines,
+          " ON CONFLICT (provider_agb, reference) DO NOTHING");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = store::QueryInChunks(
+          c,
+          "UPDATE declaration_lines SET credited = 1 WHERE provider_agb = ?"
+          " AND reference",
+          {agb}, credited, [](const ResultSet&) { return absl::OkStatus(); });
+      !s.ok()) {
+    return s;
+  }
 
-  std::set<std::string> changed_totals;
   // Totals change by what this declaration added: a credit may concern a
   // year or an assignment whose total was not loaded, and adding keeps the
   // stored rest.
+  std::vector<std::vector<store::Value>> totals;
   for (const auto& [number, total] : after.assignment_totals) {
     rules::AssignmentTotal was;
     if (auto it = before.assignment_totals.find(number);
@@ -368,38 +381,49 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
       was = it->second;
     }
     if (was == total) continue;
-    auto row = c.Execute(
-        "INSERT INTO assignment_totals (municipality, assignment_number,"
-        " volume, amount_cents, digital_volume, lines)"
-        " VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (municipality, assignment_number) DO UPDATE SET"
-        " volume = assignment_totals.volume + excluded.volume,"
-        " amount_cents = assignment_totals.amount_cents + "
-        "excluded.amount_cents,"
-        " digital_volume = assignment_totals.digital_volume"
-        " + excluded.digital_volume,"
-        " lines = assignment_totals.lines + excluded.lines,"
-        " revision = assignment_totals.revision + 1",
-        {m, number, total.volume - was.volume,
-         total.amount_cents - was.amount_cents,
-         total.digital_volume - was.digital_volume, total.lines - was.lines});
-    if (!row.ok()) return row.status();
-    changed_totals.insert(number);
+    totals.push_back({m, number, total.volume - was.volume,
+                      total.amount_cents - was.amount_cents,
+                      total.digital_volume - was.digital_volume,
+                      total.lines - was.lines});
   }
-  // The assignment service hears of each change (UsageReporter).
-  if (absl::Status s = store::QueryInChunks(
+  // The assignment service hears of each change (UsageReporter): the
+  // revisions the upserts return go to the outbox as they are.
+  std::vector<std::vector<store::Value>> usage;
+  if (absl::Status s = store::ExecuteRows(
           c,
-          "INSERT INTO usage_outbox (municipality, assignment_number, revision)"
-          " SELECT municipality, assignment_number, revision"
-          " FROM assignment_totals WHERE municipality = ? AND "
-          "assignment_number",
-          {m}, changed_totals,
-          [](const ResultSet&) { return absl::OkStatus(); },
+          "INSERT INTO assignment_totals (municipality, assignment_number,"
+          " volume, amount_cents, digital_volume, lines) VALUES ",
+          "(?, ?, ?, ?, ?, ?)", totals,
+          " ON CONFLICT (municipality, assignment_number) DO UPDATE SET"
+          " volume = assignment_totals.volume + excluded.volume,"
+          " amount_cents = assignment_totals.amount_cents + "
+          "excluded.amount_cents,"
+          " digital_volume = assignment_totals.digital_volume"
+          " + excluded.digital_volume,"
+          " lines = assignment_totals.lines + excluded.lines,"
+          " revision = assignment_totals.revision + 1"
+          " RETURNING assignment_number, revision",
+          [&](const ResultSet& rows) {
+            for (const auto& row : rows) {
+              usage.push_back(
+                  {m, ResultSet::Text(row, 0), ResultSet::Int(row, 1)});
+            }
+            return absl::OkStatus();
+          });
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = store::ExecuteRows(
+          c,
+          "INSERT INTO usage_outbox (municipality, assignment_number,"
+          " revision) VALUES ",
+          "(?, ?, ?)", usage,
           " ON CONFLICT (municipality, assignment_number) DO UPDATE SET"
           " revision = excluded.revision");
       !s.ok()) {
     return s;
   }
+  std::vector<std::vector<store::Value>> client_years;
   for (const auto& [key, quantity] : after.client_year_quantity) {
     int64_t was = 0;
     if (auto it = before.client_year_quantity.find(key);
@@ -408,33 +432,48 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
     }
     if (was == quantity) continue;
     const auto& [bsn, catalog, product, year] = key;
-    auto row = c.Execute(
-        "INSERT INTO client_year_totals (client_bsn, catalog, product, year,"
-        " quantity) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (client_bsn, catalog, product, year) DO UPDATE SET"
-        " quantity = client_year_totals.quantity + excluded.quantity",
+    client_years.push_back(
         {bsn, catalog, product, int64_t{year}, quantity - was});
-    if (!row.ok()) return row.status();
   }
+  if (absl::Status s = store::ExecuteRows(
+          c,
+          "INSERT INTO client_year_totals (client_bsn, catalog, product, year,"
+          " quantity) VALUES ",
+          "(?, ?, ?, ?, ?)", client_years,
+          " ON CONFLICT (client_bsn, catalog, product, year) DO UPDATE SET"
+          " quantity = client_year_totals.quantity + excluded.quantity");
+      !s.ok()) {
+    return s;
+  }
+  std::set<std::string> removed;
   for (const std::string& reference : after.removed_delivery_references) {
-    if (before.removed_delivery_references.count(reference)) continue;
-    auto row = c.Execute(
-        "DELETE FROM deliveries WHERE provider_agb = ? AND reference = ?",
-        {agb, reference});
-    if (!row.ok()) return row.status();
+    if (!before.removed_delivery_references.count(reference)) {
+      removed.insert(reference);
+    }
   }
+  if (absl::Status s = store::QueryInChunks(
+          c, "DELETE FROM deliveries WHERE provider_agb = ? AND reference",
+          {agb}, removed, [](const ResultSet&) { return absl::OkStatus(); });
+      !s.ok()) {
+    return s;
+  }
+  std::vector<std::vector<store::Value>> days;
   for (const rules::DeliveryRecord& r : after.deliveries) {
     if (!approved_debits.count(r.reference)) continue;
     const rules::DayDelivery& d = r.delivery;
-    auto row = c.Execute(
-        "INSERT INTO deliveries (client_bsn, catalog, product, provider_agb,"
-        " reference, date, start_minute, end_minute, quantity, digital,"
-        " no_show) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {r.client_bsn, r.catalog, r.product, agb, r.reference,
-         rules::FormatDate(d.date), int64_t{d.start_minute},
-         int64_t{d.end_minute}, d.quantity, int64_t{d.digital},
-         int64_t{d.no_show}});
-    if (!row.ok()) return row.status();
+    days.push_back({r.client_bsn, r.catalog, r.product, agb, r.reference,
+                    rules::FormatDate(d.date), int64_t{d.start_minute},
+                    int64_t{d.end_minute}, d.quantity, int64_t{d.digital},
+                    int64_t{d.no_show}});
+  }
+  if (absl::Status s = store::ExecuteRows(
+          c,
+          "INSERT INTO deliveries (client_bsn, catalog, product, provider_agb,"
+          " reference, date, start_minute, end_minute, quantity, digital,"
+          " no_show) VALUES ",
+          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", days, "");
+      !s.ok()) {
+    return s;
   }
   return absl::OkStatus();
 }
