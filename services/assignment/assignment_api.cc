@@ -234,7 +234,15 @@ absl::Status AssignmentApi::CreateChecked(
   }
   WMO_ASSIGN_OR_RETURN(facts, LoadCatalogFacts(catalogs_, candidate));
   const std::string m = candidate.municipality();
+  // Without a number the assignment gets the next of this process's block
+  // (NumberBlocks), taken before the transaction and given back when the
+  // create does not happen; one a hand-chosen number took is skipped.
+  const bool numbered = !candidate.number().empty();
+  std::string number = candidate.number();
+  bool created = false;
+  bool number_in_use = false;
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
+    created = number_in_use = false;
     v1::Assignment a = candidate;
     WMO_ASSIGN_OR_RETURN(others,
                          Repo::ListForClient(c, a.catalog(), a.client().bsn()));
@@ -242,10 +250,7 @@ absl::Status AssignmentApi::CreateChecked(
         !s.ok()) {
       return s;
     }
-    if (a.number().empty()) {
-      WMO_ASSIGN_OR_RETURN(number, Repo::NextNumber(c, m));
-      a.set_number(number);
-    }
+    a.set_number(number);
     a.set_name(AssignmentName(a));
     a.set_state(v1::Assignment::ACTIVE);
     a.set_revision(1);
@@ -254,6 +259,7 @@ absl::Status AssignmentApi::CreateChecked(
     *a.mutable_update_time() = a.create_time();
     if (absl::Status s = Repo::Insert(c, a); !s.ok()) {
       if (!absl::IsAlreadyExists(s)) return s;
+      number_in_use = !numbered;
       return Refused(absl::StatusCode::kAlreadyExists, "number in use",
                      {Violation("TR332", "9332", "number",
                                 absl::StrCat("assignment number ", a.number(),
@@ -269,19 +275,36 @@ absl::Status AssignmentApi::CreateChecked(
     if (absl::Status s = RecordChangeOf(c, a); !s.ok()) return s;
     if (absl::Status s = also(c, a); !s.ok()) return s;
     *response = std::move(a);
+    created = true;
     return response->name();
   };
   auto replay = [&](store::Connection& c,
                     const std::string& name) -> absl::Status {
+    created = number_in_use = false;
     WMO_ASSIGN_OR_RETURN(ids,
                          ParseName(name, "municipalities/*/assignments/*", ""));
     WMO_ASSIGN_OR_RETURN(first, Repo::Get(c, ids[0], ids[1]));
     *response = std::move(first);
     return absl::OkStatus();
   };
-  return db_.Transaction([&](store::Connection& c) {
-    return store::CreateOnce(c, once, create, replay);
-  });
+  // A block's numbers run past at most as many hand-chosen ones.
+  constexpr int kMaxNumbersInUse = 64;
+  for (int in_use = 0;; ++in_use) {
+    if (!numbered) {
+      WMO_ASSIGN_OR_RETURN(next, numbers_.Take(m));
+      number = absl::StrCat(next);
+    }
+    absl::Status s = db_.Transaction([&](store::Connection& c) {
+      return store::CreateOnce(c, once, create, replay);
+    });
+    if (numbered) return s;
+    if (number_in_use) {
+      if (in_use < kMaxNumbersInUse) continue;
+      return s;
+    }
+    if (!created || !s.ok()) numbers_.GiveBack(m, std::stoll(number));
+    return s;
+  }
 }
 
 absl::Status AssignmentApi::CreateAssignment(

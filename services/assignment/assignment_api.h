@@ -13,6 +13,7 @@
 #include "libs/server/api.h"
 #include "libs/store/request_ids.h"
 #include "libs/store/store.h"
+#include "services/assignment/number_blocks.h"
 #include "services/catalog/catalog_source.h"
 #include "wmo/assignment/v1/assignment_service.pb.h"
 
@@ -157,6 +158,7 @@ class AssignmentApi {
   store::Database& db_;
   catalog::CatalogSource& catalogs_;
   const server::Clock now_;
+  NumberBlocks numbers_{db_};
 };
 
 }  // namespace wmo::assignment

@@ -441,14 +441,14 @@ absl::StatusOr<std::map<std::string, int64_t>> AssignmentRepository::States(
   return states;
 }
 
-absl::StatusOr<std::string> AssignmentRepository::NextNumber(
-    store::Connection& c, const std::string& municipality) {
+absl::StatusOr<int64_t> AssignmentRepository::ReserveNumbers(
+    store::Connection& c, const std::string& municipality, int64_t count) {
   auto rows = c.Execute(
       "SELECT next_number FROM number_sequences WHERE municipality = ?",
       {municipality});
   if (!rows.ok()) return rows.status();
-  const bool first = rows->empty();
-  int64_t next = first ? 1 : ResultSet::Int((*rows)[0], 0);
+  const bool first_block = rows->empty();
+  int64_t next = first_block ? 1 : ResultSet::Int((*rows)[0], 0);
   // Numbers chosen by hand (imports) may already hold the next ones.
   while (true) {
     auto used = c.Execute(
@@ -459,16 +459,17 @@ absl::StatusOr<std::string> AssignmentRepository::NextNumber(
     ++next;
   }
   auto written =
-      first ? c.Execute(
-                  "INSERT INTO number_sequences (municipality, next_number)"
-                  " VALUES (?, ?)",
-                  {municipality, next + 1})
-            : c.Execute(
-                  "UPDATE number_sequences SET next_number = ?"
-                  " WHERE municipality = ?",
-                  {next + 1, municipality});
+      first_block
+          ? c.Execute(
+                "INSERT INTO number_sequences (municipality, next_number)"
+                " VALUES (?, ?)",
+                {municipality, next + count})
+          : c.Execute(
+                "UPDATE number_sequences SET next_number = ?"
+                " WHERE municipality = ?",
+                {next + count, municipality});
   if (!written.ok()) return written.status();
-  return absl::StrCat(next);
+  return next;
 }
 
 absl::Status AssignmentRepository::Insert(store::Connection& c,

@@ -81,9 +81,12 @@ class AssignmentRepository {
       store::Connection& c, const std::string& municipality,
       const std::set<std::string>& numbers);
 
-  // The next free number of the municipality.
-  static absl::StatusOr<std::string> NextNumber(
-      store::Connection& c, const std::string& municipality);
+  // Reserves `count` numbers of the municipality for new assignments and
+  // returns the first: the municipality's counter moves past them (and
+  // past a first number already taken by hand, as imports choose theirs).
+  static absl::StatusOr<int64_t> ReserveNumbers(store::Connection& c,
+                                                const std::string& municipality,
+                                                int64_t count);
 
   // Inserts a new assignment (revision 1); ALREADY_EXISTS when the number
   // is in use.

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "libs/testing/databases.h"
 #include "libs/testing/temp_dir.h"
+#include "services/assignment/number_blocks.h"
 #include "wmo/type/v1/audit.pb.h"
 
 namespace wmo::assignment {
@@ -114,6 +115,36 @@ TEST_P(AssignmentRepositoryTest, OldRequestsAreNamedUnderTheirMunicipality) {
   EXPECT_EQ(by_municipality[0].name(), renamed.name());
   ASSERT_EQ(by_provider.size(), 1u);
   EXPECT_EQ(Repo::RequestKey(renamed), "2024-03-01T09:00:00Z/00000000000000aa");
+}
+
+// New assignments' numbers: dense within a process, disjoint between
+// processes (each reserves blocks), a number given back comes first, and a
+// number taken by hand is not reserved again.
+TEST_P(AssignmentRepositoryTest, NumberBlocksAreDenseDisjointAndSkipTakenOnes) {
+  ASSERT_TRUE(store::Migrate(*db_, "assignment", Repo::Migrations()).ok());
+  NumberBlocks one(*db_, 4), other(*db_, 4);
+  EXPECT_EQ(*one.Take("0988"), 1);
+  EXPECT_EQ(*one.Take("0988"), 2);
+  EXPECT_EQ(*other.Take("0988"), 5);  // The next block.
+  EXPECT_EQ(*one.Take("0935"), 1);    // Each municipality counts its own.
+  one.GiveBack("0988", 2);
+  EXPECT_EQ(*one.Take("0988"), 2);
+  EXPECT_EQ(*one.Take("0988"), 3);
+  EXPECT_EQ(*one.Take("0988"), 4);
+  // An import took 9, the first of the next block: it starts after it.
+  v1::Assignment imported;
+  imported.set_municipality("0988");
+  imported.set_number("9");
+  imported.mutable_client()->set_bsn("999993653");
+  imported.set_provider_agb("99990303");
+  imported.set_product("kdv");
+  imported.set_start_date("2026-01-01");
+  imported.set_revision(1);
+  ASSERT_TRUE(db_->Transaction([&](store::Connection& c) {
+                   return Repo::Insert(c, imported);
+                 })
+                  .ok());
+  EXPECT_EQ(*one.Take("0988"), 10);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AssignmentRepositoryTest,
