@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "cmd/wmo-server/app_testing.h"
 #include "grpcpp/grpcpp.h"
+#include "libs/testing/databases.h"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
 
 namespace wmo::bench {
@@ -196,6 +197,12 @@ Declaration MonthOf(const std::vector<Client>& clients, const Month& month,
 std::unique_ptr<App> StartApp(server::ServerOptions options) {
   options.grpc_port = options.http_port = options.metrics_port = 0;
   options.auth = server::ServerOptions::Auth::kDev;
+  if (const char* store = std::getenv("WMO_BENCH_STORE");
+      store != nullptr && std::string(store) == "postgres") {
+    auto url = testing::CreateTestPostgresDatabase();
+    if (!url.ok()) Die("WMO_BENCH_STORE=postgres", url.status());
+    options.database_url = *url;
+  }
   auto app = std::make_unique<App>(std::move(options));
   if (absl::Status s = app->Start(); !s.ok()) Die("App::Start", s);
   return app;

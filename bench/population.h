@@ -94,6 +94,8 @@ declaration::v1::Declaration MonthOf(const std::vector<Client>& clients,
                                      bool detail = false);
 
 // An all-in-one App on free ports with development keys; exits on failure.
+// With WMO_BENCH_STORE=postgres its stores are a new database in the test
+// PostgreSQL (scripts/with-test-services) instead of SQLite files.
 std::unique_ptr<App> StartApp(server::ServerOptions options);
 
 // A channel of its own to `app`, calling as `caller` (a municipality's
