@@ -148,7 +148,7 @@ TEST(DeclarationPlansTest, ChecksAndWritesUseIndexesAtNationalSize) {
   ASSERT_TRUE(s.ok()) << s;
 
   // Without the index of the open debits' look-up, the check sees the scan.
-  ASSERT_TRUE(db->Execute("DROP INDEX lines_by_assignment").ok());
+  ASSERT_TRUE(db->Execute("DROP INDEX open_debits").ok());
   s = db->Transaction([&](store::Connection& c) -> absl::Status {
     ExplainingConnection explaining(c);
     rules::Ledger ledger;
