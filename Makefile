@@ -38,6 +38,7 @@ tidy: build
 bench: build
 	@scripts/with-test-services $(BUILD)/bench/catalog_bench
 	@$(BUILD)/bench/declaration_bench
+	@WMO_BENCH_STORE=postgres scripts/with-test-services $(BUILD)/bench/declaration_bench
 	@$(BUILD)/bench/iwmo_bench
 	@scripts/with-test-services $(BUILD)/bench/capacity_bench
 	@$(BUILD)/bench/auth_bench
