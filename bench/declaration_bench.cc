@@ -1,5 +1,6 @@
 // One month of declarations of a large municipality (10,000 clients x 3
-// lines, iWmo 323) checked and stored on SQLite, side by side in one run:
+// lines, iWmo 323) checked and stored on SQLite (the Apps on PostgreSQL
+// with WMO_BENCH_STORE=postgres), side by side in one run:
 // - in-process: DeclarationApi::SubmitDeclaration called directly, on a
 //   store of the bench's own;
 // - streamed: SubmitDeclarationStream over loopback gRPC to a fresh
@@ -539,8 +540,11 @@ int Run() {
       100 * medians[kInProcessThread] / medians[kStreamed],
       100 * medians[kInProcessApril] / medians[kStreamedApril]);
   std::printf(
-      "- lines/s stored on SQLite: in-process %.0f, streamed %.0f (target >= "
+      "- lines/s stored (in-process on SQLite, streamed on %s): in-process "
+      "%.0f, streamed %.0f (target >= "
       "20000: %s / %s)\n",
+      std::getenv("WMO_BENCH_STORE") != nullptr ? std::getenv("WMO_BENCH_STORE")
+                                                : "sqlite",
       in_process, streamed, in_process >= 20000 ? "met" : "NOT met",
       streamed >= 20000 ? "met" : "NOT met");
   std::printf(

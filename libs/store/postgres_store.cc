@@ -96,7 +96,7 @@ absl::Status ErrorOf(PGconn* conn, const PGresult* result,
 
 // Look-ups with more parameters than this are planned at each run
 // (PostgresConnection::Execute).
-constexpr size_t kMostParametersPrepared = 64;
+constexpr size_t kMostParametersPrepared = 8;
 
 class PostgresConnection final : public Connection {
  public:
@@ -108,9 +108,9 @@ class PostgresConnection final : public Connection {
     if (abandoned_) return Abandoned();
     // Look-ups by many keys (QueryInChunks) are planned at each run: a
     // plan kept from when a table was small (a sequential scan per chunk)
-    // would stay when it has grown, costing seconds a declaration. They are
-    // few per transaction, so planning them costs little. An INSERT of
-    // many rows (ExecuteRows) scans nothing: its plan is kept.
+    // would stay when it has grown, costing seconds a declaration. Each
+    // serves up to 256 keys, so planning costs little per key. An INSERT
+    // of many rows (ExecuteRows) scans nothing: its plan is kept.
     const bool bulk = params.size() > kMostParametersPrepared &&
                       !absl::StartsWith(sql, "INSERT");
     absl::StatusOr<std::string> name = bulk ? std::string() : Prepare(sql);

@@ -49,7 +49,8 @@ class ResultSet {
 };
 
 // One session with the database. Statements use `?` placeholders and
-// portable SQL; each distinct statement is prepared once per connection.
+// portable SQL; each distinct statement is prepared once per connection
+// (on PostgreSQL, but look-ups by many keys, which are planned each run).
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -159,8 +160,8 @@ absl::Status QueryInChunks(
 // placeholders, "(?, ?)"; a CAST where PostgreSQL cannot infer a type, as
 // in VALUES): a multi-row write or a row-value match in a few statements
 // rather than one per row. The rows left over after the full statements go
-// in statements of 64, 32, … 1 rows, so that a call site prepares a handful
-// of statement shapes, not one per row count.
+// in statements of powers of two (64, 32, … 1 for the default 100), so that
+// a call site prepares a handful of statement shapes, not one per count.
 absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
                          absl::string_view tuple,
                          const std::vector<std::vector<Value>>& rows,

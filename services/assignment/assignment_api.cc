@@ -300,7 +300,9 @@ absl::Status AssignmentApi::CreateChecked(
     if (numbered) return s;
     if (number_in_use) {
       if (in_use < kMaxNumbersInUse) continue;
-      return s;
+      return absl::InternalError(
+          absl::StrCat("no free assignment number found in municipality ", m,
+                       " after ", kMaxNumbersInUse, " taken ones"));
     }
     if (!created || !s.ok()) numbers_.GiveBack(m, std::stoll(number));
     return s;

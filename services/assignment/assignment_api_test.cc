@@ -135,6 +135,25 @@ TEST_P(AssignmentServiceTest, ChosenNumbersAreSkippedByTheNumbering) {
   EXPECT_THAT(RuleIds(Create(chosen, &out)), Contains("TR332"));
 }
 
+// Numbers within a block: one chosen by hand inside it is skipped, one a
+// refused create took is given back, and a retry takes no new one.
+TEST_P(AssignmentServiceTest, NumbersStayDenseAroundChosenAndRefusedOnes) {
+  EXPECT_EQ(MustCreate(Kdv("2024-01-01", "2024-01-31", 5)).number(), "1");
+  v1::Assignment chosen = Kdv("2024-02-01", "2024-02-29", 5);
+  chosen.set_number("2");
+  MustCreate(chosen);
+  EXPECT_EQ(MustCreate(Kdv("2024-03-01", "2024-03-31", 5)).number(), "3");
+  v1::Assignment out;
+  // Overlapping the March assignment of the same product: refused.
+  EXPECT_FALSE(Create(Kdv("2024-03-15", "2024-04-15", 5), &out).ok());
+  v1::Assignment first, again;
+  ASSERT_TRUE(Create(Kdv("2024-05-01", "2024-05-31", 5), &first, "r").ok());
+  ASSERT_TRUE(Create(Kdv("2024-05-01", "2024-05-31", 5), &again, "r").ok());
+  EXPECT_EQ(first.number(), "4");
+  EXPECT_EQ(again.number(), "4");
+  EXPECT_EQ(MustCreate(Kdv("2024-06-01", "2024-06-30", 5)).number(), "5");
+}
+
 // iWmo messages carry the number as an integer: "012" would come back as 12.
 TEST_P(AssignmentServiceTest, ChosenNumberHasNoLeadingZero) {
   v1::Assignment chosen = Kdv("2024-01-01", "2024-01-31", 5);

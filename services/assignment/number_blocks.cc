@@ -13,8 +13,9 @@ absl::StatusOr<int64_t> NumberBlocks::Take(const std::string& municipality) {
     return number;
   }
   if (numbers.next == numbers.end) {
-    // Under the lock: the callers of one municipality wait for one block
-    // rather than each reserving one.
+    // Under the lock: callers wait for one block rather than each
+    // reserving one (once per 32 creates, so one lock for all
+    // municipalities is enough).
     int64_t first = 0;
     absl::Status s = db_.Transaction([&](store::Connection& c) -> absl::Status {
       auto reserved =

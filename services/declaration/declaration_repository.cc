@@ -233,7 +233,8 @@ absl::Status DeclarationRepository::LoadLedger(
         return absl::OkStatus();
       });
   if (!s.ok()) return s;
-  for (const auto& [start, numbers] : assignments_by_start) {
+  for (const auto& [period_start, numbers] : assignments_by_start) {
+    const rules::Date start = period_start;  // A lambda cannot take a binding.
     s = store::QueryInChunks(
         c,
         "SELECT assignment_number FROM declaration_lines"
@@ -346,15 +347,39 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
   std::set<std::string> credited;
   std::vector<std::vector<store::Value>> lines;
   lines.reserve(declaration.lines_size());
+  // A reference used twice in the declaration is stored with its approved
+  // line, if any (the checks take credits first, and malformed lines not
+  // at all, so it need not be the first); else with its first.
+  std::map<std::string, std::pair<size_t, bool>> row_of_reference;
   for (const v1::Line& line : declaration.lines()) {
     if (line.reference().empty()) continue;
     const bool credit = line.direction() == v1::Line::CREDIT;
-    lines.push_back(
-        {agb, line.reference(), declaration.number(), m, declaration.period(),
-         line.assignment_number(), line.product_category(), line.product_code(),
-         line.client_bsn(), int64_t{line.unit()}, line.tariff_cents(),
-         line.start_date(), line.end_date(), line.volume(), line.amount_cents(),
-         DigitalVolume(line), int64_t{credit}, int64_t{Approved(line)}});
+    std::vector<store::Value> row = {agb,
+                                     line.reference(),
+                                     declaration.number(),
+                                     m,
+                                     declaration.period(),
+                                     line.assignment_number(),
+                                     line.product_category(),
+                                     line.product_code(),
+                                     line.client_bsn(),
+                                     int64_t{line.unit()},
+                                     line.tariff_cents(),
+                                     line.start_date(),
+                                     line.end_date(),
+                                     line.volume(),
+                                     line.amount_cents(),
+                                     DigitalVolume(line),
+                                     int64_t{credit},
+                                     int64_t{Approved(line)}};
+    auto [it, first] = row_of_reference.try_emplace(
+        line.reference(), lines.size(), Approved(line));
+    if (first) {
+      lines.push_back(std::move(row));
+    } else if (Approved(line) && !it->second.second) {
+      lines[it->second.first] = std::move(row);
+      it->second.second = true;
+    }
     if (!Approved(line)) continue;
     if (credit) {
       credited.insert(line.credited_reference());

@@ -549,6 +549,24 @@ std::vector<Case> LineCases() {
           On(0, "detail adding up to the volume")
               .Days({D("2024-03-04", 2), D("2024-03-05", 2)})
               .Is(Approved({"DC-DETAIL"}))}}}},
+      {"TR314_OfTwoLinesUnderOneReferenceTheApprovedIsKept",
+       // A malformed line is refused unchecked, so the checks take the
+       // well-formed line under the same reference: that line is what is
+       // stored, and what a credit later finds.
+       {bir},
+       {{"2024-03",
+         {On(0, "malformed, under a reference")
+              .Then([](v1::Line& l) {
+                l.set_client_bsn("111222334");  // Fails the 11-proef.
+                l.set_reference("TWICE");
+              })
+              .Is(Rejected({"DC-FORMAT"})),
+          On(0, "well formed, under the same reference")
+              .Then([](v1::Line& l) { l.set_reference("TWICE"); })
+              .Is(Approved({"TR314"}))}},
+        {"2024-04",
+         {CreditOf(0, 1, "the credit of the approved line")
+              .Is(Approved({"TR323"}))}}}},
       {"DC_FORMAT_MalformedLinesAreRefusedUnchecked",
        {bir},
        {{"2024-03",
