@@ -165,6 +165,7 @@ TEST_P(StoreTest, ExecuteRowsWritesAndMatchesRowsInChunks) {
 // stores.
 TEST_P(StoreTest, ExecuteRowsHandsOnWhatEachStatementReturns) {
   std::vector<std::vector<Value>> rows;
+  rows.reserve(150);
   for (int i = 0; i < 150; ++i) rows.push_back({absl::StrCat("r", i)});
   int64_t returned = 0, sum = 0;
   absl::Status s = db_->Transaction([&](Connection& c) {
