@@ -49,9 +49,9 @@ std::vector<Example> ReadmeExamples(std::string* exports = nullptr) {
   std::ifstream in(testing::SourceDir() + "/README.md");
   std::vector<Example> commands;
   bool in_block = false;
-  bool continuing = false;    // the next line belongs to the last command
-  std::string heredoc;        // the terminator of an open here-document
-  bool open_quote = false;    // inside a single-quoted word
+  bool continuing = false;  // the next line belongs to the last command
+  std::string heredoc;      // the terminator of an open here-document
+  bool open_quote = false;  // inside a single-quoted word
   const std::regex heredoc_start(R"(<<-?\s*'?([A-Za-z_]+)'?)");
   int number = 0;
   for (std::string line; std::getline(in, line);) {
@@ -149,8 +149,7 @@ std::vector<Step> WalkThrough() {
        std::regex(R"(^/v1/municipalities/[0-9]+/assignments/[0-9]+:start$)"),
        [](const json& a, Seen&) {
          ASSERT_TRUE(a.contains("delivery")) << a.dump();
-         EXPECT_FALSE(a["delivery"].value("startDate", "").empty())
-             << a.dump();
+         EXPECT_FALSE(a["delivery"].value("startDate", "").empty()) << a.dump();
        }},
       {"validate a declaration", true,
        std::regex(R"(^/v1/providers/[0-9]+/declarations:validate$)"),
@@ -173,8 +172,7 @@ std::vector<Step> WalkThrough() {
            EXPECT_EQ(line["verdict"].value("outcome", ""), "APPROVED")
                << line.dump();
          }
-         EXPECT_GT(Int64(totals.value("approvedCents", json())), 0)
-             << d.dump();
+         EXPECT_GT(Int64(totals.value("approvedCents", json())), 0) << d.dump();
          seen.approved_by_period[d.value("period", "")] +=
              Int64(totals.value("approvedCents", json()));
        }},
@@ -223,8 +221,8 @@ std::vector<Step> WalkThrough() {
          }
          ASSERT_FALSE(seen.pools.empty()) << "no bed pool created before";
          for (const std::string& pool : seen.pools) {
-           EXPECT_TRUE(pools.count(pool)) << pool << " not found in "
-                                          << found.dump();
+           EXPECT_TRUE(pools.count(pool))
+               << pool << " not found in " << found.dump();
          }
        }},
   };
