@@ -1440,4 +1440,25 @@ std::vector<LineOutcome> CheckDeclaration(
   return outcomes;
 }
 
+std::set<std::string> ClientsSharedWithOtherProviders(
+    const std::vector<DeclaredLine>& lines,
+    const std::map<std::string, AssignmentFacts>& assignments) {
+  std::set<std::string> shared;
+  for (const DeclaredLine& line : lines) {
+    if (!line.deliveries.empty()) {
+      shared.insert(line.client_bsn);
+      continue;
+    }
+    auto a = assignments.find(line.assignment_number);
+    if (a == assignments.end() || a->second.billing == nullptr) continue;
+    for (const QuantityCap& cap : a->second.billing->caps) {
+      if (cap.window == CapWindow::kCalendarYear) {
+        shared.insert(line.client_bsn);
+        break;
+      }
+    }
+  }
+  return shared;
+}
+
 }  // namespace wmo::rules

@@ -333,6 +333,16 @@ std::vector<LineOutcome> CheckDeclaration(
     const DeclarationHeader& header, const std::vector<DeclaredLine>& lines,
     const std::map<std::string, AssignmentFacts>& assignments, Ledger& ledger);
 
+// The clients of `lines` whose checks read what other providers'
+// declarations change: those with day detail (their deliveries of every
+// provider) and those under a cap per calendar year (their yearly counts).
+// Everything else a declaration reads is its provider's own. Declarations
+// of different providers that share none of these clients can be checked
+// and stored side by side.
+std::set<std::string> ClientsSharedWithOtherProviders(
+    const std::vector<DeclaredLine>& lines,
+    const std::map<std::string, AssignmentFacts>& assignments);
+
 }  // namespace wmo::rules
 
 #endif  // WMO_LIBS_RULES_DECLARATION_H_

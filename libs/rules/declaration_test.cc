@@ -562,6 +562,26 @@ TEST(DeclarationRulesTest, MatchingLineIsApproved) {
   EXPECT_THAT(out.notices, IsEmpty());
 }
 
+TEST(DeclarationRulesTest, SharedClientsAreThoseWithDetailOrAYearlyCap) {
+  // Three clients: one under KDV's yearly cap (S3-09), one with day detail
+  // of a product without one, one with neither (hours per week, no
+  // detail): only the first two have facts other providers change.
+  Scenario s;
+  s.Assign("KDV", Kdv()).client_bsn = "100000009";
+  s.Assign("DETAIL", Bgi()).client_bsn = "100000010";
+  s.Assign("PLAIN", Bgi()).client_bsn = "100000011";
+  s.Assign("NO-CATALOG").client_bsn = "100000012";
+  s.Debit("R1", "KDV", 3);
+  s.Debit("R2", "DETAIL", {Day(D(2026, 6, 2), 2)});
+  s.Debit("R3", "PLAIN", 7);
+  s.Debit("R4", "NO-CATALOG", 7);
+  s.Debit("R5", "KDV", 3).assignment_number = "UNKNOWN";
+  s.lines.back().client_bsn = "100000013";
+  EXPECT_THAT(ClientsSharedWithOtherProviders({s.lines.begin(), s.lines.end()},
+                                              s.assignments),
+              ElementsAre("100000009", "100000010"));
+}
+
 TEST(DeclarationRulesTest, ReturnCodesFollowRetourcodes) {
   struct Case {
     const char* rule;

@@ -2,7 +2,9 @@
 // connections, each with its own search_path (one schema per service), a
 // statement timeout and statements prepared once per connection.
 // Transactions run SERIALIZABLE and are rerun on serialization failures, so
-// the same check-then-write code is race-free here as on SQLite.
+// the same check-then-write code is race-free here as on SQLite; serial
+// transactions (one writer per key) run READ COMMITTED and lock what they
+// share with other keys' writers.
 #include <libpq-fe.h>
 #include <poll.h>
 
@@ -190,6 +192,19 @@ class PostgresConnection final : public Connection {
     return Await("exec").status();
   }
 
+  absl::Status LockKeys(absl::string_view table,
+                        const std::set<std::string>& keys) override {
+    std::vector<std::vector<Value>> rows;
+    rows.reserve(keys.size());
+    for (const std::string& key : keys) rows.push_back({key});
+    // An upsert locks the row it meets as well as the one it makes; the
+    // set's order is every caller's order. The update changes nothing
+    // indexed, so it stays on the row's page (HOT).
+    return ExecuteRows(
+        *this, absl::StrCat("INSERT INTO ", table, " (key) VALUES "), "(?)",
+        rows, " ON CONFLICT (key) DO UPDATE SET key = excluded.key");
+  }
+
   // False once the server stopped answering in time or the link broke: the
   // pool drops the connection (whatever it was doing ends with it).
   bool healthy() const {
@@ -354,9 +369,10 @@ class PostgresDatabase final : public Database {
 
  private:
   // Runs `fn` in a SERIALIZABLE transaction, again while it meets
-  // serialization failures (up to max_attempts, and not past the current
-  // call's deadline). With a `key`, under that key's session advisory
-  // lock, taken before the first BEGIN and held across the reruns.
+  // serialization failures or deadlocks (up to max_attempts, and not past
+  // the current call's deadline). With a `key`, READ COMMITTED under that
+  // key's session advisory lock, taken before the first BEGIN and held
+  // across the reruns.
   absl::Status Rerun(absl::FunctionRef<absl::Status(Connection&)> fn,
                      const absl::string_view* key) {
     absl::Status status;
@@ -385,7 +401,9 @@ class PostgresDatabase final : public Database {
         if (!lease.ok()) return lease.status();
         c = *std::move(lease);
       }
-      status = c->ExecuteScript("BEGIN ISOLATION LEVEL SERIALIZABLE");
+      status = c->ExecuteScript(key != nullptr
+                                    ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                    : "BEGIN ISOLATION LEVEL SERIALIZABLE");
       if (status.ok()) status = RunGuarded(fn, *c);
       if (status.ok()) status = c->ExecuteScript("COMMIT");
       if (!status.ok()) c->ExecuteScript("ROLLBACK").IgnoreError();

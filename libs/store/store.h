@@ -67,6 +67,19 @@ class Connection {
 
   // Runs several `;`-separated statements without parameters (migrations).
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
+
+  // Locks the rows `keys` of `table` (a table of one TEXT primary key
+  // column, `key`, that the caller's migration makes) until the transaction
+  // ends, making the missing ones: for what a SerialTransaction reads that
+  // writers under other keys change. Taken in ascending order by every
+  // caller, so that lockers wait for each other instead of deadlocking.
+  // Row locks rather than advisory ones: a declaration may lock tens of
+  // thousands of keys, more than PostgreSQL's shared lock table holds.
+  // SQLite runs one writer at a time: nothing to lock there.
+  virtual absl::Status LockKeys(absl::string_view table,
+                                const std::set<std::string>& keys) {
+    return absl::OkStatus();
+  }
 };
 
 // A database: a pool of connections. Implementations: SQLite, PostgreSQL.
@@ -81,12 +94,16 @@ class Database {
   virtual absl::Status Transaction(
       absl::FunctionRef<absl::Status(Connection&)> fn) = 0;
 
-  // Runs `fn` as Transaction does, but one at a time among the callers that
-  // pass the same `key`, in every process: for writers that would otherwise
-  // conflict with each other and rerun in a storm (declarations of one
-  // provider and month). On PostgreSQL a session advisory lock is taken
-  // before the transaction begins, so that its snapshot holds what the
-  // previous holder committed; SQLite runs one writer at a time anyway.
+  // Runs `fn` in a read-write transaction, one at a time among the callers
+  // that pass the same `key`, in every process: for writers whose data is
+  // divided by key (a provider's declarations), which then take turns
+  // instead of conflicting and rerunning in a storm, and run beside other
+  // keys' writers without conflicts at all. On PostgreSQL a session
+  // advisory lock is taken before the transaction begins and the
+  // transaction is READ COMMITTED, not serializable: each statement sees
+  // what was committed before it, and what `fn` reads that writers under
+  // other keys change it must lock first (Connection::LockKeys). SQLite runs
+  // one writer at a time anyway. Deadlocks are rerun as in Transaction.
   virtual absl::Status SerialTransaction(
       absl::string_view key, absl::FunctionRef<absl::Status(Connection&)> fn) {
     return Transaction(fn);

@@ -354,6 +354,8 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
                                         server::TodayBy(now_)};
   const std::vector<std::string> detail(clients_with_detail.begin(),
                                         clients_with_detail.end());
+  const std::set<std::string> shared =
+      rules::ClientsSharedWithOtherProviders(checked, look.assignments);
   auto run = [&](store::Connection& c) -> absl::Status {
     if (store) {
       if (absl::Status s = find_earlier(c); !s.ok()) return s;
@@ -361,6 +363,11 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
         if (earlier->content_sha256 != sha) return NumberInUse(d);
         *response = std::move(earlier->declaration);
         return absl::OkStatus();
+      }
+      // Before the ledger is read: other providers' declarations change
+      // these clients' deliveries and yearly counts.
+      if (absl::Status s = Repo::LockSharedClients(c, shared); !s.ok()) {
+        return s;
       }
     }
     rules::Ledger ledger;
@@ -405,6 +412,8 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
   // A provider's declarations share assignment totals and caps: submitted
   // side by side they would keep invalidating each other's checks, so they
   // take turns (one lock per provider) instead of rerunning in a storm.
+  // Other providers' declarations run beside them, locking the clients they
+  // share.
   absl::Status status =
       store
           ? db_.SerialTransaction(absl::StrCat("declarations of ", ids[0]), run)

@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "libs/audit/audit.h"
 #include "libs/server/api.h"
+#include "libs/server/digest.h"
 #include "libs/server/stored_protos.h"
 
 namespace wmo::declaration {
@@ -135,6 +136,13 @@ constexpr store::Migration kMigrations[] = {
      " (municipality, start_date, assignment_number)"
      " WHERE credit = 0 AND approved = 1 AND credited = 0;"
      "DROP INDEX lines_by_assignment"},
+    // Declarations of different providers run side by side (each provider's
+    // take turns): a row per client whose facts they share, locked by
+    // each while it reads and writes them (LockSharedClients). The key is
+    // 64 bits of the BSN's SHA-256: a lock only tells clients apart (a
+    // digest of a nine-digit number hides little, but it is no list of
+    // them in the clear).
+    {6, "CREATE TABLE client_locks (key TEXT PRIMARY KEY)"},
 };
 
 absl::StatusOr<rules::Date> DateColumn(const ResultSet::Row& row, size_t col) {
@@ -166,6 +174,15 @@ absl::StatusOr<T> ParseBody(const ResultSet::Row& row, size_t column) {
 
 absl::Span<const store::Migration> DeclarationRepository::Migrations() {
   return kMigrations;
+}
+
+absl::Status DeclarationRepository::LockSharedClients(
+    store::Connection& c, const std::set<std::string>& clients) {
+  std::set<std::string> keys;
+  for (const std::string& bsn : clients) {
+    keys.insert(server::Sha256Hex(bsn).substr(0, 16));
+  }
+  return c.LockKeys("client_locks", keys);
 }
 
 absl::StatusOr<std::optional<DeclarationRepository::Stored>>

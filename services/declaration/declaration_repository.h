@@ -2,6 +2,7 @@
 #define WMO_SERVICES_DECLARATION_DECLARATION_REPOSITORY_H_
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,12 @@ class DeclarationRepository {
     std::string content_sha256;
     v1::Declaration declaration;
   };
+  // Locks what the declarations of other providers share with this one:
+  // its `clients` whose facts they change
+  // (rules::ClientsSharedWithOtherProviders), until the transaction ends.
+  static absl::Status LockSharedClients(store::Connection& c,
+                                        const std::set<std::string>& clients);
+
   // The declaration with its lines; nothing when absent.
   static absl::StatusOr<std::optional<Stored>> Find(
       store::Connection& c, const std::string& provider_agb,

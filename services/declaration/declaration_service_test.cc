@@ -54,11 +54,12 @@ class DeclarationServiceTest : public ::testing::TestWithParam<std::string> {
 
   // A KDV assignment of `volume` etmalen in total over [start, end].
   Assignment CreateKdv(const std::string& start, const std::string& end,
-                       int volume) {
+                       int volume, const std::string& provider = kProvider,
+                       const std::string& bsn = kBsn) {
     Assignment a;
-    a.mutable_client()->set_bsn(kBsn);
+    a.mutable_client()->set_bsn(bsn);
     a.mutable_client()->set_birth_date("1950-03-01");
-    a.set_provider_agb(kProvider);
+    a.set_provider_agb(provider);
     a.set_catalog("midden-limburg-2024");
     a.set_product("kdv");
     a.set_basis("1");
@@ -84,11 +85,11 @@ class DeclarationServiceTest : public ::testing::TestWithParam<std::string> {
   // A debit line of `volume` etmalen on `a` over [start, end].
   static v1::Line KdvLine(const std::string& reference, const Assignment& a,
                           const std::string& start, const std::string& end,
-                          int64_t volume) {
+                          int64_t volume, const std::string& bsn = kBsn) {
     v1::Line line;
     line.set_reference(reference);
     line.set_assignment_number(a.number());
-    line.set_client_bsn(kBsn);
+    line.set_client_bsn(bsn);
     line.set_product_category(a.product_category());
     line.set_product_code(a.product_code());
     line.set_start_date(start);
@@ -121,10 +122,11 @@ class DeclarationServiceTest : public ::testing::TestWithParam<std::string> {
     return d;
   }
 
-  grpc::Status Submit(const v1::Declaration& d, v1::Declaration* out) {
+  grpc::Status Submit(const v1::Declaration& d, v1::Declaration* out,
+                      const std::string& provider = kProvider) {
     grpc::ClientContext context;
     v1::SubmitDeclarationRequest request;
-    request.set_parent(std::string("providers/") + kProvider);
+    request.set_parent("providers/" + provider);
     *request.mutable_declaration() = d;
     return declarations_->SubmitDeclaration(&context, request, out);
   }
@@ -918,6 +920,72 @@ TEST_P(DeclarationServiceTest, CompetingDeclarationsNeverExceedTheTotal) {
   EXPECT_EQ(approved.load(), 3);
   EXPECT_EQ(refused.load(), kRacers - 3);
   EXPECT_EQ(ReportedUsage(a, 3).approved_volume(), 9);
+}
+
+TEST_P(DeclarationServiceTest, ProvidersRacingForClientsWeeksStayWithinThem) {
+  // S3-09: at most 3 etmalen of KDV per ISO week per client, whoever gives
+  // them (but within one contiguous stay). Clients move from one provider
+  // to another in the week of 4 March; the first declares its two stays of
+  // that week for all of them, the second its two, both at once. Their
+  // declarations run side by side, yet for every client exactly one of the
+  // two lines fits the week, whichever declaration came first. Four rounds
+  // of sixteen clients: one race may miss the window.
+  constexpr char kOther[] = "99990301";  // contracted for every lot
+  constexpr int kRounds = 4, kClients = 16;
+  for (int round = 0; round < kRounds; ++round) {
+    v1::Declaration before =
+        Declaration(absl::StrCat("DBEFORE", round), "2024-03", {});
+    v1::Declaration after =
+        Declaration(absl::StrCat("DAFTER", round), "2024-03", {});
+    for (int k = 0; k < kClients; ++k) {
+      const std::string bsn = testing::TestBsn(round * kClients + k);
+      const Assignment a =
+          CreateKdv("2024-02-01", "2024-03-06", 2, kProvider, bsn);
+      const Assignment b =
+          CreateKdv("2024-03-07", "2024-04-30", 2, kOther, bsn);
+      const std::string reference = absl::StrCat("R", round, "x", k);
+      // Monday and Wednesday, then Friday and Sunday: no contiguous stay.
+      v1::Line& first = *before.add_lines() =
+          KdvLine(reference, a, "2024-03-01", "2024-03-06", 2, bsn);
+      v1::Line& second = *after.add_lines() =
+          KdvLine(reference, b, "2024-03-07", "2024-03-31", 2, bsn);
+      for (const char* day : {"2024-03-04", "2024-03-06"}) {
+        v1::Delivery& d = *first.add_deliveries();
+        d.set_date(day);
+        d.set_quantity(1);
+      }
+      for (const char* day : {"2024-03-08", "2024-03-10"}) {
+        v1::Delivery& d = *second.add_deliveries();
+        d.set_date(day);
+        d.set_quantity(1);
+      }
+    }
+    v1::Declaration out_before, out_after;
+    auto submit = [&](const v1::Declaration& d, v1::Declaration* out,
+                      const char* provider) {
+      return std::async(std::launch::async, [this, &d, out, provider] {
+        return Submit(d, out, provider);
+      });
+    };
+    auto sent_before = submit(before, &out_before, kProvider);
+    auto sent_after = submit(after, &out_after, kOther);
+    grpc::Status s = sent_before.get();
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    s = sent_after.get();
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    for (int k = 0; k < kClients; ++k) {
+      const v1::Line& first = out_before.lines(k);
+      const v1::Line& second = out_after.lines(k);
+      const bool first_fits =
+          first.verdict().outcome() == v1::Verdict::APPROVED;
+      const bool second_fits =
+          second.verdict().outcome() == v1::Verdict::APPROVED;
+      EXPECT_NE(first_fits, second_fits)
+          << "round " << round << " client " << k;
+      EXPECT_THAT(RuleIds(first_fits ? second : first), ElementsAre("S3-09"))
+          << "round " << round << " client " << k;
+    }
+  }
 }
 
 }  // namespace
