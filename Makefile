@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: setup configure build run test check tidy bench format clean image image-test
+.PHONY: setup configure build run test check tidy bench bench-national format clean image image-test
 
 setup:
 	@scripts/setup
@@ -43,6 +43,15 @@ bench: build
 	@scripts/with-test-services $(BUILD)/bench/capacity_bench
 	@$(BUILD)/bench/auth_bench
 	@scripts/with-test-services $(BUILD)/bench/load_bench
+
+# A national month (100,000 clients, 200,000 assignments, 120 providers, a
+# month over gRPC and one as iWmo messages) on PostgreSQL, then on SQLite;
+# WMO_BENCH_CLIENTS, WMO_BENCH_PROVIDERS and
+# WMO_BENCH_ASSIGNMENTS_PER_CLIENT scale it. Not part of `make bench`.
+bench-national: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target national_bench wmo-server
+	@WMO_BENCH_STORE=postgres scripts/with-test-services $(BUILD)/bench/national_bench
+	@WMO_BENCH_STORE=sqlite $(BUILD)/bench/national_bench
 
 # The container image (docker, or podman where docker has no engine), and
 # a run of it as the Kubernetes manifests run it. Minutes: after changing
