@@ -22,6 +22,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/store/deadline.h"
 #include "libs/store/store.h"
 
@@ -192,6 +193,56 @@ class PostgresConnection final : public Connection {
     return Await("exec").status();
   }
 
+  absl::Status CopyRows(absl::string_view table,
+                        absl::Span<const absl::string_view> columns,
+                        const std::vector<std::vector<Value>>& rows) override {
+    if (rows.empty()) return absl::OkStatus();
+    if (abandoned_) return Abandoned();
+    const std::string sql = absl::StrCat(
+        "COPY ", table, " (", absl::StrJoin(columns, ", "), ") FROM STDIN");
+    if (!PQsendQuery(conn_.get(), sql.c_str())) {
+      return ErrorOf(conn_.get(), nullptr, "copy");
+    }
+    if (absl::Status s = AwaitResult("copy"); !s.ok()) return s;
+    ResultPtr started(PQgetResult(conn_.get()));
+    if (PQresultStatus(started.get()) != PGRES_COPY_IN) {
+      absl::Status error = ErrorOf(conn_.get(), started.get(), "copy");
+      while (ResultPtr(PQgetResult(conn_.get())) != nullptr) {
+      }
+      return error;
+    }
+    // In pieces of about 256 KB: neither a message per row nor the whole
+    // table in memory twice.
+    std::string data;
+    const char* failed = nullptr;
+    for (size_t r = 0; r < rows.size() && failed == nullptr; ++r) {
+      if (rows[r].size() != columns.size()) {
+        failed = "a row does not have a value per column";
+        break;
+      }
+      for (size_t i = 0; i < rows[r].size(); ++i) {
+        if (i > 0) data.push_back('\t');
+        AppendCopyValue(rows[r][i], data);
+      }
+      data.push_back('\n');
+      if (data.size() >= (256 << 10) || r + 1 == rows.size()) {
+        if (PQputCopyData(conn_.get(), data.data(),
+                          static_cast<int>(data.size())) != 1) {
+          failed = "the rows could not be sent";
+        }
+        data.clear();
+      }
+    }
+    if (PQputCopyEnd(conn_.get(), failed) != 1) {
+      return ErrorOf(conn_.get(), nullptr, "copy");
+    }
+    auto done = Await("copy");
+    if (failed != nullptr && done.ok()) {
+      return absl::InternalError(absl::StrCat("CopyRows: ", failed));
+    }
+    return done.status();
+  }
+
   absl::Status LockKeys(absl::string_view table,
                         const std::set<std::string>& keys) override {
     std::vector<std::vector<Value>> rows;
@@ -240,34 +291,9 @@ class PostgresConnection final : public Connection {
   // unreachable server then ends the statement on this side. Returns the
   // first failed result, else the last one.
   absl::StatusOr<ResultPtr> Await(absl::string_view what) {
-    const absl::Time bound = absl::Now() + answer_timeout_;
-    const absl::Time deadline = std::min(bound, DeadlineScope::Current());
     ResultPtr last;
     while (true) {
-      while (PQisBusy(conn_.get())) {
-        const absl::Duration left = deadline - absl::Now();
-        pollfd p{PQsocket(conn_.get()), POLLIN, 0};
-        const int ready =
-            left <= absl::ZeroDuration()
-                ? 0
-                : poll(&p, 1,
-                       static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
-        if (ready == 0) {
-          abandoned_ = true;
-          if (deadline < bound) {
-            return absl::DeadlineExceededError(
-                "the call's deadline passed while the database worked");
-          }
-          return StoreError(
-              absl::StatusCode::kUnavailable,
-              "the database is unavailable; try again later",
-              absl::StrCat("postgres ", what, ": no answer within ",
-                           absl::FormatDuration(answer_timeout_)));
-        }
-        if (!PQconsumeInput(conn_.get())) {
-          return ErrorOf(conn_.get(), nullptr, what);
-        }
-      }
+      if (absl::Status s = AwaitResult(what); !s.ok()) return s;
       ResultPtr result(PQgetResult(conn_.get()));
       if (result == nullptr) break;
       const ExecStatusType status = PQresultStatus(result.get());
@@ -282,6 +308,69 @@ class PostgresConnection final : public Connection {
     }
     if (last == nullptr) return ErrorOf(conn_.get(), nullptr, what);
     return last;
+  }
+
+  // Waits until the next result can be taken without blocking, as Await
+  // bounds its wait.
+  absl::Status AwaitResult(absl::string_view what) {
+    const absl::Time bound = absl::Now() + answer_timeout_;
+    const absl::Time deadline = std::min(bound, DeadlineScope::Current());
+    while (PQisBusy(conn_.get())) {
+      const absl::Duration left = deadline - absl::Now();
+      pollfd p{PQsocket(conn_.get()), POLLIN, 0};
+      const int ready =
+          left <= absl::ZeroDuration()
+              ? 0
+              : poll(&p, 1,
+                     static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
+      if (ready == 0) {
+        abandoned_ = true;
+        if (deadline < bound) {
+          return absl::DeadlineExceededError(
+              "the call's deadline passed while the database worked");
+        }
+        return StoreError(absl::StatusCode::kUnavailable,
+                          "the database is unavailable; try again later",
+                          absl::StrCat("postgres ", what, ": no answer within ",
+                                       absl::FormatDuration(answer_timeout_)));
+      }
+      if (!PQconsumeInput(conn_.get())) {
+        return ErrorOf(conn_.get(), nullptr, what);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Appends `value` to a COPY row in text format: backslash escapes for
+  // the characters that delimit rows and columns, \N for NULL, bytea as
+  // hex.
+  static void AppendCopyValue(const Value& value, std::string& out) {
+    if (const auto* n = std::get_if<int64_t>(&value)) {
+      absl::StrAppend(&out, *n);
+    } else if (const auto* t = std::get_if<std::string>(&value)) {
+      for (const char c : *t) {
+        switch (c) {
+          case '\\':
+            out.append("\\\\");
+            break;
+          case '\t':
+            out.append("\\t");
+            break;
+          case '\n':
+            out.append("\\n");
+            break;
+          case '\r':
+            out.append("\\r");
+            break;
+          default:
+            out.push_back(c);
+        }
+      }
+    } else if (const auto* b = std::get_if<Blob>(&value)) {
+      absl::StrAppend(&out, "\\\\x", absl::BytesToHexString(b->bytes));
+    } else {
+      out.append("\\N");
+    }
   }
 
   ConnPtr conn_;

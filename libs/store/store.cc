@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/store/deadline.h"
 
 namespace wmo::store {
@@ -167,6 +168,20 @@ absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
     if (absl::Status s = each(*done); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+absl::Status Connection::CopyRows(absl::string_view table,
+                                  absl::Span<const absl::string_view> columns,
+                                  const std::vector<std::vector<Value>>& rows) {
+  std::string tuple = "(";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    absl::StrAppend(&tuple, i == 0 ? "?" : ", ?");
+  }
+  tuple.push_back(')');
+  return ExecuteRows(*this,
+                     absl::StrCat("INSERT INTO ", table, " (",
+                                  absl::StrJoin(columns, ", "), ") VALUES "),
+                     tuple, rows, "");
 }
 
 absl::Status QueryInChunks(

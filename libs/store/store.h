@@ -68,6 +68,15 @@ class Connection {
   // Runs several `;`-separated statements without parameters (migrations).
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
 
+  // Appends `rows` to `columns` of `table`, each row a value per column:
+  // for many rows known to be new (no conflict handling; a duplicate key
+  // fails the statement). PostgreSQL takes them as one COPY, with no
+  // statement to parse, bind and plan per batch of rows; elsewhere they go
+  // in multi-row INSERTs (ExecuteRows).
+  virtual absl::Status CopyRows(absl::string_view table,
+                                absl::Span<const absl::string_view> columns,
+                                const std::vector<std::vector<Value>>& rows);
+
   // Locks the rows `keys` of `table` (a table of one TEXT primary key
   // column, `key`, that the caller's migration makes) until the transaction
   // ends, making the missing ones: for what a SerialTransaction reads that

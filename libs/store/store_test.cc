@@ -60,6 +60,63 @@ TEST_P(StoreTest, RoundTripsEveryValueType) {
   EXPECT_TRUE(ResultSet::IsNull((*rows)[1], 2));
 }
 
+TEST_P(StoreTest, CopiedRowsKeepEveryValue) {
+  // What delimits COPY's text format (tabs, newlines, backslashes) and what
+  // it spells specially (NULL, "\\N" as text, bytea) all arrive as given.
+  const std::string bytes("\0\\\t\n\xff", 5);
+  const std::vector<std::vector<Value>> rows = {
+      {std::string("a\tb\nc\\d\re"), int64_t{-7}, Blob{bytes}},
+      {std::string("\\N"), int64_t{0}, std::monostate{}},
+  };
+  // And enough rows for several pieces on the wire.
+  std::vector<std::vector<Value>> all = rows;
+  for (int i = 0; i < 30000; ++i) {
+    all.push_back(
+        {absl::StrCat("k", i), int64_t{i}, Blob{std::string(16, 'x')}});
+  }
+  constexpr absl::string_view kColumns[] = {"id", "n", "payload"};
+  ASSERT_TRUE(db_->Transaction([&](Connection& c) {
+                   return c.CopyRows("item", kColumns, all);
+                 })
+                  .ok());
+  auto read = db_->Execute("SELECT id, n, payload FROM item WHERE id = ?",
+                           {std::string("a\tb\nc\\d\re")});
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ(ResultSet::Int((*read)[0], 1), -7);
+  EXPECT_EQ(ResultSet::Text((*read)[0], 2), bytes);
+  read = db_->Execute("SELECT n, payload FROM item WHERE id = ?",
+                      {std::string("\\N")});
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_TRUE(ResultSet::IsNull((*read)[0], 1));
+  read = db_->Execute("SELECT COUNT(*) FROM item");
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(ResultSet::Int((*read)[0], 0), 30002);
+}
+
+TEST_P(StoreTest, CopiedRowsWithATakenKeyChangeNothing) {
+  ASSERT_TRUE(
+      db_->Execute("INSERT INTO item (id, n) VALUES ('taken', 1)").ok());
+  constexpr absl::string_view kColumns[] = {"id", "n"};
+  absl::Status s = db_->Transaction([&](Connection& c) {
+    return c.CopyRows(
+        "item", kColumns,
+        {{std::string("new"), int64_t{2}}, {std::string("taken"), int64_t{3}}});
+  });
+  EXPECT_FALSE(s.ok());
+  auto rows = db_->Execute("SELECT id, n FROM item ORDER BY id");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(ResultSet::Int((*rows)[0], 1), 1);
+  // The connection takes the next statement.
+  EXPECT_TRUE(db_->Transaction([&](Connection& c) {
+                   return c.CopyRows("item", kColumns,
+                                     {{std::string("new"), int64_t{2}}});
+                 })
+                  .ok());
+}
+
 TEST_P(StoreTest, FailedTransactionChangesNothing) {
   absl::Status s = db_->Transaction([](Connection& c) -> absl::Status {
     auto r = c.Execute("INSERT INTO item (id, n) VALUES (?, ?)",

@@ -376,6 +376,7 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
       return s;
     }
     rules::Ledger before;
+    before.lines = ledger.lines;
     before.assignment_totals = ledger.assignment_totals;
     before.client_year_quantity = ledger.client_year_quantity;
     std::vector<rules::LineOutcome> outcomes =

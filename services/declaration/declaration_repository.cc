@@ -370,6 +370,7 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
   std::map<std::string, std::pair<size_t, bool>> row_of_reference;
   for (const v1::Line& line : declaration.lines()) {
     if (line.reference().empty()) continue;
+    const bool stored = before.lines.contains(line.reference());
     const bool credit = line.direction() == v1::Line::CREDIT;
     std::vector<store::Value> row = {agb,
                                      line.reference(),
@@ -388,14 +389,17 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
                                      line.amount_cents(),
                                      DigitalVolume(line),
                                      int64_t{credit},
-                                     int64_t{Approved(line)}};
-    auto [it, first] = row_of_reference.try_emplace(
-        line.reference(), lines.size(), Approved(line));
-    if (first) {
-      lines.push_back(std::move(row));
-    } else if (Approved(line) && !it->second.second) {
-      lines[it->second.first] = std::move(row);
-      it->second.second = true;
+                                     int64_t{Approved(line)},
+                                     int64_t{0}};
+    if (!stored) {
+      auto [it, first] = row_of_reference.try_emplace(
+          line.reference(), lines.size(), Approved(line));
+      if (first) {
+        lines.push_back(std::move(row));
+      } else if (Approved(line) && !it->second.second) {
+        lines[it->second.first] = std::move(row);
+        it->second.second = true;
+      }
     }
     if (!Approved(line)) continue;
     if (credit) {
@@ -404,16 +408,28 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
       approved_debits.insert(line.reference());
     }
   }
-  // A reference stored before keeps its first line (TR314).
-  if (absl::Status s = store::ExecuteRows(
-          c,
-          "INSERT INTO declaration_lines (provider_agb, reference,"
-          " declaration_number, municipality, period, assignment_number,"
-          " product_category, product_code, client_bsn, unit, tariff_cents,"
-          " start_date, end_date, volume, amount_cents, digital_volume, credit,"
-          " approved, credited) VALUES ",
-          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", lines,
-          " ON CONFLICT (provider_agb, reference) DO NOTHING");
+  // A reference stored before keeps its first line (TR314): only new ones
+  // are left, appended as they are.
+  static constexpr absl::string_view kLineColumns[] = {"provider_agb",
+                                                       "reference",
+                                                       "declaration_number",
+                                                       "municipality",
+                                                       "period",
+                                                       "assignment_number",
+                                                       "product_category",
+                                                       "product_code",
+                                                       "client_bsn",
+                                                       "unit",
+                                                       "tariff_cents",
+                                                       "start_date",
+                                                       "end_date",
+                                                       "volume",
+                                                       "amount_cents",
+                                                       "digital_volume",
+                                                       "credit",
+                                                       "approved",
+                                                       "credited"};
+  if (absl::Status s = c.CopyRows("declaration_lines", kLineColumns, lines);
       !s.ok()) {
     return s;
   }
@@ -522,16 +538,11 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
                     int64_t{d.end_minute}, d.quantity, int64_t{d.digital},
                     int64_t{d.no_show}});
   }
-  if (absl::Status s = store::ExecuteRows(
-          c,
-          "INSERT INTO deliveries (client_bsn, catalog, product, provider_agb,"
-          " reference, date, start_minute, end_minute, quantity, digital,"
-          " no_show) VALUES ",
-          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", days, "");
-      !s.ok()) {
-    return s;
-  }
-  return absl::OkStatus();
+  static constexpr absl::string_view kDayColumns[] = {
+      "client_bsn", "catalog", "product",      "provider_agb",
+      "reference",  "date",    "start_minute", "end_minute",
+      "quantity",   "digital", "no_show"};
+  return c.CopyRows("deliveries", kDayColumns, days);
 }
 
 absl::StatusOr<std::vector<v1::Declaration>> DeclarationRepository::List(

@@ -53,9 +53,11 @@ class DeclarationRepository {
       rules::Ledger& ledger);
 
   // Stores the checked declaration: the declaration, its lines (a reference
-  // already stored is not stored again), the credited debits, and the
-  // ledger entries that differ from `before`, added as differences (a
-  // credit may concern a total that was not loaded).
+  // in `before.lines`, stored already, is not stored again), the credited
+  // debits, and the ledger entries that differ from `before`, added as
+  // differences (a credit may concern a total that was not loaded).
+  // `before` is the ledger as LoadLedger read it, under the provider's
+  // lock: no line of the provider is stored meanwhile.
   static absl::Status Save(store::Connection& c,
                            const v1::Declaration& declaration,
                            const std::string& content_sha256,
