@@ -116,6 +116,22 @@ class PostgresConnection final : public Connection {
     // of many rows (ExecuteRows) scans nothing: its plan is kept.
     const bool bulk = params.size() > kMostParametersPrepared &&
                       !absl::StartsWith(sql, "INSERT");
+    // Nor may such a look-up depend on statistics: a table filled within
+    // the last minute (a new deployment, a new year's totals) has none
+    // until autovacuum analyzes it, and the planner then reads the whole
+    // table, or all of a municipality, per chunk of keys (measured: 9.7 ms
+    // a chunk by sequential scan on 60,000 rows of yearly totals). Every
+    // look-up here has an index on its keys: the planner is told to use
+    // it, for the rest of the transaction.
+    if (bulk && !index_scans_only_ &&
+        PQtransactionStatus(conn_.get()) == PQTRANS_INTRANS) {
+      if (absl::Status s = ExecuteScript("SET LOCAL enable_seqscan = off;"
+                                         " SET LOCAL enable_bitmapscan = off");
+          !s.ok()) {
+        return s;
+      }
+      index_scans_only_ = true;
+    }
     absl::StatusOr<std::string> name = bulk ? std::string() : Prepare(sql);
     if (!name.ok()) return name.status();
     std::vector<std::string> texts(params.size());
@@ -187,6 +203,11 @@ class PostgresConnection final : public Connection {
 
   absl::Status ExecuteScript(absl::string_view sql) override {
     if (abandoned_) return Abandoned();
+    // SET LOCAL ends with the transaction.
+    if (absl::StartsWith(sql, "BEGIN") || absl::StartsWith(sql, "COMMIT") ||
+        absl::StartsWith(sql, "ROLLBACK")) {
+      index_scans_only_ = false;
+    }
     if (!PQsendQuery(conn_.get(), std::string(sql).c_str())) {
       return ErrorOf(conn_.get(), nullptr, "exec");
     }
@@ -376,6 +397,8 @@ class PostgresConnection final : public Connection {
   ConnPtr conn_;
   absl::Duration answer_timeout_;
   bool abandoned_ = false;
+  // The planner avoids sequential and bitmap scans in this transaction.
+  bool index_scans_only_ = false;
   std::map<std::string, std::string, std::less<>> statements_;
 };
 

@@ -3,6 +3,7 @@
 // scans a table makes each declaration cost as much as the table. EXPLAIN
 // of each statement, after ANALYZE of tables holding 200,000 lines.
 #include <algorithm>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,6 +44,15 @@ class ExplainingConnection final : public store::Connection {
   }
   absl::Status ExecuteScript(absl::string_view sql) override {
     return c_.ExecuteScript(sql);
+  }
+  absl::Status CopyRows(
+      absl::string_view table, absl::Span<const absl::string_view> columns,
+      const std::vector<std::vector<store::Value>>& rows) override {
+    return c_.CopyRows(table, columns, rows);
+  }
+  absl::Status LockKeys(absl::string_view table,
+                        const std::set<std::string>& keys) override {
+    return c_.LockKeys(table, keys);
   }
 
   std::vector<std::pair<std::string, std::string>> plans;  // (SQL, plan)

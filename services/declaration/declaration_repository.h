@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -78,9 +79,12 @@ class DeclarationRepository {
                                                const std::string& period);
 
   // Up to `limit` assignments whose approved usage the assignment service
-  // has not heard yet, each with its current totals and their revision.
+  // has not heard yet, each with its current totals and their revision, in
+  // order of (municipality, number) after `after` (of the last one of the
+  // previous page; empty for the first page).
   static absl::StatusOr<std::vector<assignment::v1::AssignmentUsage>>
-  PendingUsage(store::Connection& c, size_t limit);
+  PendingUsage(store::Connection& c,
+               const std::pair<std::string, std::string>& after, size_t limit);
   // Forgets the pending entries `delivered` covers: those still at the
   // delivered revision.
   static absl::Status ClearUsage(

@@ -644,7 +644,8 @@ TEST_P(DeclarationServiceTest, TR385_PendingUsageIsReportedAfterARestart) {
            {"assignment", "DELETE FROM assignment_usage"},
            {"declaration",
             "INSERT INTO usage_outbox (municipality, assignment_number,"
-            " revision) SELECT municipality, assignment_number, revision"
+            " revision, lines, volume, amount_cents) SELECT municipality,"
+            " assignment_number, revision, lines, volume, amount_cents"
             " FROM assignment_totals"}}) {
     // Named, not a structured binding: the lambda captures it.
     const std::string& sql = step.second;

@@ -1,9 +1,11 @@
 #include "services/declaration/usage_reporter.h"
 
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "libs/server/api.h"
 #include "libs/server/log.h"
 #include "services/declaration/declaration_repository.h"
 
@@ -38,10 +40,13 @@ void UsageReporter::Wake() {
 
 absl::Status UsageReporter::Flush() {
   absl::MutexLock serial(&flushing_);
+  // Entries added behind the last page are for the next flush, which the
+  // commit that added them asks for.
+  std::pair<std::string, std::string> after;
   for (;;) {
     std::vector<assignment::v1::AssignmentUsage> pending;
     if (absl::Status s = db_.ReadTransaction([&](store::Connection& c) {
-          auto found = DeclarationRepository::PendingUsage(c, kBatch);
+          auto found = DeclarationRepository::PendingUsage(c, after, kBatch);
           if (!found.ok()) return found.status();
           pending = *std::move(found);
           return absl::OkStatus();
@@ -67,6 +72,10 @@ absl::Status UsageReporter::Flush() {
       return s;
     }
     if (pending.size() < kBatch) return absl::OkStatus();
+    auto last = server::ParseName(pending.back().assignment(),
+                                  "municipalities/*/assignments/*", "");
+    if (!last.ok()) return last.status();
+    after = {(*last)[0], (*last)[1]};
   }
 }
 
