@@ -183,6 +183,7 @@ class Server {
     }
     grpc_port_ = bench::PortAfter(process_.output(), "gRPC");
     http_port_ = bench::PortAfter(process_.output(), "REST");
+    metrics_port_ = bench::PortAfter(process_.output(), "metrics");
     if (grpc_port_ == 0 || http_port_ == 0) {
       Fail("no ports in: " + process_.output());
     }
@@ -208,6 +209,20 @@ class Server {
     return code;
   }
 
+  // Transactions rerun after a conflict so far, by service.
+  std::map<std::string, int64_t> Reruns() const {
+    std::map<std::string, int64_t> reruns;
+    const std::string metrics =
+        testing::HttpGet(metrics_port_, "/metrics").body;
+    const std::regex line(
+        R"re(wmo_store_transaction_reruns_total\{[^}]*service="([a-z]+)"[^}]*\} ([0-9.e+]+))re");
+    for (auto it = std::sregex_iterator(metrics.begin(), metrics.end(), line);
+         it != std::sregex_iterator(); ++it) {
+      reruns[(*it)[1]] += static_cast<int64_t>(std::stod((*it)[2]));
+    }
+    return reruns;
+  }
+
   pid_t pid() const { return process_.pid(); }
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_port_; }
@@ -224,6 +239,7 @@ class Server {
   std::thread drain_;
   int grpc_port_ = 0;
   int http_port_ = 0;
+  int metrics_port_ = 0;
   bool stopped_ = false;
 };
 
@@ -816,7 +832,18 @@ int Run() {
   Server server(dir.File("var"), dir.File("catalogs"), database_url);
   DataSize size(dir.File("var"), database_url);
 
+  // Transactions rerun after a conflict, by phase and service.
+  std::vector<std::pair<std::string, std::map<std::string, int64_t>>> reruns;
+  auto note_reruns = [&](const std::string& phase) {
+    std::map<std::string, int64_t> now = server.Reruns();
+    std::map<std::string, int64_t> during = now;
+    for (const auto& [phase_before, counts] : reruns) {
+      for (const auto& [service, n] : counts) during[service] -= n;
+    }
+    reruns.emplace_back(phase, std::move(during));
+  };
   const Setup setup = CreateAssignments(server, population);
+  note_reruns("setup");
   int served = 0;
   for (const auto& p : population.providers) {
     served += static_cast<int>(p.municipalities.size());
@@ -848,6 +875,7 @@ int Run() {
     RequireVerdicts(r, mismatches);
     std::fprintf(stderr, "%s %s: %.1f s, verdicts as expected\n",
                  r.month.c_str(), r.path.c_str(), r.seconds);
+    note_reruns(r.month + " " + r.path);
     months.push_back(std::move(r));
   }
   {
@@ -860,6 +888,7 @@ int Run() {
     RequireVerdicts(r, mismatches);
     std::fprintf(stderr, "%s %s: %.1f s, verdicts as expected\n",
                  r.month.c_str(), r.path.c_str(), r.seconds);
+    note_reruns(r.month + " " + r.path);
     months.push_back(std::move(r));
   }
   const double peak_rss = bench::ProcessMemoryMb(server.pid(), "VmHWM");
@@ -905,6 +934,15 @@ int Run() {
       "client has sent all of it (WritesDone), so every part waits for the "
       "whole declaration. Lines per declaration: median %d, largest %d.\n",
       months[0].median_lines, months[0].largest);
+  std::printf(
+      "\nTransactions rerun after a conflict with a concurrent one (all "
+      "services):");
+  for (const auto& [phase, counts] : reruns) {
+    int64_t total = 0;
+    for (const auto& [service, n] : counts) total += n;
+    std::printf(" %s %lld;", phase.c_str(), static_cast<long long>(total));
+  }
+  std::printf("\n");
   std::printf("\nVerdicts: every line as expected.\n");
   for (const MonthResult& r : months) {
     std::printf("- %s %s: %lld lines, %lld approved, %lld rejected (%s)\n",

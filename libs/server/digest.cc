@@ -21,6 +21,10 @@ std::string Sha256Hex(absl::string_view bytes) {
       absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
+std::string ClientLockKey(absl::string_view bsn) {
+  return Sha256Hex(bsn).substr(0, 16);
+}
+
 std::string RequestDigest(const google::protobuf::Message& request) {
   std::unique_ptr<google::protobuf::Message> copy(request.New());
   copy->CopyFrom(request);

@@ -51,6 +51,10 @@ absl::Status Refused(absl::string_view rule, absl::string_view return_code,
                  {server::Violation(rule, return_code, field, message)});
 }
 
+std::string ChangesOf(absl::string_view provider_agb) {
+  return absl::StrCat("assignment changes of ", provider_agb);
+}
+
 }  // namespace internal
 
 namespace {
@@ -244,6 +248,9 @@ absl::Status AssignmentApi::CreateChecked(
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
     created = number_in_use = false;
     v1::Assignment a = candidate;
+    if (absl::Status s = Repo::LockClient(c, a.client().bsn()); !s.ok()) {
+      return s;
+    }
     WMO_ASSIGN_OR_RETURN(others,
                          Repo::ListForClient(c, a.catalog(), a.client().bsn()));
     if (absl::Status s = CheckAndComplete(a, facts, std::move(others));
@@ -294,9 +301,17 @@ absl::Status AssignmentApi::CreateChecked(
       WMO_ASSIGN_OR_RETURN(next, numbers_.Take(m));
       number = absl::StrCat(next);
     }
-    absl::Status s = db_.Transaction([&](store::Connection& c) {
-      return store::CreateOnce(c, once, create, replay);
-    });
+    // A provider's creates take turns: its change feed is numbered in the
+    // order they commit. Other providers' creates run beside them, each
+    // locking its client (as every change of a client's assignments does)
+    // before checking the client's other assignments. Under one
+    // serializable transaction each, creates of neighbouring clients kept
+    // invalidating each other (half of them were rerun with 8 callers).
+    absl::Status s = db_.SerialTransaction(
+        internal::ChangesOf(candidate.provider_agb()),
+        [&](store::Connection& c) {
+          return store::CreateOnce(c, once, create, replay);
+        });
     if (numbered) return s;
     if (number_in_use) {
       if (in_use < kMaxNumbersInUse) continue;
@@ -347,6 +362,11 @@ absl::Status AssignmentApi::Modify(
       ids, ParseName(name, "municipalities/*/assignments/*", "name"));
   return db_.Transaction([&](store::Connection& c) -> absl::Status {
     WMO_ASSIGN_OR_RETURN(before, Repo::Get(c, ids[0], ids[1]));
+    // A create for the client, running beside this transaction, waits for
+    // it, and this one reruns after such a create.
+    if (absl::Status s = Repo::LockClient(c, before.client().bsn()); !s.ok()) {
+      return s;
+    }
     if (absl::Status s = server::CheckEtag(etag, before.etag(), "assignment");
         !s.ok()) {
       return s;

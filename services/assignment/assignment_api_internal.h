@@ -25,6 +25,11 @@ absl::Status Refused(absl::StatusCode code, absl::string_view summary,
 absl::Status Refused(absl::string_view rule, absl::string_view return_code,
                      absl::string_view field, absl::string_view message);
 
+// The key under which the changes of a provider's assignments and
+// requests take turns (store::Database::SerialTransaction): its change feed
+// is numbered in the order they commit.
+std::string ChangesOf(absl::string_view provider_agb);
+
 }  // namespace wmo::assignment::internal
 
 #endif  // WMO_SERVICES_ASSIGNMENT_ASSIGNMENT_API_INTERNAL_H_

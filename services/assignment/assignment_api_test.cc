@@ -912,8 +912,11 @@ TEST_P(AssignmentServiceTest, RejectedRequestCarriesTheWj759Reason) {
 }
 
 // 50 creates at once, one day-night each on 50 different days of 2024: the
-// yearly cap of 42 (S3-09) lets exactly 42 through, whatever the order.
+// yearly cap of 42 (S3-09) lets exactly 42 through, whatever the order. Of
+// two providers in turn: one provider's creates take turns, the other's
+// run beside them, and only the client's lock keeps them within the cap.
 TEST_P(AssignmentServiceTest, ParallelCreatesNeverBreakTheYearlyCap) {
+  constexpr char kOtherKdvProvider[] = "99990301";  // every lot
   constexpr int kCreates = 50;
   std::atomic<int> created{0}, refused{0}, other{0};
   std::vector<std::thread> threads;
@@ -923,8 +926,10 @@ TEST_P(AssignmentServiceTest, ParallelCreatesNeverBreakTheYearlyCap) {
       const std::string day =
           rules::FormatDate(rules::Date(2024, 1, 1) + int64_t{2} * i);
       v1::Assignment out;
-      const grpc::Status s = testing::RetryWhileBusy(
-          [&] { return Create(Kdv(day, day, 1), &out); });
+      v1::Assignment a = Kdv(day, day, 1);
+      if (i % 2 == 1) a.set_provider_agb(kOtherKdvProvider);
+      const grpc::Status s =
+          testing::RetryWhileBusy([&] { return Create(a, &out); });
       if (s.ok()) {
         ++created;
       } else if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/audit/audit.h"
 #include "libs/server/api.h"
+#include "libs/server/digest.h"
 #include "libs/server/status.h"
 #include "libs/server/stored_protos.h"
 #include "libs/store/request_ids.h"
@@ -241,6 +242,10 @@ constexpr store::Migration kMigrations[] = {
      " change_time TEXT NOT NULL,"
      " body BYTEA NOT NULL,"
      " PRIMARY KEY (provider_agb, sequence))"},
+    // Creates run side by side, each provider's in turn (the change feed's
+    // order): a row per client, locked by every change of the client's
+    // assignments while it checks them against the others (LockClient).
+    {12, "CREATE TABLE client_locks (key TEXT PRIMARY KEY)"},
 };
 
 constexpr char kOpenEnd[] = "9999-12-31";
@@ -323,6 +328,11 @@ AssignmentRepository::GetMany(store::Connection& c,
       });
   if (!s.ok()) return s;
   return found;
+}
+
+absl::Status AssignmentRepository::LockClient(store::Connection& c,
+                                              const std::string& bsn) {
+  return c.LockKeys("client_locks", {server::ClientLockKey(bsn)});
 }
 
 absl::StatusOr<std::vector<v1::Assignment>> AssignmentRepository::ListForClient(

@@ -37,6 +37,9 @@ class AssignmentRepository {
   static absl::StatusOr<v1::Assignment> GetRevision(
       store::Connection& c, const std::string& municipality,
       const std::string& number, int64_t revision);
+  // Locks the client until the transaction ends: every change of a
+  // client's assignments takes it before checking them against each other.
+  static absl::Status LockClient(store::Connection& c, const std::string& bsn);
   // The client's assignments under `catalog` that are not deleted, in every
   // municipality of the region: the client, not the municipality, is what
   // lot exclusivity, yearly caps and combinations count (shared rule).

@@ -159,6 +159,12 @@ absl::Status AssignmentApi::RequestAssignment(
         used, Repo::ReferenceUsed(c, provider, r.provider_reference()));
     if (used) return reference_used;
     if (r.has_change()) {
+      // The client's assignments may change beside this transaction (a
+      // create runs READ COMMITTED): it waits for one, or reruns after it.
+      if (absl::Status s = Repo::LockClient(c, wanted.client().bsn());
+          !s.ok()) {
+        return s;
+      }
       if (absl::Status s = CheckChangeAgainstStore(c, r); !s.ok()) return s;
     }
     absl::Status s = Repo::InsertRequest(c, id, r);
@@ -361,7 +367,11 @@ absl::Status AssignmentApi::AnswerAssignmentRequest(
                                 "a change request is granted by the changes "
                                 "you make; leave assignment out")});
     }
-    return db_.Transaction(
+    // In turn with the grants of the provider's requests, which create
+    // the assignment READ COMMITTED under this key (CreateChecked): of
+    // two answers to one request, the second sees the first.
+    return db_.SerialTransaction(
+        internal::ChangesOf(r.requested().provider_agb()),
         [&](store::Connection& c) { return finish(c, nullptr); });
   }
   v1::Assignment candidate =

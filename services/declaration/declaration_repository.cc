@@ -138,10 +138,8 @@ constexpr store::Migration kMigrations[] = {
      "DROP INDEX lines_by_assignment"},
     // Declarations of different providers run side by side (each provider's
     // take turns): a row per client whose facts they share, locked by
-    // each while it reads and writes them (LockSharedClients). The key is
-    // 64 bits of the BSN's SHA-256: a lock only tells clients apart (a
-    // digest of a nine-digit number hides little, but it is no list of
-    // them in the clear).
+    // each while it reads and writes them (LockSharedClients), by
+    // server::ClientLockKey.
     {6, "CREATE TABLE client_locks (key TEXT PRIMARY KEY)"},
     // The outbox carries the totals it reports, written with them: the
     // reporter reads a page of it alone instead of joining the totals.
@@ -197,7 +195,7 @@ absl::Status DeclarationRepository::LockSharedClients(
     store::Connection& c, const std::set<std::string>& clients) {
   std::set<std::string> keys;
   for (const std::string& bsn : clients) {
-    keys.insert(server::Sha256Hex(bsn).substr(0, 16));
+    keys.insert(server::ClientLockKey(bsn));
   }
   return c.LockKeys("client_locks", keys);
 }
