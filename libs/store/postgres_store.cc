@@ -201,6 +201,8 @@ class PostgresConnection final : public Connection {
     return out;
   }
 
+  absl::string_view backend() const override { return "postgres"; }
+
   absl::Status ExecuteScript(absl::string_view sql) override {
     if (abandoned_) return Abandoned();
     // SET LOCAL ends with the transaction.

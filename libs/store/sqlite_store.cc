@@ -116,6 +116,8 @@ class SqliteConnection final : public Connection {
     return result;
   }
 
+  absl::string_view backend() const override { return "sqlite"; }
+
   absl::Status ExecuteScript(absl::string_view sql) override {
     const std::string script(sql);
     char* error = nullptr;

@@ -68,6 +68,10 @@ class Connection {
   // Runs several `;`-separated statements without parameters (migrations).
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
 
+  // "sqlite" or "postgres": for the few statements only one of them knows
+  // (partitions).
+  virtual absl::string_view backend() const = 0;
+
   // Appends `rows` to `columns` of `table`, each row a value per column:
   // for many rows known to be new (no conflict handling; a duplicate key
   // fails the statement). PostgreSQL takes them as one COPY, with no

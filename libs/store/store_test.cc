@@ -291,6 +291,7 @@ class CountingConnection final : public Connection {
   absl::Status ExecuteScript(absl::string_view) override {
     return absl::OkStatus();
   }
+  absl::string_view backend() const override { return "counting"; }
   std::vector<int> statement_rows;
 };
 

@@ -415,6 +415,11 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
   // take turns (one lock per provider) instead of rerunning in a storm.
   // Other providers' declarations run beside them, locking the clients they
   // share.
+  if (store) {
+    if (absl::Status s = partitions_.Ensure(db_, d.period()); !s.ok()) {
+      return s;
+    }
+  }
   absl::Status status =
       store
           ? db_.SerialTransaction(absl::StrCat("declarations of ", ids[0]), run)

@@ -12,6 +12,7 @@
 #include "libs/store/store.h"
 #include "services/assignment/assignment_source.h"
 #include "services/catalog/catalog_source.h"
+#include "services/declaration/declaration_repository.h"
 #include "services/declaration/usage_reporter.h"
 #include "wmo/declaration/v1/declaration_service.pb.h"
 
@@ -106,6 +107,7 @@ class DeclarationApi {
   catalog::CatalogSource& catalogs_;
   const server::Clock now_;
   UsageReporter* const usage_;
+  DeclarationRepository::LinePartitions partitions_;
   // Lines by outcome, and refusals by rule id; null without a registry.
   prometheus::Family<prometheus::Counter>* lines_ = nullptr;
   prometheus::Family<prometheus::Counter>* rejections_ = nullptr;

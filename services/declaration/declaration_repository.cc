@@ -7,11 +7,13 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "libs/audit/audit.h"
 #include "libs/server/api.h"
 #include "libs/server/digest.h"
+#include "libs/server/status.h"
 #include "libs/server/stored_protos.h"
 
 namespace wmo::declaration {
@@ -34,6 +36,115 @@ absl::Status UpgradeTimes(store::Connection& c) {
   }
   if (s.ok()) s = audit::UpgradeStoredTimes(c);
   return s;
+}
+
+// The partition of the lines declared for `period` ("YYYY-MM", as the
+// declaration header checks), made and attached unless it is: made apart
+// and attached rather than made as a partition, which would lock the
+// lines of every month against writes meanwhile.
+absl::Status AttachPartition(store::Connection& c, const std::string& period) {
+  auto month = rules::ParseMonth(period, "period");
+  if (!month.ok()) return month.status();
+  const std::string name = absl::StrCat(
+      "declaration_lines_", absl::StrReplaceAll(period, {{"-", "_"}}));
+  auto attached = c.Execute(
+      "SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid"
+      " WHERE i.inhparent = CAST('declaration_lines' AS regclass)"
+      " AND p.relname = ?",
+      {name});
+  if (!attached.ok()) return attached.status();
+  if (!attached->empty()) return absl::OkStatus();
+  const absl::CivilDay next = month->to + 1;
+  return c.ExecuteScript(absl::StrCat(
+      "CREATE TABLE IF NOT EXISTS ", name,
+      " (LIKE declaration_lines INCLUDING DEFAULTS);"
+      "ALTER TABLE declaration_lines ATTACH PARTITION ",
+      name, " FOR VALUES FROM ('", period, "') TO ('",
+      absl::FormatCivilTime(absl::CivilMonth(next)).substr(0, 7), "')"));
+}
+
+// Migration 8: lines partitioned by declared month (on PostgreSQL), keyed
+// by (provider, month, reference) as a partition key must be part of a
+// unique one; a reference's uniqueness per provider (TR314) moves to table
+// line_references, which also tells in which month its line is.
+absl::Status PartitionLinesByPeriod(store::Connection& c) {
+  const bool postgres = c.backend() == "postgres";
+  std::string sql =
+      "DROP INDEX open_debits;"
+      "DROP INDEX lines_by_period;"
+      "ALTER TABLE declaration_lines RENAME TO lines_before_partitions;";
+  if (postgres) {
+    absl::StrAppend(&sql,
+                    "ALTER INDEX declaration_lines_pkey"
+                    " RENAME TO lines_before_partitions_pkey;");
+  }
+  absl::StrAppend(&sql,
+                  "CREATE TABLE declaration_lines ("
+                  " provider_agb TEXT NOT NULL,"
+                  " reference TEXT NOT NULL,"
+                  " declaration_number TEXT NOT NULL,"
+                  " municipality TEXT NOT NULL,"
+                  " period TEXT NOT NULL,"
+                  " assignment_number TEXT NOT NULL,"
+                  " product_category TEXT NOT NULL,"
+                  " product_code TEXT NOT NULL,"
+                  " client_bsn TEXT NOT NULL,"
+                  " unit BIGINT NOT NULL,"
+                  " tariff_cents BIGINT NOT NULL,"
+                  " start_date TEXT NOT NULL,"
+                  " end_date TEXT NOT NULL,"
+                  " volume BIGINT NOT NULL,"
+                  " amount_cents BIGINT NOT NULL,"
+                  " digital_volume BIGINT NOT NULL,"
+                  " credit BIGINT NOT NULL,"
+                  " approved BIGINT NOT NULL,"
+                  " credited BIGINT NOT NULL,"
+                  " PRIMARY KEY (provider_agb, period, reference))",
+                  postgres ? " PARTITION BY RANGE (period);" : ";",
+                  "CREATE INDEX open_debits ON declaration_lines"
+                  " (municipality, start_date, assignment_number)"
+                  " WHERE credit = 0 AND approved = 1 AND credited = 0;"
+                  "CREATE TABLE line_references ("
+                  " provider_agb TEXT NOT NULL,"
+                  " reference TEXT NOT NULL,"
+                  " period TEXT NOT NULL,"
+                  " PRIMARY KEY (provider_agb, reference));");
+  if (absl::Status s = c.ExecuteScript(sql); !s.ok()) return s;
+  if (postgres) {
+    auto periods =
+        c.Execute("SELECT DISTINCT period FROM lines_before_partitions");
+    if (!periods.ok()) return periods.status();
+    for (const auto& row : *periods) {
+      if (absl::Status s = AttachPartition(c, ResultSet::Text(row, 0));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  return c.ExecuteScript(
+      "INSERT INTO declaration_lines SELECT * FROM lines_before_partitions;"
+      "INSERT INTO line_references (provider_agb, reference, period)"
+      " SELECT provider_agb, reference, period FROM lines_before_partitions;"
+      "DROP TABLE lines_before_partitions");
+}
+
+// The declared months of the provider's `references` that are stored.
+absl::StatusOr<std::map<std::string, std::set<std::string>>> PeriodsOf(
+    store::Connection& c, const std::string& provider_agb,
+    const std::set<std::string>& references) {
+  std::map<std::string, std::set<std::string>> by_period;
+  absl::Status s = store::QueryInChunks(
+      c,
+      "SELECT reference, period FROM line_references WHERE provider_agb = ?"
+      " AND reference",
+      {provider_agb}, references, [&](const ResultSet& rows) {
+        for (const auto& row : rows) {
+          by_period[ResultSet::Text(row, 1)].insert(ResultSet::Text(row, 0));
+        }
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  return by_period;
 }
 
 constexpr store::Migration kMigrations[] = {
@@ -158,6 +269,7 @@ constexpr store::Migration kMigrations[] = {
      " amount_cents = (SELECT t.amount_cents FROM assignment_totals t"
      " WHERE t.municipality = usage_outbox.municipality"
      " AND t.assignment_number = usage_outbox.assignment_number)"},
+    {8, "", PartitionLinesByPeriod},
 };
 
 absl::StatusOr<rules::Date> DateColumn(const ResultSet::Row& row, size_t col) {
@@ -200,6 +312,27 @@ absl::Status DeclarationRepository::LockSharedClients(
   return c.LockKeys("client_locks", keys);
 }
 
+absl::Status DeclarationRepository::LinePartitions::Ensure(
+    store::Database& db, const std::string& period) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (ready_.contains(period)) return absl::OkStatus();
+  }
+  if (db.backend() == "postgres") {
+    // Under the lock of a migration of its own: replicas meeting a new
+    // month at once make its partition once.
+    if (absl::Status s = db.MigrationTransaction(
+            "declaration line partitions",
+            [&](store::Connection& c) { return AttachPartition(c, period); });
+        !s.ok()) {
+      return s;
+    }
+  }
+  absl::MutexLock lock(&mu_);
+  ready_.insert(period);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<DeclarationRepository::Stored>>
 DeclarationRepository::Find(store::Connection& c,
                             const std::string& provider_agb,
@@ -236,44 +369,53 @@ absl::Status DeclarationRepository::LoadLedger(
     assignments_by_start[line.period.from].insert(line.assignment_number);
     clients.insert(line.client_bsn);
   }
-  absl::Status s = store::QueryInChunks(
-      c,
-      "SELECT reference, assignment_number, start_date, end_date, volume,"
-      " amount_cents, digital_volume, credit, approved, credited, client_bsn,"
-      " product_category, product_code, unit, tariff_cents"
-      " FROM declaration_lines WHERE provider_agb = ? AND reference",
-      {header.provider_agb}, references, [&](const ResultSet& rows) {
-        for (const auto& row : rows) {
-          auto period = rules::ParsePeriod(ResultSet::Text(row, 2),
-                                           ResultSet::Text(row, 3), "period");
-          rules::StoredLine& line = ledger.lines[ResultSet::Text(row, 0)];
-          line.assignment_number = ResultSet::Text(row, 1);
-          // Lines refused for malformed dates keep them as given.
-          if (period.ok()) line.period = *period;
-          line.volume = ResultSet::Int(row, 4);
-          line.amount_cents = ResultSet::Int(row, 5);
-          line.digital_volume = ResultSet::Int(row, 6);
-          line.credit = ResultSet::Int(row, 7) != 0;
-          line.approved = ResultSet::Int(row, 8) != 0;
-          line.credited = ResultSet::Int(row, 9) != 0;
-          line.client_bsn = ResultSet::Text(row, 10);
-          line.product_category = ResultSet::Text(row, 11);
-          line.product_code = ResultSet::Text(row, 12);
-          line.unit = static_cast<int>(ResultSet::Int(row, 13));
-          line.tariff_cents = ResultSet::Int(row, 14);
-        }
-        return absl::OkStatus();
-      });
-  if (!s.ok()) return s;
+  WMO_ASSIGN_OR_RETURN(stored, PeriodsOf(c, header.provider_agb, references));
+  absl::Status s;
+  for (const auto& [period, in_period] : stored) {
+    s = store::QueryInChunks(
+        c,
+        "SELECT reference, assignment_number, start_date, end_date, volume,"
+        " amount_cents, digital_volume, credit, approved, credited, client_bsn,"
+        " product_category, product_code, unit, tariff_cents"
+        " FROM declaration_lines WHERE provider_agb = ? AND period = ?"
+        " AND reference",
+        {header.provider_agb, period}, in_period, [&](const ResultSet& rows) {
+          for (const auto& row : rows) {
+            auto period = rules::ParsePeriod(ResultSet::Text(row, 2),
+                                             ResultSet::Text(row, 3), "period");
+            rules::StoredLine& line = ledger.lines[ResultSet::Text(row, 0)];
+            line.assignment_number = ResultSet::Text(row, 1);
+            // Lines refused for malformed dates keep them as given.
+            if (period.ok()) line.period = *period;
+            line.volume = ResultSet::Int(row, 4);
+            line.amount_cents = ResultSet::Int(row, 5);
+            line.digital_volume = ResultSet::Int(row, 6);
+            line.credit = ResultSet::Int(row, 7) != 0;
+            line.approved = ResultSet::Int(row, 8) != 0;
+            line.credited = ResultSet::Int(row, 9) != 0;
+            line.client_bsn = ResultSet::Text(row, 10);
+            line.product_category = ResultSet::Text(row, 11);
+            line.product_code = ResultSet::Text(row, 12);
+            line.unit = static_cast<int>(ResultSet::Int(row, 13));
+            line.tariff_cents = ResultSet::Int(row, 14);
+          }
+          return absl::OkStatus();
+        });
+    if (!s.ok()) return s;
+  }
   for (const auto& [period_start, numbers] : assignments_by_start) {
     const rules::Date start = period_start;  // A lambda cannot take a binding.
     s = store::QueryInChunks(
         c,
+        // Declared in the month the period starts or later (TR319): the
+        // partitions of earlier months need not be read.
         "SELECT assignment_number FROM declaration_lines"
-        " WHERE municipality = ? AND start_date = ? AND credit = 0"
-        " AND approved = 1 AND credited = 0 AND assignment_number",
-        {header.municipality, rules::FormatDate(start)}, numbers,
-        [&](const ResultSet& rows) {
+        " WHERE municipality = ? AND start_date = ? AND period >= ?"
+        " AND credit = 0 AND approved = 1 AND credited = 0"
+        " AND assignment_number",
+        {header.municipality, rules::FormatDate(start),
+         rules::FormatDate(start).substr(0, 7)},
+        numbers, [&](const ResultSet& rows) {
           for (const auto& row : rows) {
             ledger.open_debits.insert({ResultSet::Text(row, 0), start});
           }
@@ -444,17 +586,34 @@ absl::Status DeclarationRepository::Save(store::Connection& c,
                                                        "credit",
                                                        "approved",
                                                        "credited"};
+  std::vector<std::vector<store::Value>> references;
+  references.reserve(lines.size());
+  for (const auto& row : lines) {
+    references.push_back({agb, row[1], declaration.period()});
+  }
+  static constexpr absl::string_view kReferenceColumns[] = {
+      "provider_agb", "reference", "period"};
+  if (absl::Status s =
+          c.CopyRows("line_references", kReferenceColumns, references);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = c.CopyRows("declaration_lines", kLineColumns, lines);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = store::QueryInChunks(
-          c,
-          "UPDATE declaration_lines SET credited = 1 WHERE provider_agb = ?"
-          " AND reference",
-          {agb}, credited, [](const ResultSet&) { return absl::OkStatus(); });
-      !s.ok()) {
-    return s;
+  // Credited debits are in their own months' partitions.
+  WMO_ASSIGN_OR_RETURN(debits, PeriodsOf(c, agb, credited));
+  for (const auto& [period, in_period] : debits) {
+    if (absl::Status s = store::QueryInChunks(
+            c,
+            "UPDATE declaration_lines SET credited = 1 WHERE provider_agb = ?"
+            " AND period = ? AND reference",
+            {agb, period}, in_period,
+            [](const ResultSet&) { return absl::OkStatus(); });
+        !s.ok()) {
+      return s;
+    }
   }
 
   // Totals change by what this declaration added: a credit may concern a

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "libs/rules/declaration.h"
 #include "libs/store/store.h"
@@ -18,14 +19,30 @@
 namespace wmo::declaration {
 
 // The declaration service's tables: each declaration whole (with its
-// verdicts) as protobuf bytes; every line as a row, for references (TR314),
-// credits, settlements and the usage of an assignment; and the running
+// verdicts) as protobuf bytes; every line as a row, for credits,
+// settlements and the usage of an assignment, in a partition per declared
+// month on PostgreSQL (one table on SQLite); every reference with the month
+// it was declared in (TR314, and where to find its line); and the running
 // totals the checks need (per assignment, per client and year, deliveries
 // per day). Functions run on a connection so that a declaration's checks
 // and writes share one transaction.
 class DeclarationRepository {
  public:
   static absl::Span<const store::Migration> Migrations();
+
+  // Gives the lines of each declared month their partition before the first
+  // declaration of that month stores any (PostgreSQL; SQLite keeps one
+  // table). A month's work then touches that month's partition, and an old
+  // month can be detached to be archived. Cheap after the first call for a
+  // month in a process.
+  class LinePartitions {
+   public:
+    absl::Status Ensure(store::Database& db, const std::string& period);
+
+   private:
+    absl::Mutex mu_;
+    std::set<std::string> ready_ ABSL_GUARDED_BY(mu_);
+  };
 
   struct Stored {
     std::string content_sha256;
