@@ -354,8 +354,10 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
                                         server::TodayBy(now_)};
   const std::vector<std::string> detail(clients_with_detail.begin(),
                                         clients_with_detail.end());
+  // A dry run writes nothing and so locks nothing.
   const std::set<std::string> shared =
-      rules::ClientsSharedWithOtherProviders(checked, look.assignments);
+      store ? rules::ClientsSharedWithOtherProviders(checked, look.assignments)
+            : std::set<std::string>();
   auto run = [&](store::Connection& c) -> absl::Status {
     if (store) {
       if (absl::Status s = find_earlier(c); !s.ok()) return s;
