@@ -203,6 +203,20 @@ class PostgresConnection final : public Connection {
 
   absl::string_view backend() const override { return "postgres"; }
 
+  // Begins a READ COMMITTED transaction holding `key`'s advisory lock until
+  // it ends, in one round trip.
+  absl::Status BeginUnderLock(absl::string_view key) {
+    if (abandoned_) return Abandoned();
+    char* literal = PQescapeLiteral(conn_.get(), key.data(), key.size());
+    if (literal == nullptr) return ErrorOf(conn_.get(), nullptr, "begin");
+    const std::string sql = absl::StrCat(
+        "BEGIN ISOLATION LEVEL READ COMMITTED;"
+        " SELECT pg_advisory_xact_lock(hashtext(",
+        literal, "))");
+    PQfreemem(literal);
+    return ExecuteScript(sql);
+  }
+
   absl::Status ExecuteScript(absl::string_view sql) override {
     if (abandoned_) return Abandoned();
     // SET LOCAL ends with the transaction.
@@ -485,67 +499,32 @@ class PostgresDatabase final : public Database {
   // Runs `fn` in a SERIALIZABLE transaction, again while it meets
   // serialization failures or deadlocks (up to max_attempts, and not past
   // the current call's deadline). With a `key`, READ COMMITTED under that
-  // key's session advisory lock, taken before the first BEGIN and held
-  // across the reruns.
+  // key's advisory lock, taken by the transaction's first statement and
+  // released by its end: each statement's snapshot is taken after the
+  // lock, so it sees what the previous holder committed, and the lock
+  // costs no round trip of its own.
   absl::Status Rerun(absl::FunctionRef<absl::Status(Connection&)> fn,
                      const absl::string_view* key) {
     absl::Status status;
-    std::unique_ptr<PostgresConnection> locked;
-    if (key != nullptr) {
-      auto lease = Acquire();
-      if (!lease.ok()) return lease.status();
-      locked = *std::move(lease);
-      status = locked
-                   ->Execute("SELECT pg_advisory_lock(hashtext(?))",
-                             {std::string(*key)})
-                   .status();
-      if (!status.ok()) {
-        Release(std::move(locked));
-        return status;
-      }
-    }
     for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
       if (attempt > 0 && absl::Now() >= DeadlineScope::Current()) break;
-      std::unique_ptr<PostgresConnection> c = std::exchange(locked, nullptr);
-      // The lock went with a broken connection: no rerun without it.
-      if (c == nullptr && key != nullptr && attempt > 0) break;
       if (attempt > 0 && on_rerun_) on_rerun_();
-      if (c == nullptr) {
-        auto lease = Acquire();
-        if (!lease.ok()) return lease.status();
-        c = *std::move(lease);
-      }
-      status = c->ExecuteScript(key != nullptr
-                                    ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                    : "BEGIN ISOLATION LEVEL SERIALIZABLE");
+      auto lease = Acquire();
+      if (!lease.ok()) return lease.status();
+      std::unique_ptr<PostgresConnection> c = *std::move(lease);
+      status = key != nullptr
+                   ? c->BeginUnderLock(*key)
+                   : c->ExecuteScript("BEGIN ISOLATION LEVEL SERIALIZABLE");
       if (status.ok()) status = RunGuarded(fn, *c);
       if (status.ok()) status = c->ExecuteScript("COMMIT");
       if (!status.ok()) c->ExecuteScript("ROLLBACK").IgnoreError();
-      if (key != nullptr && IsRetryable(status) && c->healthy()) {
-        locked = std::move(c);  // Keep the lock for the rerun.
-      } else {
-        if (key != nullptr) {
-          c->Execute("SELECT pg_advisory_unlock(hashtext(?))",
-                     {std::string(*key)})
-              .status()
-              .IgnoreError();
-        }
-        Release(std::move(c));
-      }
+      Release(std::move(c));
       if (!IsRetryable(status)) return status;
       // Conflicting transactions retried in lockstep would conflict again:
       // wait a random, growing while.
       thread_local absl::BitGen bitgen;
       std::this_thread::sleep_for(std::chrono::microseconds(
           absl::Uniform<int>(bitgen, 0, 500 * (attempt + 1))));
-    }
-    if (locked != nullptr) {
-      locked
-          ->Execute("SELECT pg_advisory_unlock(hashtext(?))",
-                    {std::string(*key)})
-          .status()
-          .IgnoreError();
-      Release(std::move(locked));
     }
     if (!IsRetryable(status)) return status;
     // The database's text names its internals; the caller needs to know

@@ -111,12 +111,12 @@ class Database {
   // that pass the same `key`, in every process: for writers whose data is
   // divided by key (a provider's declarations), which then take turns
   // instead of conflicting and rerunning in a storm, and run beside other
-  // keys' writers without conflicts at all. On PostgreSQL a session
-  // advisory lock is taken before the transaction begins and the
-  // transaction is READ COMMITTED, not serializable: each statement sees
-  // what was committed before it, and what `fn` reads that writers under
-  // other keys change it must lock first (Connection::LockKeys). SQLite runs
-  // one writer at a time anyway. Deadlocks are rerun as in Transaction.
+  // keys' writers without conflicts at all. On PostgreSQL the transaction
+  // is READ COMMITTED, not serializable, and holds an advisory lock on the
+  // key from its first statement: each statement sees what was committed
+  // before it, and what `fn` reads that writers under other keys change it
+  // must lock first (Connection::LockKeys). SQLite runs one writer at a
+  // time anyway. Deadlocks are rerun as in Transaction.
   virtual absl::Status SerialTransaction(
       absl::string_view key, absl::FunctionRef<absl::Status(Connection&)> fn) {
     return Transaction(fn);
