@@ -452,7 +452,8 @@ TEST_P(StoreTest, SerialTransactionsOfOtherKeysRunSideBySide) {
   // until a writer under another key, locking another row, has committed:
   // were they serialized, the second would never finish.
   if (GetParam() == "sqlite") GTEST_SKIP() << "SQLite has one writer";
-  std::promise<void> second_done;
+  std::promise<void> first_holds, second_done;
+  std::future<void> held = first_holds.get_future();
   std::future<void> done = second_done.get_future();
   std::thread first([&] {
     absl::Status s =
@@ -460,6 +461,7 @@ TEST_P(StoreTest, SerialTransactionsOfOtherKeysRunSideBySide) {
           if (absl::Status s = c.LockKeys("shared_locks", {"x"}); !s.ok()) {
             return s;
           }
+          first_holds.set_value();
           if (done.wait_for(std::chrono::seconds(20)) !=
               std::future_status::ready) {
             return absl::DeadlineExceededError("the second writer waited");
@@ -468,6 +470,7 @@ TEST_P(StoreTest, SerialTransactionsOfOtherKeysRunSideBySide) {
         });
     EXPECT_TRUE(s.ok()) << s;
   });
+  EXPECT_EQ(held.wait_for(std::chrono::seconds(20)), std::future_status::ready);
   absl::Status s =
       db_->SerialTransaction("second", [&](Connection& c) -> absl::Status {
         if (absl::Status s = c.LockKeys("shared_locks", {"y"}); !s.ok()) {

@@ -196,6 +196,17 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
                            "differs from the parent; leave it empty")});
   }
   WMO_ASSIGN_OR_RETURN(month, CheckHeader(d, kMaxLines));
+  // No care of a month that has not begun can have been given (every line
+  // would be TR137); refused whole, it also makes no store partition for
+  // a month years away.
+  if (month.from > server::TodayBy(now_)) {
+    return server::ViolationStatus(
+        absl::StatusCode::kInvalidArgument, "malformed",
+        {server::Violation("DC-HEADER", "0001", "declaration.period",
+                           absl::StrCat(d.period(),
+                                        " has not begun; declare a month once "
+                                        "care in it has been given"))});
+  }
   const std::string sha = server::Sha256Hex(SubmittedContent(d));
   const std::string name =
       absl::StrCat("providers/", ids[0], "/declarations/", d.number());
@@ -237,12 +248,16 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
   std::vector<rules::DeclaredLine> checked;
   std::vector<int> line_of;  // index in `d` of each checked line
   std::vector<std::vector<rules::LineViolation>> malformed(d.lines_size());
+  std::set<std::string> unparsed;  // references of the malformed lines
   checked.reserve(d.lines_size());
   line_of.reserve(d.lines_size());
   for (int i = 0; i < d.lines_size(); ++i) {
     ParsedLine parsed = ParseLine(d.lines(i));
     if (!parsed.violations.empty()) {
       malformed[i] = std::move(parsed.violations);
+      if (!d.lines(i).reference().empty()) {
+        unparsed.insert(d.lines(i).reference());
+      }
       continue;
     }
     checked.push_back(std::move(parsed.line));
@@ -373,7 +388,8 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
       }
     }
     rules::Ledger ledger;
-    if (absl::Status s = Repo::LoadLedger(c, header, checked, detail, ledger);
+    if (absl::Status s =
+            Repo::LoadLedger(c, header, checked, unparsed, detail, ledger);
         !s.ok()) {
       return s;
     }
@@ -417,15 +433,20 @@ absl::Status DeclarationApi::Check(const auth::Principal& caller,
   // take turns (one lock per provider) instead of rerunning in a storm.
   // Other providers' declarations run beside them, locking the clients they
   // share.
+  absl::Status status;
   if (store) {
-    if (absl::Status s = partitions_.Ensure(db_, d.period()); !s.ok()) {
-      return s;
+    // Once more if the month's partition was detached since this process
+    // made sure of it.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      status = partitions_.Ensure(db_, d.period());
+      if (!status.ok()) return status;
+      status =
+          db_.SerialTransaction(absl::StrCat("declarations of ", ids[0]), run);
+      if (!partitions_.Lost(status, d.period())) break;
     }
+  } else {
+    status = db_.ReadTransaction(run);
   }
-  absl::Status status =
-      store
-          ? db_.SerialTransaction(absl::StrCat("declarations of ", ids[0]), run)
-          : db_.ReadTransaction(run);
   if (!status.ok()) return status;
   if (store && earlier) {  // Answered with what was stored before.
     return audit::RecordRead(db_, caller, response->name(), "SubmitDeclaration",

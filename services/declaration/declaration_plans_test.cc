@@ -165,7 +165,7 @@ TEST(DeclarationPlansTest, ChecksAndWritesUseIndexesAtNationalSize) {
     ExplainingConnection explaining(c);
     rules::Ledger before;
     if (absl::Status loaded = DeclarationRepository::LoadLedger(
-            explaining, header, lines, clients, before);
+            explaining, header, lines, {}, clients, before);
         !loaded.ok()) {
       return loaded;
     }
@@ -193,7 +193,7 @@ TEST(DeclarationPlansTest, ChecksAndWritesUseIndexesAtNationalSize) {
     ExplainingConnection explaining(c);
     rules::Ledger ledger;
     if (absl::Status loaded = DeclarationRepository::LoadLedger(
-            explaining, header, lines, clients, ledger);
+            explaining, header, lines, {}, clients, ledger);
         !loaded.ok()) {
       return loaded;
     }

@@ -6,6 +6,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -337,6 +338,16 @@ absl::Status DeclarationRepository::LinePartitions::Ensure(
   return absl::OkStatus();
 }
 
+bool DeclarationRepository::LinePartitions::Lost(const absl::Status& status,
+                                                 const std::string& period) {
+  // 23514: no partition of the table holds the row. The schema has no
+  // CHECK constraint that would raise it otherwise.
+  if (!absl::StrContains(store::ErrorDetail(status), "[23514]")) return false;
+  absl::MutexLock lock(&mu_);
+  ready_.erase(period);
+  return true;
+}
+
 absl::StatusOr<std::optional<DeclarationRepository::Stored>>
 DeclarationRepository::Find(store::Connection& c,
                             const std::string& provider_agb,
@@ -355,9 +366,11 @@ DeclarationRepository::Find(store::Connection& c,
 absl::Status DeclarationRepository::LoadLedger(
     store::Connection& c, const rules::DeclarationHeader& header,
     const std::vector<rules::DeclaredLine>& lines,
+    const std::set<std::string>& unparsed_references,
     const std::vector<std::string>& clients_with_detail,
     rules::Ledger& ledger) {
-  std::set<std::string> references, assignments, clients;
+  std::set<std::string> references = unparsed_references;
+  std::set<std::string> assignments, clients;
   // The assignments of the lines of each product period (TR389 asks for an
   // open debit of the same assignment and period).
   std::map<rules::Date, std::set<std::string>> assignments_by_start;
@@ -406,6 +419,9 @@ absl::Status DeclarationRepository::LoadLedger(
           return absl::OkStatus();
         });
     if (!s.ok()) return s;
+    for (const std::string& reference : in_period) {
+      ledger.lines.try_emplace(reference);
+    }
   }
   for (const auto& [period_start, numbers] : assignments_by_start) {
     const rules::Date start = period_start;  // A lambda cannot take a binding.

@@ -38,6 +38,10 @@ class DeclarationRepository {
   class LinePartitions {
    public:
     absl::Status Ensure(store::Database& db, const std::string& period);
+    // Whether `status` failed for want of the partition of its month (one
+    // detached since this process made sure of it): the month is then
+    // made sure of again by the next Ensure.
+    bool Lost(const absl::Status& status, const std::string& period);
 
    private:
     absl::Mutex mu_;
@@ -60,13 +64,18 @@ class DeclarationRepository {
       const std::string& number);
 
   // Loads into `ledger` what the checks of `lines` need, all in batches:
-  // the provider's earlier lines by reference, open debits and totals of
-  // the assignments, the clients' yearly quantities of the declared year,
-  // and the deliveries around the month of the clients in
-  // `clients_with_detail`.
+  // the provider's earlier lines by reference (also those of
+  // `unparsed_references`, the references of lines refused as malformed,
+  // so that Save stores no line under a reference used before), open
+  // debits and totals of the assignments, the clients' yearly quantities of
+  // the declared year, and the deliveries around the month of the clients
+  // in `clients_with_detail`. A reference whose line is in a month since
+  // archived (a detached partition) is loaded as an unapproved line: used,
+  // and nothing to credit.
   static absl::Status LoadLedger(
       store::Connection& c, const rules::DeclarationHeader& header,
       const std::vector<rules::DeclaredLine>& lines,
+      const std::set<std::string>& unparsed_references,
       const std::vector<std::string>& clients_with_detail,
       rules::Ledger& ledger);
 

@@ -427,6 +427,63 @@ TEST_P(DeclarationServiceTest, SameNumberWithOtherContentIsTr333) {
   EXPECT_THAT(RuleIds(s), ElementsAre("TR333"));
 }
 
+TEST_P(DeclarationServiceTest, AReferenceUsedBeforeOnAMalformedLineIsRefused) {
+  // The malformed line is refused with its format violation; the
+  // declaration is stored, and the line first stored under R1 stays.
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  MustSubmit(Declaration("D1", "2024-03",
+                         {KdvLine("R1", a, "2024-03-01", "2024-03-31", 5)}));
+  v1::Line malformed = KdvLine("R1", a, "2024-04-01", "2024-04-30", 5);
+  malformed.set_start_date("2024-04-31");
+  const v1::Declaration out = MustSubmit(Declaration(
+      "D2", "2024-04",
+      {malformed, KdvLine("R2", a, "2024-04-01", "2024-04-30", 5)}));
+  ASSERT_EQ(out.lines_size(), 2);
+  EXPECT_EQ(out.lines(0).verdict().outcome(), v1::Verdict::REJECTED);
+  EXPECT_EQ(out.lines(1).verdict().outcome(), v1::Verdict::APPROVED);
+  // R1 is still the March line: its credit is approved.
+  const v1::Declaration credit = MustSubmit(Declaration(
+      "D3", "2024-05",
+      {Credit("C1", KdvLine("R1", a, "2024-03-01", "2024-03-31", 5))}));
+  EXPECT_EQ(credit.lines(0).verdict().outcome(), v1::Verdict::APPROVED)
+      << credit.lines(0).DebugString();
+}
+
+TEST_P(DeclarationServiceTest, AMonthNotBegunIsRefusedAtTheHeader) {
+  v1::Declaration out;
+  grpc::Status s = Submit(Declaration("D1", "2099-01", {}), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("declaration.period"));
+  EXPECT_THAT(s.error_message(), HasSubstr("has not begun"));
+}
+
+TEST_P(DeclarationServiceTest, AnArchivedMonthKeepsItsReferencesUsed) {
+  // A month's lines detached and dropped (archived): its references stay
+  // used (TR314), and a late declaration of that month gets a new, empty
+  // partition even in the process that had made sure of the old one.
+  if (GetParam() != "postgres") GTEST_SKIP() << "SQLite keeps one table";
+  Assignment a = CreateKdv("2024-03-01", "2024-06-30", 20);
+  MustSubmit(Declaration("D1", "2024-03",
+                         {KdvLine("R1", a, "2024-03-01", "2024-03-31", 5)}));
+  {
+    auto db = OpenStoreOf(app_->options(), "declaration");
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)
+                    ->Execute("ALTER TABLE declaration_lines DETACH PARTITION"
+                              " declaration_lines_2024_03")
+                    .ok());
+    ASSERT_TRUE((*db)->Execute("DROP TABLE declaration_lines_2024_03").ok());
+  }
+  const v1::Declaration reused = MustSubmit(Declaration(
+      "D2", "2024-04", {KdvLine("R1", a, "2024-04-01", "2024-04-30", 5)}));
+  ASSERT_EQ(reused.lines_size(), 1);
+  EXPECT_THAT(RuleIds(reused.lines(0)), ElementsAre("TR314"));
+  const v1::Declaration late = MustSubmit(Declaration(
+      "D3", "2024-03", {KdvLine("R3", a, "2024-03-01", "2024-03-31", 5)}));
+  ASSERT_EQ(late.lines_size(), 1);
+  EXPECT_EQ(late.lines(0).verdict().outcome(), v1::Verdict::APPROVED);
+}
+
 TEST_P(DeclarationServiceTest, MalformedHeaderIsInvalidArgumentNamingFields) {
   v1::Declaration d = Declaration("D 1", "2024-3", {});
   d.set_municipality("98");
