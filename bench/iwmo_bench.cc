@@ -23,7 +23,6 @@
 #include "bench/population.h"
 #include "cmd/wmo-server/app_testing.h"
 #include "google/protobuf/util/json_util.h"
-#include "libs/iwmo/test_messages.h"
 #include "libs/testing/http.h"
 #include "libs/testing/temp_dir.h"
 
@@ -57,40 +56,9 @@ Declaration QuarterOf(const std::vector<bench::Client>& clients,
   return d;
 }
 
-// The same declaration as a WMO323, grouped by client as the message is.
+// The same declaration as a WMO323 of the March declaration's provider.
 std::string Wmo323Of(const Declaration& d, const std::string& id) {
-  iwmo::testing::TestWmo323 m;
-  m.sender = bench::kProvider;
-  m.receiver = bench::kMunicipality;
-  m.id = id;
-  m.date = "2024-04-02";
-  m.number = d.number();
-  m.period_start = "2024-03-01";
-  m.period_end = "2024-03-31";
-  m.signed_date = "2024-04-02";
-  m.clients.clear();
-  std::map<std::string, size_t> client_of;
-  for (const Line& line : d.lines()) {
-    auto [at, added] = client_of.emplace(line.client_bsn(), m.clients.size());
-    if (added) {
-      m.clients.emplace_back();
-      m.clients.back().bsn = line.client_bsn();
-      m.clients.back().lines.clear();
-    }
-    iwmo::testing::TestLine l;
-    l.reference = line.reference();
-    l.assignment_number = line.assignment_number();
-    l.product_category = line.product_category();
-    l.product_code = line.product_code();
-    l.start_date = line.start_date();
-    l.end_date = line.end_date();
-    l.volume = absl::StrCat(line.volume());
-    l.unit = absl::StrFormat("%02d", static_cast<int>(line.unit()));
-    l.tariff = absl::StrCat(line.tariff_cents());
-    l.amount = absl::StrCat(line.amount_cents());
-    m.clients[at->second].lines.push_back(std::move(l));
-  }
-  return m.Render(/*indent=*/false);
+  return bench::Wmo323Of(d, bench::kProvider, bench::kMarch, id, "2024-04-02");
 }
 
 struct Outcome {

@@ -11,7 +11,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "libs/iwmo/test_messages.h"
 #include "libs/testing/temp_dir.h"
 
 namespace wmo::bench::national {
@@ -393,39 +392,9 @@ std::vector<PlannedDeclaration> PlanMonth(const Population& population,
 std::string Wmo323Of(const Population& population,
                      const PlannedDeclaration& plan, const Month& month,
                      const std::string& id, const std::string& date) {
-  const Declaration& d = plan.declaration;
-  iwmo::testing::TestWmo323 m;
-  m.sender = population.providers[plan.provider].agb;
-  m.receiver = d.municipality();
-  m.id = id;
-  m.date = date;
-  m.number = d.number();
-  m.period_start = month.first_day;
-  m.period_end = month.last_day;
-  m.signed_date = date;
-  m.clients.clear();
-  std::map<std::string, size_t> client_of;
-  for (const Line& line : d.lines()) {
-    auto [at, added] = client_of.emplace(line.client_bsn(), m.clients.size());
-    if (added) {
-      m.clients.emplace_back();
-      m.clients.back().bsn = line.client_bsn();
-      m.clients.back().lines.clear();
-    }
-    iwmo::testing::TestLine l;
-    l.reference = line.reference();
-    l.assignment_number = line.assignment_number();
-    l.product_category = line.product_category();
-    l.product_code = line.product_code();
-    l.start_date = line.start_date();
-    l.end_date = line.end_date();
-    l.volume = absl::StrCat(line.volume());
-    l.unit = absl::StrFormat("%02d", static_cast<int>(line.unit()));
-    l.tariff = absl::StrCat(line.tariff_cents());
-    l.amount = absl::StrCat(line.amount_cents());
-    m.clients[at->second].lines.push_back(std::move(l));
-  }
-  return m.Render(/*indent=*/false);
+  return bench::Wmo323Of(plan.declaration,
+                         population.providers[plan.provider].agb, month, id,
+                         date);
 }
 
 }  // namespace wmo::bench::national

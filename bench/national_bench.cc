@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -984,4 +985,11 @@ int Run() {
 }  // namespace
 }  // namespace wmo
 
-int main() { return wmo::Run(); }
+int main() {
+  try {
+    return wmo::Run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "national_bench: %s\n", e.what());
+    return 1;
+  }
+}

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "cmd/wmo-server/app_testing.h"
 #include "grpcpp/grpcpp.h"
+#include "libs/iwmo/test_messages.h"
 #include "libs/testing/databases.h"
 #include "wmo/assignment/v1/assignment_service.grpc.pb.h"
 
@@ -270,6 +272,43 @@ double ProcessMemoryMb(pid_t pid, const std::string& field) {
     }
   }
   return 0;
+}
+
+std::string Wmo323Of(const declaration::v1::Declaration& d,
+                     const std::string& sender, const Month& month,
+                     const std::string& id, const std::string& date) {
+  iwmo::testing::TestWmo323 m;
+  m.sender = sender;
+  m.receiver = d.municipality();
+  m.id = id;
+  m.date = date;
+  m.number = d.number();
+  m.period_start = month.first_day;
+  m.period_end = month.last_day;
+  m.signed_date = date;
+  m.clients.clear();
+  std::map<std::string, size_t> client_of;
+  for (const declaration::v1::Line& line : d.lines()) {
+    auto [at, added] = client_of.emplace(line.client_bsn(), m.clients.size());
+    if (added) {
+      m.clients.emplace_back();
+      m.clients.back().bsn = line.client_bsn();
+      m.clients.back().lines.clear();
+    }
+    iwmo::testing::TestLine l;
+    l.reference = line.reference();
+    l.assignment_number = line.assignment_number();
+    l.product_category = line.product_category();
+    l.product_code = line.product_code();
+    l.start_date = line.start_date();
+    l.end_date = line.end_date();
+    l.volume = absl::StrCat(line.volume());
+    l.unit = absl::StrFormat("%02d", static_cast<int>(line.unit()));
+    l.tariff = absl::StrCat(line.tariff_cents());
+    l.amount = absl::StrCat(line.amount_cents());
+    m.clients[at->second].lines.push_back(std::move(l));
+  }
+  return m.Render(/*indent=*/false);
 }
 
 }  // namespace wmo::bench

@@ -107,6 +107,14 @@ std::shared_ptr<grpc::Channel> LoopbackChannel(const App& app,
 
 double Median(std::vector<double> v);
 
+// Declaration `d` of `month` as a WMO323 from provider `sender` to the
+// municipality it is addressed to, the lines grouped by client in order of
+// first appearance (as the message groups them); `date` dates the message
+// and its signing.
+std::string Wmo323Of(const declaration::v1::Declaration& d,
+                     const std::string& sender, const Month& month,
+                     const std::string& id, const std::string& date);
+
 // The value at fraction `p` (0 to 1) of `v` sorted; 0 when empty.
 double Percentile(std::vector<double> v, double p);
 
