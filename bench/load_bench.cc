@@ -23,14 +23,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <fstream>
 #include <functional>
 #include <future>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,6 +37,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/population.h"
 #include "cmd/wmo-server/app.h"
 #include "cmd/wmo-server/app_testing.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -79,33 +77,12 @@ double Micros(Clock::duration d) {
   return std::chrono::duration<double, std::micro>(d).count();
 }
 
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1,
-                    static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
 // The server's process, for its CPU time; 0 when it runs in this process.
 pid_t server_pid = 0;
 
 // CPU seconds (user and system) the server has used so far.
 double ServerCpuSeconds() {
-  if (server_pid == 0) return 0;
-  std::ifstream in(absl::StrCat("/proc/", server_pid, "/stat"));
-  std::string stat((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  // Fields after the command name (which may hold spaces): state is the
-  // 3rd field, utime and stime the 14th and 15th.
-  const size_t end = stat.rfind(')');
-  if (end == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(end + 2));
-  std::string skip;
-  for (int i = 3; i < 14; ++i) fields >> skip;
-  long user = 0, system = 0;
-  fields >> user >> system;
-  return static_cast<double>(user + system) /
-         static_cast<double>(sysconf(_SC_CLK_TCK));
+  return server_pid == 0 ? 0 : testing::CpuSeconds(server_pid);
 }
 
 // CPU seconds this client has used so far.
@@ -155,8 +132,8 @@ Row ClosedLoop(int callers, double seconds,
   Row row;
   row.per_second = static_cast<double>(all.size() - failed) / elapsed;
   row.server_cpu = cpu / elapsed;
-  row.p50_us = Percentile(all, 0.5);
-  row.p99_us = Percentile(all, 0.99);
+  row.p50_us = bench::Percentile(all, 0.5);
+  row.p99_us = bench::Percentile(all, 0.99);
   row.failed = failed;
   return row;
 }
@@ -470,13 +447,6 @@ void DeclarationsOnPostgres(double seconds) {
   }
 }
 
-// The port printed after `label` in wmo-server's start-up lines.
-int PortAfter(const std::string& output, const std::string& label) {
-  std::smatch m;
-  const std::regex re(label + R"( +(?:http://)?127\.0\.0\.1:(\d+))");
-  return std::regex_search(output, m, re) ? std::stoi(m[1]) : 0;
-}
-
 void PinTo(int cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -538,14 +508,7 @@ double OverloadRun(GrpcCallers& callers, double seconds, int lines) {
 
 // A field of /proc/<server>/status in MB ("VmRSS", "VmHWM").
 double ServerMemoryMb(const std::string& field) {
-  std::ifstream in(absl::StrCat("/proc/", server_pid, "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) {
-      return std::strtod(line.c_str() + field.size() + 1, nullptr) / 1024;
-    }
-  }
-  return 0;
+  return testing::MemoryMb(server_pid, field);
 }
 
 // `calls` validations of `lines` lines each sent at once; prints the
@@ -613,7 +576,7 @@ double OverloadTable(GrpcCallers& callers, double seconds) {
       if (lines == kDeclaration) ratios.push_back(ratio);
     }
   }
-  return Percentile(ratios, 0.5);
+  return bench::Percentile(ratios, 0.5);
 }
 
 int Run() {
@@ -636,8 +599,8 @@ int Run() {
   testing::Process server(argv);
   server_pid = server.pid();
   if (!server.WaitForOutput("metrics")) Die("wmo-server: " + server.output());
-  const int http = PortAfter(server.output(), "REST");
-  const int grpc_port = PortAfter(server.output(), "gRPC");
+  const int http = testing::PortAfter(server.output(), "REST");
+  const int grpc_port = testing::PortAfter(server.output(), "gRPC");
   if (http == 0 || grpc_port == 0) Die("no ports in: " + server.output());
   std::printf("Server: wmo-server (SQLite)%s.\n\n",
               pinned ? " on CPU 0, this client on CPU 1" : "");
@@ -735,9 +698,9 @@ int Run() {
       "| goodput at 4x offered / peak, %d lines, median of 3 | %.2f | ≥ "
       "0.90 |\n"
       "| REST p99 with 300 idle + 8 slow clients | %.0f µs | < 100000 µs |\n",
-      kCallers, Percentile(rest_per_grpc, 0.5), kCallers,
-      Percentile(grpc_per_echo, 0.5), rest1.p50_us, kDeclaration, overload,
-      crowded.p99_us);
+      kCallers, bench::Percentile(rest_per_grpc, 0.5), kCallers,
+      bench::Percentile(grpc_per_echo, 0.5), rest1.p50_us, kDeclaration,
+      overload, crowded.p99_us);
   server.Stop(SIGTERM);
 
   DeclarationsOnPostgres(seconds * 3);

@@ -182,9 +182,9 @@ class Server {
     if (!process_.WaitForOutput("metrics")) {
       Fail("wmo-server did not start: " + process_.output());
     }
-    grpc_port_ = bench::PortAfter(process_.output(), "gRPC");
-    http_port_ = bench::PortAfter(process_.output(), "REST");
-    metrics_port_ = bench::PortAfter(process_.output(), "metrics");
+    grpc_port_ = testing::PortAfter(process_.output(), "gRPC");
+    http_port_ = testing::PortAfter(process_.output(), "REST");
+    metrics_port_ = testing::PortAfter(process_.output(), "metrics");
     if (grpc_port_ == 0 || http_port_ == 0) {
       Fail("no ports in: " + process_.output());
     }
@@ -316,12 +316,12 @@ struct Usage {
   // Measures from now until End().
   void Start(pid_t pid) {
     pid_ = pid;
-    cpu_seconds = bench::ProcessCpuSeconds(pid);
+    cpu_seconds = testing::CpuSeconds(pid);
     jiffies_ = MachineJiffies();
   }
   void End() {
-    cpu_seconds = bench::ProcessCpuSeconds(pid_) - cpu_seconds;
-    peak_rss_mb = bench::ProcessMemoryMb(pid_, "VmHWM");
+    cpu_seconds = testing::CpuSeconds(pid_) - cpu_seconds;
+    peak_rss_mb = testing::MemoryMb(pid_, "VmHWM");
     const auto [busy, total] = MachineJiffies();
     machine_busy = total > jiffies_.second
                        ? static_cast<double>(busy - jiffies_.first) /
@@ -905,7 +905,7 @@ int Run() {
     note_reruns(r.month + " " + r.path);
     months.push_back(std::move(r));
   }
-  const double peak_rss = bench::ProcessMemoryMb(server.pid(), "VmHWM");
+  const double peak_rss = testing::MemoryMb(server.pid(), "VmHWM");
   const int exit_code = server.Stop();
 
   std::printf(

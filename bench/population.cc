@@ -1,16 +1,10 @@
 #include "bench/population.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
-#include <regex>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -238,40 +232,6 @@ double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1,
                     static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
-int PortAfter(const std::string& output, const std::string& label) {
-  std::smatch m;
-  const std::regex re(label + R"( +(?:http://)?127\.0\.0\.1:(\d+))");
-  return std::regex_search(output, m, re) ? std::stoi(m[1]) : 0;
-}
-
-double ProcessCpuSeconds(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  const std::string stat((std::istreambuf_iterator<char>(in)),
-                         std::istreambuf_iterator<char>());
-  // The command name may hold spaces: count fields after its ')'. State is
-  // the 3rd field, utime and stime the 14th and 15th.
-  const size_t end = stat.rfind(')');
-  if (end == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(end + 2));
-  std::string skip;
-  for (int i = 3; i < 14; ++i) fields >> skip;
-  long user = 0, system = 0;
-  fields >> user >> system;
-  return static_cast<double>(user + system) /
-         static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-double ProcessMemoryMb(pid_t pid, const std::string& field) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) {
-      return std::strtod(line.c_str() + field.size() + 1, nullptr) / 1024;
-    }
-  }
-  return 0;
 }
 
 std::string Wmo323Of(const declaration::v1::Declaration& d,

@@ -5,8 +5,6 @@
 // with their assignments in lot 1 of midden-limburg-2024, created through
 // the assignment service, and a month of their care as one declaration.
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <memory>
 #include <string>
@@ -117,16 +115,6 @@ std::string Wmo323Of(const declaration::v1::Declaration& d,
 
 // The value at fraction `p` (0 to 1) of `v` sorted; 0 when empty.
 double Percentile(std::vector<double> v, double p);
-
-// The port wmo-server printed after `label` ("gRPC", "REST", "metrics") in
-// its start-up lines; 0 when none.
-int PortAfter(const std::string& output, const std::string& label);
-
-// CPU seconds (user and system) process `pid` has used so far.
-double ProcessCpuSeconds(pid_t pid);
-
-// A field of /proc/<pid>/status in MB ("VmRSS", "VmHWM"); 0 when unknown.
-double ProcessMemoryMb(pid_t pid, const std::string& field);
 
 }  // namespace wmo::bench
 

@@ -104,12 +104,6 @@ std::vector<std::string> ExportedNames(const std::string& exports) {
   return names;
 }
 
-int PortAfter(const std::string& output, const std::string& label) {
-  std::smatch m;
-  const std::regex re(label + R"( +(?:http://)?127\.0\.0\.1:(\d+))");
-  return std::regex_search(output, m, re) ? std::stoi(m[1]) : 0;
-}
-
 // An int64 of proto3 JSON, which writes it as a string.
 int64_t Int64(const json& value) {
   int64_t n = 0;
@@ -253,8 +247,8 @@ class ReadmeExamplesTest : public ::testing::Test {
         "--data_dir=" + dir_.File("var"),
         "--catalog_dir=" + testing::SourceDir() + "/catalogs"});
     ASSERT_TRUE(server_->WaitForOutput("metrics")) << server_->output();
-    http_ = PortAfter(server_->output(), "REST");
-    grpc_ = PortAfter(server_->output(), "gRPC");
+    http_ = testing::PortAfter(server_->output(), "REST");
+    grpc_ = testing::PortAfter(server_->output(), "gRPC");
     ASSERT_GT(http_, 0) << server_->output();
     ASSERT_GT(grpc_, 0) << server_->output();
   }

@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstdio>
 #include <future>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -51,22 +50,15 @@ std::vector<std::string> Args(const testing::TempDir& dir,
   return args;
 }
 
-// The port printed after `label` in the start-up lines.
-int PortAfter(const std::string& output, const std::string& label) {
-  std::smatch m;
-  const std::regex re(label + R"( +(?:http://)?127\.0\.0\.1:(\d+))");
-  return std::regex_search(output, m, re) ? std::stoi(m[1]) : 0;
-}
-
 TEST(ServerBinaryTest, ServesTheFiveCatalogsAndStopsCleanlyOnSigterm) {
   testing::TempDir dir;
   testing::Process server(Args(dir));
   ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
-  const int http = PortAfter(server.output(), "REST");
-  const int metrics = PortAfter(server.output(), "metrics");
+  const int http = testing::PortAfter(server.output(), "REST");
+  const int metrics = testing::PortAfter(server.output(), "metrics");
   ASSERT_GT(http, 0) << server.output();
   ASSERT_GT(metrics, 0) << server.output();
-  EXPECT_GT(PortAfter(server.output(), "gRPC"), 0);
+  EXPECT_GT(testing::PortAfter(server.output(), "gRPC"), 0);
 
   auto catalogs = testing::HttpGet(
       http, "/v1/catalogs",
@@ -91,7 +83,7 @@ TEST(ServerBinaryTest, SigtermEndsWithinTheDrainTimeDespiteASlowClient) {
   testing::TempDir dir;
   testing::Process server(Args(dir, {"--drain_seconds=1"}));
   ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
-  const int http = PortAfter(server.output(), "REST");
+  const int http = testing::PortAfter(server.output(), "REST");
   // A client that sends its headers and then trickles a body it never ends.
   testing::RawConnection slow(http);
   ASSERT_TRUE(
@@ -141,7 +133,7 @@ TEST(ServerBinaryTest, PortInUseIsRefused) {
   testing::TempDir dir;
   testing::Process first(Args(dir));
   ASSERT_TRUE(first.WaitForOutput("metrics")) << first.output();
-  const int grpc = PortAfter(first.output(), "gRPC");
+  const int grpc = testing::PortAfter(first.output(), "gRPC");
   testing::TempDir other;
   testing::Process second(Args(other, {"--grpc_port=" + std::to_string(grpc)}));
   EXPECT_EQ(second.Wait(), 1);
@@ -193,8 +185,8 @@ TEST(ServerBinaryTest, TokenCommandOpensTheApiAndNothingElseDoes) {
   testing::TempDir dir;
   testing::Process server(Args(dir));
   ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
-  const int http = PortAfter(server.output(), "REST");
-  const int grpc = PortAfter(server.output(), "gRPC");
+  const int http = testing::PortAfter(server.output(), "REST");
+  const int grpc = testing::PortAfter(server.output(), "gRPC");
 
   // The token is on stdout.
   FILE* out = popen((Binary() + " token --data_dir=" + dir.File("var") +
@@ -251,7 +243,7 @@ TEST(ServerBinaryTest, KeysRotateThroughTheJwksFileWithoutRestart) {
   args.erase(std::find(args.begin(), args.end(), "--auth=dev"));
   testing::Process server(args);
   ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
-  const int http = PortAfter(server.output(), "REST");
+  const int http = testing::PortAfter(server.output(), "REST");
   auto status_with = [&](const std::string& pem, const std::string& kid) {
     const std::string token = *auth::SignToken(
         pem, kid, {auth::PrincipalKind::kOperator, "", "ops"},
@@ -296,7 +288,7 @@ TEST(ServerBinaryTest, JsonLogHasAnAccessLinePerRequestWithoutPersonalData) {
   testing::TempDir dir;
   testing::Process server(Args(dir, {"--log_format=json"}));
   ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
-  const int http = PortAfter(server.output(), "REST");
+  const int http = testing::PortAfter(server.output(), "REST");
   const std::string bearer = testing::DevBearer(
       dir.File("var"), {auth::PrincipalKind::kMunicipality, "0988", "t"});
   const testing::HttpResponse listed = testing::HttpGet(
@@ -310,7 +302,7 @@ TEST(ServerBinaryTest, JsonLogHasAnAccessLinePerRequestWithoutPersonalData) {
   // A gRPC caller's own method name and request id reach the log only when
   // they are a known method and a well-formed id.
   grpc::GenericStub stub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", PortAfter(server.output(), "gRPC")),
+      absl::StrCat("127.0.0.1:", testing::PortAfter(server.output(), "gRPC")),
       grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   context.AddMetadata("x-request-id", std::string(200, '9') + "999993653");
@@ -360,7 +352,7 @@ TEST(ServerBinaryTest, HealthAnswersPerServiceAndThroughReflection) {
   testing::TempDir dir;
   testing::Process server(Args(dir));
   ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
-  const int grpc_port = PortAfter(server.output(), "gRPC");
+  const int grpc_port = testing::PortAfter(server.output(), "gRPC");
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
                                      grpc::InsecureChannelCredentials());
   for (const char* service :
@@ -392,7 +384,7 @@ TEST(ServerBinaryTest, HealthTurnsNotServingBeforeTheDrain) {
   testing::Process server(Args(dir, {"--drain_seconds=2"}));
   ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
   auto channel = grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", PortAfter(server.output(), "gRPC")),
+      absl::StrCat("127.0.0.1:", testing::PortAfter(server.output(), "gRPC")),
       grpc::InsecureChannelCredentials());
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
@@ -427,7 +419,7 @@ TEST(ServerBinaryTest, JwksCommandLetsAJwtServerTakeDevelopmentTokens) {
   args.erase(std::find(args.begin(), args.end(), "--auth=dev"));
   testing::Process server(args);
   ASSERT_TRUE(server.WaitForOutput("metrics")) << server.output();
-  const int http = PortAfter(server.output(), "REST");
+  const int http = testing::PortAfter(server.output(), "REST");
   const testing::ShellResult token = testing::RunShell(absl::StrCat(
       "'", Binary(), "' token --kind=operator --data_dir=", dir.File("keys")));
   ASSERT_TRUE(token.ok) << token.output;

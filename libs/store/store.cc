@@ -118,7 +118,7 @@ namespace {
 // Keys per statement of QueryInChunks, at most.
 constexpr size_t kChunk = 256;
 
-// "(?, ?, …)" with `n` placeholders.
+// "(?, ?, …)" with `n` placeholders: an IN list, or a row of VALUES.
 std::string InList(size_t n) {
   std::string list = "(?";
   for (size_t i = 1; i < n; ++i) list.append(", ?");
@@ -173,15 +173,10 @@ absl::Status ExecuteRows(Connection& c, absl::string_view sql_before,
 absl::Status Connection::CopyRows(absl::string_view table,
                                   absl::Span<const absl::string_view> columns,
                                   const std::vector<std::vector<Value>>& rows) {
-  std::string tuple = "(";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    absl::StrAppend(&tuple, i == 0 ? "?" : ", ?");
-  }
-  tuple.push_back(')');
   return ExecuteRows(*this,
                      absl::StrCat("INSERT INTO ", table, " (",
                                   absl::StrJoin(columns, ", "), ") VALUES "),
-                     tuple, rows, "");
+                     InList(columns.size()), rows, "");
 }
 
 absl::Status QueryInChunks(

@@ -7,6 +7,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
 
 namespace wmo::testing {
 
@@ -84,6 +91,40 @@ ShellResult RunShell(const std::string& command) {
   const int status = pclose(pipe);
   result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   return result;
+}
+
+int PortAfter(const std::string& output, const std::string& label) {
+  std::smatch m;
+  const std::regex re(label + R"( +(?:http://)?127\.0\.0\.1:(\d+))");
+  return std::regex_search(output, m, re) ? std::stoi(m[1]) : 0;
+}
+
+double CpuSeconds(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  const std::string stat((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  // The command name may hold spaces: count fields after its ')'. State is
+  // the 3rd field, utime and stime the 14th and 15th.
+  const size_t end = stat.rfind(')');
+  if (end == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(end + 2));
+  std::string skip;
+  for (int i = 3; i < 14; ++i) fields >> skip;
+  long user = 0, system = 0;
+  fields >> user >> system;
+  return static_cast<double>(user + system) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double MemoryMb(pid_t pid, const std::string& field) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) {
+      return std::strtod(line.c_str() + field.size() + 1, nullptr) / 1024;
+    }
+  }
+  return 0;
 }
 
 }  // namespace wmo::testing

@@ -36,6 +36,16 @@ class Process {
   std::string output_;
 };
 
+// The port wmo-server printed after `label` ("gRPC", "REST", "metrics") in
+// its start-up lines; 0 when none.
+int PortAfter(const std::string& output, const std::string& label);
+
+// CPU seconds (user and system) process `pid` has used so far.
+double CpuSeconds(pid_t pid);
+
+// A field of /proc/<pid>/status ("VmRSS", "VmHWM") in MB; 0 when absent.
+double MemoryMb(pid_t pid, const std::string& field);
+
 // What a shell command printed (stdout and stderr) and whether it exited 0.
 struct ShellResult {
   std::string output;

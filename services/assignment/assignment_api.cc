@@ -243,6 +243,7 @@ absl::Status AssignmentApi::CreateChecked(
   // create does not happen; one a hand-chosen number took is skipped.
   const bool numbered = !candidate.number().empty();
   std::string number = candidate.number();
+  int64_t taken = 0;  // the block's number, when not numbered
   bool created = false;
   bool number_in_use = false;
   auto create = [&](store::Connection& c) -> absl::StatusOr<std::string> {
@@ -299,7 +300,8 @@ absl::Status AssignmentApi::CreateChecked(
   for (int in_use = 0;; ++in_use) {
     if (!numbered) {
       WMO_ASSIGN_OR_RETURN(next, numbers_.Take(m));
-      number = absl::StrCat(next);
+      taken = next;
+      number = absl::StrCat(taken);
     }
     // A provider's creates take turns: its change feed is numbered in the
     // order they commit. Other providers' creates run beside them, each
@@ -319,7 +321,7 @@ absl::Status AssignmentApi::CreateChecked(
           absl::StrCat("no free assignment number found in municipality ", m,
                        " after ", kMaxNumbersInUse, " taken ones"));
     }
-    if (!created || !s.ok()) numbers_.GiveBack(m, std::stoll(number));
+    if (!created || !s.ok()) numbers_.GiveBack(m, taken);
     return s;
   }
 }

@@ -55,13 +55,12 @@ absl::Status AttachPartition(store::Connection& c, const std::string& period) {
       {name});
   if (!attached.ok()) return attached.status();
   if (!attached->empty()) return absl::OkStatus();
-  const absl::CivilDay next = month->to + 1;
   return c.ExecuteScript(absl::StrCat(
       "CREATE TABLE IF NOT EXISTS ", name,
       " (LIKE declaration_lines INCLUDING DEFAULTS);"
       "ALTER TABLE declaration_lines ATTACH PARTITION ",
       name, " FOR VALUES FROM ('", period, "') TO ('",
-      absl::FormatCivilTime(absl::CivilMonth(next)).substr(0, 7), "')"));
+      absl::FormatCivilTime(absl::CivilMonth(month->to + 1)), "')"));
 }
 
 // Migration 8: lines partitioned by declared month (on PostgreSQL), keyed
